@@ -1,0 +1,13 @@
+// Package srs owns the scheduling rules of the flashcard server: the SM-2
+// step, the user's study day, the day's re-drill session and the mastery
+// figures shown on the stats page.
+//
+// It is pure domain code. It imports only the standard library, performs no
+// I/O and never reads the clock: callers pass the current instant, the user's
+// time zone and the rows they read, and store what comes back. That keeps
+// every rule testable with fixed inputs and lets a store apply a grade inside
+// one transaction.
+//
+// docs/scheduling.md states the rules and the choices made where the SM-2
+// description is ambiguous.
+package srs
