@@ -1,0 +1,136 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+)
+
+// config is every setting of the binary. Each is a flag with an
+// environment fallback; a flag given on the command line wins.
+type config struct {
+	Addr       string
+	DB         string
+	Signup     string
+	TrustProxy bool
+	LogFormat  string
+	MaxBody    int64
+	MaxUpload  int64
+}
+
+// setting describes one flag, for parsing and for `flashcards help`.
+type setting struct {
+	name, env, usage string
+	bind             func(fs *flag.FlagSet, cfg *config, def string) error
+}
+
+var settings = []setting{
+	{"addr", "FLASHCARDS_ADDR", "address to listen on (host:port)", func(fs *flag.FlagSet, c *config, def string) error {
+		fs.StringVar(&c.Addr, "addr", def, "")
+		return nil
+	}},
+	{"db", "FLASHCARDS_DB", "SQLite database file (created with its folder if missing)", func(fs *flag.FlagSet, c *config, def string) error {
+		fs.StringVar(&c.DB, "db", def, "")
+		return nil
+	}},
+	{"signup", "FLASHCARDS_SIGNUP", "open: anyone may sign up; closed: only `flashcards user add` creates users", func(fs *flag.FlagSet, c *config, def string) error {
+		fs.StringVar(&c.Signup, "signup", def, "")
+		return nil
+	}},
+	{"trust-proxy", "FLASHCARDS_TRUST_PROXY", "trust X-Forwarded-For and X-Forwarded-Proto from a reverse proxy", func(fs *flag.FlagSet, c *config, def string) error {
+		v, err := strconv.ParseBool(def)
+		if err != nil {
+			return fmt.Errorf("FLASHCARDS_TRUST_PROXY: %q is not true or false", def)
+		}
+		fs.BoolVar(&c.TrustProxy, "trust-proxy", v, "")
+		return nil
+	}},
+	{"log-format", "FLASHCARDS_LOG_FORMAT", "request log format: text or json", func(fs *flag.FlagSet, c *config, def string) error {
+		fs.StringVar(&c.LogFormat, "log-format", def, "")
+		return nil
+	}},
+	{"max-body", "FLASHCARDS_MAX_BODY", "largest request body in bytes (forms and API)", func(fs *flag.FlagSet, c *config, def string) error {
+		v, err := strconv.ParseInt(def, 10, 64)
+		if err != nil {
+			return fmt.Errorf("FLASHCARDS_MAX_BODY: %q is not a number", def)
+		}
+		fs.Int64Var(&c.MaxBody, "max-body", v, "")
+		return nil
+	}},
+	{"max-upload", "FLASHCARDS_MAX_UPLOAD", "largest uploaded file in bytes (imports)", func(fs *flag.FlagSet, c *config, def string) error {
+		v, err := strconv.ParseInt(def, 10, 64)
+		if err != nil {
+			return fmt.Errorf("FLASHCARDS_MAX_UPLOAD: %q is not a number", def)
+		}
+		fs.Int64Var(&c.MaxUpload, "max-upload", v, "")
+		return nil
+	}},
+}
+
+var defaults = map[string]string{
+	"addr":        "127.0.0.1:8080",
+	"db":          "flashcards.db",
+	"signup":      "open",
+	"trust-proxy": "false",
+	"log-format":  "text",
+	"max-body":    strconv.Itoa(1 << 20),
+	"max-upload":  strconv.Itoa(16 << 20),
+}
+
+// newFlagSet binds every setting, with defaults taken from the environment.
+func newFlagSet(name string, cfg *config, getenv func(string) string, stderr io.Writer) (*flag.FlagSet, error) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() { fmt.Fprintf(stderr, "Run `flashcards help` for the commands and settings.\n") }
+	for _, s := range settings {
+		def := defaults[s.name]
+		if v := strings.TrimSpace(getenv(s.env)); v != "" {
+			def = v
+		}
+		if err := s.bind(fs, cfg, def); err != nil {
+			return nil, err
+		}
+	}
+	return fs, nil
+}
+
+func (c config) validate() error {
+	if c.Signup != "open" && c.Signup != "closed" {
+		return fmt.Errorf("--signup must be open or closed, not %q", c.Signup)
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		return fmt.Errorf("--log-format must be text or json, not %q", c.LogFormat)
+	}
+	if c.MaxBody <= 0 || c.MaxUpload <= 0 {
+		return fmt.Errorf("--max-body and --max-upload must be positive")
+	}
+	return nil
+}
+
+const usageText = `flashcards: a self-hosted spaced-repetition server.
+
+Usage:
+  flashcards [serve] [settings]          run the server (the default command)
+  flashcards user add NAME               create a user; the password is read from stdin
+                                         when it is not a terminal, else prompted for
+  flashcards user list                   list users
+  flashcards user passwd NAME            set a user's password (same input rules)
+  flashcards user delete NAME            delete a user and all their data
+  flashcards token create USER [--name N]  print a new API token (shown once)
+  flashcards token list USER             list a user's tokens
+  flashcards token revoke USER ID        revoke a token
+  flashcards backup FILE                 write a consistent copy of the database
+  flashcards version                     print the version
+  flashcards help                        print this help
+
+Settings (flag, environment variable, default):
+`
+
+func printHelp(w io.Writer) {
+	fmt.Fprint(w, usageText)
+	for _, s := range settings {
+		fmt.Fprintf(w, "  --%-12s %-24s %s (default %q)\n", s.name, s.env, s.usage, defaults[s.name])
+	}
+}

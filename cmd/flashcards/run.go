@@ -1,0 +1,352 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"text/tabwriter"
+	"time"
+
+	"golang.org/x/term"
+
+	"github.com/flashcards/flashcards/data"
+	"github.com/flashcards/flashcards/handlers"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+// run is the whole program. It returns when the command is done or, for
+// serve, after SIGINT/SIGTERM (or ctx) has stopped the server cleanly.
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	cmd := "serve"
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		cmd, args = args[0], args[1:]
+	}
+	switch cmd {
+	case "help", "-h", "--help":
+		printHelp(stdout)
+		return nil
+	case "version":
+		fmt.Fprintln(stdout, "flashcards", version)
+		return nil
+	}
+	var cfg config
+	fs, err := newFlagSet(cmd, &cfg, getenv, stderr)
+	if err != nil {
+		return err
+	}
+	tokenName := fs.String("name", "cli", "name of a new token (token create)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if err := cfg.validate(); err != nil {
+		return err
+	}
+	rest := fs.Args()
+	switch cmd {
+	case "serve":
+		if len(rest) > 0 {
+			return fmt.Errorf("serve takes no arguments, got %q", rest)
+		}
+		return serve(ctx, cfg, stderr)
+	case "user":
+		return withStore(ctx, cfg, func(s *data.Store) error { return userCommand(ctx, s, rest, getenv, stdin, stdout, stderr) })
+	case "token":
+		return withStore(ctx, cfg, func(s *data.Store) error { return tokenCommand(ctx, s, rest, *tokenName, stdout) })
+	case "backup":
+		if len(rest) != 1 {
+			return errors.New("usage: flashcards backup FILE")
+		}
+		return withStore(ctx, cfg, func(s *data.Store) error {
+			if err := s.Backup(ctx, rest[0]); err != nil {
+				return err
+			}
+			fmt.Fprintln(stderr, "backup written to", rest[0])
+			return nil
+		})
+	}
+	return fmt.Errorf("unknown command %q; run `flashcards help`", cmd)
+}
+
+func withStore(ctx context.Context, cfg config, fn func(*data.Store) error) error {
+	s, err := data.Open(ctx, cfg.DB)
+	if err != nil {
+		return err
+	}
+	return errors.Join(fn(s), s.Close())
+}
+
+func newLogger(cfg config, w io.Writer) *slog.Logger {
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, nil))
+	}
+	return slog.New(slog.NewTextHandler(w, nil))
+}
+
+// serve runs the HTTP server until a signal or ctx stops it, then lets
+// in-flight requests finish and closes the database.
+func serve(ctx context.Context, cfg config, stderr io.Writer) error {
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	log := newLogger(cfg, stderr)
+
+	store, err := data.Open(ctx, cfg.DB)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	e, err := handlers.New(ctx, handlers.Config{
+		SignupOpen:     cfg.Signup == "open",
+		TrustProxy:     cfg.TrustProxy,
+		MaxBodyBytes:   cfg.MaxBody,
+		MaxUploadBytes: cfg.MaxUpload,
+		Version:        version,
+	}, store, log, time.Now)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Handler:           e,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       2 * time.Minute,
+		WriteTimeout:      5 * time.Minute,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	db, _ := filepath.Abs(cfg.DB)
+	log.Info("listening", "addr", ln.Addr().String(), "db", db, "signup", cfg.Signup, "version", version)
+
+	go sweepSessions(ctx, store, log)
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- srv.Serve(ln) }()
+	select {
+	case err := <-serveErr:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-serveErr; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	log.Info("stopped")
+	return nil
+}
+
+// sweepSessions deletes expired sessions once an hour.
+func sweepSessions(ctx context.Context, store *data.Store, log *slog.Logger) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		if n, err := store.DeleteExpiredSessions(ctx); err != nil && ctx.Err() == nil {
+			log.Warn("deleting expired sessions", "err", err)
+		} else if n > 0 {
+			log.Info("deleted expired sessions", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+func userCommand(ctx context.Context, s *data.Store, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		return errors.New("usage: flashcards user add|list|passwd|delete [NAME]")
+	}
+	sub, args := args[0], args[1:]
+	needName := func() (string, error) {
+		if len(args) != 1 {
+			return "", fmt.Errorf("usage: flashcards user %s NAME", sub)
+		}
+		return args[0], nil
+	}
+	switch sub {
+	case "list":
+		users, err := s.ListUsers(ctx)
+		if err != nil {
+			return err
+		}
+		tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "ID\tNAME\tCREATED")
+		for _, u := range users {
+			fmt.Fprintf(tw, "%d\t%s\t%s\n", u.ID, u.Name, u.CreatedAt.Format(time.RFC3339))
+		}
+		return tw.Flush()
+	case "add":
+		name, err := needName()
+		if err != nil {
+			return err
+		}
+		pw, err := readPassword(stdin, stderr)
+		if err != nil {
+			return err
+		}
+		st := data.DefaultSettings()
+		st.Timezone = localZoneName(getenv)
+		u, err := s.CreateUser(ctx, name, pw, st)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stderr, "created user %s (id %d, time zone %s)\n", u.Name, u.ID, st.Timezone)
+		return nil
+	case "passwd":
+		name, err := needName()
+		if err != nil {
+			return err
+		}
+		u, err := s.UserByName(ctx, name)
+		if err != nil {
+			return fmt.Errorf("no user named %q", name)
+		}
+		pw, err := readPassword(stdin, stderr)
+		if err != nil {
+			return err
+		}
+		if err := s.ChangePassword(ctx, u.ID, pw); err != nil {
+			return err
+		}
+		fmt.Fprintf(stderr, "password of %s changed; their sessions were logged out\n", u.Name)
+		return nil
+	case "delete":
+		name, err := needName()
+		if err != nil {
+			return err
+		}
+		u, err := s.UserByName(ctx, name)
+		if err != nil {
+			return fmt.Errorf("no user named %q", name)
+		}
+		if err := s.DeleteUser(ctx, u.ID); err != nil {
+			return err
+		}
+		fmt.Fprintf(stderr, "deleted user %s and all their data\n", u.Name)
+		return nil
+	}
+	return fmt.Errorf("unknown user command %q", sub)
+}
+
+// readPassword prompts twice on a terminal; otherwise it reads one line from stdin.
+func readPassword(stdin io.Reader, stderr io.Writer) (string, error) {
+	if f, ok := stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		fmt.Fprint(stderr, "Password: ")
+		a, err := term.ReadPassword(int(f.Fd()))
+		fmt.Fprintln(stderr)
+		if err != nil {
+			return "", err
+		}
+		fmt.Fprint(stderr, "Repeat: ")
+		b, err := term.ReadPassword(int(f.Fd()))
+		fmt.Fprintln(stderr)
+		if err != nil {
+			return "", err
+		}
+		if string(a) != string(b) {
+			return "", errors.New("the passwords differ")
+		}
+		return string(a), nil
+	}
+	line, err := bufio.NewReader(stdin).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return "", err
+	}
+	line = strings.TrimRight(line, "\r\n")
+	if line == "" {
+		return "", errors.New("no password on standard input")
+	}
+	return line, nil
+}
+
+// localZoneName is the server's IANA zone for accounts made on the CLI:
+// $TZ, then /etc/timezone, then the /etc/localtime link, else UTC.
+func localZoneName(getenv func(string) string) string {
+	valid := func(name string) bool {
+		if name == "" || name == "Local" {
+			return false
+		}
+		_, err := time.LoadLocation(name)
+		return err == nil
+	}
+	if tz := strings.TrimPrefix(getenv("TZ"), ":"); valid(tz) {
+		return tz
+	}
+	if b, err := os.ReadFile("/etc/timezone"); err == nil && valid(strings.TrimSpace(string(b))) {
+		return strings.TrimSpace(string(b))
+	}
+	if target, err := os.Readlink("/etc/localtime"); err == nil {
+		if _, name, ok := strings.Cut(target, "zoneinfo/"); ok && valid(name) {
+			return name
+		}
+	}
+	return "UTC"
+}
+
+func tokenCommand(ctx context.Context, s *data.Store, args []string, name string, stdout io.Writer) error {
+	if len(args) < 2 {
+		return errors.New("usage: flashcards token create|list|revoke USER [ID]")
+	}
+	sub, userName := args[0], args[1]
+	u, err := s.UserByName(ctx, userName)
+	if err != nil {
+		return fmt.Errorf("no user named %q", userName)
+	}
+	switch sub {
+	case "create":
+		secret, _, err := s.CreateToken(ctx, u.ID, name)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(stdout, secret)
+		return nil
+	case "list":
+		tokens, err := s.ListTokens(ctx, u.ID)
+		if err != nil {
+			return err
+		}
+		tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "ID\tNAME\tCREATED\tLAST USED")
+		for _, t := range tokens {
+			used := "never"
+			if !t.LastUsedAt.IsZero() {
+				used = t.LastUsedAt.Format(time.RFC3339)
+			}
+			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\n", t.ID, t.Name, t.CreatedAt.Format(time.RFC3339), used)
+		}
+		return tw.Flush()
+	case "revoke":
+		if len(args) != 3 {
+			return errors.New("usage: flashcards token revoke USER ID")
+		}
+		id, err := strconv.ParseInt(args[2], 10, 64)
+		if err != nil {
+			return fmt.Errorf("token id %q is not a number", args[2])
+		}
+		if err := s.RevokeToken(ctx, u.ID, id); err != nil {
+			return fmt.Errorf("user %s has no token %d", u.Name, id)
+		}
+		fmt.Fprintf(stdout, "revoked token %d\n", id)
+		return nil
+	}
+	return fmt.Errorf("unknown token command %q", sub)
+}

@@ -1,0 +1,126 @@
+-- The whole first schema. Times are UTC text (RFC 3339 with nanoseconds);
+-- study days are integers: days since 1970-01-01 in the user's zone after rollover.
+
+CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value BLOB NOT NULL
+) STRICT;
+
+CREATE TABLE users (
+    id            INTEGER PRIMARY KEY,
+    name          TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    password_hash TEXT NOT NULL,
+    created_at    TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE settings (
+    user_id         INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+    timezone        TEXT NOT NULL DEFAULT 'UTC',
+    rollover_hour   INTEGER NOT NULL DEFAULT 4 CHECK (rollover_hour BETWEEN 0 AND 23),
+    new_per_day     INTEGER NOT NULL DEFAULT 20 CHECK (new_per_day >= 0),
+    reviews_per_day INTEGER NOT NULL DEFAULT 200 CHECK (reviews_per_day >= 0),
+    type_answers    INTEGER NOT NULL DEFAULT 1
+) STRICT;
+
+-- A session row is what makes a cookie valid: deleting it logs the cookie out.
+CREATE TABLE sessions (
+    id         TEXT PRIMARY KEY,
+    user_id    INTEGER REFERENCES users(id) ON DELETE CASCADE,
+    data       TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL
+) STRICT;
+CREATE INDEX sessions_user ON sessions(user_id);
+CREATE INDEX sessions_expires ON sessions(expires_at);
+
+-- API tokens are stored as SHA-256 hashes; the token itself is shown once.
+CREATE TABLE api_tokens (
+    id           INTEGER PRIMARY KEY,
+    user_id      INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    name         TEXT NOT NULL,
+    hash         BLOB NOT NULL UNIQUE,
+    created_at   TEXT NOT NULL,
+    last_used_at TEXT
+) STRICT;
+CREATE INDEX api_tokens_user ON api_tokens(user_id);
+
+CREATE TABLE categories (
+    id          INTEGER PRIMARY KEY,
+    user_id     INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    slug        TEXT NOT NULL,
+    name        TEXT NOT NULL,
+    description TEXT NOT NULL DEFAULT '',
+    builtin     INTEGER NOT NULL DEFAULT 0,
+    UNIQUE (user_id, slug)
+) STRICT;
+
+CREATE TABLE decks (
+    id         INTEGER PRIMARY KEY,
+    user_id    INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    name       TEXT NOT NULL,
+    builtin    TEXT NOT NULL DEFAULT '', -- slug of the built-in deck it came from
+    created_at TEXT NOT NULL,
+    UNIQUE (user_id, name)
+) STRICT;
+
+-- Cards belong to one user. key is the card's stable identity (a built-in
+-- card id, or a hash of imported content) so re-imports and rewordings keep progress.
+CREATE TABLE cards (
+    id          INTEGER PRIMARY KEY,
+    user_id     INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    deck_id     INTEGER NOT NULL REFERENCES decks(id) ON DELETE CASCADE,
+    category_id INTEGER NOT NULL REFERENCES categories(id),
+    key         TEXT NOT NULL,
+    front       TEXT NOT NULL,
+    back        TEXT NOT NULL,
+    key_points  TEXT NOT NULL DEFAULT '[]', -- JSON array of strings
+    source      TEXT NOT NULL DEFAULT '',
+    suspended   INTEGER NOT NULL DEFAULT 0,
+    created_at  TEXT NOT NULL,
+    updated_at  TEXT NOT NULL,
+    UNIQUE (user_id, key)
+) STRICT;
+CREATE INDEX cards_user_category ON cards(user_id, category_id);
+CREATE INDEX cards_deck ON cards(deck_id);
+
+-- The scheduling state of a card, one row per card. due is NULL for a card
+-- never graded; last_day is the study day of its last counted grade.
+CREATE TABLE card_state (
+    card_id     INTEGER PRIMARY KEY REFERENCES cards(id) ON DELETE CASCADE,
+    user_id     INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    repetitions INTEGER NOT NULL DEFAULT 0,
+    interval    INTEGER NOT NULL DEFAULT 0,
+    ease        INTEGER NOT NULL DEFAULT 250,
+    due         INTEGER,
+    lapses      INTEGER NOT NULL DEFAULT 0,
+    last_day    INTEGER
+) STRICT;
+CREATE INDEX card_state_user_due ON card_state(user_id, due);
+
+-- The review log. Every grade is a row, counted or re-drill, with the card's
+-- state before and after it, so undo and replay need nothing else.
+CREATE TABLE reviews (
+    id                 INTEGER PRIMARY KEY,
+    user_id            INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    card_id            INTEGER NOT NULL REFERENCES cards(id) ON DELETE CASCADE,
+    reviewed_at        TEXT NOT NULL,
+    study_day          INTEGER NOT NULL,
+    grade              INTEGER NOT NULL CHECK (grade BETWEEN 0 AND 5),
+    counted            INTEGER NOT NULL,
+    answer_ms          INTEGER NOT NULL DEFAULT 0,
+    before_repetitions INTEGER NOT NULL,
+    before_interval    INTEGER NOT NULL,
+    before_ease        INTEGER NOT NULL,
+    before_due         INTEGER,
+    before_lapses      INTEGER NOT NULL,
+    before_last_day    INTEGER,
+    after_repetitions  INTEGER NOT NULL,
+    after_interval     INTEGER NOT NULL,
+    after_ease         INTEGER NOT NULL,
+    after_due          INTEGER,
+    after_lapses       INTEGER NOT NULL,
+    typed_answer       TEXT NOT NULL DEFAULT '',
+    covered            TEXT NOT NULL DEFAULT '' -- JSON, filled by answer practice
+) STRICT;
+CREATE INDEX reviews_user_day ON reviews(user_id, study_day);
+CREATE INDEX reviews_card ON reviews(card_id, id);

@@ -1,0 +1,252 @@
+// Package data owns everything the server keeps: the SQLite store and its
+// migrations, accounts, sessions and tokens, cards and their review log,
+// and the formats cards are imported from and exported to.
+package data
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/crypto/bcrypt"
+	_ "modernc.org/sqlite" // registers the pure-Go "sqlite" driver
+)
+
+// Errors the store returns, wrapped with %w; handlers map them to statuses.
+var (
+	ErrNotFound = errors.New("not found")
+	ErrConflict = errors.New("conflict")
+	ErrInvalid  = errors.New("invalid input")
+)
+
+//go:embed migrations/*.sql
+var migrationFiles embed.FS
+
+// timeFormat is how every time is written to the database: UTC, sortable.
+const timeFormat = "2006-01-02T15:04:05.000000000Z"
+
+// Store is the SQLite database. Writes go through a single connection with
+// immediate transactions, so writers queue in Go instead of failing with
+// SQLITE_BUSY; reads go through a pool that WAL lets run beside the writer.
+type Store struct {
+	path   string
+	writer *sql.DB
+	reader *sql.DB
+
+	// Now is the store's clock; tests replace it.
+	Now func() time.Time
+	// PasswordCost is the bcrypt cost; tests lower it.
+	PasswordCost int
+
+	dummyOnce sync.Once
+	dummy     []byte
+}
+
+// Open opens (creating if needed) the database at path and applies migrations.
+func Open(ctx context.Context, path string) (*Store, error) {
+	if path == "" {
+		return nil, fmt.Errorf("open database: empty path")
+	}
+	if dir := filepath.Dir(path); dir != "" {
+		if err := os.MkdirAll(dir, 0o750); err != nil {
+			return nil, fmt.Errorf("open database: %w", err)
+		}
+	}
+	s := &Store{path: path, Now: time.Now, PasswordCost: bcrypt.DefaultCost}
+	var err error
+	if s.writer, err = sql.Open("sqlite", dsn(path, true)); err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	s.writer.SetMaxOpenConns(1)
+	s.writer.SetConnMaxIdleTime(0)
+	s.writer.SetConnMaxLifetime(0)
+	if s.reader, err = sql.Open("sqlite", dsn(path, false)); err != nil {
+		s.writer.Close()
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	s.reader.SetMaxOpenConns(8)
+	s.reader.SetMaxIdleConns(8)
+	if err := s.migrate(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+func dsn(path string, writer bool) string {
+	q := url.Values{}
+	for _, p := range []string{
+		"busy_timeout(5000)",
+		"journal_mode(WAL)",
+		"synchronous(NORMAL)",
+		"foreign_keys(1)",
+	} {
+		q.Add("_pragma", p)
+	}
+	if writer {
+		q.Set("_txlock", "immediate")
+	} else {
+		q.Add("_pragma", "query_only(1)")
+	}
+	return "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()
+}
+
+// Close closes both pools; the writer last, so WAL is checkpointed cleanly.
+func (s *Store) Close() error {
+	rerr := s.reader.Close()
+	werr := s.writer.Close()
+	return errors.Join(rerr, werr)
+}
+
+// Ping checks that the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	var one int
+	return s.reader.QueryRowContext(ctx, "SELECT 1").Scan(&one)
+}
+
+func (s *Store) now() time.Time { return s.Now().UTC() }
+
+func formatTime(t time.Time) string { return t.UTC().Format(timeFormat) }
+
+func parseTime(v string) (time.Time, error) { return time.Parse(time.RFC3339Nano, v) }
+
+// write runs fn in one immediate transaction on the writer connection.
+func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := s.writer.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// read runs fn in one read transaction, so it sees one snapshot.
+func (s *Store) read(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := s.reader.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	return fn(tx)
+}
+
+type migration struct {
+	version int
+	name    string
+	sql     string
+}
+
+func loadMigrations() ([]migration, error) {
+	entries, err := fs.ReadDir(migrationFiles, "migrations")
+	if err != nil {
+		return nil, err
+	}
+	var ms []migration
+	for _, e := range entries {
+		num, _, ok := strings.Cut(e.Name(), "_")
+		v, err := strconv.Atoi(num)
+		if !ok || err != nil {
+			return nil, fmt.Errorf("migration %q: name must start with a number", e.Name())
+		}
+		body, err := migrationFiles.ReadFile("migrations/" + e.Name())
+		if err != nil {
+			return nil, err
+		}
+		ms = append(ms, migration{version: v, name: e.Name(), sql: string(body)})
+	}
+	sort.Slice(ms, func(i, j int) bool { return ms[i].version < ms[j].version })
+	return ms, nil
+}
+
+// migrate applies the embedded migrations not yet recorded, each in its own
+// transaction, so a failed one leaves the database at the previous version.
+func (s *Store) migrate(ctx context.Context) error {
+	if _, err := s.writer.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	ms, err := loadMigrations()
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	for _, m := range ms {
+		err := s.write(ctx, func(tx *sql.Tx) error {
+			var n int
+			if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM schema_migrations WHERE version = ?", m.version).Scan(&n); err != nil {
+				return err
+			}
+			if n > 0 {
+				return nil
+			}
+			if _, err := tx.ExecContext(ctx, m.sql); err != nil {
+				return err
+			}
+			_, err := tx.ExecContext(ctx, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+				m.version, m.name, formatTime(s.now()))
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("migrate %s: %w", m.name, err)
+		}
+	}
+	return nil
+}
+
+// SchemaVersion reports the highest migration applied.
+func (s *Store) SchemaVersion(ctx context.Context) (int, error) {
+	var v sql.NullInt64
+	err := s.reader.QueryRowContext(ctx, "SELECT MAX(version) FROM schema_migrations").Scan(&v)
+	return int(v.Int64), err
+}
+
+// Backup writes a consistent copy of the database to dest with VACUUM INTO,
+// which is safe while the server runs. dest must not exist yet.
+func (s *Store) Backup(ctx context.Context, dest string) error {
+	if _, err := os.Stat(dest); err == nil {
+		return fmt.Errorf("backup: %s already exists", dest)
+	}
+	if dir := filepath.Dir(dest); dir != "" {
+		if err := os.MkdirAll(dir, 0o750); err != nil {
+			return fmt.Errorf("backup: %w", err)
+		}
+	}
+	if _, err := s.reader.ExecContext(ctx, "VACUUM INTO ?", dest); err != nil {
+		return fmt.Errorf("backup: %w", err)
+	}
+	return nil
+}
+
+// Meta reads a server-wide value, creating it with make when absent. Used
+// for the session keys, generated on first start and kept across restarts.
+func (s *Store) Meta(ctx context.Context, key string, make func() ([]byte, error)) ([]byte, error) {
+	var v []byte
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		err := tx.QueryRowContext(ctx, "SELECT value FROM meta WHERE key = ?", key).Scan(&v)
+		if err == nil {
+			return nil
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		if v, err = make(); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, "INSERT INTO meta (key, value) VALUES (?, ?)", key, v)
+		return err
+	})
+	return v, err
+}

@@ -1,0 +1,328 @@
+package data
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/crypto/bcrypt"
+)
+
+// Password limits. bcrypt reads at most 72 bytes, so longer passwords are
+// refused rather than silently truncated.
+const (
+	MinPasswordLength = 8
+	MaxPasswordBytes  = 72
+	MaxUserNameLength = 64
+)
+
+// User is an account.
+type User struct {
+	ID        int64
+	Name      string
+	CreatedAt time.Time
+}
+
+// Settings are a user's review preferences.
+type Settings struct {
+	Timezone      string
+	RolloverHour  int
+	NewPerDay     int
+	ReviewsPerDay int
+	TypeAnswers   bool
+}
+
+// Limits on the per-day counts a user may set.
+const MaxPerDay = 1_000_000
+
+// DefaultSettings are what a new account starts with.
+func DefaultSettings() Settings {
+	return Settings{Timezone: "UTC", RolloverHour: 4, NewPerDay: 20, ReviewsPerDay: 200, TypeAnswers: true}
+}
+
+// Validate reports the first thing wrong with s, wrapped in ErrInvalid.
+func (st Settings) Validate() error {
+	if st.Timezone == "" || st.Timezone == "Local" {
+		return fmt.Errorf("%w: time zone must be an IANA name such as Europe/Berlin", ErrInvalid)
+	}
+	if _, err := time.LoadLocation(st.Timezone); err != nil {
+		return fmt.Errorf("%w: unknown time zone %q", ErrInvalid, st.Timezone)
+	}
+	if st.RolloverHour < 0 || st.RolloverHour > 23 {
+		return fmt.Errorf("%w: rollover hour must be between 0 and 23", ErrInvalid)
+	}
+	if st.NewPerDay < 0 || st.NewPerDay > MaxPerDay {
+		return fmt.Errorf("%w: new cards per day must be between 0 and %d", ErrInvalid, MaxPerDay)
+	}
+	if st.ReviewsPerDay < 0 || st.ReviewsPerDay > MaxPerDay {
+		return fmt.Errorf("%w: reviews per day must be between 0 and %d", ErrInvalid, MaxPerDay)
+	}
+	return nil
+}
+
+// Location is the settings' time zone, UTC when it cannot be loaded.
+func (st Settings) Location() *time.Location {
+	loc, err := time.LoadLocation(st.Timezone)
+	if err != nil {
+		return time.UTC
+	}
+	return loc
+}
+
+// ValidateUserName checks a login name: 1 to 64 letters, digits, '.', '_' or '-'.
+func ValidateUserName(name string) error {
+	if name == "" {
+		return fmt.Errorf("%w: user name is empty", ErrInvalid)
+	}
+	if !utf8.ValidString(name) || utf8.RuneCountInString(name) > MaxUserNameLength {
+		return fmt.Errorf("%w: user name must be at most %d characters", ErrInvalid, MaxUserNameLength)
+	}
+	for _, r := range name {
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) && !strings.ContainsRune("._-", r) {
+			return fmt.Errorf("%w: user name may hold only letters, digits, '.', '_' and '-'", ErrInvalid)
+		}
+	}
+	return nil
+}
+
+// ValidatePassword checks a new password's length.
+func ValidatePassword(pw string) error {
+	if utf8.RuneCountInString(pw) < MinPasswordLength {
+		return fmt.Errorf("%w: password must be at least %d characters", ErrInvalid, MinPasswordLength)
+	}
+	if len(pw) > MaxPasswordBytes {
+		return fmt.Errorf("%w: password must be at most %d bytes", ErrInvalid, MaxPasswordBytes)
+	}
+	return nil
+}
+
+// ErrBadCredentials is returned by Authenticate for an unknown user or a wrong password alike.
+var ErrBadCredentials = errors.New("wrong user name or password")
+
+// CreateUser adds an account with its settings and the built-in categories,
+// in one transaction. A taken name gives ErrConflict.
+func (s *Store) CreateUser(ctx context.Context, name, password string, st Settings) (User, error) {
+	if err := ValidateUserName(name); err != nil {
+		return User{}, err
+	}
+	if err := ValidatePassword(password); err != nil {
+		return User{}, err
+	}
+	if err := st.Validate(); err != nil {
+		return User{}, err
+	}
+	hash, err := bcrypt.GenerateFromPassword([]byte(password), s.PasswordCost)
+	if err != nil {
+		return User{}, fmt.Errorf("hash password: %w", err)
+	}
+	u := User{Name: name, CreatedAt: s.now()}
+	err = s.write(ctx, func(tx *sql.Tx) error {
+		var taken int
+		if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM users WHERE name = ?", name).Scan(&taken); err != nil {
+			return err
+		}
+		if taken > 0 {
+			return fmt.Errorf("%w: the user name %q is taken", ErrConflict, name)
+		}
+		res, err := tx.ExecContext(ctx, "INSERT INTO users (name, password_hash, created_at) VALUES (?, ?, ?)",
+			name, string(hash), formatTime(u.CreatedAt))
+		if err != nil {
+			return err
+		}
+		if u.ID, err = res.LastInsertId(); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO settings (user_id, timezone, rollover_hour, new_per_day, reviews_per_day, type_answers)
+			VALUES (?, ?, ?, ?, ?, ?)`, u.ID, st.Timezone, st.RolloverHour, st.NewPerDay, st.ReviewsPerDay, st.TypeAnswers); err != nil {
+			return err
+		}
+		return insertBuiltinCategories(ctx, tx, u.ID)
+	})
+	if err != nil {
+		return User{}, err
+	}
+	return u, nil
+}
+
+func insertBuiltinCategories(ctx context.Context, tx *sql.Tx, userID int64) error {
+	stmt, err := tx.PrepareContext(ctx, `INSERT INTO categories (user_id, slug, name, description, builtin)
+		VALUES (?, ?, ?, ?, 1) ON CONFLICT (user_id, slug) DO NOTHING`)
+	if err != nil {
+		return err
+	}
+	defer stmt.Close()
+	cats := append(BuiltinCategories(), Category{
+		Slug: UncategorizedSlug, Name: "Uncategorized", Description: "Cards not filed under a mistake yet.",
+	})
+	for _, c := range cats {
+		if _, err := stmt.ExecContext(ctx, userID, c.Slug, c.Name, c.Description); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Authenticate checks a name and password. Unknown names still cost one
+// bcrypt comparison, so timing does not reveal which names exist.
+func (s *Store) Authenticate(ctx context.Context, name, password string) (User, error) {
+	var u User
+	var hash, created string
+	err := s.reader.QueryRowContext(ctx, "SELECT id, name, password_hash, created_at FROM users WHERE name = ?", name).
+		Scan(&u.ID, &u.Name, &hash, &created)
+	if errors.Is(err, sql.ErrNoRows) {
+		bcrypt.CompareHashAndPassword(s.dummyHash(), []byte(password))
+		return User{}, ErrBadCredentials
+	}
+	if err != nil {
+		return User{}, err
+	}
+	if bcrypt.CompareHashAndPassword([]byte(hash), []byte(password)) != nil {
+		return User{}, ErrBadCredentials
+	}
+	u.CreatedAt, _ = parseTime(created)
+	return u, nil
+}
+
+// dummyHash is a hash at the store's cost, compared against when the user
+// does not exist so that a refusal takes as long either way.
+func (s *Store) dummyHash() []byte {
+	s.dummyOnce.Do(func() {
+		s.dummy, _ = bcrypt.GenerateFromPassword([]byte("no password is this"), s.PasswordCost)
+	})
+	return s.dummy
+}
+
+// ChangePassword sets a new password and ends every session of the user,
+// so a copied cookie stops working.
+func (s *Store) ChangePassword(ctx context.Context, userID int64, password string) error {
+	if err := ValidatePassword(password); err != nil {
+		return err
+	}
+	hash, err := bcrypt.GenerateFromPassword([]byte(password), s.PasswordCost)
+	if err != nil {
+		return fmt.Errorf("hash password: %w", err)
+	}
+	return s.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, "UPDATE users SET password_hash = ? WHERE id = ?", string(hash), userID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return ErrNotFound
+		}
+		_, err = tx.ExecContext(ctx, "DELETE FROM sessions WHERE user_id = ?", userID)
+		return err
+	})
+}
+
+// DeleteUser removes an account and, through the foreign keys, all its data.
+func (s *Store) DeleteUser(ctx context.Context, userID int64) error {
+	return s.write(ctx, func(tx *sql.Tx) error {
+		// cards reference categories without a cascade; remove them first.
+		for _, q := range []string{
+			"DELETE FROM reviews WHERE user_id = ?",
+			"DELETE FROM card_state WHERE user_id = ?",
+			"DELETE FROM cards WHERE user_id = ?",
+		} {
+			if _, err := tx.ExecContext(ctx, q, userID); err != nil {
+				return err
+			}
+		}
+		res, err := tx.ExecContext(ctx, "DELETE FROM users WHERE id = ?", userID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return ErrNotFound
+		}
+		return nil
+	})
+}
+
+// UserByID returns the user with the given id, or ErrNotFound.
+func (s *Store) UserByID(ctx context.Context, id int64) (User, error) {
+	return s.userWhere(ctx, "id = ?", id)
+}
+
+// UserByName returns the user with the given name (case-insensitive), or ErrNotFound.
+func (s *Store) UserByName(ctx context.Context, name string) (User, error) {
+	return s.userWhere(ctx, "name = ?", name)
+}
+
+func (s *Store) userWhere(ctx context.Context, where string, arg any) (User, error) {
+	var u User
+	var created string
+	err := s.reader.QueryRowContext(ctx, "SELECT id, name, created_at FROM users WHERE "+where, arg).
+		Scan(&u.ID, &u.Name, &created)
+	if errors.Is(err, sql.ErrNoRows) {
+		return User{}, fmt.Errorf("user: %w", ErrNotFound)
+	}
+	if err != nil {
+		return User{}, err
+	}
+	u.CreatedAt, _ = parseTime(created)
+	return u, nil
+}
+
+// ListUsers returns every account, by name.
+func (s *Store) ListUsers(ctx context.Context) ([]User, error) {
+	rows, err := s.reader.QueryContext(ctx, "SELECT id, name, created_at FROM users ORDER BY name")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var us []User
+	for rows.Next() {
+		var u User
+		var created string
+		if err := rows.Scan(&u.ID, &u.Name, &created); err != nil {
+			return nil, err
+		}
+		u.CreatedAt, _ = parseTime(created)
+		us = append(us, u)
+	}
+	return us, rows.Err()
+}
+
+// CountUsers returns how many accounts exist.
+func (s *Store) CountUsers(ctx context.Context) (int, error) {
+	var n int
+	err := s.reader.QueryRowContext(ctx, "SELECT COUNT(*) FROM users").Scan(&n)
+	return n, err
+}
+
+// UserSettings returns the user's settings.
+func (s *Store) UserSettings(ctx context.Context, userID int64) (Settings, error) {
+	var st Settings
+	err := s.reader.QueryRowContext(ctx, `SELECT timezone, rollover_hour, new_per_day, reviews_per_day, type_answers
+		FROM settings WHERE user_id = ?`, userID).
+		Scan(&st.Timezone, &st.RolloverHour, &st.NewPerDay, &st.ReviewsPerDay, &st.TypeAnswers)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Settings{}, fmt.Errorf("settings: %w", ErrNotFound)
+	}
+	return st, err
+}
+
+// UpdateSettings validates and stores the user's settings.
+func (s *Store) UpdateSettings(ctx context.Context, userID int64, st Settings) error {
+	if err := st.Validate(); err != nil {
+		return err
+	}
+	return s.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE settings SET timezone = ?, rollover_hour = ?, new_per_day = ?,
+			reviews_per_day = ?, type_answers = ? WHERE user_id = ?`,
+			st.Timezone, st.RolloverHour, st.NewPerDay, st.ReviewsPerDay, st.TypeAnswers, userID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return fmt.Errorf("settings: %w", ErrNotFound)
+		}
+		return nil
+	})
+}

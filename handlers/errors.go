@@ -1,0 +1,80 @@
+package handlers
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/flashcards/flashcards/data"
+	"github.com/flashcards/flashcards/views"
+)
+
+// handleError is the one place errors become responses. Store errors map to
+// statuses; internal errors are logged and shown as a plain message, never
+// as their text. /api/ answers JSON, everything else an HTML page.
+func (a *App) handleError(err error, c echo.Context) {
+	if c.Response().Committed {
+		return
+	}
+	code, msg := http.StatusInternalServerError, "Something went wrong on our side. Please try again."
+	var he *echo.HTTPError
+	switch {
+	case errors.As(err, &he):
+		code = he.Code
+		if m, ok := he.Message.(string); ok {
+			msg = m
+		} else {
+			msg = http.StatusText(code)
+		}
+		if code == http.StatusRequestEntityTooLarge {
+			msg = "The request is too large."
+		}
+		if code == http.StatusNotFound && msg == "Not Found" {
+			msg = "There is nothing at this address."
+		}
+	case errors.Is(err, data.ErrNotFound):
+		code, msg = http.StatusNotFound, "There is nothing at this address."
+	case errors.Is(err, data.ErrInvalid), errors.Is(err, data.ErrConflict):
+		code = http.StatusBadRequest
+		if errors.Is(err, data.ErrConflict) {
+			code = http.StatusConflict
+		}
+		msg = userMessage(err)
+	}
+	if code >= 500 {
+		a.log.Error("request failed", "method", c.Request().Method, "path", c.Request().URL.Path, "err", err)
+	}
+	if isAPI(c) {
+		if c.Request().Method == http.MethodHead {
+			err = c.NoContent(code)
+		} else {
+			err = c.JSON(code, map[string]string{"error": msg})
+		}
+	} else {
+		err = a.render(c, code, views.ErrorPage(a.page(c, "Error"), code, msg))
+	}
+	if err != nil {
+		a.log.Error("writing error response", "err", err)
+	}
+}
+
+func isAPI(c echo.Context) bool {
+	return strings.HasPrefix(c.Request().URL.Path, "/api/")
+}
+
+// userMessage turns a store validation error into a sentence for the user:
+// the store's errors are written for them, minus the sentinel's prefix.
+func userMessage(err error) string {
+	msg := err.Error()
+	for _, prefix := range []string{data.ErrInvalid.Error() + ": ", data.ErrConflict.Error() + ": "} {
+		if i := strings.Index(msg, prefix); i >= 0 {
+			msg = msg[i+len(prefix):]
+		}
+	}
+	if msg == "" {
+		return "The request could not be understood."
+	}
+	return strings.ToUpper(msg[:1]) + msg[1:]
+}

@@ -1,0 +1,74 @@
+package handlers
+
+import (
+	"bytes"
+	"net/http"
+
+	"github.com/a-h/templ"
+	"github.com/labstack/echo/v4"
+
+	"github.com/flashcards/flashcards/views"
+)
+
+// render writes a component through a buffer, so a failing template still
+// becomes a clean error page instead of half a page.
+func (a *App) render(c echo.Context, status int, comp templ.Component) error {
+	var buf bytes.Buffer
+	if err := comp.Render(c.Request().Context(), &buf); err != nil {
+		return err
+	}
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return c.HTMLBlob(status, buf.Bytes())
+}
+
+// page fills the layout's view model for this request. It takes (and saves)
+// the flash messages, so they show once.
+func (a *App) page(c echo.Context, title string) views.Page {
+	p := views.Page{
+		Title:  title,
+		Signup: a.cfg.SignupOpen,
+		Assets: views.AssetURLs{
+			CSS:  a.assets.URL("css/app.css"),
+			JS:   a.assets.URL("js/app.js"),
+			HTMX: a.assets.URL("js/htmx.min.js"),
+			Icon: a.assets.URL("img/icon.svg"),
+		},
+	}
+	if u, ok := currentUser(c); ok {
+		p.User = u.Name
+	}
+	sess := session(c)
+	if sess == nil {
+		return p // e.g. the error page of an /api route or a static 404
+	}
+	p.CSRF, _ = a.csrfToken(c)
+	var taken bool
+	for _, kind := range []struct{ key, class string }{{sessionKeyFlashOK, "ok"}, {sessionKeyFlashNo, "error"}} {
+		for _, f := range sess.Flashes(kind.key) {
+			if s, ok := f.(string); ok {
+				p.Flashes = append(p.Flashes, views.Flash{Kind: kind.class, Message: s})
+				taken = true
+			}
+		}
+	}
+	if taken {
+		sess.Save(c.Request(), c.Response())
+	}
+	return p
+}
+
+// flash queues a message for the next page and saves the session.
+func (a *App) flash(c echo.Context, ok bool, msg string) error {
+	key := sessionKeyFlashOK
+	if !ok {
+		key = sessionKeyFlashNo
+	}
+	sess := session(c)
+	sess.AddFlash(msg, key)
+	return sess.Save(c.Request(), c.Response())
+}
+
+// redirect answers a form post with 303 See Other.
+func redirect(c echo.Context, to string) error {
+	return c.Redirect(http.StatusSeeOther, to)
+}

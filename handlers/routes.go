@@ -1,0 +1,41 @@
+package handlers
+
+import (
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+
+	"github.com/flashcards/flashcards/static"
+)
+
+// Register is the route table: every URL the server answers, top to bottom.
+func (a *App) Register(e *echo.Echo) {
+	e.Use(middleware.Recover())
+	e.Use(a.requestLogger())
+	e.Use(securityHeaders)
+
+	e.GET("/healthz", a.healthz)
+	e.GET(static.Prefix+"*", echo.WrapHandler(a.assets))
+
+	// HTML pages: cookie sessions, CSRF on every state change.
+	web := e.Group("", bodyLimit(a.cfg.MaxBodyBytes), a.loadSession, a.checkCSRF)
+	web.GET("/", a.home)
+	web.GET("/login", a.loginPage)
+	web.POST("/login", a.login)
+	web.GET("/signup", a.signupPage)
+	web.POST("/signup", a.signup)
+	web.POST("/logout", a.logout)
+
+	user := web.Group("", a.requireUser)
+	user.GET("/settings", a.settingsPage)
+	user.POST("/settings", a.saveSettings)
+	user.POST("/settings/password", a.changePassword)
+	user.POST("/settings/tokens", a.createToken)
+	user.POST("/settings/tokens/:id/revoke", a.revokeToken)
+	user.POST("/settings/delete", a.deleteAccount)
+
+	// JSON API: bearer tokens, never cookies, never HTML.
+	api := e.Group("/api/v1", bodyLimit(a.cfg.MaxBodyBytes), a.requireToken)
+	api.GET("/me", a.apiMe)
+	api.GET("/settings", a.apiSettings)
+	api.PUT("/settings", a.apiUpdateSettings)
+}

@@ -1,0 +1,154 @@
+package handlers
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base32"
+	"errors"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gorilla/securecookie"
+	"github.com/gorilla/sessions"
+
+	"github.com/flashcards/flashcards/data"
+)
+
+// Session lifetimes: signed-in sessions last a month; anonymous ones (which
+// only hold a CSRF token for the log-in and sign-up forms) a day.
+const (
+	sessionName       = "flashcards"
+	userSessionTTL    = 30 * 24 * time.Hour
+	anonSessionTTL    = 24 * time.Hour
+	sessionKeyUserID  = "uid"
+	sessionKeyCSRF    = "csrf"
+	sessionKeyFlashOK = "flash-ok"
+	sessionKeyFlashNo = "flash-error"
+)
+
+// dbSessionStore is a gorilla/sessions Store whose cookie holds only a
+// signed, encrypted session id. The values live in the database, so
+// deleting the row (log out, password change) makes a copied cookie useless.
+type dbSessionStore struct {
+	db         *data.Store
+	codecs     []securecookie.Codec
+	trustProxy bool
+	now        func() time.Time
+}
+
+func newSessionStore(ctx context.Context, db *data.Store, trustProxy bool, now func() time.Time) (*dbSessionStore, error) {
+	random := func(n int) func() ([]byte, error) {
+		return func() ([]byte, error) { return securecookie.GenerateRandomKey(n), nil }
+	}
+	hashKey, err := db.Meta(ctx, "session-hash-key", random(64))
+	if err != nil {
+		return nil, err
+	}
+	blockKey, err := db.Meta(ctx, "session-block-key", random(32))
+	if err != nil {
+		return nil, err
+	}
+	codecs := securecookie.CodecsFromPairs(hashKey, blockKey)
+	for _, c := range codecs {
+		if sc, ok := c.(*securecookie.SecureCookie); ok {
+			sc.MaxAge(int(userSessionTTL.Seconds()))
+		}
+	}
+	return &dbSessionStore{db: db, codecs: codecs, trustProxy: trustProxy, now: now}, nil
+}
+
+// Get returns the request's session, cached for the request by gorilla's registry.
+func (st *dbSessionStore) Get(r *http.Request, name string) (*sessions.Session, error) {
+	return sessions.GetRegistry(r).Get(st, name)
+}
+
+// New loads the session named by the cookie, or starts a new one.
+func (st *dbSessionStore) New(r *http.Request, name string) (*sessions.Session, error) {
+	sess := sessions.NewSession(st, name)
+	sess.Options = &sessions.Options{
+		Path:     "/",
+		MaxAge:   int(anonSessionTTL.Seconds()),
+		HttpOnly: true,
+		Secure:   isHTTPS(r, st.trustProxy),
+		SameSite: http.SameSiteLaxMode,
+	}
+	sess.IsNew = true
+	c, err := r.Cookie(name)
+	if err != nil {
+		return sess, nil
+	}
+	var id string
+	if err := securecookie.DecodeMulti(name, c.Value, &id, st.codecs...); err != nil {
+		return sess, nil // a stale or forged cookie: start afresh
+	}
+	stored, _, err := st.db.LoadSession(r.Context(), id)
+	if errors.Is(err, data.ErrNotFound) {
+		return sess, nil
+	}
+	if err != nil {
+		return sess, err
+	}
+	if err := securecookie.DecodeMulti(name, stored, &sess.Values, st.codecs...); err != nil {
+		return sess, nil
+	}
+	sess.ID = id
+	sess.IsNew = false
+	if _, ok := sess.Values[sessionKeyUserID]; ok {
+		sess.Options.MaxAge = int(userSessionTTL.Seconds())
+	}
+	return sess, nil
+}
+
+// Save writes the session row and the cookie; MaxAge < 0 deletes both.
+func (st *dbSessionStore) Save(r *http.Request, w http.ResponseWriter, sess *sessions.Session) error {
+	if sess.Options.MaxAge < 0 {
+		if sess.ID != "" {
+			if err := st.db.DeleteSession(r.Context(), sess.ID); err != nil {
+				return err
+			}
+		}
+		http.SetCookie(w, sessions.NewCookie(sess.Name(), "", sess.Options))
+		return nil
+	}
+	if sess.ID == "" {
+		sess.ID = newSessionID()
+	}
+	encoded, err := securecookie.EncodeMulti(sess.Name(), sess.Values, st.codecs...)
+	if err != nil {
+		return err
+	}
+	uid, _ := sess.Values[sessionKeyUserID].(int64)
+	expires := st.now().Add(time.Duration(sess.Options.MaxAge) * time.Second)
+	if err := st.db.SaveSession(r.Context(), sess.ID, uid, encoded, expires); err != nil {
+		return err
+	}
+	cookie, err := securecookie.EncodeMulti(sess.Name(), sess.ID, st.codecs...)
+	if err != nil {
+		return err
+	}
+	http.SetCookie(w, sessions.NewCookie(sess.Name(), cookie, sess.Options))
+	return nil
+}
+
+func newSessionID() string {
+	b := make([]byte, 32)
+	rand.Read(b)
+	return strings.TrimRight(base32.StdEncoding.EncodeToString(b), "=")
+}
+
+// newCSRFToken is a random per-session token for the hidden form field.
+func newCSRFToken() string {
+	b := make([]byte, 32)
+	rand.Read(b)
+	return base32.StdEncoding.EncodeToString(b)
+}
+
+// isHTTPS says whether the client reached us over TLS, directly or, when
+// the proxy is trusted, as the proxy reports it.
+func isHTTPS(r *http.Request, trustProxy bool) bool {
+	if r.TLS != nil {
+		return true
+	}
+	return trustProxy && strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https")
+}

@@ -1,0 +1,35 @@
+// Package views renders the HTML pages with templ. Components take plain
+// view-model structs, never an echo.Context, so they can be tested alone.
+package views
+
+// Page is what every page's layout needs.
+type Page struct {
+	Title   string
+	Nav     string // which navigation item is current: "home", "review", ...
+	User    string // the signed-in user's name, "" when signed out
+	CSRF    string // the session's CSRF token, for every form
+	Flashes []Flash
+	Assets  AssetURLs
+	Signup  bool // whether self sign-up is open
+}
+
+// Flash is a one-time message shown at the top of the next page.
+type Flash struct {
+	Kind    string // "ok" or "error"
+	Message string
+}
+
+// AssetURLs are the content-hashed URLs of the static files.
+type AssetURLs struct {
+	CSS  string
+	JS   string
+	HTMX string
+	Icon string
+}
+
+func current(p Page, item string) string {
+	if p.Nav == item {
+		return "page"
+	}
+	return ""
+}
