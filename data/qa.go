@@ -71,10 +71,11 @@ const MaxDocumentBytes = 4 << 20
 // ones together with a ParseErrors listing the rest, and the caller decides
 // whether a partial import is acceptable.
 func ParseQA(doc []byte) ([]QA, error) {
-	lines, err := qaSplitDocument(doc)
+	text, err := qaCleanDocument(doc)
 	if err != nil {
 		return nil, err
 	}
+	lines := strings.Split(text, "\n")
 	p := &qaParser{lines: lines, seen: map[int]int{}}
 	if qaIsMarkdown(lines) {
 		p.parseMarkdown()
@@ -91,24 +92,24 @@ func ParseQA(doc []byte) ([]QA, error) {
 	return p.out, nil
 }
 
-// qaSplitDocument applies the checks every import shares (size, emptiness,
-// encoding) and returns the lines with any BOM and CR removed.
-func qaSplitDocument(doc []byte) ([]string, error) {
+// qaCleanDocument applies the checks every import shares (size, emptiness,
+// encoding) and returns the text with any BOM removed and "\n" line ends.
+func qaCleanDocument(doc []byte) (string, error) {
 	if len(doc) > MaxDocumentBytes {
-		return nil, fmt.Errorf("%w: %d bytes, the limit is %d", ErrTooLarge, len(doc), MaxDocumentBytes)
+		return "", fmt.Errorf("%w: %d bytes, the limit is %d", ErrTooLarge, len(doc), MaxDocumentBytes)
 	}
 	doc = bytes.TrimPrefix(doc, []byte("\ufeff"))
 	if len(bytes.TrimSpace(doc)) == 0 {
-		return nil, ErrEmptyDocument
+		return "", ErrEmptyDocument
 	}
 	// Windows and old Mac line ends both count as one line break, as
 	// editors count them, so the line numbers in errors match.
 	doc = bytes.ReplaceAll(doc, []byte("\r\n"), []byte("\n"))
 	doc = bytes.ReplaceAll(doc, []byte("\r"), []byte("\n"))
 	if !utf8.Valid(doc) {
-		return nil, fmt.Errorf("line %d: %w", qaFirstInvalidLine(doc), ErrInvalidUTF8)
+		return "", fmt.Errorf("line %d: %w", qaFirstInvalidLine(doc), ErrInvalidUTF8)
 	}
-	return strings.Split(string(doc), "\n"), nil
+	return string(doc), nil
 }
 
 func qaFirstInvalidLine(doc []byte) int {

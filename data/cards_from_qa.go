@@ -1,0 +1,239 @@
+package data
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"strconv"
+	"strings"
+	"unicode"
+)
+
+// CardDraft is a card an import proposes, before it is stored.
+type CardDraft struct {
+	Key       string   // stable identity for de-duplication on re-import
+	Front     string   // the prompt
+	Back      string   // the expected answer
+	Category  string   // a category slug
+	KeyPoints []string // phrases a good answer contains
+	Source    string   // where it came from, e.g. "ml-interview-mistakes.txt Q4"
+}
+
+// CardsFromQA turns parsed Q&As into card drafts. Each Q&A gives a basic
+// card (question -> answer prose, kept as written), and a Q&A with a list
+// gives a second card asking for the whole list. The category comes from
+// an explicit Category line, else DetectCategory, else fallbackCategory,
+// else UncategorizedSlug. Drafts with the same Key as an earlier one are
+// dropped, so a document that repeats a question imports it once.
+func CardsFromQA(docName string, qas []QA, fallbackCategory string) []CardDraft {
+	fallback := qaCategorySlug(fallbackCategory)
+	if fallback == "" {
+		fallback = UncategorizedSlug
+	}
+	drafts := make([]CardDraft, 0, len(qas)*2)
+	seen := make(map[string]bool, len(qas)*2)
+	add := func(d CardDraft) {
+		d.Key = qaCardKey("qa:", d.Front)
+		if !seen[d.Key] {
+			seen[d.Key] = true
+			drafts = append(drafts, d)
+		}
+	}
+	for _, qa := range qas {
+		category := qaCategorySlug(qa.Category)
+		if category == "" {
+			if s, ok := DetectCategory(qa.Question, qa.Answer); ok {
+				category = s
+			} else {
+				category = fallback
+			}
+		}
+		source := "Q" + strconv.Itoa(qa.Number)
+		if docName != "" {
+			source = docName + " " + source
+		}
+		list := qaRenderList(qa.List)
+		if qa.Answer == "" {
+			// The list is the whole answer: one card, not two saying the same.
+			back := list
+			if qa.ListIntro != "" {
+				back = qa.ListIntro + "\n" + list
+			}
+			add(CardDraft{Front: qa.Question, Back: back, Category: category,
+				KeyPoints: qaFirstNonEmpty(qa.KeyPoints, qa.List), Source: source})
+			continue
+		}
+		keyPoints := qaFirstNonEmpty(qa.KeyPoints, qa.List)
+		if keyPoints == nil {
+			keyPoints = qaFindPhrases(qa.Answer)
+		}
+		add(CardDraft{Front: qa.Question, Back: qa.Answer, Category: category,
+			KeyPoints: keyPoints, Source: source})
+		if len(qa.List) > 0 {
+			add(CardDraft{Front: qaListFront(qa), Back: list, Category: category,
+				KeyPoints: append([]string(nil), qa.List...), Source: source})
+		}
+	}
+	return drafts
+}
+
+// qaCategorySlug accepts a slug, a built-in category's name, or any name
+// Slugify can turn into a slug; it returns "" when nothing usable is left.
+func qaCategorySlug(s string) string {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return ""
+	}
+	if ValidSlug(s) {
+		return s
+	}
+	if slug, ok := categoryBuiltinSlug(s); ok {
+		return slug
+	}
+	return Slugify(s)
+}
+
+func qaFirstNonEmpty(lists ...[]string) []string {
+	for _, l := range lists {
+		if len(l) > 0 {
+			return append([]string(nil), l...)
+		}
+	}
+	return nil
+}
+
+func qaRenderList(items []string) string {
+	var b strings.Builder
+	for i, it := range items {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString("- ")
+		b.WriteString(it)
+	}
+	return b.String()
+}
+
+// qaListFront asks for the list, e.g. "What happens when candidates only
+// talk about accuracy? — Candidates should discuss (5 points)".
+func qaListFront(qa QA) string {
+	n := len(qa.List)
+	points := "points"
+	if n == 1 {
+		points = "point"
+	}
+	if intro := strings.TrimRight(strings.TrimSpace(qa.ListIntro), ":"); intro != "" {
+		return fmt.Sprintf("%s — %s (%d %s)", qa.Question, intro, n, points)
+	}
+	return fmt.Sprintf("%s — name the %d %s", qa.Question, n, points)
+}
+
+// qaPhrases are the terms whose presence in an answer make it a good one
+// when a Q&A gives no key points of its own. Patterns follow the rules of
+// categoryKeywords ("*" marks a stem). The list is documented in
+// docs/import-formats.md: keep the two in step.
+var qaPhrases = []struct {
+	phrase   string
+	patterns []string
+}{
+	{"precision", []string{"precision"}},
+	{"recall", []string{"recall"}},
+	{"F1", []string{"f1*", "f-measure", "f-score"}},
+	{"ROC-AUC", []string{"roc-auc", "roc auc", "auc", "area under the roc curve"}},
+	{"business impact", []string{"business impact", "business value", "business need*"}},
+	{"missing values", []string{"missing value*", "missing data"}},
+	{"outliers", []string{"outlier*"}},
+	{"feature engineering", []string{"feature engineering"}},
+	{"data validation", []string{"data validation", "validate the data", "validating the data"}},
+	{"data leakage", []string{"data leak*", "leakage"}},
+	{"class imbalance", []string{"class imbalance", "imbalanced"}},
+	{"data preprocessing", []string{"preprocess*", "pre-process*"}},
+	{"monitoring", []string{"monitor*"}},
+	{"deployment", []string{"deploy*"}},
+	{"trade-offs", []string{"trade-off*", "tradeoff*", "trade off*"}},
+	{"latency", []string{"latency"}},
+	{"scalability", []string{"scalab*"}},
+	{"interpretability", []string{"interpretab*", "explainab*"}},
+	{"assumptions", []string{"assumption*"}},
+	{"constraints", []string{"constraint*"}},
+	{"baseline", []string{"baseline*"}},
+	{"overfitting", []string{"overfit*", "over-fit*"}},
+	{"cross-validation", []string{"cross-validat*", "cross validat*"}},
+	{"regularization", []string{"regulari*"}},
+	{"error handling", []string{"error handling"}},
+	{"stakeholders", []string{"stakeholder*"}},
+	{"clarifying questions", []string{"clarifying question*"}},
+}
+
+// qaFindPhrases lists the qaPhrases an answer mentions, in the order they
+// first appear in it, so the result is the same on every import.
+func qaFindPhrases(answer string) []string {
+	folded := categoryFoldText(answer)
+	type hit struct {
+		at     int
+		phrase string
+	}
+	var hits []hit
+	for _, p := range qaPhrases {
+		first := -1
+		for _, pat := range p.patterns {
+			if at, _ := categoryFind(folded, pat); at >= 0 && (first < 0 || at < first) {
+				first = at
+			}
+		}
+		if first >= 0 {
+			hits = append(hits, hit{first, p.phrase})
+		}
+	}
+	// Insertion sort keeps equal positions in table order; lists are tiny.
+	for i := 1; i < len(hits); i++ {
+		for j := i; j > 0 && hits[j].at < hits[j-1].at; j-- {
+			hits[j], hits[j-1] = hits[j-1], hits[j]
+		}
+	}
+	var out []string
+	for _, h := range hits {
+		out = append(out, h.phrase)
+	}
+	return out
+}
+
+// qaCardKey hashes the normalized parts, so re-importing a document whose
+// only changes are case, spacing or curly quotes finds the same cards.
+func qaCardKey(prefix string, parts ...string) string {
+	h := sha256.New()
+	for i, p := range parts {
+		if i > 0 {
+			h.Write([]byte{0})
+		}
+		h.Write([]byte(qaNormalize(p)))
+	}
+	sum := h.Sum(nil)
+	return prefix + hex.EncodeToString(sum[:16])
+}
+
+func qaNormalize(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	space := false
+	for _, r := range strings.ToLower(s) {
+		switch r {
+		case '‘', '’', 'ʼ', '′':
+			r = '\''
+		case '“', '”', '″':
+			r = '"'
+		case '‐', '‑', '‒', '–', '—', '−':
+			r = '-'
+		}
+		if unicode.IsSpace(r) {
+			space = b.Len() > 0
+			continue
+		}
+		if space {
+			b.WriteByte(' ')
+			space = false
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
