@@ -1,0 +1,294 @@
+package data
+
+import (
+	"encoding/csv"
+	"errors"
+	"html"
+	"io"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// ParseCardTable reads cards from a CSV or TSV table as Anki and
+// spreadsheets export them: front, back, category and key points
+// (separated by ";"), one card per row. An optional header row names the
+// columns, in any order. Anki's "#separator:", "#html:", "#columns:" and
+// "#tags column:" lines at the top are honoured, and other "#key:value"
+// lines there skipped. Rows it cannot read are reported as ParseErrors
+// with their line numbers, returned together with the drafts that did
+// parse; rows repeating an earlier front and back are dropped. The format
+// is described in docs/import-formats.md.
+func ParseCardTable(doc []byte, name string) ([]CardDraft, error) {
+	text, err := qaCleanDocument(doc)
+	if err != nil {
+		return nil, err
+	}
+	head, body, skipped := csvAnkiHeader(text)
+
+	r := csv.NewReader(strings.NewReader(body))
+	r.Comma = csvSeparator(head, name, body)
+	r.FieldsPerRecord = -1
+	r.ReuseRecord = true
+
+	cols := head.defaultColumns()
+	headerSeen := false
+	if head.columns != "" {
+		if c, ok := csvHeaderColumns(strings.Split(head.columns, string(r.Comma))); ok {
+			cols, headerSeen = c, true
+		}
+	}
+
+	var (
+		drafts []CardDraft
+		errs   ParseErrors
+		seen   = map[string]bool{}
+		first  = true
+	)
+	for {
+		rec, err := r.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			// After a quoting error the reader's idea of where rows start
+			// is unreliable, so report it and stop rather than guess.
+			var pe *csv.ParseError
+			line := skipped + 1
+			msg := err.Error()
+			if errors.As(err, &pe) {
+				line, msg = skipped+pe.Line, pe.Err.Error()
+			}
+			errs = append(errs, ParseError{Line: line, Msg: msg + "; rows after it were not read"})
+			break
+		}
+		start, _ := r.FieldPos(0)
+		line := skipped + start
+		if first {
+			first = false
+			if !headerSeen {
+				if c, ok := csvHeaderColumns(rec); ok {
+					cols = c
+					continue
+				}
+			}
+		}
+		d, msg := csvDraft(rec, cols, head.html)
+		if msg != "" {
+			errs = append(errs, ParseError{Line: line, Msg: msg})
+			continue
+		}
+		d.Source = "line " + strconv.Itoa(line)
+		if name != "" {
+			d.Source = name + " " + d.Source
+		}
+		if !seen[d.Key] {
+			seen[d.Key] = true
+			drafts = append(drafts, d)
+		}
+	}
+	if len(errs) > 0 {
+		return drafts, errs
+	}
+	if len(drafts) == 0 {
+		return nil, ErrNoQA
+	}
+	return drafts, nil
+}
+
+// csvColumns holds 0-based column positions; -1 means absent.
+type csvColumns struct {
+	front, back, category, keyPoints int
+	tags                             bool // the category column holds Anki tags
+}
+
+// defaultColumns lays out a table without a header row: front, back,
+// category, key points, skipping the columns Anki says hold its note ids,
+// note types and decks. A tags column Anki names supplies the category.
+func (h csvHead) defaultColumns() csvColumns {
+	var free []int
+	for i := 0; len(free) < 4; i++ {
+		if !h.special[i+1] {
+			free = append(free, i)
+		}
+	}
+	c := csvColumns{front: free[0], back: free[1], category: free[2], keyPoints: free[3]}
+	if h.tagsColumn > 0 {
+		c.category, c.tags = h.tagsColumn-1, true
+		c.keyPoints = free[2]
+	}
+	return c
+}
+
+// csvHeaderColumns recognizes a header row by its names. It needs both a
+// front and a back column, so a card whose front happens to be "Question"
+// is not mistaken for a header unless its back is "Answer" too.
+func csvHeaderColumns(rec []string) (csvColumns, bool) {
+	c := csvColumns{front: -1, back: -1, category: -1, keyPoints: -1}
+	for i, f := range rec {
+		n := strings.ToLower(strings.TrimSpace(f))
+		n = strings.NewReplacer(" ", "", "_", "", "-", "").Replace(n)
+		switch n {
+		case "front", "question", "q", "prompt":
+			c.front = i
+		case "back", "answer", "a", "ans":
+			c.back = i
+		case "category", "categories":
+			c.category = i
+		case "tags", "tag":
+			if c.category < 0 {
+				c.category, c.tags = i, true
+			}
+		case "keypoints", "keypoint":
+			c.keyPoints = i
+		}
+	}
+	return c, c.front >= 0 && c.back >= 0
+}
+
+func csvField(rec []string, i int) string {
+	if i < 0 || i >= len(rec) {
+		return ""
+	}
+	return rec[i]
+}
+
+// csvDraft builds one card from a row, or says what is wrong with it.
+func csvDraft(rec []string, cols csvColumns, isHTML bool) (CardDraft, string) {
+	if len(rec) < 2 {
+		return CardDraft{}, "expected at least a front and a back, found 1 column"
+	}
+	clean := strings.TrimSpace
+	if isHTML {
+		clean = csvFromHTML
+	}
+	front, back := clean(csvField(rec, cols.front)), clean(csvField(rec, cols.back))
+	switch {
+	case front == "" && back == "":
+		return CardDraft{}, "empty front and back"
+	case front == "":
+		return CardDraft{}, "empty front"
+	case back == "":
+		return CardDraft{}, "empty back"
+	}
+	category := strings.TrimSpace(csvField(rec, cols.category))
+	if cols.tags {
+		// Anki tags are space-separated; the first one names the category.
+		if tags := strings.Fields(category); len(tags) > 0 {
+			category = tags[0]
+		}
+	}
+	category = qaCategorySlug(category)
+	if category == "" {
+		category = UncategorizedSlug
+	}
+	return CardDraft{
+		Key:       qaCardKey("csv:", front, back),
+		Front:     front,
+		Back:      back,
+		Category:  category,
+		KeyPoints: qaSplitKeyPoints(csvField(rec, cols.keyPoints)),
+	}, ""
+}
+
+// csvHead is what Anki's "#key:value" lines at the top of an export say.
+type csvHead struct {
+	separator  rune
+	html       bool
+	columns    string
+	tagsColumn int          // 1-based, 0 when absent
+	special    map[int]bool // 1-based columns that hold no card text
+}
+
+// csvMaxColumn bounds column numbers read from a header; real exports
+// have a handful.
+const csvMaxColumn = 1000
+
+var csvHeadLineRe = regexp.MustCompile(`^#([a-z][a-z ]*):(.*)$`)
+
+// csvAnkiHeader splits the "#key:value" lines Anki writes at the top of an
+// export from the rows, returning how many lines it skipped so row line
+// numbers still match the file.
+func csvAnkiHeader(text string) (csvHead, string, int) {
+	h := csvHead{special: map[int]bool{}}
+	skipped := 0
+	for strings.HasPrefix(text, "#") {
+		line, rest, _ := strings.Cut(text, "\n")
+		m := csvHeadLineRe.FindStringSubmatch(line)
+		if m == nil {
+			break
+		}
+		key, value := m[1], strings.TrimSpace(m[2])
+		switch key {
+		case "separator":
+			h.separator = csvSeparatorNamed(value)
+		case "html":
+			h.html = strings.EqualFold(value, "true")
+		case "columns":
+			h.columns = m[2]
+		case "tags column":
+			if n, err := strconv.Atoi(value); err == nil && n > 0 && n <= csvMaxColumn {
+				h.tagsColumn = n
+				h.special[n] = true
+			}
+		case "guid column", "notetype column", "deck column":
+			if n, err := strconv.Atoi(value); err == nil && n > 0 && n <= csvMaxColumn {
+				h.special[n] = true
+			}
+		}
+		text = rest
+		skipped++
+	}
+	return h, text, skipped
+}
+
+func csvSeparatorNamed(v string) rune {
+	switch strings.ToLower(v) {
+	case "tab", "\t":
+		return '\t'
+	case "comma", ",":
+		return ','
+	case "semicolon", ";":
+		return ';'
+	case "pipe", "|":
+		return '|'
+	case "space", " ":
+		return ' '
+	}
+	return 0
+}
+
+// csvSeparator picks the field separator: Anki's "#separator:" line, else
+// tab for .tsv files, files whose first row has a tab, and .txt files
+// (Anki's export) whose first row has no comma either; else comma.
+func csvSeparator(h csvHead, name, body string) rune {
+	if h.separator != 0 {
+		return h.separator
+	}
+	firstRow, _, _ := strings.Cut(body, "\n")
+	ext := strings.ToLower(filepath.Ext(name))
+	switch {
+	case ext == ".tsv", strings.Contains(firstRow, "\t"):
+		return '\t'
+	case ext == ".txt" && !strings.Contains(firstRow, ","):
+		return '\t'
+	}
+	return ','
+}
+
+var csvBreakTagRe = regexp.MustCompile(`(?i)<\s*(?:br\s*/?|/\s*(?:div|p|li))\s*>`)
+var csvTagRe = regexp.MustCompile(`<[^>]*>`)
+
+// csvFromHTML turns a field Anki exported as HTML into plain text: line
+// breaks stay line breaks, other tags go, and entities are decoded.
+func csvFromHTML(s string) string {
+	if !strings.ContainsAny(s, "<&") {
+		return strings.TrimSpace(s)
+	}
+	s = csvBreakTagRe.ReplaceAllString(s, "\n")
+	s = csvTagRe.ReplaceAllString(s, "")
+	s = html.UnescapeString(s)
+	s = strings.ReplaceAll(s, "\u00a0", " ")
+	return strings.TrimSpace(s)
+}
