@@ -84,20 +84,23 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	return s, nil
 }
 
-func dsn(path string, writer bool) string {
+// serverPragmas tune SQLite for a server: WAL lets reads run beside the
+// writer, NORMAL sync is durable in WAL except on power loss.
+var serverPragmas = []string{"busy_timeout(5000)", "journal_mode(WAL)", "synchronous(NORMAL)", "foreign_keys(1)"}
+
+func dsn(path string, writer bool, pragmas ...string) string {
 	q := url.Values{}
-	for _, p := range []string{
-		"busy_timeout(5000)",
-		"journal_mode(WAL)",
-		"synchronous(NORMAL)",
-		"foreign_keys(1)",
-	} {
+	if pragmas == nil {
+		pragmas = serverPragmas
+		if !writer {
+			pragmas = append(pragmas[:len(pragmas):len(pragmas)], "query_only(1)")
+		}
+	}
+	for _, p := range pragmas {
 		q.Add("_pragma", p)
 	}
 	if writer {
 		q.Set("_txlock", "immediate")
-	} else {
-		q.Add("_pragma", "query_only(1)")
 	}
 	return "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()
 }
@@ -224,7 +227,15 @@ func (s *Store) Backup(ctx context.Context, dest string) error {
 			return fmt.Errorf("backup: %w", err)
 		}
 	}
-	if _, err := s.reader.ExecContext(ctx, "VACUUM INTO ?", dest); err != nil {
+	// The reader pool is query-only and the writer must stay free for
+	// grades, so the copy gets a connection of its own; in WAL mode its
+	// read transaction does not block writers.
+	db, err := sql.Open("sqlite", dsn(s.path, false, "busy_timeout(5000)"))
+	if err != nil {
+		return fmt.Errorf("backup: %w", err)
+	}
+	defer db.Close()
+	if _, err := db.ExecContext(ctx, "VACUUM INTO ?", dest); err != nil {
 		return fmt.Errorf("backup: %w", err)
 	}
 	return nil

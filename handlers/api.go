@@ -6,7 +6,6 @@ import (
 	"net/http"
 
 	"github.com/labstack/echo/v4"
-
 )
 
 // apiMe answers who the token belongs to.
@@ -92,4 +91,3 @@ func decodeJSON(c echo.Context, v any) error {
 	}
 	return nil
 }
-

@@ -1,0 +1,199 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/flashcards/flashcards/data"
+)
+
+func env(m map[string]string) func(string) string {
+	return func(k string) string { return m[k] }
+}
+
+// runCLI runs one command to completion and returns its output.
+func runCLI(t *testing.T, db string, stdin string, args ...string) (string, string, error) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	err := run(context.Background(), args, env(map[string]string{"FLASHCARDS_DB": db}), strings.NewReader(stdin), &out, &errOut)
+	return out.String(), errOut.String(), err
+}
+
+var listening = regexp.MustCompile(`msg=listening addr=(\S+)`)
+
+// TestServeStopsOnSignal starts the real run() on port 0, uses it, and
+// stops it with SIGINT, as systemd or Ctrl-C would.
+func TestServeStopsOnSignal(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "data", "fc.db")
+	pr, pw := io.Pipe()
+	done := make(chan error, 1)
+	go func() {
+		done <- run(context.Background(), []string{"serve", "--addr", "127.0.0.1:0"}, env(map[string]string{"FLASHCARDS_DB": db}), strings.NewReader(""), io.Discard, pw)
+		pw.Close()
+	}()
+	addrCh := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(pr)
+		for sc.Scan() {
+			if m := listening.FindStringSubmatch(sc.Text()); m != nil {
+				addrCh <- m[1]
+			}
+		}
+	}()
+	var addr string
+	select {
+	case addr = <-addrCh:
+	case err := <-done:
+		t.Fatalf("run returned early: %v", err)
+	case <-time.After(10 * time.Second):
+		t.Fatal("the server did not start")
+	}
+	resp, err := http.Get("http://" + addr + "/healthz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || string(body) != "ok" {
+		t.Fatalf("healthz: %d %q", resp.StatusCode, body)
+	}
+
+	if err := syscall.Kill(syscall.Getpid(), syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("run after SIGINT: %v", err)
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("the server did not stop on SIGINT")
+	}
+	// The database was closed cleanly and opens again.
+	s, err := data.Open(context.Background(), db)
+	if err != nil {
+		t.Fatalf("reopen after shutdown: %v", err)
+	}
+	s.Close()
+}
+
+func TestUserAndTokenCommands(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "fc.db")
+	if _, _, err := runCLI(t, db, "correct horse\n", "user", "add", "ada"); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := runCLI(t, db, "correct horse\n", "user", "add", "ada"); err == nil || !strings.Contains(err.Error(), "taken") {
+		t.Errorf("duplicate user: %v", err)
+	}
+	if _, _, err := runCLI(t, db, "short\n", "user", "add", "bob"); err == nil {
+		t.Error("a short password was accepted")
+	}
+	if _, _, err := runCLI(t, db, "", "user", "add", "bob"); err == nil {
+		t.Error("an empty stdin was accepted as a password")
+	}
+	out, _, err := runCLI(t, db, "", "user", "list")
+	if err != nil || !strings.Contains(out, "ada") || strings.Contains(out, "bob") {
+		t.Fatalf("user list: %q %v", out, err)
+	}
+
+	out, _, err = runCLI(t, db, "", "token", "create", "ada")
+	if err != nil {
+		t.Fatal(err)
+	}
+	token := strings.TrimSpace(out)
+	if strings.Count(out, "\n") != 1 || !strings.HasPrefix(token, "fc_") || strings.Contains(token, " ") {
+		t.Fatalf("token create must print the token alone, got %q", out)
+	}
+	s, err := data.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := s.UserByToken(context.Background(), token)
+	s.Close()
+	if err != nil || u.Name != "ada" {
+		t.Fatalf("printed token does not authenticate ada: %v %v", u, err)
+	}
+	out, _, _ = runCLI(t, db, "", "token", "list", "ada")
+	if !strings.Contains(out, "cli") {
+		t.Errorf("token list: %q", out)
+	}
+	if _, _, err := runCLI(t, db, "", "token", "revoke", "ada", "1"); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := runCLI(t, db, "", "token", "revoke", "ada", "1"); err == nil {
+		t.Error("revoking twice succeeded")
+	}
+
+	if _, _, err := runCLI(t, db, "battery staple\n", "user", "passwd", "ada"); err != nil {
+		t.Fatal(err)
+	}
+	s, _ = data.Open(context.Background(), db)
+	if _, err := s.Authenticate(context.Background(), "ada", "battery staple"); err != nil {
+		t.Errorf("new password refused: %v", err)
+	}
+	s.Close()
+
+	if _, _, err := runCLI(t, db, "", "user", "delete", "ada"); err != nil {
+		t.Fatal(err)
+	}
+	if out, _, _ := runCLI(t, db, "", "user", "list"); strings.Contains(out, "ada") {
+		t.Error("deleted user still listed")
+	}
+}
+
+func TestBackupCommand(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "fc.db")
+	runCLI(t, db, "correct horse\n", "user", "add", "ada")
+	dest := filepath.Join(dir, "copy.db")
+	if _, _, err := runCLI(t, db, "", "backup", dest); err != nil {
+		t.Fatal(err)
+	}
+	out, _, err := runCLI(t, dest, "", "user", "list")
+	if err != nil || !strings.Contains(out, "ada") {
+		t.Fatalf("backup lacks the user: %q %v", out, err)
+	}
+}
+
+func TestHelpListsEverySetting(t *testing.T) {
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"help"}, env(nil), strings.NewReader(""), &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range settings {
+		if !strings.Contains(out.String(), "--"+s.name) || !strings.Contains(out.String(), s.env) {
+			t.Errorf("help lacks --%s / %s", s.name, s.env)
+		}
+	}
+	for _, cmd := range []string{"serve", "user add", "token create", "backup", "version"} {
+		if !strings.Contains(out.String(), cmd) {
+			t.Errorf("help lacks %q", cmd)
+		}
+	}
+}
+
+func TestBadSettingsAreRefused(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		env  map[string]string
+	}{
+		{[]string{"serve", "--signup", "maybe"}, nil},
+		{[]string{"serve"}, map[string]string{"FLASHCARDS_LOG_FORMAT": "xml"}},
+		{[]string{"serve"}, map[string]string{"FLASHCARDS_TRUST_PROXY": "perhaps"}},
+		{[]string{"frobnicate"}, nil},
+	} {
+		err := run(context.Background(), tc.args, env(tc.env), strings.NewReader(""), io.Discard, io.Discard)
+		if err == nil {
+			t.Errorf("run(%v, %v) accepted a bad setting", tc.args, tc.env)
+		}
+	}
+}

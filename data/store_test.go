@@ -1,0 +1,190 @@
+package data
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"path/filepath"
+	"testing"
+
+	"golang.org/x/crypto/bcrypt"
+)
+
+// openTestStore opens a fresh store in a real file under t.TempDir.
+func openTestStore(t *testing.T) *Store {
+	t.Helper()
+	s, err := Open(context.Background(), filepath.Join(t.TempDir(), "sub", "test.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.PasswordCost = bcrypt.MinCost
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+func TestMigrationsOnEmptyDatabaseThenRestartIsNoOp(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "fresh.db")
+	s, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ms, err := loadMigrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := s.SchemaVersion(ctx)
+	if err != nil || v != ms[len(ms)-1].version {
+		t.Fatalf("schema version = %d, %v; want %d", v, err, ms[len(ms)-1].version)
+	}
+	s.PasswordCost = bcrypt.MinCost
+	if _, err := s.CreateUser(ctx, "ada", "correct horse", DefaultSettings()); err != nil {
+		t.Fatal(err)
+	}
+	var applied1 string
+	s.reader.QueryRow("SELECT group_concat(applied_at) FROM schema_migrations").Scan(&applied1)
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	s2, err := Open(ctx, path)
+	if err != nil {
+		t.Fatalf("reopen: %v", err)
+	}
+	defer s2.Close()
+	var applied2 string
+	s2.reader.QueryRow("SELECT group_concat(applied_at) FROM schema_migrations").Scan(&applied2)
+	if applied1 != applied2 {
+		t.Errorf("restart re-applied migrations: %q then %q", applied1, applied2)
+	}
+	if n, _ := s2.CountUsers(ctx); n != 1 {
+		t.Errorf("users after restart = %d, want 1", n)
+	}
+}
+
+func TestPragmas(t *testing.T) {
+	s := openTestStore(t)
+	for _, db := range []*sql.DB{s.writer, s.reader} {
+		var mode string
+		var fk, sync, timeout int
+		db.QueryRow("PRAGMA journal_mode").Scan(&mode)
+		db.QueryRow("PRAGMA foreign_keys").Scan(&fk)
+		db.QueryRow("PRAGMA synchronous").Scan(&sync)
+		db.QueryRow("PRAGMA busy_timeout").Scan(&timeout)
+		if mode != "wal" || fk != 1 || sync != 1 || timeout != 5000 {
+			t.Errorf("journal_mode=%s foreign_keys=%d synchronous=%d busy_timeout=%d; want wal 1 1(NORMAL) 5000", mode, fk, sync, timeout)
+		}
+	}
+}
+
+func TestBackupHoldsTheSameRows(t *testing.T) {
+	ctx := context.Background()
+	s := openTestStore(t)
+	for _, name := range []string{"ada", "grace", "linus"} {
+		u, err := s.CreateUser(ctx, name, "long enough pw", DefaultSettings())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := s.CreateToken(ctx, u.ID, "t"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	dest := filepath.Join(t.TempDir(), "backups", "copy.db")
+	if err := s.Backup(ctx, dest); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Backup(ctx, dest); err == nil {
+		t.Error("a second backup over an existing file should be refused")
+	}
+	b, err := Open(ctx, dest)
+	if err != nil {
+		t.Fatalf("open backup: %v", err)
+	}
+	defer b.Close()
+	for _, table := range []string{"users", "settings", "categories", "api_tokens", "meta"} {
+		var want, got int
+		s.reader.QueryRow("SELECT COUNT(*) FROM " + table).Scan(&want)
+		b.reader.QueryRow("SELECT COUNT(*) FROM " + table).Scan(&got)
+		if want != got {
+			t.Errorf("%s: backup has %d rows, original %d", table, got, want)
+		}
+	}
+	if _, err := b.Authenticate(ctx, "grace", "long enough pw"); err != nil {
+		t.Errorf("log-in against the backup: %v", err)
+	}
+}
+
+func TestUsers(t *testing.T) {
+	ctx := context.Background()
+	s := openTestStore(t)
+	u, err := s.CreateUser(ctx, "Ada", "correct horse", DefaultSettings())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.CreateUser(ctx, "ada", "another password", DefaultSettings()); !errors.Is(err, ErrConflict) {
+		t.Errorf("same name in other case: %v, want ErrConflict", err)
+	}
+	for _, bad := range []struct{ name, pw string }{
+		{"", "correct horse"},
+		{"has space", "correct horse"},
+		{"<script>", "correct horse"},
+		{"bob", "short"},
+		{"bob", string(make([]byte, 73))},
+	} {
+		if _, err := s.CreateUser(ctx, bad.name, bad.pw, DefaultSettings()); !errors.Is(err, ErrInvalid) {
+			t.Errorf("CreateUser(%q, len %d) = %v, want ErrInvalid", bad.name, len(bad.pw), err)
+		}
+	}
+	if _, err := s.Authenticate(ctx, "ada", "wrong password"); err != ErrBadCredentials {
+		t.Errorf("wrong password: %v", err)
+	}
+	if _, err := s.Authenticate(ctx, "nobody", "correct horse"); err != ErrBadCredentials {
+		t.Errorf("unknown user: %v", err)
+	}
+	if got, err := s.Authenticate(ctx, "ADA", "correct horse"); err != nil || got.ID != u.ID {
+		t.Errorf("case-insensitive log-in: %v %v", got, err)
+	}
+	var cats int
+	s.reader.QueryRow("SELECT COUNT(*) FROM categories WHERE user_id = ?", u.ID).Scan(&cats)
+	if cats != len(BuiltinCategories())+1 {
+		t.Errorf("new user has %d categories, want the %d built-in ones and uncategorized", cats, len(BuiltinCategories()))
+	}
+	if err := s.DeleteUser(ctx, u.ID); err != nil {
+		t.Fatal(err)
+	}
+	for _, table := range []string{"users", "settings", "categories", "sessions", "api_tokens"} {
+		var n int
+		s.reader.QueryRow("SELECT COUNT(*) FROM " + table).Scan(&n)
+		if n != 0 {
+			t.Errorf("%s keeps %d rows after the account was deleted", table, n)
+		}
+	}
+}
+
+func TestSettingsValidation(t *testing.T) {
+	ctx := context.Background()
+	s := openTestStore(t)
+	u, _ := s.CreateUser(ctx, "ada", "correct horse", DefaultSettings())
+	good := Settings{Timezone: "Asia/Kolkata", RolloverHour: 0, NewPerDay: 100000, ReviewsPerDay: 100000}
+	if err := s.UpdateSettings(ctx, u.ID, good); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.UserSettings(ctx, u.ID); got != good {
+		t.Errorf("settings = %+v, want %+v", got, good)
+	}
+	for _, bad := range []Settings{
+		{Timezone: "Mars/Olympus", RolloverHour: 4},
+		{Timezone: "Local", RolloverHour: 4},
+		{Timezone: "UTC", RolloverHour: 24},
+		{Timezone: "UTC", RolloverHour: -1},
+		{Timezone: "UTC", NewPerDay: -1},
+		{Timezone: "UTC", ReviewsPerDay: MaxPerDay + 1},
+	} {
+		if err := s.UpdateSettings(ctx, u.ID, bad); !errors.Is(err, ErrInvalid) {
+			t.Errorf("UpdateSettings(%+v) = %v, want ErrInvalid", bad, err)
+		}
+	}
+	if got, _ := s.UserSettings(ctx, u.ID); got != good {
+		t.Errorf("refused updates changed the settings to %+v", got)
+	}
+}
