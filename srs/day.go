@@ -83,8 +83,10 @@ func (d Day) After(e Day) bool { return d > e }
 // new one.
 //
 // The shift is applied to the wall clock, not to the instant, so a DST change
-// never moves the boundary off rolloverHour:00 local time. rolloverHour is
-// clamped to 0..23, and a nil loc means UTC.
+// never moves the boundary off rolloverHour:00 local time. (Where clocks go
+// back by two hours across the rollover hour, as at Antarctica/Troll, the
+// previous study day briefly returns; nothing here assumes study days only
+// move forward.) rolloverHour is clamped to 0..23, and a nil loc means UTC.
 func StudyDay(now time.Time, loc *time.Location, rolloverHour int) Day {
 	local := now.In(orUTC(loc))
 	day := DayOf(local)
@@ -112,18 +114,18 @@ func DayStart(d Day, loc *time.Location, rolloverHour int) time.Time {
 	y, m, dd := d.Date()
 	guess := time.Date(y, m, dd, hour, 0, 0, 0, loc)
 	start, end := guess.ZoneBounds()
-	spans := []time.Time{guess}
-	if !start.IsZero() {
-		spans = append(spans, start.Add(-time.Second))
-	}
-	if !end.IsZero() {
-		spans = append(spans, end)
-	}
 	best, found := guess, false
-	for _, at := range spans {
+	consider := func(at time.Time) {
 		if t, ok := earliestInSpan(want, at); ok && (!found || t.Before(best)) {
 			best, found = t, true
 		}
+	}
+	consider(guess)
+	if !start.IsZero() {
+		consider(start.Add(-time.Second)) // the span before
+	}
+	if !end.IsZero() {
+		consider(end) // the span after
 	}
 	return best.In(loc)
 }

@@ -391,3 +391,23 @@ func FuzzStudyDay(f *testing.F) {
 		}
 	})
 }
+
+var sinkDay srs.Day
+
+func BenchmarkStudyDay(b *testing.B) {
+	loc := loadLocation(b, "Europe/Berlin")
+	now := time.Date(2024, 10, 27, 2, 30, 0, 0, time.UTC)
+	for b.Loop() {
+		sinkDay = srs.StudyDay(now, loc, srs.DefaultRolloverHour)
+	}
+}
+
+var sinkTime time.Time
+
+func BenchmarkDayStart(b *testing.B) {
+	loc := loadLocation(b, "Europe/Berlin")
+	d := srs.DateOf(2024, time.October, 27)
+	for b.Loop() {
+		sinkTime = srs.DayStart(d, loc, srs.DefaultRolloverHour)
+	}
+}

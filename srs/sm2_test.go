@@ -51,6 +51,25 @@ func TestNextHandWorkedSequence(t *testing.T) {
 	}
 }
 
+// SM-2 says to round a fractional interval up; rounding to nearest (as
+// Math.round does in the npm supermemo package) schedules a day early.
+func TestNextRoundsUpNotToNearest(t *testing.T) {
+	tests := []struct {
+		grades []srs.Grade
+		want   int
+	}{
+		{[]srs.Grade{5, 5, 5}, 17}, // ceil(6 × 2.70) = ceil(16.2); nearest would be 16
+		{[]srs.Grade{3, 3, 3}, 14}, // ceil(6 × 2.22) = ceil(13.32); nearest would be 13
+		{[]srs.Grade{4, 4, 4}, 15}, // 6 × 2.50 is whole: no rounding
+	}
+	for _, tt := range tests {
+		got := mustNext(t, srs.New(), tt.grades...)
+		if last := got[len(got)-1].Interval; last != tt.want {
+			t.Errorf("grades %v: interval %d, want %d", tt.grades, last, tt.want)
+		}
+	}
+}
+
 func TestNextSingleSteps(t *testing.T) {
 	tests := []struct {
 		name string
