@@ -61,6 +61,9 @@ func TestNextRoundsUpNotToNearest(t *testing.T) {
 		{[]srs.Grade{5, 5, 5}, 17}, // ceil(6 × 2.70) = ceil(16.2); nearest would be 16
 		{[]srs.Grade{3, 3, 3}, 14}, // ceil(6 × 2.22) = ceil(13.32); nearest would be 13
 		{[]srs.Grade{4, 4, 4}, 15}, // 6 × 2.50 is whole: no rounding
+		// 9 × 1.50 = 13.5. The npm package gets 13: its float E-Factor is
+		// 1.4999999999999998 by then.
+		{[]srs.Grade{2, 1, 3, 4, 4, 4}, 14},
 	}
 	for _, tt := range tests {
 		got := mustNext(t, srs.New(), tt.grades...)
