@@ -1,0 +1,256 @@
+package data
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"reflect"
+	"regexp"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+// csvCard is the part of a draft a table test compares.
+type csvCard struct {
+	front, back, category string
+	keyPoints             []string
+	source                string
+}
+
+func csvShort(ds []CardDraft) []csvCard {
+	var out []csvCard
+	for _, d := range ds {
+		out = append(out, csvCard{d.Front, d.Back, d.Category, d.KeyPoints, d.Source})
+	}
+	return out
+}
+
+func TestParseCardTable(t *testing.T) {
+	for _, tc := range []struct {
+		name, file, doc string
+		want            []csvCard
+	}{
+		{
+			name: "header, category as slug, name and empty; key points",
+			file: "cards.csv",
+			doc: "Front,Back,Category,Key points\n" +
+				"What is recall?,Share of positives found,accuracy-only,sensitivity; found positives\n" +
+				"What is drift?,Inputs changing over time,Ignoring Deployment,\n" +
+				"What is a join?,Combining tables,,\n" +
+				"What is a CTE?,A named subquery,SQL & Databases\n",
+			want: []csvCard{
+				{"What is recall?", "Share of positives found", "accuracy-only", []string{"sensitivity", "found positives"}, "cards.csv line 2"},
+				{"What is drift?", "Inputs changing over time", "ignoring-deployment", nil, "cards.csv line 3"},
+				{"What is a join?", "Combining tables", "uncategorized", nil, "cards.csv line 4"},
+				{"What is a CTE?", "A named subquery", "sql-databases", nil, "cards.csv line 5"},
+			},
+		},
+		{
+			name: "no header, two columns, RFC 4180 quoting over lines",
+			file: "cards.csv",
+			doc:  "\"Name two metrics, please\",\"Precision\nRecall\"\n\"Say \"\"hi\"\"\",hi\n",
+			want: []csvCard{
+				{"Name two metrics, please", "Precision\nRecall", "uncategorized", nil, "cards.csv line 1"},
+				{"Say \"hi\"", "hi", "uncategorized", nil, "cards.csv line 3"},
+			},
+		},
+		{
+			name: "header in another order with other names",
+			file: "cards.csv",
+			doc:  "key_points,Answer,Question,Tags\nx;y,B1,F1,data-quality extra\n",
+			want: []csvCard{{"F1", "B1", "data-quality", []string{"x", "y"}, "cards.csv line 2"}},
+		},
+		{
+			name: "TSV by name, commas are text",
+			file: "cards.tsv",
+			doc:  "Why, really?\tBecause, that's why.\tno-trade-offs\n",
+			want: []csvCard{{"Why, really?", "Because, that's why.", "no-trade-offs", nil, "cards.tsv line 1"}},
+		},
+		{
+			name: "tab in the first line, whatever the name",
+			file: "",
+			doc:  "Front\tBack\nA, B?\tC, D.\n",
+			want: []csvCard{{"A, B?", "C, D.", "uncategorized", nil, "line 2"}},
+		},
+		{
+			name: "Anki export with header lines, HTML and a tags column",
+			file: "deck.txt",
+			doc: "#separator:tab\n#html:true\n#notetype column:1\n#tags column:4\n" +
+				"Basic\tWhat is <b>F1</b>?\tHarmonic mean<br>of precision &amp; recall\tml::metrics interview\n",
+			want: []csvCard{{"What is F1?", "Harmonic mean\nof precision & recall", "ml-metrics", nil, "deck.txt line 5"}},
+		},
+		{
+			name: "Anki columns line names the columns",
+			file: "deck.txt",
+			doc:  "#separator:Semicolon\n#columns:Back;Front\nAn answer;A question\n",
+			want: []csvCard{{"A question", "An answer", "uncategorized", nil, "deck.txt line 3"}},
+		},
+		{
+			name: "HTML stays as typed without #html:true",
+			file: "cards.csv",
+			doc:  "\ufeffa<b>,c &amp; d\r\n",
+			want: []csvCard{{"a<b>", "c &amp; d", "uncategorized", nil, "cards.csv line 1"}},
+		},
+		{
+			name: "repeated rows import once",
+			file: "cards.csv",
+			doc:  "Q,A\nWhy?,Because.\n WHY? , because. \nWhy?,Other.\n",
+			want: []csvCard{
+				{"Why?", "Because.", "uncategorized", nil, "cards.csv line 2"},
+				{"Why?", "Other.", "uncategorized", nil, "cards.csv line 4"},
+			},
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := ParseCardTable([]byte(tc.doc), tc.file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if s := csvShort(got); !reflect.DeepEqual(s, tc.want) {
+				t.Errorf("\n got %+v\nwant %+v", s, tc.want)
+			}
+			keyRe := regexp.MustCompile(`^csv:[0-9a-f]{32}$`)
+			for _, d := range got {
+				if !keyRe.MatchString(d.Key) {
+					t.Errorf("key %q", d.Key)
+				}
+			}
+		})
+	}
+}
+
+// The key follows the card's words, not its row or file, so re-importing
+// an edited export updates instead of duplicating.
+func TestParseCardTableKeys(t *testing.T) {
+	a, _ := ParseCardTable([]byte("Why?,Because.\nHow?,Like so.\n"), "a.csv")
+	b, _ := ParseCardTable([]byte("New?\tRow.\n how? \tlike  so.\n"), "b.tsv")
+	if len(a) != 2 || len(b) != 2 {
+		t.Fatalf("got %d and %d drafts", len(a), len(b))
+	}
+	if a[1].Key != b[1].Key {
+		t.Error("the same card in another file and row got another key")
+	}
+	if a[0].Key == a[1].Key {
+		t.Error("different cards share a key")
+	}
+}
+
+func TestParseCardTableErrors(t *testing.T) {
+	for _, tc := range []struct {
+		name, doc string
+		lines     []int
+		msgs      []string
+		good      int
+	}{
+		{"one column", "Front,Back\nonly a front\nA,B\n", []int{2}, []string{"found 1 column"}, 1},
+		{"empty front", "A,B\n ,B2\n", []int{2}, []string{"empty front"}, 1},
+		{"empty back", "A,B\nA2,\"\"\n", []int{2}, []string{"empty back"}, 1},
+		{"empty both", "A,B\n,\n", []int{2}, []string{"empty front and back"}, 1},
+		{"line numbers count Anki header lines and quoted line breaks", "#separator:comma\n\"A\nmore\",B\nlonely\n", []int{4}, []string{"1 column"}, 1},
+		{"bad quote stops the import", "A,B\nC,\"D\nE,F\n", []int{3}, []string{"rows after it were not read"}, 1},
+		{"quote inside a bare field", "A,B\nC,D\"x\n", []int{2}, []string{"rows after it were not read"}, 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := ParseCardTable([]byte(tc.doc), "cards.csv")
+			var pe ParseErrors
+			if !errors.As(err, &pe) {
+				t.Fatalf("error = %v, want ParseErrors", err)
+			}
+			if len(pe) != len(tc.lines) {
+				t.Fatalf("got %v, want %d errors", err, len(tc.lines))
+			}
+			for i, e := range pe {
+				if e.Line != tc.lines[i] || !strings.Contains(e.Msg, tc.msgs[i]) {
+					t.Errorf("error %q, want line %d with %q", e.Error(), tc.lines[i], tc.msgs[i])
+				}
+			}
+			if len(got) != tc.good {
+				t.Errorf("got %d good drafts, want %d", len(got), tc.good)
+			}
+		})
+	}
+}
+
+func TestParseCardTableSentinels(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		doc  []byte
+		want error
+	}{
+		{"empty", nil, ErrEmptyDocument},
+		{"blank", []byte(" \r\n\n"), ErrEmptyDocument},
+		{"invalid UTF-8", []byte("a,b\nc,\xc3\x28\n"), ErrInvalidUTF8},
+		{"too large", bytes.Repeat([]byte("a,b\n"), MaxDocumentBytes/4+1), ErrTooLarge},
+		{"header only", []byte("front,back,category\n"), ErrNoQA},
+		{"Anki header lines only", []byte("#separator:tab\n#html:false\n"), ErrNoQA},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := ParseCardTable(tc.doc, "x.csv")
+			if !errors.Is(err, tc.want) || got != nil {
+				t.Errorf("got %v, %v; want %v", got, err, tc.want)
+			}
+		})
+	}
+	_, err := ParseCardTable([]byte("a,b\nc,\xc3\x28\n"), "x.csv")
+	if err == nil || !strings.Contains(err.Error(), "line 2") {
+		t.Errorf("invalid UTF-8 error %v does not name line 2", err)
+	}
+}
+
+func csvBigTable(rows int) []byte {
+	var b bytes.Buffer
+	b.WriteString("front,back,category,key points\n")
+	for i := range rows {
+		// Short rows: 100k of them must still fit under MaxDocumentBytes.
+		fmt.Fprintf(&b, "Q%d?,\"A, %d\",Data quality,a; b\n", i, i)
+	}
+	return b.Bytes()
+}
+
+func BenchmarkParseCardTable100k(b *testing.B) {
+	doc := csvBigTable(100_000)
+	b.SetBytes(int64(len(doc)))
+	for b.Loop() {
+		ds, err := ParseCardTable(doc, "big.csv")
+		if err != nil || len(ds) != 100_000 {
+			b.Fatalf("got %d drafts, %v", len(ds), err)
+		}
+	}
+}
+
+func FuzzParseCardTable(f *testing.F) {
+	f.Add([]byte("Front,Back,Category,Key points\nWhy?,Because.,Data Quality,a; b\n"), "cards.csv")
+	f.Add([]byte("#separator:tab\n#html:true\n#tags column:3\nA<br>\tB &amp;\tx::y\n"), "deck.txt")
+	f.Add([]byte("\"a\nb\",\"c\"\"d\"\nbad\n"), "")
+	f.Fuzz(func(t *testing.T, doc []byte, name string) {
+		ds, err := ParseCardTable(doc, name)
+		var pe ParseErrors
+		if err != nil && !errors.As(err, &pe) && ds != nil {
+			t.Fatalf("document-level error %v came with drafts", err)
+		}
+		for _, e := range pe {
+			if e.Line < 1 {
+				t.Fatalf("bad line in %+v", e)
+			}
+		}
+		keys := map[string]bool{}
+		for _, d := range ds {
+			if strings.TrimSpace(d.Front) == "" || strings.TrimSpace(d.Back) == "" {
+				t.Fatalf("empty side in %+v", d)
+			}
+			if !ValidSlug(d.Category) {
+				t.Fatalf("invalid category in %+v", d)
+			}
+			if keys[d.Key] {
+				t.Fatalf("repeated key in %+v", d)
+			}
+			keys[d.Key] = true
+			for _, s := range append([]string{d.Front, d.Back, d.Source}, d.KeyPoints...) {
+				if !utf8.ValidString(s) {
+					t.Fatalf("invalid UTF-8 in %q", s)
+				}
+			}
+		}
+	})
+}
