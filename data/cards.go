@@ -1,10 +1,527 @@
 package data
 
-import "context"
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/flashcards/flashcards/srs"
+)
+
+// Limits on what one card may hold.
+const (
+	MaxCardTextRunes = 20_000
+	MaxKeyPoints     = 30
+	MaxKeyPointRunes = 200
+	MaxNameRunes     = 100
+)
+
+// CategoryInfo is a category as one user has it.
+type CategoryInfo struct {
+	ID          int64
+	Slug        string
+	Name        string
+	Description string
+	Builtin     bool
+}
+
+// Deck is a named set of one user's cards.
+type Deck struct {
+	ID      int64
+	Name    string
+	Builtin string // slug of the built-in deck it came from, "" for the user's own
+	Cards   int
+}
+
+// Card is one of a user's cards with its scheduling state.
+type Card struct {
+	ID           int64
+	Key          string
+	DeckID       int64
+	Deck         string
+	Category     string // slug
+	CategoryName string
+	Front        string
+	Back         string
+	KeyPoints    []string
+	Synonyms     map[string][]string
+	Source       string
+	Suspended    bool
+	Sched        srs.Card
+	Lapses       int
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+}
+
+// CardInput is what a person types into the card editor.
+type CardInput struct {
+	Front     string
+	Back      string
+	Category  string // slug
+	DeckID    int64  // 0: the user's default deck
+	KeyPoints []string
+}
+
+// Validate checks the input and trims it in place.
+func (in *CardInput) Validate() error {
+	in.Front = strings.TrimSpace(in.Front)
+	in.Back = strings.TrimSpace(in.Back)
+	if in.Front == "" || in.Back == "" {
+		return fmt.Errorf("%w: a card needs a front and a back", ErrInvalid)
+	}
+	for _, t := range []string{in.Front, in.Back} {
+		if !utf8.ValidString(t) {
+			return fmt.Errorf("%w: the text is not valid UTF-8", ErrInvalid)
+		}
+		if utf8.RuneCountInString(t) > MaxCardTextRunes {
+			return fmt.Errorf("%w: a card side may hold at most %d characters", ErrInvalid, MaxCardTextRunes)
+		}
+	}
+	kps, err := cleanKeyPoints(in.KeyPoints)
+	if err != nil {
+		return err
+	}
+	in.KeyPoints = kps
+	if in.Category == "" {
+		in.Category = UncategorizedSlug
+	}
+	return nil
+}
+
+func cleanKeyPoints(in []string) ([]string, error) {
+	out := []string{}
+	seen := map[string]bool{}
+	for _, kp := range in {
+		kp = strings.TrimSpace(kp)
+		if kp == "" || seen[strings.ToLower(kp)] {
+			continue
+		}
+		if !utf8.ValidString(kp) || utf8.RuneCountInString(kp) > MaxKeyPointRunes {
+			return nil, fmt.Errorf("%w: a key point may hold at most %d characters", ErrInvalid, MaxKeyPointRunes)
+		}
+		seen[strings.ToLower(kp)] = true
+		out = append(out, kp)
+	}
+	if len(out) > MaxKeyPoints {
+		return nil, fmt.Errorf("%w: a card may have at most %d key points", ErrInvalid, MaxKeyPoints)
+	}
+	return out, nil
+}
+
+// ---- categories ----
+
+// ListCategories returns the user's categories, built-in ones first in their order.
+func (s *Store) ListCategories(ctx context.Context, userID int64) ([]CategoryInfo, error) {
+	rows, err := s.reader.QueryContext(ctx, `SELECT id, slug, name, description, builtin FROM categories
+		WHERE user_id = ? ORDER BY builtin DESC, slug = 'uncategorized', id`, userID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var cs []CategoryInfo
+	for rows.Next() {
+		var c CategoryInfo
+		if err := rows.Scan(&c.ID, &c.Slug, &c.Name, &c.Description, &c.Builtin); err != nil {
+			return nil, err
+		}
+		cs = append(cs, c)
+	}
+	return cs, rows.Err()
+}
+
+// CreateCategory adds a category of the user's own; its slug comes from the name.
+func (s *Store) CreateCategory(ctx context.Context, userID int64, name, description string) (CategoryInfo, error) {
+	name, description = strings.TrimSpace(name), strings.TrimSpace(description)
+	if name == "" || !utf8.ValidString(name) || utf8.RuneCountInString(name) > MaxNameRunes {
+		return CategoryInfo{}, fmt.Errorf("%w: a category name needs 1 to %d characters", ErrInvalid, MaxNameRunes)
+	}
+	if !utf8.ValidString(description) || utf8.RuneCountInString(description) > 500 {
+		return CategoryInfo{}, fmt.Errorf("%w: a category description may hold at most 500 characters", ErrInvalid)
+	}
+	slug := Slugify(name)
+	if !ValidSlug(slug) {
+		return CategoryInfo{}, fmt.Errorf("%w: the name %q gives no usable short name; use some letters or digits", ErrInvalid, name)
+	}
+	c := CategoryInfo{Slug: slug, Name: name, Description: description}
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		var err error
+		c.ID, err = insertCategory(ctx, tx, userID, c)
+		return err
+	})
+	return c, err
+}
+
+func insertCategory(ctx context.Context, tx *sql.Tx, userID int64, c CategoryInfo) (int64, error) {
+	var n int
+	if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM categories WHERE user_id = ? AND slug = ?", userID, c.Slug).Scan(&n); err != nil {
+		return 0, err
+	}
+	if n > 0 {
+		return 0, fmt.Errorf("%w: a category %q exists already", ErrConflict, c.Slug)
+	}
+	res, err := tx.ExecContext(ctx, "INSERT INTO categories (user_id, slug, name, description) VALUES (?, ?, ?, ?)",
+		userID, c.Slug, c.Name, c.Description)
+	if err != nil {
+		return 0, err
+	}
+	return res.LastInsertId()
+}
+
+// categoryID finds the user's category by slug.
+func categoryID(ctx context.Context, q querier, userID int64, slug string) (int64, error) {
+	var id int64
+	err := q.QueryRowContext(ctx, "SELECT id FROM categories WHERE user_id = ? AND slug = ?", userID, slug).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, fmt.Errorf("%w: there is no category %q", ErrInvalid, slug)
+	}
+	return id, err
+}
+
+// querier is what *sql.DB and *sql.Tx share for reads.
+type querier interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+// ---- decks ----
+
+// DefaultDeckName is the deck cards go to when none is named.
+const DefaultDeckName = "My cards"
+
+// ListDecks returns the user's decks with their card counts.
+func (s *Store) ListDecks(ctx context.Context, userID int64) ([]Deck, error) {
+	rows, err := s.reader.QueryContext(ctx, `SELECT d.id, d.name, d.builtin,
+		(SELECT COUNT(*) FROM cards c WHERE c.deck_id = d.id)
+		FROM decks d WHERE d.user_id = ? ORDER BY d.name`, userID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ds []Deck
+	for rows.Next() {
+		var d Deck
+		if err := rows.Scan(&d.ID, &d.Name, &d.Builtin, &d.Cards); err != nil {
+			return nil, err
+		}
+		ds = append(ds, d)
+	}
+	return ds, rows.Err()
+}
+
+// CreateDeck adds an empty deck.
+func (s *Store) CreateDeck(ctx context.Context, userID int64, name string) (Deck, error) {
+	name = strings.TrimSpace(name)
+	if name == "" || !utf8.ValidString(name) || utf8.RuneCountInString(name) > MaxNameRunes {
+		return Deck{}, fmt.Errorf("%w: a deck name needs 1 to %d characters", ErrInvalid, MaxNameRunes)
+	}
+	d := Deck{Name: name}
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		var n int
+		if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM decks WHERE user_id = ? AND name = ?", userID, name).Scan(&n); err != nil {
+			return err
+		}
+		if n > 0 {
+			return fmt.Errorf("%w: a deck named %q exists already", ErrConflict, name)
+		}
+		var err error
+		d.ID, err = s.ensureDeck(ctx, tx, userID, name, "")
+		return err
+	})
+	return d, err
+}
+
+// DeleteDeck deletes a deck with its cards and their history.
+func (s *Store) DeleteDeck(ctx context.Context, userID, deckID int64) error {
+	return s.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, "DELETE FROM decks WHERE id = ? AND user_id = ?", deckID, userID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return fmt.Errorf("deck: %w", ErrNotFound)
+		}
+		return nil
+	})
+}
+
+// ensureDeck returns the id of the user's deck of that name, creating it.
+func (s *Store) ensureDeck(ctx context.Context, tx *sql.Tx, userID int64, name, builtin string) (int64, error) {
+	var id int64
+	err := tx.QueryRowContext(ctx, "SELECT id FROM decks WHERE user_id = ? AND name = ?", userID, name).Scan(&id)
+	if err == nil {
+		return id, nil
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return 0, err
+	}
+	res, err := tx.ExecContext(ctx, "INSERT INTO decks (user_id, name, builtin, created_at) VALUES (?, ?, ?, ?)",
+		userID, name, builtin, formatTime(s.now()))
+	if err != nil {
+		return 0, err
+	}
+	return res.LastInsertId()
+}
+
+func deckOwned(ctx context.Context, q querier, userID, deckID int64) error {
+	var n int
+	if err := q.QueryRowContext(ctx, "SELECT COUNT(*) FROM decks WHERE id = ? AND user_id = ?", deckID, userID).Scan(&n); err != nil {
+		return err
+	}
+	if n == 0 {
+		return fmt.Errorf("%w: there is no such deck", ErrInvalid)
+	}
+	return nil
+}
+
+// ---- cards ----
 
 // CountCards returns how many cards the user has.
 func (s *Store) CountCards(ctx context.Context, userID int64) (int, error) {
 	var n int
 	err := s.reader.QueryRowContext(ctx, "SELECT COUNT(*) FROM cards WHERE user_id = ?", userID).Scan(&n)
 	return n, err
+}
+
+// CardFilter narrows a card list. Zero values mean "any".
+type CardFilter struct {
+	Category string // slug
+	DeckID   int64
+	Query    string // words looked for in the front, back and key points
+	Limit    int    // 0: no limit
+	Offset   int
+}
+
+const cardColumns = `c.id, c.key, c.deck_id, d.name, cat.slug, cat.name, c.front, c.back, c.key_points, c.synonyms,
+	c.source, c.suspended, c.created_at, c.updated_at,
+	s.repetitions, s.interval, s.ease, s.due, s.last_day, s.lapses`
+
+const cardFrom = ` FROM cards c
+	JOIN decks d ON d.id = c.deck_id
+	JOIN categories cat ON cat.id = c.category_id
+	JOIN card_state s ON s.card_id = c.id `
+
+type scanner interface{ Scan(dest ...any) error }
+
+func scanCard(row scanner) (Card, error) {
+	var c Card
+	var kps, syn, created, updated string
+	var due, last sql.NullInt64
+	err := row.Scan(&c.ID, &c.Key, &c.DeckID, &c.Deck, &c.Category, &c.CategoryName, &c.Front, &c.Back, &kps, &syn,
+		&c.Source, &c.Suspended, &created, &updated,
+		&c.Sched.State.Repetitions, &c.Sched.State.Interval, &c.Sched.State.Ease, &due, &last, &c.Lapses)
+	if err != nil {
+		return Card{}, err
+	}
+	if err := json.Unmarshal([]byte(kps), &c.KeyPoints); err != nil {
+		return Card{}, fmt.Errorf("card %d key points: %w", c.ID, err)
+	}
+	if err := json.Unmarshal([]byte(syn), &c.Synonyms); err != nil {
+		return Card{}, fmt.Errorf("card %d synonyms: %w", c.ID, err)
+	}
+	c.Sched.Graded = due.Valid
+	c.Sched.Due = srs.Day(due.Int64)
+	c.Sched.LastCounted = srs.Day(last.Int64)
+	c.CreatedAt, _ = parseTime(created)
+	c.UpdatedAt, _ = parseTime(updated)
+	return c, nil
+}
+
+// likePattern escapes LIKE's wildcards so a search for "50%" means 50%.
+func likePattern(q string) string {
+	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+	return "%" + r.Replace(q) + "%"
+}
+
+// ListCards returns the user's cards matching the filter, newest first.
+func (s *Store) ListCards(ctx context.Context, userID int64, f CardFilter) ([]Card, error) {
+	where := []string{"c.user_id = ?"}
+	args := []any{userID}
+	if f.Category != "" {
+		where = append(where, "cat.slug = ?")
+		args = append(args, f.Category)
+	}
+	if f.DeckID != 0 {
+		where = append(where, "c.deck_id = ?")
+		args = append(args, f.DeckID)
+	}
+	for _, word := range strings.Fields(f.Query) {
+		where = append(where, `(c.front LIKE ? ESCAPE '\' OR c.back LIKE ? ESCAPE '\' OR c.key_points LIKE ? ESCAPE '\')`)
+		p := likePattern(word)
+		args = append(args, p, p, p)
+	}
+	q := "SELECT " + cardColumns + cardFrom + "WHERE " + strings.Join(where, " AND ") + " ORDER BY c.id DESC"
+	if f.Limit > 0 {
+		q += fmt.Sprintf(" LIMIT %d OFFSET %d", f.Limit, max(f.Offset, 0))
+	}
+	rows, err := s.reader.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	cards := []Card{}
+	for rows.Next() {
+		c, err := scanCard(rows)
+		if err != nil {
+			return nil, err
+		}
+		cards = append(cards, c)
+	}
+	return cards, rows.Err()
+}
+
+// GetCard returns one of the user's cards; another user's card is ErrNotFound.
+func (s *Store) GetCard(ctx context.Context, userID, cardID int64) (Card, error) {
+	return getCard(ctx, s.reader, userID, cardID)
+}
+
+func getCard(ctx context.Context, q querier, userID, cardID int64) (Card, error) {
+	c, err := scanCard(q.QueryRowContext(ctx, "SELECT "+cardColumns+cardFrom+"WHERE c.id = ? AND c.user_id = ?", cardID, userID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Card{}, fmt.Errorf("card %d: %w", cardID, ErrNotFound)
+	}
+	return c, err
+}
+
+// CreateCard adds a card typed by the user, as new.
+func (s *Store) CreateCard(ctx context.Context, userID int64, in CardInput) (Card, error) {
+	if err := in.Validate(); err != nil {
+		return Card{}, err
+	}
+	var id int64
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		catID, err := categoryID(ctx, tx, userID, in.Category)
+		if err != nil {
+			return err
+		}
+		deckID := in.DeckID
+		if deckID == 0 {
+			if deckID, err = s.ensureDeck(ctx, tx, userID, DefaultDeckName, ""); err != nil {
+				return err
+			}
+		} else if err := deckOwned(ctx, tx, userID, deckID); err != nil {
+			return err
+		}
+		ins, err := newCardInserter(ctx, tx, userID, s.now())
+		if err != nil {
+			return err
+		}
+		defer ins.close()
+		id, err = ins.insert(ctx, deckID, catID, "user:"+newKeySuffix(), in.Front, in.Back, in.KeyPoints, nil, "typed in", false)
+		return err
+	})
+	if err != nil {
+		return Card{}, err
+	}
+	return s.GetCard(ctx, userID, id)
+}
+
+// UpdateCard changes a card's text, category, deck and key points; its
+// scheduling state and history stay as they are.
+func (s *Store) UpdateCard(ctx context.Context, userID, cardID int64, in CardInput) error {
+	if err := in.Validate(); err != nil {
+		return err
+	}
+	kps, _ := json.Marshal(in.KeyPoints)
+	return s.write(ctx, func(tx *sql.Tx) error {
+		cur, err := getCard(ctx, tx, userID, cardID)
+		if err != nil {
+			return err
+		}
+		catID, err := categoryID(ctx, tx, userID, in.Category)
+		if err != nil {
+			return err
+		}
+		deckID := in.DeckID
+		if deckID == 0 {
+			deckID = cur.DeckID
+		} else if err := deckOwned(ctx, tx, userID, deckID); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE cards SET front = ?, back = ?, category_id = ?, deck_id = ?, key_points = ?,
+			edited = 1, updated_at = ? WHERE id = ? AND user_id = ?`,
+			in.Front, in.Back, catID, deckID, string(kps), formatTime(s.now()), cardID, userID)
+		return err
+	})
+}
+
+// SetSuspended suspends a card (it leaves every queue and all mastery
+// numbers) or brings it back.
+func (s *Store) SetSuspended(ctx context.Context, userID, cardID int64, suspended bool) error {
+	return s.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, "UPDATE cards SET suspended = ?, updated_at = ? WHERE id = ? AND user_id = ?",
+			suspended, formatTime(s.now()), cardID, userID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return fmt.Errorf("card %d: %w", cardID, ErrNotFound)
+		}
+		return nil
+	})
+}
+
+// DeleteCard deletes a card with its state and review history.
+func (s *Store) DeleteCard(ctx context.Context, userID, cardID int64) error {
+	return s.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, "DELETE FROM cards WHERE id = ? AND user_id = ?", cardID, userID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return fmt.Errorf("card %d: %w", cardID, ErrNotFound)
+		}
+		return nil
+	})
+}
+
+// cardInserter inserts many cards in one transaction with prepared statements.
+type cardInserter struct {
+	card, state *sql.Stmt
+	userID      int64
+	now         string
+}
+
+func newCardInserter(ctx context.Context, tx *sql.Tx, userID int64, now time.Time) (*cardInserter, error) {
+	card, err := tx.PrepareContext(ctx, `INSERT INTO cards (user_id, deck_id, category_id, key, front, back, key_points,
+		synonyms, source, edited, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+	if err != nil {
+		return nil, err
+	}
+	state, err := tx.PrepareContext(ctx, "INSERT INTO card_state (card_id, user_id) VALUES (?, ?)")
+	if err != nil {
+		card.Close()
+		return nil, err
+	}
+	return &cardInserter{card: card, state: state, userID: userID, now: formatTime(now)}, nil
+}
+
+func (ci *cardInserter) insert(ctx context.Context, deckID, catID int64, key, front, back string, kps []string, syn map[string][]string, source string, edited bool) (int64, error) {
+	if kps == nil {
+		kps = []string{}
+	}
+	if syn == nil {
+		syn = map[string][]string{}
+	}
+	kpJSON, _ := json.Marshal(kps)
+	synJSON, _ := json.Marshal(syn)
+	res, err := ci.card.ExecContext(ctx, ci.userID, deckID, catID, key, front, back, string(kpJSON), string(synJSON), source, edited, ci.now, ci.now)
+	if err != nil {
+		return 0, err
+	}
+	id, err := res.LastInsertId()
+	if err != nil {
+		return 0, err
+	}
+	_, err = ci.state.ExecContext(ctx, id, ci.userID)
+	return id, err
+}
+
+func (ci *cardInserter) close() {
+	ci.card.Close()
+	ci.state.Close()
 }

@@ -107,6 +107,16 @@ var ErrBadCredentials = errors.New("wrong user name or password")
 // CreateUser adds an account with its settings and the built-in categories,
 // in one transaction. A taken name gives ErrConflict.
 func (s *Store) CreateUser(ctx context.Context, name, password string, st Settings) (User, error) {
+	return s.createUser(ctx, name, password, st, false)
+}
+
+// CreateUserWithBuiltinDeck is CreateUser plus the built-in deck, in the
+// same transaction: what a person signing up in the browser gets.
+func (s *Store) CreateUserWithBuiltinDeck(ctx context.Context, name, password string, st Settings) (User, error) {
+	return s.createUser(ctx, name, password, st, true)
+}
+
+func (s *Store) createUser(ctx context.Context, name, password string, st Settings, builtinDeck bool) (User, error) {
 	if err := ValidateUserName(name); err != nil {
 		return User{}, err
 	}
@@ -141,7 +151,13 @@ func (s *Store) CreateUser(ctx context.Context, name, password string, st Settin
 			VALUES (?, ?, ?, ?, ?, ?)`, u.ID, st.Timezone, st.RolloverHour, st.NewPerDay, st.ReviewsPerDay, st.TypeAnswers); err != nil {
 			return err
 		}
-		return insertBuiltinCategories(ctx, tx, u.ID)
+		if err := insertBuiltinCategories(ctx, tx, u.ID); err != nil {
+			return err
+		}
+		if builtinDeck {
+			_, err = s.addBuiltinDeck(ctx, tx, u.ID)
+		}
+		return err
 	})
 	if err != nil {
 		return User{}, err

@@ -131,7 +131,7 @@ func (a *App) signup(c echo.Context) error {
 			st.Timezone = "UTC" // a browser we do not understand: keep the default, the user can change it
 		}
 	}
-	u, err := a.store.CreateUser(c.Request().Context(), form.Name, password, st)
+	u, err := a.store.CreateUserWithBuiltinDeck(c.Request().Context(), form.Name, password, st)
 	if errors.Is(err, data.ErrInvalid) || errors.Is(err, data.ErrConflict) {
 		form.Error = userMessage(err)
 		return a.render(c, http.StatusBadRequest, views.Signup(p, form))

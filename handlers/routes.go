@@ -33,6 +33,10 @@ func (a *App) Register(e *echo.Echo) {
 	user.POST("/settings/tokens/:id/revoke", a.revokeToken)
 	user.POST("/settings/delete", a.deleteAccount)
 
+	// Cards, decks, categories and imports.
+
+	// Review.
+
 	// JSON API: bearer tokens, never cookies, never HTML.
 	api := e.Group("/api/v1", bodyLimit(a.cfg.MaxBodyBytes), a.requireToken)
 	api.GET("/me", a.apiMe)

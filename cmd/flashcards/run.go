@@ -107,6 +107,11 @@ func serve(ctx context.Context, cfg config, stderr io.Writer) error {
 		return err
 	}
 	defer store.Close()
+	if n, err := store.SyncBuiltinDeck(ctx); err != nil {
+		return fmt.Errorf("update the built-in deck: %w", err)
+	} else if n > 0 {
+		log.Info("reworded built-in cards", "count", n)
+	}
 	e, err := handlers.New(ctx, handlers.Config{
 		SignupOpen:     cfg.Signup == "open",
 		TrustProxy:     cfg.TrustProxy,

@@ -74,8 +74,10 @@ CREATE TABLE cards (
     front       TEXT NOT NULL,
     back        TEXT NOT NULL,
     key_points  TEXT NOT NULL DEFAULT '[]', -- JSON array of strings
+    synonyms    TEXT NOT NULL DEFAULT '{}', -- JSON object: key point -> other phrasings
     source      TEXT NOT NULL DEFAULT '',
     suspended   INTEGER NOT NULL DEFAULT 0,
+    edited      INTEGER NOT NULL DEFAULT 0, -- the user changed it: releases no longer reword it
     created_at  TEXT NOT NULL,
     updated_at  TEXT NOT NULL,
     UNIQUE (user_id, key)

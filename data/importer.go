@@ -1,0 +1,290 @@
+package data
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"unicode/utf8"
+)
+
+// ImportResult says what an import did.
+type ImportResult struct {
+	Deck          string
+	Found         int      // cards the document holds
+	Added         int      // new cards stored
+	Skipped       int      // cards already there (same identity), left as they were
+	NewCategories []string // slugs of categories the import created
+}
+
+// ImportDocument reads a Q&A text, Markdown, CSV or TSV document and adds
+// its cards to the deck named after the document, all or nothing.
+// fallbackCategory is used for Q&As no rule files elsewhere ("" for none).
+func (s *Store) ImportDocument(ctx context.Context, userID int64, name string, doc []byte, fallbackCategory string, progress func(done, total int)) (ImportResult, error) {
+	drafts, err := ParseDocument(name, doc, fallbackCategory)
+	if err != nil {
+		return ImportResult{}, err
+	}
+	return s.ImportDrafts(ctx, userID, DeckNameFor(name), drafts, progress)
+}
+
+// ParseDocument turns a document into card drafts, choosing the parser by
+// the file name: .csv and .tsv are card tables, anything else is a Q&A text.
+func ParseDocument(name string, doc []byte, fallbackCategory string) ([]CardDraft, error) {
+	if fallbackCategory != "" && !ValidSlug(fallbackCategory) {
+		return nil, fmt.Errorf("%w: %q is not a category slug", ErrInvalid, fallbackCategory)
+	}
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".csv", ".tsv":
+		drafts, err := ParseCardTable(doc, name)
+		if err != nil {
+			return nil, err
+		}
+		if fallbackCategory != "" {
+			for i := range drafts {
+				if drafts[i].Category == UncategorizedSlug {
+					drafts[i].Category = fallbackCategory
+				}
+			}
+		}
+		return drafts, nil
+	}
+	qas, err := ParseQA(doc)
+	if err != nil {
+		return nil, err
+	}
+	return CardsFromQA(filepath.Base(name), qas, fallbackCategory), nil
+}
+
+// DeckNameFor is the deck an imported file's cards go to: its base name.
+func DeckNameFor(name string) string {
+	base := strings.TrimSuffix(filepath.Base(name), filepath.Ext(name))
+	base = strings.TrimSpace(base)
+	if base == "" || base == "." || !utf8.ValidString(base) {
+		return "Imported"
+	}
+	if r := []rune(base); len(r) > MaxNameRunes {
+		base = string(r[:MaxNameRunes])
+	}
+	return base
+}
+
+// ImportDrafts stores card drafts in one transaction. Drafts whose identity
+// the user already has are skipped, so importing a file twice adds nothing.
+// Categories the user lacks are created. Any invalid draft stores nothing.
+func (s *Store) ImportDrafts(ctx context.Context, userID int64, deckName string, drafts []CardDraft, progress func(done, total int)) (ImportResult, error) {
+	res := ImportResult{Deck: deckName, Found: len(drafts)}
+	if len(drafts) == 0 {
+		return res, ErrNoQA
+	}
+	for i := range drafts {
+		in := CardInput{Front: drafts[i].Front, Back: drafts[i].Back, KeyPoints: drafts[i].KeyPoints, Category: drafts[i].Category}
+		if err := in.Validate(); err != nil {
+			return res, fmt.Errorf("card %d (%s): %w", i+1, drafts[i].Source, err)
+		}
+		if !ValidSlug(in.Category) {
+			return res, fmt.Errorf("card %d (%s): %w: %q is not a category slug", i+1, drafts[i].Source, ErrInvalid, in.Category)
+		}
+		drafts[i].Front, drafts[i].Back, drafts[i].KeyPoints, drafts[i].Category = in.Front, in.Back, in.KeyPoints, in.Category
+	}
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		if _, err := s.UserByIDTx(ctx, tx, userID); err != nil {
+			return err
+		}
+		deckID, err := s.ensureDeck(ctx, tx, userID, deckName, "")
+		if err != nil {
+			return err
+		}
+		existing, err := cardKeys(ctx, tx, userID)
+		if err != nil {
+			return err
+		}
+		cats, err := categoryIDs(ctx, tx, userID)
+		if err != nil {
+			return err
+		}
+		ins, err := newCardInserter(ctx, tx, userID, s.now())
+		if err != nil {
+			return err
+		}
+		defer ins.close()
+		for i, d := range drafts {
+			if progress != nil && i%1000 == 0 {
+				progress(i, len(drafts))
+			}
+			if existing[d.Key] {
+				res.Skipped++
+				continue
+			}
+			catID, ok := cats[d.Category]
+			if !ok {
+				catID, err = insertCategory(ctx, tx, userID, CategoryInfo{Slug: d.Category, Name: nameFromSlug(d.Category)})
+				if err != nil {
+					return err
+				}
+				cats[d.Category] = catID
+				res.NewCategories = append(res.NewCategories, d.Category)
+			}
+			if _, err := ins.insert(ctx, deckID, catID, d.Key, d.Front, d.Back, d.KeyPoints, nil, d.Source, false); err != nil {
+				return err
+			}
+			existing[d.Key] = true
+			res.Added++
+		}
+		if progress != nil {
+			progress(len(drafts), len(drafts))
+		}
+		return nil
+	})
+	if err != nil {
+		return ImportResult{Deck: deckName, Found: len(drafts)}, err
+	}
+	return res, nil
+}
+
+// UserByIDTx checks inside a transaction that the user exists.
+func (s *Store) UserByIDTx(ctx context.Context, tx *sql.Tx, userID int64) (User, error) {
+	var u User
+	err := tx.QueryRowContext(ctx, "SELECT id, name FROM users WHERE id = ?", userID).Scan(&u.ID, &u.Name)
+	if errors.Is(err, sql.ErrNoRows) {
+		return User{}, fmt.Errorf("user: %w", ErrNotFound)
+	}
+	return u, err
+}
+
+func nameFromSlug(slug string) string {
+	words := strings.Split(slug, "-")
+	if len(words) > 0 && words[0] != "" {
+		words[0] = strings.ToUpper(words[0][:1]) + words[0][1:]
+	}
+	return strings.Join(words, " ")
+}
+
+func cardKeys(ctx context.Context, q querier, userID int64) (map[string]bool, error) {
+	rows, err := q.QueryContext(ctx, "SELECT key FROM cards WHERE user_id = ?", userID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	keys := map[string]bool{}
+	for rows.Next() {
+		var k string
+		if err := rows.Scan(&k); err != nil {
+			return nil, err
+		}
+		keys[k] = true
+	}
+	return keys, rows.Err()
+}
+
+func categoryIDs(ctx context.Context, q querier, userID int64) (map[string]int64, error) {
+	rows, err := q.QueryContext(ctx, "SELECT slug, id FROM categories WHERE user_id = ?", userID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	ids := map[string]int64{}
+	for rows.Next() {
+		var slug string
+		var id int64
+		if err := rows.Scan(&slug, &id); err != nil {
+			return nil, err
+		}
+		ids[slug] = id
+	}
+	return ids, rows.Err()
+}
+
+// builtinKey is the card identity of a built-in card: its id never changes,
+// so progress survives a release that rewords the card.
+func builtinKey(id string) string { return "builtin:" + id }
+
+// HasBuiltinDeck reports whether the user has the built-in deck.
+func (s *Store) HasBuiltinDeck(ctx context.Context, userID int64) (bool, error) {
+	var n int
+	err := s.reader.QueryRowContext(ctx, "SELECT COUNT(*) FROM decks WHERE user_id = ? AND builtin = ?", userID, BuiltinDeckSlug).Scan(&n)
+	return n > 0, err
+}
+
+// AddBuiltinDeck gives the user the built-in deck. Cards they already have
+// keep their progress; missing ones are added as new.
+func (s *Store) AddBuiltinDeck(ctx context.Context, userID int64) (ImportResult, error) {
+	var res ImportResult
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		var err error
+		res, err = s.addBuiltinDeck(ctx, tx, userID)
+		return err
+	})
+	return res, err
+}
+
+func (s *Store) addBuiltinDeck(ctx context.Context, tx *sql.Tx, userID int64) (ImportResult, error) {
+	deck := BuiltinDeck()
+	res := ImportResult{Deck: BuiltinDeckName, Found: len(deck)}
+	if _, err := s.UserByIDTx(ctx, tx, userID); err != nil {
+		return res, err
+	}
+	deckID, err := s.ensureDeck(ctx, tx, userID, BuiltinDeckName, BuiltinDeckSlug)
+	if err != nil {
+		return res, err
+	}
+	existing, err := cardKeys(ctx, tx, userID)
+	if err != nil {
+		return res, err
+	}
+	cats, err := categoryIDs(ctx, tx, userID)
+	if err != nil {
+		return res, err
+	}
+	ins, err := newCardInserter(ctx, tx, userID, s.now())
+	if err != nil {
+		return res, err
+	}
+	defer ins.close()
+	for _, c := range deck {
+		if existing[builtinKey(c.ID)] {
+			res.Skipped++
+			continue
+		}
+		catID, ok := cats[c.Category]
+		if !ok {
+			return res, fmt.Errorf("built-in card %s: no category %q", c.ID, c.Category)
+		}
+		if _, err := ins.insert(ctx, deckID, catID, builtinKey(c.ID), c.Front, c.Back, c.KeyPoints, c.Synonyms, c.Source, false); err != nil {
+			return res, err
+		}
+		res.Added++
+	}
+	return res, nil
+}
+
+// SyncBuiltinDeck brings every user's unedited copies of built-in cards up to
+// this release's wording, keeping their progress. It runs at start-up and
+// reports how many cards changed.
+func (s *Store) SyncBuiltinDeck(ctx context.Context) (int64, error) {
+	var total int64
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		stmt, err := tx.PrepareContext(ctx, `UPDATE cards SET front = ?, back = ?, key_points = ?, synonyms = ?, source = ?
+			WHERE key = ? AND edited = 0 AND (front <> ? OR back <> ? OR key_points <> ? OR synonyms <> ? OR source <> ?)`)
+		if err != nil {
+			return err
+		}
+		defer stmt.Close()
+		for _, c := range BuiltinDeck() {
+			kps, _ := json.Marshal(c.KeyPoints)
+			syn, _ := json.Marshal(c.Synonyms)
+			r, err := stmt.ExecContext(ctx, c.Front, c.Back, string(kps), string(syn), c.Source,
+				builtinKey(c.ID), c.Front, c.Back, string(kps), string(syn), c.Source)
+			if err != nil {
+				return err
+			}
+			n, _ := r.RowsAffected()
+			total += n
+		}
+		return nil
+	})
+	return total, err
+}
