@@ -100,8 +100,8 @@ func StudyDay(now time.Time, loc *time.Location, rolloverHour int) Day {
 // whose wall clock reads rolloverHour:00 on d or later. When that hour occurs
 // twice (clocks going back) it is the first occurrence; when it is skipped
 // (clocks going forward) it is the moment the clock jumps past it. So the
-// study day d lasts from DayStart(d) until DayStart(d+1), 23 or 25 hours on
-// a DST change. rolloverHour is clamped to 0..23, and a nil loc means UTC.
+// study day d lasts from DayStart(d) until DayStart(d+1): 24 hours, give or
+// take the DST shift. rolloverHour is clamped to 0..23, and a nil loc means UTC.
 func DayStart(d Day, loc *time.Location, rolloverHour int) time.Time {
 	loc = orUTC(loc)
 	hour := clampHour(rolloverHour)

@@ -35,6 +35,8 @@ var stageNames = [...]string{
 	StageMature:   "mature",
 }
 
+// String is the stage as the stats page names it: "new", "learning",
+// "young" or "mature".
 func (s Stage) String() string {
 	if s < 0 || int(s) >= len(stageNames) {
 		return fmt.Sprintf("Stage(%d)", int(s))

@@ -51,6 +51,8 @@ var statusNames = [...]string{
 	StatusDone:    "done",
 }
 
+// String is the status as the study page names it: "not due", "new", "due",
+// "redrill" or "done".
 func (s Status) String() string {
 	if s < 0 || int(s) >= len(statusNames) {
 		return fmt.Sprintf("Status(%d)", int(s))
