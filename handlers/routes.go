@@ -36,10 +36,19 @@ func (a *App) Register(e *echo.Echo) {
 	// Cards, decks, categories and imports.
 
 	// Review.
+	user.GET("/review", a.reviewPage)
+	user.POST("/review/grade", a.gradeForm)
+	user.POST("/review/undo", a.undoForm)
 
 	// JSON API: bearer tokens, never cookies, never HTML.
 	api := e.Group("/api/v1", bodyLimit(a.cfg.MaxBodyBytes), a.requireToken)
 	api.GET("/me", a.apiMe)
 	api.GET("/settings", a.apiSettings)
 	api.PUT("/settings", a.apiUpdateSettings)
+	api.GET("/review/next", a.apiNext)
+	api.POST("/cards/:id/grade", a.apiGrade)
+	api.POST("/undo", a.apiUndo)
+	api.GET("/cards", a.apiCards)
+	api.GET("/cards/:id", a.apiCard)
+	api.GET("/categories", a.apiCategories)
 }

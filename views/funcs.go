@@ -2,6 +2,7 @@ package views
 
 import (
 	"encoding/json"
+	"net/url"
 	"strconv"
 )
 
@@ -14,3 +15,19 @@ func csrfHeader(token string) string {
 }
 
 func int64s(n int64) string { return strconv.FormatInt(n, 10) }
+
+// splitQuery turns "a=1&b=2" into hidden-field pairs, for GET forms that
+// must keep the review filter.
+func splitQuery(q string) [][2]string {
+	vals, err := url.ParseQuery(q)
+	if err != nil {
+		return nil
+	}
+	var out [][2]string
+	for _, k := range []string{"category", "deck"} {
+		if v := vals.Get(k); v != "" {
+			out = append(out, [2]string{k, v})
+		}
+	}
+	return out
+}

@@ -8,9 +8,40 @@
       if (tz && !input.value) input.value = tz;
     } catch (e) { /* keep the server's default */ }
   });
+
   // Ask before destructive actions marked with data-confirm.
   document.addEventListener("submit", function (ev) {
     var msg = ev.target.getAttribute && ev.target.getAttribute("data-confirm");
     if (msg && !window.confirm(msg)) ev.preventDefault();
   }, true);
+
+  // Review keys: Space/Enter show the answer, 0-5 grade, U undoes. The
+  // listener sits on the document, so it keeps working after htmx swaps.
+  var busy = false;
+  document.addEventListener("htmx:beforeRequest", function () { busy = true; });
+  document.addEventListener("htmx:afterSettle", function () {
+    busy = false;
+    var show = document.getElementById("show-answer");
+    if (show) show.focus();
+  });
+  document.addEventListener("keydown", function (ev) {
+    if (!document.querySelector("[data-review]")) return;
+    if (ev.ctrlKey || ev.metaKey || ev.altKey) return;
+    var t = ev.target;
+    if (t && (t.tagName === "INPUT" || t.tagName === "TEXTAREA" || t.tagName === "SELECT" || t.isContentEditable)) return;
+    if (busy) { ev.preventDefault(); return; }
+    var el = null;
+    if (ev.key === " " || ev.key === "Enter") {
+      el = document.getElementById("show-answer");
+      if (!el && ev.key === "Enter") return; // let Enter activate a focused button
+    } else if (/^[0-5]$/.test(ev.key)) {
+      el = document.querySelector('button[data-grade="' + ev.key + '"]');
+    } else if (ev.key === "u" || ev.key === "U") {
+      el = document.getElementById("undo");
+    }
+    if (el) {
+      ev.preventDefault();
+      el.click();
+    }
+  });
 })();

@@ -1,0 +1,447 @@
+package data
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/flashcards/flashcards/srs"
+)
+
+// ErrQueueEmpty means nothing is left to review today (within the filter).
+var ErrQueueEmpty = errors.New("nothing left to review today")
+
+// MaxAnswerMS caps the recorded time of one answer: a card left open over
+// lunch says nothing about recall speed.
+const MaxAnswerMS = 10 * 60 * 1000
+
+// ReviewFilter narrows the day's queue. Zero values mean "all".
+type ReviewFilter struct {
+	Category string // slug
+	DeckID   int64
+}
+
+// DayQueue is the state of the user's study day.
+type DayQueue struct {
+	Today      srs.Day
+	Due        int // review cards due and still allowed today
+	New        int // new cards still allowed today
+	Redrill    int // cards in today's re-drill queue
+	Remaining  int // Due + New + Redrill: cards still to show today
+	NewLeft    int // new-card slots left today (any filter)
+	ReviewLeft int // review slots left today (any filter)
+}
+
+// QueueCard is the next card to show, with the queue around it.
+type QueueCard struct {
+	Card    Card
+	Redrill bool // it is a re-drill: its grade is logged but changes nothing
+	Queue   DayQueue
+	// Step counts the card's grades today. A grade form carries it, so a
+	// form submitted twice (double click, stale tab) is recognized.
+	Step int
+}
+
+// GradeResult is a card's state after a grade or an undo.
+type GradeResult struct {
+	CardID  int64
+	State   srs.State
+	Graded  bool
+	Due     srs.Day
+	Lapses  int
+	Redrill bool
+	Counted bool
+}
+
+// studyDay is the user's today on the store's clock.
+func (s *Store) studyDay(st Settings) srs.Day {
+	return srs.StudyDay(s.now(), st.Location(), st.RolloverHour)
+}
+
+func userSettings(ctx context.Context, q querier, userID int64) (Settings, error) {
+	var st Settings
+	err := q.QueryRowContext(ctx, `SELECT timezone, rollover_hour, new_per_day, reviews_per_day, type_answers
+		FROM settings WHERE user_id = ?`, userID).
+		Scan(&st.Timezone, &st.RolloverHour, &st.NewPerDay, &st.ReviewsPerDay, &st.TypeAnswers)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Settings{}, fmt.Errorf("user: %w", ErrNotFound)
+	}
+	return st, err
+}
+
+// filterSQL turns a filter into extra WHERE terms on cards c.
+func filterSQL(ctx context.Context, q querier, userID int64, f ReviewFilter) (string, []any, error) {
+	var where []string
+	var args []any
+	if f.Category != "" {
+		id, err := categoryID(ctx, q, userID, f.Category)
+		if err != nil {
+			return "", nil, err
+		}
+		where = append(where, "c.category_id = ?")
+		args = append(args, id)
+	}
+	if f.DeckID != 0 {
+		if err := deckOwned(ctx, q, userID, f.DeckID); err != nil {
+			return "", nil, err
+		}
+		where = append(where, "c.deck_id = ?")
+		args = append(args, f.DeckID)
+	}
+	if len(where) == 0 {
+		return "", nil, nil
+	}
+	return " AND " + strings.Join(where, " AND "), args, nil
+}
+
+// dayCounts counts what the user did today: new cards introduced and
+// counted review grades. Re-drill grades count toward neither limit.
+func dayCounts(ctx context.Context, q querier, userID int64, today srs.Day) (newDone, reviewsDone int, err error) {
+	err = q.QueryRowContext(ctx, `SELECT
+		COALESCE(SUM(counted = 1 AND before_due IS NULL), 0),
+		COALESCE(SUM(counted = 1 AND before_due IS NOT NULL), 0)
+		FROM reviews WHERE user_id = ? AND study_day = ?`, userID, int(today)).Scan(&newDone, &reviewsDone)
+	return
+}
+
+const redrillJoin = ` JOIN (SELECT card_id, MAX(id) AS last_id FROM reviews WHERE user_id = ? AND study_day = ? GROUP BY card_id) t
+	ON t.card_id = c.id JOIN reviews r ON r.id = t.last_id `
+
+// queue computes the day's counts within the filter.
+func queue(ctx context.Context, q querier, userID int64, st Settings, today srs.Day, f ReviewFilter) (DayQueue, string, []any, error) {
+	dq := DayQueue{Today: today}
+	where, fargs, err := filterSQL(ctx, q, userID, f)
+	if err != nil {
+		return dq, "", nil, err
+	}
+	newDone, reviewsDone, err := dayCounts(ctx, q, userID, today)
+	if err != nil {
+		return dq, "", nil, err
+	}
+	dq.NewLeft = max(0, st.NewPerDay-newDone)
+	dq.ReviewLeft = max(0, st.ReviewsPerDay-reviewsDone)
+	d := int(today)
+	var due, fresh, redrill int
+
+	err = q.QueryRowContext(ctx, `SELECT
+		COALESCE(SUM(s.due <= ? AND (s.last_day IS NULL OR s.last_day < ?)), 0),
+		COALESCE(SUM(s.due IS NULL), 0)
+		FROM cards c JOIN card_state s ON s.card_id = c.id
+		WHERE c.user_id = ? AND c.suspended = 0`+where, append([]any{d, d, userID}, fargs...)...).Scan(&due, &fresh)
+	if err != nil {
+		return dq, "", nil, err
+	}
+	err = q.QueryRowContext(ctx, `SELECT COUNT(*) FROM cards c JOIN card_state s ON s.card_id = c.id`+redrillJoin+
+		`WHERE c.user_id = ? AND c.suspended = 0 AND s.last_day = ? AND r.grade < 4`+where,
+		append([]any{userID, d, userID, d}, fargs...)...).Scan(&redrill)
+	if err != nil {
+		return dq, "", nil, err
+	}
+	dq.Due = min(due, dq.ReviewLeft)
+	dq.New = min(fresh, dq.NewLeft)
+	dq.Redrill = redrill
+	dq.Remaining = dq.Due + dq.New + dq.Redrill
+	return dq, where, fargs, nil
+}
+
+// Queue reports the user's study day within the filter.
+func (s *Store) Queue(ctx context.Context, userID int64, f ReviewFilter) (DayQueue, error) {
+	var dq DayQueue
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		st, err := userSettings(ctx, tx, userID)
+		if err != nil {
+			return err
+		}
+		dq, _, _, err = queue(ctx, tx, userID, st, s.studyDay(st), f)
+		return err
+	})
+	return dq, err
+}
+
+// NextCard returns the card to show now: due reviews first (most overdue
+// first), then new cards in the order they were added, then re-drills
+// (the longest-waiting first). ErrQueueEmpty when the day is done.
+// prefer, when non-zero and up for review now, is shown first: after an
+// undo the person sees the card they took back.
+func (s *Store) NextCard(ctx context.Context, userID int64, f ReviewFilter, prefer int64) (QueueCard, error) {
+	var qc QueueCard
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		st, err := userSettings(ctx, tx, userID)
+		if err != nil {
+			return err
+		}
+		today := s.studyDay(st)
+		dq, where, fargs, err := queue(ctx, tx, userID, st, today, f)
+		if err != nil {
+			return err
+		}
+		qc.Queue = dq
+		d := int(today)
+		var id int64
+		if prefer != 0 {
+			if ok, redrill, err := upNow(ctx, tx, userID, prefer, today, dq); err != nil {
+				return err
+			} else if ok {
+				id, qc.Redrill = prefer, redrill
+			}
+		}
+		switch {
+		case id != 0:
+		case dq.Due > 0:
+			err = tx.QueryRowContext(ctx, `SELECT c.id FROM cards c JOIN card_state s ON s.card_id = c.id
+				WHERE c.user_id = ? AND c.suspended = 0 AND s.due <= ? AND (s.last_day IS NULL OR s.last_day < ?)`+where+`
+				ORDER BY s.due, c.id LIMIT 1`, append([]any{userID, d, d}, fargs...)...).Scan(&id)
+		case dq.New > 0:
+			err = tx.QueryRowContext(ctx, `SELECT c.id FROM cards c JOIN card_state s ON s.card_id = c.id
+				WHERE c.user_id = ? AND c.suspended = 0 AND s.due IS NULL`+where+`
+				ORDER BY c.id LIMIT 1`, append([]any{userID}, fargs...)...).Scan(&id)
+		case dq.Redrill > 0:
+			qc.Redrill = true
+			err = tx.QueryRowContext(ctx, `SELECT c.id FROM cards c JOIN card_state s ON s.card_id = c.id`+redrillJoin+`
+				WHERE c.user_id = ? AND c.suspended = 0 AND s.last_day = ? AND r.grade < 4`+where+`
+				ORDER BY t.last_id LIMIT 1`, append([]any{userID, d, userID, d}, fargs...)...).Scan(&id)
+		default:
+			return ErrQueueEmpty
+		}
+		if err != nil {
+			return err
+		}
+		if qc.Card, err = getCard(ctx, tx, userID, id); err != nil {
+			return err
+		}
+		grades, err := gradesOn(ctx, tx, id, today)
+		qc.Step = len(grades)
+		return err
+	})
+	return qc, err
+}
+
+// upNow reports whether the card may be graded now, and whether as a re-drill.
+func upNow(ctx context.Context, q querier, userID, cardID int64, today srs.Day, dq DayQueue) (ok, redrill bool, err error) {
+	c, err := getCard(ctx, q, userID, cardID)
+	if errors.Is(err, ErrNotFound) {
+		return false, false, nil
+	}
+	if err != nil || c.Suspended {
+		return false, false, err
+	}
+	grades, err := gradesOn(ctx, q, cardID, today)
+	if err != nil {
+		return false, false, err
+	}
+	switch srs.StatusOf(c.Sched, today, grades) {
+	case srs.StatusDue:
+		return dq.ReviewLeft > 0, false, nil
+	case srs.StatusNew:
+		return dq.NewLeft > 0, false, nil
+	case srs.StatusRedrill:
+		return true, true, nil
+	}
+	return false, false, nil
+}
+
+// gradesOn lists a card's grades of one study day, in order.
+func gradesOn(ctx context.Context, q querier, cardID int64, day srs.Day) ([]srs.Grade, error) {
+	rows, err := q.QueryContext(ctx, "SELECT grade FROM reviews WHERE card_id = ? AND study_day = ? ORDER BY id", cardID, int(day))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var gs []srs.Grade
+	for rows.Next() {
+		var g int
+		if err := rows.Scan(&g); err != nil {
+			return nil, err
+		}
+		gs = append(gs, srs.Grade(g))
+	}
+	return gs, rows.Err()
+}
+
+// Grade is one grade as the review page or the API submits it.
+type Grade struct {
+	CardID   int64
+	Grade    srs.Grade
+	AnswerMS int
+	// Step, when >= 0, is the number of grades the card had today when the
+	// form was shown; a different number means the form is stale. -1: no check.
+	Step int
+}
+
+// GradeCard applies one grade in one transaction: SM-2 through srs.Next for
+// the day's first grade, a logged re-drill otherwise. A card that is not up
+// for review now gives ErrConflict; a foreign card ErrNotFound.
+func (s *Store) GradeCard(ctx context.Context, userID int64, g Grade) (GradeResult, error) {
+	if !g.Grade.Valid() {
+		return GradeResult{}, fmt.Errorf("%w: a grade is a whole number from 0 to 5", ErrInvalid)
+	}
+	var res GradeResult
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		var err error
+		res, err = s.gradeTx(ctx, tx, userID, g)
+		return err
+	})
+	return res, err
+}
+
+func (s *Store) gradeTx(ctx context.Context, tx *sql.Tx, userID int64, g Grade) (GradeResult, error) {
+	st, err := userSettings(ctx, tx, userID)
+	if err != nil {
+		return GradeResult{}, err
+	}
+	now := s.now()
+	today := srs.StudyDay(now, st.Location(), st.RolloverHour)
+	c, err := getCard(ctx, tx, userID, g.CardID)
+	if err != nil {
+		return GradeResult{}, err
+	}
+	if c.Suspended {
+		return GradeResult{}, fmt.Errorf("%w: the card is suspended", ErrConflict)
+	}
+	grades, err := gradesOn(ctx, tx, c.ID, today)
+	if err != nil {
+		return GradeResult{}, err
+	}
+	if g.Step >= 0 && g.Step != len(grades) {
+		return GradeResult{}, fmt.Errorf("%w: this card was graded already", ErrConflict)
+	}
+	newDone, reviewsDone, err := dayCounts(ctx, tx, userID, today)
+	if err != nil {
+		return GradeResult{}, err
+	}
+	status := srs.StatusOf(c.Sched, today, grades)
+	if status == srs.StatusDue && reviewsDone >= st.ReviewsPerDay {
+		return GradeResult{}, fmt.Errorf("%w: today's review limit is reached", ErrConflict)
+	}
+	out, err := srs.ApplyGrade(c.Sched, today, grades, g.Grade, newDone < st.NewPerDay)
+	if errors.Is(err, srs.ErrNotUpForReview) {
+		return GradeResult{}, fmt.Errorf("%w: the card is not up for review now", ErrConflict)
+	}
+	if err != nil {
+		return GradeResult{}, err
+	}
+	lapses := c.Lapses
+	if out.Counted && c.Sched.Graded && srs.IsLapse(c.Sched.State, g.Grade) {
+		lapses++
+	}
+	answer := min(max(g.AnswerMS, 0), MaxAnswerMS)
+	before, after := c.Sched, out.Card
+	_, err = tx.ExecContext(ctx, `INSERT INTO reviews (user_id, card_id, reviewed_at, study_day, grade, counted, answer_ms,
+		before_repetitions, before_interval, before_ease, before_due, before_lapses, before_last_day,
+		after_repetitions, after_interval, after_ease, after_due, after_lapses)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		userID, c.ID, formatTime(now), int(today), int(g.Grade), out.Counted, answer,
+		before.State.Repetitions, before.State.Interval, before.State.Ease, dayOrNull(before.Graded, before.Due), c.Lapses, dayOrNull(before.Graded, before.LastCounted),
+		after.State.Repetitions, after.State.Interval, after.State.Ease, dayOrNull(after.Graded, after.Due), lapses)
+	if err != nil {
+		return GradeResult{}, err
+	}
+	if out.Counted {
+		_, err = tx.ExecContext(ctx, `UPDATE card_state SET repetitions = ?, interval = ?, ease = ?, due = ?, lapses = ?, last_day = ?
+			WHERE card_id = ?`, after.State.Repetitions, after.State.Interval, after.State.Ease, int(after.Due), lapses, int(after.LastCounted), c.ID)
+		if err != nil {
+			return GradeResult{}, err
+		}
+	}
+	return GradeResult{CardID: c.ID, State: after.State, Graded: after.Graded, Due: after.Due, Lapses: lapses, Redrill: out.Redrill, Counted: out.Counted}, nil
+}
+
+func dayOrNull(valid bool, d srs.Day) any {
+	if !valid {
+		return nil
+	}
+	return int(d)
+}
+
+// Undo takes back the user's last grade of today, restoring the card's
+// state from the review log exactly as it was before. Repeated, it walks
+// further back through the day. ErrConflict when nothing is left to undo.
+func (s *Store) Undo(ctx context.Context, userID int64) (GradeResult, error) {
+	var res GradeResult
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		st, err := userSettings(ctx, tx, userID)
+		if err != nil {
+			return err
+		}
+		today := s.studyDay(st)
+		var id, cardID int64
+		var reps, interval, ease, lapses int
+		var due, last sql.NullInt64
+		err = tx.QueryRowContext(ctx, `SELECT id, card_id, before_repetitions, before_interval, before_ease, before_due,
+			before_lapses, before_last_day FROM reviews WHERE user_id = ? AND study_day = ? ORDER BY id DESC LIMIT 1`,
+			userID, int(today)).Scan(&id, &cardID, &reps, &interval, &ease, &due, &lapses, &last)
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("%w: nothing to undo today", ErrConflict)
+		}
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, "DELETE FROM reviews WHERE id = ?", id); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE card_state SET repetitions = ?, interval = ?, ease = ?, due = ?, lapses = ?, last_day = ?
+			WHERE card_id = ?`, reps, interval, ease, due, lapses, last, cardID); err != nil {
+			return err
+		}
+		grades, err := gradesOn(ctx, tx, cardID, today)
+		if err != nil {
+			return err
+		}
+		sched := srs.Card{State: srs.State{Repetitions: reps, Interval: interval, Ease: ease},
+			Graded: due.Valid, Due: srs.Day(due.Int64), LastCounted: srs.Day(last.Int64)}
+		res = GradeResult{CardID: cardID, State: sched.State, Graded: sched.Graded, Due: sched.Due, Lapses: lapses,
+			Redrill: srs.StatusOf(sched, today, grades) == srs.StatusRedrill}
+		return nil
+	})
+	return res, err
+}
+
+// DaySummary is what the end-of-session page shows.
+type DaySummary struct {
+	Reviewed  int     // grades given today, re-drills included
+	Cards     int     // distinct cards graded today
+	Counted   int     // counted grades
+	Passed    int     // counted grades >= 3
+	Recall    float64 // Passed / Counted, 0..100; meaningless when Counted is 0
+	TimeSpent time.Duration
+	NextDue   srs.Day // the next day a review is due; zero with HasNext false
+	HasNext   bool
+	NewLeft   int // new cards waiting beyond today's limit
+}
+
+// Summary reports the user's study day so far.
+func (s *Store) Summary(ctx context.Context, userID int64) (DaySummary, error) {
+	var sum DaySummary
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		st, err := userSettings(ctx, tx, userID)
+		if err != nil {
+			return err
+		}
+		today := s.studyDay(st)
+		var ms int64
+		err = tx.QueryRowContext(ctx, `SELECT COUNT(*), COUNT(DISTINCT card_id), COALESCE(SUM(counted), 0),
+			COALESCE(SUM(counted = 1 AND grade >= 3), 0), COALESCE(SUM(answer_ms), 0)
+			FROM reviews WHERE user_id = ? AND study_day = ?`, userID, int(today)).
+			Scan(&sum.Reviewed, &sum.Cards, &sum.Counted, &sum.Passed, &ms)
+		if err != nil {
+			return err
+		}
+		sum.TimeSpent = time.Duration(ms) * time.Millisecond
+		if sum.Counted > 0 {
+			sum.Recall = 100 * float64(sum.Passed) / float64(sum.Counted)
+		}
+		var next sql.NullInt64
+		err = tx.QueryRowContext(ctx, `SELECT MIN(s.due) FROM card_state s JOIN cards c ON c.id = s.card_id
+			WHERE c.user_id = ? AND c.suspended = 0 AND s.due > ?`, userID, int(today)).Scan(&next)
+		if err != nil {
+			return err
+		}
+		sum.NextDue, sum.HasNext = srs.Day(next.Int64), next.Valid
+		return tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM card_state s JOIN cards c ON c.id = s.card_id
+			WHERE c.user_id = ? AND c.suspended = 0 AND s.due IS NULL`, userID).Scan(&sum.NewLeft)
+	})
+	return sum, err
+}

@@ -1,0 +1,189 @@
+package handlers
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/flashcards/flashcards/data"
+	"github.com/flashcards/flashcards/srs"
+)
+
+type cardJSON struct {
+	ID        int64    `json:"id"`
+	Front     string   `json:"front"`
+	Back      string   `json:"back"`
+	Category  string   `json:"category"`
+	KeyPoints []string `json:"key_points"`
+}
+
+type cardStateJSON struct {
+	Repetitions int     `json:"repetitions"`
+	Interval    int     `json:"interval"`
+	Ease        int     `json:"ease"`
+	Due         *string `json:"due"`
+	Lapses      int     `json:"lapses"`
+}
+
+type fullCardJSON struct {
+	cardJSON
+	Deck      string        `json:"deck"`
+	Suspended bool          `json:"suspended"`
+	State     cardStateJSON `json:"state"`
+}
+
+func toCardJSON(c data.Card) cardJSON {
+	kps := c.KeyPoints
+	if kps == nil {
+		kps = []string{}
+	}
+	return cardJSON{ID: c.ID, Front: c.Front, Back: c.Back, Category: c.Category, KeyPoints: kps}
+}
+
+func toFullCardJSON(c data.Card) fullCardJSON {
+	st := cardStateJSON{Repetitions: c.Sched.State.Repetitions, Interval: c.Sched.State.Interval, Ease: c.Sched.State.Ease, Lapses: c.Lapses}
+	if c.Sched.Graded {
+		due := c.Sched.Due.String()
+		st.Due = &due
+	}
+	return fullCardJSON{cardJSON: toCardJSON(c), Deck: c.Deck, Suspended: c.Suspended, State: st}
+}
+
+type gradeJSON struct {
+	CardID      int64  `json:"card_id"`
+	Repetitions int    `json:"repetitions"`
+	Interval    int    `json:"interval"`
+	Ease        int    `json:"ease"`
+	Due         string `json:"due"`
+	Redrill     bool   `json:"redrill"`
+}
+
+func toGradeJSON(r data.GradeResult) gradeJSON {
+	due := ""
+	if r.Graded {
+		due = r.Due.String()
+	}
+	return gradeJSON{CardID: r.CardID, Repetitions: r.State.Repetitions, Interval: r.State.Interval, Ease: r.State.Ease, Due: due, Redrill: r.Redrill}
+}
+
+// apiNext answers the next card of the day, or 204 when the day is done.
+func (a *App) apiNext(c echo.Context) error {
+	u, _ := currentUser(c)
+	f, _, err := reviewFilter(c.QueryParams())
+	if err != nil {
+		return err
+	}
+	qc, err := a.store.NextCard(c.Request().Context(), u.ID, f, 0)
+	if errors.Is(err, data.ErrQueueEmpty) {
+		return c.NoContent(http.StatusNoContent)
+	}
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{
+		"card":      toCardJSON(qc.Card),
+		"remaining": qc.Queue.Remaining,
+		"redrill":   qc.Redrill,
+	})
+}
+
+func cardIDParam(c echo.Context) (int64, error) {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, echo.NewHTTPError(http.StatusNotFound, "no such card")
+	}
+	return id, nil
+}
+
+// apiGrade grades a card: 400 for a bad body, 404 for a card that is not
+// the caller's, 409 for a card that is not up for review now.
+func (a *App) apiGrade(c echo.Context) error {
+	u, _ := currentUser(c)
+	id, err := cardIDParam(c)
+	if err != nil {
+		return err
+	}
+	var body struct {
+		Grade    *int `json:"grade"`
+		AnswerMS *int `json:"answer_ms"`
+	}
+	if err := decodeJSON(c, &body); err != nil {
+		return err
+	}
+	if body.Grade == nil || !srs.Grade(*body.Grade).Valid() {
+		return echo.NewHTTPError(http.StatusBadRequest, "grade must be a whole number from 0 to 5")
+	}
+	g := data.Grade{CardID: id, Grade: srs.Grade(*body.Grade), Step: -1}
+	if body.AnswerMS != nil {
+		g.AnswerMS = *body.AnswerMS
+	}
+	res, err := a.store.GradeCard(c.Request().Context(), u.ID, g)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, toGradeJSON(res))
+}
+
+func (a *App) apiUndo(c echo.Context) error {
+	u, _ := currentUser(c)
+	res, err := a.store.Undo(c.Request().Context(), u.ID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, toGradeJSON(res))
+}
+
+func (a *App) apiCards(c echo.Context) error {
+	u, _ := currentUser(c)
+	f := data.CardFilter{Category: strings.TrimSpace(c.QueryParam("category")), Query: c.QueryParam("q")}
+	if deck := c.QueryParam("deck"); deck != "" {
+		id, err := strconv.ParseInt(deck, 10, 64)
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, "deck must be a deck id")
+		}
+		f.DeckID = id
+	}
+	cards, err := a.store.ListCards(c.Request().Context(), u.ID, f)
+	if err != nil {
+		return err
+	}
+	out := make([]fullCardJSON, len(cards))
+	for i, card := range cards {
+		out[i] = toFullCardJSON(card)
+	}
+	return c.JSON(http.StatusOK, map[string]any{"cards": out})
+}
+
+func (a *App) apiCard(c echo.Context) error {
+	u, _ := currentUser(c)
+	id, err := cardIDParam(c)
+	if err != nil {
+		return err
+	}
+	card, err := a.store.GetCard(c.Request().Context(), u.ID, id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, toFullCardJSON(card))
+}
+
+func (a *App) apiCategories(c echo.Context) error {
+	u, _ := currentUser(c)
+	cats, err := a.store.ListCategories(c.Request().Context(), u.ID)
+	if err != nil {
+		return err
+	}
+	type catJSON struct {
+		Slug        string `json:"slug"`
+		Name        string `json:"name"`
+		Description string `json:"description"`
+	}
+	out := make([]catJSON, len(cats))
+	for i, cat := range cats {
+		out[i] = catJSON{Slug: cat.Slug, Name: cat.Name, Description: cat.Description}
+	}
+	return c.JSON(http.StatusOK, map[string]any{"categories": out})
+}

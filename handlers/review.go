@@ -1,0 +1,244 @@
+package handlers
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/flashcards/flashcards/data"
+	"github.com/flashcards/flashcards/srs"
+	"github.com/flashcards/flashcards/views"
+)
+
+// reviewFilter reads ?category=slug&deck=id (or the same in a form's
+// "filter" field) and returns it with its canonical query string.
+func reviewFilter(vals url.Values) (data.ReviewFilter, string, error) {
+	var f data.ReviewFilter
+	q := url.Values{}
+	if cat := strings.TrimSpace(vals.Get("category")); cat != "" {
+		if !data.ValidSlug(cat) {
+			return f, "", echo.NewHTTPError(http.StatusBadRequest, "There is no such category.")
+		}
+		f.Category = cat
+		q.Set("category", cat)
+	}
+	if deck := strings.TrimSpace(vals.Get("deck")); deck != "" {
+		id, err := strconv.ParseInt(deck, 10, 64)
+		if err != nil || id <= 0 {
+			return f, "", echo.NewHTTPError(http.StatusBadRequest, "There is no such deck.")
+		}
+		f.DeckID = id
+		q.Set("deck", deck)
+	}
+	return f, q.Encode(), nil
+}
+
+func gradeButtons() []views.GradeButton {
+	bs := make([]views.GradeButton, 0, 6)
+	for g := srs.Grade(0); g <= 5; g++ {
+		bs = append(bs, views.GradeButton{Value: int(g), Label: g.Label(), Description: g.Description()})
+	}
+	return bs
+}
+
+func (a *App) filterLabel(c echo.Context, f data.ReviewFilter) string {
+	if f.Category == "" && f.DeckID == 0 {
+		return ""
+	}
+	u, _ := currentUser(c)
+	var parts []string
+	if f.Category != "" {
+		name := f.Category
+		if cats, err := a.store.ListCategories(c.Request().Context(), u.ID); err == nil {
+			for _, cat := range cats {
+				if cat.Slug == f.Category {
+					name = cat.Name
+				}
+			}
+		}
+		parts = append(parts, "Category: "+name)
+	}
+	if f.DeckID != 0 {
+		name := "deck " + strconv.FormatInt(f.DeckID, 10)
+		if decks, err := a.store.ListDecks(c.Request().Context(), u.ID); err == nil {
+			for _, d := range decks {
+				if d.ID == f.DeckID {
+					name = d.Name
+				}
+			}
+		}
+		parts = append(parts, "Deck: "+name)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// reviewPage shows the next card's front, or its back when ?reveal=ID
+// names the card that is up now, or the day's summary.
+func (a *App) reviewPage(c echo.Context) error {
+	u, _ := currentUser(c)
+	ctx := c.Request().Context()
+	f, query, err := reviewFilter(c.QueryParams())
+	if err != nil {
+		return err
+	}
+	reveal, _ := strconv.ParseInt(c.QueryParam("reveal"), 10, 64)
+	prefer, _ := strconv.ParseInt(c.QueryParam("card"), 10, 64)
+	if prefer == 0 {
+		prefer = reveal
+	}
+	qc, err := a.store.NextCard(ctx, u.ID, f, prefer)
+	if errors.Is(err, data.ErrQueueEmpty) {
+		return a.summaryPage(c, f, query)
+	}
+	if errors.Is(err, data.ErrInvalid) {
+		return echo.NewHTTPError(http.StatusBadRequest, userMessage(err))
+	}
+	if err != nil {
+		return err
+	}
+	shown, _ := strconv.ParseInt(c.QueryParam("shown"), 10, 64)
+	if shown <= 0 || reveal != qc.Card.ID {
+		shown = a.now().UnixMilli()
+	}
+	v := views.ReviewView{
+		CardID:    qc.Card.ID,
+		Front:     qc.Card.Front,
+		Back:      qc.Card.Back,
+		Category:  qc.Card.CategoryName,
+		KeyPoints: qc.Card.KeyPoints,
+		Revealed:  reveal == qc.Card.ID,
+		Redrill:   qc.Redrill,
+		Remaining: qc.Queue.Remaining,
+		InRedrill: qc.Queue.Redrill,
+		Step:      qc.Step,
+		Shown:     shown,
+		Query:     query,
+		Filter:    a.filterLabel(c, f),
+		Grades:    gradeButtons(),
+	}
+	p := a.page(c, "Review")
+	p.Nav = "review"
+	return a.render(c, http.StatusOK, views.Review(p, v))
+}
+
+func (a *App) summaryPage(c echo.Context, f data.ReviewFilter, query string) error {
+	u, _ := currentUser(c)
+	sum, err := a.store.Summary(c.Request().Context(), u.ID)
+	if err != nil {
+		return err
+	}
+	v := views.SummaryView{
+		Reviewed:  sum.Reviewed,
+		Cards:     sum.Cards,
+		Counted:   sum.Counted,
+		Recall:    "-",
+		TimeSpent: formatSpent(sum.TimeSpent),
+		NewLeft:   sum.NewLeft,
+		Filter:    a.filterLabel(c, f),
+		Query:     query,
+	}
+	if sum.Counted > 0 {
+		v.Recall = fmt.Sprintf("%.0f %%", math.Round(sum.Recall))
+	}
+	if sum.HasNext {
+		st, err := a.store.UserSettings(c.Request().Context(), u.ID)
+		if err != nil {
+			return err
+		}
+		today := srs.StudyDay(a.now(), st.Location(), st.RolloverHour)
+		v.NextDue = inDays(sum.NextDue.Sub(today), sum.NextDue)
+	}
+	p := a.page(c, "Review")
+	p.Nav = "review"
+	return a.render(c, http.StatusOK, views.Summary(p, v))
+}
+
+func inDays(n int, d srs.Day) string {
+	switch {
+	case n <= 0:
+		return "today"
+	case n == 1:
+		return "tomorrow (" + d.String() + ")"
+	}
+	return fmt.Sprintf("in %d days (%s)", n, d)
+}
+
+func formatSpent(d time.Duration) string {
+	if d < time.Minute {
+		return fmt.Sprintf("%ds", int(d.Seconds()))
+	}
+	return fmt.Sprintf("%dm %02ds", int(d.Minutes()), int(d.Seconds())%60)
+}
+
+// gradeForm applies a grade from the card page. A stale form (the card
+// was graded meanwhile in another tab, or the button was clicked twice)
+// changes nothing: the page shows whatever card is up now.
+func (a *App) gradeForm(c echo.Context) error {
+	u, _ := currentUser(c)
+	vals, _ := url.ParseQuery(c.FormValue("filter"))
+	_, query, err := reviewFilter(vals)
+	if err != nil {
+		return err
+	}
+	cardID, err := strconv.ParseInt(c.FormValue("card_id"), 10, 64)
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, "The form names no card.")
+	}
+	g, err := strconv.Atoi(c.FormValue("grade"))
+	if err != nil || !srs.Grade(g).Valid() {
+		return echo.NewHTTPError(http.StatusBadRequest, "A grade is a whole number from 0 to 5.")
+	}
+	step, err := strconv.Atoi(c.FormValue("step"))
+	if err != nil || step < 0 {
+		return echo.NewHTTPError(http.StatusBadRequest, "The form is incomplete. Reload the page.")
+	}
+	var answerMS int
+	if shown, err := strconv.ParseInt(c.FormValue("shown"), 10, 64); err == nil && shown > 0 {
+		answerMS = int(min(max(a.now().UnixMilli()-shown, 0), data.MaxAnswerMS))
+	}
+	_, err = a.store.GradeCard(c.Request().Context(), u.ID, data.Grade{CardID: cardID, Grade: srs.Grade(g), AnswerMS: answerMS, Step: step})
+	switch {
+	case errors.Is(err, data.ErrConflict):
+		if err := a.flash(c, false, "That card was already graded; here is the card that is up now."); err != nil {
+			return err
+		}
+	case err != nil:
+		return err
+	}
+	return redirect(c, reviewURLFor(query, ""))
+}
+
+func (a *App) undoForm(c echo.Context) error {
+	u, _ := currentUser(c)
+	vals, _ := url.ParseQuery(c.FormValue("filter"))
+	_, query, err := reviewFilter(vals)
+	if err != nil {
+		return err
+	}
+	res, err := a.store.Undo(c.Request().Context(), u.ID)
+	if errors.Is(err, data.ErrConflict) {
+		if err := a.flash(c, false, "Nothing to undo today."); err != nil {
+			return err
+		}
+		return redirect(c, reviewURLFor(query, ""))
+	}
+	if err != nil {
+		return err
+	}
+	return redirect(c, reviewURLFor(query, "card="+strconv.FormatInt(res.CardID, 10)))
+}
+
+func reviewURLFor(query, extra string) string {
+	q := strings.Trim(query+"&"+extra, "&")
+	if q == "" {
+		return "/review"
+	}
+	return "/review?" + q
+}
