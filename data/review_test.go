@@ -1,0 +1,130 @@
+package data
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/flashcards/flashcards/srs"
+)
+
+// reviewFixture is a user with n cards on a store with a settable clock.
+func reviewFixture(t *testing.T, n int, st Settings, now time.Time) (*Store, int64, *time.Time) {
+	t.Helper()
+	s := openTestStore(t)
+	clock := now
+	s.Now = func() time.Time { return clock }
+	u, err := s.CreateUser(context.Background(), "ada", "correct horse", st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	drafts := make([]CardDraft, n)
+	for i := range drafts {
+		drafts[i] = CardDraft{Key: fmt.Sprint("k", i), Front: fmt.Sprint("front ", i), Back: "back", Category: "data-quality"}
+	}
+	if _, err := s.ImportDrafts(context.Background(), u.ID, "deck", drafts, nil); err != nil {
+		t.Fatal(err)
+	}
+	return s, u.ID, &clock
+}
+
+func grade(t *testing.T, s *Store, uid, card int64, g srs.Grade) GradeResult {
+	t.Helper()
+	r, err := s.GradeCard(context.Background(), uid, Grade{CardID: card, Grade: g, Step: -1})
+	if err != nil {
+		t.Fatalf("grade card %d with %d: %v", card, g, err)
+	}
+	return r
+}
+
+func TestLapsesAreCountedAndUndone(t *testing.T) {
+	ctx := context.Background()
+	s, uid, clock := reviewFixture(t, 1, DefaultSettings(), time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC))
+	grade(t, s, uid, 1, 5) // n=1
+	*clock = clock.AddDate(0, 0, 1)
+	if r := grade(t, s, uid, 1, 1); r.Lapses != 1 || r.State.Repetitions != 0 || !r.Redrill {
+		t.Fatalf("a failed review card: %+v, want one lapse, n=0, in re-drill", r)
+	}
+	grade(t, s, uid, 1, 0) // a re-drill failure is not a lapse
+	c, _ := s.GetCard(ctx, uid, 1)
+	if c.Lapses != 1 {
+		t.Fatalf("lapses = %d after a re-drill failure, want 1", c.Lapses)
+	}
+	if _, err := s.Undo(ctx, uid); err != nil {
+		t.Fatal(err)
+	}
+	r, err := s.Undo(ctx, uid)
+	if err != nil || r.Lapses != 0 || r.State.Repetitions != 1 || r.Due != srs.DateOf(2026, 5, 2) {
+		t.Fatalf("undo of the lapse: %+v %v", r, err)
+	}
+	if _, err := s.Undo(ctx, uid); !errors.Is(err, ErrConflict) {
+		t.Fatalf("undo into yesterday: %v, want ErrConflict", err)
+	}
+	// A failure on a card never passed is no lapse.
+	*clock = clock.AddDate(0, 0, 10)
+	grade(t, s, uid, 1, 0)
+	grade(t, s, uid, 1, 5) // leaves re-drill
+	*clock = clock.AddDate(0, 0, 1)
+	if r := grade(t, s, uid, 1, 2); r.Lapses != 1 {
+		t.Fatalf("failing a card with n=0: lapses %d, want still 1", r.Lapses)
+	}
+}
+
+// TestStudyDayFollowsTheUsersZone checks the rollover in New York across
+// the spring DST change: the day starts at 04:00 local, not UTC.
+func TestStudyDayFollowsTheUsersZone(t *testing.T) {
+	ctx := context.Background()
+	st := DefaultSettings()
+	st.Timezone = "America/New_York"
+	ny, _ := time.LoadLocation("America/New_York")
+	// 2026-03-08 is the day clocks go forward in New York.
+	s, uid, clock := reviewFixture(t, 2, st, time.Date(2026, 3, 7, 22, 0, 0, 0, ny))
+	r := grade(t, s, uid, 1, 4)
+	if r.Due != srs.DateOf(2026, 3, 8) {
+		t.Fatalf("due %v, want 2026-03-08", r.Due)
+	}
+	*clock = time.Date(2026, 3, 8, 3, 59, 0, 0, ny)
+	if q, _ := s.Queue(ctx, uid, ReviewFilter{}); q.Today != srs.DateOf(2026, 3, 7) || q.Due != 0 {
+		t.Fatalf("03:59 on the DST day: %+v, want still 2026-03-07 with nothing due", q)
+	}
+	*clock = time.Date(2026, 3, 8, 4, 0, 0, 0, ny)
+	if q, _ := s.Queue(ctx, uid, ReviewFilter{}); q.Today != srs.DateOf(2026, 3, 8) || q.Due != 1 {
+		t.Fatalf("04:00 on the DST day: %+v, want 2026-03-08 with card 1 due", q)
+	}
+}
+
+func TestNextCardOrder(t *testing.T) {
+	ctx := context.Background()
+	st := DefaultSettings()
+	st.NewPerDay = 2
+	s, uid, clock := reviewFixture(t, 6, st, time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC))
+	grade(t, s, uid, 3, 5) // due 05-02
+	grade(t, s, uid, 5, 1) // due 05-02, re-drill today
+	*clock = clock.AddDate(0, 0, 3)
+	s.SetSuspended(ctx, uid, 3, true)
+	// Due: 5 (overdue), then new 1, 2 (limit 2), never the suspended 3.
+	var order []int64
+	for {
+		qc, err := s.NextCard(ctx, uid, ReviewFilter{}, 0)
+		if errors.Is(err, ErrQueueEmpty) {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		order = append(order, qc.Card.ID)
+		g := srs.Grade(5)
+		if qc.Card.ID == 1 && !qc.Redrill {
+			g = 3 // into re-drill, then passes on its second showing
+		}
+		grade(t, s, uid, qc.Card.ID, g)
+		if len(order) > 10 {
+			t.Fatalf("queue never empties: %v", order)
+		}
+	}
+	if fmt.Sprint(order) != "[5 1 2 1]" {
+		t.Fatalf("order %v, want [5 1 2 1]: due, new up to the limit, then re-drill", order)
+	}
+}
