@@ -11,6 +11,11 @@ import (
 	"strings"
 )
 
+// MaxCardTableBytes bounds a card table. Tables are larger than Q&A
+// write-ups: an Anki export of 100,000 notes with real text runs to tens
+// of megabytes, and the import must still take them.
+const MaxCardTableBytes = 32 << 20
+
 // ParseCardTable reads cards from a CSV or TSV table as Anki and
 // spreadsheets export them: front, back, category and key points
 // (separated by ";"), one card per row. An optional header row names the
@@ -21,11 +26,12 @@ import (
 // parse; rows repeating an earlier front and back are dropped. The format
 // is described in docs/import-formats.md.
 func ParseCardTable(doc []byte, name string) ([]CardDraft, error) {
-	text, err := qaCleanDocument(doc)
+	text, err := qaCleanDocument(doc, MaxCardTableBytes)
 	if err != nil {
 		return nil, err
 	}
 	head, body, skipped := csvAnkiHeader(text)
+	name = strings.ToValidUTF8(name, "\uFFFD") // it ends up in every Source
 
 	r := csv.NewReader(strings.NewReader(body))
 	r.Comma = csvSeparator(head, name, body)

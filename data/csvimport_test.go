@@ -181,7 +181,7 @@ func TestParseCardTableSentinels(t *testing.T) {
 		{"empty", nil, ErrEmptyDocument},
 		{"blank", []byte(" \r\n\n"), ErrEmptyDocument},
 		{"invalid UTF-8", []byte("a,b\nc,\xc3\x28\n"), ErrInvalidUTF8},
-		{"too large", bytes.Repeat([]byte("a,b\n"), MaxDocumentBytes/4+1), ErrTooLarge},
+		{"too large", bytes.Repeat([]byte("a,b\n"), MaxCardTableBytes/4+1), ErrTooLarge},
 		{"header only", []byte("front,back,category\n"), ErrNoQA},
 		{"Anki header lines only", []byte("#separator:tab\n#html:false\n"), ErrNoQA},
 	} {
@@ -202,7 +202,7 @@ func csvBigTable(rows int) []byte {
 	var b bytes.Buffer
 	b.WriteString("front,back,category,key points\n")
 	for i := range rows {
-		// Short rows: 100k of them must still fit under MaxDocumentBytes.
+		// Short rows: 100k of them fit even under MaxDocumentBytes.
 		fmt.Fprintf(&b, "Q%d?,\"A, %d\",Data quality,a; b\n", i, i)
 	}
 	return b.Bytes()

@@ -71,7 +71,7 @@ const MaxDocumentBytes = 4 << 20
 // ones together with a ParseErrors listing the rest, and the caller decides
 // whether a partial import is acceptable.
 func ParseQA(doc []byte) ([]QA, error) {
-	text, err := qaCleanDocument(doc)
+	text, err := qaCleanDocument(doc, MaxDocumentBytes)
 	if err != nil {
 		return nil, err
 	}
@@ -94,9 +94,10 @@ func ParseQA(doc []byte) ([]QA, error) {
 
 // qaCleanDocument applies the checks every import shares (size, emptiness,
 // encoding) and returns the text with any BOM removed and "\n" line ends.
-func qaCleanDocument(doc []byte) (string, error) {
-	if len(doc) > MaxDocumentBytes {
-		return "", fmt.Errorf("%w: %d bytes, the limit is %d", ErrTooLarge, len(doc), MaxDocumentBytes)
+// limit is the largest document the format accepts, in bytes.
+func qaCleanDocument(doc []byte, limit int) (string, error) {
+	if len(doc) > limit {
+		return "", fmt.Errorf("%w: %d bytes, the limit is %d", ErrTooLarge, len(doc), limit)
 	}
 	doc = bytes.TrimPrefix(doc, []byte("\ufeff"))
 	if len(bytes.TrimSpace(doc)) == 0 {
