@@ -125,7 +125,7 @@ type CategoryStats struct {
 	// Recall is a percentage from RecallRate, meaningful only if HasRecall.
 	Recall    float64
 	HasRecall bool
-	// Lapses counts lapses in the recall window.
+	// Lapses counts the lapses of the category's cards.
 	Lapses int
 }
 

@@ -1,0 +1,138 @@
+package data
+
+import (
+	"context"
+	"database/sql"
+	"slices"
+
+	"github.com/flashcards/flashcards/srs"
+)
+
+// CategoryMastery is one row of the mastery table. Suspended cards count nowhere.
+type CategoryMastery struct {
+	Slug, Name   string
+	Builtin      bool
+	Cards        int
+	New          int
+	Learning     int
+	Young        int
+	Mature       int
+	Mastery      float64 // 0..100, srs.MasteryFromSum
+	Credit       int     // sum of min(interval, 21) over graded cards: Mastery before dividing
+	Recall30     float64 // 0..100, meaningful when HasRecall
+	HasRecall    bool
+	Lapses       int
+	AvgEase      float64 // mean ease of the category's graded cards, in E-Factor units (2.5); 0 when none
+	LastReviewed srs.Day // study day of the last counted grade; valid when HasReviewed
+	HasReviewed  bool
+}
+
+// MasteryReport is the mastery table, weakest category first.
+type MasteryReport struct {
+	Today      srs.Day
+	Categories []CategoryMastery
+	Weakest    string // "" when the user has graded nothing
+	Graded     int    // cards graded at least once
+}
+
+// Mastery computes the user's mastery per category with SQL aggregates:
+// one pass over the cards, one over the last 30 study days of reviews.
+func (s *Store) Mastery(ctx context.Context, userID int64) (MasteryReport, error) {
+	var rep MasteryReport
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		st, err := userSettings(ctx, tx, userID)
+		if err != nil {
+			return err
+		}
+		rep.Today = s.studyDay(st)
+		rep.Categories, err = masteryRows(ctx, tx, userID, rep.Today)
+		return err
+	})
+	if err != nil {
+		return rep, err
+	}
+	stats := make([]srs.CategoryStats, len(rep.Categories))
+	for i, c := range rep.Categories {
+		rep.Graded += c.Cards - c.New
+		stats[i] = masteryStats(c)
+	}
+	slices.SortStableFunc(rep.Categories, func(a, b CategoryMastery) int {
+		// Categories without cards go last; the rest weakest first.
+		if (a.Cards == 0) != (b.Cards == 0) {
+			if a.Cards == 0 {
+				return 1
+			}
+			return -1
+		}
+		return srs.CompareWeakness(masteryStats(a), masteryStats(b))
+	})
+	if rep.Graded > 0 {
+		rep.Weakest, _ = srs.Weakest(stats)
+	}
+	return rep, nil
+}
+
+func masteryStats(c CategoryMastery) srs.CategoryStats {
+	return srs.CategoryStats{Slug: c.Slug, Cards: c.Cards, Mastery: c.Mastery, Recall: c.Recall30, HasRecall: c.HasRecall, Lapses: c.Lapses}
+}
+
+func masteryRows(ctx context.Context, tx *sql.Tx, userID int64, today srs.Day) ([]CategoryMastery, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT cat.id, cat.slug, cat.name, cat.builtin,
+		COUNT(c.id),
+		COALESCE(SUM(c.id IS NOT NULL AND s.due IS NULL), 0),
+		COALESCE(SUM(s.due IS NOT NULL AND s.repetitions < 2), 0),
+		COALESCE(SUM(s.due IS NOT NULL AND s.repetitions >= 2 AND s.interval < ?), 0),
+		COALESCE(SUM(s.due IS NOT NULL AND s.repetitions >= 2 AND s.interval >= ?), 0),
+		COALESCE(SUM(CASE WHEN s.due IS NULL THEN 0 ELSE MIN(MAX(s.interval, 0), ?) END), 0),
+		COALESCE(SUM(s.lapses), 0),
+		COALESCE(AVG(CASE WHEN s.due IS NULL THEN NULL ELSE s.ease END), 0),
+		MAX(s.last_day)
+		FROM categories cat
+		LEFT JOIN cards c ON c.category_id = cat.id AND c.suspended = 0
+		LEFT JOIN card_state s ON s.card_id = c.id
+		WHERE cat.user_id = ?
+		GROUP BY cat.id`, srs.MatureInterval, srs.MatureInterval, srs.MatureInterval, userID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []CategoryMastery
+	index := map[int64]int{}
+	for rows.Next() {
+		var m CategoryMastery
+		var id int64
+		var last sql.NullInt64
+		if err := rows.Scan(&id, &m.Slug, &m.Name, &m.Builtin, &m.Cards, &m.New, &m.Learning, &m.Young, &m.Mature,
+			&m.Credit, &m.Lapses, &m.AvgEase, &last); err != nil {
+			return nil, err
+		}
+		m.Mastery = srs.MasteryFromSum(m.Credit, m.Cards)
+		m.AvgEase /= 100
+		m.LastReviewed, m.HasReviewed = srs.Day(last.Int64), last.Valid
+		index[id] = len(out)
+		out = append(out, m)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	// Recall over the last 30 study days, from the counted grades.
+	rrows, err := tx.QueryContext(ctx, `SELECT c.category_id, COUNT(*), COALESCE(SUM(r.grade >= 3), 0)
+		FROM reviews r JOIN cards c ON c.id = r.card_id
+		WHERE r.user_id = ? AND r.study_day >= ? AND r.counted = 1 AND c.suspended = 0
+		GROUP BY c.category_id`, userID, int(srs.RecallSince(today)))
+	if err != nil {
+		return nil, err
+	}
+	defer rrows.Close()
+	for rrows.Next() {
+		var id int64
+		var counted, passed int
+		if err := rrows.Scan(&id, &counted, &passed); err != nil {
+			return nil, err
+		}
+		if i, ok := index[id]; ok {
+			out[i].Recall30, out[i].HasRecall = srs.RecallRate(counted, passed)
+		}
+	}
+	return out, rrows.Err()
+}
