@@ -18,7 +18,7 @@ func (a *App) Register(e *echo.Echo) {
 
 	// HTML pages: cookie sessions, CSRF on every state change.
 	web := e.Group("", bodyLimit(a.cfg.MaxBodyBytes), a.loadSession, a.checkCSRF)
-	web.GET("/", a.home)
+	web.GET("/", a.dashboard)
 	web.GET("/login", a.loginPage)
 	web.POST("/login", a.login)
 	web.GET("/signup", a.signupPage)
@@ -34,6 +34,31 @@ func (a *App) Register(e *echo.Echo) {
 	user.POST("/settings/delete", a.deleteAccount)
 
 	// Cards, decks, categories and imports.
+	user.GET("/cards", a.cardsPage)
+	user.GET("/cards/new", a.newCardPage)
+	user.POST("/cards", a.createCard)
+	user.GET("/cards/:id/edit", a.editCardPage)
+	user.POST("/cards/:id", a.updateCard)
+	user.POST("/cards/:id/suspend", a.suspendCard)
+	user.POST("/cards/:id/unsuspend", a.unsuspendCard)
+	user.GET("/cards/:id/delete", a.deleteCardPage)
+	user.POST("/cards/:id/delete", a.deleteCard)
+	user.GET("/decks", a.decksPage)
+	user.POST("/decks", a.createDeck)
+	user.POST("/decks/builtin", a.addBuiltinDeck)
+	user.GET("/decks/:id/delete", a.deleteDeckPage)
+	user.POST("/decks/:id/delete", a.deleteDeck)
+	user.GET("/categories", a.categoriesPage)
+	user.POST("/categories", a.createCategory)
+	user.GET("/import", a.importPage)
+	// Uploads get their own, larger body limit; importTooLarge needs the
+	// session to show a refused upload on the import page.
+	upload := e.Group("/import", a.loadSession, a.importTooLarge, bodyLimit(a.cfg.MaxUploadBytes), a.checkCSRF, a.requireUser)
+	upload.POST("", a.importDocument)
+
+	// Mastery and statistics.
+	user.GET("/mastery", a.masteryPage)
+	user.GET("/stats", a.statsPage)
 
 	// Review.
 	user.GET("/review", a.reviewPage)
@@ -51,4 +76,6 @@ func (a *App) Register(e *echo.Echo) {
 	api.GET("/cards", a.apiCards)
 	api.GET("/cards/:id", a.apiCard)
 	api.GET("/categories", a.apiCategories)
+	api.GET("/mastery", a.apiMastery)
+	api.GET("/stats", a.apiStats)
 }

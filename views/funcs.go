@@ -31,3 +31,12 @@ func splitQuery(q string) [][2]string {
 	}
 	return out
 }
+
+// clip shortens a label for a chart, keeping whole runes.
+func clip(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}

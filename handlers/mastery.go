@@ -1,0 +1,272 @@
+package handlers
+
+import (
+	"fmt"
+	"math"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/flashcards/flashcards/data"
+	"github.com/flashcards/flashcards/srs"
+	"github.com/flashcards/flashcards/views"
+)
+
+func pct(v float64) string { return fmt.Sprintf("%.0f%%", math.Round(v)) }
+
+// masteryChart is the bar chart of mastery by category, weakest first;
+// categories without cards are left out.
+func masteryChart(rep data.MasteryReport) views.HBarChart {
+	var labels []string
+	var values []float64
+	for _, c := range rep.Categories {
+		if c.Cards > 0 {
+			labels = append(labels, c.Name)
+			values = append(values, c.Mastery)
+		}
+	}
+	return views.NewHBarChart("mastery-chart", "Mastery by category (weakest first)", labels, values)
+}
+
+func categoryName(rep data.MasteryReport, slug string) (string, float64) {
+	for _, c := range rep.Categories {
+		if c.Slug == slug {
+			return c.Name, c.Mastery
+		}
+	}
+	return slug, 0
+}
+
+// dashboard is the home page of a signed-in user.
+func (a *App) dashboard(c echo.Context) error {
+	u, ok := currentUser(c)
+	if !ok {
+		return a.render(c, http.StatusOK, views.Landing(a.page(c, "Welcome")))
+	}
+	ctx := c.Request().Context()
+	q, err := a.store.Queue(ctx, u.ID, data.ReviewFilter{})
+	if err != nil {
+		return err
+	}
+	rep, err := a.store.Mastery(ctx, u.ID)
+	if err != nil {
+		return err
+	}
+	streak, err := a.store.Streak(ctx, u.ID)
+	if err != nil {
+		return err
+	}
+	hasDeck, err := a.store.HasBuiltinDeck(ctx, u.ID)
+	if err != nil {
+		return err
+	}
+	v := views.DashboardView{
+		Due: q.Due, New: q.New, Redrill: q.Redrill, Streak: streak,
+		HasBuiltinDeck: hasDeck,
+		Chart:          masteryChart(rep),
+	}
+	for _, cat := range rep.Categories {
+		v.Cards += cat.Cards
+	}
+	if rep.Weakest != "" {
+		name, m := categoryName(rep, rep.Weakest)
+		v.Weakest, v.WeakestName, v.WeakestMastery = rep.Weakest, name, pct(m)
+	}
+	p := a.page(c, "Today")
+	p.Nav = "home"
+	return a.render(c, http.StatusOK, views.Dashboard(p, v))
+}
+
+func (a *App) masteryPage(c echo.Context) error {
+	u, _ := currentUser(c)
+	ctx := c.Request().Context()
+	rep, err := a.store.Mastery(ctx, u.ID)
+	if err != nil {
+		return err
+	}
+	trends, err := a.store.MasteryTrend(ctx, u.ID, rep)
+	if err != nil {
+		return err
+	}
+	trendOf := map[string][]float64{}
+	for _, t := range trends {
+		trendOf[t.Slug] = t.Mastery
+	}
+	v := views.MasteryView{Chart: masteryChart(rep), Weakest: rep.Weakest}
+	if rep.Weakest != "" {
+		v.Name, _ = categoryName(rep, rep.Weakest)
+	}
+	for _, cat := range rep.Categories {
+		r := views.MasteryRow{
+			Slug: cat.Slug, Name: cat.Name, Cards: cat.Cards, New: cat.New, Learning: cat.Learning,
+			Young: cat.Young, Mature: cat.Mature, Mastery: pct(cat.Mastery), Recall: "-", Lapses: cat.Lapses,
+			AvgEase: "-", LastReviewed: "never", Weakest: cat.Slug == rep.Weakest,
+			Trend: views.NewSparkline("Mastery of "+cat.Name, trendOf[cat.Slug]),
+		}
+		if cat.HasRecall {
+			r.Recall = pct(cat.Recall30)
+		}
+		if cat.AvgEase > 0 {
+			r.AvgEase = strconv.FormatFloat(cat.AvgEase, 'f', 2, 64)
+		}
+		if cat.HasReviewed {
+			r.LastReviewed = cat.LastReviewed.String()
+		}
+		v.Rows = append(v.Rows, r)
+	}
+	p := a.page(c, "Mastery")
+	p.Nav = "mastery"
+	return a.render(c, http.StatusOK, views.Mastery(p, v))
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
+}
+
+func shortDate(d srs.Day) string {
+	y, m, day := d.Date()
+	return time.Date(y, m, day, 0, 0, 0, 0, time.UTC).Format("Jan 2")
+}
+
+func (a *App) statsPage(c echo.Context) error {
+	u, _ := currentUser(c)
+	st, err := a.store.Stats(c.Request().Context(), u.ID)
+	if err != nil {
+		return err
+	}
+	heat := make([]views.HeatDay, len(st.Heatmap))
+	for i, d := range st.Heatmap {
+		y, m, day := d.Day.Date()
+		heat[i] = views.HeatDay{Date: d.Day.String(), Weekday: int(time.Date(y, m, day, 0, 0, 0, 0, time.UTC).Weekday()), Count: d.Count}
+	}
+	forecast := make([]views.Column, len(st.Forecast))
+	for i, d := range st.Forecast {
+		label := ""
+		if i%7 == 0 {
+			label = shortDate(d.Day)
+		}
+		title := d.Day.String() + ": " + plural(d.Count, "card due", "cards due")
+		if i == 0 {
+			title = "today (with overdue): " + plural(d.Count, "card due", "cards due")
+		}
+		forecast[i] = views.Column{Label: label, Title: title, Value: d.Count}
+	}
+	perDay := make([]views.Column, 0, data.PerDayDays)
+	for i, d := range st.Heatmap[len(st.Heatmap)-data.PerDayDays:] {
+		label := ""
+		if i%7 == 0 {
+			label = shortDate(d.Day)
+		}
+		perDay = append(perDay, views.Column{Label: label, Title: d.Day.String() + ": " + plural(d.Count, "review", "reviews"), Value: d.Count})
+	}
+	grades := make([]views.Column, 6)
+	for g := range 6 {
+		cls := "bar grade-bar-bad"
+		switch {
+		case g == 3:
+			cls = "bar grade-bar-hard"
+		case g > 3:
+			cls = "bar grade-bar-good"
+		}
+		label := strconv.Itoa(g) + " " + srs.Grade(g).Label()
+		grades[g] = views.Column{Label: label, Title: label + ": " + strconv.Itoa(st.Grades[g]), Value: st.Grades[g], Class: cls}
+	}
+	v := views.StatsView{
+		Streak:   st.Streak,
+		Reviews:  st.Reviews,
+		Heatmap:  views.NewHeatmap("heatmap", "Reviews per day, past year", heat),
+		Forecast: views.NewVBarChart("forecast", "Cards due per day, next 30 days", forecast, 640),
+		PerDay:   views.NewVBarChart("per-day", "Reviews per day, last 30 days", perDay, 640),
+		Grades:   views.NewVBarChart("grades", "Grade distribution of first answers", grades, 640),
+	}
+	p := a.page(c, "Statistics")
+	p.Nav = "stats"
+	return a.render(c, http.StatusOK, views.Stats(p, v))
+}
+
+type masteryJSON struct {
+	Slug         string   `json:"slug"`
+	Name         string   `json:"name"`
+	Cards        int      `json:"cards"`
+	New          int      `json:"new"`
+	Learning     int      `json:"learning"`
+	Young        int      `json:"young"`
+	Mature       int      `json:"mature"`
+	Mastery      float64  `json:"mastery"`
+	Recall30     *float64 `json:"recall_30d"`
+	Lapses       int      `json:"lapses"`
+	AvgEase      *float64 `json:"avg_ease"`
+	LastReviewed *string  `json:"last_reviewed"`
+}
+
+func toMasteryJSON(cats []data.CategoryMastery) []masteryJSON {
+	out := make([]masteryJSON, len(cats))
+	for i, c := range cats {
+		m := masteryJSON{Slug: c.Slug, Name: c.Name, Cards: c.Cards, New: c.New, Learning: c.Learning,
+			Young: c.Young, Mature: c.Mature, Mastery: round2(c.Mastery), Lapses: c.Lapses}
+		if c.HasRecall {
+			r := round2(c.Recall30)
+			m.Recall30 = &r
+		}
+		if c.AvgEase > 0 {
+			e := round2(c.AvgEase)
+			m.AvgEase = &e
+		}
+		if c.HasReviewed {
+			d := c.LastReviewed.String()
+			m.LastReviewed = &d
+		}
+		out[i] = m
+	}
+	return out
+}
+
+func round2(v float64) float64 { return math.Round(v*100) / 100 }
+
+func (a *App) apiMastery(c echo.Context) error {
+	u, _ := currentUser(c)
+	rep, err := a.store.Mastery(c.Request().Context(), u.ID)
+	if err != nil {
+		return err
+	}
+	var weakest *string
+	if rep.Weakest != "" {
+		weakest = &rep.Weakest
+	}
+	return c.JSON(http.StatusOK, map[string]any{"categories": toMasteryJSON(rep.Categories), "weakest": weakest})
+}
+
+func (a *App) apiStats(c echo.Context) error {
+	u, _ := currentUser(c)
+	st, err := a.store.Stats(c.Request().Context(), u.ID)
+	if err != nil {
+		return err
+	}
+	type dayJSON struct {
+		Day   string `json:"day"`
+		Count int    `json:"count"`
+	}
+	days := func(ds []data.DayCount) []dayJSON {
+		out := make([]dayJSON, len(ds))
+		for i, d := range ds {
+			out[i] = dayJSON{Day: d.Day.String(), Count: d.Count}
+		}
+		return out
+	}
+	grades := map[string]int{}
+	for g, n := range st.Grades {
+		grades[strconv.Itoa(g)] = n
+	}
+	return c.JSON(http.StatusOK, map[string]any{
+		"today":    st.Today.String(),
+		"streak":   st.Streak,
+		"heatmap":  days(st.Heatmap),
+		"forecast": days(st.Forecast),
+		"grades":   grades,
+	})
+}
