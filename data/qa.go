@@ -164,6 +164,9 @@ func qaCloseEmphasis(text string, opened bool) string {
 // non-blank line, needed for the "1. question" form.
 func qaMatchQuestion(t, next string) (num int, explicit bool, text string, ok bool) {
 	s, opened := qaStripEmphasis(t)
+	if !qaStartsWith(s, "Qq0123456789") {
+		return 0, false, "", false // most lines: skip the regexps
+	}
 	if m := qaQuestionRe.FindStringSubmatch(s); m != nil {
 		dash := m[2] != "." && m[2] != ")" && m[2] != ":"
 		spaced := m[3] != "" || m[4] != "" || m[5] == ""
@@ -193,6 +196,9 @@ func qaMatchQuestion(t, next string) (num int, explicit bool, text string, ok bo
 // qaMatchAnswer recognizes an answer marker and returns the text after it.
 func qaMatchAnswer(t string) (string, bool) {
 	s, opened := qaStripEmphasis(t)
+	if !qaStartsWith(s, "Aa") {
+		return "", false
+	}
 	m := qaAnswerRe.FindStringSubmatch(s)
 	if m == nil {
 		return "", false
@@ -239,9 +245,37 @@ func qaIsRule(t string) bool {
 	return strings.Count(t, t[:1]) == len(t)
 }
 
-func qaIsBullet(t string) bool { return qaBulletRe.MatchString(t) }
+func qaIsBullet(t string) bool { return qaMatchBullet(t) != nil }
 
-func qaIsMeta(t string) bool { return qaCategoryRe.MatchString(t) || qaKeyRe.MatchString(t) }
+func qaMatchBullet(t string) []string {
+	if !qaStartsWith(t, "-*+•·▪◦‣–0123456789") {
+		return nil
+	}
+	return qaBulletRe.FindStringSubmatch(t)
+}
+
+func qaIsMeta(t string) bool { return qaMatchCategory(t) != nil || qaMatchKeyPoints(t) != nil }
+
+func qaMatchCategory(t string) []string {
+	if !qaStartsWith(t, "Cc") {
+		return nil
+	}
+	return qaCategoryRe.FindStringSubmatch(t)
+}
+
+func qaMatchKeyPoints(t string) []string {
+	if !qaStartsWith(t, "Kk") {
+		return nil
+	}
+	return qaKeyRe.FindStringSubmatch(t)
+}
+
+// qaStartsWith is a cheap test run before a line's regexps: most lines
+// of a document are prose and cannot match.
+func qaStartsWith(s, firstRunes string) bool {
+	r, _ := utf8.DecodeRuneInString(s)
+	return s != "" && strings.ContainsRune(firstRunes, r)
+}
 
 func qaIndented(raw string) bool {
 	return raw != "" && (raw[0] == ' ' || raw[0] == '\t')
@@ -298,6 +332,7 @@ type qaBody struct {
 	paras     []string
 	cur       []string // lines of the paragraph being read
 	list      []string
+	item      []string // lines of the list item being read, nil when none
 	intro     string
 	inList    bool
 	fence     []string // lines of an open ``` block, nil when none is open
@@ -309,7 +344,7 @@ type qaBody struct {
 }
 
 func (b *qaBody) hasContent() bool {
-	return len(b.paras) > 0 || len(b.cur) > 0 || len(b.list) > 0 || b.fence != nil
+	return len(b.paras) > 0 || len(b.cur) > 0 || len(b.list) > 0 || b.item != nil || b.fence != nil
 }
 
 // afterSentence reports whether a heading could follow what was read so far.
@@ -317,10 +352,19 @@ func (b *qaBody) afterSentence() bool {
 	return b.lastItem || qaEndsSentence(b.lastText)
 }
 
+// flush ends the paragraph being read. Lines are collected and joined
+// once, so a 4 MiB paragraph costs linear time, not quadratic.
 func (b *qaBody) flush() {
 	if len(b.cur) > 0 {
 		b.paras = append(b.paras, strings.Join(b.cur, " "))
 		b.cur = nil
+	}
+}
+
+func (b *qaBody) flushItem() {
+	if b.item != nil {
+		b.list = append(b.list, strings.Join(b.item, " "))
+		b.item = nil
 	}
 }
 
@@ -347,19 +391,20 @@ func (b *qaBody) line(raw, t string) {
 	if strings.HasPrefix(t, "```") || strings.HasPrefix(t, "~~~") {
 		// Code keeps its line breaks: joining it into prose would break it.
 		b.flush()
+		b.flushItem()
 		b.inList = false
 		b.fence = []string{t}
 		b.fenceMark = t[:3]
 		return
 	}
-	if m := qaCategoryRe.FindStringSubmatch(t); m != nil {
+	if m := qaMatchCategory(t); m != nil {
 		b.flush()
 		if b.category == "" {
 			b.category = strings.TrimSpace(m[1])
 		}
 		return
 	}
-	if m := qaKeyRe.FindStringSubmatch(t); m != nil {
+	if m := qaMatchKeyPoints(t); m != nil {
 		b.flush()
 		if b.keyPoints == nil {
 			b.keyPoints = qaSplitKeyPoints(m[1])
@@ -367,27 +412,29 @@ func (b *qaBody) line(raw, t string) {
 		return
 	}
 	b.lastText = t
-	if m := qaBulletRe.FindStringSubmatch(t); m != nil {
+	if m := qaMatchBullet(t); m != nil {
 		b.lastItem = true
 		item := strings.TrimSpace(m[1])
 		if item == "" {
 			return
 		}
-		if len(b.list) == 0 {
+		if len(b.list) == 0 && b.item == nil {
 			b.takeIntro()
 		}
 		b.flush()
-		b.list = append(b.list, item)
+		b.flushItem()
+		b.item = []string{item}
 		b.inList = true
 		return
 	}
 	b.lastItem = false
-	if b.inList && qaIndented(raw) {
-		b.list[len(b.list)-1] += " " + t
+	if b.inList && b.item != nil && qaIndented(raw) {
+		b.item = append(b.item, t)
 		return
 	}
 	if b.inList {
 		b.inList = false
+		b.flushItem()
 		b.flush()
 	}
 	b.cur = append(b.cur, t)
@@ -425,6 +472,7 @@ func (b *qaBody) finish(qa *QA) {
 		b.fence = nil
 	}
 	b.flush()
+	b.flushItem()
 	qa.Answer = strings.Join(b.paras, "\n\n")
 	qa.ListIntro = b.intro
 	qa.List = b.list
@@ -453,10 +501,11 @@ type qaParser struct {
 
 type qaPending struct {
 	qa        QA
-	explicit  bool // the number was written in the document
-	dupOf     int  // line of an earlier question with the same number
-	answered  bool // an answer marker or answer text has started
-	qComplete bool // a blank line ended the question text
+	explicit  bool     // the number was written in the document
+	dupOf     int      // line of an earlier question with the same number
+	answered  bool     // an answer marker or answer text has started
+	qComplete bool     // a blank line ended the question text
+	qMore     []string // wrapped lines of the question, joined at the end
 	body      qaBody
 }
 
@@ -499,6 +548,9 @@ func (p *qaParser) finish() {
 	}
 	p.cur = nil
 	c.body.finish(&c.qa)
+	if len(c.qMore) > 0 {
+		c.qa.Question += " " + strings.Join(c.qMore, " ")
+	}
 	c.qa.Question = strings.TrimSpace(c.qa.Question)
 	switch {
 	case c.qa.Question == "":
@@ -569,8 +621,12 @@ func (p *qaParser) parsePlain() {
 		}
 		structural := qaIsBullet(t) || qaIsMeta(t) || strings.HasPrefix(t, "```") || strings.HasPrefix(t, "~~~")
 		if !c.answered {
-			if !structural && !c.qComplete && !qaEndsSentence(c.qa.Question) {
-				c.qa.Question += " " + t // a question wrapped over lines
+			last := c.qa.Question
+			if len(c.qMore) > 0 {
+				last = c.qMore[len(c.qMore)-1]
+			}
+			if !structural && !c.qComplete && !qaEndsSentence(last) {
+				c.qMore = append(c.qMore, t) // a question wrapped over lines
 				continue
 			}
 			if !structural && qaLooksLikeHeading(t, true) {

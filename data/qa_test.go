@@ -503,3 +503,27 @@ func FuzzParseQA(f *testing.F) {
 		}
 	})
 }
+
+// Worst-case shapes near the size limit: a quadratic slip (string
+// concatenation per wrapped line) turns these from milliseconds into minutes.
+func BenchmarkParseQALongRuns(b *testing.B) {
+	docs := map[string]string{
+		"wrapped list item": "Q1. A?\nAns:\n- a\n" + strings.Repeat("  x\n", 1_000_000),
+		"wrapped question":  "Q1. A" + strings.Repeat("\nx", 2_000_000) + "?\nAns: b.",
+		"long paragraph":    "Q1. A?\nAns: x\n" + strings.Repeat("word\n", 800_000),
+		"many questions":    strings.Repeat("## Q: A?\nb\n", 350_000),
+	}
+	for name, doc := range docs {
+		b.Run(name, func(b *testing.B) {
+			in := []byte(doc[:min(len(doc), MaxDocumentBytes)])
+			for b.Loop() {
+				if _, err := ParseQA(in); err != nil {
+					var pe ParseErrors
+					if !errors.As(err, &pe) {
+						b.Fatal(err)
+					}
+				}
+			}
+		})
+	}
+}
