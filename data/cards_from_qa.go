@@ -26,6 +26,7 @@ type CardDraft struct {
 // else UncategorizedSlug. Drafts with the same Key as an earlier one are
 // dropped, so a document that repeats a question imports it once.
 func CardsFromQA(docName string, qas []QA, fallbackCategory string) []CardDraft {
+	docName = strings.ToValidUTF8(docName, "\uFFFD") // it ends up in every Source
 	fallback := qaCategorySlug(fallbackCategory)
 	if fallback == "" {
 		fallback = UncategorizedSlug
