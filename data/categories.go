@@ -108,8 +108,9 @@ func Slugify(name string) string {
 	}
 	s := b.String()
 	if len(s) > categoryMaxSlug {
+		cutMidWord := s[categoryMaxSlug] != '-'
 		s = s[:categoryMaxSlug]
-		if i := strings.LastIndexByte(s, '-'); i > 0 {
+		if i := strings.LastIndexByte(s, '-'); cutMidWord && i > 0 {
 			s = s[:i]
 		}
 		s = strings.TrimRight(s, "-")

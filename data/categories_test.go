@@ -48,7 +48,7 @@ func TestBuiltinCategories(t *testing.T) {
 	}
 }
 
-func TestValidSlug(t *testing.T) {
+func TestCategoryValidSlug(t *testing.T) {
 	for _, tc := range []struct {
 		in   string
 		want bool
@@ -73,7 +73,7 @@ func TestValidSlug(t *testing.T) {
 	}
 }
 
-func TestSlugify(t *testing.T) {
+func TestCategorySlugify(t *testing.T) {
 	for _, tc := range []struct{ in, want string }{
 		{"System Design", "system-design"},
 		{"  Trade-offs & Costs!  ", "trade-offs-costs"},
@@ -87,6 +87,9 @@ func TestSlugify(t *testing.T) {
 		{"日本語", ""},
 		{"", ""},
 		{strings.Repeat("word ", 20), "word-word-word-word-word-word-word-word-word-word-word-word-word"},
+		{strings.Repeat("ab", 40), strings.Repeat("ab", 32)},
+		{"x " + strings.Repeat("ab", 40), "x"},
+		{strings.Repeat("abc-", 16) + "d", strings.Repeat("abc-", 15) + "abc"},
 	} {
 		got := Slugify(tc.in)
 		if got != tc.want {

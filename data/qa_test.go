@@ -401,7 +401,7 @@ func TestParseQAErrors(t *testing.T) {
 	}
 }
 
-func TestParseErrorsMessageIsBounded(t *testing.T) {
+func TestParseQAErrorsMessageIsBounded(t *testing.T) {
 	var doc strings.Builder
 	for range 100 {
 		doc.WriteString("Ans: orphan.\n")
