@@ -3,6 +3,7 @@ package data
 import (
 	"reflect"
 	"regexp"
+	"strings"
 	"testing"
 )
 
@@ -166,5 +167,18 @@ func TestCardsFromQADropsRepeatedQuestions(t *testing.T) {
 	}, "")
 	if len(got) != 2 || got[0].Back != "One." || got[1].Back != "Three." {
 		t.Errorf("got %+v", got)
+	}
+}
+
+// docs/import-formats.md promises users this exact phrase list.
+func TestCardsFromQAPhrasesAreDocumented(t *testing.T) {
+	rows := categoryDocTable(t, "| phrase | found as (`*` = any ending) |")
+	for _, p := range qaPhrases {
+		if got, want := rows[p.phrase], strings.Join(p.patterns, ", "); got != want {
+			t.Errorf("docs list %s as %q, the code as %q", p.phrase, got, want)
+		}
+	}
+	if len(rows) != len(qaPhrases) {
+		t.Errorf("docs list %d phrases, the code %d", len(rows), len(qaPhrases))
 	}
 }

@@ -1,6 +1,8 @@
 package data
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -158,4 +160,40 @@ func TestCategoryKeywordsCoverBuiltins(t *testing.T) {
 			t.Errorf("category %q has no keywords", c.Slug)
 		}
 	}
+}
+
+// docs/import-formats.md promises users this exact keyword map.
+func TestCategoryKeywordsAreDocumented(t *testing.T) {
+	rows := categoryDocTable(t, "| category | keywords |")
+	for _, c := range categoryKeywords {
+		if got, want := rows[c.slug], strings.Join(c.words, ", "); got != want {
+			t.Errorf("docs list %s as %q, the code as %q", c.slug, got, want)
+		}
+	}
+	if len(rows) != len(categoryKeywords) {
+		t.Errorf("docs list %d categories, the code %d", len(rows), len(categoryKeywords))
+	}
+}
+
+// categoryDocTable reads the two-column Markdown table under header in
+// docs/import-formats.md, unescaping "\*".
+func categoryDocTable(t *testing.T, header string) map[string]string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "docs", "import-formats.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, table, ok := strings.Cut(string(b), header+"\n")
+	if !ok {
+		t.Fatalf("docs/import-formats.md has no table %q", header)
+	}
+	rows := map[string]string{}
+	for _, line := range strings.Split(table, "\n")[1:] {
+		cells := strings.Split(strings.Trim(line, "|"), "|")
+		if !strings.HasPrefix(line, "|") || len(cells) != 2 {
+			break
+		}
+		rows[strings.TrimSpace(cells[0])] = strings.ReplaceAll(strings.TrimSpace(cells[1]), `\*`, "*")
+	}
+	return rows
 }
