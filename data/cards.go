@@ -45,6 +45,7 @@ type Card struct {
 	DeckID       int64
 	Deck         string
 	Category     string // slug
+	CategoryID   int64
 	CategoryName string
 	Front        string
 	Back         string
@@ -296,7 +297,7 @@ type CardFilter struct {
 	Offset   int
 }
 
-const cardColumns = `c.id, c.key, c.deck_id, d.name, cat.slug, cat.name, c.front, c.back, c.key_points, c.synonyms,
+const cardColumns = `c.id, c.key, c.deck_id, d.name, cat.id, cat.slug, cat.name, c.front, c.back, c.key_points, c.synonyms,
 	c.source, c.suspended, c.created_at, c.updated_at,
 	s.repetitions, s.interval, s.ease, s.due, s.last_day, s.lapses`
 
@@ -311,7 +312,7 @@ func scanCard(row scanner) (Card, error) {
 	var c Card
 	var kps, syn, created, updated string
 	var due, last sql.NullInt64
-	err := row.Scan(&c.ID, &c.Key, &c.DeckID, &c.Deck, &c.Category, &c.CategoryName, &c.Front, &c.Back, &kps, &syn,
+	err := row.Scan(&c.ID, &c.Key, &c.DeckID, &c.Deck, &c.CategoryID, &c.Category, &c.CategoryName, &c.Front, &c.Back, &kps, &syn,
 		&c.Source, &c.Suspended, &created, &updated,
 		&c.Sched.State.Repetitions, &c.Sched.State.Interval, &c.Sched.State.Ease, &due, &last, &c.Lapses)
 	if err != nil {
@@ -481,7 +482,7 @@ func (s *Store) DeleteCard(ctx context.Context, userID, cardID int64) error {
 
 // cardInserter inserts many cards in one transaction with prepared statements.
 type cardInserter struct {
-	card, state *sql.Stmt
+	card   *sql.Stmt
 	userID      int64
 	now         string
 }
@@ -492,12 +493,7 @@ func newCardInserter(ctx context.Context, tx *sql.Tx, userID int64, now time.Tim
 	if err != nil {
 		return nil, err
 	}
-	state, err := tx.PrepareContext(ctx, "INSERT INTO card_state (card_id, user_id) VALUES (?, ?)")
-	if err != nil {
-		card.Close()
-		return nil, err
-	}
-	return &cardInserter{card: card, state: state, userID: userID, now: formatTime(now)}, nil
+	return &cardInserter{card: card, userID: userID, now: formatTime(now)}, nil
 }
 
 func (ci *cardInserter) insert(ctx context.Context, deckID, catID int64, key, front, back string, kps []string, syn map[string][]string, source string, edited bool) (int64, error) {
@@ -513,15 +509,8 @@ func (ci *cardInserter) insert(ctx context.Context, deckID, catID int64, key, fr
 	if err != nil {
 		return 0, err
 	}
-	id, err := res.LastInsertId()
-	if err != nil {
-		return 0, err
-	}
-	_, err = ci.state.ExecContext(ctx, id, ci.userID)
-	return id, err
+	// A trigger adds the card's card_state row.
+	return res.LastInsertId()
 }
 
-func (ci *cardInserter) close() {
-	ci.card.Close()
-	ci.state.Close()
-}
+func (ci *cardInserter) close() { ci.card.Close() }

@@ -10,6 +10,7 @@ import (
 
 // CategoryMastery is one row of the mastery table. Suspended cards count nowhere.
 type CategoryMastery struct {
+	ID           int64
 	Slug, Name   string
 	Builtin      bool
 	Cards        int
@@ -78,8 +79,8 @@ func masteryStats(c CategoryMastery) srs.CategoryStats {
 
 func masteryRows(ctx context.Context, tx *sql.Tx, userID int64, today srs.Day) ([]CategoryMastery, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT cat.id, cat.slug, cat.name, cat.builtin,
-		COUNT(c.id),
-		COALESCE(SUM(c.id IS NOT NULL AND s.due IS NULL), 0),
+		COUNT(s.card_id),
+		COALESCE(SUM(s.card_id IS NOT NULL AND s.due IS NULL), 0),
 		COALESCE(SUM(s.due IS NOT NULL AND s.repetitions < 2), 0),
 		COALESCE(SUM(s.due IS NOT NULL AND s.repetitions >= 2 AND s.interval < ?), 0),
 		COALESCE(SUM(s.due IS NOT NULL AND s.repetitions >= 2 AND s.interval >= ?), 0),
@@ -88,8 +89,7 @@ func masteryRows(ctx context.Context, tx *sql.Tx, userID int64, today srs.Day) (
 		COALESCE(AVG(CASE WHEN s.due IS NULL THEN NULL ELSE s.ease END), 0),
 		MAX(s.last_day)
 		FROM categories cat
-		LEFT JOIN cards c ON c.category_id = cat.id AND c.suspended = 0
-		LEFT JOIN card_state s ON s.card_id = c.id
+		LEFT JOIN card_state s ON s.user_id = cat.user_id AND s.category_id = cat.id AND s.suspended = 0
 		WHERE cat.user_id = ?
 		GROUP BY cat.id`, srs.MatureInterval, srs.MatureInterval, srs.MatureInterval, userID)
 	if err != nil {
@@ -100,39 +100,56 @@ func masteryRows(ctx context.Context, tx *sql.Tx, userID int64, today srs.Day) (
 	index := map[int64]int{}
 	for rows.Next() {
 		var m CategoryMastery
-		var id int64
 		var last sql.NullInt64
-		if err := rows.Scan(&id, &m.Slug, &m.Name, &m.Builtin, &m.Cards, &m.New, &m.Learning, &m.Young, &m.Mature,
+		if err := rows.Scan(&m.ID, &m.Slug, &m.Name, &m.Builtin, &m.Cards, &m.New, &m.Learning, &m.Young, &m.Mature,
 			&m.Credit, &m.Lapses, &m.AvgEase, &last); err != nil {
 			return nil, err
 		}
 		m.Mastery = srs.MasteryFromSum(m.Credit, m.Cards)
 		m.AvgEase /= 100
 		m.LastReviewed, m.HasReviewed = srs.Day(last.Int64), last.Valid
-		index[id] = len(out)
+		index[m.ID] = len(out)
 		out = append(out, m)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	// Recall over the last 30 study days, from the counted grades.
-	rrows, err := tx.QueryContext(ctx, `SELECT c.category_id, COUNT(*), COALESCE(SUM(r.grade >= 3), 0)
-		FROM reviews r JOIN cards c ON c.id = r.card_id
-		WHERE r.user_id = ? AND r.study_day >= ? AND r.counted = 1 AND c.suspended = 0
-		GROUP BY c.category_id`, userID, int(srs.RecallSince(today)))
-	if err != nil {
-		return nil, err
-	}
-	defer rrows.Close()
-	for rrows.Next() {
-		var id int64
-		var counted, passed int
-		if err := rrows.Scan(&id, &counted, &passed); err != nil {
+	// Recall over the last 30 study days, from the counted grades: all of
+	// them from the covering index, less those of suspended cards.
+	type tally struct{ counted, passed int }
+	recall := map[int64]tally{}
+	for _, q := range []struct {
+		sql  string
+		sign int
+	}{
+		{`SELECT category_id, COUNT(*), COALESCE(SUM(grade >= 3), 0) FROM reviews
+			WHERE user_id = ? AND study_day >= ? AND counted = 1 GROUP BY category_id`, 1},
+		{`SELECT r.category_id, COUNT(*), COALESCE(SUM(r.grade >= 3), 0) FROM card_state s JOIN reviews r ON r.card_id = s.card_id
+			WHERE s.user_id = ? AND s.suspended = 1 AND r.study_day >= ? AND r.counted = 1 GROUP BY r.category_id`, -1},
+	} {
+		rows, err := tx.QueryContext(ctx, q.sql, userID, int(srs.RecallSince(today)))
+		if err != nil {
 			return nil, err
 		}
-		if i, ok := index[id]; ok {
-			out[i].Recall30, out[i].HasRecall = srs.RecallRate(counted, passed)
+		for rows.Next() {
+			var id int64
+			var counted, passed int
+			if err := rows.Scan(&id, &counted, &passed); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			t := recall[id]
+			recall[id] = tally{t.counted + q.sign*counted, t.passed + q.sign*passed}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
 		}
 	}
-	return out, rrows.Err()
+	for id, t := range recall {
+		if i, ok := index[id]; ok {
+			out[i].Recall30, out[i].HasRecall = srs.RecallRate(t.counted, t.passed)
+		}
+	}
+	return out, nil
 }

@@ -72,7 +72,7 @@ func userSettings(ctx context.Context, q querier, userID int64) (Settings, error
 	return st, err
 }
 
-// filterSQL turns a filter into extra WHERE terms on cards c.
+// filterSQL turns a filter into extra WHERE terms on card_state s.
 func filterSQL(ctx context.Context, q querier, userID int64, f ReviewFilter) (string, []any, error) {
 	var where []string
 	var args []any
@@ -81,14 +81,14 @@ func filterSQL(ctx context.Context, q querier, userID int64, f ReviewFilter) (st
 		if err != nil {
 			return "", nil, err
 		}
-		where = append(where, "c.category_id = ?")
+		where = append(where, "s.category_id = ?")
 		args = append(args, id)
 	}
 	if f.DeckID != 0 {
 		if err := deckOwned(ctx, q, userID, f.DeckID); err != nil {
 			return "", nil, err
 		}
-		where = append(where, "c.deck_id = ?")
+		where = append(where, "s.deck_id = ?")
 		args = append(args, f.DeckID)
 	}
 	if len(where) == 0 {
@@ -108,7 +108,7 @@ func dayCounts(ctx context.Context, q querier, userID int64, today srs.Day) (new
 }
 
 const redrillJoin = ` JOIN (SELECT card_id, MAX(id) AS last_id FROM reviews WHERE user_id = ? AND study_day = ? GROUP BY card_id) t
-	ON t.card_id = c.id JOIN reviews r ON r.id = t.last_id `
+	ON t.card_id = s.card_id JOIN reviews r ON r.id = t.last_id `
 
 // queue computes the day's counts within the filter.
 func queue(ctx context.Context, q querier, userID int64, st Settings, today srs.Day, f ReviewFilter) (DayQueue, string, []any, error) {
@@ -129,13 +129,13 @@ func queue(ctx context.Context, q querier, userID int64, st Settings, today srs.
 	err = q.QueryRowContext(ctx, `SELECT
 		COALESCE(SUM(s.due <= ? AND (s.last_day IS NULL OR s.last_day < ?)), 0),
 		COALESCE(SUM(s.due IS NULL), 0)
-		FROM cards c JOIN card_state s ON s.card_id = c.id
-		WHERE c.user_id = ? AND c.suspended = 0`+where, append([]any{d, d, userID}, fargs...)...).Scan(&due, &fresh)
+		FROM card_state s
+		WHERE s.user_id = ? AND s.suspended = 0`+where, append([]any{d, d, userID}, fargs...)...).Scan(&due, &fresh)
 	if err != nil {
 		return dq, "", nil, err
 	}
-	err = q.QueryRowContext(ctx, `SELECT COUNT(*) FROM cards c JOIN card_state s ON s.card_id = c.id`+redrillJoin+
-		`WHERE c.user_id = ? AND c.suspended = 0 AND s.last_day = ? AND r.grade < 4`+where,
+	err = q.QueryRowContext(ctx, `SELECT COUNT(*) FROM card_state s`+redrillJoin+
+		`WHERE s.user_id = ? AND s.suspended = 0 AND s.last_day = ? AND r.grade < 4`+where,
 		append([]any{userID, d, userID, d}, fargs...)...).Scan(&redrill)
 	if err != nil {
 		return dq, "", nil, err
@@ -191,17 +191,17 @@ func (s *Store) NextCard(ctx context.Context, userID int64, f ReviewFilter, pref
 		switch {
 		case id != 0:
 		case dq.Due > 0:
-			err = tx.QueryRowContext(ctx, `SELECT c.id FROM cards c JOIN card_state s ON s.card_id = c.id
-				WHERE c.user_id = ? AND c.suspended = 0 AND s.due <= ? AND (s.last_day IS NULL OR s.last_day < ?)`+where+`
-				ORDER BY s.due, c.id LIMIT 1`, append([]any{userID, d, d}, fargs...)...).Scan(&id)
+			err = tx.QueryRowContext(ctx, `SELECT s.card_id FROM card_state s
+				WHERE s.user_id = ? AND s.suspended = 0 AND s.due <= ? AND (s.last_day IS NULL OR s.last_day < ?)`+where+`
+				ORDER BY s.due, s.card_id LIMIT 1`, append([]any{userID, d, d}, fargs...)...).Scan(&id)
 		case dq.New > 0:
-			err = tx.QueryRowContext(ctx, `SELECT c.id FROM cards c JOIN card_state s ON s.card_id = c.id
-				WHERE c.user_id = ? AND c.suspended = 0 AND s.due IS NULL`+where+`
-				ORDER BY c.id LIMIT 1`, append([]any{userID}, fargs...)...).Scan(&id)
+			err = tx.QueryRowContext(ctx, `SELECT s.card_id FROM card_state s
+				WHERE s.user_id = ? AND s.suspended = 0 AND s.due IS NULL`+where+`
+				ORDER BY s.card_id LIMIT 1`, append([]any{userID}, fargs...)...).Scan(&id)
 		case dq.Redrill > 0:
 			qc.Redrill = true
-			err = tx.QueryRowContext(ctx, `SELECT c.id FROM cards c JOIN card_state s ON s.card_id = c.id`+redrillJoin+`
-				WHERE c.user_id = ? AND c.suspended = 0 AND s.last_day = ? AND r.grade < 4`+where+`
+			err = tx.QueryRowContext(ctx, `SELECT s.card_id FROM card_state s`+redrillJoin+`
+				WHERE s.user_id = ? AND s.suspended = 0 AND s.last_day = ? AND r.grade < 4`+where+`
 				ORDER BY t.last_id LIMIT 1`, append([]any{userID, d, userID, d}, fargs...)...).Scan(&id)
 		default:
 			return ErrQueueEmpty
@@ -331,11 +331,11 @@ func (s *Store) gradeTx(ctx context.Context, tx *sql.Tx, userID int64, g Grade) 
 	before, after := c.Sched, out.Card
 	_, err = tx.ExecContext(ctx, `INSERT INTO reviews (user_id, card_id, reviewed_at, study_day, grade, counted, answer_ms,
 		before_repetitions, before_interval, before_ease, before_due, before_lapses, before_last_day,
-		after_repetitions, after_interval, after_ease, after_due, after_lapses)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		after_repetitions, after_interval, after_ease, after_due, after_lapses, category_id)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		userID, c.ID, formatTime(now), int(today), int(g.Grade), out.Counted, answer,
 		before.State.Repetitions, before.State.Interval, before.State.Ease, dayOrNull(before.Graded, before.Due), c.Lapses, dayOrNull(before.Graded, before.LastCounted),
-		after.State.Repetitions, after.State.Interval, after.State.Ease, dayOrNull(after.Graded, after.Due), lapses)
+		after.State.Repetitions, after.State.Interval, after.State.Ease, dayOrNull(after.Graded, after.Due), lapses, c.CategoryID)
 	if err != nil {
 		return GradeResult{}, err
 	}
@@ -434,14 +434,14 @@ func (s *Store) Summary(ctx context.Context, userID int64) (DaySummary, error) {
 			sum.Recall = 100 * float64(sum.Passed) / float64(sum.Counted)
 		}
 		var next sql.NullInt64
-		err = tx.QueryRowContext(ctx, `SELECT MIN(s.due) FROM card_state s JOIN cards c ON c.id = s.card_id
-			WHERE c.user_id = ? AND c.suspended = 0 AND s.due > ?`, userID, int(today)).Scan(&next)
+		err = tx.QueryRowContext(ctx, `SELECT MIN(s.due) FROM card_state s
+			WHERE s.user_id = ? AND s.suspended = 0 AND s.due > ?`, userID, int(today)).Scan(&next)
 		if err != nil {
 			return err
 		}
 		sum.NextDue, sum.HasNext = srs.Day(next.Int64), next.Valid
-		return tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM card_state s JOIN cards c ON c.id = s.card_id
-			WHERE c.user_id = ? AND c.suspended = 0 AND s.due IS NULL`, userID).Scan(&sum.NewLeft)
+		return tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM card_state s
+			WHERE s.user_id = ? AND s.suspended = 0 AND s.due IS NULL`, userID).Scan(&sum.NewLeft)
 	})
 	return sum, err
 }

@@ -44,12 +44,25 @@ func (s *Store) Stats(ctx context.Context, userID int64) (Stats, error) {
 		out.Today = today
 		first := today.AddDays(-(HeatmapDays - 1))
 		counts := map[srs.Day]int{}
-		rows, err := tx.QueryContext(ctx, `SELECT study_day, COUNT(*) FROM reviews WHERE user_id = ? AND study_day BETWEEN ? AND ?
-			GROUP BY study_day`, userID, int(first), int(today))
+		// One pass over the covering index gives both the heatmap and the grades.
+		rows, err := tx.QueryContext(ctx, `SELECT study_day, counted, grade, COUNT(*) FROM reviews
+			WHERE user_id = ? AND study_day BETWEEN ? AND ? GROUP BY study_day, counted, grade`, userID, int(first), int(today))
 		if err != nil {
 			return err
 		}
-		if err := scanDayCounts(rows, func(d srs.Day, n int) { counts[d] = n; out.Reviews += n }); err != nil {
+		defer rows.Close()
+		for rows.Next() {
+			var day, counted, grade, n int
+			if err := rows.Scan(&day, &counted, &grade, &n); err != nil {
+				return err
+			}
+			counts[srs.Day(day)] += n
+			out.Reviews += n
+			if counted == 1 && grade >= 0 && grade <= 5 {
+				out.Grades[grade] += n
+			}
+		}
+		if err := rows.Err(); err != nil {
 			return err
 		}
 		for d := first; !d.After(today); d = d.AddDays(1) {
@@ -58,8 +71,8 @@ func (s *Store) Stats(ctx context.Context, userID int64) (Stats, error) {
 
 		last := today.AddDays(ForecastDays - 1)
 		due := map[srs.Day]int{}
-		rows, err = tx.QueryContext(ctx, `SELECT MAX(s.due, ?), COUNT(*) FROM card_state s JOIN cards c ON c.id = s.card_id
-			WHERE s.user_id = ? AND s.due IS NOT NULL AND s.due <= ? AND c.suspended = 0
+		rows, err = tx.QueryContext(ctx, `SELECT MAX(s.due, ?), COUNT(*) FROM card_state s
+			WHERE s.user_id = ? AND s.due IS NOT NULL AND s.due <= ? AND s.suspended = 0
 			GROUP BY MAX(s.due, ?)`, int(today), userID, int(last), int(today))
 		if err != nil {
 			return err
@@ -71,18 +84,6 @@ func (s *Store) Stats(ctx context.Context, userID int64) (Stats, error) {
 			out.Forecast = append(out.Forecast, DayCount{Day: d, Count: due[d]})
 		}
 
-		rows, err = tx.QueryContext(ctx, `SELECT grade, COUNT(*) FROM reviews WHERE user_id = ? AND study_day BETWEEN ? AND ?
-			AND counted = 1 GROUP BY grade`, userID, int(first), int(today))
-		if err != nil {
-			return err
-		}
-		if err := scanDayCounts(rows, func(g srs.Day, n int) {
-			if g >= 0 && g <= 5 {
-				out.Grades[g] = n
-			}
-		}); err != nil {
-			return err
-		}
 		out.Streak, err = streak(ctx, tx, userID, today)
 		return err
 	})
@@ -103,32 +104,35 @@ func scanDayCounts(rows *sql.Rows, fn func(srs.Day, int)) error {
 
 // streak counts consecutive study days with at least one review, ending
 // today, or yesterday while today has none yet (the streak is not broken
-// before the day is over).
-func streak(ctx context.Context, q querier, userID int64, today srs.Day) (int, error) {
-	rows, err := q.QueryContext(ctx, `SELECT DISTINCT study_day FROM reviews WHERE user_id = ? AND study_day <= ?
-		ORDER BY study_day DESC`, userID, int(today))
+// before the day is over). One index probe per day of the streak.
+func streak(ctx context.Context, tx *sql.Tx, userID int64, today srs.Day) (int, error) {
+	stmt, err := tx.PrepareContext(ctx, "SELECT EXISTS (SELECT 1 FROM reviews WHERE user_id = ? AND study_day = ?)")
 	if err != nil {
 		return 0, err
 	}
-	defer rows.Close()
+	defer stmt.Close()
+	reviewed := func(d srs.Day) (bool, error) {
+		var ok bool
+		err := stmt.QueryRowContext(ctx, userID, int(d)).Scan(&ok)
+		return ok, err
+	}
+	day := today
+	ok, err := reviewed(day)
+	if err != nil {
+		return 0, err
+	}
+	if !ok {
+		day = today.AddDays(-1)
+	}
 	n := 0
-	want := today
-	for rows.Next() {
-		var d int
-		if err := rows.Scan(&d); err != nil {
-			return 0, err
-		}
-		day := srs.Day(d)
-		if n == 0 && day == today.AddDays(-1) {
-			want = day
-		}
-		if day != want {
-			break
+	for {
+		ok, err := reviewed(day)
+		if err != nil || !ok {
+			return n, err
 		}
 		n++
-		want = want.AddDays(-1)
+		day = day.AddDays(-1)
 	}
-	return n, rows.Err()
 }
 
 // Streak is the user's current streak of study days.
@@ -159,28 +163,35 @@ type CategoryTrend struct {
 func (s *Store) MasteryTrend(ctx context.Context, userID int64, rep MasteryReport) ([]CategoryTrend, error) {
 	today := rep.Today
 	first := today.AddDays(-(TrendDays - 1))
-	deltas := map[string]map[srs.Day]int{}
-	rows, err := s.reader.QueryContext(ctx, `SELECT cat.slug, r.study_day,
-		SUM(MIN(r.after_interval, ?) - CASE WHEN r.before_due IS NULL THEN 0 ELSE MIN(MAX(r.before_interval, 0), ?) END)
-		FROM reviews r JOIN cards c ON c.id = r.card_id JOIN categories cat ON cat.id = c.category_id
-		WHERE r.user_id = ? AND r.study_day > ? AND r.counted = 1 AND c.suspended = 0
-		GROUP BY cat.slug, r.study_day`, srs.MatureInterval, srs.MatureInterval, userID, int(first))
-	if err != nil {
+	deltas := map[int64]map[srs.Day]int{}
+	add := func(q string, sign int) error {
+		rows, err := s.reader.QueryContext(ctx, q, userID, int(first))
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var cat int64
+			var day, delta int
+			if err := rows.Scan(&cat, &day, &delta); err != nil {
+				return err
+			}
+			if deltas[cat] == nil {
+				deltas[cat] = map[srs.Day]int{}
+			}
+			deltas[cat][srs.Day(day)] += sign * delta
+		}
+		return rows.Err()
+	}
+	// Every counted grade in the window, read from the covering index alone,
+	// then the grades of suspended cards (few) taken back out, since today's
+	// credit leaves suspended cards out.
+	if err := add(`SELECT category_id, study_day, SUM(credit_delta) FROM reviews
+		WHERE user_id = ? AND study_day > ? AND counted = 1 GROUP BY category_id, study_day`, 1); err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var slug string
-		var day, delta int
-		if err := rows.Scan(&slug, &day, &delta); err != nil {
-			return nil, err
-		}
-		if deltas[slug] == nil {
-			deltas[slug] = map[srs.Day]int{}
-		}
-		deltas[slug][srs.Day(day)] = delta
-	}
-	if err := rows.Err(); err != nil {
+	if err := add(`SELECT r.category_id, r.study_day, SUM(r.credit_delta) FROM card_state s JOIN reviews r ON r.card_id = s.card_id
+		WHERE s.user_id = ? AND s.suspended = 1 AND r.study_day > ? AND r.counted = 1 GROUP BY r.category_id, r.study_day`, -1); err != nil {
 		return nil, err
 	}
 	out := make([]CategoryTrend, 0, len(rep.Categories))
@@ -190,7 +201,7 @@ func (s *Store) MasteryTrend(ctx context.Context, userID int64, rep MasteryRepor
 		for i := TrendDays - 1; i >= 0; i-- {
 			d := first.AddDays(i)
 			points[i] = srs.MasteryFromSum(credit, c.Cards)
-			credit -= deltas[c.Slug][d] // the credit at the end of the day before
+			credit -= deltas[c.ID][d] // the credit at the end of the day before
 		}
 		out = append(out, CategoryTrend{Slug: c.Slug, Mastery: points})
 	}

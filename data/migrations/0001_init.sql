@@ -85,11 +85,16 @@ CREATE TABLE cards (
 CREATE INDEX cards_user_category ON cards(user_id, category_id);
 CREATE INDEX cards_deck ON cards(deck_id);
 
--- The scheduling state of a card, one row per card. due is NULL for a card
--- never graded; last_day is the study day of its last counted grade.
+-- The scheduling state of a card, one row per card, narrow so the queue,
+-- mastery and statistics scan it instead of the wide cards table. due is NULL
+-- for a card never graded; last_day is the study day of its last counted
+-- grade. category_id, deck_id and suspended mirror cards through triggers.
 CREATE TABLE card_state (
     card_id     INTEGER PRIMARY KEY REFERENCES cards(id) ON DELETE CASCADE,
     user_id     INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    category_id INTEGER NOT NULL,
+    deck_id     INTEGER NOT NULL,
+    suspended   INTEGER NOT NULL DEFAULT 0,
     repetitions INTEGER NOT NULL DEFAULT 0,
     interval    INTEGER NOT NULL DEFAULT 0,
     ease        INTEGER NOT NULL DEFAULT 250,
@@ -98,6 +103,17 @@ CREATE TABLE card_state (
     last_day    INTEGER
 ) STRICT;
 CREATE INDEX card_state_user_due ON card_state(user_id, due);
+CREATE INDEX card_state_user_category ON card_state(user_id, category_id);
+CREATE INDEX card_state_suspended ON card_state(user_id) WHERE suspended = 1;
+
+CREATE TRIGGER cards_insert_state AFTER INSERT ON cards BEGIN
+    INSERT INTO card_state (card_id, user_id, category_id, deck_id, suspended)
+    VALUES (NEW.id, NEW.user_id, NEW.category_id, NEW.deck_id, NEW.suspended);
+END;
+CREATE TRIGGER cards_update_state AFTER UPDATE OF category_id, deck_id, suspended ON cards BEGIN
+    UPDATE card_state SET category_id = NEW.category_id, deck_id = NEW.deck_id, suspended = NEW.suspended
+    WHERE card_id = NEW.id;
+END;
 
 -- The review log. Every grade is a row, counted or re-drill, with the card's
 -- state before and after it, so undo and replay need nothing else.
@@ -122,7 +138,21 @@ CREATE TABLE reviews (
     after_due          INTEGER,
     after_lapses       INTEGER NOT NULL,
     typed_answer       TEXT NOT NULL DEFAULT '',
-    covered            TEXT NOT NULL DEFAULT '' -- JSON, filled by answer practice
+    covered            TEXT NOT NULL DEFAULT '', -- JSON, filled by answer practice
+    -- The card's category, kept here (and moved with the card by a trigger)
+    -- so per-category statistics read this table alone.
+    category_id        INTEGER NOT NULL,
+    -- How much the grade changed the card's mastery credit, min(interval, 21)
+    -- counting 0 for a card never graded: the mastery trend sums it per day.
+    credit_delta       INTEGER GENERATED ALWAYS AS (
+        MIN(MAX(after_interval, 0), 21)
+        - CASE WHEN before_due IS NULL THEN 0 ELSE MIN(MAX(before_interval, 0), 21) END) VIRTUAL
 ) STRICT;
-CREATE INDEX reviews_user_day ON reviews(user_id, study_day);
+-- Covers the day counts, the heatmap, the grade distribution and the trend.
+CREATE INDEX reviews_user_day ON reviews(user_id, study_day, counted, grade, category_id, credit_delta, card_id);
+
+CREATE TRIGGER cards_move_reviews AFTER UPDATE OF category_id ON cards
+WHEN NEW.category_id <> OLD.category_id BEGIN
+    UPDATE reviews SET category_id = NEW.category_id WHERE card_id = NEW.id;
+END;
 CREATE INDEX reviews_card ON reviews(card_id, id);
