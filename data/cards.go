@@ -483,8 +483,8 @@ func (s *Store) DeleteCard(ctx context.Context, userID, cardID int64) error {
 // cardInserter inserts many cards in one transaction with prepared statements.
 type cardInserter struct {
 	card   *sql.Stmt
-	userID      int64
-	now         string
+	userID int64
+	now    string
 }
 
 func newCardInserter(ctx context.Context, tx *sql.Tx, userID int64, now time.Time) (*cardInserter, error) {
