@@ -26,7 +26,22 @@ type CategoryMastery struct {
 	AvgEase      float64 // mean ease of the category's graded cards, in E-Factor units (2.5); 0 when none
 	LastReviewed srs.Day // study day of the last counted grade; valid when HasReviewed
 	HasReviewed  bool
+	// MostMissed are the key points typed answers missed most often in the
+	// last MissedWindow study days, most missed first (at most MostMissedShown).
+	MostMissed []MissedPoint
 }
+
+// MissedPoint is a key point and how often typed answers missed it.
+type MissedPoint struct {
+	Text  string
+	Count int
+}
+
+// Bounds of the most-missed key points.
+const (
+	MissedWindow    = 90
+	MostMissedShown = 3
+)
 
 // MasteryReport is the mastery table, weakest category first.
 type MasteryReport struct {
@@ -151,5 +166,24 @@ func masteryRows(ctx context.Context, tx *sql.Tx, userID int64, today srs.Day) (
 			out[i].Recall30, out[i].HasRecall = srs.RecallRate(t.counted, t.passed)
 		}
 	}
-	return out, nil
+	// The key points typed answers missed, from the few reviews that have one.
+	mrows, err := tx.QueryContext(ctx, `SELECT r.category_id, j.value, COUNT(*) AS n
+		FROM reviews r JOIN card_state s ON s.card_id = r.card_id, json_each(r.covered, '$.missed') j
+		WHERE r.user_id = ? AND r.study_day > ? AND r.covered <> '' AND s.suspended = 0
+		GROUP BY r.category_id, j.value ORDER BY r.category_id, n DESC, j.value`, userID, int(today.AddDays(-MissedWindow)))
+	if err != nil {
+		return nil, err
+	}
+	defer mrows.Close()
+	for mrows.Next() {
+		var id int64
+		var p MissedPoint
+		if err := mrows.Scan(&id, &p.Text, &p.Count); err != nil {
+			return nil, err
+		}
+		if i, ok := index[id]; ok && len(out[i].MostMissed) < MostMissedShown {
+			out[i].MostMissed = append(out[i].MostMissed, p)
+		}
+	}
+	return out, mrows.Err()
 }

@@ -3,10 +3,12 @@ package data
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/flashcards/flashcards/srs"
 )
@@ -269,6 +271,38 @@ type Grade struct {
 	// Step, when >= 0, is the number of grades the card had today when the
 	// form was shown; a different number means the form is stale. -1: no check.
 	Step int
+	// TypedAnswer is what the person typed before revealing ("" for none),
+	// and Covered/Missed the card's key points it did and did not cover.
+	TypedAnswer string
+	Covered     []string
+	Missed      []string
+}
+
+// MaxTypedAnswerRunes bounds a typed answer.
+const MaxTypedAnswerRunes = 20_000
+
+// coverageJSON is how a typed answer's coverage is stored with its review.
+type coverageJSON struct {
+	Covered []string `json:"covered"`
+	Missed  []string `json:"missed"`
+}
+
+func (g Grade) coverage() (string, error) {
+	if !utf8.ValidString(g.TypedAnswer) || utf8.RuneCountInString(g.TypedAnswer) > MaxTypedAnswerRunes {
+		return "", fmt.Errorf("%w: a typed answer must be valid text of at most %d characters", ErrInvalid, MaxTypedAnswerRunes)
+	}
+	if g.TypedAnswer == "" && g.Covered == nil && g.Missed == nil {
+		return "", nil
+	}
+	cov := coverageJSON{Covered: g.Covered, Missed: g.Missed}
+	if cov.Covered == nil {
+		cov.Covered = []string{}
+	}
+	if cov.Missed == nil {
+		cov.Missed = []string{}
+	}
+	b, err := json.Marshal(cov)
+	return string(b), err
 }
 
 // GradeCard applies one grade in one transaction: SM-2 through srs.Next for
@@ -277,6 +311,9 @@ type Grade struct {
 func (s *Store) GradeCard(ctx context.Context, userID int64, g Grade) (GradeResult, error) {
 	if !g.Grade.Valid() {
 		return GradeResult{}, fmt.Errorf("%w: a grade is a whole number from 0 to 5", ErrInvalid)
+	}
+	if _, err := g.coverage(); err != nil {
+		return GradeResult{}, err
 	}
 	var res GradeResult
 	err := s.write(ctx, func(tx *sql.Tx) error {
@@ -328,14 +365,18 @@ func (s *Store) gradeTx(ctx context.Context, tx *sql.Tx, userID int64, g Grade) 
 		lapses++
 	}
 	answer := min(max(g.AnswerMS, 0), MaxAnswerMS)
+	covered, err := g.coverage()
+	if err != nil {
+		return GradeResult{}, err
+	}
 	before, after := c.Sched, out.Card
 	_, err = tx.ExecContext(ctx, `INSERT INTO reviews (user_id, card_id, reviewed_at, study_day, grade, counted, answer_ms,
 		before_repetitions, before_interval, before_ease, before_due, before_lapses, before_last_day,
-		after_repetitions, after_interval, after_ease, after_due, after_lapses, category_id)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		after_repetitions, after_interval, after_ease, after_due, after_lapses, category_id, typed_answer, covered)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		userID, c.ID, formatTime(now), int(today), int(g.Grade), out.Counted, answer,
 		before.State.Repetitions, before.State.Interval, before.State.Ease, dayOrNull(before.Graded, before.Due), c.Lapses, dayOrNull(before.Graded, before.LastCounted),
-		after.State.Repetitions, after.State.Interval, after.State.Ease, dayOrNull(after.Graded, after.Due), lapses, c.CategoryID)
+		after.State.Repetitions, after.State.Interval, after.State.Ease, dayOrNull(after.Graded, after.Due), lapses, c.CategoryID, g.TypedAnswer, covered)
 	if err != nil {
 		return GradeResult{}, err
 	}

@@ -42,7 +42,7 @@ const MaxPerDay = 1_000_000
 
 // DefaultSettings are what a new account starts with.
 func DefaultSettings() Settings {
-	return Settings{Timezone: "UTC", RolloverHour: 4, NewPerDay: 20, ReviewsPerDay: 200, TypeAnswers: true}
+	return Settings{Timezone: "UTC", RolloverHour: 4, NewPerDay: 20, ReviewsPerDay: 200}
 }
 
 // Validate reports the first thing wrong with s, wrapped in ErrInvalid.

@@ -107,8 +107,9 @@ func (a *App) apiGrade(c echo.Context) error {
 		return err
 	}
 	var body struct {
-		Grade    *int `json:"grade"`
-		AnswerMS *int `json:"answer_ms"`
+		Grade    *int   `json:"grade"`
+		AnswerMS *int   `json:"answer_ms"`
+		Answer   string `json:"answer"`
 	}
 	if err := decodeJSON(c, &body); err != nil {
 		return err
@@ -116,7 +117,14 @@ func (a *App) apiGrade(c echo.Context) error {
 	if body.Grade == nil || !srs.Grade(*body.Grade).Valid() {
 		return echo.NewHTTPError(http.StatusBadRequest, "grade must be a whole number from 0 to 5")
 	}
-	g := data.Grade{CardID: id, Grade: srs.Grade(*body.Grade), Step: -1}
+	if err := checkTypedAnswer(body.Answer); err != nil {
+		return err
+	}
+	covered, missed, err := a.coverageOf(c, u.ID, id, body.Answer)
+	if err != nil {
+		return err
+	}
+	g := data.Grade{CardID: id, Grade: srs.Grade(*body.Grade), Step: -1, TypedAnswer: body.Answer, Covered: covered, Missed: missed}
 	if body.AnswerMS != nil {
 		g.AnswerMS = *body.AnswerMS
 	}
@@ -187,3 +195,4 @@ func (a *App) apiCategories(c echo.Context) error {
 	}
 	return c.JSON(http.StatusOK, map[string]any{"categories": out})
 }
+

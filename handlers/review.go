@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
@@ -107,13 +108,29 @@ func (a *App) reviewPage(c echo.Context) error {
 	if shown <= 0 || reveal != qc.Card.ID {
 		shown = a.now().UnixMilli()
 	}
-	v := views.ReviewView{
+	typeAnswer := c.QueryParam("type") == "1"
+	if c.QueryParam("type") == "" {
+		st, err := a.store.UserSettings(ctx, u.ID)
+		if err != nil {
+			return err
+		}
+		typeAnswer = st.TypeAnswers
+	}
+	v := a.reviewView(c, qc, f, query, shown)
+	v.Revealed = reveal == qc.Card.ID
+	v.TypeAnswer = typeAnswer
+	p := a.page(c, "Review")
+	p.Nav = "review"
+	return a.render(c, http.StatusOK, views.Review(p, v))
+}
+
+func (a *App) reviewView(c echo.Context, qc data.QueueCard, f data.ReviewFilter, query string, shown int64) views.ReviewView {
+	return views.ReviewView{
 		CardID:    qc.Card.ID,
 		Front:     qc.Card.Front,
 		Back:      qc.Card.Back,
 		Category:  qc.Card.CategoryName,
 		KeyPoints: qc.Card.KeyPoints,
-		Revealed:  reveal == qc.Card.ID,
 		Redrill:   qc.Redrill,
 		Remaining: qc.Queue.Remaining,
 		InRedrill: qc.Queue.Redrill,
@@ -122,10 +139,15 @@ func (a *App) reviewPage(c echo.Context) error {
 		Query:     query,
 		Filter:    a.filterLabel(c, f),
 		Grades:    gradeButtons(),
+		Suggested: -1,
 	}
-	p := a.page(c, "Review")
-	p.Nav = "review"
-	return a.render(c, http.StatusOK, views.Review(p, v))
+}
+
+func checkTypedAnswer(answer string) error {
+	if !utf8.ValidString(answer) || utf8.RuneCountInString(answer) > data.MaxTypedAnswerRunes {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("An answer must be text of at most %d characters.", data.MaxTypedAnswerRunes))
+	}
+	return nil
 }
 
 func (a *App) summaryPage(c echo.Context, f data.ReviewFilter, query string) error {
@@ -203,7 +225,16 @@ func (a *App) gradeForm(c echo.Context) error {
 	if shown, err := strconv.ParseInt(c.FormValue("shown"), 10, 64); err == nil && shown > 0 {
 		answerMS = int(min(max(a.now().UnixMilli()-shown, 0), data.MaxAnswerMS))
 	}
-	_, err = a.store.GradeCard(c.Request().Context(), u.ID, data.Grade{CardID: cardID, Grade: srs.Grade(g), AnswerMS: answerMS, Step: step})
+	answer := c.FormValue("answer")
+	if err := checkTypedAnswer(answer); err != nil {
+		return err
+	}
+	covered, missed, err := a.coverageOf(c, u.ID, cardID, answer)
+	if err != nil {
+		return err
+	}
+	_, err = a.store.GradeCard(c.Request().Context(), u.ID, data.Grade{CardID: cardID, Grade: srs.Grade(g), AnswerMS: answerMS, Step: step,
+		TypedAnswer: answer, Covered: covered, Missed: missed})
 	switch {
 	case errors.Is(err, data.ErrConflict):
 		if err := a.flash(c, false, "That card was already graded; here is the card that is up now."); err != nil {

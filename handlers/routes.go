@@ -62,6 +62,7 @@ func (a *App) Register(e *echo.Echo) {
 
 	// Review.
 	user.GET("/review", a.reviewPage)
+	user.POST("/review/reveal", a.revealForm)
 	user.POST("/review/grade", a.gradeForm)
 	user.POST("/review/undo", a.undoForm)
 
@@ -72,6 +73,7 @@ func (a *App) Register(e *echo.Echo) {
 	api.PUT("/settings", a.apiUpdateSettings)
 	api.GET("/review/next", a.apiNext)
 	api.POST("/cards/:id/grade", a.apiGrade)
+	api.POST("/cards/:id/check", a.apiCheck)
 	api.POST("/undo", a.apiUndo)
 	api.GET("/cards", a.apiCards)
 	api.GET("/cards/:id", a.apiCard)

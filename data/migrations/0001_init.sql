@@ -19,7 +19,7 @@ CREATE TABLE settings (
     rollover_hour   INTEGER NOT NULL DEFAULT 4 CHECK (rollover_hour BETWEEN 0 AND 23),
     new_per_day     INTEGER NOT NULL DEFAULT 20 CHECK (new_per_day >= 0),
     reviews_per_day INTEGER NOT NULL DEFAULT 200 CHECK (reviews_per_day >= 0),
-    type_answers    INTEGER NOT NULL DEFAULT 1
+    type_answers    INTEGER NOT NULL DEFAULT 0
 ) STRICT;
 
 -- A session row is what makes a cookie valid: deleting it logs the cookie out.
@@ -150,6 +150,9 @@ CREATE TABLE reviews (
 ) STRICT;
 -- Covers the day counts, the heatmap, the grade distribution and the trend.
 CREATE INDEX reviews_user_day ON reviews(user_id, study_day, counted, grade, category_id, credit_delta, card_id);
+
+-- The few reviews with a typed answer, for the most-missed key points.
+CREATE INDEX reviews_typed ON reviews(user_id, study_day) WHERE covered <> '';
 
 CREATE TRIGGER cards_move_reviews AFTER UPDATE OF category_id ON cards
 WHEN NEW.category_id <> OLD.category_id BEGIN

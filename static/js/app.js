@@ -26,8 +26,14 @@
   });
   document.addEventListener("keydown", function (ev) {
     if (!document.querySelector("[data-review]")) return;
-    if (ev.ctrlKey || ev.metaKey || ev.altKey) return;
     var t = ev.target;
+    // Ctrl+Enter in the answer box reveals the answer.
+    if (t && t.tagName === "TEXTAREA" && ev.key === "Enter" && (ev.ctrlKey || ev.metaKey)) {
+      var show = document.getElementById("show-answer");
+      if (show) { ev.preventDefault(); show.click(); }
+      return;
+    }
+    if (ev.ctrlKey || ev.metaKey || ev.altKey) return;
     if (t && (t.tagName === "INPUT" || t.tagName === "TEXTAREA" || t.tagName === "SELECT" || t.isContentEditable)) return;
     if (busy) { ev.preventDefault(); return; }
     var el = null;
