@@ -195,4 +195,3 @@ func (a *App) apiCategories(c echo.Context) error {
 	}
 	return c.JSON(http.StatusOK, map[string]any{"categories": out})
 }
-
