@@ -486,3 +486,52 @@ func (s *Store) Summary(ctx context.Context, userID int64) (DaySummary, error) {
 	})
 	return sum, err
 }
+
+// UpForReview lists the cards that may be graded now as counted reviews,
+// by category id: due reviews (most overdue first, within today's review
+// limit) and new cards (in the order added, within today's new-card limit).
+// Re-drills are left out: their grades do not count.
+func (s *Store) UpForReview(ctx context.Context, userID int64) (map[int64][]int64, error) {
+	out := map[int64][]int64{}
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		st, err := userSettings(ctx, tx, userID)
+		if err != nil {
+			return err
+		}
+		today := s.studyDay(st)
+		dq, _, _, err := queue(ctx, tx, userID, st, today, ReviewFilter{})
+		if err != nil {
+			return err
+		}
+		d := int(today)
+		for _, q := range []struct {
+			sql   string
+			args  []any
+			limit int
+		}{
+			{`SELECT card_id, category_id FROM card_state WHERE user_id = ? AND suspended = 0 AND due <= ?
+				AND (last_day IS NULL OR last_day < ?) ORDER BY due, card_id LIMIT ?`, []any{userID, d, d}, dq.Due},
+			{`SELECT card_id, category_id FROM card_state WHERE user_id = ? AND suspended = 0 AND due IS NULL
+				ORDER BY card_id LIMIT ?`, []any{userID}, dq.New},
+		} {
+			rows, err := tx.QueryContext(ctx, q.sql, append(q.args, q.limit)...)
+			if err != nil {
+				return err
+			}
+			for rows.Next() {
+				var card, cat int64
+				if err := rows.Scan(&card, &cat); err != nil {
+					rows.Close()
+					return err
+				}
+				out[cat] = append(out[cat], card)
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return out, err
+}

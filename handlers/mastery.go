@@ -108,6 +108,9 @@ func (a *App) masteryPage(c echo.Context) error {
 		if cat.HasRecall {
 			r.Recall = pct(cat.Recall30)
 		}
+		for _, m := range cat.MostMissed {
+			r.Missed = append(r.Missed, fmt.Sprintf("%s (%d×)", m.Text, m.Count))
+		}
 		if cat.AvgEase > 0 {
 			r.AvgEase = strconv.FormatFloat(cat.AvgEase, 'f', 2, 64)
 		}
@@ -202,6 +205,7 @@ type masteryJSON struct {
 	Lapses       int      `json:"lapses"`
 	AvgEase      *float64 `json:"avg_ease"`
 	LastReviewed *string  `json:"last_reviewed"`
+	MostMissed   []string `json:"most_missed"`
 }
 
 func toMasteryJSON(cats []data.CategoryMastery) []masteryJSON {
@@ -220,6 +224,10 @@ func toMasteryJSON(cats []data.CategoryMastery) []masteryJSON {
 		if c.HasReviewed {
 			d := c.LastReviewed.String()
 			m.LastReviewed = &d
+		}
+		m.MostMissed = []string{}
+		for _, p := range c.MostMissed {
+			m.MostMissed = append(m.MostMissed, p.Text)
 		}
 		out[i] = m
 	}

@@ -56,6 +56,15 @@ func (a *App) Register(e *echo.Echo) {
 	upload := e.Group("/import", a.loadSession, a.importTooLarge, bodyLimit(a.cfg.MaxUploadBytes), a.checkCSRF, a.requireUser)
 	upload.POST("", a.importDocument)
 
+	// Mock interviews.
+	user.GET("/mock", a.mockPage)
+	user.POST("/mock/start", a.mockStart)
+	user.GET("/mock/card", a.mockCard)
+	user.POST("/mock/reveal", a.mockReveal)
+	user.POST("/mock/grade", a.mockGrade)
+	user.POST("/mock/end", a.mockEnd)
+	user.GET("/mock/summary", a.mockSummary)
+
 	// Mastery and statistics.
 	user.GET("/mastery", a.masteryPage)
 	user.GET("/stats", a.statsPage)

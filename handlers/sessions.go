@@ -53,6 +53,9 @@ func newSessionStore(ctx context.Context, db *data.Store, trustProxy bool, now f
 	for _, c := range codecs {
 		if sc, ok := c.(*securecookie.SecureCookie); ok {
 			sc.MaxAge(int(userSessionTTL.Seconds()))
+			// The cookie carries only the id; the values live in the
+			// database and may outgrow a cookie (a mock interview's state).
+			sc.MaxLength(64 << 10)
 		}
 	}
 	return &dbSessionStore{db: db, codecs: codecs, trustProxy: trustProxy, now: now}, nil

@@ -50,4 +50,11 @@
       el.click();
     }
   });
+  // Mock interview: count the time left down every second.
+  setInterval(function () {
+    document.querySelectorAll(".countdown[data-deadline]").forEach(function (el) {
+      var left = Math.max(0, Math.round((Number(el.getAttribute("data-deadline")) - Date.now()) / 1000));
+      el.textContent = Math.floor(left / 60) + ":" + String(left % 60).padStart(2, "0");
+    });
+  }, 1000);
 })();

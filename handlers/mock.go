@@ -1,0 +1,310 @@
+package handlers
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/flashcards/flashcards/data"
+	"github.com/flashcards/flashcards/srs"
+	"github.com/flashcards/flashcards/views"
+)
+
+// A mock interview is a timed round of cards drawn across categories,
+// weakest first, always answered by typing. Its state lives in the session;
+// its grades are normal reviews.
+
+const sessionKeyMock = "mock"
+
+// structuredAnswer is the checklist from the seed's advice on structured
+// answers, shown beside the points missed.
+var structuredAnswer = []string{
+	"Define the problem and what success means.",
+	"State your assumptions and the constraints.",
+	"Walk through the solution step by step.",
+	"Weigh the trade-offs of the options.",
+	"Add the real-world considerations: data, deployment, monitoring.",
+}
+
+type mockState struct {
+	Cards    []int64      `json:"cards"`
+	Pos      int          `json:"pos"`
+	Deadline int64        `json:"deadline"` // unix ms
+	Results  []mockResult `json:"results"`
+	Done     bool         `json:"done"`
+	TimedOut bool         `json:"timed_out"`
+}
+
+type mockResult struct {
+	CardID   int64    `json:"card"`
+	Category string   `json:"category"`
+	Covered  []string `json:"covered"`
+	Missed   []string `json:"missed"`
+	Skipped  bool     `json:"skipped"`
+}
+
+func (a *App) loadMock(c echo.Context) (*mockState, bool) {
+	raw, ok := session(c).Values[sessionKeyMock].(string)
+	if !ok {
+		return nil, false
+	}
+	var m mockState
+	if json.Unmarshal([]byte(raw), &m) != nil {
+		return nil, false
+	}
+	return &m, true
+}
+
+func (a *App) saveMock(c echo.Context, m *mockState) error {
+	b, err := json.Marshal(m)
+	if err != nil {
+		return err
+	}
+	sess := session(c)
+	sess.Values[sessionKeyMock] = string(b)
+	return sess.Save(c.Request(), c.Response())
+}
+
+func (a *App) mockPage(c echo.Context) error {
+	u, _ := currentUser(c)
+	up, err := a.store.UpForReview(c.Request().Context(), u.ID)
+	if err != nil {
+		return err
+	}
+	v := views.MockStartView{}
+	for _, ids := range up {
+		v.Available += len(ids)
+	}
+	if m, ok := a.loadMock(c); ok && !m.Done {
+		v.Active = true
+	}
+	p := a.page(c, "Mock interview")
+	p.Nav = "mock"
+	return a.render(c, http.StatusOK, views.MockStart(p, v))
+}
+
+// mockStart draws the round: one card per category in turn, weakest
+// category first, until N cards.
+func (a *App) mockStart(c echo.Context) error {
+	u, _ := currentUser(c)
+	ctx := c.Request().Context()
+	n, err := strconv.Atoi(c.FormValue("cards"))
+	if err != nil || n < 1 || n > 20 {
+		return echo.NewHTTPError(http.StatusBadRequest, "A round has 1 to 20 cards.")
+	}
+	minutes, err := strconv.Atoi(c.FormValue("minutes"))
+	if err != nil || minutes < 1 || minutes > 10 {
+		return echo.NewHTTPError(http.StatusBadRequest, "Choose 1 to 10 minutes per card.")
+	}
+	up, err := a.store.UpForReview(ctx, u.ID)
+	if err != nil {
+		return err
+	}
+	rep, err := a.store.Mastery(ctx, u.ID)
+	if err != nil {
+		return err
+	}
+	var order [][]int64 // rep.Categories is weakest first
+	for _, cat := range rep.Categories {
+		if ids := up[cat.ID]; len(ids) > 0 {
+			order = append(order, slices.Clone(ids))
+		}
+	}
+	var cards []int64
+	for len(cards) < n && len(order) > 0 {
+		var next [][]int64
+		for _, ids := range order {
+			if len(cards) == n {
+				break
+			}
+			cards = append(cards, ids[0])
+			if len(ids) > 1 {
+				next = append(next, ids[1:])
+			}
+		}
+		order = next
+	}
+	if len(cards) == 0 {
+		if err := a.flash(c, false, "No cards are up for review now."); err != nil {
+			return err
+		}
+		return redirect(c, "/mock")
+	}
+	m := &mockState{Cards: cards, Deadline: a.now().Add(time.Duration(len(cards)*minutes) * time.Minute).UnixMilli()}
+	if err := a.saveMock(c, m); err != nil {
+		return err
+	}
+	return redirect(c, "/mock/card")
+}
+
+// mockCurrent returns the round and its current card, or redirects to the
+// summary when the round is over (all cards, or out of time).
+func (a *App) mockCurrent(c echo.Context) (*mockState, data.Card, int, bool, error) {
+	u, _ := currentUser(c)
+	m, ok := a.loadMock(c)
+	if !ok {
+		return nil, data.Card{}, 0, false, redirect(c, "/mock")
+	}
+	if !m.Done && a.now().UnixMilli() > m.Deadline {
+		m.Done, m.TimedOut = true, true
+	}
+	for !m.Done && m.Pos < len(m.Cards) {
+		card, err := a.store.GetCard(c.Request().Context(), u.ID, m.Cards[m.Pos])
+		if errors.Is(err, data.ErrNotFound) || (err == nil && card.Suspended) {
+			m.Pos++ // deleted or suspended meanwhile
+			continue
+		}
+		if err != nil {
+			return nil, data.Card{}, 0, false, err
+		}
+		q, err := a.store.NextCard(c.Request().Context(), u.ID, data.ReviewFilter{}, card.ID)
+		if err != nil && !errors.Is(err, data.ErrQueueEmpty) {
+			return nil, data.Card{}, 0, false, err
+		}
+		if err != nil || q.Card.ID != card.ID || q.Redrill {
+			// Graded elsewhere meanwhile: it no longer counts here.
+			m.Results = append(m.Results, mockResult{CardID: card.ID, Category: card.CategoryName, Skipped: true})
+			m.Pos++
+			continue
+		}
+		return m, card, q.Step, true, nil
+	}
+	m.Done = true
+	if err := a.saveMock(c, m); err != nil {
+		return nil, data.Card{}, 0, false, err
+	}
+	return nil, data.Card{}, 0, false, redirect(c, "/mock/summary")
+}
+
+func (a *App) mockCardView(m *mockState, card data.Card, step int) views.MockCardView {
+	left := max(time.Duration(m.Deadline-a.now().UnixMilli())*time.Millisecond, 0)
+	return views.MockCardView{
+		CardID: card.ID, Step: step, Number: m.Pos + 1, Total: len(m.Cards),
+		Front: card.Front, Back: card.Back, Category: card.CategoryName,
+		Deadline: m.Deadline, TimeLeft: fmt.Sprintf("%d:%02d", int(left.Minutes()), int(left.Seconds())%60),
+		Suggested: -1, Grades: gradeButtons(),
+	}
+}
+
+func (a *App) mockCard(c echo.Context) error {
+	m, card, step, ok, err := a.mockCurrent(c)
+	if !ok {
+		return err
+	}
+	if err := a.saveMock(c, m); err != nil {
+		return err
+	}
+	p := a.page(c, "Mock interview")
+	p.Nav = "mock"
+	return a.render(c, http.StatusOK, views.MockCard(p, a.mockCardView(m, card, step)))
+}
+
+func (a *App) mockReveal(c echo.Context) error {
+	m, card, step, ok, err := a.mockCurrent(c)
+	if !ok {
+		return err
+	}
+	if id, _ := strconv.ParseInt(c.FormValue("card_id"), 10, 64); id != card.ID {
+		return redirect(c, "/mock/card") // a stale form
+	}
+	answer := c.FormValue("answer")
+	if err := checkTypedAnswer(answer); err != nil {
+		return err
+	}
+	v := a.mockCardView(m, card, step)
+	v.Revealed, v.Typed = true, answer
+	v.Points, v.Suggested = markPoints(card, answer)
+	p := a.page(c, "Mock interview")
+	p.Nav = "mock"
+	return a.render(c, http.StatusOK, views.MockCard(p, v))
+}
+
+func (a *App) mockGrade(c echo.Context) error {
+	u, _ := currentUser(c)
+	m, card, _, ok, err := a.mockCurrent(c)
+	if !ok {
+		return err
+	}
+	if id, _ := strconv.ParseInt(c.FormValue("card_id"), 10, 64); id != card.ID {
+		return redirect(c, "/mock/card")
+	}
+	g, err := strconv.Atoi(c.FormValue("grade"))
+	if err != nil || !srs.Grade(g).Valid() {
+		return echo.NewHTTPError(http.StatusBadRequest, "A grade is a whole number from 0 to 5.")
+	}
+	step, err := strconv.Atoi(c.FormValue("step"))
+	if err != nil || step < 0 {
+		return echo.NewHTTPError(http.StatusBadRequest, "The form is incomplete. Reload the page.")
+	}
+	answer := c.FormValue("answer")
+	if err := checkTypedAnswer(answer); err != nil {
+		return err
+	}
+	covered, missed, err := a.coverageOf(c, u.ID, card.ID, answer)
+	if err != nil {
+		return err
+	}
+	_, err = a.store.GradeCard(c.Request().Context(), u.ID, data.Grade{CardID: card.ID, Grade: srs.Grade(g), Step: step,
+		TypedAnswer: answer, Covered: covered, Missed: missed})
+	switch {
+	case errors.Is(err, data.ErrConflict):
+		return redirect(c, "/mock/card") // graded already (a double click): move on from the current state
+	case err != nil:
+		return err
+	}
+	m.Results = append(m.Results, mockResult{CardID: card.ID, Category: card.CategoryName, Covered: covered, Missed: missed})
+	m.Pos++
+	if err := a.saveMock(c, m); err != nil {
+		return err
+	}
+	return redirect(c, "/mock/card")
+}
+
+func (a *App) mockEnd(c echo.Context) error {
+	m, ok := a.loadMock(c)
+	if !ok {
+		return redirect(c, "/mock")
+	}
+	m.Done = true
+	if err := a.saveMock(c, m); err != nil {
+		return err
+	}
+	return redirect(c, "/mock/summary")
+}
+
+func (a *App) mockSummary(c echo.Context) error {
+	m, ok := a.loadMock(c)
+	if !ok {
+		return redirect(c, "/mock")
+	}
+	v := views.MockSummaryView{TimedOut: m.TimedOut, Checklist: structuredAnswer}
+	index := map[string]int{}
+	for _, r := range m.Results {
+		if r.Skipped {
+			v.Skipped++
+			continue
+		}
+		v.Graded++
+		v.Covered += len(r.Covered)
+		v.Points += len(r.Covered) + len(r.Missed)
+		i, ok := index[r.Category]
+		if !ok {
+			i = len(v.Categories)
+			index[r.Category] = i
+			v.Categories = append(v.Categories, views.MockCategory{Name: r.Category})
+		}
+		v.Categories[i].Cards++
+		v.Categories[i].Missed = append(v.Categories[i].Missed, r.Missed...)
+		v.Categories[i].Covered = append(v.Categories[i].Covered, r.Covered...)
+	}
+	v.Skipped += max(len(m.Cards)-m.Pos, 0)
+	p := a.page(c, "Mock interview")
+	p.Nav = "mock"
+	return a.render(c, http.StatusOK, views.MockSummary(p, v))
+}
