@@ -1,0 +1,541 @@
+package handlers
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/flashcards/flashcards/data"
+	"github.com/flashcards/flashcards/srs"
+	"github.com/flashcards/flashcards/views"
+)
+
+// cardsPerPage is how many cards the list shows at once.
+const cardsPerPage = 50
+
+// cardFrontShown is how much of a card's front the list shows.
+const cardFrontShown = 120
+
+// cardsPage lists the user's cards, narrowed by ?q=, ?category= and ?deck=.
+func (a *App) cardsPage(c echo.Context) error {
+	u, _ := currentUser(c)
+	ctx := c.Request().Context()
+	q := c.Request().URL.Query()
+	f := data.CardFilter{
+		Query:    strings.TrimSpace(q.Get("q")),
+		Category: strings.TrimSpace(q.Get("category")),
+		Limit:    cardsPerPage + 1, // one more tells whether there is a next page
+	}
+	// A deck or page that is not a number is treated as absent: these are
+	// search fields, not addresses of things.
+	if id, err := strconv.ParseInt(q.Get("deck"), 10, 64); err == nil && id > 0 {
+		f.DeckID = id
+	}
+	pageNo := 1
+	if n, err := strconv.Atoi(q.Get("page")); err == nil && n > 1 && n <= 1_000_000 {
+		pageNo = n
+	}
+	f.Offset = (pageNo - 1) * cardsPerPage
+
+	cards, err := a.store.ListCards(ctx, u.ID, f)
+	if err != nil {
+		return err
+	}
+	total, err := a.store.CountCards(ctx, u.ID)
+	if err != nil {
+		return err
+	}
+	cats, decks, err := a.cardChoices(c, u.ID)
+	if err != nil {
+		return err
+	}
+	today, err := a.studyDay(c, u.ID)
+	if err != nil {
+		return err
+	}
+	v := views.CardsView{
+		Query:      f.Query,
+		Category:   f.Category,
+		Categories: cats,
+		Decks:      decks,
+		HasCards:   total > 0,
+		Page:       pageNo,
+		NewCardURL: "/cards/new",
+	}
+	if f.DeckID != 0 {
+		v.Deck = strconv.FormatInt(f.DeckID, 10)
+		v.NewCardURL += "?deck=" + v.Deck
+	}
+	listURL := func(page int) string {
+		vals := url.Values{}
+		for _, k := range []string{"q", "category"} {
+			if s := strings.TrimSpace(q.Get(k)); s != "" {
+				vals.Set(k, s)
+			}
+		}
+		if v.Deck != "" {
+			vals.Set("deck", v.Deck)
+		}
+		if page > 1 {
+			vals.Set("page", strconv.Itoa(page))
+		}
+		if len(vals) == 0 {
+			return "/cards"
+		}
+		return "/cards?" + vals.Encode()
+	}
+	if len(cards) > cardsPerPage {
+		cards = cards[:cardsPerPage]
+		v.NextURL = listURL(pageNo + 1)
+	}
+	if pageNo > 1 {
+		v.PrevURL = listURL(pageNo - 1)
+	}
+	for _, card := range cards {
+		v.Rows = append(v.Rows, views.CardRow{
+			ID:        card.ID,
+			Front:     shortenText(card.Front, cardFrontShown),
+			Category:  card.CategoryName,
+			Deck:      card.Deck,
+			State:     cardState(card, today),
+			Suspended: card.Suspended,
+		})
+	}
+	p := a.page(c, "Cards")
+	p.Nav = "cards"
+	return a.render(c, http.StatusOK, views.Cards(p, v))
+}
+
+// cardChoices are the category and deck options of the card forms.
+func (a *App) cardChoices(c echo.Context, userID int64) (cats, decks []views.SelectOption, err error) {
+	ctx := c.Request().Context()
+	cs, err := a.store.ListCategories(ctx, userID)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, cat := range cs {
+		cats = append(cats, views.SelectOption{Value: cat.Slug, Label: cat.Name})
+	}
+	ds, err := a.store.ListDecks(ctx, userID)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, d := range ds {
+		decks = append(decks, views.SelectOption{Value: strconv.FormatInt(d.ID, 10), Label: d.Name})
+	}
+	return cats, decks, nil
+}
+
+// studyDay is the user's study day now, for telling when cards are due.
+func (a *App) studyDay(c echo.Context, userID int64) (srs.Day, error) {
+	st, err := a.store.UserSettings(c.Request().Context(), userID)
+	if err != nil {
+		return 0, err
+	}
+	return srs.StudyDay(a.now(), st.Location(), st.RolloverHour), nil
+}
+
+// cardState says in a few words where a card stands.
+func cardState(c data.Card, today srs.Day) string {
+	if !c.Sched.Graded {
+		return "new"
+	}
+	every := "every day"
+	if n := c.Sched.State.Interval; n != 1 {
+		every = fmt.Sprintf("every %d days", n)
+	}
+	if !c.Sched.Due.After(today) {
+		return "due now, " + every
+	}
+	return fmt.Sprintf("due %s, %s", c.Sched.Due, every)
+}
+
+// shortenText cuts s to its first line and at most n characters.
+func shortenText(s string, n int) string {
+	s, _, cut := strings.Cut(strings.TrimSpace(s), "\n")
+	if r := []rune(s); len(r) > n {
+		s, cut = strings.TrimSpace(string(r[:n])), true
+	}
+	if cut {
+		s += "…"
+	}
+	return s
+}
+
+// cardParam reads the :id of a card URL; anything but a number is a 404.
+func cardParam(c echo.Context) (int64, error) {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, echo.NewHTTPError(http.StatusNotFound, "There is no such card.")
+	}
+	return id, nil
+}
+
+// cardForm reads the card editor's fields.
+func cardForm(c echo.Context) (data.CardInput, views.CardFormView, error) {
+	v := views.CardFormView{
+		Front:     c.FormValue("front"),
+		Back:      c.FormValue("back"),
+		Category:  c.FormValue("category"),
+		Deck:      c.FormValue("deck"),
+		KeyPoints: c.FormValue("key_points"),
+	}
+	in := data.CardInput{Front: v.Front, Back: v.Back, Category: v.Category, KeyPoints: strings.Split(v.KeyPoints, "\n")}
+	if v.Deck != "" {
+		id, err := strconv.ParseInt(v.Deck, 10, 64)
+		if err != nil || id <= 0 {
+			return in, v, fmt.Errorf("%w: choose one of your decks", data.ErrInvalid)
+		}
+		in.DeckID = id
+	}
+	return in, v, nil
+}
+
+func (a *App) renderCardForm(c echo.Context, status int, title string, v views.CardFormView) error {
+	u, _ := currentUser(c)
+	var err error
+	if v.Categories, v.Decks, err = a.cardChoices(c, u.ID); err != nil {
+		return err
+	}
+	if v.ID == 0 && !hasOption(v.Decks, data.DefaultDeckName) {
+		// No deck chosen means the default deck, made with the first card.
+		v.Decks = append([]views.SelectOption{{Value: "", Label: data.DefaultDeckName}}, v.Decks...)
+	}
+	p := a.page(c, title)
+	p.Nav = "cards"
+	return a.render(c, status, views.CardForm(p, v))
+}
+
+func hasOption(opts []views.SelectOption, label string) bool {
+	for _, o := range opts {
+		if o.Label == label {
+			return true
+		}
+	}
+	return false
+}
+
+func (a *App) newCardPage(c echo.Context) error {
+	v := views.CardFormView{Category: data.UncategorizedSlug, Deck: c.QueryParam("deck")}
+	if v.Deck == "" {
+		u, _ := currentUser(c)
+		decks, err := a.store.ListDecks(c.Request().Context(), u.ID)
+		if err != nil {
+			return err
+		}
+		for _, d := range decks {
+			if d.Name == data.DefaultDeckName {
+				v.Deck = strconv.FormatInt(d.ID, 10)
+			}
+		}
+	}
+	return a.renderCardForm(c, http.StatusOK, "New card", v)
+}
+
+func (a *App) createCard(c echo.Context) error {
+	u, _ := currentUser(c)
+	in, v, err := cardForm(c)
+	if err == nil {
+		_, err = a.store.CreateCard(c.Request().Context(), u.ID, in)
+	}
+	if errors.Is(err, data.ErrInvalid) {
+		v.Error = userMessage(err)
+		return a.renderCardForm(c, http.StatusBadRequest, "New card", v)
+	}
+	if err != nil {
+		return err
+	}
+	if err := a.flash(c, true, "Card added."); err != nil {
+		return err
+	}
+	// Straight on to the next card: adding several in a row is the common case.
+	next := "/cards/new"
+	if in.DeckID != 0 {
+		next += "?deck=" + strconv.FormatInt(in.DeckID, 10)
+	}
+	return redirect(c, next)
+}
+
+// editCardView fills the editor with a stored card.
+func editCardView(card data.Card, today srs.Day) views.CardFormView {
+	return views.CardFormView{
+		ID:        card.ID,
+		Front:     card.Front,
+		Back:      card.Back,
+		Category:  card.Category,
+		Deck:      strconv.FormatInt(card.DeckID, 10),
+		KeyPoints: strings.Join(card.KeyPoints, "\n"),
+		State:     cardStateLong(card, today),
+		Suspended: card.Suspended,
+		Source:    card.Source,
+	}
+}
+
+// cardStateLong is cardState with the numbers the editor shows.
+func cardStateLong(c data.Card, today srs.Day) string {
+	if !c.Sched.Graded {
+		return "New: not reviewed yet."
+	}
+	s, st := c.Sched.State, cardState(c, today)
+	return fmt.Sprintf("%s. %s in a row, ease %d.%02d, %s.", strings.ToUpper(st[:1])+st[1:],
+		nounCount(s.Repetitions, "successful review", "successful reviews"), s.Ease/100, s.Ease%100, nounCount(c.Lapses, "lapse", "lapses"))
+}
+
+func nounCount(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
+}
+
+func (a *App) editCardPage(c echo.Context) error {
+	u, _ := currentUser(c)
+	id, err := cardParam(c)
+	if err != nil {
+		return err
+	}
+	card, err := a.store.GetCard(c.Request().Context(), u.ID, id)
+	if err != nil {
+		return err
+	}
+	today, err := a.studyDay(c, u.ID)
+	if err != nil {
+		return err
+	}
+	return a.renderCardForm(c, http.StatusOK, "Edit card", editCardView(card, today))
+}
+
+// updateCard saves an edit; the card's progress stays as it was.
+func (a *App) updateCard(c echo.Context) error {
+	u, _ := currentUser(c)
+	ctx := c.Request().Context()
+	id, err := cardParam(c)
+	if err != nil {
+		return err
+	}
+	card, err := a.store.GetCard(ctx, u.ID, id) // another user's card is a 404, whatever the form says
+	if err != nil {
+		return err
+	}
+	in, v, err := cardForm(c)
+	if err == nil {
+		err = a.store.UpdateCard(ctx, u.ID, id, in)
+	}
+	if errors.Is(err, data.ErrInvalid) {
+		today, terr := a.studyDay(c, u.ID)
+		if terr != nil {
+			return terr
+		}
+		stored := editCardView(card, today)
+		v.ID, v.State, v.Suspended, v.Source = id, stored.State, stored.Suspended, stored.Source
+		v.Error = userMessage(err)
+		return a.renderCardForm(c, http.StatusBadRequest, "Edit card", v)
+	}
+	if err != nil {
+		return err
+	}
+	if err := a.flash(c, true, "Card saved."); err != nil {
+		return err
+	}
+	return redirect(c, fmt.Sprintf("/cards/%d/edit", id))
+}
+
+func (a *App) suspendCard(c echo.Context) error   { return a.setSuspended(c, true) }
+func (a *App) unsuspendCard(c echo.Context) error { return a.setSuspended(c, false) }
+
+func (a *App) setSuspended(c echo.Context, suspended bool) error {
+	u, _ := currentUser(c)
+	id, err := cardParam(c)
+	if err != nil {
+		return err
+	}
+	if err := a.store.SetSuspended(c.Request().Context(), u.ID, id, suspended); err != nil {
+		return err
+	}
+	msg := "Card unsuspended: it is back in your reviews."
+	if suspended {
+		msg = "Card suspended: it stays out of your reviews until you unsuspend it."
+	}
+	if err := a.flash(c, true, msg); err != nil {
+		return err
+	}
+	return redirect(c, fmt.Sprintf("/cards/%d/edit", id))
+}
+
+// deleteCardPage asks first, so deleting works, and is safe, without JavaScript.
+func (a *App) deleteCardPage(c echo.Context) error {
+	u, _ := currentUser(c)
+	id, err := cardParam(c)
+	if err != nil {
+		return err
+	}
+	card, err := a.store.GetCard(c.Request().Context(), u.ID, id)
+	if err != nil {
+		return err
+	}
+	p := a.page(c, "Delete card")
+	p.Nav = "cards"
+	return a.render(c, http.StatusOK, views.CardDelete(p, views.CardDeleteView{ID: card.ID, Front: shortenText(card.Front, 300)}))
+}
+
+func (a *App) deleteCard(c echo.Context) error {
+	u, _ := currentUser(c)
+	id, err := cardParam(c)
+	if err != nil {
+		return err
+	}
+	if err := a.store.DeleteCard(c.Request().Context(), u.ID, id); err != nil {
+		return err
+	}
+	if err := a.flash(c, true, "Card deleted, with its history."); err != nil {
+		return err
+	}
+	return redirect(c, "/cards")
+}
+
+// ---- decks ----
+
+func (a *App) decksPage(c echo.Context) error {
+	return a.renderDecks(c, http.StatusOK, views.DecksView{})
+}
+
+func (a *App) renderDecks(c echo.Context, status int, v views.DecksView) error {
+	u, _ := currentUser(c)
+	ctx := c.Request().Context()
+	decks, err := a.store.ListDecks(ctx, u.ID)
+	if err != nil {
+		return err
+	}
+	for _, d := range decks {
+		v.Decks = append(v.Decks, views.DeckRow{ID: d.ID, Name: d.Name, Cards: d.Cards, Builtin: d.Builtin != ""})
+	}
+	if v.HasBuiltin, err = a.store.HasBuiltinDeck(ctx, u.ID); err != nil {
+		return err
+	}
+	p := a.page(c, "Decks")
+	p.Nav = "cards"
+	return a.render(c, status, views.Decks(p, v))
+}
+
+func (a *App) createDeck(c echo.Context) error {
+	u, _ := currentUser(c)
+	name := c.FormValue("name")
+	d, err := a.store.CreateDeck(c.Request().Context(), u.ID, name)
+	if errors.Is(err, data.ErrInvalid) || errors.Is(err, data.ErrConflict) {
+		return a.renderDecks(c, http.StatusBadRequest, views.DecksView{Name: name, Error: userMessage(err)})
+	}
+	if err != nil {
+		return err
+	}
+	if err := a.flash(c, true, fmt.Sprintf("Deck %q created.", d.Name)); err != nil {
+		return err
+	}
+	return redirect(c, "/decks")
+}
+
+// deckParam finds the user's deck named by :id; anything else is a 404.
+func (a *App) deckParam(c echo.Context) (data.Deck, error) {
+	u, _ := currentUser(c)
+	notFound := echo.NewHTTPError(http.StatusNotFound, "There is no such deck.")
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return data.Deck{}, notFound
+	}
+	decks, err := a.store.ListDecks(c.Request().Context(), u.ID)
+	if err != nil {
+		return data.Deck{}, err
+	}
+	for _, d := range decks {
+		if d.ID == id {
+			return d, nil
+		}
+	}
+	return data.Deck{}, notFound
+}
+
+func (a *App) deleteDeckPage(c echo.Context) error {
+	d, err := a.deckParam(c)
+	if err != nil {
+		return err
+	}
+	p := a.page(c, "Delete deck")
+	p.Nav = "cards"
+	return a.render(c, http.StatusOK, views.DeckDelete(p, views.DeckDeleteView{ID: d.ID, Name: d.Name, Cards: d.Cards}))
+}
+
+func (a *App) deleteDeck(c echo.Context) error {
+	u, _ := currentUser(c)
+	d, err := a.deckParam(c)
+	if err != nil {
+		return err
+	}
+	if err := a.store.DeleteDeck(c.Request().Context(), u.ID, d.ID); err != nil {
+		return err
+	}
+	if err := a.flash(c, true, fmt.Sprintf("Deck %q deleted with its cards.", d.Name)); err != nil {
+		return err
+	}
+	return redirect(c, "/decks")
+}
+
+// addBuiltinDeck gives the user the built-in deck; a second click adds nothing.
+func (a *App) addBuiltinDeck(c echo.Context) error {
+	u, _ := currentUser(c)
+	res, err := a.store.AddBuiltinDeck(c.Request().Context(), u.ID)
+	if err != nil {
+		return err
+	}
+	msg := fmt.Sprintf("Added the deck %q: %d cards.", res.Deck, res.Added)
+	if res.Added == 0 {
+		msg = fmt.Sprintf("You have every card of %q already; nothing was added.", res.Deck)
+	}
+	if err := a.flash(c, true, msg); err != nil {
+		return err
+	}
+	next := safeNext(c.FormValue("next"))
+	if next == "" {
+		next = "/decks"
+	}
+	return redirect(c, next)
+}
+
+// ---- categories ----
+
+func (a *App) categoriesPage(c echo.Context) error {
+	return a.renderCategories(c, http.StatusOK, views.CategoriesView{})
+}
+
+func (a *App) renderCategories(c echo.Context, status int, v views.CategoriesView) error {
+	u, _ := currentUser(c)
+	cats, err := a.store.ListCategories(c.Request().Context(), u.ID)
+	if err != nil {
+		return err
+	}
+	for _, cat := range cats {
+		v.Categories = append(v.Categories, views.CategoryRow{Slug: cat.Slug, Name: cat.Name, Description: cat.Description, Builtin: cat.Builtin})
+	}
+	p := a.page(c, "Categories")
+	p.Nav = "cards"
+	return a.render(c, status, views.Categories(p, v))
+}
+
+func (a *App) createCategory(c echo.Context) error {
+	u, _ := currentUser(c)
+	name, desc := c.FormValue("name"), c.FormValue("description")
+	cat, err := a.store.CreateCategory(c.Request().Context(), u.ID, name, desc)
+	if errors.Is(err, data.ErrInvalid) || errors.Is(err, data.ErrConflict) {
+		return a.renderCategories(c, http.StatusBadRequest, views.CategoriesView{Name: name, Description: desc, Error: userMessage(err)})
+	}
+	if err != nil {
+		return err
+	}
+	if err := a.flash(c, true, fmt.Sprintf("Category %q added.", cat.Name)); err != nil {
+		return err
+	}
+	return redirect(c, "/categories")
+}

@@ -1,0 +1,233 @@
+package handlers
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/flashcards/flashcards/data"
+	"github.com/flashcards/flashcards/views"
+)
+
+// importProblemsShown keeps the page of a badly broken file readable.
+const importProblemsShown = 100
+
+// pastedDocumentName names a pasted document when the form gives no name.
+const pastedDocumentName = "Pasted notes"
+
+func (a *App) importPage(c echo.Context) error {
+	return a.renderImport(c, http.StatusOK, views.ImportView{})
+}
+
+func (a *App) renderImport(c echo.Context, status int, v views.ImportView) error {
+	u, _ := currentUser(c)
+	cats, err := a.store.ListCategories(c.Request().Context(), u.ID)
+	if err != nil {
+		return err
+	}
+	for _, cat := range cats {
+		if cat.Slug != data.UncategorizedSlug { // the form's "none" choice
+			v.Categories = append(v.Categories, views.SelectOption{Value: cat.Slug, Label: cat.Name})
+		}
+	}
+	v.MaxUpload = formatSize(a.cfg.MaxUploadBytes)
+	p := a.page(c, "Import")
+	p.Nav = "cards"
+	return a.render(c, status, views.Import(p, v))
+}
+
+// importDocument imports an uploaded or pasted document, all or nothing: a
+// document with any problem stores no card and the page lists every problem.
+func (a *App) importDocument(c echo.Context) error {
+	u, _ := currentUser(c)
+	ctx := c.Request().Context()
+	if err := parseForm(c.Request()); err != nil {
+		return err
+	}
+	v := views.ImportView{
+		Category:  strings.TrimSpace(c.FormValue("category")),
+		PasteName: c.FormValue("name"),
+		PasteText: c.FormValue("text"),
+	}
+	fail := func(status int, msg string) error {
+		v.Error = msg
+		return a.renderImport(c, status, v)
+	}
+	name, doc, err := submittedDocument(c)
+	if err != nil {
+		if errors.Is(err, data.ErrInvalid) {
+			return fail(http.StatusBadRequest, userMessage(err))
+		}
+		return err
+	}
+	if v.Category != "" {
+		ok, err := a.hasCategory(c, u.ID, v.Category)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return fail(http.StatusBadRequest, "Choose one of your categories for questions not filed automatically.")
+		}
+	}
+	res, err := a.store.ImportDocument(ctx, u.ID, name, doc, v.Category, nil)
+	if err != nil {
+		status, msg, problems := importErrorMessage(err)
+		if status == 0 {
+			return err
+		}
+		if len(problems) > importProblemsShown {
+			v.MoreProblems = len(problems) - importProblemsShown
+			problems = problems[:importProblemsShown]
+		}
+		v.Problems = problems
+		return fail(status, msg)
+	}
+	if err := a.flash(c, true, importSummary(name, res)); err != nil {
+		return err
+	}
+	return redirect(c, a.deckCardsURL(c, u.ID, res.Deck))
+}
+
+// submittedDocument is the uploaded file, or else the pasted text with its name.
+func submittedDocument(c echo.Context) (name string, doc []byte, err error) {
+	pasted := c.FormValue("text")
+	fh, err := c.FormFile("file")
+	switch {
+	case err == nil:
+		if strings.TrimSpace(pasted) != "" {
+			return "", nil, fmt.Errorf("%w: choose a file or paste a document, not both", data.ErrInvalid)
+		}
+		f, err := fh.Open()
+		if err != nil {
+			return "", nil, err
+		}
+		defer f.Close()
+		if doc, err = io.ReadAll(f); err != nil {
+			return "", nil, err
+		}
+		// The name becomes the deck's and the cards' source: keep it printable.
+		name = strings.TrimSpace(strings.ToValidUTF8(fh.Filename, ""))
+		if name == "" {
+			name = "Upload"
+		}
+		return name, doc, nil
+	case errors.Is(err, http.ErrMissingFile), errors.Is(err, http.ErrNotMultipart):
+	default:
+		return "", nil, err
+	}
+	if pasted == "" {
+		return "", nil, fmt.Errorf("%w: choose a file or paste a document", data.ErrInvalid)
+	}
+	name = strings.TrimSpace(strings.ToValidUTF8(c.FormValue("name"), ""))
+	if name == "" {
+		name = pastedDocumentName
+	}
+	return name, []byte(pasted), nil
+}
+
+func (a *App) hasCategory(c echo.Context, userID int64, slug string) (bool, error) {
+	cats, err := a.store.ListCategories(c.Request().Context(), userID)
+	if err != nil {
+		return false, err
+	}
+	for _, cat := range cats {
+		if cat.Slug == slug {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// importErrorMessage explains why a document was refused: the status, a
+// sentence, and the line-numbered problems. Status 0 means the error is
+// not the document's fault.
+func importErrorMessage(err error) (int, string, []views.ImportProblem) {
+	var pe data.ParseErrors
+	switch {
+	case errors.As(err, &pe):
+		problems := make([]views.ImportProblem, len(pe))
+		for i, e := range pe {
+			problems[i] = views.ImportProblem{Line: e.Line, Message: e.Msg}
+		}
+		return http.StatusBadRequest, fmt.Sprintf("The document has %s:", nounCount(len(pe), "problem", "problems")), problems
+	case errors.Is(err, data.ErrEmptyDocument):
+		return http.StatusBadRequest, "The document is empty.", nil
+	case errors.Is(err, data.ErrInvalidUTF8):
+		var line int
+		fmt.Sscanf(err.Error(), "line %d:", &line)
+		return http.StatusBadRequest, "The document is not UTF-8 text. Save it as UTF-8 and try again.",
+			[]views.ImportProblem{{Line: line, Message: "the first character that is not UTF-8"}}
+	case errors.Is(err, data.ErrTooLarge):
+		return http.StatusRequestEntityTooLarge, fmt.Sprintf("The document is too large: a Q&A write-up may hold %s, a card table (.csv, .tsv) %s.",
+			formatSize(data.MaxDocumentBytes), formatSize(data.MaxCardTableBytes)), nil
+	case errors.Is(err, data.ErrNoQA):
+		return http.StatusBadRequest, "No questions and answers were found. A write-up numbers its questions (Q1.) and starts each answer with Ans:; " +
+			"a card table has a front and a back column.", nil
+	case errors.Is(err, data.ErrInvalid):
+		msg := strings.Replace(err.Error(), data.ErrInvalid.Error()+": ", "", 1)
+		return http.StatusBadRequest, strings.ToUpper(msg[:1]) + msg[1:], nil
+	}
+	return 0, "", nil
+}
+
+// importSummary is the flash after an import.
+func importSummary(name string, res data.ImportResult) string {
+	msg := fmt.Sprintf("%s: %s found, %d added, %d already there, in the deck %q.",
+		name, nounCount(res.Found, "card", "cards"), res.Added, res.Skipped, res.Deck)
+	if len(res.NewCategories) > 0 {
+		msg += " New categories: " + strings.Join(res.NewCategories, ", ") + "."
+	}
+	return msg
+}
+
+// deckCardsURL is the card list of the named deck, where an import's
+// cards show.
+func (a *App) deckCardsURL(c echo.Context, userID int64, deck string) string {
+	decks, err := a.store.ListDecks(c.Request().Context(), userID)
+	if err == nil {
+		for _, d := range decks {
+			if d.Name == deck {
+				return "/cards?" + url.Values{"deck": {strconv.FormatInt(d.ID, 10)}}.Encode()
+			}
+		}
+	}
+	return "/cards"
+}
+
+// importTooLarge shows an upload over the limit on the import page, with
+// the limit, rather than as a bare error page. It runs after loadSession,
+// so it knows the user, and before the body limit it reports on.
+func (a *App) importTooLarge(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		err := next(c)
+		var he *echo.HTTPError
+		if !errors.As(err, &he) || he.Code != http.StatusRequestEntityTooLarge {
+			return err
+		}
+		if _, ok := currentUser(c); !ok {
+			return err
+		}
+		return a.renderImport(c, http.StatusRequestEntityTooLarge, views.ImportView{
+			Error: fmt.Sprintf("The upload is larger than the limit of %s.", formatSize(a.cfg.MaxUploadBytes)),
+		})
+	}
+}
+
+// formatSize writes a byte count the way people read file sizes.
+func formatSize(n int64) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d MiB", n>>20)
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%d KiB", n>>10)
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
