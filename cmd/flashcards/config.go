@@ -76,7 +76,7 @@ var defaults = map[string]string{
 	"trust-proxy": "false",
 	"log-format":  "text",
 	"max-body":    strconv.Itoa(1 << 20),
-	"max-upload":  strconv.Itoa(16 << 20),
+	"max-upload":  strconv.Itoa(33 << 20), // a 32 MiB card table (data.MaxCardTableBytes) and the form around it
 }
 
 // newFlagSet binds every setting, with defaults taken from the environment.
@@ -121,6 +121,10 @@ Usage:
   flashcards token create USER [--name N]  print a new API token (shown once)
   flashcards token list USER             list a user's tokens
   flashcards token revoke USER ID        revoke a token
+  flashcards import --user NAME [--category SLUG] FILE...
+                                         add the cards of Q&A write-ups (.txt, .md) and card
+                                         tables (.csv, .tsv) to a user's cards; each file is
+                                         all or nothing, and importing it again adds nothing
   flashcards backup FILE                 write a consistent copy of the database
   flashcards version                     print the version
   flashcards help                        print this help

@@ -48,6 +48,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return err
 	}
 	tokenName := fs.String("name", "cli", "name of a new token (token create)")
+	importUser := fs.String("user", "", "the user whose cards an import adds to (import)")
+	importCategory := fs.String("category", "", "category slug for Q&As nothing else files (import)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -65,6 +67,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return withStore(ctx, cfg, func(s *data.Store) error { return userCommand(ctx, s, rest, getenv, stdin, stdout, stderr) })
 	case "token":
 		return withStore(ctx, cfg, func(s *data.Store) error { return tokenCommand(ctx, s, rest, *tokenName, stdout) })
+	case "import":
+		return withStore(ctx, cfg, func(s *data.Store) error {
+			return importCommand(ctx, s, *importUser, *importCategory, rest, stdout, stderr)
+		})
 	case "backup":
 		if len(rest) != 1 {
 			return errors.New("usage: flashcards backup FILE")
