@@ -19,6 +19,8 @@
   // listener sits on the document, so it keeps working after htmx swaps.
   var busy = false;
   document.addEventListener("htmx:beforeRequest", function () { busy = true; });
+  // A request that failed to send swaps nothing and never settles.
+  document.addEventListener("htmx:sendError", function () { busy = false; });
   document.addEventListener("htmx:afterSettle", function () {
     busy = false;
     var show = document.getElementById("show-answer");
