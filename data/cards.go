@@ -351,7 +351,10 @@ func (s *Store) ListCards(ctx context.Context, userID int64, f CardFilter) ([]Ca
 		args = append(args, f.DeckID)
 	}
 	for _, word := range strings.Fields(f.Query) {
-		where = append(where, `(c.front LIKE ? ESCAPE '\' OR c.back LIKE ? ESCAPE '\' OR c.key_points LIKE ? ESCAPE '\')`)
+		// Key points are matched one by one, not as their JSON text, so a
+		// search for a quote or a bracket does not match every card.
+		where = append(where, `(c.front LIKE ? ESCAPE '\' OR c.back LIKE ? ESCAPE '\'
+			OR EXISTS (SELECT 1 FROM json_each(c.key_points) kp WHERE kp.value LIKE ? ESCAPE '\'))`)
 		p := likePattern(word)
 		args = append(args, p, p, p)
 	}
@@ -377,11 +380,11 @@ func (s *Store) ListCards(ctx context.Context, userID int64, f CardFilter) ([]Ca
 
 // GetCard returns one of the user's cards; another user's card is ErrNotFound.
 func (s *Store) GetCard(ctx context.Context, userID, cardID int64) (Card, error) {
-	return getCard(ctx, s.reader, userID, cardID)
+	return getCard(ctx, readerStmts{s}, userID, cardID)
 }
 
 func getCard(ctx context.Context, q querier, userID, cardID int64) (Card, error) {
-	c, err := scanCard(q.QueryRowContext(ctx, "SELECT "+cardColumns+cardFrom+"WHERE c.id = ? AND c.user_id = ?", cardID, userID))
+	c, err := scanCard(q.QueryRowContext(ctx, qCard, cardID, userID))
 	if errors.Is(err, sql.ErrNoRows) {
 		return Card{}, fmt.Errorf("card %d: %w", cardID, ErrNotFound)
 	}

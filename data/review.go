@@ -65,8 +65,7 @@ func (s *Store) studyDay(st Settings) srs.Day {
 
 func userSettings(ctx context.Context, q querier, userID int64) (Settings, error) {
 	var st Settings
-	err := q.QueryRowContext(ctx, `SELECT timezone, rollover_hour, new_per_day, reviews_per_day, type_answers
-		FROM settings WHERE user_id = ?`, userID).
+	err := q.QueryRowContext(ctx, qUserSettings, userID).
 		Scan(&st.Timezone, &st.RolloverHour, &st.NewPerDay, &st.ReviewsPerDay, &st.TypeAnswers)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Settings{}, fmt.Errorf("user: %w", ErrNotFound)
@@ -102,10 +101,7 @@ func filterSQL(ctx context.Context, q querier, userID int64, f ReviewFilter) (st
 // dayCounts counts what the user did today: new cards introduced and
 // counted review grades. Re-drill grades count toward neither limit.
 func dayCounts(ctx context.Context, q querier, userID int64, today srs.Day) (newDone, reviewsDone int, err error) {
-	err = q.QueryRowContext(ctx, `SELECT
-		COALESCE(SUM(counted = 1 AND before_due IS NULL), 0),
-		COALESCE(SUM(counted = 1 AND before_due IS NOT NULL), 0)
-		FROM reviews WHERE user_id = ? AND study_day = ?`, userID, int(today)).Scan(&newDone, &reviewsDone)
+	err = q.QueryRowContext(ctx, qDayCounts, userID, int(today)).Scan(&newDone, &reviewsDone)
 	return
 }
 
@@ -157,7 +153,7 @@ func (s *Store) Queue(ctx context.Context, userID int64, f ReviewFilter) (DayQue
 		if err != nil {
 			return err
 		}
-		dq, _, _, err = queue(ctx, tx, userID, st, s.studyDay(st), f)
+		dq, _, _, err = queue(ctx, stmtTx{tx, s.rstmts}, userID, st, s.studyDay(st), f)
 		return err
 	})
 	return dq, err
@@ -170,7 +166,8 @@ func (s *Store) Queue(ctx context.Context, userID int64, f ReviewFilter) (DayQue
 // undo the person sees the card they took back.
 func (s *Store) NextCard(ctx context.Context, userID int64, f ReviewFilter, prefer int64) (QueueCard, error) {
 	var qc QueueCard
-	err := s.read(ctx, func(tx *sql.Tx) error {
+	err := s.read(ctx, func(sqltx *sql.Tx) error {
+		tx := stmtTx{sqltx, s.rstmts}
 		st, err := userSettings(ctx, tx, userID)
 		if err != nil {
 			return err
@@ -247,7 +244,7 @@ func upNow(ctx context.Context, q querier, userID, cardID int64, today srs.Day, 
 
 // gradesOn lists a card's grades of one study day, in order.
 func gradesOn(ctx context.Context, q querier, cardID int64, day srs.Day) ([]srs.Grade, error) {
-	rows, err := q.QueryContext(ctx, "SELECT grade FROM reviews WHERE card_id = ? AND study_day = ? ORDER BY id", cardID, int(day))
+	rows, err := q.QueryContext(ctx, qGradesOn, cardID, int(day))
 	if err != nil {
 		return nil, err
 	}
@@ -318,20 +315,34 @@ func (s *Store) GradeCard(ctx context.Context, userID int64, g Grade) (GradeResu
 	var res GradeResult
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		var err error
-		res, err = s.gradeTx(ctx, tx, userID, g)
+		res, err = s.gradeTx(ctx, stmtTx{tx, s.wstmts}, userID, g)
 		return err
 	})
 	return res, err
 }
 
-func (s *Store) gradeTx(ctx context.Context, tx *sql.Tx, userID int64, g Grade) (GradeResult, error) {
+// gradeState reads what a grade needs of a card: its state, from the
+// narrow card_state table. Another user's card is ErrNotFound.
+func gradeState(ctx context.Context, q querier, userID, cardID int64) (Card, error) {
+	c := Card{ID: cardID}
+	var due, last sql.NullInt64
+	err := q.QueryRowContext(ctx, qGradeState, cardID, userID).
+		Scan(&c.Sched.State.Repetitions, &c.Sched.State.Interval, &c.Sched.State.Ease, &due, &last, &c.Lapses, &c.Suspended, &c.CategoryID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Card{}, fmt.Errorf("card %d: %w", cardID, ErrNotFound)
+	}
+	c.Sched.Graded, c.Sched.Due, c.Sched.LastCounted = due.Valid, srs.Day(due.Int64), srs.Day(last.Int64)
+	return c, err
+}
+
+func (s *Store) gradeTx(ctx context.Context, tx stmtTx, userID int64, g Grade) (GradeResult, error) {
 	st, err := userSettings(ctx, tx, userID)
 	if err != nil {
 		return GradeResult{}, err
 	}
 	now := s.now()
 	today := srs.StudyDay(now, st.Location(), st.RolloverHour)
-	c, err := getCard(ctx, tx, userID, g.CardID)
+	c, err := gradeState(ctx, tx, userID, g.CardID)
 	if err != nil {
 		return GradeResult{}, err
 	}
@@ -370,10 +381,7 @@ func (s *Store) gradeTx(ctx context.Context, tx *sql.Tx, userID int64, g Grade) 
 		return GradeResult{}, err
 	}
 	before, after := c.Sched, out.Card
-	_, err = tx.ExecContext(ctx, `INSERT INTO reviews (user_id, card_id, reviewed_at, study_day, grade, counted, answer_ms,
-		before_repetitions, before_interval, before_ease, before_due, before_lapses, before_last_day,
-		after_repetitions, after_interval, after_ease, after_due, after_lapses, category_id, typed_answer, covered)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	_, err = tx.ExecContext(ctx, qInsertReview,
 		userID, c.ID, formatTime(now), int(today), int(g.Grade), out.Counted, answer,
 		before.State.Repetitions, before.State.Interval, before.State.Ease, dayOrNull(before.Graded, before.Due), c.Lapses, dayOrNull(before.Graded, before.LastCounted),
 		after.State.Repetitions, after.State.Interval, after.State.Ease, dayOrNull(after.Graded, after.Due), lapses, c.CategoryID, g.TypedAnswer, covered)
@@ -381,8 +389,7 @@ func (s *Store) gradeTx(ctx context.Context, tx *sql.Tx, userID int64, g Grade) 
 		return GradeResult{}, err
 	}
 	if out.Counted {
-		_, err = tx.ExecContext(ctx, `UPDATE card_state SET repetitions = ?, interval = ?, ease = ?, due = ?, lapses = ?, last_day = ?
-			WHERE card_id = ?`, after.State.Repetitions, after.State.Interval, after.State.Ease, int(after.Due), lapses, int(after.LastCounted), c.ID)
+		_, err = tx.ExecContext(ctx, qUpdateState, after.State.Repetitions, after.State.Interval, after.State.Ease, int(after.Due), lapses, int(after.LastCounted), c.ID)
 		if err != nil {
 			return GradeResult{}, err
 		}

@@ -51,6 +51,8 @@ type Store struct {
 
 	dummyOnce sync.Once
 	dummy     []byte
+
+	wstmts, rstmts *stmtCache
 }
 
 // Open opens (creating if needed) the database at path and applies migrations.
@@ -81,12 +83,20 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		s.Close()
 		return nil, err
 	}
+	if s.wstmts, err = newStmtCache(ctx, s.writer, writerQueries); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("prepare: %w", err)
+	}
+	if s.rstmts, err = newStmtCache(ctx, s.reader, readerQueries); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("prepare: %w", err)
+	}
 	return s, nil
 }
 
 // serverPragmas tune SQLite for a server: WAL lets reads run beside the
 // writer, NORMAL sync is durable in WAL except on power loss.
-var serverPragmas = []string{"busy_timeout(5000)", "journal_mode(WAL)", "synchronous(NORMAL)", "foreign_keys(1)"}
+var serverPragmas = []string{"busy_timeout(5000)", "journal_mode(WAL)", "synchronous(NORMAL)", "foreign_keys(1)", "temp_store(MEMORY)"}
 
 func dsn(path string, writer bool, pragmas ...string) string {
 	q := url.Values{}
@@ -107,6 +117,12 @@ func dsn(path string, writer bool, pragmas ...string) string {
 
 // Close closes both pools; the writer last, so WAL is checkpointed cleanly.
 func (s *Store) Close() error {
+	if s.wstmts != nil {
+		s.wstmts.close()
+	}
+	if s.rstmts != nil {
+		s.rstmts.close()
+	}
 	rerr := s.reader.Close()
 	werr := s.writer.Close()
 	return errors.Join(rerr, werr)

@@ -11,7 +11,7 @@ import (
 )
 
 // openTestStore opens a fresh store in a real file under t.TempDir.
-func openTestStore(t *testing.T) *Store {
+func openTestStore(t testing.TB) *Store {
 	t.Helper()
 	s, err := Open(context.Background(), filepath.Join(t.TempDir(), "sub", "test.db"))
 	if err != nil {

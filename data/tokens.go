@@ -107,8 +107,7 @@ func (s *Store) UserByToken(ctx context.Context, secret string) (User, error) {
 	var u User
 	var tokenID int64
 	var created, used string
-	err := s.reader.QueryRowContext(ctx, `SELECT u.id, u.name, u.created_at, t.id, COALESCE(t.last_used_at, '')
-		FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.hash = ?`, hashToken(secret)).
+	err := s.queryRow(ctx, qTokenUser, hashToken(secret)).
 		Scan(&u.ID, &u.Name, &created, &tokenID, &used)
 	if errors.Is(err, sql.ErrNoRows) {
 		return User{}, fmt.Errorf("token: %w", ErrNotFound)

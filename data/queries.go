@@ -1,0 +1,30 @@
+package data
+
+// The hot paths' SQL, prepared once when the store opens (see stmtCache).
+const (
+	qUserSettings = `SELECT timezone, rollover_hour, new_per_day, reviews_per_day, type_answers
+		FROM settings WHERE user_id = ?`
+	qDayCounts = `SELECT
+		COALESCE(SUM(counted = 1 AND before_due IS NULL), 0),
+		COALESCE(SUM(counted = 1 AND before_due IS NOT NULL), 0)
+		FROM reviews WHERE user_id = ? AND study_day = ?`
+	qGradesOn   = "SELECT grade FROM reviews WHERE card_id = ? AND study_day = ? ORDER BY id"
+	qGradeState = `SELECT repetitions, interval, ease, due, last_day, lapses, suspended, category_id
+		FROM card_state WHERE card_id = ? AND user_id = ?`
+	qInsertReview = `INSERT INTO reviews (user_id, card_id, reviewed_at, study_day, grade, counted, answer_ms,
+		before_repetitions, before_interval, before_ease, before_due, before_lapses, before_last_day,
+		after_repetitions, after_interval, after_ease, after_due, after_lapses, category_id, typed_answer, covered)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	qTokenUser = `SELECT u.id, u.name, u.created_at, t.id, COALESCE(t.last_used_at, '')
+		FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.hash = ?`
+	qCard = "SELECT " + cardColumns + cardFrom + "WHERE c.id = ? AND c.user_id = ?"
+
+	qUpdateState = `UPDATE card_state SET repetitions = ?, interval = ?, ease = ?, due = ?, lapses = ?, last_day = ?
+		WHERE card_id = ?`
+)
+
+// writerQueries and readerQueries are prepared on each pool at open.
+var (
+	writerQueries = []string{qUserSettings, qDayCounts, qGradesOn, qGradeState, qInsertReview, qUpdateState}
+	readerQueries = []string{qUserSettings, qDayCounts, qGradesOn, qGradeState, qTokenUser, qCard}
+)
