@@ -23,8 +23,16 @@ const (
 		WHERE card_id = ?`
 )
 
+// Savepoints give each grade of a group commit its own undo.
+const (
+	qSavepoint  = "SAVEPOINT grade"
+	qRollbackTo = "ROLLBACK TO grade"
+	qRelease    = "RELEASE grade"
+)
+
 // writerQueries and readerQueries are prepared on each pool at open.
 var (
-	writerQueries = []string{qUserSettings, qDayCounts, qGradesOn, qGradeState, qInsertReview, qUpdateState}
+	writerQueries = []string{qUserSettings, qDayCounts, qGradesOn, qGradeState, qInsertReview, qUpdateState,
+		qSavepoint, qRollbackTo, qRelease}
 	readerQueries = []string{qUserSettings, qDayCounts, qGradesOn, qGradeState, qTokenUser, qCard}
 )

@@ -312,13 +312,7 @@ func (s *Store) GradeCard(ctx context.Context, userID int64, g Grade) (GradeResu
 	if _, err := g.coverage(); err != nil {
 		return GradeResult{}, err
 	}
-	var res GradeResult
-	err := s.write(ctx, func(tx *sql.Tx) error {
-		var err error
-		res, err = s.gradeTx(ctx, stmtTx{tx, s.wstmts}, userID, g)
-		return err
-	})
-	return res, err
+	return s.commits.grade(ctx, userID, g)
 }
 
 // gradeState reads what a grade needs of a card: its state, from the

@@ -128,3 +128,44 @@ func TestNextCardOrder(t *testing.T) {
 		t.Fatalf("order %v, want [5 1 2 1]: due, new up to the limit, then re-drill", order)
 	}
 }
+
+// TestGroupCommitKeepsGradesApart grades from many goroutines at once, so
+// grades share commits, with refusals among them: each caller gets its own
+// verdict and the log holds exactly the accepted grades.
+func TestGroupCommitKeepsGradesApart(t *testing.T) {
+	ctx := context.Background()
+	st := DefaultSettings()
+	st.NewPerDay = 1000
+	s, uid, _ := reviewFixture(t, 40, st, time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC))
+	type verdict struct {
+		card int64
+		err  error
+	}
+	results := make(chan verdict, 80)
+	for i := range 80 {
+		go func() {
+			card := int64(i%40 + 1) // every card twice: one grade applies, one is refused
+			_, err := s.GradeCard(ctx, uid, Grade{CardID: card, Grade: 5, Step: -1})
+			results <- verdict{card, err}
+		}()
+	}
+	ok := map[int64]int{}
+	for range 80 {
+		v := <-results
+		switch {
+		case v.err == nil:
+			ok[v.card]++
+		case !errors.Is(v.err, ErrConflict):
+			t.Fatalf("card %d: %v", v.card, v.err)
+		}
+	}
+	for card := int64(1); card <= 40; card++ {
+		if ok[card] != 1 {
+			t.Fatalf("card %d accepted %d times", card, ok[card])
+		}
+	}
+	sum, _ := s.Summary(ctx, uid)
+	if sum.Reviewed != 40 || sum.Counted != 40 {
+		t.Fatalf("log holds %d reviews (%d counted), want 40", sum.Reviewed, sum.Counted)
+	}
+}

@@ -53,6 +53,7 @@ type Store struct {
 	dummy     []byte
 
 	wstmts, rstmts *stmtCache
+	commits        *groupCommitter
 }
 
 // Open opens (creating if needed) the database at path and applies migrations.
@@ -91,6 +92,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		s.Close()
 		return nil, fmt.Errorf("prepare: %w", err)
 	}
+	s.commits = newGroupCommitter(s)
 	return s, nil
 }
 
@@ -117,6 +119,9 @@ func dsn(path string, writer bool, pragmas ...string) string {
 
 // Close closes both pools; the writer last, so WAL is checkpointed cleanly.
 func (s *Store) Close() error {
+	if s.commits != nil {
+		s.commits.close()
+	}
 	if s.wstmts != nil {
 		s.wstmts.close()
 	}
