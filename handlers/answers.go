@@ -1,0 +1,125 @@
+package handlers
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/flashcards/flashcards/data"
+	"github.com/flashcards/flashcards/srs"
+	"github.com/flashcards/flashcards/views"
+)
+
+// keyPoints pairs a card's key points with its own synonyms for them.
+func keyPoints(card data.Card) []srs.KeyPoint {
+	kps := make([]srs.KeyPoint, len(card.KeyPoints))
+	for i, kp := range card.KeyPoints {
+		kps[i] = srs.KeyPoint{Text: kp, Synonyms: card.Synonyms[kp]}
+	}
+	return kps
+}
+
+// revealForm shows the back of the card after a typed answer, with each key
+// point marked covered or missed and a suggested grade pre-selected.
+func (a *App) revealForm(c echo.Context) error {
+	u, _ := currentUser(c)
+	vals, _ := url.ParseQuery(c.FormValue("filter"))
+	f, query, err := reviewFilter(vals)
+	if err != nil {
+		return err
+	}
+	cardID, err := strconv.ParseInt(c.FormValue("card_id"), 10, 64)
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, "The form names no card.")
+	}
+	answer := c.FormValue("answer")
+	if err := checkTypedAnswer(answer); err != nil {
+		return err
+	}
+	qc, err := a.store.NextCard(c.Request().Context(), u.ID, f, cardID)
+	if errors.Is(err, data.ErrQueueEmpty) || (err == nil && qc.Card.ID != cardID) {
+		return redirect(c, reviewURLFor(query, "")) // a stale tab: show what is up now
+	}
+	if err != nil {
+		return err
+	}
+	shown, _ := strconv.ParseInt(c.FormValue("shown"), 10, 64)
+	if shown <= 0 {
+		shown = a.now().UnixMilli()
+	}
+	v := a.reviewView(c, qc, f, query, shown)
+	v.Revealed, v.Checked, v.Typed = true, true, answer
+	v.Points, v.Suggested = markPoints(qc.Card, answer)
+	p := a.page(c, "Review")
+	p.Nav = "review"
+	return a.render(c, http.StatusOK, views.Review(p, v))
+}
+
+// coverageOf checks a typed answer against the card at grading time, so
+// the stored coverage never depends on what the browser sent back.
+func (a *App) coverageOf(c echo.Context, userID, cardID int64, answer string) (covered, missed []string, err error) {
+	if answer == "" {
+		return nil, nil, nil
+	}
+	card, err := a.store.GetCard(c.Request().Context(), userID, cardID)
+	if err != nil {
+		return nil, nil, err
+	}
+	cov := srs.CheckAnswer(answer, keyPoints(card))
+	return cov.Covered, cov.Missed, nil
+}
+
+// apiCheck checks a typed answer against a card's key points. It is
+// read-only: nothing is graded or stored.
+func (a *App) apiCheck(c echo.Context) error {
+	u, _ := currentUser(c)
+	id, err := cardIDParam(c)
+	if err != nil {
+		return err
+	}
+	var body struct {
+		Answer *string `json:"answer"`
+	}
+	if err := decodeJSON(c, &body); err != nil {
+		return err
+	}
+	if body.Answer == nil {
+		return echo.NewHTTPError(http.StatusBadRequest, "answer is required")
+	}
+	if err := checkTypedAnswer(*body.Answer); err != nil {
+		return err
+	}
+	card, err := a.store.GetCard(c.Request().Context(), u.ID, id)
+	if err != nil {
+		return err
+	}
+	cov := srs.CheckAnswer(*body.Answer, keyPoints(card))
+	var suggested *int
+	if g, ok := srs.SuggestGrade(len(cov.Covered), len(card.KeyPoints)); ok {
+		n := int(g)
+		suggested = &n
+	}
+	return c.JSON(http.StatusOK, map[string]any{"covered": cov.Covered, "missed": cov.Missed, "suggested_grade": suggested})
+}
+
+// markPoints marks each of the card's key points covered or missed by the
+// answer, and gives the suggested grade (-1 when the card has no key points).
+func markPoints(card data.Card, answer string) ([]views.PointView, int) {
+	cov := srs.CheckAnswer(answer, keyPoints(card))
+	covered := map[string]bool{}
+	for _, p := range cov.Covered {
+		covered[p] = true
+	}
+	pts := make([]views.PointView, 0, len(card.KeyPoints))
+	for _, kp := range card.KeyPoints {
+		pts = append(pts, views.PointView{Text: kp, Covered: covered[kp]})
+	}
+	suggested := -1
+	if g, ok := srs.SuggestGrade(len(cov.Covered), len(card.KeyPoints)); ok {
+		suggested = int(g)
+	}
+	return pts, suggested
+}
