@@ -21,13 +21,18 @@ const cardsPerPage = 50
 // cardFrontShown is how much of a card's front the list shows.
 const cardFrontShown = 120
 
+// cardSearchWords bounds a search: each word is one more condition on
+// every card, and a query too long for SQLite would be a 500.
+const cardSearchWords = 20
+
 // cardsPage lists the user's cards, narrowed by ?q=, ?category= and ?deck=.
 func (a *App) cardsPage(c echo.Context) error {
 	u, _ := currentUser(c)
 	ctx := c.Request().Context()
 	q := c.Request().URL.Query()
+	words := strings.Fields(q.Get("q"))
 	f := data.CardFilter{
-		Query:    strings.TrimSpace(q.Get("q")),
+		Query:    strings.Join(words[:min(len(words), cardSearchWords)], " "),
 		Category: strings.TrimSpace(q.Get("category")),
 		Limit:    cardsPerPage + 1, // one more tells whether there is a next page
 	}
@@ -73,10 +78,11 @@ func (a *App) cardsPage(c echo.Context) error {
 	}
 	listURL := func(page int) string {
 		vals := url.Values{}
-		for _, k := range []string{"q", "category"} {
-			if s := strings.TrimSpace(q.Get(k)); s != "" {
-				vals.Set(k, s)
-			}
+		if f.Query != "" {
+			vals.Set("q", f.Query)
+		}
+		if f.Category != "" {
+			vals.Set("category", f.Category)
 		}
 		if v.Deck != "" {
 			vals.Set("deck", v.Deck)

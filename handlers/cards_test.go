@@ -232,11 +232,15 @@ func TestCardSearchAndFilters(t *testing.T) {
 			wantNoBody(t, tc.query, p, html.EscapeString(w))
 		}
 	}
+	// Any number of words is a search, not a failure.
+	p := b.get("/cards?q=" + url.QueryEscape(strings.Repeat("plain ", 20_000)))
+	wantStatus(t, "20,000 words", p, http.StatusOK)
+	wantBody(t, "20,000 words", p, "Plain question")
 	if n, err := app.store.CountCards(ctx, u.ID); n != 5 || err != nil {
 		t.Errorf("after the searches: %d cards, %v", n, err)
 	}
 	// The search form keeps what was asked.
-	p := b.get("/cards?q=" + url.QueryEscape(`"; DROP TABLE cards; --`) + "&category=ignoring-domain")
+	p = b.get("/cards?q=" + url.QueryEscape(`"; DROP TABLE cards; --`) + "&category=ignoring-domain")
 	wantBody(t, "search form", p, `value="&#34;; DROP TABLE cards; --"`)
 	wantBody(t, "search form", p, `<option value="ignoring-domain" selected>`)
 }
