@@ -126,6 +126,9 @@ Usage:
                                          tables (.csv, .tsv) to a user's cards; each file is
                                          all or nothing, and importing it again adds nothing
   flashcards backup FILE                 write a consistent copy of the database
+  flashcards bench [--users N] [--cards M] [--clients C] [--duration T] [--mode http|bare|next] [--db FILE]
+                                         load-test the review API on a temporary database
+                                         (see docs/benchmarks.md)
   flashcards version                     print the version
   flashcards help                        print this help
 

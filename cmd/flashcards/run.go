@@ -41,6 +41,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	case "version":
 		fmt.Fprintln(stdout, "flashcards", version)
 		return nil
+	case "bench":
+		// Its own flags: it must never touch the --db of the server.
+		return benchCommand(ctx, args, stdout, stderr)
 	}
 	var cfg config
 	fs, err := newFlagSet(cmd, &cfg, getenv, stderr)

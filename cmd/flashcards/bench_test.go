@@ -1,0 +1,127 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// buildFlashcards compiles the real binary into a temporary directory, for
+// the tests that start it as a process of its own. go test puts its own go
+// first on PATH.
+func buildFlashcards(t *testing.T) string {
+	t.Helper()
+	goBin, err := exec.LookPath("go")
+	if err != nil {
+		t.Fatalf("the go command is needed to build the binary: %v", err)
+	}
+	bin := filepath.Join(t.TempDir(), "flashcards")
+	out, err := exec.Command(goBin, "build", "-o", bin, ".").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+var benchLine = regexp.MustCompile(`(?m)^(grades|next|conflicts|errors)\s+(\d+)`)
+
+// benchCounts reads the counts off a bench report.
+func benchCounts(t *testing.T, report string) map[string]int {
+	t.Helper()
+	counts := map[string]int{}
+	for _, m := range benchLine.FindAllStringSubmatch(report, -1) {
+		n, _ := strconv.Atoi(m[2])
+		counts[m[1]] = n
+	}
+	return counts
+}
+
+// TestBenchCommand keeps `flashcards bench` working: a short run of every
+// mode with tiny numbers grades cards without errors, and every grade it
+// counts is in the review log.
+func TestBenchCommand(t *testing.T) {
+	bin := buildFlashcards(t)
+	for _, tc := range []struct {
+		name string
+		args []string
+	}{
+		{"http", []string{"--mode", "http", "--server", bin}},
+		{"http-inproc", []string{"--mode", "http", "--inproc"}},
+		{"bare", []string{"--mode", "bare"}},
+		{"next", []string{"--mode", "next", "--server", bin}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			db := filepath.Join(t.TempDir(), "bench.db")
+			args := append([]string{"bench", "--users", "2", "--cards", "20", "--clients", "4", "--duration", "1500ms", "--db", db}, tc.args...)
+			var out, errOut bytes.Buffer
+			if err := run(context.Background(), args, env(nil), strings.NewReader(""), &out, &errOut); err != nil {
+				t.Fatalf("bench: %v\n%s%s", err, out.String(), errOut.String())
+			}
+			report := out.String()
+			t.Log("\n" + report)
+			got := benchCounts(t, report)
+			if got["errors"] != 0 || got["next"] == 0 {
+				t.Fatalf("want next > 0 and no errors:\n%s%s", report, errOut.String())
+			}
+			if strings.Contains(report, "server log:") {
+				t.Errorf("the server logged errors:\n%s", report)
+			}
+			if tc.name == "next" {
+				if got["grades"] != 0 {
+					t.Errorf("next mode graded %d cards", got["grades"])
+				}
+				return
+			}
+			if got["grades"] == 0 {
+				t.Fatalf("no grades:\n%s", report)
+			}
+			var reviews int
+			dbh, err := sql.Open("sqlite", db)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer dbh.Close()
+			if err := dbh.QueryRow("SELECT COUNT(*) FROM reviews").Scan(&reviews); err != nil {
+				t.Fatal(err)
+			}
+			if reviews != got["grades"] {
+				t.Errorf("the review log holds %d grades, the report counts %d", reviews, got["grades"])
+			}
+		})
+	}
+}
+
+func TestBenchRefusesBadFlags(t *testing.T) {
+	for _, args := range [][]string{
+		{"--mode", "ftp"},
+		{"--users", "0"},
+		{"--clients", "-1"},
+		{"--duration", "0s"},
+		{"--cpuprofile", "x.prof", "--mode", "http"},
+		{"extra"},
+	} {
+		err := run(context.Background(), append([]string{"bench"}, args...), env(nil), strings.NewReader(""), &bytes.Buffer{}, &bytes.Buffer{})
+		if err == nil {
+			t.Errorf("bench %v was accepted", args)
+		}
+	}
+}
+
+func TestRequireLoopback(t *testing.T) {
+	for addr, ok := range map[string]bool{
+		"127.0.0.1:8080": true,
+		"[::1]:80":       true,
+		"10.0.0.1:80":    false,
+		"example.com:80": false,
+	} {
+		if err := requireLoopback(addr); (err == nil) != ok {
+			t.Errorf("requireLoopback(%q) = %v", addr, err)
+		}
+	}
+}
