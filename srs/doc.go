@@ -1,6 +1,7 @@
 // Package srs owns the scheduling rules of the flashcard server: the SM-2
-// step, the user's study day, the day's re-drill session and the mastery
-// figures shown on the stats page.
+// step, the user's study day, the day's re-drill session, the mastery
+// figures shown on the stats page, and the checking of a typed answer
+// against a card's key points.
 //
 // It is pure domain code. It imports only the standard library, performs no
 // I/O and never reads the clock: callers pass the current instant, the user's
@@ -9,5 +10,5 @@
 // one transaction.
 //
 // docs/scheduling.md states the rules and the choices made where the SM-2
-// description is ambiguous.
+// description is ambiguous; docs/answer-checking.md explains the matching.
 package srs
