@@ -50,7 +50,7 @@ func New(ctx context.Context, cfg Config, store *data.Store, logger *slog.Logger
 		cfg.MaxBodyBytes = 1 << 20
 	}
 	if cfg.MaxUploadBytes <= 0 {
-		cfg.MaxUploadBytes = 16 << 20
+		cfg.MaxUploadBytes = 33 << 20 // a 32 MiB card table and its form
 	}
 	assets, err := static.Load()
 	if err != nil {

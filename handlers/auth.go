@@ -21,20 +21,6 @@ func (a *App) healthz(c echo.Context) error {
 	return c.String(http.StatusOK, "ok")
 }
 
-func (a *App) home(c echo.Context) error {
-	u, ok := currentUser(c)
-	if !ok {
-		return a.render(c, http.StatusOK, views.Landing(a.page(c, "Welcome")))
-	}
-	n, err := a.store.CountCards(c.Request().Context(), u.ID)
-	if err != nil {
-		return err
-	}
-	p := a.page(c, "Home")
-	p.Nav = "home"
-	return a.render(c, http.StatusOK, views.Home(p, views.HomeView{Cards: n}))
-}
-
 func (a *App) loginPage(c echo.Context) error {
 	if _, ok := currentUser(c); ok {
 		return redirect(c, "/")

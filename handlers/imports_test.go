@@ -58,7 +58,7 @@ func TestImportUploads(t *testing.T) {
 	wantStatus(t, "import page", page, http.StatusOK)
 	wantBody(t, "import page", page, `enctype="multipart/form-data"`)
 	wantBody(t, "import page", page, `name="csrf"`)
-	wantBody(t, "import page", page, "16 MiB")
+	wantBody(t, "import page", page, "33 MiB")
 
 	p := b.uploadForm("/import", nil, "qa-sample.txt", sample)
 	wantStatus(t, "upload", p, http.StatusSeeOther)
