@@ -56,15 +56,23 @@ type MasteryReport struct {
 func (s *Store) Mastery(ctx context.Context, userID int64) (MasteryReport, error) {
 	var rep MasteryReport
 	err := s.read(ctx, func(tx *sql.Tx) error {
-		st, err := userSettings(ctx, tx, userID)
-		if err != nil {
-			return err
-		}
-		rep.Today = s.studyDay(st)
-		rep.Categories, err = masteryRows(ctx, tx, userID, rep.Today)
+		var err error
+		rep, err = s.masteryIn(ctx, tx, userID)
 		return err
 	})
+	return rep, err
+}
+
+// masteryIn is Mastery inside the caller's read transaction, so an export's
+// mastery table agrees with the cards and reviews it holds.
+func (s *Store) masteryIn(ctx context.Context, tx *sql.Tx, userID int64) (MasteryReport, error) {
+	var rep MasteryReport
+	st, err := userSettings(ctx, tx, userID)
 	if err != nil {
+		return rep, err
+	}
+	rep.Today = s.studyDay(st)
+	if rep.Categories, err = masteryRows(ctx, tx, userID, rep.Today); err != nil {
 		return rep, err
 	}
 	stats := make([]srs.CategoryStats, len(rep.Categories))

@@ -1,0 +1,822 @@
+package data
+
+import (
+	"bufio"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/flashcards/flashcards/srs"
+)
+
+// Bounds on an export a restore reads. The byte limit keeps a hostile or
+// runaway file from filling memory (the whole document is checked before
+// anything is written, so it is held decoded); the counts are far above
+// what years of daily study produce.
+const (
+	MaxExportBytes      = 256 << 20
+	MaxExportCards      = 200_000
+	MaxExportReviews    = 1_000_000
+	MaxExportCategories = 1_000
+	MaxExportDecks      = 1_000
+	maxExportKeyBytes   = 256
+	maxExportSource     = 1_000 // runes
+	maxExportSynonyms   = 20    // phrasings of one key point
+	maxExportEase       = 100_000
+	maxExportCount      = 1_000_000 // repetitions, lapses
+	maxExportDepth      = 64        // nesting of the skipped mastery table
+)
+
+// The study days an export may name: well before anyone used this server,
+// and past the latest due date a maximal interval can give.
+var (
+	minExportDay = srs.DateOf(1990, 1, 1)
+	maxExportDay = srs.DateOf(2300, 1, 1)
+)
+
+// Export is a JSON export, read and checked, ready to restore.
+type Export struct {
+	Version    int
+	ExportedAt time.Time
+	User       string // the account it came from
+	Settings   Settings
+	Categories []exportCategory
+	Decks      []exportDeck
+	Cards      []exportCard
+	Reviews    []exportReview
+}
+
+// RestoreResult says what a restore added.
+type RestoreResult struct {
+	Cards         int
+	Reviews       int
+	NewCategories []string // slugs
+	NewDecks      []string // names
+}
+
+// IsExport reports whether a file's first bytes start a JSON export of
+// this server: an object whose first member is "format": "flashcards-export".
+func IsExport(head []byte) bool {
+	dec := json.NewDecoder(strings.NewReader(strings.TrimPrefix(string(head), "\uFEFF")))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return false
+	}
+	if tok, err := dec.Token(); err != nil || tok != "format" {
+		return false
+	}
+	tok, err := dec.Token()
+	return err == nil && tok == ExportFormat
+}
+
+// RestoreExport reads a JSON export from r and adds it to the user's
+// account in one transaction; see ReadExport and Restore.
+func (s *Store) RestoreExport(ctx context.Context, userID int64, r io.Reader) (RestoreResult, error) {
+	exp, err := ReadExport(r)
+	if err != nil {
+		return RestoreResult{}, err
+	}
+	return s.Restore(ctx, userID, exp)
+}
+
+// exportError is a problem with the file, for the person who gave it.
+func exportError(format string, args ...any) error {
+	return fmt.Errorf("%w: "+format, append([]any{ErrInvalid}, args...)...)
+}
+
+// ReadExport decodes and checks a whole JSON export without touching the
+// database. It reads at most MaxExportBytes and refuses, wrapped in
+// ErrInvalid, a file that is not an export, one of a newer version, one
+// cut short, and any value out of bounds; ErrTooLarge for a file over the
+// limit. Read errors of r are returned wrapped, so a caller can tell an
+// http.MaxBytesError apart.
+func ReadExport(r io.Reader) (*Export, error) {
+	return readExport(r, MaxExportBytes)
+}
+
+func readExport(r io.Reader, limit int64) (*Export, error) {
+	lr := &io.LimitedReader{R: r, N: limit + 1}
+	// A byte order mark, as an editor saving on Windows may add, is no JSON.
+	br := bufio.NewReader(lr)
+	if head, _ := br.Peek(3); string(head) == "\uFEFF" {
+		br.Discard(3)
+	}
+	ur := &utf8Reader{r: br}
+	rd := &exportReader{dec: json.NewDecoder(ur), exp: &Export{}}
+	rd.dec.DisallowUnknownFields()
+	err := rd.read()
+	switch {
+	case lr.N <= 0:
+		return nil, fmt.Errorf("%w: an export may be at most %d MiB", ErrTooLarge, limit>>20)
+	case ur.err != nil:
+		return nil, ur.err
+	case err != nil:
+		return nil, err
+	}
+	if err := rd.exp.check(); err != nil {
+		return nil, err
+	}
+	return rd.exp, nil
+}
+
+type exportReader struct {
+	dec *json.Decoder
+	exp *Export
+}
+
+// readErr turns a decoding error into a message about the file.
+func (rd *exportReader) readErr(where string, err error) error {
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.Is(err, ErrInvalid):
+		return err
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		return exportError("the file ends in the middle of %s; it looks cut short", where)
+	case errors.As(err, &syn) && strings.Contains(syn.Error(), "exceeded max depth"):
+		return exportError("in %s, the values are nested too deep", where)
+	case errors.As(err, &syn):
+		return exportError("the file is not valid JSON (in %s, near byte %d): %s", where, syn.Offset, syn.Error())
+	case errors.As(err, &typ):
+		field := typ.Field
+		if field == "" {
+			field = where
+		}
+		return exportError("in %s, %s holds a JSON %s where the export format has a %s", where, field, typ.Value, typ.Type)
+	case strings.HasPrefix(err.Error(), "json: "):
+		// Unknown fields, excessive nesting and the like.
+		return exportError("in %s: %s", where, strings.TrimPrefix(err.Error(), "json: "))
+	case strings.HasPrefix(err.Error(), "srs: "):
+		return exportError("in %s: %s", where, strings.TrimPrefix(err.Error(), "srs: "))
+	}
+	return fmt.Errorf("reading the export: %w", err)
+}
+
+func (rd *exportReader) read() error {
+	tok, err := rd.dec.Token()
+	if err != nil {
+		if errors.Is(err, io.EOF) {
+			return exportError("the file is empty")
+		}
+		return rd.readErr("the document", err)
+	}
+	if tok != json.Delim('{') {
+		return exportError("this is not a flashcards export: it must be a JSON object starting with \"format\": %q", ExportFormat)
+	}
+	seen := map[string]bool{}
+	for i := 0; rd.dec.More(); i++ {
+		tok, err := rd.dec.Token()
+		if err != nil {
+			return rd.readErr("the document", err)
+		}
+		key, _ := tok.(string)
+		if seen[key] {
+			return exportError("the document holds %q twice", key)
+		}
+		seen[key] = true
+		// The format and the version come first, so a file that is not an
+		// export, or is of a newer version, is refused before the rest is read.
+		switch {
+		case i == 0 && key != "format", i == 1 && key != "version":
+			return exportError("this is not a flashcards export: it must start with \"format\": %q, \"version\": %d", ExportFormat, ExportVersion)
+		}
+		if err := rd.member(key); err != nil {
+			return err
+		}
+	}
+	if _, err := rd.dec.Token(); err != nil { // the closing brace
+		return rd.readErr("the document", err)
+	}
+	if _, err := rd.dec.Token(); !errors.Is(err, io.EOF) {
+		return exportError("the file goes on after the end of the export")
+	}
+	for _, key := range []string{"settings", "categories", "decks", "cards", "reviews"} {
+		if !seen[key] {
+			return exportError("the export has no %q", key)
+		}
+	}
+	return nil
+}
+
+func (rd *exportReader) member(key string) error {
+	exp := rd.exp
+	decode := func(v any) error {
+		if err := rd.dec.Decode(v); err != nil {
+			return rd.readErr(fmt.Sprintf("%q", key), err)
+		}
+		return nil
+	}
+	switch key {
+	case "format":
+		var f string
+		if err := decode(&f); err != nil || f != ExportFormat {
+			return exportError("this is not a flashcards export: its format is not %q", ExportFormat)
+		}
+	case "version":
+		var v int
+		if err := decode(&v); err != nil {
+			return err
+		}
+		if v > ExportVersion {
+			return exportError("this export was made by a newer version of flashcards (export version %d); this server reads version %d. Update this server, then restore again", v, ExportVersion)
+		}
+		if v < 1 {
+			return exportError("the export version %d does not exist", v)
+		}
+		exp.Version = v
+	case "exported_at":
+		var at string
+		if err := decode(&at); err != nil {
+			return err
+		}
+		t, err := time.Parse(time.RFC3339Nano, at)
+		if err != nil {
+			return exportError("exported_at %q is not an RFC 3339 time", clipText(at))
+		}
+		exp.ExportedAt = t
+	case "user":
+		var u exportUser
+		if err := decode(&u); err != nil {
+			return err
+		}
+		exp.User = u.Name
+	case "settings":
+		var st exportSettings
+		if err := decode(&st); err != nil {
+			return err
+		}
+		exp.Settings = Settings(st)
+		if err := exp.Settings.Validate(); err != nil {
+			return exportError("settings: %s", strings.TrimPrefix(err.Error(), ErrInvalid.Error()+": "))
+		}
+	case "categories":
+		return rd.array(key, MaxExportCategories, func(i int) error {
+			var c exportCategory
+			if err := decode(&c); err != nil {
+				return err
+			}
+			if err := c.check(); err != nil {
+				return exportError("category %d: %v", i+1, err)
+			}
+			exp.Categories = append(exp.Categories, c)
+			return nil
+		})
+	case "decks":
+		return rd.array(key, MaxExportDecks, func(i int) error {
+			var d exportDeck
+			if err := decode(&d); err != nil {
+				return err
+			}
+			if err := d.check(); err != nil {
+				return exportError("deck %d: %v", i+1, err)
+			}
+			exp.Decks = append(exp.Decks, d)
+			return nil
+		})
+	case "cards":
+		return rd.array(key, MaxExportCards, func(i int) error {
+			var c exportCard
+			if err := decode(&c); err != nil {
+				return err
+			}
+			if err := c.check(); err != nil {
+				return exportError("card %d (id %d): %v", i+1, c.ID, err)
+			}
+			exp.Cards = append(exp.Cards, c)
+			return nil
+		})
+	case "reviews":
+		return rd.array(key, MaxExportReviews, func(i int) error {
+			var r exportReview
+			if err := decode(&r); err != nil {
+				return err
+			}
+			if err := r.check(); err != nil {
+				return exportError("review %d (of card %d): %v", i+1, r.CardID, err)
+			}
+			exp.Reviews = append(exp.Reviews, r)
+			return nil
+		})
+	case "mastery":
+		// Computed from the cards and reviews; a restore recomputes it.
+		if err := skipValue(rd.dec, maxExportDepth); err != nil {
+			return rd.readErr(`"mastery"`, err)
+		}
+	default:
+		return exportError("the export holds an unknown member %q", clipText(key))
+	}
+	return nil
+}
+
+// array reads a JSON array element by element, never more than max.
+func (rd *exportReader) array(key string, max int, elem func(i int) error) error {
+	tok, err := rd.dec.Token()
+	if err != nil {
+		return rd.readErr(fmt.Sprintf("%q", key), err)
+	}
+	if tok != json.Delim('[') {
+		return exportError("%q must be a list", key)
+	}
+	for i := 0; rd.dec.More(); i++ {
+		if i == max {
+			return exportError("the export holds more than %d %s, more than a restore takes", max, key)
+		}
+		if err := elem(i); err != nil {
+			return err
+		}
+	}
+	if _, err := rd.dec.Token(); err != nil {
+		return rd.readErr(fmt.Sprintf("%q", key), err)
+	}
+	return nil
+}
+
+// skipValue reads one JSON value token by token, so its size costs no
+// memory, refusing nesting deeper than maxDepth.
+func skipValue(dec *json.Decoder, maxDepth int) error {
+	depth := 0
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return err
+		}
+		switch tok {
+		case json.Delim('{'), json.Delim('['):
+			if depth++; depth > maxDepth {
+				return exportError("the values are nested more than %d deep", maxDepth)
+			}
+		case json.Delim('}'), json.Delim(']'):
+			depth--
+		}
+		if depth == 0 {
+			return nil
+		}
+	}
+}
+
+// utf8Reader passes bytes through while checking that they are UTF-8, as
+// JSON must be: the decoder would silently turn bad bytes into U+FFFD.
+type utf8Reader struct {
+	r    io.Reader
+	tail [utf8.UTFMax]byte // the start of a rune cut by the end of the last read
+	nt   int
+	buf  []byte
+	off  int64 // offset in the stream of buf[0]
+	err  error
+}
+
+func (u *utf8Reader) Read(p []byte) (int, error) {
+	if u.err != nil {
+		return 0, u.err
+	}
+	n, err := u.r.Read(p)
+	u.buf = append(append(u.buf[:0], u.tail[:u.nt]...), p[:n]...)
+	u.nt = 0
+	b := u.buf
+	if !utf8.Valid(b) {
+		for i := 0; i < len(b); {
+			r, size := utf8.DecodeRune(b[i:])
+			if r != utf8.RuneError || size > 1 {
+				i += size
+				continue
+			}
+			if !utf8.FullRune(b[i:]) && err == nil {
+				u.nt = copy(u.tail[:], b[i:])
+				break
+			}
+			if !utf8.FullRune(b[i:]) {
+				u.err = exportError("the file is not UTF-8 text (it ends inside a character)")
+			} else {
+				u.err = exportError("the file is not UTF-8 text (a bad byte at offset %d)", u.off+int64(i))
+			}
+			return 0, u.err
+		}
+	}
+	u.off += int64(len(b) - u.nt)
+	return n, err
+}
+
+// clipText shortens a value quoted in an error message.
+func clipText(s string) string {
+	if r := []rune(s); len(r) > 60 {
+		return string(r[:59]) + "…"
+	}
+	return s
+}
+
+// ---- checks of single values ----
+
+// These return plain errors; the reader wraps them in ErrInvalid with the
+// place in the file.
+
+func checkText(what, s string, maxRunes int, required bool) error {
+	if required && strings.TrimSpace(s) == "" {
+		return fmt.Errorf("%s is empty", what)
+	}
+	if !utf8.ValidString(s) {
+		return fmt.Errorf("%s is not valid UTF-8", what)
+	}
+	if utf8.RuneCountInString(s) > maxRunes {
+		return fmt.Errorf("%s is longer than %d characters", what, maxRunes)
+	}
+	return nil
+}
+
+func checkDay(what string, d *srs.Day) error {
+	if d != nil && (d.Before(minExportDay) || d.After(maxExportDay)) {
+		return fmt.Errorf("%s %s is outside %s to %s", what, d, minExportDay, maxExportDay)
+	}
+	return nil
+}
+
+func checkStoredTime(what, s string) error {
+	if _, err := time.Parse(time.RFC3339Nano, s); err != nil {
+		return fmt.Errorf("%s %q is not an RFC 3339 time", what, clipText(s))
+	}
+	return nil
+}
+
+func (c exportCategory) check() error {
+	if !ValidSlug(c.Slug) {
+		return fmt.Errorf("%q is not a category slug (a-z, 0-9 and single hyphens, at most 64)", clipText(c.Slug))
+	}
+	if err := checkText("its name", c.Name, MaxNameRunes, true); err != nil {
+		return err
+	}
+	return checkText("its description", c.Description, 500, false)
+}
+
+func (d exportDeck) check() error {
+	if err := checkText("its name", d.Name, MaxNameRunes, true); err != nil {
+		return err
+	}
+	if d.Builtin != "" && !ValidSlug(d.Builtin) {
+		return fmt.Errorf("built-in deck %q is not a slug", clipText(d.Builtin))
+	}
+	return nil
+}
+
+func (st exportSched) check(what string) error {
+	switch {
+	case st.Repetitions < 0 || st.Repetitions > maxExportCount:
+		return fmt.Errorf("%s: repetitions %d is outside 0 to %d", what, st.Repetitions, maxExportCount)
+	case st.Interval < 0 || st.Interval > srs.MaxInterval:
+		return fmt.Errorf("%s: interval %d is outside 0 to %d days", what, st.Interval, srs.MaxInterval)
+	case st.Ease < 130 || st.Ease > maxExportEase:
+		return fmt.Errorf("%s: ease %d is outside 130 to %d", what, st.Ease, maxExportEase)
+	case st.Lapses < 0 || st.Lapses > maxExportCount:
+		return fmt.Errorf("%s: lapses %d is outside 0 to %d", what, st.Lapses, maxExportCount)
+	}
+	return checkDay(what+": due", st.Due)
+}
+
+func (st exportState) check(what string) error {
+	if err := st.exportSched.check(what); err != nil {
+		return err
+	}
+	if st.Due == nil && st.LastDay != nil {
+		return fmt.Errorf("%s: a card never graded (due null) has no last_day", what)
+	}
+	return checkDay(what+": last_day", st.LastDay)
+}
+
+func (c exportCard) check() error {
+	if c.ID <= 0 {
+		return fmt.Errorf("the id must be a positive number")
+	}
+	if c.Key == "" || len(c.Key) > maxExportKeyBytes || !utf8.ValidString(c.Key) {
+		return fmt.Errorf("the key must be 1 to %d bytes of text", maxExportKeyBytes)
+	}
+	if !ValidSlug(c.Category) {
+		return fmt.Errorf("%q is not a category slug", clipText(c.Category))
+	}
+	if err := checkText("the deck", c.Deck, MaxNameRunes, true); err != nil {
+		return err
+	}
+	if err := checkText("the front", c.Front, MaxCardTextRunes, true); err != nil {
+		return err
+	}
+	if err := checkText("the back", c.Back, MaxCardTextRunes, true); err != nil {
+		return err
+	}
+	if err := checkText("the source", c.Source, maxExportSource, false); err != nil {
+		return err
+	}
+	if len(c.KeyPoints) > MaxKeyPoints {
+		return fmt.Errorf("more than %d key points", MaxKeyPoints)
+	}
+	for _, kp := range c.KeyPoints {
+		if err := checkText("a key point", kp, MaxKeyPointRunes, true); err != nil {
+			return err
+		}
+	}
+	if len(c.Synonyms) > MaxKeyPoints {
+		return fmt.Errorf("synonyms for more than %d key points", MaxKeyPoints)
+	}
+	for kp, alts := range c.Synonyms {
+		if err := checkText("a key point with synonyms", kp, MaxKeyPointRunes, true); err != nil {
+			return err
+		}
+		if len(alts) > maxExportSynonyms {
+			return fmt.Errorf("more than %d synonyms of one key point", maxExportSynonyms)
+		}
+		for _, alt := range alts {
+			if err := checkText("a synonym", alt, MaxKeyPointRunes, true); err != nil {
+				return err
+			}
+		}
+	}
+	if err := checkStoredTime("created_at", c.CreatedAt); err != nil {
+		return err
+	}
+	if err := checkStoredTime("updated_at", c.UpdatedAt); err != nil {
+		return err
+	}
+	return c.State.check("state")
+}
+
+func (r exportReview) check() error {
+	if err := checkStoredTime("the time", r.Time); err != nil {
+		return err
+	}
+	if r.StudyDay.Before(minExportDay) || r.StudyDay.After(maxExportDay) {
+		return fmt.Errorf("study day %s is outside %s to %s", r.StudyDay, minExportDay, maxExportDay)
+	}
+	if !srs.Grade(r.Grade).Valid() {
+		return fmt.Errorf("grade %d is not a whole number from 0 to 5", r.Grade)
+	}
+	if r.AnswerMS < 0 || r.AnswerMS > MaxAnswerMS {
+		return fmt.Errorf("answer_ms %d is outside 0 to %d", r.AnswerMS, MaxAnswerMS)
+	}
+	if err := r.Before.check("before"); err != nil {
+		return err
+	}
+	if err := r.After.check("after"); err != nil {
+		return err
+	}
+	if err := checkText("the typed answer", r.TypedAnswer, MaxTypedAnswerRunes, false); err != nil {
+		return err
+	}
+	if r.Covered != nil {
+		for _, list := range [][]string{r.Covered.Covered, r.Covered.Missed} {
+			if len(list) > MaxKeyPoints {
+				return fmt.Errorf("coverage of more than %d key points", MaxKeyPoints)
+			}
+			for _, kp := range list {
+				if err := checkText("a covered key point", kp, MaxKeyPointRunes, false); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// check makes sure the parts of the export agree: every name a card or a
+// review refers to is in the export, and identities are unique.
+func (exp *Export) check() error {
+	cats := map[string]bool{}
+	for _, c := range exp.Categories {
+		if cats[c.Slug] {
+			return exportError("the category %q is listed twice", c.Slug)
+		}
+		cats[c.Slug] = true
+	}
+	decks := map[string]bool{}
+	for _, d := range exp.Decks {
+		if decks[d.Name] {
+			return exportError("the deck %q is listed twice", clipText(d.Name))
+		}
+		decks[d.Name] = true
+	}
+	ids := make(map[int64]bool, len(exp.Cards))
+	keys := make(map[string]bool, len(exp.Cards))
+	for i, c := range exp.Cards {
+		switch {
+		case ids[c.ID]:
+			return exportError("card %d: the id %d is used twice", i+1, c.ID)
+		case keys[c.Key]:
+			return exportError("card %d: the key %q is used twice", i+1, clipText(c.Key))
+		case !cats[c.Category]:
+			return exportError("card %d: its category %q is not among the export's categories", i+1, c.Category)
+		case !decks[c.Deck]:
+			return exportError("card %d: its deck %q is not among the export's decks", i+1, clipText(c.Deck))
+		}
+		ids[c.ID], keys[c.Key] = true, true
+	}
+	for i, r := range exp.Reviews {
+		if !ids[r.CardID] {
+			return exportError("review %d: card %d is not in the export", i+1, r.CardID)
+		}
+	}
+	return nil
+}
+
+// ---- writing ----
+
+// Restore adds an export's cards, with their states and whole review log,
+// its categories and decks, and its settings to the user's account, all in
+// one transaction. Card ids are new; reviews follow their cards.
+// Categories the account lacks are created as the user's own; decks are
+// matched by name and created when missing. Cards whose key the account
+// already has are not merged: the restore is refused with ErrConflict and
+// nothing changes.
+func (s *Store) Restore(ctx context.Context, userID int64, exp *Export) (RestoreResult, error) {
+	var res RestoreResult
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		if _, err := s.UserByIDTx(ctx, tx, userID); err != nil {
+			return err
+		}
+		if err := restoreConflicts(ctx, tx, userID, exp); err != nil {
+			return err
+		}
+		st := exp.Settings
+		if _, err := tx.ExecContext(ctx, `UPDATE settings SET timezone = ?, rollover_hour = ?, new_per_day = ?,
+			reviews_per_day = ?, type_answers = ? WHERE user_id = ?`,
+			st.Timezone, st.RolloverHour, st.NewPerDay, st.ReviewsPerDay, st.TypeAnswers, userID); err != nil {
+			return err
+		}
+		cats, err := categoryIDs(ctx, tx, userID)
+		if err != nil {
+			return err
+		}
+		for _, c := range exp.Categories {
+			if _, ok := cats[c.Slug]; ok {
+				continue // the account's own name and description stay
+			}
+			if cats[c.Slug], err = insertCategory(ctx, tx, userID, CategoryInfo{Slug: c.Slug, Name: c.Name, Description: c.Description}); err != nil {
+				return err
+			}
+			res.NewCategories = append(res.NewCategories, c.Slug)
+		}
+		decks := map[string]int64{}
+		for _, d := range exp.Decks {
+			var id int64
+			err := tx.QueryRowContext(ctx, "SELECT id FROM decks WHERE user_id = ? AND name = ?", userID, d.Name).Scan(&id)
+			if errors.Is(err, sql.ErrNoRows) {
+				if id, err = s.ensureDeck(ctx, tx, userID, d.Name, d.Builtin); err == nil {
+					res.NewDecks = append(res.NewDecks, d.Name)
+				}
+			}
+			if err != nil {
+				return err
+			}
+			decks[d.Name] = id
+		}
+		cardIDs, err := restoreCards(ctx, tx, userID, exp.Cards, cats, decks)
+		if err != nil {
+			return err
+		}
+		res.Cards = len(cardIDs)
+		res.Reviews, err = restoreReviews(ctx, tx, userID, exp.Reviews, cardIDs)
+		return err
+	})
+	if err != nil {
+		return RestoreResult{}, err
+	}
+	return res, nil
+}
+
+// restoreConflicts refuses an export holding cards the account has: the
+// same key means the same card, and two histories of one card cannot be
+// merged without losing one.
+func restoreConflicts(ctx context.Context, tx *sql.Tx, userID int64, exp *Export) error {
+	incoming := make(map[string]bool, len(exp.Cards))
+	for _, c := range exp.Cards {
+		incoming[c.Key] = true
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT c.key, d.name FROM cards c JOIN decks d ON d.id = c.deck_id
+		WHERE c.user_id = ?`, userID)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	clashes := 0
+	inDeck := map[string]bool{}
+	for rows.Next() {
+		var key, deck string
+		if err := rows.Scan(&key, &deck); err != nil {
+			return err
+		}
+		if incoming[key] {
+			clashes++
+			inDeck[deck] = true
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if clashes == 0 {
+		return nil
+	}
+	var names []string
+	for d := range inDeck {
+		names = append(names, fmt.Sprintf("%q", d))
+	}
+	sort.Strings(names)
+	cards := "cards"
+	if clashes == 1 {
+		cards = "card"
+	}
+	return fmt.Errorf("%w: the account already has %d %s of this export (in %s); nothing was restored. "+
+		"Restore into an account without them, or delete those cards or decks first",
+		ErrConflict, clashes, cards, strings.Join(names, ", "))
+}
+
+func restoreCards(ctx context.Context, tx *sql.Tx, userID int64, cards []exportCard, cats, decks map[string]int64) (map[int64]restoredCard, error) {
+	insCard, err := tx.PrepareContext(ctx, `INSERT INTO cards (user_id, deck_id, category_id, key, front, back, key_points,
+		synonyms, source, suspended, edited, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+	if err != nil {
+		return nil, err
+	}
+	defer insCard.Close()
+	// The card_state row comes from the insert trigger; the state is set after.
+	setState, err := tx.PrepareContext(ctx, `UPDATE card_state SET repetitions = ?, interval = ?, ease = ?, due = ?,
+		lapses = ?, last_day = ? WHERE card_id = ?`)
+	if err != nil {
+		return nil, err
+	}
+	defer setState.Close()
+	ids := make(map[int64]restoredCard, len(cards))
+	for _, c := range cards {
+		kps := c.KeyPoints
+		if kps == nil {
+			kps = []string{}
+		}
+		syn := c.Synonyms
+		if syn == nil {
+			syn = map[string][]string{}
+		}
+		kpJSON, _ := json.Marshal(kps)
+		synJSON, _ := json.Marshal(syn)
+		created, _ := time.Parse(time.RFC3339Nano, c.CreatedAt)
+		updated, _ := time.Parse(time.RFC3339Nano, c.UpdatedAt)
+		catID := cats[c.Category]
+		r, err := insCard.ExecContext(ctx, userID, decks[c.Deck], catID, c.Key, c.Front, c.Back, string(kpJSON), string(synJSON),
+			c.Source, c.Suspended, c.Edited, formatTime(created), formatTime(updated))
+		if err != nil {
+			return nil, fmt.Errorf("restore card %d: %w", c.ID, err)
+		}
+		id, err := r.LastInsertId()
+		if err != nil {
+			return nil, err
+		}
+		st := c.State
+		if _, err := setState.ExecContext(ctx, st.Repetitions, st.Interval, st.Ease, dayOrNil(st.Due), st.Lapses, dayOrNil(st.LastDay), id); err != nil {
+			return nil, err
+		}
+		ids[c.ID] = restoredCard{id: id, categoryID: catID}
+	}
+	return ids, nil
+}
+
+// restoredCard is where an exported card landed.
+type restoredCard struct{ id, categoryID int64 }
+
+func dayOrNil(d *srs.Day) any {
+	if d == nil {
+		return nil
+	}
+	return int(*d)
+}
+
+func restoreReviews(ctx context.Context, tx *sql.Tx, userID int64, reviews []exportReview, cards map[int64]restoredCard) (int, error) {
+	// credit_delta is a generated column: it is computed, never inserted.
+	ins, err := tx.PrepareContext(ctx, `INSERT INTO reviews (user_id, card_id, reviewed_at, study_day, grade, counted, answer_ms,
+		before_repetitions, before_interval, before_ease, before_due, before_lapses, before_last_day,
+		after_repetitions, after_interval, after_ease, after_due, after_lapses, category_id, typed_answer, covered)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+	if err != nil {
+		return 0, err
+	}
+	defer ins.Close()
+	for _, r := range reviews {
+		card := cards[r.CardID]
+		at, _ := time.Parse(time.RFC3339Nano, r.Time)
+		covered := ""
+		if r.Covered != nil {
+			cov := coverageJSON{Covered: r.Covered.Covered, Missed: r.Covered.Missed}
+			if cov.Covered == nil {
+				cov.Covered = []string{}
+			}
+			if cov.Missed == nil {
+				cov.Missed = []string{}
+			}
+			b, _ := json.Marshal(cov)
+			covered = string(b)
+		}
+		b, a := r.Before, r.After
+		if _, err := ins.ExecContext(ctx, userID, card.id, formatTime(at), int(r.StudyDay), r.Grade, r.Counted, r.AnswerMS,
+			b.Repetitions, b.Interval, b.Ease, dayOrNil(b.Due), b.Lapses, dayOrNil(b.LastDay),
+			a.Repetitions, a.Interval, a.Ease, dayOrNil(a.Due), a.Lapses, card.categoryID, r.TypedAnswer, covered); err != nil {
+			return 0, fmt.Errorf("restore a review of card %d: %w", r.CardID, err)
+		}
+	}
+	return len(reviews), nil
+}
