@@ -32,6 +32,13 @@ func (a *App) Register(e *echo.Echo) {
 	user.POST("/settings/tokens", a.createToken)
 	user.POST("/settings/tokens/:id/revoke", a.revokeToken)
 	user.POST("/settings/delete", a.deleteAccount)
+	user.GET("/settings/export", a.exportPage)
+	user.GET("/export.json", a.downloadJSON)
+	user.GET("/export.zip", a.downloadCSV)
+	user.GET("/export.tsv", a.downloadAnki)
+	// A restore uploads a whole export: the upload limit, as for /import.
+	restore := e.Group("/settings/restore", a.loadSession, a.restoreTooLarge, bodyLimit(a.cfg.MaxUploadBytes), a.checkCSRF, a.requireUser)
+	restore.POST("", a.restoreUpload)
 
 	// Cards, decks, categories and imports.
 	user.GET("/cards", a.cardsPage)
@@ -89,4 +96,8 @@ func (a *App) Register(e *echo.Echo) {
 	api.GET("/categories", a.apiCategories)
 	api.GET("/mastery", a.apiMastery)
 	api.GET("/stats", a.apiStats)
+	api.GET("/export", a.apiExport)
+	// A restore carries a whole export: the upload limit, not the API's.
+	apiRestore := e.Group("/api/v1/import", bodyLimit(a.cfg.MaxUploadBytes), a.requireToken)
+	apiRestore.POST("", a.apiRestore)
 }

@@ -275,7 +275,7 @@ func Settings(p Page, s SettingsView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 24, "<label>Token name <input name=\"name\" placeholder=\"e.g. laptop script\" maxlength=\"100\"></label><div class=\"actions\"><button type=\"submit\" class=\"secondary\">Create token</button></div></form></section><section class=\"panel\"><h2>Delete account</h2><p>This deletes your account, your cards and your whole review history. It cannot be undone.</p><form class=\"stack\" method=\"post\" action=\"/settings/delete\" data-confirm=\"Delete your account and all its data?\">")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 24, "<label>Token name <input name=\"name\" placeholder=\"e.g. laptop script\" maxlength=\"100\"></label><div class=\"actions\"><button type=\"submit\" class=\"secondary\">Create token</button></div></form></section><section class=\"panel\"><h2>Export and restore</h2><p>Download your cards and whole review history as JSON, CSV or for Anki, or restore an export. <a href=\"/settings/export\" id=\"export-link\">Export and restore…</a></p></section><section class=\"panel\"><h2>Delete account</h2><p>This deletes your account, your cards and your whole review history. It cannot be undone.</p><form class=\"stack\" method=\"post\" action=\"/settings/delete\" data-confirm=\"Delete your account and all its data?\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
