@@ -28,14 +28,14 @@ const (
 	// formatDocument is a Q&A write-up (text or Markdown) or a card table
 	// (CSV, TSV): data.ImportDocument reads all of them.
 	formatDocument importFormat = iota
-	// formatExport is a JSON export of this server; not read yet.
+	// formatExport is a JSON export of this server, restored with its history.
 	formatExport
 )
 
 // detectImportFormat tells a JSON export from a document by its name or,
 // for a renamed file, by its content.
 func detectImportFormat(name string, content []byte) importFormat {
-	if strings.EqualFold(filepath.Ext(name), ".json") {
+	if strings.EqualFold(filepath.Ext(name), ".json") || data.IsExport(content[:min(len(content), 512)]) {
 		return formatExport
 	}
 	trimmed := bytes.TrimSpace(bytes.TrimPrefix(content, []byte("\ufeff")))
@@ -104,7 +104,7 @@ func importFile(ctx context.Context, s *data.Store, u data.User, path, category 
 	name := filepath.Base(path)
 	switch detectImportFormat(name, content) {
 	case formatExport:
-		return errors.New("this looks like a JSON export; importing exports is not supported yet")
+		return restoreFile(ctx, s, u, path, stdout)
 	}
 	res, err := s.ImportDocument(ctx, u.ID, name, content, category, importProgress(stderr, path))
 	if err != nil {

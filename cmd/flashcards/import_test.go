@@ -109,7 +109,7 @@ func TestImportCommandRefusesBadFiles(t *testing.T) {
 		bad + ": not imported, 1 problem:",
 		bad + ":4: a second answer",
 		latin1 + ": not imported: line 1: document is not valid UTF-8 text",
-		export + ": not imported: this looks like a JSON export",
+		export + ": not imported: this is not a flashcards export",
 		"missing.txt: not imported: open",
 	} {
 		if !strings.Contains(errOut, want) {

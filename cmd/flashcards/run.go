@@ -51,8 +51,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return err
 	}
 	tokenName := fs.String("name", "cli", "name of a new token (token create)")
-	importUser := fs.String("user", "", "the user whose cards an import adds to (import)")
+	importUser := fs.String("user", "", "the user whose cards an import adds to, or an export reads (import, export)")
 	importCategory := fs.String("category", "", "category slug for Q&As nothing else files (import)")
+	exportFormat := fs.String("format", "json", "json, csv or anki (export)")
+	exportOut := fs.String("o", "", "file to write; standard output when absent (export)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -73,6 +75,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	case "import":
 		return withStore(ctx, cfg, func(s *data.Store) error {
 			return importCommand(ctx, s, *importUser, *importCategory, rest, stdout, stderr)
+		})
+	case "export":
+		return withStore(ctx, cfg, func(s *data.Store) error {
+			return exportCommand(ctx, s, *importUser, *exportFormat, *exportOut, rest, stdout, stderr)
 		})
 	case "backup":
 		if len(rest) != 1 {

@@ -1,0 +1,88 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/flashcards/flashcards/data"
+)
+
+// exportUsage is printed when the export command is called wrongly.
+const exportUsage = "usage: flashcards export --user NAME [--format json|csv|anki] [-o FILE]"
+
+// exportCommand writes a user's export to standard output or, with -o, to
+// a file that appears only once the export is complete.
+func exportCommand(ctx context.Context, s *data.Store, userName, format, out string, args []string, stdout, stderr io.Writer) error {
+	if userName == "" || len(args) > 0 {
+		return errors.New(exportUsage)
+	}
+	kind, err := data.ParseExportKind(format)
+	if err != nil {
+		return fmt.Errorf("--format must be json, csv or anki, not %q", format)
+	}
+	u, err := s.UserByName(ctx, userName)
+	if err != nil {
+		return fmt.Errorf("no user named %q", userName)
+	}
+	if out == "" || out == "-" {
+		return s.Export(ctx, u.ID, kind, stdout)
+	}
+	// Written beside the target and renamed, so a failed export never
+	// leaves a file that looks whole. CreateTemp makes it 0600: the export
+	// holds the person's data.
+	f, err := os.CreateTemp(filepath.Dir(out), "."+filepath.Base(out)+".*.tmp")
+	if err != nil {
+		return err
+	}
+	if err := s.Export(ctx, u.ID, kind, f); err != nil {
+		f.Close()
+		os.Remove(f.Name())
+		return err
+	}
+	if err := f.Close(); err != nil {
+		os.Remove(f.Name())
+		return err
+	}
+	if err := os.Rename(f.Name(), out); err != nil {
+		os.Remove(f.Name())
+		return err
+	}
+	fmt.Fprintf(stderr, "exported %s (%s) to %s\n", u.Name, kind, out)
+	return nil
+}
+
+// restoreFile restores a JSON export into the user's account, all or
+// nothing, and prints what it added. flashcards import sends exports here.
+func restoreFile(ctx context.Context, s *data.Store, u data.User, path string, stdout io.Writer) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	res, err := s.RestoreExport(ctx, u.ID, f)
+	if err != nil {
+		if errors.Is(err, data.ErrInvalid) || errors.Is(err, data.ErrConflict) {
+			// The message is for the person; drop the sentinel's prefix.
+			msg := err.Error()
+			for _, sentinel := range []error{data.ErrInvalid, data.ErrConflict} {
+				msg = strings.Replace(msg, sentinel.Error()+": ", "", 1)
+			}
+			return errors.New(msg)
+		}
+		return err
+	}
+	fmt.Fprintf(stdout, "%s: restored %d cards and %d reviews into %s's account", path, res.Cards, res.Reviews, u.Name)
+	if len(res.NewCategories) > 0 {
+		fmt.Fprintf(stdout, "; new categories: %s", strings.Join(res.NewCategories, ", "))
+	}
+	if len(res.NewDecks) > 0 {
+		fmt.Fprintf(stdout, "; new decks: %s", strings.Join(res.NewDecks, ", "))
+	}
+	fmt.Fprintln(stdout)
+	return nil
+}
