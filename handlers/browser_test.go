@@ -247,10 +247,10 @@ func (r reviewer) front() string {
 }
 
 // press types a key and waits until a fresh review page has settled.
-func (r reviewer) press(key, what string) {
+func (r reviewer) press(key, what string, opts ...chromedp.KeyOption) {
 	r.tb.t.Helper()
 	r.tb.do("mark the page", chromedp.Evaluate[chromedp.Void](`document.querySelector("[data-review]").setAttribute("data-stale", "")`))
-	r.tb.do("press "+what, chromedp.KeyEvent(key))
+	r.tb.do("press "+what, chromedp.KeyEvent(key, opts...))
 	r.tb.waitFor("the page after "+what, `(() => {
 		const s = document.querySelector("[data-review]");
 		return !!s && !s.hasAttribute("data-stale") && !document.querySelector(".htmx-request, .htmx-swapping, .htmx-settling");

@@ -1,0 +1,122 @@
+package handlers
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/flashcards/flashcards/data"
+)
+
+// TestBrowserTypedAnswerShowsCoverage types an answer, reveals it with
+// Ctrl+Enter, sees each key point marked covered or missed, and takes the
+// pre-selected suggested grade with Enter.
+func TestBrowserTypedAnswerShowsCoverage(t *testing.T) {
+	browserCtx := startChromium(t)
+	for _, vp := range journeyViewports {
+		t.Run(vp.name, func(t *testing.T) {
+			app := newTestApp(t, openSignup())
+			tb := newTab(t, browserCtx, vp)
+			uid := signUpInBrowser(tb, app, "ada", "UTC")
+			ctx := context.Background()
+			card, err := app.store.CreateCard(ctx, uid, data.CardInput{
+				Front: "Which metrics go beyond accuracy?", Back: "Precision, recall, F1 and ROC-AUC.",
+				Category: "accuracy-only", KeyPoints: []string{"precision", "recall", "F1", "ROC-AUC"},
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			st, _ := app.store.UserSettings(ctx, uid)
+			st.TypeAnswers = true
+			app.store.UpdateSettings(ctx, uid, st)
+
+			tb.do("open the card",
+				chromedp.Navigate(app.URL+"/review?card="+strconv.FormatInt(card.ID, 10)),
+				chromedp.WaitVisible(chromedp.CSS("textarea#answer")),
+				chromedp.SendKeys(chromedp.CSS("textarea#answer"), "Look at precision and the area under the ROC curve."))
+			r := reviewer{tb: tb, app: app}
+			tb.do("focus the answer", chromedp.Focus(chromedp.CSS("textarea#answer")))
+			r.press("\r", "Ctrl+Enter", chromedp.KeyModifiers(chromedp.ModifierCtrl))
+			type point struct{ Text, Class string }
+			points := evalIn[[]point](tb, "coverage", `Array.from(document.querySelectorAll("#coverage li"),
+				li => ({Text: li.innerText.replace(/[✓✗]|\(covered\)|\(missed\)/g, "").trim(), Class: li.className}))`)
+			got := []string{}
+			for _, p := range points {
+				got = append(got, p.Text+":"+p.Class)
+			}
+			if strings.Join(got, " ") != "precision:covered recall:missed F1:missed ROC-AUC:covered" {
+				t.Fatalf("coverage shows %v", got)
+			}
+			if s := evalIn[string](tb, "suggested", `document.activeElement.getAttribute("data-grade") + document.activeElement.className`); s != "3grade grade-3 suggested" {
+				t.Errorf("the focused, pre-selected grade is %q, want 3 (2 of 4 covered)", s)
+			}
+			wantPageFits(tb)
+			tb.wantNoConsoleProblems()
+			r.press("\r", "Enter")
+			c, _ := app.store.GetCard(ctx, uid, card.ID)
+			if !c.Sched.Graded || c.Sched.State.Ease != 236 {
+				t.Fatalf("after Enter the card is %+v, want graded 3 (ease 236)", c.Sched)
+			}
+		})
+	}
+}
+
+// TestBrowserMasteryChangesOnTheDashboard reviews with the keyboard and
+// sees the dashboard's mastery and its "drill weakest" button follow.
+func TestBrowserMasteryChangesOnTheDashboard(t *testing.T) {
+	browserCtx := startChromium(t)
+	for _, vp := range journeyViewports {
+		t.Run(vp.name, func(t *testing.T) {
+			app := newTestApp(t, openSignup())
+			tb := newTab(t, browserCtx, vp)
+			signUpInBrowser(tb, app, "ada", "UTC")
+			type bar struct{ Label, Value string }
+			bars := func() map[string]string {
+				t.Helper()
+				bs := evalIn[[]bar](tb, "mastery bars", `Array.from(document.querySelectorAll("#main svg text.chart-label"),
+					l => ({Label: l.textContent, Value: l.parentNode.querySelector("text.chart-value").textContent}))`)
+				m := map[string]string{}
+				for _, b := range bs {
+					m[b.Label] = b.Value
+				}
+				return m
+			}
+			tb.do("open the dashboard", chromedp.Navigate(app.URL+"/"), chromedp.WaitVisible(chromedp.CSS("#study-now")))
+			if got := bars()["Memorizing definitions"]; got != "0%" {
+				t.Fatalf("before any review the dashboard shows %q for Memorizing definitions", got)
+			}
+			if evalIn[bool](tb, "drill button", `!!document.querySelector("#drill-weakest")`) {
+				t.Error("a drill-weakest button before any grade")
+			}
+
+			// Study now, grade the first two cards (both Memorizing definitions) 5.
+			tb.do("study now", chromedp.Click(chromedp.CSS("#study-now")), chromedp.WaitVisible(chromedp.CSS("#show-answer")))
+			r := reviewer{tb: tb, app: app}
+			for range 2 {
+				r.showAnswer()
+				r.grade(5)
+			}
+			tb.do("back to the dashboard", chromedp.Navigate(app.URL+"/"), chromedp.WaitVisible(chromedp.CSS("#study-now")))
+			// Two of its three cards at interval 1: (1+1)/(3*21) = 3 %.
+			if got := bars()["Memorizing definitions"]; got != "3%" {
+				t.Errorf("after two reviews the dashboard shows %q for Memorizing definitions, want 3%%", got)
+			}
+			if got := tb.text("#streak"); got != "1" {
+				t.Errorf("streak %q, want 1", got)
+			}
+			drill := evalIn[string](tb, "drill link", `(document.querySelector("#drill-weakest") || {}).getAttribute ? document.querySelector("#drill-weakest").getAttribute("href") : ""`)
+			if !strings.HasPrefix(drill, "/review?category=") || strings.Contains(drill, "memorizing-definitions") {
+				t.Errorf("drill-weakest links to %q: want a category other than the one just studied", drill)
+			}
+			tb.do("drill the weakest", chromedp.Click(chromedp.CSS("#drill-weakest")), chromedp.WaitVisible(chromedp.CSS("#show-answer")))
+			if !strings.Contains(tb.text("#progress"), "Category:") {
+				t.Errorf("the drill does not say it is filtered: %q", tb.text("#progress"))
+			}
+			wantPageFits(tb)
+			tb.wantNoConsoleProblems()
+		})
+	}
+}
