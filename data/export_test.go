@@ -662,3 +662,36 @@ func BenchmarkExport100kReviews(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkRestore100kReviews restores the export of 10,000 cards and
+// 100,000 reviews into a fresh account; write-ms is the part that holds
+// the writer, after the file is read and checked.
+func BenchmarkRestore100kReviews(b *testing.B) {
+	ctx := context.Background()
+	s := openExportStore(b)
+	uid := heavyExportUser(b, s, 10_000, 100_000)
+	var doc bytes.Buffer
+	if err := s.ExportJSON(ctx, uid, &doc); err != nil {
+		b.Fatal(err)
+	}
+	var write time.Duration
+	i := 0
+	for b.Loop() {
+		i++
+		u, err := s.CreateUser(ctx, fmt.Sprint("target", i), "correct horse", DefaultSettings())
+		if err != nil {
+			b.Fatal(err)
+		}
+		exp, err := ReadExport(bytes.NewReader(doc.Bytes()))
+		if err != nil {
+			b.Fatal(err)
+		}
+		start := time.Now()
+		if _, err := s.Restore(ctx, u.ID, exp); err != nil {
+			b.Fatal(err)
+		}
+		write += time.Since(start)
+	}
+	b.ReportMetric(float64(doc.Len())/(1<<20), "export-MiB")
+	b.ReportMetric(float64(write.Milliseconds())/float64(i), "write-ms")
+}

@@ -47,10 +47,11 @@ type Export struct {
 	ExportedAt time.Time
 	User       string // the account it came from
 	Settings   Settings
-	Categories []exportCategory
-	Decks      []exportDeck
-	Cards      []exportCard
-	Reviews    []exportReview
+
+	categories []exportCategory
+	decks      []exportDeck
+	cards      []exportCard
+	reviews    []exportReview
 }
 
 // RestoreResult says what a restore added.
@@ -264,7 +265,7 @@ func (rd *exportReader) member(key string) error {
 			if err := c.check(); err != nil {
 				return exportError("category %d: %v", i+1, err)
 			}
-			exp.Categories = append(exp.Categories, c)
+			exp.categories = append(exp.categories, c)
 			return nil
 		})
 	case "decks":
@@ -276,7 +277,7 @@ func (rd *exportReader) member(key string) error {
 			if err := d.check(); err != nil {
 				return exportError("deck %d: %v", i+1, err)
 			}
-			exp.Decks = append(exp.Decks, d)
+			exp.decks = append(exp.decks, d)
 			return nil
 		})
 	case "cards":
@@ -288,7 +289,7 @@ func (rd *exportReader) member(key string) error {
 			if err := c.check(); err != nil {
 				return exportError("card %d (id %d): %v", i+1, c.ID, err)
 			}
-			exp.Cards = append(exp.Cards, c)
+			exp.cards = append(exp.cards, c)
 			return nil
 		})
 	case "reviews":
@@ -300,7 +301,7 @@ func (rd *exportReader) member(key string) error {
 			if err := r.check(); err != nil {
 				return exportError("review %d (of card %d): %v", i+1, r.CardID, err)
 			}
-			exp.Reviews = append(exp.Reviews, r)
+			exp.reviews = append(exp.reviews, r)
 			return nil
 		})
 	case "mastery":
@@ -582,22 +583,22 @@ func (r exportReview) check() error {
 // review refers to is in the export, and identities are unique.
 func (exp *Export) check() error {
 	cats := map[string]bool{}
-	for _, c := range exp.Categories {
+	for _, c := range exp.categories {
 		if cats[c.Slug] {
 			return exportError("the category %q is listed twice", c.Slug)
 		}
 		cats[c.Slug] = true
 	}
 	decks := map[string]bool{}
-	for _, d := range exp.Decks {
+	for _, d := range exp.decks {
 		if decks[d.Name] {
 			return exportError("the deck %q is listed twice", clipText(d.Name))
 		}
 		decks[d.Name] = true
 	}
-	ids := make(map[int64]bool, len(exp.Cards))
-	keys := make(map[string]bool, len(exp.Cards))
-	for i, c := range exp.Cards {
+	ids := make(map[int64]bool, len(exp.cards))
+	keys := make(map[string]bool, len(exp.cards))
+	for i, c := range exp.cards {
 		switch {
 		case ids[c.ID]:
 			return exportError("card %d: the id %d is used twice", i+1, c.ID)
@@ -610,7 +611,7 @@ func (exp *Export) check() error {
 		}
 		ids[c.ID], keys[c.Key] = true, true
 	}
-	for i, r := range exp.Reviews {
+	for i, r := range exp.reviews {
 		if !ids[r.CardID] {
 			return exportError("review %d: card %d is not in the export", i+1, r.CardID)
 		}
@@ -646,7 +647,7 @@ func (s *Store) Restore(ctx context.Context, userID int64, exp *Export) (Restore
 		if err != nil {
 			return err
 		}
-		for _, c := range exp.Categories {
+		for _, c := range exp.categories {
 			if _, ok := cats[c.Slug]; ok {
 				continue // the account's own name and description stay
 			}
@@ -656,7 +657,7 @@ func (s *Store) Restore(ctx context.Context, userID int64, exp *Export) (Restore
 			res.NewCategories = append(res.NewCategories, c.Slug)
 		}
 		decks := map[string]int64{}
-		for _, d := range exp.Decks {
+		for _, d := range exp.decks {
 			var id int64
 			err := tx.QueryRowContext(ctx, "SELECT id FROM decks WHERE user_id = ? AND name = ?", userID, d.Name).Scan(&id)
 			if errors.Is(err, sql.ErrNoRows) {
@@ -669,12 +670,12 @@ func (s *Store) Restore(ctx context.Context, userID int64, exp *Export) (Restore
 			}
 			decks[d.Name] = id
 		}
-		cardIDs, err := restoreCards(ctx, tx, userID, exp.Cards, cats, decks)
+		cardIDs, err := restoreCards(ctx, tx, userID, exp.cards, cats, decks)
 		if err != nil {
 			return err
 		}
 		res.Cards = len(cardIDs)
-		res.Reviews, err = restoreReviews(ctx, tx, userID, exp.Reviews, cardIDs)
+		res.Reviews, err = restoreReviews(ctx, tx, userID, exp.reviews, cardIDs)
 		return err
 	})
 	if err != nil {
@@ -687,8 +688,8 @@ func (s *Store) Restore(ctx context.Context, userID int64, exp *Export) (Restore
 // same key means the same card, and two histories of one card cannot be
 // merged without losing one.
 func restoreConflicts(ctx context.Context, tx *sql.Tx, userID int64, exp *Export) error {
-	incoming := make(map[string]bool, len(exp.Cards))
-	for _, c := range exp.Cards {
+	incoming := make(map[string]bool, len(exp.cards))
+	for _, c := range exp.cards {
 		incoming[c.Key] = true
 	}
 	rows, err := tx.QueryContext(ctx, `SELECT c.key, d.name FROM cards c JOIN decks d ON d.id = c.deck_id
