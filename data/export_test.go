@@ -273,11 +273,24 @@ func TestExportRestoreRoundTrip(t *testing.T) {
 	// Restoring again would give the cards two histories: refused, unchanged.
 	before := tableCounts(t, s, bob.ID)
 	_, err = s.RestoreExport(ctx, bob.ID, bytes.NewReader(first))
-	if !errors.Is(err, ErrConflict) || !strings.Contains(err.Error(), "41 cards") || !strings.Contains(err.Error(), `"ML interview mistakes"`) {
+	if !errors.Is(err, ErrConflict) || !strings.Contains(err.Error(), "already has progress on") || !strings.Contains(err.Error(), `"ML interview mistakes"`) {
 		t.Errorf("second restore: %v, want a conflict naming the count and the decks", err)
 	}
 	if after := tableCounts(t, s, bob.ID); after != before {
 		t.Errorf("a refused restore changed the account:\n%s\n%s", before, after)
+	}
+
+	// A new account that only has the untouched built-in deck (as sign-up
+	// gives) takes the export: those cards have no history to lose.
+	dave, err := s.CreateUserWithBuiltinDeck(ctx, "dave", "correct horse", DefaultSettings())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.RestoreExport(ctx, dave.ID, bytes.NewReader(first)); err != nil {
+		t.Fatalf("restore into a fresh account with the built-in deck: %v", err)
+	}
+	if n, _ := s.CountCards(ctx, dave.ID); n != 41 {
+		t.Errorf("dave has %d cards after the restore, want the export's 41", n)
 	}
 }
 

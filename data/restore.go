@@ -684,36 +684,53 @@ func (s *Store) Restore(ctx context.Context, userID int64, exp *Export) (Restore
 	return res, nil
 }
 
-// restoreConflicts refuses an export holding cards the account has: the
-// same key means the same card, and two histories of one card cannot be
-// merged without losing one.
+// restoreConflicts refuses an export holding cards the account has made
+// progress on: the same key means the same card, and two histories of one
+// card cannot be merged without losing one. Clashing cards the account never
+// touched (no grade, no edit), such as the built-in deck a new account gets
+// at sign-up, have nothing to lose: they are deleted and the export's copies
+// take their place.
 func restoreConflicts(ctx context.Context, tx *sql.Tx, userID int64, exp *Export) error {
 	incoming := make(map[string]bool, len(exp.cards))
 	for _, c := range exp.cards {
 		incoming[c.Key] = true
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT c.key, d.name FROM cards c JOIN decks d ON d.id = c.deck_id
+	rows, err := tx.QueryContext(ctx, `SELECT c.id, c.key, d.name,
+		c.edited = 1 OR s.due IS NOT NULL OR EXISTS (SELECT 1 FROM reviews r WHERE r.card_id = c.id)
+		FROM cards c JOIN decks d ON d.id = c.deck_id JOIN card_state s ON s.card_id = c.id
 		WHERE c.user_id = ?`, userID)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
 	clashes := 0
+	var untouched []int64
 	inDeck := map[string]bool{}
 	for rows.Next() {
+		var id int64
 		var key, deck string
-		if err := rows.Scan(&key, &deck); err != nil {
+		var touched bool
+		if err := rows.Scan(&id, &key, &deck, &touched); err != nil {
 			return err
 		}
-		if incoming[key] {
+		switch {
+		case !incoming[key]:
+		case touched:
 			clashes++
 			inDeck[deck] = true
+		default:
+			untouched = append(untouched, id)
 		}
 	}
 	if err := rows.Err(); err != nil {
 		return err
 	}
 	if clashes == 0 {
+		for _, id := range untouched {
+			if _, err := tx.ExecContext(ctx, "DELETE FROM cards WHERE id = ? AND user_id = ?", id, userID); err != nil {
+				return err
+			}
+		}
 		return nil
 	}
 	var names []string
@@ -725,7 +742,7 @@ func restoreConflicts(ctx context.Context, tx *sql.Tx, userID int64, exp *Export
 	if clashes == 1 {
 		cards = "card"
 	}
-	return fmt.Errorf("%w: the account already has %d %s of this export (in %s); nothing was restored. "+
+	return fmt.Errorf("%w: the account already has progress on %d %s of this export (in %s); nothing was restored. "+
 		"Restore into an account without them, or delete those cards or decks first",
 		ErrConflict, clashes, cards, strings.Join(names, ", "))
 }
