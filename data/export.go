@@ -163,8 +163,9 @@ type exportReview struct {
 	Covered     *coverageJSON `json:"covered"` // null without a typed answer
 }
 
-// exportMasteryRow has the fields of a /api/v1/mastery row.
-type exportMasteryRow struct {
+// MasteryTableRow is one category of the mastery table as /api/v1/mastery
+// and exports show it.
+type MasteryTableRow struct {
 	Slug         string   `json:"slug"`
 	Name         string   `json:"name"`
 	Cards        int      `json:"cards"`
@@ -180,21 +181,24 @@ type exportMasteryRow struct {
 	MostMissed   []string `json:"most_missed"`
 }
 
-type exportMastery struct {
-	Categories []exportMasteryRow `json:"categories"`
-	Weakest    *string            `json:"weakest"`
+// MasteryTable is the mastery report in its JSON form.
+type MasteryTable struct {
+	Categories []MasteryTableRow `json:"categories"`
+	Weakest    *string           `json:"weakest"`
 }
 
 func round2(v float64) float64 { return math.Round(v*100) / 100 }
 
-func toExportMastery(rep MasteryReport) exportMastery {
-	out := exportMastery{Categories: make([]exportMasteryRow, len(rep.Categories))}
+// Table is the report in its JSON form: percentages rounded to hundredths,
+// null where there is nothing to measure.
+func (rep MasteryReport) Table() MasteryTable {
+	out := MasteryTable{Categories: make([]MasteryTableRow, len(rep.Categories))}
 	if rep.Weakest != "" {
 		w := rep.Weakest
 		out.Weakest = &w
 	}
 	for i, c := range rep.Categories {
-		m := exportMasteryRow{Slug: c.Slug, Name: c.Name, Cards: c.Cards, New: c.New, Learning: c.Learning,
+		m := MasteryTableRow{Slug: c.Slug, Name: c.Name, Cards: c.Cards, New: c.New, Learning: c.Learning,
 			Young: c.Young, Mature: c.Mature, Mastery: round2(c.Mastery), Lapses: c.Lapses, MostMissed: []string{}}
 		if c.HasRecall {
 			r := round2(c.Recall30)
@@ -326,7 +330,7 @@ func (s *Store) ExportJSON(ctx context.Context, userID int64, w io.Writer) error
 		if err != nil {
 			return err
 		}
-		j.field("mastery", toExportMastery(rep))
+		j.field("mastery", rep.Table())
 		j.raw("}\n")
 		if j.err != nil {
 			return j.err
@@ -649,7 +653,7 @@ func (s *Store) ExportCSV(ctx context.Context, userID int64, w io.Writer) error 
 			return err
 		}
 		err = table("mastery.csv", csvMasteryColumns, func(cw *csv.Writer) error {
-			m := toExportMastery(rep)
+			m := rep.Table()
 			for _, c := range m.Categories {
 				last := ""
 				if c.LastReviewed != nil {

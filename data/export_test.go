@@ -167,7 +167,7 @@ func TestExportJSONDocument(t *testing.T) {
 		Decks      []exportDeck     `json:"decks"`
 		Cards      []exportCard     `json:"cards"`
 		Reviews    []exportReview   `json:"reviews"`
-		Mastery    exportMastery    `json:"mastery"`
+		Mastery    MasteryTable     `json:"mastery"`
 	}
 	dec := json.NewDecoder(bytes.NewReader(doc))
 	dec.DisallowUnknownFields()
@@ -229,7 +229,7 @@ func TestExportJSONDocument(t *testing.T) {
 		t.Fatal(err)
 	}
 	got, _ := json.Marshal(m.Mastery)
-	want, _ := json.Marshal(toExportMastery(rep))
+	want, _ := json.Marshal(rep.Table())
 	if string(got) != string(want) || m.Mastery.Weakest == nil {
 		t.Errorf("mastery:\n got %s\nwant %s", got, want)
 	}

@@ -192,61 +192,13 @@ func (a *App) statsPage(c echo.Context) error {
 	return a.render(c, http.StatusOK, views.Stats(p, v))
 }
 
-type masteryJSON struct {
-	Slug         string   `json:"slug"`
-	Name         string   `json:"name"`
-	Cards        int      `json:"cards"`
-	New          int      `json:"new"`
-	Learning     int      `json:"learning"`
-	Young        int      `json:"young"`
-	Mature       int      `json:"mature"`
-	Mastery      float64  `json:"mastery"`
-	Recall30     *float64 `json:"recall_30d"`
-	Lapses       int      `json:"lapses"`
-	AvgEase      *float64 `json:"avg_ease"`
-	LastReviewed *string  `json:"last_reviewed"`
-	MostMissed   []string `json:"most_missed"`
-}
-
-func toMasteryJSON(cats []data.CategoryMastery) []masteryJSON {
-	out := make([]masteryJSON, len(cats))
-	for i, c := range cats {
-		m := masteryJSON{Slug: c.Slug, Name: c.Name, Cards: c.Cards, New: c.New, Learning: c.Learning,
-			Young: c.Young, Mature: c.Mature, Mastery: round2(c.Mastery), Lapses: c.Lapses}
-		if c.HasRecall {
-			r := round2(c.Recall30)
-			m.Recall30 = &r
-		}
-		if c.AvgEase > 0 {
-			e := round2(c.AvgEase)
-			m.AvgEase = &e
-		}
-		if c.HasReviewed {
-			d := c.LastReviewed.String()
-			m.LastReviewed = &d
-		}
-		m.MostMissed = []string{}
-		for _, p := range c.MostMissed {
-			m.MostMissed = append(m.MostMissed, p.Text)
-		}
-		out[i] = m
-	}
-	return out
-}
-
-func round2(v float64) float64 { return math.Round(v*100) / 100 }
-
 func (a *App) apiMastery(c echo.Context) error {
 	u, _ := currentUser(c)
 	rep, err := a.store.Mastery(c.Request().Context(), u.ID)
 	if err != nil {
 		return err
 	}
-	var weakest *string
-	if rep.Weakest != "" {
-		weakest = &rep.Weakest
-	}
-	return c.JSON(http.StatusOK, map[string]any{"categories": toMasteryJSON(rep.Categories), "weakest": weakest})
+	return c.JSON(http.StatusOK, rep.Table())
 }
 
 func (a *App) apiStats(c echo.Context) error {
