@@ -1,11 +1,13 @@
 package handlers
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -74,6 +76,20 @@ func (a *App) importDocument(c echo.Context) error {
 		if !ok {
 			return fail(http.StatusBadRequest, "Choose one of your categories for questions not filed automatically.")
 		}
+	}
+	if data.IsApkg(doc) || strings.EqualFold(filepath.Ext(name), ".apkg") {
+		res, err := a.store.ImportApkg(ctx, u.ID, name, bytes.NewReader(doc), int64(len(doc)), v.Category, nil)
+		if err != nil {
+			status, msg, _ := importErrorMessage(err)
+			if status == 0 {
+				return err
+			}
+			return fail(status, msg)
+		}
+		if err := a.flash(c, true, apkgSummary(name, res)); err != nil {
+			return err
+		}
+		return redirect(c, a.deckCardsURL(c, u.ID, res.Deck))
 	}
 	res, err := a.store.ImportDocument(ctx, u.ID, name, doc, v.Category, nil)
 	if err != nil {
@@ -184,6 +200,65 @@ func importSummary(name string, res data.ImportResult) string {
 		msg += " New categories: " + strings.Join(res.NewCategories, ", ") + "."
 	}
 	return msg
+}
+
+// apkgSummary is the flash after an Anki package import.
+func apkgSummary(name string, res data.AnkiImportResult) string {
+	msg := fmt.Sprintf("%s: %s found, %d added, %d already there, %s of history",
+		name, nounCount(res.Found, "Anki card", "Anki cards"), res.Added, res.Skipped, nounCount(res.Reviews, "review", "reviews"))
+	if len(res.Decks) > 0 {
+		msg += ", in the decks " + strings.Join(res.Decks, ", ")
+	}
+	msg += "."
+	if left := res.Empty + res.Unknown; left > 0 {
+		msg += fmt.Sprintf(" %s left out: no text once media was dropped, or no note.", nounCount(left, "card", "cards"))
+	}
+	if res.Media > 0 {
+		msg += fmt.Sprintf(" %s not imported.", nounCount(res.Media, "image or sound", "images and sounds"))
+	}
+	return msg
+}
+
+type apkgImportJSON struct {
+	Format  string   `json:"format"`
+	Found   int      `json:"found"`
+	Cards   int      `json:"cards"`
+	Skipped int      `json:"skipped"`
+	Reviews int      `json:"reviews"`
+	Decks   []string `json:"decks"`
+	LeftOut int      `json:"left_out"`
+	Media   int      `json:"media_dropped"`
+}
+
+// apiImportApkg imports the Anki package POST /api/v1/import carries
+// (?category=SLUG for cards no tag files, ?name= for the deck of cards
+// without one): 200 with what was added, 400 for a package it refuses.
+func (a *App) apiImportApkg(c echo.Context, u data.User, body io.Reader) error {
+	pkg, err := io.ReadAll(body)
+	if err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			return echo.NewHTTPError(http.StatusRequestEntityTooLarge, fmt.Sprintf("The package is larger than the limit of %s.", formatSize(a.cfg.MaxUploadBytes)))
+		}
+		return err
+	}
+	name := strings.TrimSpace(strings.ToValidUTF8(c.QueryParam("name"), ""))
+	if name == "" {
+		name = "Anki package"
+	}
+	res, err := a.store.ImportApkg(c.Request().Context(), u.ID, name, bytes.NewReader(pkg), int64(len(pkg)), c.QueryParam("category"), nil)
+	if err != nil {
+		if status, msg, _ := importErrorMessage(err); status != 0 {
+			return echo.NewHTTPError(status, msg)
+		}
+		return err
+	}
+	out := apkgImportJSON{Format: "apkg", Found: res.Found, Cards: res.Added, Skipped: res.Skipped, Reviews: res.Reviews,
+		Decks: res.Decks, LeftOut: res.Empty + res.Unknown, Media: res.Media}
+	if out.Decks == nil {
+		out.Decks = []string{}
+	}
+	return c.JSON(http.StatusOK, out)
 }
 
 // deckCardsURL is the card list of the named deck, where an import's

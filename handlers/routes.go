@@ -36,6 +36,7 @@ func (a *App) Register(e *echo.Echo) {
 	user.GET("/export.json", a.downloadJSON)
 	user.GET("/export.zip", a.downloadCSV)
 	user.GET("/export.tsv", a.downloadAnki)
+	user.GET("/export.apkg", a.downloadApkg)
 	// A restore uploads a whole export: the upload limit, as for /import.
 	restore := e.Group("/settings/restore", a.loadSession, a.restoreTooLarge, bodyLimit(a.cfg.MaxUploadBytes), a.checkCSRF, a.requireUser)
 	restore.POST("", a.restoreUpload)

@@ -45,7 +45,7 @@ func Export(p Page, v ExportView) templ.Component {
 				}()
 			}
 			ctx = templ.InitializeContext(ctx)
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<h1>Export and restore</h1><p><a href=\"/settings\">← Settings</a></p><section class=\"panel\"><h2>Export</h2><p>Download everything this server keeps about your study: your cards, each card's schedule, your whole review history and your mastery table.</p><ul><li><a class=\"button\" id=\"export-json\" href=\"/export.json\" download>Everything (JSON)</a> <span class=\"muted\">The complete account, to restore here or on another server.</span></li><li><a class=\"button secondary\" id=\"export-csv\" href=\"/export.zip\" download>Spreadsheets (CSV, zipped)</a> <span class=\"muted\">cards.csv, reviews.csv and mastery.csv.</span></li><li><a class=\"button secondary\" id=\"export-anki\" href=\"/export.tsv\" download>Anki (text file)</a> <span class=\"muted\">Front, back and category tag, for Anki's File → Import.</span></li></ul><p class=\"muted\">The fields are described in <code>docs/export.md</code>. Scripts can use <code>GET /api/v1/export?format=json|csv|anki</code>.</p></section><section class=\"panel\"><h2>Restore</h2>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<h1>Export and restore</h1><p><a href=\"/settings\">← Settings</a></p><section class=\"panel\"><h2>Export</h2><p>Download everything this server keeps about your study: your cards, each card's schedule, your whole review history and your mastery table.</p><ul><li><a class=\"button\" id=\"export-json\" href=\"/export.json\" download>Everything (JSON)</a> <span class=\"muted\">The complete account, to restore here or on another server.</span></li><li><a class=\"button secondary\" id=\"export-csv\" href=\"/export.zip\" download>Spreadsheets (CSV, zipped)</a> <span class=\"muted\">cards.csv, reviews.csv and mastery.csv.</span></li><li><a class=\"button secondary\" id=\"export-anki\" href=\"/export.tsv\" download>Anki (text file)</a> <span class=\"muted\">Front, back and category tag, for Anki's File → Import.</span></li><li><a class=\"button secondary\" id=\"export-apkg\" href=\"/export.apkg\" download>Anki package (.apkg)</a> <span class=\"muted\">Cards with their schedules and review history, one Anki deck per deck, categories as tags.</span></li></ul><p class=\"muted\">The fields are described in <code>docs/export.md</code>. Scripts can use <code>GET /api/v1/export?format=json|csv|anki|apkg</code>.</p></section><section class=\"panel\"><h2>Restore</h2>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -57,7 +57,7 @@ func Export(p Page, v ExportView) templ.Component {
 				var templ_7745c5c3_Var3 string
 				templ_7745c5c3_Var3, templ_7745c5c3_Err = templ.JoinStringErrs(v.Error)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/export.templ`, Line: 28, Col: 17}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/export.templ`, Line: 29, Col: 17}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var3))
 				if templ_7745c5c3_Err != nil {
@@ -75,7 +75,7 @@ func Export(p Page, v ExportView) templ.Component {
 			var templ_7745c5c3_Var4 string
 			templ_7745c5c3_Var4, templ_7745c5c3_Err = templ.JoinStringErrs(v.MaxUpload)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/export.templ`, Line: 36, Col: 29}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/export.templ`, Line: 37, Col: 29}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var4))
 			if templ_7745c5c3_Err != nil {

@@ -151,14 +151,14 @@ func Import(p Page, v ImportView) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 12, " <section class=\"panel\"><p>A document becomes a deck named after it. Importing the same document again adds only the cards that are new, so a card keeps its progress.</p><ul class=\"muted\"><li><strong>Q&amp;A write-ups</strong> (.txt, .md): numbered questions (<code>Q1.</code>) each followed by an answer (<code>Ans:</code>), or Markdown with <code>## Q:</code> headings. A list in an answer gets a card of its own.</li><li><strong>Card tables</strong> (.csv, .tsv, Anki's text export): front, back, category and key points, one card per row.</li><li>UTF-8 text, at most ")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 12, " <section class=\"panel\"><p>A document becomes a deck named after it. Importing the same document again adds only the cards that are new, so a card keeps its progress.</p><ul class=\"muted\"><li><strong>Q&amp;A write-ups</strong> (.txt, .md): numbered questions (<code>Q1.</code>) each followed by an answer (<code>Ans:</code>), or Markdown with <code>## Q:</code> headings. A list in an answer gets a card of its own.</li><li><strong>Card tables</strong> (.csv, .tsv, Anki's text export): front, back, category and key points, one card per row.</li><li><strong>Anki packages</strong> (.apkg, from Anki's File → Export): every card with its schedule and review history; Anki decks become decks, a tag naming one of your categories files the card there. Images and sounds are left out.</li><li>UTF-8 text, at most ")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var7 string
 			templ_7745c5c3_Var7, templ_7745c5c3_Err = templ.JoinStringErrs(v.MaxUpload)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/imports.templ`, Line: 52, Col: 41}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/imports.templ`, Line: 53, Col: 41}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var7))
 			if templ_7745c5c3_Err != nil {
@@ -172,14 +172,14 @@ func Import(p Page, v ImportView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 14, "<label>File <input type=\"file\" name=\"file\" accept=\".txt,.md,.markdown,.csv,.tsv,text/plain,text/markdown,text/csv,text/tab-separated-values\"></label><fieldset><legend>Or paste a document</legend> <label>Name <span class=\"hint\">Names the deck; end it in .csv or .tsv for a card table.</span> <input name=\"name\" value=\"")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 14, "<label>File <input type=\"file\" name=\"file\" accept=\".txt,.md,.markdown,.csv,.tsv,.apkg,text/plain,text/markdown,text/csv,text/tab-separated-values\"></label><fieldset><legend>Or paste a document</legend> <label>Name <span class=\"hint\">Names the deck; end it in .csv or .tsv for a card table.</span> <input name=\"name\" value=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var8 string
 			templ_7745c5c3_Var8, templ_7745c5c3_Err = templruntime.NewAttributeExpression(v.PasteName).Resolve(ctx)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/imports.templ`, Line: 60, Col: 44}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/imports.templ`, Line: 61, Col: 44}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var8)
 			if templ_7745c5c3_Err != nil {
@@ -192,7 +192,7 @@ func Import(p Page, v ImportView) templ.Component {
 			var templ_7745c5c3_Var9 string
 			templ_7745c5c3_Var9, templ_7745c5c3_Err = templ.JoinStringErrs(v.PasteText)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/imports.templ`, Line: 64, Col: 51}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/imports.templ`, Line: 65, Col: 51}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var9))
 			if templ_7745c5c3_Err != nil {

@@ -13,7 +13,7 @@ import (
 )
 
 // exportUsage is printed when the export command is called wrongly.
-const exportUsage = "usage: flashcards export --user NAME [--format json|csv|anki] [-o FILE]"
+const exportUsage = "usage: flashcards export --user NAME [--format json|csv|anki|apkg] [-o FILE]"
 
 // exportCommand writes a user's export to standard output or, with -o, to
 // a file that appears only once the export is complete.
@@ -21,16 +21,27 @@ func exportCommand(ctx context.Context, s *data.Store, userName, format, out str
 	if userName == "" || len(args) > 0 {
 		return errors.New(exportUsage)
 	}
-	kind, err := data.ParseExportKind(format)
-	if err != nil {
-		return fmt.Errorf("--format must be json, csv or anki, not %q", format)
+	// apkg is an Anki package with scheduling and history (data.ExportApkg).
+	apkg := strings.EqualFold(strings.TrimSpace(format), "apkg")
+	kind := data.ExportKind("apkg")
+	var err error
+	if !apkg {
+		if kind, err = data.ParseExportKind(format); err != nil {
+			return fmt.Errorf("--format must be json, csv, anki or apkg, not %q", format)
+		}
 	}
 	u, err := s.UserByName(ctx, userName)
 	if err != nil {
 		return fmt.Errorf("no user named %q", userName)
 	}
+	export := func(w io.Writer) error {
+		if apkg {
+			return s.ExportApkg(ctx, u.ID, w)
+		}
+		return s.Export(ctx, u.ID, kind, w)
+	}
 	if out == "" || out == "-" {
-		return s.Export(ctx, u.ID, kind, stdout)
+		return export(stdout)
 	}
 	// Written beside the target and renamed, so a failed export never
 	// leaves a file that looks whole. CreateTemp makes it 0600: the export
@@ -39,7 +50,7 @@ func exportCommand(ctx context.Context, s *data.Store, userName, format, out str
 	if err != nil {
 		return err
 	}
-	if err := s.Export(ctx, u.ID, kind, f); err != nil {
+	if err := export(f); err != nil {
 		f.Close()
 		os.Remove(f.Name())
 		return err

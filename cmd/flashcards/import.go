@@ -30,11 +30,16 @@ const (
 	formatDocument importFormat = iota
 	// formatExport is a JSON export of this server, restored with its history.
 	formatExport
+	// formatApkg is an Anki package, read by data.ImportApkg.
+	formatApkg
 )
 
 // detectImportFormat tells a JSON export from a document by its name or,
 // for a renamed file, by its content.
 func detectImportFormat(name string, content []byte) importFormat {
+	if strings.EqualFold(filepath.Ext(name), ".apkg") || data.IsApkg(content) {
+		return formatApkg
+	}
 	if strings.EqualFold(filepath.Ext(name), ".json") || data.IsExport(content[:min(len(content), 512)]) {
 		return formatExport
 	}
@@ -105,6 +110,8 @@ func importFile(ctx context.Context, s *data.Store, u data.User, path, category 
 	switch detectImportFormat(name, content) {
 	case formatExport:
 		return restoreFile(ctx, s, u, path, stdout)
+	case formatApkg:
+		return importApkgFile(ctx, s, u, path, category, stdout, stderr)
 	}
 	res, err := s.ImportDocument(ctx, u.ID, name, content, category, importProgress(stderr, path))
 	if err != nil {
@@ -117,6 +124,40 @@ func importFile(ctx context.Context, s *data.Store, u data.User, path, category 
 	fmt.Fprintf(stdout, "%s: %d %s found, %d added, %d already there (deck %q)", path, res.Found, cards, res.Added, res.Skipped, res.Deck)
 	if len(res.NewCategories) > 0 {
 		fmt.Fprintf(stdout, "; new categories: %s", strings.Join(res.NewCategories, ", "))
+	}
+	fmt.Fprintln(stdout)
+	return nil
+}
+
+// importApkgFile imports an Anki package. The package is read in place,
+// not into memory: only its collection is unpacked.
+func importApkgFile(ctx context.Context, s *data.Store, u data.User, path, category string, stdout, stderr io.Writer) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	res, err := s.ImportApkg(ctx, u.ID, filepath.Base(path), f, fi.Size(), category, importProgress(stderr, path))
+	if errors.Is(err, data.ErrInvalid) {
+		// The reason is for the person; drop the sentinel's prefix.
+		return errors.New(strings.Replace(err.Error(), data.ErrInvalid.Error()+": ", "", 1))
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%s: %d Anki cards found, %d added, %d already there, %d reviews", path, res.Found, res.Added, res.Skipped, res.Reviews)
+	if len(res.Decks) > 0 {
+		fmt.Fprintf(stdout, " (decks: %s)", strings.Join(res.Decks, ", "))
+	}
+	if left := res.Empty + res.Unknown; left > 0 {
+		fmt.Fprintf(stdout, "; %d left out with no text or note", left)
+	}
+	if res.Media > 0 {
+		fmt.Fprintf(stdout, "; %d media references dropped", res.Media)
 	}
 	fmt.Fprintln(stdout)
 	return nil

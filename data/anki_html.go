@@ -1,0 +1,538 @@
+package data
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/net/html"
+)
+
+// This file turns the HTML of Anki's fields into the plain text cards hold,
+// and plain text back into field HTML for an export. Nothing from a package
+// is ever kept as markup: the reducer keeps the words, the line breaks and
+// the lists, and drops everything else.
+
+// ankiListDepthMax bounds list indentation, so deeply nested hostile lists
+// cannot make every line a screen of spaces.
+const ankiListDepthMax = 8
+
+// ankiBlockTags start and end a line of their own.
+var ankiBlockTags = map[string]bool{
+	"address": true, "article": true, "aside": true, "blockquote": true, "dd": true, "details": true,
+	"dialog": true, "div": true, "dl": true, "dt": true, "fieldset": true, "figcaption": true, "figure": true,
+	"footer": true, "form": true, "h1": true, "h2": true, "h3": true, "h4": true, "h5": true, "h6": true,
+	"header": true, "hgroup": true, "hr": true, "main": true, "nav": true, "ol": true, "p": true, "pre": true,
+	"section": true, "summary": true, "table": true, "tr": true, "ul": true, "caption": true,
+}
+
+// ankiHiddenTags hold no text a person reads: their content is dropped.
+// The first group are the tokenizer's raw-text elements, whose content
+// comes as one text token even after a self-closing tag.
+var (
+	ankiHiddenRaw = map[string]bool{"script": true, "style": true, "title": true, "iframe": true, "noembed": true,
+		"noframes": true, "noscript": true, "textarea": true, "xmp": true, "plaintext": true}
+	ankiHiddenTags = map[string]bool{"template": true, "head": true, "svg": true, "math": true, "object": true}
+)
+
+// ankiMediaTags refer to a media file: with a src, each is one dropped reference.
+var ankiMediaTags = map[string]bool{"img": true, "audio": true, "video": true, "source": true, "embed": true, "track": true}
+
+// ankiSoundRef is how Anki puts a sound in a field's text.
+var ankiSoundRef = regexp.MustCompile(`\[sound:[^\]]*\]`)
+
+// ankiFieldText reduces the HTML of one Anki field to plain text: br, div,
+// p and the other blocks become line breaks, li a "- " line (indented when
+// nested), table cells are joined with " | ", entities are decoded,
+// whitespace collapses as a browser collapses it (&nbsp; is kept as a
+// space), and tags, comments and the contents of script, style and the
+// like are dropped. Media (<img src>, <audio>, [sound:...]) is dropped and
+// counted. The text has no trailing spaces on a line, at most one blank
+// line in a row, and no control characters but tab and newline.
+func ankiFieldText(field string) (text string, media int) {
+	r := ankiReducer{}
+	r.run(field)
+	return r.finish()
+}
+
+type ankiReducer struct {
+	b      strings.Builder
+	media  int
+	lists  int      // open ul/ol
+	pre    int      // open pre: whitespace kept
+	hidden []string // open elements whose content is dropped
+	cells  int      // cells written on the current table row
+	// literalLT: the text written last ended in a '<' of the field's own.
+	literalLT bool
+}
+
+func (r *ankiReducer) run(field string) {
+	// Control characters go first, so dropping one cannot join a '<' to
+	// the letter after it.
+	field = strings.Map(func(c rune) rune {
+		if ankiControl(c) {
+			return -1
+		}
+		return c
+	}, strings.ToValidUTF8(field, "\uFFFD"))
+	z := html.NewTokenizer(strings.NewReader(field))
+	for {
+		tt := z.Next()
+		if tt == html.ErrorToken {
+			return
+		}
+		switch tt {
+		case html.TextToken:
+			if len(r.hidden) == 0 {
+				r.text(string(z.Raw()))
+			}
+		case html.StartTagToken, html.SelfClosingTagToken:
+			name, hasAttr := z.TagName()
+			tag := string(name)
+			if len(r.hidden) > 0 {
+				// Nested elements of the same name keep the outer one open.
+				if tt == html.StartTagToken && tag == r.hidden[len(r.hidden)-1] {
+					r.hidden = append(r.hidden, tag)
+				}
+				continue
+			}
+			if ankiHiddenRaw[tag] || (ankiHiddenTags[tag] && tt == html.StartTagToken) {
+				r.hidden = append(r.hidden, tag)
+				continue
+			}
+			if ankiMediaTags[tag] && hasAttr && ankiHasSrc(z) {
+				r.media++
+			}
+			r.start(tag, tt == html.SelfClosingTagToken)
+		case html.EndTagToken:
+			name, _ := z.TagName()
+			tag := string(name)
+			if n := len(r.hidden); n > 0 {
+				if tag == r.hidden[n-1] {
+					r.hidden = r.hidden[:n-1]
+				}
+				continue
+			}
+			r.end(tag)
+		}
+		// Comments and doctypes are dropped.
+	}
+}
+
+func ankiHasSrc(z *html.Tokenizer) bool {
+	for {
+		key, val, more := z.TagAttr()
+		if (string(key) == "src" || string(key) == "data") && len(strings.TrimSpace(string(val))) > 0 {
+			return true
+		}
+		if !more {
+			return false
+		}
+	}
+}
+
+func (r *ankiReducer) atLineStart() bool {
+	s := r.b.String()
+	return len(s) == 0 || s[len(s)-1] == '\n'
+}
+
+func (r *ankiReducer) newline() {
+	if !r.atLineStart() {
+		r.b.WriteByte('\n')
+	}
+}
+
+func (r *ankiReducer) start(tag string, selfClosing bool) {
+	switch {
+	case tag == "br":
+		r.b.WriteByte('\n')
+	case tag == "li":
+		r.newline()
+		r.b.WriteString(strings.Repeat("  ", min(max(r.lists-1, 0), ankiListDepthMax)))
+		r.b.WriteString("- ")
+	case tag == "td" || tag == "th":
+		if r.cells > 0 {
+			r.b.WriteString(" | ")
+		}
+		r.cells++
+	case ankiBlockTags[tag]:
+		r.newline()
+		if tag == "tr" {
+			r.cells = 0
+		}
+		if selfClosing {
+			return
+		}
+		switch tag {
+		case "ul", "ol":
+			r.lists++
+		case "pre":
+			r.pre++
+		}
+	}
+}
+
+func (r *ankiReducer) end(tag string) {
+	switch {
+	case tag == "li":
+		r.newline()
+	case tag == "br":
+		// </br> is a line break to browsers too.
+		r.b.WriteByte('\n')
+	case ankiBlockTags[tag]:
+		r.newline()
+		switch tag {
+		case "ul", "ol":
+			r.lists = max(r.lists-1, 0)
+		case "pre":
+			r.pre = max(r.pre-1, 0)
+		case "tr":
+			r.cells = 0
+		}
+	}
+}
+
+// text writes a text token given raw, as it stood in the field: runs of
+// HTML whitespace collapse to one space (none at the start of a line)
+// before entities are decoded, so &nbsp; and &#9; survive as spacing.
+func (r *ankiReducer) text(raw string) {
+	raw = strings.ReplaceAll(raw, "\r\n", "\n")
+	raw = strings.ReplaceAll(raw, "\r", "\n")
+	// Sounds are found in the HTML, as Anki finds them; removing one can
+	// make another ("[sou[sound:a]nd:b]").
+	for ankiSoundRef.MatchString(raw) {
+		r.media += len(ankiSoundRef.FindAllStringIndex(raw, -1))
+		raw = ankiSoundRef.ReplaceAllString(raw, "")
+	}
+	if r.pre == 0 {
+		raw = ankiCollapseSpace(raw)
+		if strings.HasPrefix(raw, " ") {
+			if s := r.b.String(); len(s) == 0 || s[len(s)-1] == '\n' || s[len(s)-1] == ' ' {
+				raw = raw[1:]
+			}
+		}
+	}
+	// A literal '<' never starts a tag in a text token; dropping a tag or a
+	// sound must not make it start one: "<<b></b>i>" is "< i>", not "<i>".
+	raw = ankiBreakTags(raw)
+	if s := r.b.String(); r.literalLT && len(s) > 0 && s[len(s)-1] == '<' && ankiTagStart(raw) {
+		r.b.WriteByte(' ')
+	}
+	r.literalLT = strings.HasSuffix(raw, "<")
+	r.b.WriteString(html.UnescapeString(raw))
+}
+
+// ankiTagStart reports whether s, following a '<', would open a tag,
+// an end tag, a comment or a processing instruction.
+func ankiTagStart(s string) bool {
+	if s == "" {
+		return false
+	}
+	c := s[0]
+	return c == '/' || c == '!' || c == '?' || (c|0x20 >= 'a' && c|0x20 <= 'z')
+}
+
+// ankiBreakTags puts a space after each '<' of raw text that now reads as
+// the start of a tag.
+func ankiBreakTags(raw string) string {
+	if !strings.Contains(raw, "<") {
+		return raw
+	}
+	var b strings.Builder
+	for i := 0; i < len(raw); i++ {
+		b.WriteByte(raw[i])
+		if raw[i] == '<' && ankiTagStart(raw[i+1:]) {
+			b.WriteByte(' ')
+		}
+	}
+	return b.String()
+}
+
+// ankiControl reports the characters card text never holds: C0 and C1
+// controls but tab and newline (and the carriage return and form feed
+// HTML reads as whitespace).
+func ankiControl(c rune) bool {
+	switch c {
+	case '\t', '\n', '\r', '\f':
+		return false
+	}
+	return c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0)
+}
+
+func ankiCollapseSpace(s string) string {
+	var b strings.Builder
+	space := false
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; c {
+		case ' ', '\t', '\n', '\f':
+			if !space {
+				b.WriteByte(' ')
+			}
+			space = true
+		default:
+			b.WriteByte(c)
+			space = false
+		}
+	}
+	return b.String()
+}
+
+func (r *ankiReducer) finish() (string, int) {
+	return ankiTidyText(r.b.String()), r.media
+}
+
+// ankiTidyText makes the final text: non-breaking spaces become spaces,
+// control characters but tab and newline go, each line loses its trailing
+// spaces, blank lines collapse to one, and the whole is trimmed.
+func ankiTidyText(s string) string {
+	s = strings.Map(func(c rune) rune {
+		switch {
+		case c == '\u00a0':
+			return ' '
+		case c == '\n' || c == '\t':
+			return c
+		case ankiControl(c) || c == '\r' || c == '\f':
+			return -1
+		}
+		return c
+	}, s)
+	lines := strings.Split(s, "\n")
+	out := lines[:0]
+	blank := false
+	for _, l := range lines {
+		l = strings.TrimRightFunc(l, unicode.IsSpace)
+		if l == "" {
+			if blank || len(out) == 0 {
+				continue
+			}
+			blank = true
+		} else {
+			blank = false
+		}
+		out = append(out, l)
+	}
+	return strings.TrimSpace(strings.Join(out, "\n"))
+}
+
+// ankiFieldHTML writes card text as the HTML of an Anki field, the inverse
+// of ankiFieldText for any text it produced: special characters are
+// escaped, a newline is <br>, a tab &#9;, and a space that HTML would
+// collapse (at the start of a line or after another space) is &nbsp;.
+func ankiFieldHTML(text string) string {
+	var b strings.Builder
+	prevSpace, lineStart := false, true
+	for i, c := range text {
+		switch c {
+		case '\n':
+			b.WriteString("<br>")
+			prevSpace, lineStart = false, true
+			continue
+		case ' ':
+			if prevSpace || lineStart {
+				b.WriteString("&nbsp;")
+			} else {
+				b.WriteByte(' ')
+			}
+			prevSpace, lineStart = true, false
+			continue
+		case '\t':
+			b.WriteString("&#9;")
+		case '&':
+			b.WriteString("&amp;")
+		case '<':
+			b.WriteString("&lt;")
+		case '>':
+			b.WriteString("&gt;")
+		case '[':
+			// Anki reads "[sound:...]" in a field's HTML as a sound to play.
+			if strings.HasPrefix(text[i:], "[sound:") {
+				b.WriteString("&#91;")
+			} else {
+				b.WriteByte('[')
+			}
+		default:
+			b.WriteRune(c)
+		}
+		prevSpace, lineStart = false, false
+	}
+	return b.String()
+}
+
+// ---- cloze deletions ----
+
+// ankiClozeNumbers lists the cloze numbers ({{c1::...}}, {{c2::...}}, nested
+// ones too) a field holds.
+func ankiClozeNumbers(field string) map[int]bool {
+	nums := map[int]bool{}
+	for i := 0; i < len(field); i++ {
+		if n, body, ok := ankiClozeOpen(field, i); ok {
+			nums[n] = true
+			i = body - 1
+		}
+	}
+	return nums
+}
+
+// ankiClozeOpen reports whether a cloze opens at s[i:] ("{{c12::"), with
+// its number and where its body starts.
+func ankiClozeOpen(s string, i int) (n, body int, ok bool) {
+	if !strings.HasPrefix(s[i:], "{{c") {
+		return 0, 0, false
+	}
+	j := i + 3
+	for j < len(s) && s[j] >= '0' && s[j] <= '9' {
+		j++
+	}
+	if j == i+3 || j-(i+3) > 4 || !strings.HasPrefix(s[j:], "::") {
+		return 0, 0, false
+	}
+	n, err := strconv.Atoi(s[i+3 : j])
+	if err != nil {
+		return 0, 0, false
+	}
+	return n, j + 2, true
+}
+
+// ankiCloze renders a cloze field for the card of cloze number active: that
+// deletion is shown as [...] (or [hint]), every other one as its text.
+// active 0 renders the answer side, every deletion shown.
+func ankiCloze(s string, active int) string {
+	var b strings.Builder
+	ankiClozeRender(&b, s, active, 0)
+	return b.String()
+}
+
+// ankiClozeMaxDepth bounds nested clozes; deeper ones are left as text.
+const ankiClozeMaxDepth = 16
+
+func ankiClozeRender(b *strings.Builder, s string, active, depth int) {
+	for i := 0; i < len(s); {
+		n, body, ok := ankiClozeOpen(s, i)
+		if !ok || depth >= ankiClozeMaxDepth {
+			b.WriteByte(s[i])
+			i++
+			continue
+		}
+		end, close := ankiClozeEnd(s, body)
+		if end < 0 {
+			// Unclosed: the rest is text, as Anki shows it.
+			b.WriteString(s[i:])
+			return
+		}
+		inner := s[body:end]
+		content, hint := ankiClozeHint(inner)
+		if n == active {
+			if hint != "" {
+				b.WriteString("[" + hint + "]")
+			} else {
+				b.WriteString("[...]")
+			}
+		} else {
+			ankiClozeRender(b, content, active, depth+1)
+		}
+		i = close
+	}
+}
+
+// ankiClozeEnd finds the "}}" closing a cloze whose body starts at body,
+// skipping nested clozes: the body's end and the index after the "}}".
+func ankiClozeEnd(s string, body int) (end, after int) {
+	depth := 0
+	for i := body; i < len(s); {
+		if _, b, ok := ankiClozeOpen(s, i); ok {
+			depth++
+			i = b
+			continue
+		}
+		if strings.HasPrefix(s[i:], "}}") {
+			if depth == 0 {
+				return i, i + 2
+			}
+			depth--
+			i += 2
+			continue
+		}
+		i++
+	}
+	return -1, -1
+}
+
+// ankiClozeHint splits a cloze body at its first "::" outside nested
+// clozes into the hidden text and the hint.
+func ankiClozeHint(inner string) (content, hint string) {
+	depth := 0
+	for i := 0; i < len(inner); {
+		if _, b, ok := ankiClozeOpen(inner, i); ok {
+			depth++
+			i = b
+			continue
+		}
+		switch {
+		case strings.HasPrefix(inner[i:], "}}") && depth > 0:
+			depth--
+			i += 2
+		case strings.HasPrefix(inner[i:], "::") && depth == 0:
+			hint, _ = ankiFieldText(inner[i+2:])
+			return inner[:i], strings.ReplaceAll(hint, "\n", " ")
+		default:
+			i++
+		}
+	}
+	return inner, ""
+}
+
+// ---- card templates ----
+
+// ankiTemplateSpecial are the template names that are no field.
+var ankiTemplateSpecial = map[string]bool{
+	"FrontSide": true, "Tags": true, "Type": true, "Deck": true, "Subdeck": true,
+	"Card": true, "CardFlag": true, "CardID": true,
+}
+
+var ankiTemplateRef = regexp.MustCompile(`\{\{([^{}]*)\}\}`)
+
+// ankiTemplateRef is one field a template shows.
+type ankiFieldRef struct {
+	field   string
+	cloze   bool // {{cloze:Field}}
+	typeAns bool // {{type:Field}}: the typed-answer box
+}
+
+// ankiTemplateFields lists the fields a card template shows, in order,
+// skipping conditional markers ({{#F}}, {{^F}}, {{/F}}) and special names.
+func ankiTemplateFields(tmpl string) []ankiFieldRef {
+	var refs []ankiFieldRef
+	for _, m := range ankiTemplateRef.FindAllStringSubmatch(tmpl, -1) {
+		ref := strings.TrimSpace(m[1])
+		if ref == "" || strings.ContainsAny(ref[:1], "#^/!") {
+			continue
+		}
+		parts := strings.Split(ref, ":")
+		name := strings.TrimSpace(parts[len(parts)-1])
+		if name == "" || ankiTemplateSpecial[name] {
+			continue
+		}
+		r := ankiFieldRef{field: name}
+		for _, f := range parts[:len(parts)-1] {
+			switch strings.TrimSpace(f) {
+			case "cloze":
+				r.cloze = true
+			case "type":
+				r.typeAns = true
+			}
+		}
+		refs = append(refs, r)
+	}
+	return refs
+}
+
+// ankiTruncate cuts text to the most a card side may hold.
+func ankiTruncate(s string) string {
+	if utf8.RuneCountInString(s) <= MaxCardTextRunes {
+		return s
+	}
+	r := []rune(s)
+	return strings.TrimSpace(string(r[:MaxCardTextRunes-1])) + "…"
+}

@@ -1,0 +1,180 @@
+package data
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+func TestAnkiFieldText(t *testing.T) {
+	for _, tc := range []struct {
+		name, in, want string
+		media          int
+	}{
+		{"tags go", "What is <b>overfitting</b>?", "What is overfitting?", 0},
+		{"br", "a<br>b<br/>c", "a\nb\nc", 0},
+		{"divs", "<div>one</div><div>two</div>", "one\ntwo", 0},
+		{"paragraphs", "<p>para</p><p>two</p>", "para\ntwo", 0},
+		{"list", "Causes:<ul><li>noise</li><li>small data</li></ul>", "Causes:\n- noise\n- small data", 0},
+		{"nested list", "<ul><li>a<ul><li>b</li></ul></li><li>c</li></ul>", "- a\n  - b\n- c", 0},
+		{"ordered list", "<ol><li>first</li><li>second</li></ol>", "- first\n- second", 0},
+		{"entities", "x &amp; y &lt;z&gt; &quot;q&quot; &#x263A;", `x & y <z> "q" ☺`, 0},
+		{"nbsp keeps spacing", "a&nbsp;&nbsp;&nbsp;b", "a   b", 0},
+		{"whitespace collapses", "  lots   of\n\n  space  ", "lots of space", 0},
+		{"script and style dropped", "<script>alert(1)</script>hi<style>p{color:red}</style>", "hi", 0},
+		{"self-closed script still dropped", "<script/>alert(1)</script>after", "after", 0},
+		{"template dropped", "<template><b>x</b></template>y", "y", 0},
+		{"textarea dropped", "<textarea><b>x</b></textarea>y", "y", 0},
+		{"comment dropped", "<!-- note -->text", "text", 0},
+		{"image and sound", `pic <img src="a.png"> here [sound:a.mp3]`, "pic here", 2},
+		{"image without src", `<img alt="x">ok`, "ok", 0},
+		{"sound joined by removal", "[sou[sound:a]nd:b]x", "x", 2},
+		{"blank lines collapse", "a<br><br><br><br>b", "a\n\nb", 0},
+		{"table", "<table><tr><td>a</td><td>b</td></tr><tr><td>c</td><td>d</td></tr></table>", "a | b\nc | d", 0},
+		{"pre keeps spaces", "<pre>x  =  1\n    y</pre>", "x  =  1\n    y", 0},
+		{"controls dropped", "\x00\x01ok\x7f\u0085", "ok", 0},
+		{"invalid utf-8", "a\xffb", "a\uFFFDb", 0},
+		{"lone angle bracket is text", "a < b and c > d", "a < b and c > d", 0},
+		{"crlf", "a\r\nb", "a b", 0},
+		{"dropped tag joins no tag", "<<b></b>i>x", "< i>x", 0},
+		{"dropped sound joins no tag", "a<[sound:x]b", "a< b", 1},
+		{"control dropped before tags are read", "a<\x00b>c", "ac", 0},
+		{"escaped tag is text", "&lt;b&gt;", "<b>", 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, media := ankiFieldText(tc.in)
+			if got != tc.want || media != tc.media {
+				t.Errorf("ankiFieldText(%q) = %q, %d media; want %q, %d", tc.in, got, media, tc.want, tc.media)
+			}
+		})
+	}
+}
+
+func TestAnkiFieldHTMLRoundTrip(t *testing.T) {
+	for _, text := range []string{
+		"plain",
+		"a & b < c > d",
+		"two  spaces and   three",
+		"line one\nline two\n\nafter a blank",
+		"- item\n  - nested item",
+		"tab\there",
+		`quotes "and" [brackets]`,
+		"<b>not a tag</b>",
+	} {
+		html := ankiFieldHTML(text)
+		got, media := ankiFieldText(html)
+		if got != text || media != 0 {
+			t.Errorf("ankiFieldText(ankiFieldHTML(%q)) = %q (html %q), %d media", text, got, html, media)
+		}
+	}
+}
+
+func TestAnkiCloze(t *testing.T) {
+	s := "{{c1::Paris}} is the capital of {{c2::France::country}}."
+	if got := ankiCloze(s, 1); got != "[...] is the capital of France." {
+		t.Errorf("c1 = %q", got)
+	}
+	if got := ankiCloze(s, 2); got != "Paris is the capital of [country]." {
+		t.Errorf("c2 = %q", got)
+	}
+	if got := ankiCloze(s, 0); got != "Paris is the capital of France." {
+		t.Errorf("answer = %q", got)
+	}
+	if got := ankiClozeNumbers(s); !reflect.DeepEqual(got, map[int]bool{1: true, 2: true}) {
+		t.Errorf("numbers = %v", got)
+	}
+
+	nested := "{{c1::outer {{c2::inner}} end}} tail"
+	for active, want := range map[int]string{0: "outer inner end tail", 1: "[...] tail", 2: "outer [...] end tail"} {
+		if got := ankiCloze(nested, active); got != want {
+			t.Errorf("nested, c%d = %q; want %q", active, got, want)
+		}
+	}
+	if got := ankiClozeNumbers(nested); !reflect.DeepEqual(got, map[int]bool{1: true, 2: true}) {
+		t.Errorf("nested numbers = %v", got)
+	}
+	if got := ankiCloze("{{c1::never closed", 1); got != "{{c1::never closed" {
+		t.Errorf("unclosed = %q", got)
+	}
+	if got := ankiCloze("{{c1::<b>bold</b>}} text", 1); got != "[...] text" {
+		t.Errorf("html in cloze = %q", got)
+	}
+}
+
+func TestAnkiTemplateFields(t *testing.T) {
+	for _, tc := range []struct {
+		tmpl string
+		want []ankiFieldRef
+	}{
+		{"{{Front}}", []ankiFieldRef{{field: "Front"}}},
+		{"{{FrontSide}}<hr id=answer>{{Back}}", []ankiFieldRef{{field: "Back"}}},
+		{"{{#Add Reverse}}{{Back}}{{/Add Reverse}}", []ankiFieldRef{{field: "Back"}}},
+		{"{{Front}}\n{{type:Back}}", []ankiFieldRef{{field: "Front"}, {field: "Back", typeAns: true}}},
+		{"{{cloze:Text}}", []ankiFieldRef{{field: "Text", cloze: true}}},
+		{"{{tts en_US:Front}} {{Tags}} {{!comment}}", []ankiFieldRef{{field: "Front"}}},
+	} {
+		if got := ankiTemplateFields(tc.tmpl); !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("ankiTemplateFields(%q) = %+v; want %+v", tc.tmpl, got, tc.want)
+		}
+	}
+}
+
+// FuzzAnkiHTML checks the field reducer on any input: it does not panic,
+// writes valid UTF-8 without control characters but tab and newline, keeps
+// its tidy shape, lets no tag through (an input without '&' cannot spell a
+// '<' followed by a letter, '/', '!' or '?' in the output: only a decoded
+// entity could), and what it writes survives the way to Anki and back.
+func FuzzAnkiHTML(f *testing.F) {
+	for _, seed := range []string{
+		"What is <b>overfitting</b>?",
+		"<ul><li>a<ul><li>b</li></ul></li></ul>",
+		"<script>alert(1)</script>x<style>p{}</style>",
+		`<img src="a.png">[sound:a.mp3]`,
+		"a&nbsp;&nbsp;b &lt;i&gt;",
+		"{{c1::Paris::city}} {{c2::x {{c3::y}} }}",
+		"<table><tr><td>a<td>b</table>",
+		"<pre>  x\n\ty</pre>",
+		"a <b",
+		"<textarea>",
+		"\x00\xff<",
+	} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, field string) {
+		text, media := ankiFieldText(field)
+		if !utf8.ValidString(text) {
+			t.Fatalf("invalid UTF-8 from %q: %q", field, text)
+		}
+		if media < 0 {
+			t.Fatalf("media %d", media)
+		}
+		for _, r := range text {
+			if (r < 0x20 && r != '\n' && r != '\t') || r == 0x7f || r == '\u00a0' {
+				t.Fatalf("control or nbsp %U in %q from %q", r, text, field)
+			}
+		}
+		if text != strings.TrimSpace(text) || strings.Contains(text, "\n\n\n") {
+			t.Fatalf("untidy %q from %q", text, field)
+		}
+		for _, line := range strings.Split(text, "\n") {
+			if line != strings.TrimRight(line, " \t") {
+				t.Fatalf("trailing space in %q from %q", line, field)
+			}
+		}
+		if !strings.Contains(field, "&") {
+			for i := 0; i+1 < len(text); i++ {
+				if c := text[i+1]; text[i] == '<' && (c == '/' || c == '!' || c == '?' || (c|0x20 >= 'a' && c|0x20 <= 'z')) {
+					t.Fatalf("tag-like %q survives in %q from %q", text[i:i+2], text, field)
+				}
+			}
+		}
+		if back, m := ankiFieldText(ankiFieldHTML(text)); back != text || m != 0 {
+			t.Fatalf("round trip of %q gives %q (%d media)", text, back, m)
+		}
+		for n := range ankiClozeNumbers(field) {
+			_ = ankiCloze(field, n)
+		}
+		_ = ankiCloze(field, 0)
+	})
+}

@@ -1,0 +1,630 @@
+package data
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"io"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/flashcards/flashcards/srs"
+)
+
+// AnkiImportResult says what an Anki package import did. Found counts the
+// package's Anki cards, Added the cards stored, Skipped those the user
+// already had (a package imported twice adds nothing), and Deck is the deck
+// most of the cards went to.
+type AnkiImportResult struct {
+	ImportResult
+	Decks   []string // the decks the added cards went to
+	Reviews int      // review-log entries added to the history
+	Empty   int      // cards left out: a side had no text once HTML and media were dropped
+	Media   int      // media references (images, sounds) dropped from the notes read
+	Unknown int      // cards left out: their note or note type is not in the package
+}
+
+// ankiDraft is one Anki card made ready to store.
+type ankiDraft struct {
+	key         string
+	deck        string
+	front, back string
+	tags        []string
+	card        ankiCard
+}
+
+// ImportApkg imports an Anki package (.apkg) read from pkg: its cards with
+// their scheduling and review history, in one transaction, all or nothing.
+// Anki decks become decks; a note's tag naming one of the user's
+// categories files its cards there, else fallbackCategory ("" for
+// uncategorized). A package that is not one, or is damaged, hostile or too
+// large, is an error wrapping ErrInvalid and stores nothing.
+func (s *Store) ImportApkg(ctx context.Context, userID int64, name string, pkg io.ReaderAt, size int64, fallbackCategory string, progress func(done, total int)) (AnkiImportResult, error) {
+	res := AnkiImportResult{}
+	if fallbackCategory != "" && !ValidSlug(fallbackCategory) {
+		return res, fmt.Errorf("%w: %q is not a category slug", ErrInvalid, fallbackCategory)
+	}
+	col, err := readApkg(ctx, pkg, size)
+	if err != nil {
+		return res, err
+	}
+	fallbackDeck := DeckNameFor(name)
+	drafts, stats := col.drafts(fallbackDeck)
+	res.Found, res.Empty, res.Unknown, res.Media = len(col.cards), stats.empty, stats.unknown, stats.media
+	if len(drafts) == 0 {
+		return res, ankiError("the package holds no card with text on both sides")
+	}
+	err = s.write(ctx, func(tx *sql.Tx) error {
+		return s.importAnkiTx(ctx, tx, userID, col, drafts, fallbackCategory, ankiSource(name), &res, progress)
+	})
+	if err != nil {
+		return AnkiImportResult{ImportResult: ImportResult{Found: len(col.cards)}}, err
+	}
+	return res, nil
+}
+
+// ankiSource is what imported cards name as their source: the file.
+func ankiSource(name string) string {
+	base := strings.TrimSpace(strings.ToValidUTF8(filepath.Base(name), ""))
+	if r := []rune(base); len(r) > MaxNameRunes {
+		base = string(r[:MaxNameRunes])
+	}
+	return base
+}
+
+type ankiDraftStats struct{ empty, unknown, media int }
+
+// drafts turns the collection's cards into card texts, in note order.
+func (c *ankiCollection) drafts(fallbackDeck string) ([]ankiDraft, ankiDraftStats) {
+	var st ankiDraftStats
+	var out []ankiDraft
+	seen := map[int64]bool{}
+	texts := map[int64][]string{}
+	for _, k := range c.cards {
+		note := c.notes[k.nid]
+		var nt *ankiNotetype
+		if note != nil {
+			nt = c.notetypes[note.mid]
+		}
+		if nt == nil {
+			st.unknown++
+			continue
+		}
+		text, ok := texts[k.nid]
+		if !ok {
+			text = make([]string, len(note.fields))
+			for i, f := range note.fields {
+				var m int
+				text[i], m = ankiFieldText(f)
+				if !seen[k.nid] {
+					st.media += m
+				}
+			}
+			seen[k.nid] = true
+			texts[k.nid] = text
+		}
+		front, back := nt.sides(note.fields, text, k.ord)
+		front, back = ankiTruncate(front), ankiTruncate(back)
+		if front == "" || back == "" {
+			st.empty++
+			continue
+		}
+		deck := c.deckName(k, fallbackDeck)
+		out = append(out, ankiDraft{key: ankiCardKey(note, k), deck: deck, front: front, back: back, tags: note.tags, card: k})
+	}
+	return out, st
+}
+
+// deckName is the name of the card's deck: its home deck when it sits in
+// a filtered deck for now.
+func (c *ankiCollection) deckName(k ankiCard, fallback string) string {
+	id := k.did
+	if k.odid != 0 {
+		id = k.odid
+	}
+	name := strings.TrimSpace(strings.ToValidUTF8(c.decks[id], ""))
+	name = strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f {
+			return -1
+		}
+		return r
+	}, name)
+	if name == "" {
+		return fallback
+	}
+	if r := []rune(name); len(r) > MaxNameRunes {
+		name = strings.TrimSpace(string(r[:MaxNameRunes]))
+	}
+	return name
+}
+
+// ankiCardKey is a card's identity across imports: the note's guid (its id
+// when the guid is odd) and the card's template or cloze number. A note
+// this server exported carries the card's own key, so the card comes back
+// as itself.
+func ankiCardKey(n *ankiNote, k ankiCard) string {
+	if rest, ok := strings.CutPrefix(n.guid, ankiExportGUIDPrefix); ok && k.ord == 0 && ankiGoodKey(rest) {
+		return rest
+	}
+	if ankiGoodKey(n.guid) && len(n.guid) <= 64 {
+		return "anki:" + n.guid + ":" + strconv.Itoa(k.ord)
+	}
+	return "anki:" + strconv.FormatInt(k.nid, 10) + ":" + strconv.Itoa(k.ord)
+}
+
+func ankiGoodKey(s string) bool {
+	if s == "" || len(s) > 200 || !utf8.ValidString(s) {
+		return false
+	}
+	for _, r := range s {
+		if r <= ' ' || r == 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
+// sides renders an Anki card's front and back from its note's fields (raw
+// HTML and reduced text) for the card's template ord. A cloze card shows
+// its deletion as [...] on the front and the whole text, with any extra
+// field its template shows, on the back. Another card shows on the front
+// the fields its question template names and on the back those its answer
+// template adds; a template naming none falls back to field order (first
+// field on the front, reversed for the second template).
+func (nt *ankiNotetype) sides(raw, text []string, ord int) (front, back string) {
+	index := func(name string) int {
+		for i, f := range nt.fields {
+			if f == name {
+				return i
+			}
+		}
+		for i, f := range nt.fields {
+			if strings.EqualFold(f, name) {
+				return i
+			}
+		}
+		return -1
+	}
+	field := func(i int) string {
+		if i >= 0 && i < len(text) {
+			return text[i]
+		}
+		return ""
+	}
+	join := func(idx []int) string {
+		var parts []string
+		for _, i := range idx {
+			if t := field(i); t != "" {
+				parts = append(parts, t)
+			}
+		}
+		return strings.Join(parts, "\n\n")
+	}
+	refs := func(tmpl string, withType bool, skip map[int]bool) []int {
+		var idx []int
+		for _, r := range ankiTemplateFields(tmpl) {
+			if r.typeAns && !withType {
+				continue
+			}
+			if i := index(r.field); i >= 0 && !skip[i] {
+				skip[i] = true
+				idx = append(idx, i)
+			}
+		}
+		return idx
+	}
+
+	if nt.cloze {
+		t := nt.templates[0]
+		clozeField := 0
+		for _, r := range ankiTemplateFields(t.qfmt) {
+			if i := index(r.field); r.cloze && i >= 0 {
+				clozeField = i
+				break
+			}
+		}
+		if clozeField >= len(raw) {
+			return "", ""
+		}
+		n := ord + 1
+		if !ankiClozeNumbers(raw[clozeField])[n] {
+			return "", ""
+		}
+		front, _ = ankiFieldText(ankiCloze(raw[clozeField], n))
+		back, _ = ankiFieldText(ankiCloze(raw[clozeField], 0))
+		extra := refs(t.afmt, true, map[int]bool{clozeField: true})
+		if t.afmt == "" {
+			for i := range text {
+				if i != clozeField {
+					extra = append(extra, i)
+				}
+			}
+		}
+		if e := join(extra); e != "" {
+			back += "\n\n" + e
+		}
+		return front, back
+	}
+
+	t, ok := nt.templates[ord]
+	used := map[int]bool{}
+	var frontIdx, backIdx []int
+	if ok {
+		frontIdx = refs(t.qfmt, false, used)
+		backIdx = refs(t.afmt, true, used)
+	}
+	if len(frontIdx) == 0 {
+		used = map[int]bool{}
+		if ord == 1 && len(text) > 1 {
+			frontIdx = []int{1}
+		} else {
+			frontIdx = []int{0}
+		}
+		used[frontIdx[0]] = true
+		backIdx = nil
+	}
+	if len(backIdx) == 0 {
+		for i := range text {
+			if !used[i] {
+				backIdx = append(backIdx, i)
+			}
+		}
+	}
+	return join(frontIdx), join(backIdx)
+}
+
+// ---- scheduling ----
+
+// ankiState is a card's scheduling state in this server's terms.
+type ankiState struct {
+	graded      bool
+	repetitions int
+	interval    int
+	ease        int
+	due         srs.Day
+	lapses      int
+	lastDay     srs.Day
+	hasLastDay  bool
+	suspended   bool
+}
+
+// ankiEase turns Anki's factor (permille) into the ease in hundredths.
+func ankiEase(factor int) int {
+	if factor <= 0 {
+		return 250
+	}
+	return min(max(factor/10, 130), ankiMaxEase)
+}
+
+// ankiRepetitions derives SM-2's run of passes from an interval: SM-2
+// reaches 1 day after one pass and 6 after two.
+func ankiRepetitions(interval int) int {
+	if interval < 6 {
+		return 1
+	}
+	return 2
+}
+
+// ankiCardState maps an Anki card's scheduling (docs/anki.md has the table).
+// created is the study day of the collection's creation, today the user's.
+// last is the study day of the card's last imported review, if any.
+func ankiCardState(k ankiCard, created, today srs.Day, last srs.Day, hasLast bool) ankiState {
+	st := ankiState{ease: 250, lapses: min(max(k.lapses, 0), ankiMaxCount), suspended: k.queue == -1,
+		lastDay: last, hasLastDay: hasLast}
+	switch k.typ {
+	case 2: // review
+		st.graded = true
+		st.interval = min(max(k.ivl, 1), srs.MaxInterval)
+		st.repetitions = ankiRepetitions(st.interval)
+		st.ease = ankiEase(k.factor)
+		due := k.due
+		if k.odid != 0 && k.odue != 0 {
+			due = k.odue // in a filtered deck: its own due day is kept here
+		}
+		st.due = ankiClampDay(created, due, today)
+	case 1, 3: // learning, relearning: back today, or tomorrow if answered today
+		st.graded = true
+		st.interval = 1
+		st.ease = ankiEase(k.factor)
+		st.due = today
+		if hasLast && last >= today {
+			st.due = today + 1
+		}
+	default: // new, or a type this importer does not know
+		st.lastDay, st.hasLastDay = 0, false
+	}
+	return st
+}
+
+// ankiClampDay adds Anki's day number to the creation day, within the
+// range of days the store keeps.
+func ankiClampDay(created srs.Day, days int64, today srs.Day) srs.Day {
+	lo, hi := int64(ankiMinDay), int64(today)+srs.MaxInterval
+	return srs.Day(min(max(int64(created)+min(max(days, -1e6), 1e6), lo), hi))
+}
+
+// ankiGrade maps Anki's answer buttons onto SM-2 grades: Again 1 (wrong),
+// Hard 3, Good 4, Easy 5.
+func ankiGrade(ease int) (srs.Grade, bool) {
+	switch ease {
+	case 1:
+		return 1, true
+	case 2:
+		return 3, true
+	case 3:
+		return 4, true
+	case 4:
+		return 5, true
+	}
+	return 0, false
+}
+
+// ankiHistoryRow is one review as the reviews table holds it.
+type ankiHistoryRow struct {
+	at            time.Time
+	day           srs.Day
+	grade         srs.Grade
+	counted       bool
+	answerMS      int
+	before, after ankiState
+}
+
+// ankiHistory turns one card's revlog into review rows. Each row's state
+// before is the previous row's after, so the mastery credit adds up; the
+// first starts from lastIvl (new when 0). Rows that are no answer (manual
+// rescheduling, ease 0) or have an impossible time are left out; answers
+// in a filtered deck without rescheduling (type 3) are logged uncounted,
+// as this server logs re-drills.
+func ankiHistory(revs []ankiReview, loc *time.Location, rollover int, now time.Time) []ankiHistoryRow {
+	var rows []ankiHistoryRow
+	earliest := srs.DayStart(ankiMinDay, time.UTC, 0)
+	latest := now.Add(24 * time.Hour)
+	var prev *ankiState
+	for _, r := range revs {
+		g, ok := ankiGrade(r.ease)
+		at := time.UnixMilli(r.id).UTC()
+		if !ok || at.Before(earliest) || at.After(latest) {
+			continue
+		}
+		day := srs.StudyDay(at, loc, rollover)
+		var before ankiState
+		switch {
+		case prev != nil:
+			before = *prev
+		case r.lastIvl != 0:
+			iv := ankiDays(r.lastIvl)
+			before = ankiState{graded: true, interval: iv, repetitions: ankiRepetitions(iv), ease: ankiEase(r.factor), due: day}
+		default:
+			before = ankiState{ease: 250}
+		}
+		row := ankiHistoryRow{at: at, day: day, grade: g, counted: r.typ != 3,
+			answerMS: int(min(max(r.timeMS, 0), MaxAnswerMS)), before: before, after: before}
+		if row.counted {
+			after := ankiState{graded: true, interval: ankiDays(r.ivl), lapses: before.lapses,
+				lastDay: day, hasLastDay: true}
+			after.ease = before.ease
+			if r.factor > 0 {
+				after.ease = ankiEase(r.factor)
+			}
+			switch {
+			case !g.Passed():
+				after.repetitions = 0
+			case r.ivl <= 0: // still in learning steps
+				after.repetitions = 0
+			default:
+				after.repetitions = ankiRepetitions(after.interval)
+			}
+			if r.ease == 1 && r.typ == 1 {
+				after.lapses = min(after.lapses+1, ankiMaxCount)
+			}
+			after.due = day + srs.Day(after.interval)
+			row.after = after
+			prev = &row.after
+		}
+		rows = append(rows, row)
+	}
+	return rows
+}
+
+// ankiDays reads a revlog interval: days when positive, seconds of a
+// learning step when negative, which this server keeps as 1 day.
+func ankiDays(ivl int) int {
+	if ivl <= 0 {
+		return 1
+	}
+	return min(ivl, srs.MaxInterval)
+}
+
+// ---- storing ----
+
+// ankiCategories finds a category from Anki tags: a tag (or its last
+// "::" level) naming one of the user's categories by slug or name.
+type ankiCategories map[string]int64
+
+func (ac ankiCategories) match(tags []string) (int64, bool) {
+	for _, t := range tags {
+		cands := []string{Slugify(t)}
+		if i := strings.LastIndex(t, "::"); i >= 0 {
+			cands = append(cands, Slugify(t[i+2:]))
+		}
+		for _, c := range cands {
+			if id, ok := ac[c]; ok && c != "" {
+				return id, true
+			}
+		}
+	}
+	return 0, false
+}
+
+func (s *Store) importAnkiTx(ctx context.Context, tx *sql.Tx, userID int64, col *ankiCollection, drafts []ankiDraft,
+	fallbackCategory, src string, res *AnkiImportResult, progress func(done, total int)) error {
+	if _, err := s.UserByIDTx(ctx, tx, userID); err != nil {
+		return err
+	}
+	st, err := userSettings(ctx, tx, userID)
+	if err != nil {
+		return err
+	}
+	loc, now := st.Location(), s.now()
+	today := srs.StudyDay(now, loc, st.RolloverHour)
+	// Anki's day numbers count from the study day the collection was made,
+	// by its own rollover hour; the zone is the user's, the best guess.
+	created := srs.StudyDay(time.Unix(col.crt, 0), loc, col.rollover)
+
+	cats := ankiCategories{}
+	var fallbackID int64
+	rows, err := tx.QueryContext(ctx, "SELECT id, slug, name FROM categories WHERE user_id = ?", userID)
+	if err != nil {
+		return err
+	}
+	names := map[string]int64{}
+	for rows.Next() {
+		var id int64
+		var slug, name string
+		if err := rows.Scan(&id, &slug, &name); err != nil {
+			rows.Close()
+			return err
+		}
+		cats[slug] = id
+		names[Slugify(name)] = id
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for k, id := range names {
+		if _, ok := cats[k]; !ok {
+			cats[k] = id
+		}
+	}
+	fallback := fallbackCategory
+	if fallback == "" {
+		fallback = UncategorizedSlug
+	}
+	if id, err := categoryID(ctx, tx, userID, fallback); err == nil {
+		fallbackID = id
+	} else if fallback == UncategorizedSlug {
+		if fallbackID, err = insertCategory(ctx, tx, userID, CategoryInfo{Slug: UncategorizedSlug, Name: "Uncategorized"}); err != nil {
+			return err
+		}
+		res.NewCategories = append(res.NewCategories, UncategorizedSlug)
+	} else {
+		return err
+	}
+
+	existing, err := cardKeys(ctx, tx, userID)
+	if err != nil {
+		return err
+	}
+	ins, err := newCardInserter(ctx, tx, userID, now)
+	if err != nil {
+		return err
+	}
+	defer ins.close()
+	stateStmt, err := tx.PrepareContext(ctx, qUpdateState)
+	if err != nil {
+		return err
+	}
+	defer stateStmt.Close()
+	suspendStmt, err := tx.PrepareContext(ctx, "UPDATE cards SET suspended = 1 WHERE id = ?")
+	if err != nil {
+		return err
+	}
+	defer suspendStmt.Close()
+	reviewStmt, err := tx.PrepareContext(ctx, qInsertReview)
+	if err != nil {
+		return err
+	}
+	defer reviewStmt.Close()
+
+	deckIDs := map[string]int64{}
+	perDeck := map[string]int{}
+	for i, d := range drafts {
+		if progress != nil && i%1000 == 0 {
+			progress(i, len(drafts))
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if existing[d.key] {
+			res.Skipped++
+			continue
+		}
+		deckID, ok := deckIDs[d.deck]
+		if !ok {
+			if deckID, err = s.ensureDeck(ctx, tx, userID, d.deck, ""); err != nil {
+				return err
+			}
+			deckIDs[d.deck] = deckID
+		}
+		catID, ok := cats.match(d.tags)
+		if !ok {
+			catID = fallbackID
+		}
+		id, err := ins.insert(ctx, deckID, catID, d.key, d.front, d.back, nil, nil, src, false)
+		if err != nil {
+			return err
+		}
+		existing[d.key] = true
+		res.Added++
+		perDeck[d.deck]++
+
+		history := ankiHistory(col.reviews[d.card.id], loc, st.RolloverHour, now)
+		var last srs.Day
+		hasLast := false
+		for _, h := range history {
+			if h.counted {
+				last, hasLast = h.day, true
+			}
+		}
+		state := ankiCardState(d.card, created, today, last, hasLast)
+		if state.suspended {
+			if _, err := suspendStmt.ExecContext(ctx, id); err != nil {
+				return err
+			}
+		}
+		if state.graded {
+			if _, err := stateStmt.ExecContext(ctx, state.repetitions, state.interval, state.ease, int(state.due), state.lapses,
+				ankiNullDay(state.lastDay, state.hasLastDay), id); err != nil {
+				return err
+			}
+		}
+		for _, h := range history {
+			b, a := h.before, h.after
+			_, err := reviewStmt.ExecContext(ctx, userID, id, formatTime(h.at), int(h.day), int(h.grade), h.counted, h.answerMS,
+				b.repetitions, b.interval, b.ease, ankiNullDay(b.due, b.graded), b.lapses, ankiNullDay(b.lastDay, b.hasLastDay),
+				a.repetitions, a.interval, a.ease, ankiNullDay(a.due, a.graded), a.lapses, catID, "", "")
+			if err != nil {
+				return err
+			}
+			res.Reviews++
+		}
+	}
+	if progress != nil {
+		progress(len(drafts), len(drafts))
+	}
+	for name := range perDeck {
+		res.Decks = append(res.Decks, name)
+	}
+	sort.Strings(res.Decks)
+	for _, name := range res.Decks {
+		if res.Deck == "" || perDeck[name] > perDeck[res.Deck] {
+			res.Deck = name
+		}
+	}
+	if res.Deck == "" && len(drafts) > 0 {
+		res.Deck = drafts[0].deck
+	}
+	return nil
+}
+
+func ankiNullDay(d srs.Day, valid bool) any {
+	if !valid {
+		return nil
+	}
+	return int(d)
+}
