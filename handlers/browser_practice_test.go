@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"strings"
 	"testing"
@@ -116,6 +117,54 @@ func TestBrowserMasteryChangesOnTheDashboard(t *testing.T) {
 				t.Errorf("the drill does not say it is filtered: %q", tb.text("#progress"))
 			}
 			wantPageFits(tb)
+			tb.wantNoConsoleProblems()
+		})
+	}
+}
+
+// TestBrowserExportProgress reviews two cards, then goes from Settings to
+// the export page and downloads the JSON export the way its link does.
+func TestBrowserExportProgress(t *testing.T) {
+	browserCtx := startChromium(t)
+	for _, vp := range journeyViewports {
+		t.Run(vp.name, func(t *testing.T) {
+			app := newTestApp(t, openSignup())
+			tb := newTab(t, browserCtx, vp)
+			signUpInBrowser(tb, app, "ada", "UTC")
+			tb.do("study", chromedp.Navigate(app.URL+"/review"), chromedp.WaitVisible(chromedp.CSS("#show-answer")))
+			r := reviewer{tb: tb, app: app}
+			r.showAnswer()
+			r.grade(4)
+			r.showAnswer()
+			r.grade(1)
+
+			tb.do("open settings", chromedp.Navigate(app.URL+"/settings"), chromedp.WaitVisible(chromedp.CSS(`a[href="/settings/export"]`)))
+			tb.do("open the export page", chromedp.Click(chromedp.CSS(`a[href="/settings/export"]`)), chromedp.WaitVisible(chromedp.CSS("#export-json")))
+			wantPageFits(tb)
+			type export struct {
+				Status  int
+				Format  string
+				User    string
+				Cards   int
+				Reviews int
+				Grades  []int
+			}
+			dl, cancel := context.WithTimeout(tb.ctx, browserStepTimeout)
+			defer cancel()
+			got, err := chromedp.Run(dl, chromedp.Evaluate[export](`(async () => {
+				const link = document.querySelector("#export-json");
+				const resp = await fetch(link.href);
+				const doc = await resp.json();
+				return {Status: resp.status, Format: doc.format, User: doc.user.name, Cards: doc.cards.length,
+					Reviews: doc.reviews.length, Grades: doc.reviews.map(r => r.grade)};
+			})()`, chromedp.EvalAwaitPromise))
+			if err != nil {
+				t.Fatalf("download the JSON export: %v", err)
+			}
+			want := export{Status: 200, Format: "flashcards-export", User: "ada", Cards: len(data.BuiltinDeck()), Reviews: 2, Grades: []int{4, 1}}
+			if fmt.Sprint(got) != fmt.Sprint(want) {
+				t.Fatalf("the export link gave %+v, want %+v", got, want)
+			}
 			tb.wantNoConsoleProblems()
 		})
 	}
