@@ -44,6 +44,8 @@ var (
 	// ankiRatioFrom is how much an entry may unpack to before its
 	// compression ratio is checked: small files compress any which way.
 	ankiRatioFrom int64 = 8 << 20
+	// ankiMaxWork bounds the bytes of fields and templates rendered into cards.
+	ankiMaxWork = 1 << 30
 )
 
 const (

@@ -98,6 +98,29 @@ func TestImportApkgRefusesHostilePackages(t *testing.T) {
 	}
 }
 
+// Many cards of one long cloze note would render it again and again: the
+// import stops at its work budget instead of keeping the server busy.
+func TestImportApkgWorkBudget(t *testing.T) {
+	old := ankiMaxWork
+	ankiMaxWork = 8 << 20
+	defer func() { ankiMaxWork = old }()
+	fx := sampleAnki()
+	fx.notes = []fixtureNote{{1, "huge", 1003, "", []string{"{{c1::a}} " + strings.Repeat("x", 64<<10), ""}}}
+	fx.cards = nil
+	for ord := range 500 {
+		fx.cards = append(fx.cards, ankiCard{id: int64(ord + 1), nid: 1, did: 1, ord: ord})
+	}
+	fx.revlog = nil
+	s, uid := ankiTestStore(t)
+	_, err := importApkg(t, s, uid, ankiLayouts(t, fx)["legacy anki2"], "")
+	if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "too large to read") {
+		t.Fatalf("error %v; want the work budget's", err)
+	}
+	if n, _ := s.CountCards(context.Background(), uid); n != 0 {
+		t.Errorf("%d cards stored", n)
+	}
+}
+
 // declaredSizeZip writes a stored entry whose header claims size bytes.
 func declaredSizeZip(t *testing.T, name string, data []byte, size uint64) []byte {
 	var buf bytes.Buffer

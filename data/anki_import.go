@@ -53,7 +53,10 @@ func (s *Store) ImportApkg(ctx context.Context, userID int64, name string, pkg i
 		return res, err
 	}
 	fallbackDeck := DeckNameFor(name)
-	drafts, stats := col.drafts(fallbackDeck)
+	drafts, stats, err := col.drafts(fallbackDeck)
+	if err != nil {
+		return res, err
+	}
 	res.Found, res.Empty, res.Unknown, res.Media = len(col.cards), stats.empty, stats.unknown, stats.media
 	if len(drafts) == 0 {
 		return res, ankiError("the package holds no card with text on both sides")
@@ -79,11 +82,13 @@ func ankiSource(name string) string {
 type ankiDraftStats struct{ empty, unknown, media int }
 
 // drafts turns the collection's cards into card texts, in note order.
-func (c *ankiCollection) drafts(fallbackDeck string) ([]ankiDraft, ankiDraftStats) {
+func (c *ankiCollection) drafts(fallbackDeck string) ([]ankiDraft, ankiDraftStats, error) {
 	var st ankiDraftStats
+	// Many cards of one huge note could make the server render it over and
+	// over; real collections stay far below this budget of bytes handled.
+	work := 0
 	var out []ankiDraft
-	seen := map[int64]bool{}
-	texts := map[int64][]string{}
+	texts := map[int64][]string{} // each note's fields as text, made once
 	for _, k := range c.cards {
 		note := c.notes[k.nid]
 		var nt *ankiNotetype
@@ -100,14 +105,16 @@ func (c *ankiCollection) drafts(fallbackDeck string) ([]ankiDraft, ankiDraftStat
 			for i, f := range note.fields {
 				var m int
 				text[i], m = ankiFieldText(f)
-				if !seen[k.nid] {
-					st.media += m
-				}
+				// No side holds more, so no field need be longer.
+				text[i] = ankiTruncate(text[i])
+				st.media += m
 			}
-			seen[k.nid] = true
 			texts[k.nid] = text
 		}
-		front, back := nt.sides(note.fields, text, k.ord)
+		front, back := nt.sides(note.fields, text, k.ord, &work)
+		if work > ankiMaxWork {
+			return nil, st, ankiError("the package's notes are too large to read (many cards of very long notes)")
+		}
 		front, back = ankiTruncate(front), ankiTruncate(back)
 		if front == "" || back == "" {
 			st.empty++
@@ -116,7 +123,7 @@ func (c *ankiCollection) drafts(fallbackDeck string) ([]ankiDraft, ankiDraftStat
 		deck := c.deckName(k, fallbackDeck)
 		out = append(out, ankiDraft{key: ankiCardKey(note, k), deck: deck, front: front, back: back, tags: note.tags, card: k})
 	}
-	return out, st
+	return out, st, nil
 }
 
 // deckName is the name of the card's deck: its home deck when it sits in
@@ -175,7 +182,7 @@ func ankiGoodKey(s string) bool {
 // the fields its question template names and on the back those its answer
 // template adds; a template naming none falls back to field order (first
 // field on the front, reversed for the second template).
-func (nt *ankiNotetype) sides(raw, text []string, ord int) (front, back string) {
+func (nt *ankiNotetype) sides(raw, text []string, ord int, work *int) (front, back string) {
 	index := func(name string) int {
 		for i, f := range nt.fields {
 			if f == name {
@@ -198,6 +205,7 @@ func (nt *ankiNotetype) sides(raw, text []string, ord int) (front, back string) 
 	join := func(idx []int) string {
 		var parts []string
 		for _, i := range idx {
+			*work += 1 + len(field(i))
 			if t := field(i); t != "" {
 				parts = append(parts, t)
 			}
@@ -220,6 +228,7 @@ func (nt *ankiNotetype) sides(raw, text []string, ord int) (front, back string) 
 
 	if nt.cloze {
 		t := nt.templates[0]
+		*work += len(t.qfmt) + len(t.afmt)
 		clozeField := 0
 		for _, r := range ankiTemplateFields(t.qfmt) {
 			if i := index(r.field); r.cloze && i >= 0 {
@@ -231,6 +240,7 @@ func (nt *ankiNotetype) sides(raw, text []string, ord int) (front, back string) 
 			return "", ""
 		}
 		n := ord + 1
+		*work += 3 * len(raw[clozeField])
 		if !ankiClozeNumbers(raw[clozeField])[n] {
 			return "", ""
 		}
@@ -238,6 +248,7 @@ func (nt *ankiNotetype) sides(raw, text []string, ord int) (front, back string) 
 		back, _ = ankiFieldText(ankiCloze(raw[clozeField], 0))
 		extra := refs(t.afmt, true, map[int]bool{clozeField: true})
 		if t.afmt == "" {
+			*work += len(text)
 			for i := range text {
 				if i != clozeField {
 					extra = append(extra, i)
@@ -251,6 +262,7 @@ func (nt *ankiNotetype) sides(raw, text []string, ord int) (front, back string) 
 	}
 
 	t, ok := nt.templates[ord]
+	*work += len(t.qfmt) + len(t.afmt)
 	used := map[int]bool{}
 	var frontIdx, backIdx []int
 	if ok {
@@ -268,6 +280,7 @@ func (nt *ankiNotetype) sides(raw, text []string, ord int) (front, back string) 
 		backIdx = nil
 	}
 	if len(backIdx) == 0 {
+		*work += len(text)
 		for i := range text {
 			if !used[i] {
 				backIdx = append(backIdx, i)
