@@ -229,6 +229,10 @@ type benchResult struct {
 	peakRSS   int64 // bytes; 0 when unknown
 	rssOf     string
 	serverLog string // what the server logged at level ERROR
+	// CPU time spent while the clients ran: by the server process when it
+	// is a child, and by this process. On a shared machine they say more
+	// than the wall-clock rates.
+	serverCPU, selfCPU time.Duration
 }
 
 // ownedUsers deals users to clients round-robin; with fewer users than
@@ -300,6 +304,7 @@ func benchBare(ctx context.Context, path string, users []benchUser, o benchOptio
 	if err != nil {
 		return benchResult{}, err
 	}
+	self0 := cpuTime(os.Getpid())
 	res := drive(ctx, o, users, func(ctx context.Context, rng *rand.Rand, u benchUser, st *clientStats) bool {
 		t0 := time.Now()
 		qc, err := store.NextCard(ctx, u.id, data.ReviewFilter{}, 0)
@@ -326,6 +331,7 @@ func benchBare(ctx context.Context, path string, users []benchUser, o benchOptio
 		}
 		return true
 	})
+	res.selfCPU = cpuTime(os.Getpid()) - self0
 	if err := stop(); err != nil {
 		return res, err
 	}
@@ -417,6 +423,7 @@ func benchHTTP(ctx context.Context, path string, users []benchUser, o benchOptio
 		} `json:"card"`
 	}
 	nextURL := base + "/review/next"
+	self0, server0 := cpuTime(os.Getpid()), srv.cpu()
 	res := drive(ctx, o, users, func(ctx context.Context, rng *rand.Rand, u benchUser, st *clientStats) bool {
 		var next nextJSON
 		t0 := time.Now()
@@ -446,6 +453,7 @@ func benchHTTP(ctx context.Context, path string, users []benchUser, o benchOptio
 		}
 		return true
 	})
+	res.selfCPU, res.serverCPU = cpuTime(os.Getpid())-self0, srv.cpu()-server0
 	if err := stop(); err != nil {
 		srv.stop()
 		return res, err
@@ -464,6 +472,7 @@ func benchHTTP(ctx context.Context, path string, users []benchUser, o benchOptio
 type benchServer interface {
 	addr() string
 	peakRSS() (int64, string)
+	cpu() time.Duration // 0 when the server is this process
 	loggedErrors() (int, string)
 	stop() error
 }
@@ -568,6 +577,8 @@ func (s *childServer) peakRSS() (int64, string) {
 	return n, "the server process"
 }
 
+func (s *childServer) cpu() time.Duration { return cpuTime(s.cmd.Process.Pid) }
+
 func (s *childServer) loggedErrors() (int, string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -622,6 +633,8 @@ func (s *inprocServer) peakRSS() (int64, string) {
 	return n, "this process (server and load generator)"
 }
 
+func (s *inprocServer) cpu() time.Duration { return 0 }
+
 func (s *inprocServer) loggedErrors() (int, string) { return 0, "" }
 
 func (s *inprocServer) stop() error {
@@ -643,6 +656,28 @@ func peakRSS(pid int) (int64, error) {
 		}
 	}
 	return 0, errors.New("no VmHWM in /proc status")
+}
+
+// cpuTime reads the user and system CPU time of a Linux process from
+// /proc/PID/stat, in clock ticks of 1/100 s (USER_HZ on Linux); 0 when
+// it cannot be read.
+func cpuTime(pid int) time.Duration {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	// The command name in parentheses may hold spaces; fields follow it.
+	i := strings.LastIndexByte(string(b), ')')
+	if i < 0 {
+		return 0
+	}
+	f := strings.Fields(string(b[i+1:]))
+	if len(f) < 13 {
+		return 0
+	}
+	utime, _ := strconv.ParseInt(f[11], 10, 64)
+	stime, _ := strconv.ParseInt(f[12], 10, 64)
+	return time.Duration(utime+stime) * 10 * time.Millisecond
 }
 
 // percentile is the p-th percentile (0 < p <= 1) of sorted durations.
@@ -681,5 +716,23 @@ func (r benchResult) print(w io.Writer, o benchOptions) {
 	fmt.Fprintf(w, "queue empty %7d  (next answered 204: a client's user had nothing left today)\n", r.empty)
 	if r.peakRSS > 0 {
 		fmt.Fprintf(w, "peak RSS   %8.1f MB  (%s)\n", float64(r.peakRSS)/(1<<20), r.rssOf)
+	}
+	perOp := func(cpu time.Duration) string {
+		n := r.grades
+		what := "grade"
+		if o.mode == "next" {
+			n, what = r.nexts, "next"
+		}
+		if n == 0 {
+			return ""
+		}
+		return fmt.Sprintf(" (%.2f ms per %s)", float64(cpu)/1e6/float64(n), what)
+	}
+	switch {
+	case r.serverCPU > 0:
+		fmt.Fprintf(w, "CPU        server %.1fs%s, load generator %.1fs, in %.1fs on %d CPUs\n",
+			r.serverCPU.Seconds(), perOp(r.serverCPU), r.selfCPU.Seconds(), secs, runtime.NumCPU())
+	case r.selfCPU > 0:
+		fmt.Fprintf(w, "CPU        this process %.1fs%s, in %.1fs on %d CPUs\n", r.selfCPU.Seconds(), perOp(r.selfCPU), secs, runtime.NumCPU())
 	}
 }

@@ -71,7 +71,7 @@ func TestGradesSurviveSIGKILL(t *testing.T) {
 	}
 	cli("correct horse\n", "user", "add", "ada")
 	token := cli("", "token", "create", "ada", "--name", "crash")
-	addCrashCards(t, db, "ada", 400)
+	addCrashCards(t, db, "ada", 1500)
 
 	ctx := context.Background()
 	srv, err := startChildServer(ctx, bin, db)
