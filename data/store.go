@@ -153,6 +153,12 @@ func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	}
 	defer tx.Rollback()
 	if err := fn(tx); err != nil {
+		if cerr := ctx.Err(); cerr != nil {
+			// A cancelled context rolls the transaction back under the
+			// statement running, which then reports "statement is closed":
+			// the cancellation is the cause worth reporting.
+			return cerr
+		}
 		return err
 	}
 	return tx.Commit()
