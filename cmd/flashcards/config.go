@@ -126,7 +126,7 @@ Usage:
                                          tables (.csv, .tsv) to a user's cards; each file is
                                          all or nothing, and importing it again adds nothing;
                                          a JSON export is restored with its whole history
-  flashcards export --user NAME [--format json|csv|anki] [-o FILE]
+  flashcards export --user NAME [--format json|csv|anki|apkg] [-o FILE]
                                          write a user's cards, schedule and review history
                                          (json: everything, restorable; csv: a zip of tables;
                                          anki: cards for Anki) to FILE or standard output
