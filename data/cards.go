@@ -47,7 +47,7 @@ type Card struct {
 	Category     string // slug
 	CategoryID   int64
 	CategoryName string
-	Front        string
+	Front        string // Markdown, as written
 	Back         string
 	KeyPoints    []string
 	Synonyms     map[string][]string
@@ -57,6 +57,12 @@ type Card struct {
 	Lapses       int
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
+
+	// The text as HTML from RenderCard, safe to put in a page as it is;
+	// KeyPointsHTML has one entry per key point.
+	FrontHTML     string
+	BackHTML      string
+	KeyPointsHTML []string
 }
 
 // CardInput is what a person types into the card editor.
@@ -299,7 +305,8 @@ type CardFilter struct {
 
 const cardColumns = `c.id, c.key, c.deck_id, d.name, cat.id, cat.slug, cat.name, c.front, c.back, c.key_points, c.synonyms,
 	c.source, c.suspended, c.created_at, c.updated_at,
-	s.repetitions, s.interval, s.ease, s.due, s.last_day, s.lapses`
+	s.repetitions, s.interval, s.ease, s.due, s.last_day, s.lapses,
+	c.front_html, c.back_html, c.key_points_html, c.render_version`
 
 const cardFrom = ` FROM cards c
 	JOIN decks d ON d.id = c.deck_id
@@ -310,16 +317,25 @@ type scanner interface{ Scan(dest ...any) error }
 
 func scanCard(row scanner) (Card, error) {
 	var c Card
-	var kps, syn, created, updated string
+	var kps, syn, created, updated, kpsHTML string
 	var due, last sql.NullInt64
+	var version int
 	err := row.Scan(&c.ID, &c.Key, &c.DeckID, &c.Deck, &c.CategoryID, &c.Category, &c.CategoryName, &c.Front, &c.Back, &kps, &syn,
 		&c.Source, &c.Suspended, &created, &updated,
-		&c.Sched.State.Repetitions, &c.Sched.State.Interval, &c.Sched.State.Ease, &due, &last, &c.Lapses)
+		&c.Sched.State.Repetitions, &c.Sched.State.Interval, &c.Sched.State.Ease, &due, &last, &c.Lapses,
+		&c.FrontHTML, &c.BackHTML, &kpsHTML, &version)
 	if err != nil {
 		return Card{}, err
 	}
 	if err := json.Unmarshal([]byte(kps), &c.KeyPoints); err != nil {
 		return Card{}, fmt.Errorf("card %d key points: %w", c.ID, err)
+	}
+	if version != RenderVersion || json.Unmarshal([]byte(kpsHTML), &c.KeyPointsHTML) != nil || len(c.KeyPointsHTML) != len(c.KeyPoints) {
+		// Inserted by a path that does not render (a restore, an Anki
+		// import, SQL) or by an older renderer: render it now;
+		// RerenderCards stores it at the next start.
+		r := RenderCard(c.Front, c.Back, c.KeyPoints)
+		c.FrontHTML, c.BackHTML, c.KeyPointsHTML = r.FrontHTML, r.BackHTML, r.KeyPointsHTML
 	}
 	if err := json.Unmarshal([]byte(syn), &c.Synonyms); err != nil {
 		return Card{}, fmt.Errorf("card %d synonyms: %w", c.ID, err)
@@ -431,6 +447,7 @@ func (s *Store) UpdateCard(ctx context.Context, userID, cardID int64, in CardInp
 		return err
 	}
 	kps, _ := json.Marshal(in.KeyPoints)
+	r := RenderCard(in.Front, in.Back, in.KeyPoints)
 	return s.write(ctx, func(tx *sql.Tx) error {
 		cur, err := getCard(ctx, tx, userID, cardID)
 		if err != nil {
@@ -447,8 +464,11 @@ func (s *Store) UpdateCard(ctx context.Context, userID, cardID int64, in CardInp
 			return err
 		}
 		_, err = tx.ExecContext(ctx, `UPDATE cards SET front = ?, back = ?, category_id = ?, deck_id = ?, key_points = ?,
+			front_html = ?, back_html = ?, key_points_html = ?, render_version = ?,
 			edited = 1, updated_at = ? WHERE id = ? AND user_id = ?`,
-			in.Front, in.Back, catID, deckID, string(kps), formatTime(s.now()), cardID, userID)
+			in.Front, in.Back, catID, deckID, string(kps),
+			r.FrontHTML, r.BackHTML, r.keyPointsHTMLJSON(), RenderVersion,
+			formatTime(s.now()), cardID, userID)
 		return err
 	})
 }
@@ -492,7 +512,8 @@ type cardInserter struct {
 
 func newCardInserter(ctx context.Context, tx *sql.Tx, userID int64, now time.Time) (*cardInserter, error) {
 	card, err := tx.PrepareContext(ctx, `INSERT INTO cards (user_id, deck_id, category_id, key, front, back, key_points,
-		synonyms, source, edited, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+		synonyms, source, edited, created_at, updated_at, front_html, back_html, key_points_html, render_version)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 	if err != nil {
 		return nil, err
 	}
@@ -508,8 +529,15 @@ func (ci *cardInserter) insert(ctx context.Context, deckID, catID int64, key, fr
 	}
 	kpJSON, _ := json.Marshal(kps)
 	synJSON, _ := json.Marshal(syn)
-	res, err := ci.card.ExecContext(ctx, ci.userID, deckID, catID, key, front, back, string(kpJSON), string(synJSON), source, edited, ci.now, ci.now)
+	r := RenderCard(front, back, kps)
+	res, err := ci.card.ExecContext(ctx, ci.userID, deckID, catID, key, front, back, string(kpJSON), string(synJSON), source, edited, ci.now, ci.now,
+		r.FrontHTML, r.BackHTML, r.keyPointsHTMLJSON(), RenderVersion)
 	if err != nil {
+		if ctx.Err() != nil {
+			// Cancelled while rendering: database/sql may have closed the
+			// statement with the transaction; say why it ended.
+			return 0, ctx.Err()
+		}
 		return 0, err
 	}
 	// A trigger adds the card's card_state row.

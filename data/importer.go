@@ -267,7 +267,8 @@ func (s *Store) addBuiltinDeck(ctx context.Context, tx *sql.Tx, userID int64) (I
 func (s *Store) SyncBuiltinDeck(ctx context.Context) (int64, error) {
 	var total int64
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		stmt, err := tx.PrepareContext(ctx, `UPDATE cards SET front = ?, back = ?, key_points = ?, synonyms = ?, source = ?
+		stmt, err := tx.PrepareContext(ctx, `UPDATE cards SET front = ?, back = ?, key_points = ?, synonyms = ?, source = ?,
+			front_html = ?, back_html = ?, key_points_html = ?, render_version = ?
 			WHERE key = ? AND edited = 0 AND (front <> ? OR back <> ? OR key_points <> ? OR synonyms <> ? OR source <> ?)`)
 		if err != nil {
 			return err
@@ -276,7 +277,9 @@ func (s *Store) SyncBuiltinDeck(ctx context.Context) (int64, error) {
 		for _, c := range BuiltinDeck() {
 			kps, _ := json.Marshal(c.KeyPoints)
 			syn, _ := json.Marshal(c.Synonyms)
+			html := RenderCard(c.Front, c.Back, c.KeyPoints)
 			r, err := stmt.ExecContext(ctx, c.Front, c.Back, string(kps), string(syn), c.Source,
+				html.FrontHTML, html.BackHTML, html.keyPointsHTMLJSON(), RenderVersion,
 				builtinKey(c.ID), c.Front, c.Back, string(kps), string(syn), c.Source)
 			if err != nil {
 				return err

@@ -127,6 +127,11 @@ func serve(ctx context.Context, cfg config, stderr io.Writer) error {
 	} else if n > 0 {
 		log.Info("reworded built-in cards", "count", n)
 	}
+	if n, err := store.RerenderCards(ctx); err != nil {
+		return fmt.Errorf("render cards: %w", err)
+	} else if n > 0 {
+		log.Info("rendered cards for this version", "count", n)
+	}
 	e, err := handlers.New(ctx, handlers.Config{
 		SignupOpen:     cfg.Signup == "open",
 		TrustProxy:     cfg.TrustProxy,

@@ -80,6 +80,14 @@ CREATE TABLE cards (
     edited      INTEGER NOT NULL DEFAULT 0, -- the user changed it: releases no longer reword it
     created_at  TEXT NOT NULL,
     updated_at  TEXT NOT NULL,
+    -- front, back and key_points are Markdown, the editable truth; these are
+    -- their HTML from the renderer of render_version (data/render.go). A row
+    -- inserted without them (version 0) is rendered when read, and for good
+    -- at start-up. Only the renderer writes them: never import them.
+    front_html      TEXT NOT NULL DEFAULT '',
+    back_html       TEXT NOT NULL DEFAULT '',
+    key_points_html TEXT NOT NULL DEFAULT '[]', -- JSON array, one per key point
+    render_version  INTEGER NOT NULL DEFAULT 0,
     UNIQUE (user_id, key)
 ) STRICT;
 CREATE INDEX cards_user_category ON cards(user_id, category_id);
