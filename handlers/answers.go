@@ -13,13 +13,48 @@ import (
 	"github.com/flashcards/flashcards/views"
 )
 
-// keyPoints pairs a card's key points with its own synonyms for them.
+// keyPoints pairs a card's key points, as the plain text one would type
+// (their Markdown taken away), with the card's own synonyms for them.
 func keyPoints(card data.Card) []srs.KeyPoint {
 	kps := make([]srs.KeyPoint, len(card.KeyPoints))
 	for i, kp := range card.KeyPoints {
-		kps[i] = srs.KeyPoint{Text: kp, Synonyms: card.Synonyms[kp]}
+		kps[i] = srs.KeyPoint{Text: data.PlainText(kp), Synonyms: card.Synonyms[kp]}
 	}
 	return kps
+}
+
+// checkKeyPoints checks an answer against the card's key points and says,
+// for each key point in the card's order, whether it was covered. The
+// matcher sees plain text; the answer is mapped back to the key points as
+// written, so coverage is stored and shown by the card's own key points.
+func checkKeyPoints(card data.Card, answer string) (covered []bool, n int) {
+	kps := keyPoints(card)
+	cov := srs.CheckAnswer(answer, kps)
+	// Coverage keeps the card's order and names each key point once, in
+	// Covered or Missed; two key points of the same plain text are judged
+	// alike, so taking them in order is exact.
+	covered = make([]bool, len(kps))
+	for i, kp := range kps {
+		if n < len(cov.Covered) && cov.Covered[n] == kp.Text {
+			covered[i] = true
+			n++
+		}
+	}
+	return covered, n
+}
+
+// coverage is checkKeyPoints as the key points covered and missed.
+func coverage(card data.Card, answer string) (covered, missed []string) {
+	marks, _ := checkKeyPoints(card, answer)
+	covered, missed = []string{}, []string{}
+	for i, kp := range card.KeyPoints {
+		if marks[i] {
+			covered = append(covered, kp)
+		} else {
+			missed = append(missed, kp)
+		}
+	}
+	return covered, missed
 }
 
 // revealForm shows the back of the card after a typed answer, with each key
@@ -68,8 +103,8 @@ func (a *App) coverageOf(c echo.Context, userID, cardID int64, answer string) (c
 	if err != nil {
 		return nil, nil, err
 	}
-	cov := srs.CheckAnswer(answer, keyPoints(card))
-	return cov.Covered, cov.Missed, nil
+	covered, missed = coverage(card, answer)
+	return covered, missed, nil
 }
 
 // apiCheck checks a typed answer against a card's key points. It is
@@ -96,29 +131,29 @@ func (a *App) apiCheck(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	cov := srs.CheckAnswer(*body.Answer, keyPoints(card))
+	covered, missed := coverage(card, *body.Answer)
 	var suggested *int
-	if g, ok := srs.SuggestGrade(len(cov.Covered), len(card.KeyPoints)); ok {
+	if g, ok := srs.SuggestGrade(len(covered), len(card.KeyPoints)); ok {
 		n := int(g)
 		suggested = &n
 	}
-	return c.JSON(http.StatusOK, map[string]any{"covered": cov.Covered, "missed": cov.Missed, "suggested_grade": suggested})
+	return c.JSON(http.StatusOK, map[string]any{"covered": covered, "missed": missed, "suggested_grade": suggested})
 }
 
 // markPoints marks each of the card's key points covered or missed by the
 // answer, and gives the suggested grade (-1 when the card has no key points).
 func markPoints(card data.Card, answer string) ([]views.PointView, int) {
-	cov := srs.CheckAnswer(answer, keyPoints(card))
-	covered := map[string]bool{}
-	for _, p := range cov.Covered {
-		covered[p] = true
-	}
+	covered, n := checkKeyPoints(card, answer)
 	pts := make([]views.PointView, 0, len(card.KeyPoints))
-	for _, kp := range card.KeyPoints {
-		pts = append(pts, views.PointView{Text: kp, Covered: covered[kp]})
+	for i, kp := range card.KeyPoints {
+		p := views.PointView{Text: kp, Covered: covered[i]}
+		if i < len(card.KeyPointsHTML) {
+			p.HTML = card.KeyPointsHTML[i]
+		}
+		pts = append(pts, p)
 	}
 	suggested := -1
-	if g, ok := srs.SuggestGrade(len(cov.Covered), len(card.KeyPoints)); ok {
+	if g, ok := srs.SuggestGrade(n, len(card.KeyPoints)); ok {
 		suggested = int(g)
 	}
 	return pts, suggested

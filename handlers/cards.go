@@ -105,7 +105,7 @@ func (a *App) cardsPage(c echo.Context) error {
 	for _, card := range cards {
 		v.Rows = append(v.Rows, views.CardRow{
 			ID:        card.ID,
-			Front:     shortenText(card.Front, cardFrontShown),
+			Front:     shortenText(data.PlainText(card.Front), cardFrontShown),
 			Category:  card.CategoryName,
 			Deck:      card.Deck,
 			State:     cardState(card, today),
@@ -202,9 +202,40 @@ func cardForm(c echo.Context) (data.CardInput, views.CardFormView, error) {
 	return in, v, nil
 }
 
+// cardPreview renders the editor's text as the card will show. Text over
+// the limits is cut, not refused: saving says what is wrong with it.
+func cardPreview(v views.CardFormView) views.CardPreviewView {
+	cut := func(s string, n int) string {
+		if r := []rune(s); len(r) > n {
+			return string(r[:n])
+		}
+		return s
+	}
+	front, back := strings.TrimSpace(cut(v.Front, data.MaxCardTextRunes)), strings.TrimSpace(cut(v.Back, data.MaxCardTextRunes))
+	var kps []string
+	for kp := range strings.SplitSeq(v.KeyPoints, "\n") {
+		if kp = strings.TrimSpace(kp); kp != "" && len(kps) < data.MaxKeyPoints {
+			kps = append(kps, cut(kp, data.MaxKeyPointRunes))
+		}
+	}
+	if front == "" && back == "" && len(kps) == 0 {
+		return views.CardPreviewView{Empty: true}
+	}
+	r := data.RenderCard(front, back, kps)
+	return views.CardPreviewView{FrontHTML: r.FrontHTML, BackHTML: r.BackHTML, KeyPointsHTML: r.KeyPointsHTML}
+}
+
+// previewCard is the editor's live preview: the card as typed so far,
+// rendered; nothing is saved.
+func (a *App) previewCard(c echo.Context) error {
+	_, v, _ := cardForm(c) // a deck that is no number does not matter here
+	return a.render(c, http.StatusOK, views.CardPreview(cardPreview(v)))
+}
+
 func (a *App) renderCardForm(c echo.Context, status int, title string, v views.CardFormView) error {
 	u, _ := currentUser(c)
 	var err error
+	v.Preview = cardPreview(v)
 	if v.Categories, v.Decks, err = a.cardChoices(c, u.ID); err != nil {
 		return err
 	}
@@ -246,6 +277,10 @@ func (a *App) newCardPage(c echo.Context) error {
 func (a *App) createCard(c echo.Context) error {
 	u, _ := currentUser(c)
 	in, v, err := cardForm(c)
+	if c.FormValue("preview") != "" {
+		// The Preview button, without JavaScript: show the form again, previewed.
+		return a.renderCardForm(c, http.StatusOK, "New card", v)
+	}
 	if err == nil {
 		_, err = a.store.CreateCard(c.Request().Context(), u.ID, in)
 	}
@@ -329,16 +364,21 @@ func (a *App) updateCard(c echo.Context) error {
 		return err
 	}
 	in, v, err := cardForm(c)
-	if err == nil {
+	preview := c.FormValue("preview") != ""
+	if err == nil && !preview {
 		err = a.store.UpdateCard(ctx, u.ID, id, in)
 	}
-	if errors.Is(err, data.ErrInvalid) {
+	if preview || errors.Is(err, data.ErrInvalid) {
 		today, terr := a.studyDay(c, u.ID)
 		if terr != nil {
 			return terr
 		}
 		stored := editCardView(card, today)
 		v.ID, v.State, v.Suspended, v.Source = id, stored.State, stored.Suspended, stored.Source
+		if preview {
+			// The Preview button, without JavaScript: nothing is saved.
+			return a.renderCardForm(c, http.StatusOK, "Edit card", v)
+		}
 		v.Error = userMessage(err)
 		return a.renderCardForm(c, http.StatusBadRequest, "Edit card", v)
 	}
@@ -386,7 +426,7 @@ func (a *App) deleteCardPage(c echo.Context) error {
 	}
 	p := a.page(c, "Delete card")
 	p.Nav = "cards"
-	return a.render(c, http.StatusOK, views.CardDelete(p, views.CardDeleteView{ID: card.ID, Front: shortenText(card.Front, 300)}))
+	return a.render(c, http.StatusOK, views.CardDelete(p, views.CardDeleteView{ID: card.ID, Front: shortenText(data.PlainText(card.Front), 300)}))
 }
 
 func (a *App) deleteCard(c echo.Context) error {

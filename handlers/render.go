@@ -32,6 +32,11 @@ func (a *App) page(c echo.Context, title string) views.Page {
 			JS:   a.assets.URL("js/app.js"),
 			HTMX: a.assets.URL("js/htmx.min.js"),
 			Icon: a.assets.URL("img/icon.svg"),
+
+			CodeCSS:  a.assets.URL("css/code.css"),
+			KatexCSS: a.assets.URL("katex/katex.min.css"),
+			KatexJS:  a.assets.URL("katex/katex.min.js"),
+			MathJS:   a.assets.URL("js/math.js"),
 		},
 	}
 	if u, ok := currentUser(c); ok {

@@ -125,7 +125,7 @@ func (a *App) reviewPage(c echo.Context) error {
 }
 
 func (a *App) reviewView(c echo.Context, qc data.QueueCard, f data.ReviewFilter, query string, shown int64) views.ReviewView {
-	return views.ReviewView{
+	v := views.ReviewView{
 		CardID:    qc.Card.ID,
 		Front:     qc.Card.Front,
 		Back:      qc.Card.Back,
@@ -141,6 +141,8 @@ func (a *App) reviewView(c echo.Context, qc data.QueueCard, f data.ReviewFilter,
 		Grades:    gradeButtons(),
 		Suggested: -1,
 	}
+	v.FrontHTML, v.BackHTML, v.KeyPointsHTML = qc.Card.FrontHTML, qc.Card.BackHTML, qc.Card.KeyPointsHTML
+	return v
 }
 
 func checkTypedAnswer(answer string) error {

@@ -45,6 +45,7 @@ func (a *App) Register(e *echo.Echo) {
 	user.GET("/cards", a.cardsPage)
 	user.GET("/cards/new", a.newCardPage)
 	user.POST("/cards", a.createCard)
+	user.POST("/cards/preview", a.previewCard)
 	user.GET("/cards/:id/edit", a.editCardPage)
 	user.POST("/cards/:id", a.updateCard)
 	user.POST("/cards/:id/suspend", a.suspendCard)

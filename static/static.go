@@ -12,11 +12,12 @@ import (
 	"mime"
 	"net/http"
 	"path"
+	"regexp"
 	"strings"
 	"time"
 )
 
-//go:embed css js img
+//go:embed css js img katex
 var files embed.FS
 
 // Prefix is where the assets are mounted.
@@ -34,26 +35,63 @@ type Assets struct {
 	hashed map[string]asset  // css/app.1a2b3c4d5e.css -> asset
 }
 
-// Load reads and hashes every embedded file.
+// Load reads and hashes every embedded file. Stylesheets are hashed last,
+// after their url(...) references to other assets (KaTeX's fonts) are
+// rewritten to those assets' hashed URLs.
 func Load() (*Assets, error) {
 	a := &Assets{urls: map[string]string{}, hashed: map[string]asset{}}
+	var sheets []string
 	err := fs.WalkDir(files, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
+		}
+		if path.Ext(p) == ".css" {
+			sheets = append(sheets, p)
+			return nil
 		}
 		body, err := files.ReadFile(p)
 		if err != nil {
 			return err
 		}
-		sum := sha256.Sum256(body)
-		h := hex.EncodeToString(sum[:5])
-		ext := path.Ext(p)
-		hp := strings.TrimSuffix(p, ext) + "." + h + ext
-		a.urls[p] = Prefix + hp
-		a.hashed[hp] = asset{name: p, body: body, etag: `"` + h + `"`}
+		a.add(p, body)
 		return nil
 	})
-	return a, err
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range sheets {
+		body, err := files.ReadFile(p)
+		if err != nil {
+			return nil, err
+		}
+		a.add(p, a.rewriteURLs(p, body))
+	}
+	return a, nil
+}
+
+func (a *Assets) add(p string, body []byte) {
+	sum := sha256.Sum256(body)
+	h := hex.EncodeToString(sum[:5])
+	ext := path.Ext(p)
+	hp := strings.TrimSuffix(p, ext) + "." + h + ext
+	a.urls[p] = Prefix + hp
+	a.hashed[hp] = asset{name: p, body: body, etag: `"` + h + `"`}
+}
+
+// cssURL is a url(...) reference in a stylesheet, unquoted as KaTeX writes them.
+var cssURL = regexp.MustCompile(`url\(([^)"'\s]+)\)`)
+
+// rewriteURLs points a stylesheet's relative url(...) references at the
+// hashed URLs of the assets they name; others are left as they are.
+func (a *Assets) rewriteURLs(sheet string, body []byte) []byte {
+	dir := path.Dir(sheet)
+	return cssURL.ReplaceAllFunc(body, func(m []byte) []byte {
+		ref := string(cssURL.FindSubmatch(m)[1])
+		if u, ok := a.urls[path.Join(dir, ref)]; ok && !strings.Contains(ref, ":") {
+			return []byte("url(" + u + ")")
+		}
+		return m
+	})
 }
 
 // URL returns the cacheable URL of a logical asset name such as "css/app.css".
@@ -75,6 +113,9 @@ func (a *Assets) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ct := mime.TypeByExtension(path.Ext(as.name))
+	if path.Ext(as.name) == ".woff2" {
+		ct = "font/woff2" // not in Go's own table, and machines' tables differ
+	}
 	if ct == "" {
 		ct = "application/octet-stream"
 	}

@@ -25,6 +25,12 @@ type AssetURLs struct {
 	JS   string
 	HTMX string
 	Icon string
+	// Card text: code highlighting colours, and KaTeX for math, which
+	// MathJS loads only on pages that have some.
+	CodeCSS  string
+	KatexCSS string
+	KatexJS  string
+	MathJS   string
 }
 
 func current(p Page, item string) string {
