@@ -67,6 +67,7 @@ func (s *Store) ImportApkg(ctx context.Context, userID int64, name string, pkg i
 	if err != nil {
 		return AnkiImportResult{ImportResult: ImportResult{Found: len(col.cards)}}, err
 	}
+	s.rerenderUser(ctx, userID)
 	return res, nil
 }
 

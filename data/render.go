@@ -69,6 +69,18 @@ const rerenderBatch = 500
 // runs at start-up and returns how many cards it rendered. The Markdown
 // source is only read: a card edited meanwhile is left to its edit.
 func (s *Store) RerenderCards(ctx context.Context) (int, error) {
+	return s.rerender(ctx, 0)
+}
+
+// rerenderUser renders one user's stale cards, right after an import that
+// wrote card source without HTML, so reads need not render them.
+// A failure is harmless: stale cards are rendered on read and at start-up.
+func (s *Store) rerenderUser(ctx context.Context, userID int64) {
+	s.rerender(ctx, userID)
+}
+
+// rerender renders the stale cards of one user, or of everyone (userID 0).
+func (s *Store) rerender(ctx context.Context, userID int64) (int, error) {
 	type stale struct {
 		id               int64
 		front, back, kps string
@@ -77,7 +89,8 @@ func (s *Store) RerenderCards(ctx context.Context) (int, error) {
 	var after int64
 	for {
 		rows, err := s.reader.QueryContext(ctx, `SELECT id, front, back, key_points FROM cards
-			WHERE render_version <> ? AND id > ? ORDER BY id LIMIT ?`, RenderVersion, after, rerenderBatch)
+			WHERE (? = 0 OR user_id = ?) AND render_version <> ? AND id > ? ORDER BY id LIMIT ?`,
+			userID, userID, RenderVersion, after, rerenderBatch)
 		if err != nil {
 			return total, err
 		}

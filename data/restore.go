@@ -681,6 +681,7 @@ func (s *Store) Restore(ctx context.Context, userID int64, exp *Export) (Restore
 	if err != nil {
 		return RestoreResult{}, err
 	}
+	s.rerenderUser(ctx, userID)
 	return res, nil
 }
 
