@@ -109,7 +109,7 @@ func (a *App) masteryPage(c echo.Context) error {
 			r.Recall = pct(cat.Recall30)
 		}
 		for _, m := range cat.MostMissed {
-			r.Missed = append(r.Missed, fmt.Sprintf("%s (%d×)", m.Text, m.Count))
+			r.Missed = append(r.Missed, fmt.Sprintf("%s (%d×)", data.PlainText(m.Text), m.Count))
 		}
 		if cat.AvgEase > 0 {
 			r.AvgEase = strconv.FormatFloat(cat.AvgEase, 'f', 2, 64)

@@ -300,8 +300,12 @@ func (a *App) mockSummary(c echo.Context) error {
 			v.Categories = append(v.Categories, views.MockCategory{Name: r.Category})
 		}
 		v.Categories[i].Cards++
-		v.Categories[i].Missed = append(v.Categories[i].Missed, r.Missed...)
-		v.Categories[i].Covered = append(v.Categories[i].Covered, r.Covered...)
+		for _, m := range r.Missed {
+			v.Categories[i].Missed = append(v.Categories[i].Missed, data.PlainText(m))
+		}
+		for _, c := range r.Covered {
+			v.Categories[i].Covered = append(v.Categories[i].Covered, data.PlainText(c))
+		}
 	}
 	v.Skipped += max(len(m.Cards)-m.Pos, 0)
 	p := a.page(c, "Mock interview")
