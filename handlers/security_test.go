@@ -314,7 +314,24 @@ var xssPayloads = []string{
 	`javascript:alert(4)`,
 	`' onmouseover='alert(5)`,
 	`</title></text></svg><iframe src="javascript:alert(6)"></iframe>`,
+	// Card text is Markdown: links, images and autolinks must not carry
+	// script URLs however they are spelled, nor code fences break out.
+	`[link](javascript:alert(7))`,
+	`[link](JaVaScRiPt:alert(8) "title")`,
+	`![image](javascript:alert(9))`,
+	`<javascript:alert(10)>`,
+	`[link](jav&#x61;script:alert(11))`,
+	`[link](data:text/html;base64,PHNjcmlwdD5hbGVydCgxMik8L3NjcmlwdD4=)`,
+	`[link](vbscript:msgbox(13))`,
+	"[link][ref]\n\n[ref]: javascript:alert(14)",
+	"```\"><script>alert(15)</script>\ncode\n```",
+	`[x](https://example.com/" onmouseover="alert(16))`,
+	`<a href="javascript:alert(17)">raw link</a>`,
 }
+
+// urlAttrs are the attributes a browser follows as URLs.
+var urlAttrs = map[string]bool{"href": true, "src": true, "action": true, "formaction": true, "xlink:href": true,
+	"data": true, "poster": true, "background": true, "srcdoc": true, "hx-get": true, "hx-post": true}
 
 // activeMarkup parses a page as a browser would and lists whatever in it
 // could run script: inline scripts, event-handler attributes, javascript:
@@ -345,11 +362,18 @@ func activeMarkup(page string) []string {
 			}
 			for _, at := range tok.Attr {
 				name := strings.ToLower(at.Key)
-				val := strings.ToLower(strings.Join(strings.Fields(at.Val), ""))
+				// Browsers drop spaces, tabs, newlines and control characters
+				// around and inside a URL's scheme.
+				val := strings.ToLower(strings.Map(func(r rune) rune {
+					if r <= ' ' {
+						return -1
+					}
+					return r
+				}, at.Val))
 				switch {
 				case strings.HasPrefix(name, "on"):
 					found = append(found, fmt.Sprintf("<%s %s=%q>", tok.Data, at.Key, at.Val))
-				case strings.HasPrefix(val, "javascript:") || strings.HasPrefix(val, "vbscript:") || strings.HasPrefix(val, "data:text/html"):
+				case urlAttrs[name] && (strings.HasPrefix(val, "javascript:") || strings.HasPrefix(val, "vbscript:") || strings.HasPrefix(val, "data:text/html")):
 					found = append(found, fmt.Sprintf("<%s %s=%q>", tok.Data, at.Key, at.Val))
 				}
 			}
@@ -380,8 +404,8 @@ func TestXSSPayloadsAreEscapedEverywhere(t *testing.T) {
 	var ids []int64
 	for i, p := range xssPayloads {
 		c, err := app.store.CreateCard(ctx, u.ID, data.CardInput{
-			Front: fmt.Sprintf("Front %d %s", i, p), Back: "Back " + all, Category: cat.Slug, DeckID: deck.ID,
-			KeyPoints: []string{p, "point " + fmt.Sprint(i)},
+			Front: fmt.Sprintf("Front %d\n\n%s", i, p), Back: "Back [a safe link](https://example.com/ok)\n\n" + strings.Join(xssPayloads, "\n\n"), Category: cat.Slug, DeckID: deck.ID,
+			KeyPoints: []string{strings.ReplaceAll(p, "\n", " "), "point " + fmt.Sprint(i)},
 		})
 		if err != nil {
 			t.Fatal(err)
@@ -424,10 +448,25 @@ func TestXSSPayloadsAreEscapedEverywhere(t *testing.T) {
 			shown[path] = true
 		}
 	}
+	// The back went through the Markdown renderer: the safe link is a link.
+	if p := b.get(pages[2]); !strings.Contains(p.body, `href="https://example.com/ok"`) {
+		t.Errorf("the revealed card shows no rendered link; the Markdown checks prove nothing")
+	}
 	// The payloads were on the pages, as text.
 	for _, path := range []string{"/review", "/cards", "/mastery", pages[2], cardPath(ids[1], "/edit")} {
 		if !shown[path] {
 			t.Errorf("GET %s does not show the payload as text; the check above proves nothing there", path)
+		}
+	}
+
+	// The editor's preview renders what is typed before it is saved.
+	b.get("/cards/new")
+	joined := strings.Join(xssPayloads, "\n\n")
+	if p := b.post("/cards/preview", url.Values{"front": {joined}, "back": {joined}, "key_points": {strings.Join(xssPayloads, "\n")}}); p.status != http.StatusOK {
+		t.Errorf("POST /cards/preview: %d", p.status)
+	} else {
+		for _, bad := range activeMarkup(p.body) {
+			t.Errorf("POST /cards/preview: a payload became markup: %s", bad)
 		}
 	}
 
@@ -727,19 +766,29 @@ func TestSearchWithSQLMetacharacters(t *testing.T) {
 	}
 }
 
-// TestActiveMarkupSeesPayloads keeps the XSS check honest: it finds each
-// payload printed as markup and nothing in the same payload printed as text.
+// TestActiveMarkupSeesPayloads keeps the XSS check honest: it finds what
+// a page that failed to escape or sanitize would hold, and takes none of
+// the payloads for markup once they are escaped.
 func TestActiveMarkupSeesPayloads(t *testing.T) {
+	for _, bad := range []string{
+		`<script>alert(1)</script>`,
+		`<img src=x onerror=alert(2)>`,
+		`<p title=""><svg onload=alert(3)>">`,
+		`<input value='' onmouseover='alert(5)'>`,
+		`<iframe src="https://example.com"></iframe>`,
+		`<a href="javascript:alert(7)">link</a>`,
+		`<a href="JaVaScRiPt:alert(8)">link</a>`,
+		`<a href=" java` + "\t" + `script:alert(9)">link</a>`,
+		`<a href="jav&#x61;script:alert(11)">link</a>`,
+		`<a href="data:text/html;base64,PHNjcmlwdD4=">link</a>`,
+		`<a href="vbscript:msgbox(13)">link</a>`,
+		`<a href="https://example.com/" onmouseover="alert(16)">link</a>`,
+	} {
+		if got := activeMarkup(bad); len(got) == 0 {
+			t.Errorf("%s went unseen", bad)
+		}
+	}
 	for _, p := range xssPayloads {
-		if p == `javascript:alert(4)` {
-			p = `<a href="` + p + `">x</a>`
-		}
-		if p == `' onmouseover='alert(5)` {
-			p = `<input value='` + p + `'>`
-		}
-		if got := activeMarkup("<p>" + p + "</p>"); len(got) == 0 {
-			t.Errorf("%s printed as markup went unseen", p)
-		}
 		escaped := `<p title="` + html.EscapeString(p) + `">` + html.EscapeString(p) + `</p><input value='` + html.EscapeString(p) + `'>`
 		if got := activeMarkup(escaped); len(got) > 0 {
 			t.Errorf("%s printed as text was taken for markup: %v", p, got)

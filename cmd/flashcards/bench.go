@@ -213,7 +213,9 @@ func benchGrade(rng *rand.Rand) int {
 type clientStats struct {
 	grades, nexts, conflicts, errors, empty int
 	gradeLat, nextLat                       []time.Duration
-	firstError                              string
+	doneAt                                  []time.Duration // since the start, of every round that counted
+
+	firstError string
 }
 
 func (s *clientStats) fail(format string, args ...any) {
@@ -269,9 +271,13 @@ func drive(ctx context.Context, o benchOptions, users []benchUser, step func(ctx
 			live := ownedUsers(users, o.clients, i)
 			for n := 0; n < benchMaxOps && len(live) > 0 && time.Now().Before(deadline); n++ {
 				k := n % len(live)
+				grades, nexts := st.grades, st.nexts
 				if !step(ctx, rng, live[k], st) {
 					st.empty++
 					live = slices.Delete(live, k, k+1)
+				}
+				if st.grades > grades || (o.mode == "next" && st.nexts > nexts) {
+					st.doneAt = append(st.doneAt, time.Since(start))
 				}
 			}
 		}()
@@ -286,6 +292,7 @@ func drive(ctx context.Context, o benchOptions, users []benchUser, step func(ctx
 		res.empty += st.empty
 		res.gradeLat = append(res.gradeLat, st.gradeLat...)
 		res.nextLat = append(res.nextLat, st.nextLat...)
+		res.doneAt = append(res.doneAt, st.doneAt...)
 		if res.firstError == "" {
 			res.firstError = st.firstError
 		}
@@ -705,6 +712,16 @@ func (r benchResult) print(w io.Writer, o benchOptions) {
 		fmt.Fprintf(w, "grades     %8d  %8.0f/s  %s\n", r.grades, float64(r.grades)/secs, latencyLine(r.gradeLat))
 	}
 	fmt.Fprintf(w, "next       %8d  %8.0f/s  %s\n", r.nexts, float64(r.nexts)/secs, latencyLine(r.nextLat))
+	if len(r.doneAt) > 0 {
+		// The rate through the run: the queue's cost grows with the day's reviews.
+		var quarters [4]int
+		for _, at := range r.doneAt {
+			quarters[min(int(4*at/r.elapsed), 3)]++
+		}
+		q := secs / 4
+		fmt.Fprintf(w, "by quarter %8.0f/s %8.0f/s %8.0f/s %8.0f/s\n",
+			float64(quarters[0])/q, float64(quarters[1])/q, float64(quarters[2])/q, float64(quarters[3])/q)
+	}
 	fmt.Fprintf(w, "conflicts  %8d  (409: the card was not up for review any more)\n", r.conflicts)
 	fmt.Fprintf(w, "errors     %8d\n", r.errors)
 	if r.firstError != "" {
