@@ -4,10 +4,8 @@ package data
 const (
 	qUserSettings = `SELECT timezone, rollover_hour, new_per_day, reviews_per_day, type_answers
 		FROM settings WHERE user_id = ?`
-	qDayCounts = `SELECT
-		COALESCE(SUM(counted = 1 AND before_due IS NULL), 0),
-		COALESCE(SUM(counted = 1 AND before_due IS NOT NULL), 0)
-		FROM reviews WHERE user_id = ? AND study_day = ?`
+	qDayCounts = `SELECT COALESCE(MAX(new_done), 0), COALESCE(MAX(reviews_done), 0)
+		FROM day_counts WHERE user_id = ? AND study_day = ?`
 	qGradesOn   = "SELECT grade FROM reviews WHERE card_id = ? AND study_day = ? ORDER BY id"
 	qGradeState = `SELECT repetitions, interval, ease, due, last_day, lapses, suspended, category_id
 		FROM card_state WHERE card_id = ? AND user_id = ?`

@@ -105,8 +105,6 @@ func dayCounts(ctx context.Context, q querier, userID int64, today srs.Day) (new
 	return
 }
 
-const redrillJoin = ` JOIN (SELECT card_id, MAX(id) AS last_id FROM reviews WHERE user_id = ? AND study_day = ? GROUP BY card_id) t
-	ON t.card_id = s.card_id JOIN reviews r ON r.id = t.last_id `
 
 // queue computes the day's counts within the filter.
 func queue(ctx context.Context, q querier, userID int64, st Settings, today srs.Day, f ReviewFilter) (DayQueue, string, []any, error) {
@@ -123,18 +121,23 @@ func queue(ctx context.Context, q querier, userID int64, st Settings, today srs.
 	dq.ReviewLeft = max(0, st.ReviewsPerDay-reviewsDone)
 	d := int(today)
 	var due, fresh, redrill int
-
-	err = q.QueryRowContext(ctx, `SELECT
-		COALESCE(SUM(s.due <= ? AND (s.last_day IS NULL OR s.last_day < ?)), 0),
-		COALESCE(SUM(s.due IS NULL), 0)
-		FROM card_state s
-		WHERE s.user_id = ? AND s.suspended = 0`+where, append([]any{d, d, userID}, fargs...)...).Scan(&due, &fresh)
+	// Counting stops at what today still allows, so a deck of 10,000
+	// cards costs no more than one of 100.
+	err = q.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM card_state s
+		WHERE s.user_id = ? AND s.suspended = 0 AND s.due <= ? AND (s.last_day IS NULL OR s.last_day < ?)`+where+` LIMIT ?)`,
+		append(append([]any{userID, d, d}, fargs...), dq.ReviewLeft)...).Scan(&due)
 	if err != nil {
 		return dq, "", nil, err
 	}
-	err = q.QueryRowContext(ctx, `SELECT COUNT(*) FROM card_state s`+redrillJoin+
-		`WHERE s.user_id = ? AND s.suspended = 0 AND s.last_day = ? AND r.grade < 4`+where,
-		append([]any{userID, d, userID, d}, fargs...)...).Scan(&redrill)
+	err = q.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM card_state s
+		WHERE s.user_id = ? AND s.suspended = 0 AND s.due IS NULL`+where+` LIMIT ?)`,
+		append(append([]any{userID}, fargs...), dq.NewLeft)...).Scan(&fresh)
+	if err != nil {
+		return dq, "", nil, err
+	}
+	err = q.QueryRowContext(ctx, `SELECT COUNT(*) FROM card_state s
+		WHERE s.user_id = ? AND s.redrill_day = ? AND s.suspended = 0`+where,
+		append([]any{userID, d}, fargs...)...).Scan(&redrill)
 	if err != nil {
 		return dq, "", nil, err
 	}
@@ -199,9 +202,9 @@ func (s *Store) NextCard(ctx context.Context, userID int64, f ReviewFilter, pref
 				ORDER BY s.card_id LIMIT 1`, append([]any{userID}, fargs...)...).Scan(&id)
 		case dq.Redrill > 0:
 			qc.Redrill = true
-			err = tx.QueryRowContext(ctx, `SELECT s.card_id FROM card_state s`+redrillJoin+`
-				WHERE s.user_id = ? AND s.suspended = 0 AND s.last_day = ? AND r.grade < 4`+where+`
-				ORDER BY t.last_id LIMIT 1`, append([]any{userID, d, userID, d}, fargs...)...).Scan(&id)
+			err = tx.QueryRowContext(ctx, `SELECT s.card_id FROM card_state s
+				WHERE s.user_id = ? AND s.redrill_day = ? AND s.suspended = 0`+where+`
+				ORDER BY s.redrill_since LIMIT 1`, append([]any{userID, d}, fargs...)...).Scan(&id)
 		default:
 			return ErrQueueEmpty
 		}

@@ -108,11 +108,18 @@ CREATE TABLE card_state (
     ease        INTEGER NOT NULL DEFAULT 250,
     due         INTEGER,
     lapses      INTEGER NOT NULL DEFAULT 0,
-    last_day    INTEGER
+    last_day    INTEGER,
+    -- The study day on which the card's last grade was below 4: while it is
+    -- today, the card is in today's re-drill queue (kept by triggers on
+    -- reviews), and redrill_since orders that queue, longest waiting first.
+    redrill_day   INTEGER,
+    redrill_since INTEGER
 ) STRICT;
-CREATE INDEX card_state_user_due ON card_state(user_id, due);
+-- The day's queue: due cards in due order, new cards in the order added.
+CREATE INDEX card_state_queue ON card_state(user_id, suspended, due, last_day);
 CREATE INDEX card_state_user_category ON card_state(user_id, category_id);
 CREATE INDEX card_state_suspended ON card_state(user_id) WHERE suspended = 1;
+CREATE INDEX card_state_redrill ON card_state(user_id, redrill_day, redrill_since) WHERE redrill_day IS NOT NULL;
 
 CREATE TRIGGER cards_insert_state AFTER INSERT ON cards BEGIN
     INSERT INTO card_state (card_id, user_id, category_id, deck_id, suspended)
@@ -157,7 +164,40 @@ CREATE TABLE reviews (
         - CASE WHEN before_due IS NULL THEN 0 ELSE MIN(MAX(before_interval, 0), 21) END) VIRTUAL
 ) STRICT;
 -- Covers the day counts, the heatmap, the grade distribution and the trend.
-CREATE INDEX reviews_user_day ON reviews(user_id, study_day, counted, grade, category_id, credit_delta, card_id);
+CREATE INDEX reviews_user_day ON reviews(user_id, study_day, counted, grade, category_id, credit_delta, card_id, before_due);
+
+-- Each user's counted grades per study day, new cards and reviews apart,
+-- kept by triggers: the daily limits read one row instead of the day's log.
+CREATE TABLE day_counts (
+    user_id      INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    study_day    INTEGER NOT NULL,
+    new_done     INTEGER NOT NULL DEFAULT 0,
+    reviews_done INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (user_id, study_day)
+) STRICT, WITHOUT ROWID;
+
+CREATE TRIGGER reviews_insert_counts AFTER INSERT ON reviews BEGIN
+    INSERT INTO day_counts (user_id, study_day, new_done, reviews_done)
+    VALUES (NEW.user_id, NEW.study_day, NEW.counted AND NEW.before_due IS NULL, NEW.counted AND NEW.before_due IS NOT NULL)
+    ON CONFLICT (user_id, study_day) DO UPDATE SET
+        new_done = new_done + excluded.new_done, reviews_done = reviews_done + excluded.reviews_done;
+    UPDATE card_state SET
+        redrill_day = CASE WHEN NEW.grade < 4 THEN NEW.study_day END,
+        redrill_since = CASE WHEN NEW.grade < 4 THEN NEW.id END
+    WHERE card_id = NEW.card_id;
+END;
+CREATE TRIGGER reviews_delete_counts AFTER DELETE ON reviews BEGIN
+    UPDATE day_counts SET
+        new_done = new_done - (OLD.counted AND OLD.before_due IS NULL),
+        reviews_done = reviews_done - (OLD.counted AND OLD.before_due IS NOT NULL)
+    WHERE user_id = OLD.user_id AND study_day = OLD.study_day;
+    UPDATE card_state SET
+        redrill_day = (SELECT CASE WHEN r.grade < 4 THEN r.study_day END FROM reviews r
+            WHERE r.card_id = OLD.card_id ORDER BY r.id DESC LIMIT 1),
+        redrill_since = (SELECT CASE WHEN r.grade < 4 THEN r.id END FROM reviews r
+            WHERE r.card_id = OLD.card_id ORDER BY r.id DESC LIMIT 1)
+    WHERE card_id = OLD.card_id;
+END;
 
 -- The few reviews with a typed answer, for the most-missed key points.
 CREATE INDEX reviews_typed ON reviews(user_id, study_day) WHERE covered <> '';
