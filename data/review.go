@@ -105,7 +105,6 @@ func dayCounts(ctx context.Context, q querier, userID int64, today srs.Day) (new
 	return
 }
 
-
 // queue computes the day's counts within the filter.
 func queue(ctx context.Context, q querier, userID int64, st Settings, today srs.Day, f ReviewFilter) (DayQueue, string, []any, error) {
 	dq := DayQueue{Today: today}
