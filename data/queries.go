@@ -21,6 +21,39 @@ const (
 		WHERE card_id = ?`
 )
 
+// The day's queue, with the filter's extra WHERE terms on card_state s
+// ("" for none, the variant prepared at open). Counts stop at today's
+// limits, so a deck of 10,000 cards costs no more than one of 100.
+func qQueueDue(where string) string {
+	return `SELECT COUNT(*) FROM (SELECT 1 FROM card_state s
+		WHERE s.user_id = ? AND s.suspended = 0 AND s.due <= ? AND (s.last_day IS NULL OR s.last_day < ?)` + where + ` LIMIT ?)`
+}
+
+func qQueueNew(where string) string {
+	return `SELECT COUNT(*) FROM (SELECT 1 FROM card_state s
+		WHERE s.user_id = ? AND s.suspended = 0 AND s.due IS NULL` + where + ` LIMIT ?)`
+}
+
+func qQueueRedrill(where string) string {
+	return `SELECT COUNT(*) FROM card_state s WHERE s.user_id = ? AND s.redrill_day = ? AND s.suspended = 0` + where
+}
+
+func qNextDue(where string) string {
+	return `SELECT s.card_id FROM card_state s
+		WHERE s.user_id = ? AND s.suspended = 0 AND s.due <= ? AND (s.last_day IS NULL OR s.last_day < ?)` + where + `
+		ORDER BY s.due, s.card_id LIMIT 1`
+}
+
+func qNextNew(where string) string {
+	return `SELECT s.card_id FROM card_state s WHERE s.user_id = ? AND s.suspended = 0 AND s.due IS NULL` + where + `
+		ORDER BY s.card_id LIMIT 1`
+}
+
+func qNextRedrill(where string) string {
+	return `SELECT s.card_id FROM card_state s WHERE s.user_id = ? AND s.redrill_day = ? AND s.suspended = 0` + where + `
+		ORDER BY s.redrill_since LIMIT 1`
+}
+
 // Savepoints give each grade of a group commit its own undo.
 const (
 	qSavepoint  = "SAVEPOINT grade"
@@ -32,5 +65,6 @@ const (
 var (
 	writerQueries = []string{qUserSettings, qDayCounts, qGradesOn, qGradeState, qInsertReview, qUpdateState,
 		qSavepoint, qRollbackTo, qRelease}
-	readerQueries = []string{qUserSettings, qDayCounts, qGradesOn, qGradeState, qTokenUser, qCard}
+	readerQueries = []string{qUserSettings, qDayCounts, qGradesOn, qGradeState, qTokenUser, qCard,
+		qQueueDue(""), qQueueNew(""), qQueueRedrill(""), qNextDue(""), qNextNew(""), qNextRedrill("")}
 )

@@ -120,22 +120,17 @@ func queue(ctx context.Context, q querier, userID int64, st Settings, today srs.
 	dq.ReviewLeft = max(0, st.ReviewsPerDay-reviewsDone)
 	d := int(today)
 	var due, fresh, redrill int
-	// Counting stops at what today still allows, so a deck of 10,000
-	// cards costs no more than one of 100.
-	err = q.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM card_state s
-		WHERE s.user_id = ? AND s.suspended = 0 AND s.due <= ? AND (s.last_day IS NULL OR s.last_day < ?)`+where+` LIMIT ?)`,
+	err = q.QueryRowContext(ctx, qQueueDue(where),
 		append(append([]any{userID, d, d}, fargs...), dq.ReviewLeft)...).Scan(&due)
 	if err != nil {
 		return dq, "", nil, err
 	}
-	err = q.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM card_state s
-		WHERE s.user_id = ? AND s.suspended = 0 AND s.due IS NULL`+where+` LIMIT ?)`,
+	err = q.QueryRowContext(ctx, qQueueNew(where),
 		append(append([]any{userID}, fargs...), dq.NewLeft)...).Scan(&fresh)
 	if err != nil {
 		return dq, "", nil, err
 	}
-	err = q.QueryRowContext(ctx, `SELECT COUNT(*) FROM card_state s
-		WHERE s.user_id = ? AND s.redrill_day = ? AND s.suspended = 0`+where,
+	err = q.QueryRowContext(ctx, qQueueRedrill(where),
 		append([]any{userID, d}, fargs...)...).Scan(&redrill)
 	if err != nil {
 		return dq, "", nil, err
@@ -192,18 +187,12 @@ func (s *Store) NextCard(ctx context.Context, userID int64, f ReviewFilter, pref
 		switch {
 		case id != 0:
 		case dq.Due > 0:
-			err = tx.QueryRowContext(ctx, `SELECT s.card_id FROM card_state s
-				WHERE s.user_id = ? AND s.suspended = 0 AND s.due <= ? AND (s.last_day IS NULL OR s.last_day < ?)`+where+`
-				ORDER BY s.due, s.card_id LIMIT 1`, append([]any{userID, d, d}, fargs...)...).Scan(&id)
+			err = tx.QueryRowContext(ctx, qNextDue(where), append([]any{userID, d, d}, fargs...)...).Scan(&id)
 		case dq.New > 0:
-			err = tx.QueryRowContext(ctx, `SELECT s.card_id FROM card_state s
-				WHERE s.user_id = ? AND s.suspended = 0 AND s.due IS NULL`+where+`
-				ORDER BY s.card_id LIMIT 1`, append([]any{userID}, fargs...)...).Scan(&id)
+			err = tx.QueryRowContext(ctx, qNextNew(where), append([]any{userID}, fargs...)...).Scan(&id)
 		case dq.Redrill > 0:
 			qc.Redrill = true
-			err = tx.QueryRowContext(ctx, `SELECT s.card_id FROM card_state s
-				WHERE s.user_id = ? AND s.redrill_day = ? AND s.suspended = 0`+where+`
-				ORDER BY s.redrill_since LIMIT 1`, append([]any{userID, d}, fargs...)...).Scan(&id)
+			err = tx.QueryRowContext(ctx, qNextRedrill(where), append([]any{userID, d}, fargs...)...).Scan(&id)
 		default:
 			return ErrQueueEmpty
 		}
