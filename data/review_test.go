@@ -11,7 +11,7 @@ import (
 )
 
 // reviewFixture is a user with n cards on a store with a settable clock.
-func reviewFixture(t *testing.T, n int, st Settings, now time.Time) (*Store, int64, *time.Time) {
+func reviewFixture(t testing.TB, n int, st Settings, now time.Time) (*Store, int64, *time.Time) {
 	t.Helper()
 	s := openTestStore(t)
 	clock := now
@@ -30,7 +30,7 @@ func reviewFixture(t *testing.T, n int, st Settings, now time.Time) (*Store, int
 	return s, u.ID, &clock
 }
 
-func grade(t *testing.T, s *Store, uid, card int64, g srs.Grade) GradeResult {
+func grade(t testing.TB, s *Store, uid, card int64, g srs.Grade) GradeResult {
 	t.Helper()
 	r, err := s.GradeCard(context.Background(), uid, Grade{CardID: card, Grade: g, Step: -1})
 	if err != nil {
