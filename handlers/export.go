@@ -76,22 +76,6 @@ func (a *App) streamExport(c echo.Context, u data.User, kind data.ExportKind) er
 	panic(http.ErrAbortHandler)
 }
 
-// restoreTooLarge shows an upload over the limit on the export page, like
-// importTooLarge does on the import page.
-func (a *App) restoreTooLarge(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		err := next(c)
-		var he *echo.HTTPError
-		if !errors.As(err, &he) || he.Code != http.StatusRequestEntityTooLarge {
-			return err
-		}
-		if _, ok := currentUser(c); !ok {
-			return err
-		}
-		return a.renderExport(c, http.StatusRequestEntityTooLarge, restoreTooLargeMessage(a.cfg.MaxUploadBytes))
-	}
-}
-
 func restoreTooLargeMessage(limit int64) string {
 	return fmt.Sprintf("The file is larger than the upload limit of %s. Restore it on the server with flashcards import --user NAME FILE.", formatSize(limit))
 }

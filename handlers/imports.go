@@ -275,23 +275,35 @@ func (a *App) deckCardsURL(c echo.Context, userID int64, deck string) string {
 	return "/cards"
 }
 
-// importTooLarge shows an upload over the limit on the import page, with
-// the limit, rather than as a bare error page. It runs after loadSession,
-// so it knows the user, and before the body limit it reports on.
-func (a *App) importTooLarge(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		err := next(c)
-		var he *echo.HTTPError
-		if !errors.As(err, &he) || he.Code != http.StatusRequestEntityTooLarge {
-			return err
+// showTooLarge shows an upload over the limit on the page it came from,
+// with the limit, rather than as a bare error page. It runs after
+// loadSession, so it knows the user, and before the body limit it reports on.
+func (a *App) showTooLarge(render func(c echo.Context) error) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			err := next(c)
+			var he *echo.HTTPError
+			if !errors.As(err, &he) || he.Code != http.StatusRequestEntityTooLarge {
+				return err
+			}
+			if _, ok := currentUser(c); !ok {
+				return err
+			}
+			return render(c)
 		}
-		if _, ok := currentUser(c); !ok {
-			return err
-		}
-		return a.renderImport(c, http.StatusRequestEntityTooLarge, views.ImportView{
-			Error: fmt.Sprintf("The upload is larger than the limit of %s.", formatSize(a.cfg.MaxUploadBytes)),
-		})
 	}
+}
+
+// importTooLarge and restoreTooLarge render the import and restore pages
+// with the upload limit.
+func (a *App) importTooLarge(c echo.Context) error {
+	return a.renderImport(c, http.StatusRequestEntityTooLarge, views.ImportView{
+		Error: fmt.Sprintf("The upload is larger than the limit of %s.", formatSize(a.cfg.MaxUploadBytes)),
+	})
+}
+
+func (a *App) restoreTooLarge(c echo.Context) error {
+	return a.renderExport(c, http.StatusRequestEntityTooLarge, restoreTooLargeMessage(a.cfg.MaxUploadBytes))
 }
 
 // formatSize writes a byte count the way people read file sizes.

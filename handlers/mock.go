@@ -12,7 +12,6 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/flashcards/flashcards/data"
-	"github.com/flashcards/flashcards/srs"
 	"github.com/flashcards/flashcards/views"
 )
 
@@ -231,34 +230,21 @@ func (a *App) mockGrade(c echo.Context) error {
 	if !ok {
 		return err
 	}
-	if id, _ := strconv.ParseInt(c.FormValue("card_id"), 10, 64); id != card.ID {
-		return redirect(c, "/mock/card")
-	}
-	g, err := strconv.Atoi(c.FormValue("grade"))
-	if err != nil || !srs.Grade(g).Valid() {
-		return echo.NewHTTPError(http.StatusBadRequest, "A grade is a whole number from 0 to 5.")
-	}
-	step, err := strconv.Atoi(c.FormValue("step"))
-	if err != nil || step < 0 {
-		return echo.NewHTTPError(http.StatusBadRequest, "The form is incomplete. Reload the page.")
-	}
-	answer := c.FormValue("answer")
-	if err := checkTypedAnswer(answer); err != nil {
-		return err
-	}
-	covered, missed, err := a.coverageOf(c, u.ID, card.ID, answer)
+	g, err := a.readGradeForm(c, u.ID)
 	if err != nil {
 		return err
 	}
-	_, err = a.store.GradeCard(c.Request().Context(), u.ID, data.Grade{CardID: card.ID, Grade: srs.Grade(g), Step: step,
-		TypedAnswer: answer, Covered: covered, Missed: missed})
+	if g.CardID != card.ID {
+		return redirect(c, "/mock/card") // a stale form
+	}
+	_, err = a.store.GradeCard(c.Request().Context(), u.ID, g)
 	switch {
 	case errors.Is(err, data.ErrConflict):
 		return redirect(c, "/mock/card") // graded already (a double click): move on from the current state
 	case err != nil:
 		return err
 	}
-	m.Results = append(m.Results, mockResult{CardID: card.ID, Category: card.CategoryName, Covered: covered, Missed: missed})
+	m.Results = append(m.Results, mockResult{CardID: card.ID, Category: card.CategoryName, Covered: g.Covered, Missed: g.Missed})
 	m.Pos++
 	if err := a.saveMock(c, m); err != nil {
 		return err

@@ -211,32 +211,11 @@ func (a *App) gradeForm(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	cardID, err := strconv.ParseInt(c.FormValue("card_id"), 10, 64)
-	if err != nil {
-		return echo.NewHTTPError(http.StatusBadRequest, "The form names no card.")
-	}
-	g, err := strconv.Atoi(c.FormValue("grade"))
-	if err != nil || !srs.Grade(g).Valid() {
-		return echo.NewHTTPError(http.StatusBadRequest, "A grade is a whole number from 0 to 5.")
-	}
-	step, err := strconv.Atoi(c.FormValue("step"))
-	if err != nil || step < 0 {
-		return echo.NewHTTPError(http.StatusBadRequest, "The form is incomplete. Reload the page.")
-	}
-	var answerMS int
-	if shown, err := strconv.ParseInt(c.FormValue("shown"), 10, 64); err == nil && shown > 0 {
-		answerMS = int(min(max(a.now().UnixMilli()-shown, 0), data.MaxAnswerMS))
-	}
-	answer := c.FormValue("answer")
-	if err := checkTypedAnswer(answer); err != nil {
-		return err
-	}
-	covered, missed, err := a.coverageOf(c, u.ID, cardID, answer)
+	g, err := a.readGradeForm(c, u.ID)
 	if err != nil {
 		return err
 	}
-	_, err = a.store.GradeCard(c.Request().Context(), u.ID, data.Grade{CardID: cardID, Grade: srs.Grade(g), AnswerMS: answerMS, Step: step,
-		TypedAnswer: answer, Covered: covered, Missed: missed})
+	_, err = a.store.GradeCard(c.Request().Context(), u.ID, g)
 	switch {
 	case errors.Is(err, data.ErrConflict):
 		if err := a.flash(c, false, "That card was already graded; here is the card that is up now."); err != nil {
@@ -246,6 +225,38 @@ func (a *App) gradeForm(c echo.Context) error {
 		return err
 	}
 	return redirect(c, reviewURLFor(query, ""))
+}
+
+// readGradeForm reads a grade form, the card page's or a mock interview's:
+// the card, the grade, the step it was shown at, the time since it was
+// shown, and a typed answer with its coverage, checked here on the server.
+func (a *App) readGradeForm(c echo.Context, userID int64) (data.Grade, error) {
+	cardID, err := strconv.ParseInt(c.FormValue("card_id"), 10, 64)
+	if err != nil {
+		return data.Grade{}, echo.NewHTTPError(http.StatusBadRequest, "The form names no card.")
+	}
+	g, err := strconv.Atoi(c.FormValue("grade"))
+	if err != nil || !srs.Grade(g).Valid() {
+		return data.Grade{}, echo.NewHTTPError(http.StatusBadRequest, "A grade is a whole number from 0 to 5.")
+	}
+	step, err := strconv.Atoi(c.FormValue("step"))
+	if err != nil || step < 0 {
+		return data.Grade{}, echo.NewHTTPError(http.StatusBadRequest, "The form is incomplete. Reload the page.")
+	}
+	var answerMS int
+	if shown, err := strconv.ParseInt(c.FormValue("shown"), 10, 64); err == nil && shown > 0 {
+		answerMS = int(min(max(a.now().UnixMilli()-shown, 0), data.MaxAnswerMS))
+	}
+	answer := c.FormValue("answer")
+	if err := checkTypedAnswer(answer); err != nil {
+		return data.Grade{}, err
+	}
+	covered, missed, err := a.coverageOf(c, userID, cardID, answer)
+	if err != nil {
+		return data.Grade{}, err
+	}
+	return data.Grade{CardID: cardID, Grade: srs.Grade(g), AnswerMS: answerMS, Step: step,
+		TypedAnswer: answer, Covered: covered, Missed: missed}, nil
 }
 
 func (a *App) undoForm(c echo.Context) error {

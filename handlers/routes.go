@@ -38,7 +38,7 @@ func (a *App) Register(e *echo.Echo) {
 	user.GET("/export.tsv", a.downloadAnki)
 	user.GET("/export.apkg", a.downloadApkg)
 	// A restore uploads a whole export: the upload limit, as for /import.
-	restore := e.Group("/settings/restore", a.loadSession, a.restoreTooLarge, bodyLimit(a.cfg.MaxUploadBytes), a.checkCSRF, a.requireUser)
+	restore := e.Group("/settings/restore", a.loadSession, a.showTooLarge(a.restoreTooLarge), bodyLimit(a.cfg.MaxUploadBytes), a.checkCSRF, a.requireUser)
 	restore.POST("", a.restoreUpload)
 
 	// Cards, decks, categories and imports.
@@ -60,9 +60,9 @@ func (a *App) Register(e *echo.Echo) {
 	user.GET("/categories", a.categoriesPage)
 	user.POST("/categories", a.createCategory)
 	user.GET("/import", a.importPage)
-	// Uploads get their own, larger body limit; importTooLarge needs the
+	// Uploads get their own, larger body limit; showTooLarge needs the
 	// session to show a refused upload on the import page.
-	upload := e.Group("/import", a.loadSession, a.importTooLarge, bodyLimit(a.cfg.MaxUploadBytes), a.checkCSRF, a.requireUser)
+	upload := e.Group("/import", a.loadSession, a.showTooLarge(a.importTooLarge), bodyLimit(a.cfg.MaxUploadBytes), a.checkCSRF, a.requireUser)
 	upload.POST("", a.importDocument)
 
 	// Mock interviews.
