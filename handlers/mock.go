@@ -187,7 +187,7 @@ func (a *App) mockCardView(m *mockState, card data.Card, step int) views.MockCar
 		CardID: card.ID, Step: step, Number: m.Pos + 1, Total: len(m.Cards),
 		Front: card.Front, Back: card.Back, FrontHTML: card.FrontHTML, BackHTML: card.BackHTML, Category: card.CategoryName,
 		Deadline: m.Deadline, TimeLeft: fmt.Sprintf("%d:%02d", int(left.Minutes()), int(left.Seconds())%60),
-		Suggested: -1, Grades: gradeButtons(),
+		Suggested: -1, Grades: gradeButtons(), Shown: a.now().UnixMilli(),
 	}
 }
 
@@ -218,6 +218,9 @@ func (a *App) mockReveal(c echo.Context) error {
 	}
 	v := a.mockCardView(m, card, step)
 	v.Revealed, v.Typed = true, answer
+	if shown, err := strconv.ParseInt(c.FormValue("shown"), 10, 64); err == nil && shown > 0 {
+		v.Shown = shown
+	}
 	v.Points, v.Suggested = markPoints(card, answer)
 	p := a.page(c, "Mock interview")
 	p.Nav = "mock"
