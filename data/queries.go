@@ -38,6 +38,11 @@ func qQueueRedrill(where string) string {
 	return `SELECT COUNT(*) FROM card_state s WHERE s.user_id = ? AND s.redrill_day = ? AND s.suspended = 0` + where
 }
 
+// qQueueCounts is the three counts in one statement.
+func qQueueCounts(where string) string {
+	return "SELECT (" + qQueueDue(where) + "), (" + qQueueNew(where) + "), (" + qQueueRedrill(where) + ")"
+}
+
 func qNextDue(where string) string {
 	return `SELECT s.card_id FROM card_state s
 		WHERE s.user_id = ? AND s.suspended = 0 AND s.due <= ? AND (s.last_day IS NULL OR s.last_day < ?)` + where + `
@@ -66,5 +71,5 @@ var (
 	writerQueries = []string{qUserSettings, qDayCounts, qGradesOn, qGradeState, qInsertReview, qUpdateState,
 		qSavepoint, qRollbackTo, qRelease}
 	readerQueries = []string{qUserSettings, qDayCounts, qGradesOn, qGradeState, qTokenUser, qCard,
-		qQueueDue(""), qQueueNew(""), qQueueRedrill(""), qNextDue(""), qNextNew(""), qNextRedrill("")}
+		qQueueCounts(""), qNextDue(""), qNextNew(""), qNextRedrill("")}
 )

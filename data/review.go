@@ -120,18 +120,13 @@ func queue(ctx context.Context, q querier, userID int64, st Settings, today srs.
 	dq.ReviewLeft = max(0, st.ReviewsPerDay-reviewsDone)
 	d := int(today)
 	var due, fresh, redrill int
-	err = q.QueryRowContext(ctx, qQueueDue(where),
-		append(append([]any{userID, d, d}, fargs...), dq.ReviewLeft)...).Scan(&due)
-	if err != nil {
-		return dq, "", nil, err
-	}
-	err = q.QueryRowContext(ctx, qQueueNew(where),
-		append(append([]any{userID}, fargs...), dq.NewLeft)...).Scan(&fresh)
-	if err != nil {
-		return dq, "", nil, err
-	}
-	err = q.QueryRowContext(ctx, qQueueRedrill(where),
-		append([]any{userID, d}, fargs...)...).Scan(&redrill)
+	// One statement for the three counts: fewer round trips on the hot path.
+	args := append([]any{userID, d, d}, fargs...)
+	args = append(args, dq.ReviewLeft, userID)
+	args = append(args, fargs...)
+	args = append(args, dq.NewLeft, userID, d)
+	args = append(args, fargs...)
+	err = q.QueryRowContext(ctx, qQueueCounts(where), args...).Scan(&due, &fresh, &redrill)
 	if err != nil {
 		return dq, "", nil, err
 	}
