@@ -122,14 +122,16 @@ Usage:
   flashcards token list USER             list a user's tokens
   flashcards token revoke USER ID        revoke a token
   flashcards import --user NAME [--category SLUG] FILE...
-                                         add the cards of Q&A write-ups (.txt, .md) and card
-                                         tables (.csv, .tsv) to a user's cards; each file is
-                                         all or nothing, and importing it again adds nothing;
-                                         a JSON export is restored with its whole history
+                                         add the cards of Q&A write-ups (.txt, .md), card
+                                         tables (.csv, .tsv) and Anki packages (.apkg) to a
+                                         user's cards; each file is all or nothing, and
+                                         importing it again adds nothing; a JSON export is
+                                         restored with its whole history
   flashcards export --user NAME [--format json|csv|anki|apkg] [-o FILE]
                                          write a user's cards, schedule and review history
                                          (json: everything, restorable; csv: a zip of tables;
-                                         anki: cards for Anki) to FILE or standard output
+                                         anki: a text file for Anki; apkg: an Anki package
+                                         with schedules) to FILE or standard output
   flashcards backup FILE                 write a consistent copy of the database
   flashcards bench [--users N] [--cards M] [--clients C] [--duration T] [--mode http|bare|next] [--db FILE]
                                          load-test the review API on a temporary database

@@ -53,7 +53,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	tokenName := fs.String("name", "cli", "name of a new token (token create)")
 	importUser := fs.String("user", "", "the user whose cards an import adds to, or an export reads (import, export)")
 	importCategory := fs.String("category", "", "category slug for Q&As nothing else files (import)")
-	exportFormat := fs.String("format", "json", "json, csv or anki (export)")
+	exportFormat := fs.String("format", "json", "json, csv, anki or apkg (export)")
 	exportOut := fs.String("o", "", "file to write; standard output when absent (export)")
 	if err := fs.Parse(args); err != nil {
 		return err
