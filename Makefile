@@ -26,7 +26,8 @@ check-generated:
 	$(GO) tool templ generate
 	@git diff --exit-code -- '*_templ.go' || (echo "run 'make generate' and commit the result"; exit 1)
 
-# Short runs of every fuzz target; FUZZTIME=5m for a real session.
+# Short runs of every fuzz target; FUZZTIME=5m for a real session, or a
+# count such as 5000x for a run whose length does not depend on the machine.
 fuzz:
 	@for pkg in $$($(GO) list ./...); do \
 	  for target in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz'); do \

@@ -55,3 +55,11 @@ func (s *Store) DeleteExpiredSessions(ctx context.Context) (int64, error) {
 	})
 	return n, err
 }
+
+// CountSessions reports how many sessions are stored (signed-in ones only:
+// anonymous sessions live in their cookie).
+func (s *Store) CountSessions(ctx context.Context) (int, error) {
+	var n int
+	err := s.reader.QueryRowContext(ctx, "SELECT COUNT(*) FROM sessions").Scan(&n)
+	return n, err
+}

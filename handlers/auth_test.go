@@ -280,3 +280,31 @@ func TestOversizedBodyIsRefused(t *testing.T) {
 		t.Fatal("an oversized sign-up created a user")
 	}
 }
+
+// TestAnonymousVisitorsStoreNoSessions: the log-in and sign-up pages carry a
+// CSRF token without a session row, so visitors who never sign in (or bots)
+// leave nothing behind; signing in creates exactly one row.
+func TestAnonymousVisitorsStoreNoSessions(t *testing.T) {
+	app := newTestApp(t, openSignup())
+	ctx := context.Background()
+	for range 5 {
+		b := newBrowser(t, app)
+		b.get("/login")
+		b.get("/signup")
+		// A failed log-in keeps working with the cookie's CSRF token.
+		wantStatus(t, "wrong password", b.post("/login", url.Values{"name": {"nobody"}, "password": {"wrong wrong"}}), http.StatusUnauthorized)
+	}
+	if n, _ := app.store.CountSessions(ctx); n != 0 {
+		t.Fatalf("%d session rows after anonymous visits, want 0", n)
+	}
+	b := newBrowser(t, app)
+	b.signup("ada", "correct horse")
+	if n, _ := app.store.CountSessions(ctx); n != 1 {
+		t.Fatalf("%d session rows after one sign-up, want 1", n)
+	}
+	b.get("/settings")
+	b.post("/logout", nil)
+	if n, _ := app.store.CountSessions(ctx); n != 0 {
+		t.Fatalf("%d session rows after logging out, want 0", n)
+	}
+}

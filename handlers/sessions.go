@@ -27,9 +27,11 @@ const (
 	sessionKeyFlashNo = "flash-error"
 )
 
-// dbSessionStore is a gorilla/sessions Store whose cookie holds only a
-// signed, encrypted session id. The values live in the database, so
-// deleting the row (log out, password change) makes a copied cookie useless.
+// dbSessionStore is a gorilla/sessions Store. A signed-in session's cookie
+// holds only a signed, encrypted session id; its values live in the
+// database, so deleting the row (log out, password change) makes a copied
+// cookie useless. An anonymous session (a CSRF token for the log-in and
+// sign-up forms) keeps its few values in the cookie and stores nothing.
 type dbSessionStore struct {
 	db         *data.Store
 	codecs     []securecookie.Codec
@@ -83,7 +85,16 @@ func (st *dbSessionStore) New(r *http.Request, name string) (*sessions.Session, 
 	}
 	var id string
 	if err := securecookie.DecodeMulti(name, c.Value, &id, st.codecs...); err != nil {
-		return sess, nil // a stale or forged cookie: start afresh
+		// Not a session id: an anonymous session carries its values in the
+		// cookie itself; anything else is stale or forged, so start afresh.
+		var values map[any]any
+		if securecookie.DecodeMulti(name, c.Value, &values, st.codecs...) == nil {
+			if _, signedIn := values[sessionKeyUserID]; !signedIn {
+				sess.Values = values
+				sess.IsNew = false
+			}
+		}
+		return sess, nil
 	}
 	stored, _, err := st.db.LoadSession(r.Context(), id)
 	if errors.Is(err, data.ErrNotFound) {
@@ -114,6 +125,24 @@ func (st *dbSessionStore) Save(r *http.Request, w http.ResponseWriter, sess *ses
 		http.SetCookie(w, sessions.NewCookie(sess.Name(), "", sess.Options))
 		return nil
 	}
+	uid, _ := sess.Values[sessionKeyUserID].(int64)
+	if uid == 0 {
+		// Anonymous: the values (a CSRF token, a flash) travel in the
+		// signed, encrypted cookie, so visitors who never sign in leave
+		// no rows behind.
+		if sess.ID != "" {
+			if err := st.db.DeleteSession(r.Context(), sess.ID); err != nil {
+				return err
+			}
+			sess.ID = ""
+		}
+		encoded, err := securecookie.EncodeMulti(sess.Name(), sess.Values, st.codecs...)
+		if err != nil {
+			return err
+		}
+		http.SetCookie(w, sessions.NewCookie(sess.Name(), encoded, sess.Options))
+		return nil
+	}
 	if sess.ID == "" {
 		sess.ID = newSessionID()
 	}
@@ -121,7 +150,6 @@ func (st *dbSessionStore) Save(r *http.Request, w http.ResponseWriter, sess *ses
 	if err != nil {
 		return err
 	}
-	uid, _ := sess.Values[sessionKeyUserID].(int64)
 	expires := st.now().Add(time.Duration(sess.Options.MaxAge) * time.Second)
 	if err := st.db.SaveSession(r.Context(), sess.ID, uid, encoded, expires); err != nil {
 		return err
