@@ -25,7 +25,7 @@ type Config struct {
 	// MaxBodyBytes limits request bodies; MaxUploadBytes limits uploads.
 	MaxBodyBytes   int64
 	MaxUploadBytes int64
-	// Version is shown in the footer and by /healthz callers that ask.
+	// Version is shown in the page footer.
 	Version string
 }
 

@@ -25,8 +25,9 @@ func (a *App) render(c echo.Context, status int, comp templ.Component) error {
 // the flash messages, so they show once.
 func (a *App) page(c echo.Context, title string) views.Page {
 	p := views.Page{
-		Title:  title,
-		Signup: a.cfg.SignupOpen,
+		Title:   title,
+		Signup:  a.cfg.SignupOpen,
+		Version: a.cfg.Version,
 		Assets: views.AssetURLs{
 			CSS:  a.assets.URL("css/app.css"),
 			JS:   a.assets.URL("js/app.js"),

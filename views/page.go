@@ -11,6 +11,7 @@ type Page struct {
 	Flashes []Flash
 	Assets  AssetURLs
 	Signup  bool // whether self sign-up is open
+	Version string
 }
 
 // Flash is a one-time message shown at the top of the next page.
