@@ -58,6 +58,15 @@ type GradeResult struct {
 	Counted bool
 }
 
+// Today is the user's study day now, on the store's clock.
+func (s *Store) Today(ctx context.Context, userID int64) (srs.Day, error) {
+	st, err := userSettings(ctx, readerStmts{s}, userID)
+	if err != nil {
+		return 0, err
+	}
+	return s.studyDay(st), nil
+}
+
 // studyDay is the user's today on the store's clock.
 func (s *Store) studyDay(st Settings) srs.Day {
 	return srs.StudyDay(s.now(), st.Location(), st.RolloverHour)
@@ -429,6 +438,7 @@ func (s *Store) Undo(ctx context.Context, userID int64) (GradeResult, error) {
 
 // DaySummary is what the end-of-session page shows.
 type DaySummary struct {
+	Today     srs.Day
 	Reviewed  int     // grades given today, re-drills included
 	Cards     int     // distinct cards graded today
 	Counted   int     // counted grades
@@ -449,6 +459,7 @@ func (s *Store) Summary(ctx context.Context, userID int64) (DaySummary, error) {
 			return err
 		}
 		today := s.studyDay(st)
+		sum.Today = today
 		var ms int64
 		err = tx.QueryRowContext(ctx, `SELECT COUNT(*), COUNT(DISTINCT card_id), COALESCE(SUM(counted), 0),
 			COALESCE(SUM(counted = 1 AND grade >= 3), 0), COALESCE(SUM(answer_ms), 0)

@@ -314,14 +314,7 @@ func (s *Store) CountUsers(ctx context.Context) (int, error) {
 
 // UserSettings returns the user's settings.
 func (s *Store) UserSettings(ctx context.Context, userID int64) (Settings, error) {
-	var st Settings
-	err := s.reader.QueryRowContext(ctx, `SELECT timezone, rollover_hour, new_per_day, reviews_per_day, type_answers
-		FROM settings WHERE user_id = ?`, userID).
-		Scan(&st.Timezone, &st.RolloverHour, &st.NewPerDay, &st.ReviewsPerDay, &st.TypeAnswers)
-	if errors.Is(err, sql.ErrNoRows) {
-		return Settings{}, fmt.Errorf("settings: %w", ErrNotFound)
-	}
-	return st, err
+	return userSettings(ctx, readerStmts{s}, userID)
 }
 
 // UpdateSettings validates and stores the user's settings.

@@ -139,11 +139,7 @@ func (a *App) cardChoices(c echo.Context, userID int64) (cats, decks []views.Sel
 
 // studyDay is the user's study day now, for telling when cards are due.
 func (a *App) studyDay(c echo.Context, userID int64) (srs.Day, error) {
-	st, err := a.store.UserSettings(c.Request().Context(), userID)
-	if err != nil {
-		return 0, err
-	}
-	return srs.StudyDay(a.now(), st.Location(), st.RolloverHour), nil
+	return a.store.Today(c.Request().Context(), userID)
 }
 
 // cardState says in a few words where a card stands.
@@ -324,14 +320,7 @@ func cardStateLong(c data.Card, today srs.Day) string {
 	}
 	s, st := c.Sched.State, cardState(c, today)
 	return fmt.Sprintf("%s. %s in a row, ease %d.%02d, %s.", strings.ToUpper(st[:1])+st[1:],
-		nounCount(s.Repetitions, "successful review", "successful reviews"), s.Ease/100, s.Ease%100, nounCount(c.Lapses, "lapse", "lapses"))
-}
-
-func nounCount(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return strconv.Itoa(n) + " " + many
+		plural(s.Repetitions, "successful review", "successful reviews"), s.Ease/100, s.Ease%100, plural(c.Lapses, "lapse", "lapses"))
 }
 
 func (a *App) editCardPage(c echo.Context) error {

@@ -171,7 +171,7 @@ func importErrorMessage(err error) (int, string, []views.ImportProblem) {
 		for i, e := range pe {
 			problems[i] = views.ImportProblem{Line: e.Line, Message: e.Msg}
 		}
-		return http.StatusBadRequest, fmt.Sprintf("The document has %s:", nounCount(len(pe), "problem", "problems")), problems
+		return http.StatusBadRequest, fmt.Sprintf("The document has %s:", plural(len(pe), "problem", "problems")), problems
 	case errors.Is(err, data.ErrEmptyDocument):
 		return http.StatusBadRequest, "The document is empty.", nil
 	case errors.Is(err, data.ErrInvalidUTF8):
@@ -195,7 +195,7 @@ func importErrorMessage(err error) (int, string, []views.ImportProblem) {
 // importSummary is the flash after an import.
 func importSummary(name string, res data.ImportResult) string {
 	msg := fmt.Sprintf("%s: %s found, %d added, %d already there, in the deck %q.",
-		name, nounCount(res.Found, "card", "cards"), res.Added, res.Skipped, res.Deck)
+		name, plural(res.Found, "card", "cards"), res.Added, res.Skipped, res.Deck)
 	if len(res.NewCategories) > 0 {
 		msg += " New categories: " + strings.Join(res.NewCategories, ", ") + "."
 	}
@@ -205,16 +205,16 @@ func importSummary(name string, res data.ImportResult) string {
 // apkgSummary is the flash after an Anki package import.
 func apkgSummary(name string, res data.AnkiImportResult) string {
 	msg := fmt.Sprintf("%s: %s found, %d added, %d already there, %s of history",
-		name, nounCount(res.Found, "Anki card", "Anki cards"), res.Added, res.Skipped, nounCount(res.Reviews, "review", "reviews"))
+		name, plural(res.Found, "Anki card", "Anki cards"), res.Added, res.Skipped, plural(res.Reviews, "review", "reviews"))
 	if len(res.Decks) > 0 {
 		msg += ", in the decks " + strings.Join(res.Decks, ", ")
 	}
 	msg += "."
 	if left := res.Empty + res.Unknown; left > 0 {
-		msg += fmt.Sprintf(" %s left out: no text once media was dropped, or no note.", nounCount(left, "card", "cards"))
+		msg += fmt.Sprintf(" %s left out: no text once media was dropped, or no note.", plural(left, "card", "cards"))
 	}
 	if res.Media > 0 {
-		msg += fmt.Sprintf(" %s not imported.", nounCount(res.Media, "image or sound", "images and sounds"))
+		msg += fmt.Sprintf(" %s not imported.", plural(res.Media, "image or sound", "images and sounds"))
 	}
 	return msg
 }

@@ -172,12 +172,7 @@ func (a *App) summaryPage(c echo.Context, f data.ReviewFilter, query string) err
 		v.Recall = fmt.Sprintf("%.0f %%", math.Round(sum.Recall))
 	}
 	if sum.HasNext {
-		st, err := a.store.UserSettings(c.Request().Context(), u.ID)
-		if err != nil {
-			return err
-		}
-		today := srs.StudyDay(a.now(), st.Location(), st.RolloverHour)
-		v.NextDue = inDays(sum.NextDue.Sub(today), sum.NextDue)
+		v.NextDue = inDays(sum.NextDue.Sub(sum.Today), sum.NextDue)
 	}
 	p := a.page(c, "Review")
 	p.Nav = "review"
