@@ -476,7 +476,7 @@ func (ac ankiCategories) match(tags []string) (int64, bool) {
 
 func (s *Store) importAnkiTx(ctx context.Context, tx *sql.Tx, userID int64, col *ankiCollection, drafts []ankiDraft,
 	fallbackCategory, src string, res *AnkiImportResult, progress func(done, total int)) error {
-	if _, err := s.UserByIDTx(ctx, tx, userID); err != nil {
+	if _, err := s.userByIDTx(ctx, tx, userID); err != nil {
 		return err
 	}
 	st, err := userSettings(ctx, tx, userID)

@@ -91,7 +91,7 @@ func (s *Store) ImportDrafts(ctx context.Context, userID int64, deckName string,
 		drafts[i].Front, drafts[i].Back, drafts[i].KeyPoints, drafts[i].Category = in.Front, in.Back, in.KeyPoints, in.Category
 	}
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		if _, err := s.UserByIDTx(ctx, tx, userID); err != nil {
+		if _, err := s.userByIDTx(ctx, tx, userID); err != nil {
 			return err
 		}
 		deckID, err := s.ensureDeck(ctx, tx, userID, deckName, "")
@@ -145,8 +145,8 @@ func (s *Store) ImportDrafts(ctx context.Context, userID int64, deckName string,
 	return res, nil
 }
 
-// UserByIDTx checks inside a transaction that the user exists.
-func (s *Store) UserByIDTx(ctx context.Context, tx *sql.Tx, userID int64) (User, error) {
+// userByIDTx checks inside a transaction that the user exists.
+func (s *Store) userByIDTx(ctx context.Context, tx *sql.Tx, userID int64) (User, error) {
 	var u User
 	err := tx.QueryRowContext(ctx, "SELECT id, name FROM users WHERE id = ?", userID).Scan(&u.ID, &u.Name)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -224,7 +224,7 @@ func (s *Store) AddBuiltinDeck(ctx context.Context, userID int64) (ImportResult,
 func (s *Store) addBuiltinDeck(ctx context.Context, tx *sql.Tx, userID int64) (ImportResult, error) {
 	deck := BuiltinDeck()
 	res := ImportResult{Deck: BuiltinDeckName, Found: len(deck)}
-	if _, err := s.UserByIDTx(ctx, tx, userID); err != nil {
+	if _, err := s.userByIDTx(ctx, tx, userID); err != nil {
 		return res, err
 	}
 	deckID, err := s.ensureDeck(ctx, tx, userID, BuiltinDeckName, BuiltinDeckSlug)

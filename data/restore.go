@@ -631,7 +631,7 @@ func (exp *Export) check() error {
 func (s *Store) Restore(ctx context.Context, userID int64, exp *Export) (RestoreResult, error) {
 	var res RestoreResult
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		if _, err := s.UserByIDTx(ctx, tx, userID); err != nil {
+		if _, err := s.userByIDTx(ctx, tx, userID); err != nil {
 			return err
 		}
 		if err := restoreConflicts(ctx, tx, userID, exp); err != nil {
