@@ -6,6 +6,15 @@ const (
 		FROM settings WHERE user_id = ?`
 	qDayCounts = `SELECT COALESCE(MAX(new_done), 0), COALESCE(MAX(reviews_done), 0)
 		FROM day_counts WHERE user_id = ? AND study_day = ?`
+	// qDayStart is what every question about the day starts from, in one
+	// statement: the settings (which say what today is), the counts of the
+	// latest day with grades (today's, unless today has none yet) and the
+	// number of new cards.
+	qDayStart = `SELECT st.timezone, st.rollover_hour, st.new_per_day, st.reviews_per_day, st.type_answers,
+		COALESCE((SELECT n FROM new_cards WHERE user_id = st.user_id), 0), dc.study_day, dc.new_done, dc.reviews_done
+		FROM settings st LEFT JOIN day_counts dc ON dc.user_id = st.user_id
+			AND dc.study_day = (SELECT MAX(study_day) FROM day_counts WHERE user_id = st.user_id)
+		WHERE st.user_id = ?`
 	qGradesOn   = "SELECT grade FROM reviews WHERE card_id = ? AND study_day = ? ORDER BY id"
 	qGradeState = `SELECT repetitions, interval, ease, due, last_day, lapses, suspended, category_id
 		FROM card_state WHERE card_id = ? AND user_id = ?`
@@ -31,26 +40,32 @@ func qQueueDue(where string) string {
 
 func qQueueNew(where string) string {
 	return `SELECT COUNT(*) FROM (SELECT 1 FROM card_state s
-		WHERE s.user_id = ? AND s.suspended = 0 AND s.due IS NULL` + where + ` LIMIT ?)`
+		WHERE s.user_id = ? AND s.due IS NULL AND s.suspended = 0` + where + ` LIMIT ?)`
 }
 
 func qQueueRedrill(where string) string {
 	return `SELECT COUNT(*) FROM card_state s WHERE s.user_id = ? AND s.redrill_day = ? AND s.suspended = 0` + where
 }
 
-// qQueueCounts is the three counts in one statement.
+// qQueueCounts is the three counts in one statement, for a filtered queue.
 func qQueueCounts(where string) string {
 	return "SELECT (" + qQueueDue(where) + "), (" + qQueueNew(where) + "), (" + qQueueRedrill(where) + ")"
 }
 
+// qQueueCountsAll is the due and re-drill counts of the whole queue; the
+// new cards are counted in new_cards.
+var qQueueCountsAll = "SELECT (" + qQueueDue("") + "), (" + qQueueRedrill("") + ")"
+
+// qNextDue orders due cards as card_state_queue holds them: most overdue
+// first, then the longest unseen, then in the order added.
 func qNextDue(where string) string {
 	return `SELECT s.card_id FROM card_state s
 		WHERE s.user_id = ? AND s.suspended = 0 AND s.due <= ? AND (s.last_day IS NULL OR s.last_day < ?)` + where + `
-		ORDER BY s.due, s.card_id LIMIT 1`
+		ORDER BY s.due, s.last_day, s.card_id LIMIT 1`
 }
 
 func qNextNew(where string) string {
-	return `SELECT s.card_id FROM card_state s WHERE s.user_id = ? AND s.suspended = 0 AND s.due IS NULL` + where + `
+	return `SELECT s.card_id FROM card_state s WHERE s.user_id = ? AND s.due IS NULL AND s.suspended = 0` + where + `
 		ORDER BY s.card_id LIMIT 1`
 }
 
@@ -68,8 +83,8 @@ const (
 
 // writerQueries and readerQueries are prepared on each pool at open.
 var (
-	writerQueries = []string{qUserSettings, qDayCounts, qGradesOn, qGradeState, qInsertReview, qUpdateState,
+	writerQueries = []string{qUserSettings, qDayCounts, qDayStart, qGradesOn, qGradeState, qInsertReview, qUpdateState,
 		qSavepoint, qRollbackTo, qRelease}
-	readerQueries = []string{qUserSettings, qDayCounts, qGradesOn, qGradeState, qTokenUser, qCard,
-		qQueueCounts(""), qNextDue(""), qNextNew(""), qNextRedrill("")}
+	readerQueries = []string{qUserSettings, qDayCounts, qDayStart, qGradesOn, qGradeState, qTokenUser, qCard,
+		qQueueCountsAll, qNextDue(""), qNextNew(""), qNextRedrill("")}
 )

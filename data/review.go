@@ -114,28 +114,65 @@ func dayCounts(ctx context.Context, q querier, userID int64, today srs.Day) (new
 	return
 }
 
+// dayStart is where every question about the user's day starts.
+type dayStart struct {
+	st                   Settings
+	today                srs.Day
+	newDone, reviewsDone int // today's counted grades of new and review cards
+	newCards             int // cards never graded, not suspended, in any deck
+}
+
+func (ds dayStart) newLeft() int    { return max(0, ds.st.NewPerDay-ds.newDone) }
+func (ds dayStart) reviewLeft() int { return max(0, ds.st.ReviewsPerDay-ds.reviewsDone) }
+
+// startDay reads the user's settings, today's counts and the number of new
+// cards, in one statement when today already has grades or none.
+func (s *Store) startDay(ctx context.Context, q querier, userID int64) (dayStart, error) {
+	var ds dayStart
+	var day, newDone, reviewsDone sql.NullInt64
+	err := q.QueryRowContext(ctx, qDayStart, userID).Scan(&ds.st.Timezone, &ds.st.RolloverHour, &ds.st.NewPerDay,
+		&ds.st.ReviewsPerDay, &ds.st.TypeAnswers, &ds.newCards, &day, &newDone, &reviewsDone)
+	if errors.Is(err, sql.ErrNoRows) {
+		return dayStart{}, fmt.Errorf("user: %w", ErrNotFound)
+	}
+	if err != nil {
+		return dayStart{}, err
+	}
+	ds.today = s.studyDay(ds.st)
+	switch {
+	case !day.Valid || srs.Day(day.Int64) < ds.today:
+		// Nothing graded today yet.
+	case srs.Day(day.Int64) == ds.today:
+		ds.newDone, ds.reviewsDone = int(newDone.Int64), int(reviewsDone.Int64)
+	default:
+		// Today is before the latest day with grades: the timezone or the
+		// rollover hour moved back. Read today's own row.
+		ds.newDone, ds.reviewsDone, err = dayCounts(ctx, q, userID, ds.today)
+	}
+	return ds, err
+}
+
 // queue computes the day's counts within the filter.
-func queue(ctx context.Context, q querier, userID int64, st Settings, today srs.Day, f ReviewFilter) (DayQueue, string, []any, error) {
-	dq := DayQueue{Today: today}
+func queue(ctx context.Context, q querier, userID int64, ds dayStart, f ReviewFilter) (DayQueue, string, []any, error) {
+	dq := DayQueue{Today: ds.today, NewLeft: ds.newLeft(), ReviewLeft: ds.reviewLeft()}
 	where, fargs, err := filterSQL(ctx, q, userID, f)
 	if err != nil {
 		return dq, "", nil, err
 	}
-	newDone, reviewsDone, err := dayCounts(ctx, q, userID, today)
-	if err != nil {
-		return dq, "", nil, err
-	}
-	dq.NewLeft = max(0, st.NewPerDay-newDone)
-	dq.ReviewLeft = max(0, st.ReviewsPerDay-reviewsDone)
-	d := int(today)
+	d := int(ds.today)
 	var due, fresh, redrill int
-	// One statement for the three counts: fewer round trips on the hot path.
-	args := append([]any{userID, d, d}, fargs...)
-	args = append(args, dq.ReviewLeft, userID)
-	args = append(args, fargs...)
-	args = append(args, dq.NewLeft, userID, d)
-	args = append(args, fargs...)
-	err = q.QueryRowContext(ctx, qQueueCounts(where), args...).Scan(&due, &fresh, &redrill)
+	if where == "" {
+		fresh = ds.newCards
+		err = q.QueryRowContext(ctx, qQueueCountsAll, userID, d, d, dq.ReviewLeft, userID, d).Scan(&due, &redrill)
+	} else {
+		// One statement for the three counts: fewer round trips.
+		args := append([]any{userID, d, d}, fargs...)
+		args = append(args, dq.ReviewLeft, userID)
+		args = append(args, fargs...)
+		args = append(args, dq.NewLeft, userID, d)
+		args = append(args, fargs...)
+		err = q.QueryRowContext(ctx, qQueueCounts(where), args...).Scan(&due, &fresh, &redrill)
+	}
 	if err != nil {
 		return dq, "", nil, err
 	}
@@ -150,11 +187,12 @@ func queue(ctx context.Context, q querier, userID int64, st Settings, today srs.
 func (s *Store) Queue(ctx context.Context, userID int64, f ReviewFilter) (DayQueue, error) {
 	var dq DayQueue
 	err := s.read(ctx, func(tx *sql.Tx) error {
-		st, err := userSettings(ctx, tx, userID)
+		stx := stmtTx{tx, s.rstmts}
+		ds, err := s.startDay(ctx, stx, userID)
 		if err != nil {
 			return err
 		}
-		dq, _, _, err = queue(ctx, stmtTx{tx, s.rstmts}, userID, st, s.studyDay(st), f)
+		dq, _, _, err = queue(ctx, stx, userID, ds, f)
 		return err
 	})
 	return dq, err
@@ -169,12 +207,12 @@ func (s *Store) NextCard(ctx context.Context, userID int64, f ReviewFilter, pref
 	var qc QueueCard
 	err := s.read(ctx, func(sqltx *sql.Tx) error {
 		tx := stmtTx{sqltx, s.rstmts}
-		st, err := userSettings(ctx, tx, userID)
+		ds, err := s.startDay(ctx, tx, userID)
 		if err != nil {
 			return err
 		}
-		today := s.studyDay(st)
-		dq, where, fargs, err := queue(ctx, tx, userID, st, today, f)
+		today := ds.today
+		dq, where, fargs, err := queue(ctx, tx, userID, ds, f)
 		if err != nil {
 			return err
 		}
@@ -325,12 +363,11 @@ func gradeState(ctx context.Context, q querier, userID, cardID int64) (Card, err
 }
 
 func (s *Store) gradeTx(ctx context.Context, tx stmtTx, userID int64, g Grade) (GradeResult, error) {
-	st, err := userSettings(ctx, tx, userID)
+	ds, err := s.startDay(ctx, tx, userID)
 	if err != nil {
 		return GradeResult{}, err
 	}
-	now := s.now()
-	today := srs.StudyDay(now, st.Location(), st.RolloverHour)
+	now, today, st := s.now(), ds.today, ds.st
 	c, err := gradeState(ctx, tx, userID, g.CardID)
 	if err != nil {
 		return GradeResult{}, err
@@ -345,15 +382,11 @@ func (s *Store) gradeTx(ctx context.Context, tx stmtTx, userID int64, g Grade) (
 	if g.Step >= 0 && g.Step != len(grades) {
 		return GradeResult{}, fmt.Errorf("%w: this card was graded already", ErrConflict)
 	}
-	newDone, reviewsDone, err := dayCounts(ctx, tx, userID, today)
-	if err != nil {
-		return GradeResult{}, err
-	}
 	status := srs.StatusOf(c.Sched, today, grades)
-	if status == srs.StatusDue && reviewsDone >= st.ReviewsPerDay {
+	if status == srs.StatusDue && ds.reviewsDone >= st.ReviewsPerDay {
 		return GradeResult{}, fmt.Errorf("%w: today's review limit is reached", ErrConflict)
 	}
-	out, err := srs.ApplyGrade(c.Sched, today, grades, g.Grade, newDone < st.NewPerDay)
+	out, err := srs.ApplyGrade(c.Sched, today, grades, g.Grade, ds.newDone < st.NewPerDay)
 	if errors.Is(err, srs.ErrNotUpForReview) {
 		return GradeResult{}, fmt.Errorf("%w: the card is not up for review now", ErrConflict)
 	}
@@ -492,12 +525,12 @@ func (s *Store) Summary(ctx context.Context, userID int64) (DaySummary, error) {
 func (s *Store) UpForReview(ctx context.Context, userID int64) (map[int64][]int64, error) {
 	out := map[int64][]int64{}
 	err := s.read(ctx, func(tx *sql.Tx) error {
-		st, err := userSettings(ctx, tx, userID)
+		ds, err := s.startDay(ctx, tx, userID)
 		if err != nil {
 			return err
 		}
-		today := s.studyDay(st)
-		dq, _, _, err := queue(ctx, tx, userID, st, today, ReviewFilter{})
+		today := ds.today
+		dq, _, _, err := queue(ctx, tx, userID, ds, ReviewFilter{})
 		if err != nil {
 			return err
 		}
@@ -508,7 +541,7 @@ func (s *Store) UpForReview(ctx context.Context, userID int64) (map[int64][]int6
 			limit int
 		}{
 			{`SELECT card_id, category_id FROM card_state WHERE user_id = ? AND suspended = 0 AND due <= ?
-				AND (last_day IS NULL OR last_day < ?) ORDER BY due, card_id LIMIT ?`, []any{userID, d, d}, dq.Due},
+				AND (last_day IS NULL OR last_day < ?) ORDER BY due, last_day, card_id LIMIT ?`, []any{userID, d, d}, dq.Due},
 			{`SELECT card_id, category_id FROM card_state WHERE user_id = ? AND suspended = 0 AND due IS NULL
 				ORDER BY card_id LIMIT ?`, []any{userID}, dq.New},
 		} {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -167,5 +169,97 @@ func TestGroupCommitKeepsGradesApart(t *testing.T) {
 	sum, _ := s.Summary(ctx, uid)
 	if sum.Reviewed != 40 || sum.Counted != 40 {
 		t.Fatalf("log holds %d reviews (%d counted), want 40", sum.Reviewed, sum.Counted)
+	}
+}
+
+// The new-card count is kept by triggers; every way a card enters or leaves
+// the new pile must move it, and the queue must show it.
+func TestNewCardCountFollowsEveryChange(t *testing.T) {
+	ctx := context.Background()
+	st := DefaultSettings()
+	st.NewPerDay = 100
+	s, uid, _ := reviewFixture(t, 5, st, time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC))
+	cards, err := s.ListCards(ctx, uid, CardFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	step := func(what string, want int) {
+		t.Helper()
+		if err := s.CheckCounts(ctx); err != nil {
+			t.Fatalf("after %s: %v", what, err)
+		}
+		q, err := s.Queue(ctx, uid, ReviewFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if q.New != want {
+			t.Fatalf("after %s: %d new cards in the queue, want %d", what, q.New, want)
+		}
+	}
+	step("the import", 5)
+	grade(t, s, uid, cards[0].ID, 5)
+	step("a grade", 4)
+	if _, err := s.Undo(ctx, uid); err != nil {
+		t.Fatal(err)
+	}
+	step("its undo", 5)
+	if err := s.SetSuspended(ctx, uid, cards[1].ID, true); err != nil {
+		t.Fatal(err)
+	}
+	step("a suspension", 4)
+	if err := s.SetSuspended(ctx, uid, cards[1].ID, false); err != nil {
+		t.Fatal(err)
+	}
+	step("its end", 5)
+	if err := s.DeleteCard(ctx, uid, cards[2].ID); err != nil {
+		t.Fatal(err)
+	}
+	step("a deletion", 4)
+	if _, err := s.CreateCard(ctx, uid, CardInput{Front: "f", Back: "b", Category: "data-quality"}); err != nil {
+		t.Fatal(err)
+	}
+	step("a new card", 5)
+	other, err := s.CreateUser(ctx, "bob", "correct horse", st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ImportDrafts(ctx, other.ID, "deck", []CardDraft{{Key: "x", Front: "x", Back: "y", Category: "data-quality"}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.DeleteUser(ctx, other.ID); err != nil {
+		t.Fatal(err)
+	}
+	step("another user came and went", 5)
+}
+
+// The hot queries of the review path must seek an index, never walk a
+// user's cards or sort them: their cost must not grow with the deck.
+func TestReviewQueriesUseTheirIndexes(t *testing.T) {
+	s := openTestStore(t)
+	for _, q := range []string{qDayStart, qQueueCountsAll, qNextDue(""), qNextNew(""), qNextRedrill(""),
+		qGradesOn, qGradeState, qCard, qTokenUser} {
+		n := strings.Count(q, "?")
+		args := make([]any, n)
+		for i := range args {
+			args[i] = 1
+		}
+		rows, err := s.reader.Query("EXPLAIN QUERY PLAN "+q, args...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var plan []string
+		for rows.Next() {
+			var id, parent, notused int
+			var detail string
+			if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
+				t.Fatal(err)
+			}
+			plan = append(plan, detail)
+		}
+		rows.Close()
+		all := strings.Join(plan, "; ")
+		if strings.Contains(all, "TEMP B-TREE") || regexp.MustCompile(`SCAN [a-z]`).MatchString(all) {
+			t.Errorf("%s\nplan: %s", q, all)
+		}
 	}
 }

@@ -18,7 +18,12 @@ func openTestStore(t testing.TB) *Store {
 		t.Fatal(err)
 	}
 	s.PasswordCost = bcrypt.MinCost
-	t.Cleanup(func() { s.Close() })
+	t.Cleanup(func() {
+		if err := s.CheckCounts(context.Background()); err != nil {
+			t.Errorf("after the test: %v", err)
+		}
+		s.Close()
+	})
 	return s
 }
 
@@ -186,5 +191,54 @@ func TestSettingsValidation(t *testing.T) {
 	}
 	if got, _ := s.UserSettings(ctx, u.ID); got != good {
 		t.Errorf("refused updates changed the settings to %+v", got)
+	}
+}
+
+// A database made before migration 2 gets its new-card counts filled in.
+func TestNewCardsMigrationCountsExistingCards(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "old.db")
+	s, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.PasswordCost = bcrypt.MinCost
+	u, err := s.CreateUserWithBuiltinDeck(ctx, "ada", "correct horse", DefaultSettings())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.CreateUser(ctx, "bob", "correct horse", DefaultSettings()); err != nil {
+		t.Fatal(err)
+	}
+	next, err := s.NextCard(ctx, u.ID, ReviewFilter{}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.GradeCard(ctx, u.ID, Grade{CardID: next.Card.ID, Grade: 4, Step: -1}); err != nil {
+		t.Fatal(err)
+	}
+	// Take the database back to version 1.
+	for _, q := range []string{"DROP TRIGGER users_new_cards", "DROP TRIGGER card_state_new_insert",
+		"DROP TRIGGER card_state_new_delete", "DROP TRIGGER card_state_new_update", "DROP INDEX card_state_new",
+		"DROP TABLE new_cards", "DELETE FROM schema_migrations WHERE version = 2"} {
+		if _, err := s.writer.ExecContext(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	s.Close()
+
+	s, err = Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.CheckCounts(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var ada, bob int
+	s.reader.QueryRow("SELECT n FROM new_cards WHERE user_id = ?", u.ID).Scan(&ada)
+	s.reader.QueryRow("SELECT n FROM new_cards n JOIN users u ON u.id = n.user_id WHERE u.name = 'bob'").Scan(&bob)
+	if ada != 36 || bob != 0 {
+		t.Errorf("new cards after the migration: ada %d, bob %d; want 36 and 0", ada, bob)
 	}
 }

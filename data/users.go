@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -67,12 +68,21 @@ func (st Settings) Validate() error {
 
 // Location is the settings' time zone, UTC when it cannot be loaded.
 func (st Settings) Location() *time.Location {
+	if loc, ok := locations.Load(st.Timezone); ok {
+		return loc.(*time.Location)
+	}
 	loc, err := time.LoadLocation(st.Timezone)
 	if err != nil {
 		return time.UTC
 	}
+	locations.Store(st.Timezone, loc)
 	return loc
 }
+
+// locations caches loaded time zones: loading one reads and parses its
+// zoneinfo file, and every request asks for the user's. Only names that
+// load are kept, so the cache is bounded by the zone database.
+var locations sync.Map
 
 // ValidateUserName checks a login name: 1 to 64 letters, digits, '.', '_' or '-'.
 func ValidateUserName(name string) error {

@@ -53,7 +53,12 @@ func newTestApp(t *testing.T, cfg Config) *testApp {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { store.Close() })
+	t.Cleanup(func() {
+		if err := store.CheckCounts(ctx); err != nil {
+			t.Errorf("after the test: %v", err)
+		}
+		store.Close()
+	})
 	clock := &fakeClock{t: time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC)}
 	store.Now = clock.Now
 	store.PasswordCost = bcrypt.MinCost
