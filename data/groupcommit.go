@@ -9,9 +9,9 @@ import (
 
 // Group commit. Grades arrive from many requests at once, and all writes
 // go through one connection. Instead of one transaction per grade, a
-// single goroutine takes every grade waiting, applies each inside its own
-// savepoint (so one refused grade leaves the others alone), and commits
-// them together. A grade's caller hears back only after that commit, so a
+// single goroutine takes every grade waiting, applies them one after the
+// other (a refused grade writes nothing, so it leaves the others alone),
+// and commits them together. A grade's caller hears back only after that commit, so a
 // grade reported as applied is on disk. Commits are the expensive part of
 // a write; sharing them is what lets the HTTP path keep up with the store.
 
@@ -91,39 +91,50 @@ func (gc *groupCommitter) run() {
 // commit applies a batch in one transaction and answers every request.
 func (gc *groupCommitter) commit(batch []gradeRequest) {
 	out := make([]gradeResponse, len(batch))
-	err := gc.s.write(context.Background(), func(tx *sql.Tx) error {
+	err := gc.apply(batch, out)
+	if err != nil && len(batch) > 1 {
+		// A grade failed in a way other than a refusal, possibly with half
+		// its writes done; the transaction is rolled back. Apply each grade
+		// alone, so that only the failing one fails.
+		for i := range batch {
+			out[i] = gradeResponse{}
+			if err := gc.apply(batch[i:i+1], out[i:i+1]); err != nil {
+				out[i] = gradeResponse{err: err}
+			}
+		}
+	} else if err != nil {
+		out[0] = gradeResponse{err: err}
+	}
+	for i := range batch {
+		batch[i].done <- out[i]
+	}
+}
+
+// apply runs a batch's grades in one transaction. A refused grade (not
+// found, not up for review, invalid) is refused before it writes anything,
+// so it leaves the others alone; any other error ends the transaction.
+func (gc *groupCommitter) apply(batch []gradeRequest, out []gradeResponse) error {
+	return gc.s.write(context.Background(), func(tx *sql.Tx) error {
 		stx := stmtTx{tx, gc.s.wstmts}
 		for i, r := range batch {
 			if err := r.ctx.Err(); err != nil {
 				out[i].err = err // the caller gave up before its turn: apply nothing
 				continue
 			}
-			if len(batch) == 1 {
-				out[i].res, out[i].err = gc.s.gradeTx(r.ctx, stx, r.userID, r.g)
-				return out[i].err
-			}
-			if _, err := stx.ExecContext(r.ctx, qSavepoint); err != nil {
-				return err
-			}
-			out[i].res, out[i].err = gc.s.gradeTx(r.ctx, stx, r.userID, r.g)
-			if out[i].err != nil {
-				if _, err := stx.ExecContext(r.ctx, qRollbackTo); err != nil {
-					return err
-				}
-			}
-			if _, err := stx.ExecContext(r.ctx, qRelease); err != nil {
+			// Once begun, a grade is applied whatever its caller does.
+			out[i].res, out[i].err = gc.s.gradeTx(context.WithoutCancel(r.ctx), stx, r.userID, r.g)
+			if err := out[i].err; err != nil && !refused(err) {
 				return err
 			}
 		}
 		return nil
 	})
-	for i := range batch {
-		if err != nil && (len(batch) > 1 || out[i].err == nil) {
-			// The commit failed: nothing of the batch was applied.
-			out[i] = gradeResponse{err: err}
-		}
-		batch[i].done <- out[i]
-	}
+}
+
+// refused tells the errors by which gradeTx turns a grade down before
+// writing anything.
+func refused(err error) bool {
+	return errors.Is(err, ErrConflict) || errors.Is(err, ErrNotFound) || errors.Is(err, ErrInvalid)
 }
 
 func (gc *groupCommitter) close() {

@@ -7,7 +7,7 @@ import (
 
 // CheckCounts verifies the counts that triggers keep against the rows they
 // count: each user's new cards, and each day's counted grades of new and
-// review cards. A mismatch means a write path bypassed the triggers; the
+// review cards and its re-drills. A mismatch means a write path bypassed the triggers; the
 // tests run it after every test store's work.
 func (s *Store) CheckCounts(ctx context.Context) error {
 	checks := []struct{ what, query string }{
@@ -21,6 +21,9 @@ func (s *Store) CheckCounts(ctx context.Context) error {
 		{"reviews graded today", `SELECT d.user_id || '/' || d.study_day, d.reviews_done,
 			(SELECT COUNT(*) FROM reviews r WHERE r.user_id = d.user_id AND r.study_day = d.study_day
 				AND r.counted = 1 AND r.before_due IS NOT NULL)
+			FROM day_counts d`},
+		{"re-drills", `SELECT d.user_id || '/' || d.study_day, d.redrills,
+			(SELECT COUNT(*) FROM card_state s WHERE s.user_id = d.user_id AND s.redrill_day = d.study_day AND s.suspended = 0)
 			FROM day_counts d`},
 	}
 	for _, c := range checks {

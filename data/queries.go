@@ -4,19 +4,24 @@ package data
 const (
 	qUserSettings = `SELECT timezone, rollover_hour, new_per_day, reviews_per_day, type_answers
 		FROM settings WHERE user_id = ?`
-	qDayCounts = `SELECT COALESCE(MAX(new_done), 0), COALESCE(MAX(reviews_done), 0)
+	qDayCounts = `SELECT COALESCE(MAX(new_done), 0), COALESCE(MAX(reviews_done), 0), COALESCE(MAX(redrills), 0)
 		FROM day_counts WHERE user_id = ? AND study_day = ?`
 	// qDayStart is what every question about the day starts from, in one
 	// statement: the settings (which say what today is), the counts of the
 	// latest day with grades (today's, unless today has none yet) and the
 	// number of new cards.
 	qDayStart = `SELECT st.timezone, st.rollover_hour, st.new_per_day, st.reviews_per_day, st.type_answers,
-		COALESCE((SELECT n FROM new_cards WHERE user_id = st.user_id), 0), dc.study_day, dc.new_done, dc.reviews_done
+		COALESCE((SELECT n FROM new_cards WHERE user_id = st.user_id), 0),
+		dc.study_day, dc.new_done, dc.reviews_done, dc.redrills
 		FROM settings st LEFT JOIN day_counts dc ON dc.user_id = st.user_id
 			AND dc.study_day = (SELECT MAX(study_day) FROM day_counts WHERE user_id = st.user_id)
 		WHERE st.user_id = ?`
-	qGradesOn   = "SELECT grade FROM reviews WHERE card_id = ? AND study_day = ? ORDER BY id"
-	qGradeState = `SELECT repetitions, interval, ease, due, last_day, lapses, suspended, category_id
+	qGradesOn = "SELECT grade FROM reviews WHERE card_id = ? AND study_day = ? ORDER BY id"
+	// qGradeState is what a grade needs of a card: its state, and its
+	// grades of the study day in order, as digits.
+	qGradeState = `SELECT repetitions, interval, ease, due, last_day, lapses, suspended, category_id,
+		COALESCE((SELECT group_concat(grade, '') FROM (SELECT grade FROM reviews
+			WHERE card_id = card_state.card_id AND study_day = ? ORDER BY id)), '')
 		FROM card_state WHERE card_id = ? AND user_id = ?`
 	qInsertReview = `INSERT INTO reviews (user_id, card_id, reviewed_at, study_day, grade, counted, answer_ms,
 		before_repetitions, before_interval, before_ease, before_due, before_lapses, before_last_day,
@@ -25,6 +30,9 @@ const (
 	qTokenUser = `SELECT u.id, u.name, u.created_at, t.id, COALESCE(t.last_used_at, '')
 		FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.hash = ?`
 	qCard = "SELECT " + cardColumns + cardFrom + "WHERE c.id = ? AND c.user_id = ?"
+	// qQueueCard is a card with the number of its grades on a study day.
+	qQueueCard = "SELECT " + cardColumns + `, (SELECT COUNT(*) FROM reviews r WHERE r.card_id = c.id AND r.study_day = ?)` +
+		cardFrom + "WHERE c.id = ? AND c.user_id = ?"
 
 	qUpdateState = `UPDATE card_state SET repetitions = ?, interval = ?, ease = ?, due = ?, lapses = ?, last_day = ?
 		WHERE card_id = ?`
@@ -52,9 +60,11 @@ func qQueueCounts(where string) string {
 	return "SELECT (" + qQueueDue(where) + "), (" + qQueueNew(where) + "), (" + qQueueRedrill(where) + ")"
 }
 
-// qQueueCountsAll is the due and re-drill counts of the whole queue; the
-// new cards are counted in new_cards.
-var qQueueCountsAll = "SELECT (" + qQueueDue("") + "), (" + qQueueRedrill("") + ")"
+// qQueueHead is what the whole queue needs beyond the kept counts: the due
+// count (it changes with the day, not with a write) and the first card of
+// each pile, 0 for an empty one.
+var qQueueHead = "SELECT (" + qQueueDue("") + "), COALESCE((" + qNextDue("") + "), 0), COALESCE((" +
+	qNextNew("") + "), 0), COALESCE((" + qNextRedrill("") + "), 0)"
 
 // qNextDue orders due cards as card_state_queue holds them: most overdue
 // first, then the longest unseen, then in the order added.
@@ -74,17 +84,9 @@ func qNextRedrill(where string) string {
 		ORDER BY s.redrill_since LIMIT 1`
 }
 
-// Savepoints give each grade of a group commit its own undo.
-const (
-	qSavepoint  = "SAVEPOINT grade"
-	qRollbackTo = "ROLLBACK TO grade"
-	qRelease    = "RELEASE grade"
-)
-
 // writerQueries and readerQueries are prepared on each pool at open.
 var (
-	writerQueries = []string{qUserSettings, qDayCounts, qDayStart, qGradesOn, qGradeState, qInsertReview, qUpdateState,
-		qSavepoint, qRollbackTo, qRelease}
-	readerQueries = []string{qUserSettings, qDayCounts, qDayStart, qGradesOn, qGradeState, qTokenUser, qCard,
-		qQueueCountsAll, qNextDue(""), qNextNew(""), qNextRedrill("")}
+	writerQueries = []string{qUserSettings, qDayCounts, qDayStart, qGradesOn, qGradeState, qInsertReview, qUpdateState}
+	readerQueries = []string{qUserSettings, qDayCounts, qDayStart, qGradesOn, qGradeState, qTokenUser, qCard, qQueueCard,
+		qQueueHead, qNextDue(""), qNextNew(""), qNextRedrill("")}
 )

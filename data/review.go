@@ -107,18 +107,12 @@ func filterSQL(ctx context.Context, q querier, userID int64, f ReviewFilter) (st
 	return " AND " + strings.Join(where, " AND "), args, nil
 }
 
-// dayCounts counts what the user did today: new cards introduced and
-// counted review grades. Re-drill grades count toward neither limit.
-func dayCounts(ctx context.Context, q querier, userID int64, today srs.Day) (newDone, reviewsDone int, err error) {
-	err = q.QueryRowContext(ctx, qDayCounts, userID, int(today)).Scan(&newDone, &reviewsDone)
-	return
-}
-
 // dayStart is where every question about the user's day starts.
 type dayStart struct {
 	st                   Settings
 	today                srs.Day
 	newDone, reviewsDone int // today's counted grades of new and review cards
+	redrills             int // cards in today's re-drill queue, in any deck
 	newCards             int // cards never graded, not suspended, in any deck
 }
 
@@ -129,9 +123,9 @@ func (ds dayStart) reviewLeft() int { return max(0, ds.st.ReviewsPerDay-ds.revie
 // cards, in one statement when today already has grades or none.
 func (s *Store) startDay(ctx context.Context, q querier, userID int64) (dayStart, error) {
 	var ds dayStart
-	var day, newDone, reviewsDone sql.NullInt64
+	var day, newDone, reviewsDone, redrills sql.NullInt64
 	err := q.QueryRowContext(ctx, qDayStart, userID).Scan(&ds.st.Timezone, &ds.st.RolloverHour, &ds.st.NewPerDay,
-		&ds.st.ReviewsPerDay, &ds.st.TypeAnswers, &ds.newCards, &day, &newDone, &reviewsDone)
+		&ds.st.ReviewsPerDay, &ds.st.TypeAnswers, &ds.newCards, &day, &newDone, &reviewsDone, &redrills)
 	if errors.Is(err, sql.ErrNoRows) {
 		return dayStart{}, fmt.Errorf("user: %w", ErrNotFound)
 	}
@@ -143,27 +137,37 @@ func (s *Store) startDay(ctx context.Context, q querier, userID int64) (dayStart
 	case !day.Valid || srs.Day(day.Int64) < ds.today:
 		// Nothing graded today yet.
 	case srs.Day(day.Int64) == ds.today:
-		ds.newDone, ds.reviewsDone = int(newDone.Int64), int(reviewsDone.Int64)
+		ds.newDone, ds.reviewsDone, ds.redrills = int(newDone.Int64), int(reviewsDone.Int64), int(redrills.Int64)
 	default:
 		// Today is before the latest day with grades: the timezone or the
 		// rollover hour moved back. Read today's own row.
-		ds.newDone, ds.reviewsDone, err = dayCounts(ctx, q, userID, ds.today)
+		err = q.QueryRowContext(ctx, qDayCounts, userID, int(ds.today)).Scan(&ds.newDone, &ds.reviewsDone, &ds.redrills)
 	}
 	return ds, err
 }
 
-// queue computes the day's counts within the filter.
-func queue(ctx context.Context, q querier, userID int64, ds dayStart, f ReviewFilter) (DayQueue, string, []any, error) {
+// queueHead is the first card of each pile of the day's queue, 0 for an
+// empty pile; known is false when they were not read with the counts.
+type queueHead struct {
+	known               bool
+	due, fresh, redrill int64
+}
+
+// queue computes the day's counts within the filter. For the whole queue
+// it also reads the first card of each pile, in the same statement.
+func queue(ctx context.Context, q querier, userID int64, ds dayStart, f ReviewFilter) (DayQueue, queueHead, string, []any, error) {
 	dq := DayQueue{Today: ds.today, NewLeft: ds.newLeft(), ReviewLeft: ds.reviewLeft()}
+	var head queueHead
 	where, fargs, err := filterSQL(ctx, q, userID, f)
 	if err != nil {
-		return dq, "", nil, err
+		return dq, head, "", nil, err
 	}
 	d := int(ds.today)
 	var due, fresh, redrill int
 	if where == "" {
-		fresh = ds.newCards
-		err = q.QueryRowContext(ctx, qQueueCountsAll, userID, d, d, dq.ReviewLeft, userID, d).Scan(&due, &redrill)
+		fresh, redrill, head.known = ds.newCards, ds.redrills, true
+		err = q.QueryRowContext(ctx, qQueueHead, userID, d, d, dq.ReviewLeft, userID, d, d, userID, userID, d).
+			Scan(&due, &head.due, &head.fresh, &head.redrill)
 	} else {
 		// One statement for the three counts: fewer round trips.
 		args := append([]any{userID, d, d}, fargs...)
@@ -174,13 +178,13 @@ func queue(ctx context.Context, q querier, userID int64, ds dayStart, f ReviewFi
 		err = q.QueryRowContext(ctx, qQueueCounts(where), args...).Scan(&due, &fresh, &redrill)
 	}
 	if err != nil {
-		return dq, "", nil, err
+		return dq, head, "", nil, err
 	}
 	dq.Due = min(due, dq.ReviewLeft)
 	dq.New = min(fresh, dq.NewLeft)
 	dq.Redrill = redrill
 	dq.Remaining = dq.Due + dq.New + dq.Redrill
-	return dq, where, fargs, nil
+	return dq, head, where, fargs, nil
 }
 
 // Queue reports the user's study day within the filter.
@@ -192,7 +196,7 @@ func (s *Store) Queue(ctx context.Context, userID int64, f ReviewFilter) (DayQue
 		if err != nil {
 			return err
 		}
-		dq, _, _, err = queue(ctx, stx, userID, ds, f)
+		dq, _, _, _, err = queue(ctx, stx, userID, ds, f)
 		return err
 	})
 	return dq, err
@@ -212,12 +216,20 @@ func (s *Store) NextCard(ctx context.Context, userID int64, f ReviewFilter, pref
 			return err
 		}
 		today := ds.today
-		dq, where, fargs, err := queue(ctx, tx, userID, ds, f)
+		dq, head, where, fargs, err := queue(ctx, tx, userID, ds, f)
 		if err != nil {
 			return err
 		}
 		qc.Queue = dq
 		d := int(today)
+		// first is the pile's first card: read with the counts, or now.
+		first := func(known int64, query string, args ...any) (id int64, err error) {
+			if head.known {
+				return known, nil
+			}
+			err = tx.QueryRowContext(ctx, query, append(args, fargs...)...).Scan(&id)
+			return id, err
+		}
 		var id int64
 		if prefer != 0 {
 			if ok, redrill, err := upNow(ctx, tx, userID, prefer, today, dq); err != nil {
@@ -229,27 +241,37 @@ func (s *Store) NextCard(ctx context.Context, userID int64, f ReviewFilter, pref
 		switch {
 		case id != 0:
 		case dq.Due > 0:
-			err = tx.QueryRowContext(ctx, qNextDue(where), append([]any{userID, d, d}, fargs...)...).Scan(&id)
+			id, err = first(head.due, qNextDue(where), userID, d, d)
 		case dq.New > 0:
-			err = tx.QueryRowContext(ctx, qNextNew(where), append([]any{userID}, fargs...)...).Scan(&id)
+			id, err = first(head.fresh, qNextNew(where), userID)
 		case dq.Redrill > 0:
 			qc.Redrill = true
-			err = tx.QueryRowContext(ctx, qNextRedrill(where), append([]any{userID, d}, fargs...)...).Scan(&id)
+			id, err = first(head.redrill, qNextRedrill(where), userID, d)
 		default:
 			return ErrQueueEmpty
 		}
 		if err != nil {
 			return err
 		}
-		if qc.Card, err = getCard(ctx, tx, userID, id); err != nil {
-			return err
+		if id == 0 {
+			return fmt.Errorf("the day's queue counts a card it cannot find (user %d)", userID)
 		}
-		grades, err := gradesOn(ctx, tx, id, today)
-		qc.Step = len(grades)
+		qc.Card, err = scanCard(withExtra{tx.QueryRowContext(ctx, qQueueCard, d, id, userID), []any{&qc.Step}})
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("card %d: %w", id, ErrNotFound)
+		}
 		return err
 	})
 	return qc, err
 }
+
+// withExtra scans a row's leading columns as asked and its last ones into extra.
+type withExtra struct {
+	row   scanner
+	extra []any
+}
+
+func (w withExtra) Scan(dest ...any) error { return w.row.Scan(append(dest, w.extra...)...) }
 
 // upNow reports whether the card may be graded now, and whether as a re-drill.
 func upNow(ctx context.Context, q querier, userID, cardID int64, today srs.Day, dq DayQueue) (ok, redrill bool, err error) {
@@ -349,17 +371,26 @@ func (s *Store) GradeCard(ctx context.Context, userID int64, g Grade) (GradeResu
 }
 
 // gradeState reads what a grade needs of a card: its state, from the
-// narrow card_state table. Another user's card is ErrNotFound.
-func gradeState(ctx context.Context, q querier, userID, cardID int64) (Card, error) {
+// narrow card_state table, and its grades of the day in order. Another
+// user's card is ErrNotFound.
+func gradeState(ctx context.Context, q querier, userID, cardID int64, day srs.Day) (Card, []srs.Grade, error) {
 	c := Card{ID: cardID}
 	var due, last sql.NullInt64
-	err := q.QueryRowContext(ctx, qGradeState, cardID, userID).
-		Scan(&c.Sched.State.Repetitions, &c.Sched.State.Interval, &c.Sched.State.Ease, &due, &last, &c.Lapses, &c.Suspended, &c.CategoryID)
+	var digits string
+	err := q.QueryRowContext(ctx, qGradeState, int(day), cardID, userID).
+		Scan(&c.Sched.State.Repetitions, &c.Sched.State.Interval, &c.Sched.State.Ease, &due, &last, &c.Lapses, &c.Suspended, &c.CategoryID, &digits)
 	if errors.Is(err, sql.ErrNoRows) {
-		return Card{}, fmt.Errorf("card %d: %w", cardID, ErrNotFound)
+		return Card{}, nil, fmt.Errorf("card %d: %w", cardID, ErrNotFound)
+	}
+	if err != nil {
+		return Card{}, nil, err
 	}
 	c.Sched.Graded, c.Sched.Due, c.Sched.LastCounted = due.Valid, srs.Day(due.Int64), srs.Day(last.Int64)
-	return c, err
+	var grades []srs.Grade
+	for _, g := range digits {
+		grades = append(grades, srs.Grade(g-'0'))
+	}
+	return c, grades, nil
 }
 
 func (s *Store) gradeTx(ctx context.Context, tx stmtTx, userID int64, g Grade) (GradeResult, error) {
@@ -368,16 +399,12 @@ func (s *Store) gradeTx(ctx context.Context, tx stmtTx, userID int64, g Grade) (
 		return GradeResult{}, err
 	}
 	now, today, st := s.now(), ds.today, ds.st
-	c, err := gradeState(ctx, tx, userID, g.CardID)
+	c, grades, err := gradeState(ctx, tx, userID, g.CardID, today)
 	if err != nil {
 		return GradeResult{}, err
 	}
 	if c.Suspended {
 		return GradeResult{}, fmt.Errorf("%w: the card is suspended", ErrConflict)
-	}
-	grades, err := gradesOn(ctx, tx, c.ID, today)
-	if err != nil {
-		return GradeResult{}, err
 	}
 	if g.Step >= 0 && g.Step != len(grades) {
 		return GradeResult{}, fmt.Errorf("%w: this card was graded already", ErrConflict)
@@ -530,7 +557,7 @@ func (s *Store) UpForReview(ctx context.Context, userID int64) (map[int64][]int6
 			return err
 		}
 		today := ds.today
-		dq, _, _, err := queue(ctx, tx, userID, ds, ReviewFilter{})
+		dq, _, _, _, err := queue(ctx, tx, userID, ds, ReviewFilter{})
 		if err != nil {
 			return err
 		}

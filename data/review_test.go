@@ -172,18 +172,18 @@ func TestGroupCommitKeepsGradesApart(t *testing.T) {
 	}
 }
 
-// The new-card count is kept by triggers; every way a card enters or leaves
-// the new pile must move it, and the queue must show it.
-func TestNewCardCountFollowsEveryChange(t *testing.T) {
+// The new-card and re-drill counts are kept by triggers; every way a card
+// enters or leaves either pile must move them, and the queue must show it.
+func TestKeptQueueCountsFollowEveryChange(t *testing.T) {
 	ctx := context.Background()
 	st := DefaultSettings()
 	st.NewPerDay = 100
-	s, uid, _ := reviewFixture(t, 5, st, time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC))
+	s, uid, _ := reviewFixture(t, 6, st, time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC))
 	cards, err := s.ListCards(ctx, uid, CardFilter{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	step := func(what string, want int) {
+	step := func(what string, wantNew, wantRedrill int) {
 		t.Helper()
 		if err := s.CheckCounts(ctx); err != nil {
 			t.Fatalf("after %s: %v", what, err)
@@ -192,52 +192,72 @@ func TestNewCardCountFollowsEveryChange(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if q.New != want {
-			t.Fatalf("after %s: %d new cards in the queue, want %d", what, q.New, want)
+		if q.New != wantNew || q.Redrill != wantRedrill {
+			t.Fatalf("after %s: %d new cards and %d re-drills in the queue, want %d and %d", what, q.New, q.Redrill, wantNew, wantRedrill)
 		}
 	}
-	step("the import", 5)
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	undo := func() {
+		t.Helper()
+		_, err := s.Undo(ctx, uid)
+		must(err)
+	}
+	step("the import", 6, 0)
 	grade(t, s, uid, cards[0].ID, 5)
-	step("a grade", 4)
-	if _, err := s.Undo(ctx, uid); err != nil {
-		t.Fatal(err)
-	}
-	step("its undo", 5)
-	if err := s.SetSuspended(ctx, uid, cards[1].ID, true); err != nil {
-		t.Fatal(err)
-	}
-	step("a suspension", 4)
-	if err := s.SetSuspended(ctx, uid, cards[1].ID, false); err != nil {
-		t.Fatal(err)
-	}
-	step("its end", 5)
-	if err := s.DeleteCard(ctx, uid, cards[2].ID); err != nil {
-		t.Fatal(err)
-	}
-	step("a deletion", 4)
-	if _, err := s.CreateCard(ctx, uid, CardInput{Front: "f", Back: "b", Category: "data-quality"}); err != nil {
-		t.Fatal(err)
-	}
-	step("a new card", 5)
+	step("a grade", 5, 0)
+	undo()
+	step("its undo", 6, 0)
+	must(s.SetSuspended(ctx, uid, cards[1].ID, true))
+	step("a suspension", 5, 0)
+	must(s.SetSuspended(ctx, uid, cards[1].ID, false))
+	step("its end", 6, 0)
+	must(s.DeleteCard(ctx, uid, cards[2].ID))
+	step("a deletion", 5, 0)
+	_, err = s.CreateCard(ctx, uid, CardInput{Front: "f", Back: "b", Category: "data-quality"})
+	must(err)
+	step("a new card", 6, 0)
+
+	grade(t, s, uid, cards[3].ID, 2)
+	step("a failed card", 5, 1)
+	must(s.SetSuspended(ctx, uid, cards[3].ID, true))
+	step("its suspension", 5, 0)
+	must(s.SetSuspended(ctx, uid, cards[3].ID, false))
+	step("its return", 5, 1)
+	grade(t, s, uid, cards[3].ID, 1)
+	step("a failed re-drill", 5, 1)
+	grade(t, s, uid, cards[3].ID, 4)
+	step("a passed re-drill", 5, 0)
+	undo()
+	step("its undo", 5, 1)
+	undo()
+	undo()
+	step("undoing the card's day", 6, 0)
+	grade(t, s, uid, cards[3].ID, 0)
+	must(s.DeleteCard(ctx, uid, cards[3].ID))
+	step("deleting a re-drill", 5, 0)
+
 	other, err := s.CreateUser(ctx, "bob", "correct horse", st)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.ImportDrafts(ctx, other.ID, "deck", []CardDraft{{Key: "x", Front: "x", Back: "y", Category: "data-quality"}}, nil); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.DeleteUser(ctx, other.ID); err != nil {
-		t.Fatal(err)
-	}
-	step("another user came and went", 5)
+	must(err)
+	_, err = s.ImportDrafts(ctx, other.ID, "deck", []CardDraft{{Key: "x", Front: "x", Back: "y", Category: "data-quality"}}, nil)
+	must(err)
+	next, err := s.NextCard(ctx, other.ID, ReviewFilter{}, 0)
+	must(err)
+	grade(t, s, other.ID, next.Card.ID, 1)
+	must(s.DeleteUser(ctx, other.ID))
+	step("another user came and went", 5, 0)
 }
 
 // The hot queries of the review path must seek an index, never walk a
 // user's cards or sort them: their cost must not grow with the deck.
 func TestReviewQueriesUseTheirIndexes(t *testing.T) {
 	s := openTestStore(t)
-	for _, q := range []string{qDayStart, qQueueCountsAll, qNextDue(""), qNextNew(""), qNextRedrill(""),
-		qGradesOn, qGradeState, qCard, qTokenUser} {
+	for _, q := range []string{qDayStart, qQueueHead, qNextDue(""), qNextNew(""), qNextRedrill(""),
+		qGradesOn, qGradeState, qCard, qQueueCard, qTokenUser} {
 		n := strings.Count(q, "?")
 		args := make([]any, n)
 		for i := range args {

@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"golang.org/x/crypto/bcrypt"
+
+	"github.com/flashcards/flashcards/srs"
 )
 
 // openTestStore opens a fresh store in a real file under t.TempDir.
@@ -210,17 +212,20 @@ func TestNewCardsMigrationCountsExistingCards(t *testing.T) {
 	if _, err := s.CreateUser(ctx, "bob", "correct horse", DefaultSettings()); err != nil {
 		t.Fatal(err)
 	}
-	next, err := s.NextCard(ctx, u.ID, ReviewFilter{}, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.GradeCard(ctx, u.ID, Grade{CardID: next.Card.ID, Grade: 4, Step: -1}); err != nil {
-		t.Fatal(err)
+	for _, g := range []srs.Grade{4, 2} { // one new card passed, one in re-drill
+		next, err := s.NextCard(ctx, u.ID, ReviewFilter{}, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.GradeCard(ctx, u.ID, Grade{CardID: next.Card.ID, Grade: g, Step: -1}); err != nil {
+			t.Fatal(err)
+		}
 	}
 	// Take the database back to version 1.
 	for _, q := range []string{"DROP TRIGGER users_new_cards", "DROP TRIGGER card_state_new_insert",
 		"DROP TRIGGER card_state_new_delete", "DROP TRIGGER card_state_new_update", "DROP INDEX card_state_new",
-		"DROP TABLE new_cards", "DELETE FROM schema_migrations WHERE version = 2"} {
+		"DROP TABLE new_cards", "DROP TRIGGER card_state_redrill_update", "DROP TRIGGER card_state_redrill_delete",
+		"ALTER TABLE day_counts DROP COLUMN redrills", "DELETE FROM schema_migrations WHERE version = 2"} {
 		if _, err := s.writer.ExecContext(ctx, q); err != nil {
 			t.Fatalf("%s: %v", q, err)
 		}
@@ -238,7 +243,9 @@ func TestNewCardsMigrationCountsExistingCards(t *testing.T) {
 	var ada, bob int
 	s.reader.QueryRow("SELECT n FROM new_cards WHERE user_id = ?", u.ID).Scan(&ada)
 	s.reader.QueryRow("SELECT n FROM new_cards n JOIN users u ON u.id = n.user_id WHERE u.name = 'bob'").Scan(&bob)
-	if ada != 36 || bob != 0 {
-		t.Errorf("new cards after the migration: ada %d, bob %d; want 36 and 0", ada, bob)
+	var redrills int
+	s.reader.QueryRow("SELECT SUM(redrills) FROM day_counts WHERE user_id = ?", u.ID).Scan(&redrills)
+	if ada != 35 || bob != 0 || redrills != 1 {
+		t.Errorf("after the migration: ada has %d new cards and %d re-drills, bob %d new cards; want 35, 1 and 0", ada, redrills, bob)
 	}
 }
