@@ -283,3 +283,36 @@ func TestReviewQueriesUseTheirIndexes(t *testing.T) {
 		}
 	}
 }
+
+// A grade that fails after writing (here a trigger aborts its state update,
+// after its review row went in) fails alone: the batch it shared a
+// transaction with is replayed grade by grade, and nothing of it remains.
+func TestGroupCommitIsolatesAFailedWrite(t *testing.T) {
+	ctx := context.Background()
+	st := DefaultSettings()
+	st.NewPerDay = 1000
+	s, uid, _ := reviewFixture(t, 4, st, time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC))
+	if _, err := s.writer.Exec(`CREATE TRIGGER fail_card_3 BEFORE UPDATE OF due ON card_state
+		WHEN NEW.card_id = 3 BEGIN SELECT RAISE(ABORT, 'disk on fire'); END`); err != nil {
+		t.Fatal(err)
+	}
+	var batch []gradeRequest
+	for card := int64(1); card <= 4; card++ {
+		batch = append(batch, gradeRequest{ctx: ctx, userID: uid, g: Grade{CardID: card, Grade: 5, Step: -1},
+			done: make(chan gradeResponse, 1)})
+	}
+	s.commits.commit(batch)
+	for i, r := range batch {
+		got := <-r.done
+		if failed := got.err != nil; failed != (i == 2) {
+			t.Errorf("card %d: %v", i+1, got.err)
+		}
+	}
+	sum, _ := s.Summary(ctx, uid)
+	if sum.Reviewed != 3 {
+		t.Errorf("log holds %d reviews, want 3", sum.Reviewed)
+	}
+	if c, _ := s.GetCard(ctx, uid, 3); c.Sched.Graded {
+		t.Errorf("card 3 was graded: %+v", c.Sched)
+	}
+}
