@@ -54,6 +54,8 @@ type Store struct {
 
 	wstmts, rstmts *stmtCache
 	commits        *groupCommitter
+	checkpoints    *checkpointer
+	tokens         tokenCache
 }
 
 // Open opens (creating if needed) the database at path and applies migrations.
@@ -92,6 +94,10 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		s.Close()
 		return nil, fmt.Errorf("prepare: %w", err)
 	}
+	if s.checkpoints, err = startCheckpointer(path); err != nil {
+		s.Close()
+		return nil, err
+	}
 	s.commits = newGroupCommitter(s)
 	return s, nil
 }
@@ -104,7 +110,9 @@ func dsn(path string, writer bool, pragmas ...string) string {
 	q := url.Values{}
 	if pragmas == nil {
 		pragmas = serverPragmas
-		if !writer {
+		if writer {
+			pragmas = append(pragmas[:len(pragmas):len(pragmas)], fmt.Sprintf("wal_autocheckpoint(%d)", walBackstopPages))
+		} else {
 			pragmas = append(pragmas[:len(pragmas):len(pragmas)], "query_only(1)")
 		}
 	}
@@ -128,9 +136,13 @@ func (s *Store) Close() error {
 	if s.rstmts != nil {
 		s.rstmts.close()
 	}
+	var cerr error
+	if s.checkpoints != nil {
+		cerr = s.checkpoints.close()
+	}
 	rerr := s.reader.Close()
 	werr := s.writer.Close()
-	return errors.Join(rerr, werr)
+	return errors.Join(cerr, rerr, werr)
 }
 
 // Ping checks that the database answers.

@@ -4,8 +4,12 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
+	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/crypto/bcrypt"
 
@@ -247,5 +251,37 @@ func TestNewCardsMigrationCountsExistingCards(t *testing.T) {
 	s.reader.QueryRow("SELECT SUM(redrills) FROM day_counts WHERE user_id = ?", u.ID).Scan(&redrills)
 	if ada != 35 || bob != 0 || redrills != 1 {
 		t.Errorf("after the migration: ada has %d new cards and %d re-drills, bob %d new cards; want 35, 1 and 0", ada, redrills, bob)
+	}
+}
+
+// Committed pages reach the database file in the background, without a
+// checkpoint in the writer: the log is well under the writer's backstop.
+func TestCheckpointsRunInTheBackground(t *testing.T) {
+	ctx := context.Background()
+	s := openTestStore(t)
+	u, err := s.CreateUser(ctx, "ada", "correct horse", DefaultSettings())
+	if err != nil {
+		t.Fatal(err)
+	}
+	size := func() int64 {
+		fi, err := os.Stat(s.path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fi.Size()
+	}
+	before := size()
+	drafts := make([]CardDraft, 2000)
+	for i := range drafts {
+		drafts[i] = CardDraft{Key: fmt.Sprint("k", i), Front: strings.Repeat("front ", 50) + fmt.Sprint(i), Back: "back", Category: "data-quality"}
+	}
+	if _, err := s.ImportDrafts(ctx, u.ID, "deck", drafts, nil); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(10 * time.Second); size() < before+1<<20; {
+		if time.Now().After(deadline) {
+			t.Fatalf("the database file stayed at %d bytes (%d before the import)", size(), before)
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }

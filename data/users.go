@@ -248,6 +248,7 @@ func (s *Store) ChangePassword(ctx context.Context, userID int64, password strin
 
 // DeleteUser removes an account and, through the foreign keys, all its data.
 func (s *Store) DeleteUser(ctx context.Context, userID int64) error {
+	defer s.tokens.invalidate() // after the commit: see tokenCache.gen
 	return s.write(ctx, func(tx *sql.Tx) error {
 		// cards reference categories without a cascade; remove them first.
 		for _, q := range []string{

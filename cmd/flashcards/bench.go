@@ -255,7 +255,7 @@ func ownedUsers(users []benchUser, clients, i int) []benchUser {
 // round for a user and reports false when the user's queue is empty. Its
 // ctx ends a minute after the deadline, so a stuck server or store shows up
 // as errors instead of a bench that never returns.
-func drive(ctx context.Context, o benchOptions, users []benchUser, step func(ctx context.Context, rng *rand.Rand, u benchUser, st *clientStats) bool) benchResult {
+func drive(ctx context.Context, o benchOptions, users []benchUser, step func(ctx context.Context, client int, rng *rand.Rand, u benchUser, st *clientStats) bool) benchResult {
 	stats := make([]clientStats, o.clients)
 	var wg sync.WaitGroup
 	start := time.Now()
@@ -272,7 +272,7 @@ func drive(ctx context.Context, o benchOptions, users []benchUser, step func(ctx
 			for n := 0; n < benchMaxOps && len(live) > 0 && time.Now().Before(deadline); n++ {
 				k := n % len(live)
 				grades, nexts := st.grades, st.nexts
-				if !step(ctx, rng, live[k], st) {
+				if !step(ctx, i, rng, live[k], st) {
 					st.empty++
 					live = slices.Delete(live, k, k+1)
 				}
@@ -312,7 +312,7 @@ func benchBare(ctx context.Context, path string, users []benchUser, o benchOptio
 		return benchResult{}, err
 	}
 	self0 := cpuTime(os.Getpid())
-	res := drive(ctx, o, users, func(ctx context.Context, rng *rand.Rand, u benchUser, st *clientStats) bool {
+	res := drive(ctx, o, users, func(ctx context.Context, _ int, rng *rand.Rand, u benchUser, st *clientStats) bool {
 		t0 := time.Now()
 		qc, err := store.NextCard(ctx, u.id, data.ReviewFilter{}, 0)
 		st.nextLat = append(st.nextLat, time.Since(t0))
@@ -383,46 +383,28 @@ func benchHTTP(ctx context.Context, path string, users []benchUser, o benchOptio
 		srv.stop()
 		return benchResult{}, err
 	}
-	client := &http.Client{
-		Transport: &http.Transport{
-			MaxIdleConns:        o.clients * 2,
-			MaxIdleConnsPerHost: o.clients * 2,
-			IdleConnTimeout:     time.Minute,
-			DisableCompression:  true,
-		},
-		Timeout: time.Minute,
+	clients := make([]*rawClient, o.clients)
+	for i := range clients {
+		clients[i] = newRawClient(srv.addr())
 	}
-	defer client.CloseIdleConnections()
-	base := "http://" + srv.addr() + "/api/v1"
-	call := func(ctx context.Context, method, url, token, body string, out any) (int, error) {
-		var r io.Reader
-		if body != "" {
-			r = strings.NewReader(body)
+	defer func() {
+		for _, c := range clients {
+			c.close()
 		}
-		req, err := http.NewRequestWithContext(ctx, method, url, r)
+	}()
+	const base = "/api/v1"
+	call := func(ctx context.Context, client int, method, url, token, body string, out any) (int, error) {
+		status, raw, err := clients[client].do(ctx, method, url, token, body)
 		if err != nil {
-			return 0, err
+			return status, err
 		}
-		req.Header.Set("Authorization", "Bearer "+token)
-		if body != "" {
-			req.Header.Set("Content-Type", "application/json")
+		if status == http.StatusOK && out != nil {
+			return status, json.Unmarshal(raw, out)
 		}
-		resp, err := client.Do(req)
-		if err != nil {
-			return 0, err
+		if status >= 300 && status != http.StatusConflict {
+			return status, fmt.Errorf("%s %s: %d %.200s", method, url, status, raw)
 		}
-		defer resp.Body.Close()
-		raw, err := io.ReadAll(resp.Body)
-		if err != nil {
-			return resp.StatusCode, err
-		}
-		if resp.StatusCode == http.StatusOK && out != nil {
-			return resp.StatusCode, json.Unmarshal(raw, out)
-		}
-		if resp.StatusCode >= 300 && resp.StatusCode != http.StatusConflict {
-			return resp.StatusCode, fmt.Errorf("%s %s: %d %.200s", method, url, resp.StatusCode, raw)
-		}
-		return resp.StatusCode, nil
+		return status, nil
 	}
 	type nextJSON struct {
 		Card struct {
@@ -431,10 +413,10 @@ func benchHTTP(ctx context.Context, path string, users []benchUser, o benchOptio
 	}
 	nextURL := base + "/review/next"
 	self0, server0 := cpuTime(os.Getpid()), srv.cpu()
-	res := drive(ctx, o, users, func(ctx context.Context, rng *rand.Rand, u benchUser, st *clientStats) bool {
+	res := drive(ctx, o, users, func(ctx context.Context, client int, rng *rand.Rand, u benchUser, st *clientStats) bool {
 		var next nextJSON
 		t0 := time.Now()
-		status, err := call(ctx, http.MethodGet, nextURL, u.token, "", &next)
+		status, err := call(ctx, client, http.MethodGet, nextURL, u.token, "", &next)
 		st.nextLat = append(st.nextLat, time.Since(t0))
 		st.nexts++
 		switch {
@@ -448,7 +430,7 @@ func benchHTTP(ctx context.Context, path string, users []benchUser, o benchOptio
 		}
 		body := fmt.Sprintf(`{"grade":%d,"answer_ms":%d}`, benchGrade(rng), 3000+rng.IntN(5000))
 		t0 = time.Now()
-		status, err = call(ctx, http.MethodPost, base+"/cards/"+strconv.FormatInt(next.Card.ID, 10)+"/grade", u.token, body, nil)
+		status, err = call(ctx, client, http.MethodPost, base+"/cards/"+strconv.FormatInt(next.Card.ID, 10)+"/grade", u.token, body, nil)
 		st.gradeLat = append(st.gradeLat, time.Since(t0))
 		switch {
 		case err == nil && status == http.StatusOK:

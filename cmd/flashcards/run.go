@@ -115,7 +115,12 @@ func newLogger(cfg config, w io.Writer) *slog.Logger {
 func serve(ctx context.Context, cfg config, stderr io.Writer) error {
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	log := newLogger(cfg, stderr)
+	out := newBufferedLog(stderr)
+	defer out.Flush()
+	log := slog.New(flushingHandler{newLogger(cfg, out).Handler(), out, slog.LevelWarn})
+	flushCtx, stopFlushing := context.WithCancel(context.Background())
+	defer stopFlushing()
+	go out.flushEvery(flushCtx, logFlushEvery)
 
 	store, err := data.Open(ctx, cfg.DB)
 	if err != nil {
@@ -156,6 +161,7 @@ func serve(ctx context.Context, cfg config, stderr io.Writer) error {
 	}
 	db, _ := filepath.Abs(cfg.DB)
 	log.Info("listening", "addr", ln.Addr().String(), "db", db, "signup", cfg.Signup, "version", version)
+	out.Flush()
 
 	go sweepSessions(ctx, store, log)
 	serveErr := make(chan error, 1)
