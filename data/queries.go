@@ -1,46 +1,58 @@
 package data
 
+import "strings"
+
 // The hot paths' SQL, prepared once when the store opens (see stmtCache).
-const (
-	qUserSettings = `SELECT timezone, rollover_hour, new_per_day, reviews_per_day, type_answers
-		FROM settings WHERE user_id = ?`
-	qDayCounts = `SELECT COALESCE(MAX(new_done), 0), COALESCE(MAX(reviews_done), 0), COALESCE(MAX(redrills), 0)
-		FROM day_counts WHERE user_id = ? AND study_day = ?`
+//
+// planOnce casts each parameter of a query that takes only integers. Since
+// 3.54, SQLite plans a join's "col = ?" term (and a few others) with the
+// bound value in view, so binding a different value expires the statement
+// and its next run parses and plans it again: that was a third of the cost
+// of showing a card. Behind a CAST the planner cannot see the value, and
+// the plan made once at open stays. BenchmarkHotQueries measures it.
+func planOnce(q string) string { return strings.ReplaceAll(q, "?", "CAST(? AS INTEGER)") }
+
+var (
+	qUserSettings = planOnce(`SELECT timezone, rollover_hour, new_per_day, reviews_per_day, type_answers
+		FROM settings WHERE user_id = ?`)
+	qDayCounts = planOnce(`SELECT COALESCE(MAX(new_done), 0), COALESCE(MAX(reviews_done), 0), COALESCE(MAX(redrills), 0)
+		FROM day_counts WHERE user_id = ? AND study_day = ?`)
 	// qDayStart is what every question about the day starts from, in one
 	// statement: the settings (which say what today is), the counts of the
 	// latest day with grades (today's, unless today has none yet) and the
 	// number of new cards.
-	qDayStart = `SELECT st.timezone, st.rollover_hour, st.new_per_day, st.reviews_per_day, st.type_answers,
+	qDayStart = planOnce(`SELECT st.timezone, st.rollover_hour, st.new_per_day, st.reviews_per_day, st.type_answers,
 		COALESCE((SELECT n FROM new_cards WHERE user_id = st.user_id), 0),
 		dc.study_day, dc.new_done, dc.reviews_done, dc.redrills
 		FROM settings st LEFT JOIN day_counts dc ON dc.user_id = st.user_id
 			AND dc.study_day = (SELECT MAX(study_day) FROM day_counts WHERE user_id = st.user_id)
-		WHERE st.user_id = ?`
-	qGradesOn = "SELECT grade FROM reviews WHERE card_id = ? AND study_day = ? ORDER BY id"
+		WHERE st.user_id = ?`)
+	qGradesOn = planOnce("SELECT grade FROM reviews WHERE card_id = ? AND study_day = ? ORDER BY id")
 	// qGradeState is what a grade needs of a card: its state, and its
 	// grades of the study day in order, as digits.
-	qGradeState = `SELECT repetitions, interval, ease, due, last_day, lapses, suspended, category_id,
+	qGradeState = planOnce(`SELECT repetitions, interval, ease, due, last_day, lapses, suspended, category_id,
 		COALESCE((SELECT group_concat(grade, '') FROM (SELECT grade FROM reviews
 			WHERE card_id = card_state.card_id AND study_day = ? ORDER BY id)), '')
-		FROM card_state WHERE card_id = ? AND user_id = ?`
+		FROM card_state WHERE card_id = ? AND user_id = ?`)
 	qInsertReview = `INSERT INTO reviews (user_id, card_id, reviewed_at, study_day, grade, counted, answer_ms,
 		before_repetitions, before_interval, before_ease, before_due, before_lapses, before_last_day,
 		after_repetitions, after_interval, after_ease, after_due, after_lapses, category_id, typed_answer, covered)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	qTokenUser = `SELECT u.id, u.name, u.created_at, t.id, COALESCE(t.last_used_at, '')
-		FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.hash = ?`
-	qCard = "SELECT " + cardColumns + cardFrom + "WHERE c.id = ? AND c.user_id = ?"
+		FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.hash = CAST(? AS BLOB)`
+	qCard = planOnce("SELECT " + cardColumns + cardFrom + "WHERE c.id = ? AND c.user_id = ?")
 	// qQueueCard is a card with the number of its grades on a study day.
-	qQueueCard = "SELECT " + cardColumns + `, (SELECT COUNT(*) FROM reviews r WHERE r.card_id = c.id AND r.study_day = ?)` +
-		cardFrom + "WHERE c.id = ? AND c.user_id = ?"
+	qQueueCard = planOnce("SELECT " + cardColumns + `, (SELECT COUNT(*) FROM reviews r WHERE r.card_id = c.id AND r.study_day = ?)` +
+		cardFrom + "WHERE c.id = ? AND c.user_id = ?")
 
 	qUpdateState = `UPDATE card_state SET repetitions = ?, interval = ?, ease = ?, due = ?, lapses = ?, last_day = ?
 		WHERE card_id = ?`
 )
 
 // The day's queue, with the filter's extra WHERE terms on card_state s
-// ("" for none, the variant prepared at open). Counts stop at today's
-// limits, so a deck of 10,000 cards costs no more than one of 100.
+// ("" for none). Counts stop at today's limits, so a deck of 10,000 cards
+// costs no more than one of 100. Their parameters are all integers: the
+// statements are run through planOnce.
 func qQueueDue(where string) string {
 	return `SELECT COUNT(*) FROM (SELECT 1 FROM card_state s
 		WHERE s.user_id = ? AND s.suspended = 0 AND s.due <= ? AND (s.last_day IS NULL OR s.last_day < ?)` + where + ` LIMIT ?)`
@@ -57,14 +69,14 @@ func qQueueRedrill(where string) string {
 
 // qQueueCounts is the three counts in one statement, for a filtered queue.
 func qQueueCounts(where string) string {
-	return "SELECT (" + qQueueDue(where) + "), (" + qQueueNew(where) + "), (" + qQueueRedrill(where) + ")"
+	return planOnce("SELECT (" + qQueueDue(where) + "), (" + qQueueNew(where) + "), (" + qQueueRedrill(where) + ")")
 }
 
 // qQueueHead is what the whole queue needs beyond the kept counts: the due
 // count (it changes with the day, not with a write) and the first card of
 // each pile, 0 for an empty one.
-var qQueueHead = "SELECT (" + qQueueDue("") + "), COALESCE((" + qNextDue("") + "), 0), COALESCE((" +
-	qNextNew("") + "), 0), COALESCE((" + qNextRedrill("") + "), 0)"
+var qQueueHead = planOnce("SELECT (" + qQueueDue("") + "), COALESCE((" + qNextDue("") + "), 0), COALESCE((" +
+	qNextNew("") + "), 0), COALESCE((" + qNextRedrill("") + "), 0)")
 
 // qNextDue orders due cards as card_state_queue holds them: most overdue
 // first, then the longest unseen, then in the order added.
@@ -88,5 +100,5 @@ func qNextRedrill(where string) string {
 var (
 	writerQueries = []string{qUserSettings, qDayCounts, qDayStart, qGradesOn, qGradeState, qInsertReview, qUpdateState}
 	readerQueries = []string{qUserSettings, qDayCounts, qDayStart, qGradesOn, qGradeState, qTokenUser, qCard, qQueueCard,
-		qQueueHead, qNextDue(""), qNextNew(""), qNextRedrill("")}
+		qQueueHead}
 )

@@ -49,3 +49,68 @@ func BenchmarkGradeCard(b *testing.B) {
 	})
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "grades/s")
 }
+
+// BenchmarkHotQueries runs each statement of the review path the way the
+// server does: prepared once, each run for another user or card. Compare
+// with the /same variants, which bind the same values every time: a
+// statement that SQLite re-plans for each new value (see planOnce) shows up
+// as several times slower than its /same twin.
+func BenchmarkHotQueries(b *testing.B) {
+	ctx := context.Background()
+	s := openTestStore(b)
+	st := DefaultSettings()
+	var users []int64
+	for u := range 4 {
+		usr, err := s.CreateUser(ctx, fmt.Sprint("u", u), "correct horse", st)
+		if err != nil {
+			b.Fatal(err)
+		}
+		drafts := make([]CardDraft, 200)
+		for i := range drafts {
+			drafts[i] = CardDraft{Key: fmt.Sprint("k", i), Front: fmt.Sprint("front ", i), Back: "back", Category: "data-quality"}
+		}
+		if _, err := s.ImportDrafts(ctx, usr.ID, "deck", drafts, nil); err != nil {
+			b.Fatal(err)
+		}
+		users = append(users, usr.ID)
+	}
+	const day = 20000
+	for _, q := range []struct {
+		name string
+		sql  string
+		args func(u int64) []any
+	}{
+		{"day", qDayStart, func(u int64) []any { return []any{u} }},
+		{"queue", qQueueHead, func(u int64) []any { return []any{u, day, day, 100, u, day, day, u, u, day} }},
+		{"card", qQueueCard, func(u int64) []any { return []any{day, (u-1)*200 + 1, u} }},
+		{"grade-state", qGradeState, func(u int64) []any { return []any{day, (u-1)*200 + 1, u} }},
+	} {
+		for _, same := range []bool{false, true} {
+			name := q.name
+			if same {
+				name += "/same"
+			}
+			b.Run(name, func(b *testing.B) {
+				stmt, ok := s.rstmts.get(q.sql)
+				if !ok {
+					b.Fatalf("%s is not prepared", q.name)
+				}
+				for i := 0; b.Loop(); i++ {
+					u := users[i%len(users)]
+					if same {
+						u = users[0]
+					}
+					rows, err := stmt.QueryContext(ctx, q.args(u)...)
+					if err != nil {
+						b.Fatal(err)
+					}
+					for rows.Next() {
+					}
+					if err := rows.Close(); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+	}
+}
