@@ -13,6 +13,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"strconv"
+	"slices"
 	"strings"
 	"syscall"
 	"text/tabwriter"
@@ -23,6 +24,9 @@ import (
 	"github.com/flashcards/flashcards/data"
 	"github.com/flashcards/flashcards/handlers"
 )
+
+// commands are the words run dispatches on.
+var commands = []string{"serve", "user", "token", "import", "export", "backup", "bench", "version", "help"}
 
 // version is set at build time with -ldflags "-X main.version=...".
 var version = "dev"
@@ -65,6 +69,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	switch cmd {
 	case "serve":
 		if len(rest) > 0 {
+			if slices.Contains(commands, rest[0]) {
+				// flashcards --db x user add ada: flags parsed, then a command.
+				return fmt.Errorf("the command comes before its flags: flashcards %s ... %s", rest[0], strings.Join(args[:len(args)-len(rest)], " "))
+			}
 			return fmt.Errorf("serve takes no arguments, got %q", rest)
 		}
 		return serve(ctx, cfg, stderr)

@@ -6,6 +6,7 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -195,5 +196,18 @@ func TestBadSettingsAreRefused(t *testing.T) {
 		if err == nil {
 			t.Errorf("run(%v, %v) accepted a bad setting", tc.args, tc.env)
 		}
+	}
+}
+
+// Flags before a command are taken for the server's; the error says to put
+// the command first.
+func TestFlagsBeforeACommandAreExplained(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "fc.db")
+	_, _, err := runCLI(t, db, "correct horse\n", "--db", db, "user", "add", "ada")
+	if err == nil || !strings.Contains(err.Error(), "flashcards user ... --db "+db) {
+		t.Fatalf("err = %v", err)
+	}
+	if _, err := os.Stat(db); err == nil {
+		t.Error("the database was created all the same")
 	}
 }
