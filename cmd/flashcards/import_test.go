@@ -125,7 +125,7 @@ func TestImportCommandRefusesBadFiles(t *testing.T) {
 		{"import", "--user", "ada"},
 		{"import", "--user", "nobody", good},
 		{"import", "--user", "ada", "--category", "no-such-category", good},
-		{"import", "--user", "ada", good, "--category", "data-quality"},
+		{"import", "--user", "ada", good, "--category", "no-such-category"},
 	} {
 		if _, _, err := runCLI(t, db, "", args...); err == nil {
 			t.Errorf("%q succeeded", args)

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -12,8 +13,8 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
-	"strconv"
 	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 	"text/tabwriter"
@@ -34,9 +35,9 @@ var version = "dev"
 // run is the whole program. It returns when the command is done or, for
 // serve, after SIGINT/SIGTERM (or ctx) has stopped the server cleanly.
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
-	cmd := "serve"
+	cmd, named := "serve", false
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
-		cmd, args = args[0], args[1:]
+		cmd, args, named = args[0], args[1:], true
 	}
 	switch cmd {
 	case "help", "-h", "--help":
@@ -59,20 +60,23 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	importCategory := fs.String("category", "", "category slug for Q&As nothing else files (import)")
 	exportFormat := fs.String("format", "json", "json, csv, anki or apkg (export)")
 	exportOut := fs.String("o", "", "file to write; standard output when absent (export)")
-	if err := fs.Parse(args); err != nil {
+	rest, err := parseAnywhere(fs, args)
+	if err != nil {
 		return err
+	}
+	if !named && len(rest) > 0 && slices.Contains(commands, rest[0]) {
+		// flashcards --db x user add ada
+		cmd, rest = rest[0], rest[1:]
+		if cmd == "help" || cmd == "version" || cmd == "bench" {
+			return fmt.Errorf("%s takes none of the server's settings: run `flashcards %s`", cmd, cmd)
+		}
 	}
 	if err := cfg.validate(); err != nil {
 		return err
 	}
-	rest := fs.Args()
 	switch cmd {
 	case "serve":
 		if len(rest) > 0 {
-			if slices.Contains(commands, rest[0]) {
-				// flashcards --db x user add ada: flags parsed, then a command.
-				return fmt.Errorf("the command comes before its flags: flashcards %s ... %s", rest[0], strings.Join(args[:len(args)-len(rest)], " "))
-			}
 			return fmt.Errorf("serve takes no arguments, got %q", rest)
 		}
 		return serve(ctx, cfg, stderr)
@@ -101,6 +105,27 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		})
 	}
 	return fmt.Errorf("unknown command %q; run `flashcards help`", cmd)
+}
+
+// parseAnywhere parses flags wherever they stand among the arguments, so
+// that `flashcards user add ada --db x` works as well as `flashcards user
+// --db x add ada`. After "--" every argument is positional.
+func parseAnywhere(fs *flag.FlagSet, args []string) ([]string, error) {
+	var rest []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		parsed := args[:len(args)-fs.NArg()]
+		args = fs.Args()
+		if len(parsed) > 0 && parsed[len(parsed)-1] == "--" {
+			return append(rest, args...), nil
+		}
+		if len(args) == 0 {
+			return rest, nil
+		}
+		rest, args = append(rest, args[0]), args[1:]
+	}
 }
 
 func withStore(ctx context.Context, cfg config, fn func(*data.Store) error) error {

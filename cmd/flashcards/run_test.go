@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -199,15 +200,36 @@ func TestBadSettingsAreRefused(t *testing.T) {
 	}
 }
 
-// Flags before a command are taken for the server's; the error says to put
-// the command first.
-func TestFlagsBeforeACommandAreExplained(t *testing.T) {
-	db := filepath.Join(t.TempDir(), "fc.db")
-	_, _, err := runCLI(t, db, "correct horse\n", "--db", db, "user", "add", "ada")
-	if err == nil || !strings.Contains(err.Error(), "flashcards user ... --db "+db) {
-		t.Fatalf("err = %v", err)
+// Settings may stand before the command, between its words or after them;
+// after "--" nothing is a flag.
+func TestFlagsGoAnywhere(t *testing.T) {
+	dir := t.TempDir()
+	for i, args := range [][]string{
+		{"--db", "%s", "user", "add", "ada"},
+		{"user", "--db", "%s", "add", "ada"},
+		{"user", "add", "ada", "--db", "%s"},
+		{"user", "add", "--db", "%s", "--", "ada"},
+	} {
+		db := filepath.Join(dir, fmt.Sprint(i, ".db"))
+		for j := range args {
+			args[j] = strings.ReplaceAll(args[j], "%s", db)
+		}
+		if _, _, err := runCLI(t, filepath.Join(dir, "elsewhere.db"), "correct horse\n", args...); err != nil {
+			t.Fatalf("%v: %v", args, err)
+		}
+		out, _, err := runCLI(t, db, "", "user", "list")
+		if err != nil || !strings.Contains(out, "ada") {
+			t.Errorf("%v: the user is not in %s: %q, %v", args, db, out, err)
+		}
 	}
-	if _, err := os.Stat(db); err == nil {
-		t.Error("the database was created all the same")
+	if _, err := os.Stat(filepath.Join(dir, "elsewhere.db")); err == nil {
+		t.Error("a --db given after the command was ignored")
+	}
+	_, _, err := runCLI(t, filepath.Join(dir, "x.db"), "correct horse\n", "user", "add", "--", "--db")
+	if err != nil {
+		t.Errorf("after --, a name that looks like a flag: %v", err)
+	}
+	if _, _, err := runCLI(t, filepath.Join(dir, "x.db"), "", "--db", "y.db", "bench"); err == nil {
+		t.Error("bench accepted the server's --db")
 	}
 }
