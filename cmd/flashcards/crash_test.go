@@ -173,6 +173,15 @@ func TestGradesSurviveSIGKILL(t *testing.T) {
 
 	rows := readReviewLog(t, db)
 	checkReplay(t, db, rows)
+	// The counts the triggers keep survived with the rows they count.
+	store, err := data.Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	if err := store.CheckCounts(ctx); err != nil {
+		t.Errorf("after the crash: %v", err)
+	}
 
 	// Every 200 is in the log exactly once; extra rows are in-flight grades.
 	logged := map[reviewKey]int{}
