@@ -85,6 +85,9 @@ func (gc *groupCommitter) run() {
 			}
 		}
 		gc.commit(batch)
+		if c := gc.s.checkpoints; c != nil && c.restart.Swap(false) {
+			gc.s.restartLog(context.Background()) // if it gives up, the checkpointer asks again
+		}
 	}
 }
 

@@ -261,15 +261,22 @@ func (s *Store) addBuiltinDeck(ctx context.Context, tx *sql.Tx, userID int64) (I
 	return res, nil
 }
 
+// qSyncBuiltin rewords one built-in card in every user's copy they have not
+// edited. "user_id IN (SELECT id FROM users)" lets it seek each user's
+// (user_id, key) instead of reading every card of every user, which at a
+// million cards took ten seconds of every start.
+const qSyncBuiltin = `UPDATE cards SET front = ?, back = ?, key_points = ?, synonyms = ?, source = ?,
+	front_html = ?, back_html = ?, key_points_html = ?, render_version = ?
+	WHERE user_id IN (SELECT id FROM users) AND key = ? AND edited = 0
+		AND (front <> ? OR back <> ? OR key_points <> ? OR synonyms <> ? OR source <> ?)`
+
 // SyncBuiltinDeck brings every user's unedited copies of built-in cards up to
 // this release's wording, keeping their progress. It runs at start-up and
 // reports how many cards changed.
 func (s *Store) SyncBuiltinDeck(ctx context.Context) (int64, error) {
 	var total int64
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		stmt, err := tx.PrepareContext(ctx, `UPDATE cards SET front = ?, back = ?, key_points = ?, synonyms = ?, source = ?,
-			front_html = ?, back_html = ?, key_points_html = ?, render_version = ?
-			WHERE key = ? AND edited = 0 AND (front <> ? OR back <> ? OR key_points <> ? OR synonyms <> ? OR source <> ?)`)
+		stmt, err := tx.PrepareContext(ctx, qSyncBuiltin)
 		if err != nil {
 			return err
 		}

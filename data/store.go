@@ -102,9 +102,12 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	return s, nil
 }
 
+// busyTimeout is how long a connection waits for a lock another holds.
+const busyTimeout = 5 * time.Second
+
 // serverPragmas tune SQLite for a server: WAL lets reads run beside the
 // writer, NORMAL sync is durable in WAL except on power loss.
-var serverPragmas = []string{"busy_timeout(5000)", "journal_mode(WAL)", "synchronous(NORMAL)", "foreign_keys(1)", "temp_store(MEMORY)"}
+var serverPragmas = []string{fmt.Sprintf("busy_timeout(%d)", busyTimeout.Milliseconds()), "journal_mode(WAL)", "synchronous(NORMAL)", "foreign_keys(1)", "temp_store(MEMORY)"}
 
 func dsn(path string, writer bool, pragmas ...string) string {
 	q := url.Values{}

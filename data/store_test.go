@@ -285,3 +285,45 @@ func TestCheckpointsRunInTheBackground(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+// A RESTART checkpoint on the writer completes when no reader holds the
+// log; a reader that keeps the old log open makes it give up quickly
+// instead of holding every write back.
+func TestRestartLogGivesWayToLongReaders(t *testing.T) {
+	ctx := context.Background()
+	st := DefaultSettings()
+	st.NewPerDay = 1000
+	s, uid, _ := reviewFixture(t, 200, st, time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC))
+	cards, err := s.ListCards(ctx, uid, CardFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range cards[:100] {
+		grade(t, s, uid, c.ID, 5)
+	}
+	if done, err := s.restartLog(ctx); !done || err != nil {
+		t.Fatalf("with no reader, the restart did not complete: %v", err)
+	}
+
+	for _, c := range cards[100:199] {
+		grade(t, s, uid, c.ID, 5)
+	}
+	tx, err := s.reader.BeginTx(ctx, nil) // a long read, of the log as it is
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	var n int
+	if err := tx.QueryRow("SELECT COUNT(*) FROM reviews").Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	grade(t, s, uid, cards[199].ID, 5)
+	start := time.Now()
+	done, err := s.restartLog(ctx)
+	if d := time.Since(start); done || err != nil || d > time.Second {
+		t.Errorf("behind a long reader the restart completed %v (%v) after %v", done, err, d)
+	}
+	if err := tx.QueryRow("SELECT COUNT(*) FROM reviews").Scan(&n); err != nil || n != 199 {
+		t.Errorf("the reader sees %d reviews (%v), want its 199", n, err)
+	}
+}
