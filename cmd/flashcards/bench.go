@@ -110,6 +110,9 @@ func benchCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	fmt.Fprintf(stderr, "setup: %d users x %d cards in %.1fs, database %.1f MB\n",
 		o.users, o.cards, time.Since(start).Seconds(), float64(size)/1e6)
 
+	if o.mode == "bare" || o.inproc {
+		tuneGC() // as the server does
+	}
 	var res benchResult
 	switch {
 	case o.mode == "bare":

@@ -148,6 +148,7 @@ func newLogger(cfg config, w io.Writer) *slog.Logger {
 func serve(ctx context.Context, cfg config, stderr io.Writer) error {
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	tuneGC()
 	out := newBufferedLog(stderr)
 	defer out.Flush()
 	log := slog.New(flushingHandler{newLogger(cfg, out).Handler(), out, slog.LevelWarn})
