@@ -83,11 +83,14 @@ func (a *App) apiNext(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, map[string]any{
-		"card":      toCardJSON(qc.Card),
-		"remaining": qc.Queue.Remaining,
-		"redrill":   qc.Redrill,
-	})
+	return c.JSON(http.StatusOK, nextJSON{Card: toCardJSON(qc.Card), Remaining: qc.Queue.Remaining, Redrill: qc.Redrill})
+}
+
+// nextJSON is the answer of GET /review/next.
+type nextJSON struct {
+	Card      cardJSON `json:"card"`
+	Remaining int      `json:"remaining"`
+	Redrill   bool     `json:"redrill"`
 }
 
 func cardIDParam(c echo.Context) (int64, error) {
