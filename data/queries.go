@@ -78,6 +78,20 @@ func qQueueCounts(where string) string {
 var qQueueHead = planOnce("SELECT (" + qQueueDue("") + "), COALESCE((" + qNextDue("") + "), 0), COALESCE((" +
 	qNextNew("") + "), 0), COALESCE((" + qNextRedrill("") + "), 0)")
 
+// qNextCard picks the card to show in the whole queue and reads it in one
+// statement: the first due card while reviews are allowed, else the first
+// new card while new cards are allowed, else the re-drill waiting longest.
+// With the card come its grades of the study day and the due count. Its
+// parameters: day; user, day, day, reviews left (the due count); reviews
+// left, user, day, day (the due card); new left, user (the new card);
+// user, day (the re-drill); user.
+var qNextCard = planOnce("SELECT " + cardColumns + `,
+	(SELECT COUNT(*) FROM reviews r WHERE r.card_id = c.id AND r.study_day = ?),
+	(` + qQueueDue("") + `)` + cardFrom + `WHERE c.id = COALESCE(
+		CASE WHEN ? > 0 THEN (` + qNextDue("") + `) END,
+		CASE WHEN ? > 0 THEN (` + qNextNew("") + `) END,
+		(` + qNextRedrill("") + `)) AND c.user_id = ?`)
+
 // qNextDue orders due cards as card_state_queue holds them: most overdue
 // first, then the longest unseen, then in the order added.
 func qNextDue(where string) string {
@@ -100,5 +114,5 @@ func qNextRedrill(where string) string {
 var (
 	writerQueries = []string{qUserSettings, qDayCounts, qDayStart, qGradesOn, qGradeState, qInsertReview, qUpdateState}
 	readerQueries = []string{qUserSettings, qDayCounts, qDayStart, qGradesOn, qGradeState, qTokenUser, qCard, qQueueCard,
-		qQueueHead}
+		qQueueHead, qNextCard}
 )

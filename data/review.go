@@ -208,6 +208,49 @@ func (s *Store) Queue(ctx context.Context, userID int64, f ReviewFilter) (DayQue
 // prefer, when non-zero and up for review now, is shown first: after an
 // undo the person sees the card they took back.
 func (s *Store) NextCard(ctx context.Context, userID int64, f ReviewFilter, prefer int64) (QueueCard, error) {
+	if f == (ReviewFilter{}) && prefer == 0 {
+		return s.nextInWholeQueue(ctx, userID)
+	}
+	return s.nextCard(ctx, userID, f, prefer)
+}
+
+// nextInWholeQueue is NextCard for the whole queue, the API's and the
+// review page's common case, in two statements and no transaction: the day,
+// then the card picked and read by qNextCard. A grade landing between the
+// two can leave the counts one card off, as a grade landing just after
+// would; the card is picked and read in one snapshot.
+func (s *Store) nextInWholeQueue(ctx context.Context, userID int64) (QueueCard, error) {
+	// Short statements: not worth the goroutine the driver starts to
+	// interrupt a statement whose context can end.
+	ctx = context.WithoutCancel(ctx)
+	r := readerStmts{s}
+	ds, err := s.startDay(ctx, r, userID)
+	if err != nil {
+		return QueueCard{}, err
+	}
+	dq := DayQueue{Today: ds.today, NewLeft: ds.newLeft(), ReviewLeft: ds.reviewLeft()}
+	d, u := int(ds.today), userID
+	var qc QueueCard
+	var due int
+	row := r.QueryRowContext(ctx, qNextCard, d, u, d, d, dq.ReviewLeft, dq.ReviewLeft, u, d, d, dq.NewLeft, u, u, d, u)
+	qc.Card, err = scanCard(withExtra{row, []any{&qc.Step, &due}})
+	if errors.Is(err, sql.ErrNoRows) {
+		return QueueCard{}, ErrQueueEmpty
+	}
+	if err != nil {
+		return QueueCard{}, err
+	}
+	dq.Due, dq.New, dq.Redrill = min(due, dq.ReviewLeft), min(ds.newCards, dq.NewLeft), ds.redrills
+	dq.Remaining = dq.Due + dq.New + dq.Redrill
+	qc.Queue = dq
+	c := qc.Card.Sched
+	qc.Redrill = c.Graded && (c.Due > ds.today || c.LastCounted >= ds.today) // neither new nor due
+	return qc, nil
+}
+
+// nextCard is NextCard in one read transaction, for a filter or a card
+// preferred.
+func (s *Store) nextCard(ctx context.Context, userID int64, f ReviewFilter, prefer int64) (QueueCard, error) {
 	var qc QueueCard
 	err := s.read(ctx, func(sqltx *sql.Tx) error {
 		tx := stmtTx{sqltx, s.rstmts}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"regexp"
 	"strings"
 	"testing"
@@ -257,7 +258,7 @@ func TestKeptQueueCountsFollowEveryChange(t *testing.T) {
 func TestReviewQueriesUseTheirIndexes(t *testing.T) {
 	s := openTestStore(t)
 	for _, q := range []string{qDayStart, qQueueHead, qNextDue(""), qNextNew(""), qNextRedrill(""),
-		qGradesOn, qGradeState, qCard, qQueueCard, qTokenUser, qSyncBuiltin} {
+		qGradesOn, qGradeState, qCard, qQueueCard, qTokenUser, qSyncBuiltin, qNextCard} {
 		n := strings.Count(q, "?")
 		args := make([]any, n)
 		for i := range args {
@@ -314,5 +315,56 @@ func TestGroupCommitIsolatesAFailedWrite(t *testing.T) {
 	}
 	if c, _ := s.GetCard(ctx, uid, 3); c.Sched.Graded {
 		t.Errorf("card 3 was graded: %+v", c.Sched)
+	}
+}
+
+// The whole queue's next card comes from two statements without a
+// transaction; the filtered path, in one transaction, is the reference.
+// Through days of random grades, undos and suspensions they must agree on
+// the card, its kind, its step and every count.
+func TestNextCardFastPathAgreesWithTheTransaction(t *testing.T) {
+	ctx := context.Background()
+	st := DefaultSettings()
+	st.NewPerDay, st.ReviewsPerDay = 7, 12
+	s, uid, clock := reviewFixture(t, 40, st, time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC))
+	rng := rand.New(rand.NewPCG(1, 2))
+	compare := func(step int) (QueueCard, bool) {
+		t.Helper()
+		fast, ferr := s.NextCard(ctx, uid, ReviewFilter{}, 0)
+		slow, serr := s.nextCard(ctx, uid, ReviewFilter{}, 0)
+		if !errors.Is(ferr, serr) && ferr != serr {
+			t.Fatalf("step %d: fast path %v, transaction %v", step, ferr, serr)
+		}
+		if ferr != nil {
+			if !errors.Is(ferr, ErrQueueEmpty) {
+				t.Fatalf("step %d: %v", step, ferr)
+			}
+			return QueueCard{}, false
+		}
+		if fast.Card.ID != slow.Card.ID || fast.Redrill != slow.Redrill || fast.Step != slow.Step || fast.Queue != slow.Queue {
+			t.Fatalf("step %d: fast path card %d redrill %v step %d %+v; transaction card %d redrill %v step %d %+v", step,
+				fast.Card.ID, fast.Redrill, fast.Step, fast.Queue, slow.Card.ID, slow.Redrill, slow.Step, slow.Queue)
+		}
+		return fast, true
+	}
+	shown := 0
+	for step := range 600 {
+		qc, ok := compare(step)
+		switch r := rng.IntN(20); {
+		case !ok || r == 0:
+			*clock = clock.Add(24 * time.Hour)
+		case r == 1:
+			s.Undo(ctx, uid) // may have nothing to undo
+		case r == 2:
+			if err := s.SetSuspended(ctx, uid, qc.Card.ID, rng.IntN(2) == 0); err != nil {
+				t.Fatal(err)
+			}
+		default:
+			shown++
+			grade(t, s, uid, qc.Card.ID, srs.Grade(rng.IntN(6)))
+		}
+	}
+	if shown < 300 {
+		t.Fatalf("only %d cards graded", shown)
 	}
 }
