@@ -11,9 +11,11 @@ import (
 // go through one connection. Instead of one transaction per grade, a
 // single goroutine takes every grade waiting, applies them one after the
 // other (a refused grade writes nothing, so it leaves the others alone),
-// and commits them together. A grade's caller hears back only after that commit, so a
-// grade reported as applied is on disk. Commits are the expensive part of
-// a write; sharing them is what lets the HTTP path keep up with the store.
+// and commits them together. A grade's caller hears back only after that
+// commit, so a grade reported as applied is on disk. Commits are the
+// expensive part of a write; sharing them is what lets the HTTP path keep
+// up with the store. Between two batches it also starts the log over when
+// the checkpointer asks (see checkpoint.go).
 
 // maxBatch bounds how many grades share one commit, so a burst cannot
 // hold the writer for long.
