@@ -368,3 +368,44 @@ func TestNextCardFastPathAgreesWithTheTransaction(t *testing.T) {
 		t.Fatalf("only %d cards graded", shown)
 	}
 }
+
+// Moving the time zone back can make today a day before the latest day
+// with grades; today's limits must then count today's own grades, not the
+// latest day's.
+func TestTodayBeforeTheLatestDayWithGrades(t *testing.T) {
+	ctx := context.Background()
+	st := DefaultSettings()
+	st.Timezone, st.NewPerDay = "Pacific/Kiritimati", 3 // UTC+14
+	// 11:00 UTC on 1 May is 01:00 on 2 May in Kiritimati: before the 4:00
+	// rollover, study day 1 May.
+	s, uid, _ := reviewFixture(t, 10, st, time.Date(2026, 5, 1, 11, 0, 0, 0, time.UTC))
+	for range 2 {
+		next, err := s.NextCard(ctx, uid, ReviewFilter{}, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		grade(t, s, uid, next.Card.ID, 5)
+	}
+	q, err := s.Queue(ctx, uid, ReviewFilter{})
+	if err != nil || q.NewLeft != 1 {
+		t.Fatalf("after two new cards: %d new left (%v), want 1", q.NewLeft, err)
+	}
+	// In Honolulu (UTC-10) it is 01:00 on 1 May: study day 30 April, with
+	// no grades.
+	st.Timezone = "Pacific/Honolulu"
+	if err := s.UpdateSettings(ctx, uid, st); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []func() (DayQueue, error){
+		func() (DayQueue, error) { return s.Queue(ctx, uid, ReviewFilter{}) },
+		func() (DayQueue, error) {
+			qc, err := s.NextCard(ctx, uid, ReviewFilter{}, 0)
+			return qc.Queue, err
+		},
+	} {
+		q, err := f()
+		if err != nil || q.NewLeft != 3 || q.Today != srs.DateOf(2026, time.April, 30) {
+			t.Fatalf("in Honolulu: day %v, %d new left (%v); want 30 April and 3", q.Today, q.NewLeft, err)
+		}
+	}
+}
