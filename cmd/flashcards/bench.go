@@ -37,7 +37,8 @@ import (
 type benchOptions struct {
 	users, cards, clients int
 	duration              time.Duration
-	mode                  string // http, bare or next
+	mode                  string // http, bare, next or compare
+	pairs                 int    // compare: how many http and bare runs
 	db                    string // kept when given, else a temporary file
 	server                string // the binary started as the server; "" is this one
 	inproc                bool   // serve from this process instead of a child
@@ -47,7 +48,7 @@ type benchOptions struct {
 // benchMaxOps bounds every client's loop besides the duration.
 const benchMaxOps = 10_000_000
 
-const benchUsage = `usage: flashcards bench [--users N] [--cards M] [--clients C] [--duration T] [--mode http|bare|next] [--db FILE]
+const benchUsage = `usage: flashcards bench [--users N] [--cards M] [--clients C] [--duration T] [--mode http|bare|next|compare] [--pairs P] [--db FILE]
 
 Creates N users with M cards each and an API token each, then for T drives
 the review with C concurrent clients, each owning users round-robin:
@@ -55,6 +56,8 @@ the review with C concurrent clients, each owning users round-robin:
         real server, started as a child process on 127.0.0.1:0
   bare  the same store.NextCard and store.GradeCard calls without HTTP
   next  GET /api/v1/review/next alone
+  compare  P pairs of an http run and a bare run, each on a fresh database,
+        and the http rate as a share of bare's
 and reports grades/s, latency percentiles, errors and the server's peak RSS.
 --db keeps the database (and reuses the bench users in it on the next run).
 `
@@ -70,6 +73,7 @@ func benchCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	fs.IntVar(&o.clients, "clients", 32, "")
 	fs.DurationVar(&o.duration, "duration", 10*time.Second, "")
 	fs.StringVar(&o.mode, "mode", "http", "")
+	fs.IntVar(&o.pairs, "pairs", 1, "")
 	fs.StringVar(&o.db, "db", "", "")
 	// Hidden: for tests and profiling.
 	fs.StringVar(&o.server, "server", "", "")
@@ -82,8 +86,12 @@ func benchCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		return fmt.Errorf("bench takes no arguments, got %q", fs.Args())
 	}
 	switch {
-	case o.mode != "http" && o.mode != "bare" && o.mode != "next":
-		return fmt.Errorf("--mode must be http, bare or next, not %q", o.mode)
+	case o.mode != "http" && o.mode != "bare" && o.mode != "next" && o.mode != "compare":
+		return fmt.Errorf("--mode must be http, bare, next or compare, not %q", o.mode)
+	case o.mode == "compare" && (o.db != "" || o.inproc || o.cpuprofile != ""):
+		return errors.New("--mode compare runs on fresh databases, each mode as it runs alone: no --db, --inproc or --cpuprofile")
+	case o.pairs < 1 || o.pairs > 100:
+		return errors.New("--pairs must be 1 to 100")
 	case o.users < 1 || o.users > 100_000, o.cards < 1 || o.cards > 100_000, o.clients < 1 || o.clients > 10_000:
 		return errors.New("--users and --cards must be 1 to 100000, --clients 1 to 10000")
 	case o.duration <= 0 || o.duration > time.Hour:
@@ -92,11 +100,25 @@ func benchCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		return errors.New("--cpuprofile profiles this process: use it with --mode bare or --inproc")
 	}
 
+	if o.mode == "compare" {
+		return benchCompare(ctx, o, stdout, stderr)
+	}
+	res, err := benchRun(ctx, o, stderr)
+	if err != nil {
+		return err
+	}
+	res.print(stdout, o)
+	return nil
+}
+
+// benchRun sets up the database (a temporary one unless --db) and runs
+// o.mode on it.
+func benchRun(ctx context.Context, o benchOptions, stderr io.Writer) (benchResult, error) {
 	path := o.db
 	if path == "" {
 		dir, err := os.MkdirTemp("", "flashcards-bench-")
 		if err != nil {
-			return err
+			return benchResult{}, err
 		}
 		defer os.RemoveAll(dir)
 		path = filepath.Join(dir, "bench.db")
@@ -104,7 +126,7 @@ func benchCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	start := time.Now()
 	users, err := benchSetup(ctx, path, o)
 	if err != nil {
-		return fmt.Errorf("bench setup: %w", err)
+		return benchResult{}, fmt.Errorf("bench setup: %w", err)
 	}
 	size := fileSize(path) + fileSize(path+"-wal")
 	fmt.Fprintf(stderr, "setup: %d users x %d cards in %.1fs, database %.1f MB\n",
@@ -113,18 +135,48 @@ func benchCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if o.mode == "bare" || o.inproc {
 		tuneGC() // as the server does
 	}
-	var res benchResult
-	switch {
-	case o.mode == "bare":
-		res, err = benchBare(ctx, path, users, o)
-	default:
-		res, err = benchHTTP(ctx, path, users, o, stderr)
+	if o.mode == "bare" {
+		return benchBare(ctx, path, users, o)
 	}
-	if err != nil {
-		return err
+	return benchHTTP(ctx, path, users, o, stderr)
+}
+
+// benchCompare runs an http run then a bare run, o.pairs times, and says
+// what share of bare's rate the HTTP path reached in each pair. Pairs run
+// back to back because a shared machine's speed drifts from one minute
+// to the next.
+func benchCompare(ctx context.Context, o benchOptions, stdout, stderr io.Writer) error {
+	var shares []float64
+	for i := range o.pairs {
+		var rates [2]float64
+		for j, mode := range []string{"http", "bare"} {
+			run := o
+			run.mode = mode
+			res, err := benchRun(ctx, run, stderr)
+			if err != nil {
+				return err
+			}
+			res.print(stdout, run)
+			if res.errors > 0 {
+				return fmt.Errorf("the %s run had %d errors", mode, res.errors)
+			}
+			rates[j] = float64(res.grades) / res.elapsed.Seconds()
+		}
+		shares = append(shares, 100*rates[0]/rates[1])
+		fmt.Fprintf(stdout, "pair %d: http %.0f grades/s, bare %.0f/s: http at %.0f %% of bare\n\n", i+1, rates[0], rates[1], shares[i])
 	}
-	res.print(stdout, o)
+	slices.Sort(shares)
+	fmt.Fprintf(stdout, "http at %.0f-%.0f %% of bare over %d pairs, median %.0f %%\n",
+		shares[0], shares[len(shares)-1], len(shares), median(shares))
 	return nil
+}
+
+func median(sorted []float64) float64 {
+	n := len(sorted)
+	if n%2 == 1 {
+		return sorted[n/2]
+	}
+	return (sorted[n/2-1] + sorted[n/2]) / 2
 }
 
 type benchUser struct {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"io"
 	"os/exec"
 	"path/filepath"
 	"regexp"
@@ -123,5 +124,31 @@ func TestRequireLoopback(t *testing.T) {
 		if err := requireLoopback(addr); (err == nil) != ok {
 			t.Errorf("requireLoopback(%q) = %v", addr, err)
 		}
+	}
+}
+
+// compare runs http and bare back to back, each on a fresh database, and
+// reports the share of each pair.
+func TestBenchCompare(t *testing.T) {
+	bin := buildFlashcards(t)
+	var out, errOut bytes.Buffer
+	args := []string{"bench", "--users", "2", "--cards", "20", "--clients", "4", "--duration", "1s",
+		"--mode", "compare", "--pairs", "2", "--server", bin}
+	if err := run(context.Background(), args, env(nil), strings.NewReader(""), &out, &errOut); err != nil {
+		t.Fatalf("bench: %v\n%s%s", err, out.String(), errOut.String())
+	}
+	report := out.String()
+	for _, want := range []string{"mode http:", "mode bare:", "pair 1: http ", "pair 2: http ", "% of bare over 2 pairs, median "} {
+		if !strings.Contains(report, want) {
+			t.Errorf("the report lacks %q:\n%s", want, report)
+		}
+	}
+	if n := strings.Count(errOut.String(), "setup:"); n != 4 {
+		t.Errorf("%d databases set up, want a fresh one for each of the 4 runs:\n%s", n, errOut.String())
+	}
+	err := run(context.Background(), []string{"bench", "--mode", "compare", "--db", filepath.Join(t.TempDir(), "x.db")},
+		env(nil), strings.NewReader(""), io.Discard, io.Discard)
+	if err == nil {
+		t.Error("compare accepted --db")
 	}
 }
