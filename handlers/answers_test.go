@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"strconv"
 	"testing"
 
 	"github.com/flashcards/flashcards/data"
@@ -141,4 +142,43 @@ func regexpFind(t *testing.T, body, expr string) string {
 		t.Fatalf("no %s in the page", expr)
 	}
 	return m[1]
+}
+
+// A card of the round graded elsewhere meanwhile is skipped and counted as
+// skipped; one suspended meanwhile leaves the round quietly.
+func TestMockInterviewSkipsCardsThatChangedMeanwhile(t *testing.T) {
+	ctx := context.Background()
+	app := newTestApp(t, openSignup())
+	b := newBrowser(t, app)
+	b.signup("ada", "correct horse")
+	wantBody(t, "start page", b.get("/mock"), "Start the round")
+	wantStatus(t, "start", b.post("/mock/start", url.Values{"cards": {"3"}, "minutes": {"2"}}), http.StatusSeeOther)
+	cardOf := func(n int) int64 {
+		t.Helper()
+		p := b.get("/mock/card")
+		wantBody(t, "progress", p, fmt.Sprintf("Card <strong>%d</strong> of 3", n))
+		id, err := strconv.ParseInt(regexpFind(t, p.body, `name="card_id" value="(\d+)"`), 10, 64)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return id
+	}
+	first := cardOf(1)
+	if _, err := app.store.GradeCard(ctx, 1, data.Grade{CardID: first, Grade: 4, Step: -1}); err != nil {
+		t.Fatal(err)
+	}
+	second := cardOf(2)
+	if second == first {
+		t.Fatal("the card graded elsewhere is still shown")
+	}
+	if err := app.store.SetSuspended(ctx, 1, second, true); err != nil {
+		t.Fatal(err)
+	}
+	third := cardOf(3)
+	p := b.post("/mock/reveal", url.Values{"card_id": {fmt.Sprint(third)}, "answer": {"no idea"}})
+	step := regexpFind(t, p.body, `name="step" value="(\d+)"`)
+	wantStatus(t, "grade", b.post("/mock/grade", url.Values{"card_id": {fmt.Sprint(third)}, "grade": {"3"}, "step": {step}}), http.StatusSeeOther)
+	p = b.get("/mock/summary")
+	wantBody(t, "graded", p, `<div class="value">1</div><div class="label">answers graded`)
+	wantBody(t, "skipped", p, `<div class="value">1</div><div class="label">skipped`)
 }

@@ -153,26 +153,27 @@ func (a *App) mockCurrent(c echo.Context) (*mockState, data.Card, int, bool, err
 	if !m.Done && a.now().UnixMilli() > m.Deadline {
 		m.Done, m.TimedOut = true, true
 	}
+	ctx := c.Request().Context()
 	for !m.Done && m.Pos < len(m.Cards) {
-		card, err := a.store.GetCard(c.Request().Context(), u.ID, m.Cards[m.Pos])
-		if errors.Is(err, data.ErrNotFound) || (err == nil && card.Suspended) {
-			m.Pos++ // deleted or suspended meanwhile
-			continue
-		}
-		if err != nil {
-			return nil, data.Card{}, 0, false, err
-		}
-		q, err := a.store.NextCard(c.Request().Context(), u.ID, data.ReviewFilter{}, card.ID)
+		id := m.Cards[m.Pos]
+		q, err := a.store.NextCard(ctx, u.ID, data.ReviewFilter{}, id)
 		if err != nil && !errors.Is(err, data.ErrQueueEmpty) {
 			return nil, data.Card{}, 0, false, err
 		}
-		if err != nil || q.Card.ID != card.ID || q.Redrill {
+		if err == nil && q.Card.ID == id && !q.Redrill {
+			return m, q.Card, q.Step, true, nil // still up as a counted review
+		}
+		card, err := a.store.GetCard(ctx, u.ID, id)
+		switch {
+		case errors.Is(err, data.ErrNotFound) || (err == nil && card.Suspended):
+			// deleted or suspended meanwhile
+		case err != nil:
+			return nil, data.Card{}, 0, false, err
+		default:
 			// Graded elsewhere meanwhile: it no longer counts here.
 			m.Results = append(m.Results, mockResult{CardID: card.ID, Category: card.CategoryName, Skipped: true})
-			m.Pos++
-			continue
 		}
-		return m, card, q.Step, true, nil
+		m.Pos++
 	}
 	m.Done = true
 	if err := a.saveMock(c, m); err != nil {
