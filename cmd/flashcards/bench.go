@@ -60,6 +60,7 @@ the review with C concurrent clients, each owning users round-robin:
         and the http rate as a share of bare's
 and reports grades/s, latency percentiles, errors and the server's peak RSS.
 --db keeps the database (and reuses the bench users in it on the next run).
+Defaults: 32 users, 5000 cards, 32 clients, 10s, http, 1 pair.
 `
 
 // benchCommand is `flashcards bench`: a load generator for the review path.
@@ -69,7 +70,7 @@ func benchCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	fs.SetOutput(stderr)
 	fs.Usage = func() { fmt.Fprint(stderr, benchUsage) }
 	fs.IntVar(&o.users, "users", 32, "")
-	fs.IntVar(&o.cards, "cards", 1000, "")
+	fs.IntVar(&o.cards, "cards", 5000, "") // enough that 32 users do not run dry at 5,000 grades/s
 	fs.IntVar(&o.clients, "clients", 32, "")
 	fs.DurationVar(&o.duration, "duration", 10*time.Second, "")
 	fs.StringVar(&o.mode, "mode", "http", "")

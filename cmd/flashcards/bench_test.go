@@ -152,3 +152,14 @@ func TestBenchCompare(t *testing.T) {
 		t.Error("compare accepted --db")
 	}
 }
+
+// --help after a command prints its usage and exits 0, not an error.
+func TestHelpFlagExitsZero(t *testing.T) {
+	bin := buildFlashcards(t)
+	for _, args := range [][]string{{"serve", "--help"}, {"bench", "-h"}, {"user", "--help"}} {
+		out, err := exec.Command(bin, args...).CombinedOutput()
+		if err != nil || strings.Contains(string(out), "help requested") {
+			t.Errorf("%v: %v\n%s", args, err, out)
+		}
+	}
+}
