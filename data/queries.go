@@ -27,7 +27,6 @@ var (
 		FROM settings st LEFT JOIN day_counts dc ON dc.user_id = st.user_id
 			AND dc.study_day = (SELECT MAX(study_day) FROM day_counts WHERE user_id = st.user_id)
 		WHERE st.user_id = ?`)
-	qGradesOn = planOnce("SELECT grade FROM reviews WHERE card_id = ? AND study_day = ? ORDER BY id")
 	// qGradeState is what a grade needs of a card: its state, and its
 	// grades of the study day in order, as digits.
 	qGradeState = planOnce(`SELECT repetitions, interval, ease, due, last_day, lapses, suspended, category_id,
@@ -112,7 +111,7 @@ func qNextRedrill(where string) string {
 
 // writerQueries and readerQueries are prepared on each pool at open.
 var (
-	writerQueries = []string{qUserSettings, qDayCounts, qDayStart, qGradesOn, qGradeState, qInsertReview, qUpdateState}
-	readerQueries = []string{qUserSettings, qDayCounts, qDayStart, qGradesOn, qGradeState, qTokenUser, qCard, qQueueCard,
+	writerQueries = []string{qDayCounts, qDayStart, qGradeState, qInsertReview, qUpdateState}
+	readerQueries = []string{qUserSettings, qDayCounts, qDayStart, qGradeState, qTokenUser, qCard, qQueueCard,
 		qQueueHead, qNextCard}
 )

@@ -318,15 +318,11 @@ func (w withExtra) Scan(dest ...any) error { return w.row.Scan(append(dest, w.ex
 
 // upNow reports whether the card may be graded now, and whether as a re-drill.
 func upNow(ctx context.Context, q querier, userID, cardID int64, today srs.Day, dq DayQueue) (ok, redrill bool, err error) {
-	c, err := getCard(ctx, q, userID, cardID)
+	c, grades, err := gradeState(ctx, q, userID, cardID, today)
 	if errors.Is(err, ErrNotFound) {
 		return false, false, nil
 	}
 	if err != nil || c.Suspended {
-		return false, false, err
-	}
-	grades, err := gradesOn(ctx, q, cardID, today)
-	if err != nil {
 		return false, false, err
 	}
 	switch srs.StatusOf(c.Sched, today, grades) {
@@ -338,24 +334,6 @@ func upNow(ctx context.Context, q querier, userID, cardID int64, today srs.Day, 
 		return true, true, nil
 	}
 	return false, false, nil
-}
-
-// gradesOn lists a card's grades of one study day, in order.
-func gradesOn(ctx context.Context, q querier, cardID int64, day srs.Day) ([]srs.Grade, error) {
-	rows, err := q.QueryContext(ctx, qGradesOn, cardID, int(day))
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var gs []srs.Grade
-	for rows.Next() {
-		var g int
-		if err := rows.Scan(&g); err != nil {
-			return nil, err
-		}
-		gs = append(gs, srs.Grade(g))
-	}
-	return gs, rows.Err()
 }
 
 // Grade is one grade as the review page or the API submits it.
@@ -501,12 +479,13 @@ func dayOrNull(valid bool, d srs.Day) any {
 // further back through the day. ErrConflict when nothing is left to undo.
 func (s *Store) Undo(ctx context.Context, userID int64) (GradeResult, error) {
 	var res GradeResult
-	err := s.write(ctx, func(tx *sql.Tx) error {
-		st, err := userSettings(ctx, tx, userID)
+	err := s.write(ctx, func(sqltx *sql.Tx) error {
+		tx := stmtTx{sqltx, s.wstmts}
+		ds, err := s.startDay(ctx, tx, userID)
 		if err != nil {
 			return err
 		}
-		today := s.studyDay(st)
+		today := ds.today
 		var id, cardID int64
 		var reps, interval, ease, lapses int
 		var due, last sql.NullInt64
@@ -522,18 +501,15 @@ func (s *Store) Undo(ctx context.Context, userID int64) (GradeResult, error) {
 		if _, err := tx.ExecContext(ctx, "DELETE FROM reviews WHERE id = ?", id); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE card_state SET repetitions = ?, interval = ?, ease = ?, due = ?, lapses = ?, last_day = ?
-			WHERE card_id = ?`, reps, interval, ease, due, lapses, last, cardID); err != nil {
+		if _, err := tx.ExecContext(ctx, qUpdateState, reps, interval, ease, due, lapses, last, cardID); err != nil {
 			return err
 		}
-		grades, err := gradesOn(ctx, tx, cardID, today)
+		c, grades, err := gradeState(ctx, tx, userID, cardID, today)
 		if err != nil {
 			return err
 		}
-		sched := srs.Card{State: srs.State{Repetitions: reps, Interval: interval, Ease: ease},
-			Graded: due.Valid, Due: srs.Day(due.Int64), LastCounted: srs.Day(last.Int64)}
-		res = GradeResult{CardID: cardID, State: sched.State, Graded: sched.Graded, Due: sched.Due, Lapses: lapses,
-			Redrill: srs.StatusOf(sched, today, grades) == srs.StatusRedrill}
+		res = GradeResult{CardID: cardID, State: c.Sched.State, Graded: c.Sched.Graded, Due: c.Sched.Due, Lapses: c.Lapses,
+			Redrill: srs.StatusOf(c.Sched, today, grades) == srs.StatusRedrill}
 		return nil
 	})
 	return res, err
@@ -550,19 +526,19 @@ type DaySummary struct {
 	TimeSpent time.Duration
 	NextDue   srs.Day // the next day a review is due; zero with HasNext false
 	HasNext   bool
-	NewLeft   int // new cards waiting beyond today's limit
+	NewLeft   int // cards never graded (not suspended), in every deck
 }
 
 // Summary reports the user's study day so far.
 func (s *Store) Summary(ctx context.Context, userID int64) (DaySummary, error) {
 	var sum DaySummary
 	err := s.read(ctx, func(tx *sql.Tx) error {
-		st, err := userSettings(ctx, tx, userID)
+		ds, err := s.startDay(ctx, tx, userID)
 		if err != nil {
 			return err
 		}
-		today := s.studyDay(st)
-		sum.Today = today
+		today := ds.today
+		sum.Today, sum.NewLeft = today, ds.newCards
 		var ms int64
 		err = tx.QueryRowContext(ctx, `SELECT COUNT(*), COUNT(DISTINCT card_id), COALESCE(SUM(counted), 0),
 			COALESCE(SUM(counted = 1 AND grade >= 3), 0), COALESCE(SUM(answer_ms), 0)
@@ -582,8 +558,7 @@ func (s *Store) Summary(ctx context.Context, userID int64) (DaySummary, error) {
 			return err
 		}
 		sum.NextDue, sum.HasNext = srs.Day(next.Int64), next.Valid
-		return tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM card_state s
-			WHERE s.user_id = ? AND s.suspended = 0 AND s.due IS NULL`, userID).Scan(&sum.NewLeft)
+		return nil
 	})
 	return sum, err
 }
@@ -599,21 +574,17 @@ func (s *Store) UpForReview(ctx context.Context, userID int64) (map[int64][]int6
 		if err != nil {
 			return err
 		}
-		today := ds.today
-		dq, _, _, _, err := queue(ctx, tx, userID, ds, ReviewFilter{})
-		if err != nil {
-			return err
-		}
-		d := int(today)
+		// The day's limits cap each pile, as in the queue.
+		d := int(ds.today)
 		for _, q := range []struct {
 			sql   string
 			args  []any
 			limit int
 		}{
 			{`SELECT card_id, category_id FROM card_state WHERE user_id = ? AND suspended = 0 AND due <= ?
-				AND (last_day IS NULL OR last_day < ?) ORDER BY due, last_day, card_id LIMIT ?`, []any{userID, d, d}, dq.Due},
+				AND (last_day IS NULL OR last_day < ?) ORDER BY due, last_day, card_id LIMIT ?`, []any{userID, d, d}, ds.reviewLeft()},
 			{`SELECT card_id, category_id FROM card_state WHERE user_id = ? AND suspended = 0 AND due IS NULL
-				ORDER BY card_id LIMIT ?`, []any{userID}, dq.New},
+				ORDER BY card_id LIMIT ?`, []any{userID}, ds.newLeft()},
 		} {
 			rows, err := tx.QueryContext(ctx, q.sql, append(q.args, q.limit)...)
 			if err != nil {

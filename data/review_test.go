@@ -258,7 +258,7 @@ func TestKeptQueueCountsFollowEveryChange(t *testing.T) {
 func TestReviewQueriesUseTheirIndexes(t *testing.T) {
 	s := openTestStore(t)
 	for _, q := range []string{qDayStart, qQueueHead, qNextDue(""), qNextNew(""), qNextRedrill(""),
-		qGradesOn, qGradeState, qCard, qQueueCard, qTokenUser, qSyncBuiltin, qNextCard} {
+		qGradeState, qCard, qQueueCard, qTokenUser, qSyncBuiltin, qNextCard} {
 		n := strings.Count(q, "?")
 		args := make([]any, n)
 		for i := range args {

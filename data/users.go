@@ -250,15 +250,10 @@ func (s *Store) ChangePassword(ctx context.Context, userID int64, password strin
 func (s *Store) DeleteUser(ctx context.Context, userID int64) error {
 	defer s.tokens.invalidate() // after the commit: see tokenCache.gen
 	return s.write(ctx, func(tx *sql.Tx) error {
-		// cards reference categories without a cascade; remove them first.
-		for _, q := range []string{
-			"DELETE FROM reviews WHERE user_id = ?",
-			"DELETE FROM card_state WHERE user_id = ?",
-			"DELETE FROM cards WHERE user_id = ?",
-		} {
-			if _, err := tx.ExecContext(ctx, q, userID); err != nil {
-				return err
-			}
+		// cards reference categories without a cascade, so they go first
+		// (taking their state and reviews with them); the rest cascades.
+		if _, err := tx.ExecContext(ctx, "DELETE FROM cards WHERE user_id = ?", userID); err != nil {
+			return err
 		}
 		res, err := tx.ExecContext(ctx, "DELETE FROM users WHERE id = ?", userID)
 		if err != nil {
