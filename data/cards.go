@@ -354,6 +354,11 @@ func likePattern(q string) string {
 	return "%" + r.Replace(q) + "%"
 }
 
+// MaxSearchWords bounds a search: each word is one more condition on every
+// card, and a statement too large for SQLite would fail. Words past it are
+// ignored.
+const MaxSearchWords = 20
+
 // ListCards returns the user's cards matching the filter, newest first.
 func (s *Store) ListCards(ctx context.Context, userID int64, f CardFilter) ([]Card, error) {
 	where := []string{"c.user_id = ?"}
@@ -366,7 +371,8 @@ func (s *Store) ListCards(ctx context.Context, userID int64, f CardFilter) ([]Ca
 		where = append(where, "c.deck_id = ?")
 		args = append(args, f.DeckID)
 	}
-	for _, word := range strings.Fields(f.Query) {
+	words := strings.Fields(f.Query)
+	for _, word := range words[:min(len(words), MaxSearchWords)] {
 		// Key points are matched one by one, not as their JSON text, so a
 		// search for a quote or a bracket does not match every card.
 		where = append(where, `(c.front LIKE ? ESCAPE '\' OR c.back LIKE ? ESCAPE '\'

@@ -795,3 +795,22 @@ func TestActiveMarkupSeesPayloads(t *testing.T) {
 		}
 	}
 }
+
+// A search of thousands of words is cut to the first MaxSearchWords, on the
+// page and through the API, instead of building a statement SQLite refuses.
+func TestHugeSearchIsCut(t *testing.T) {
+	app := newTestApp(t, openSignup())
+	ctx := context.Background()
+	u, err := app.store.CreateUserWithBuiltinDeck(ctx, "ada", "correct horse", data.DefaultSettings())
+	if err != nil {
+		t.Fatal(err)
+	}
+	token, _, _ := app.store.CreateToken(ctx, u.ID, "t")
+	q := url.QueryEscape("leakage " + strings.Repeat("x ", 2000))
+	if status, body, _ := apiCall(t, app, http.MethodGet, "/api/v1/cards?q="+q, token, ""); status != http.StatusOK {
+		t.Fatalf("API search: %d %v", status, body)
+	}
+	b := newBrowser(t, app)
+	b.login("ada", "correct horse")
+	wantStatus(t, "page search", b.get("/cards?q="+q), http.StatusOK)
+}
