@@ -102,4 +102,10 @@ func (a *App) Register(e *echo.Echo) {
 	// A restore carries a whole export: the upload limit, not the API's.
 	apiRestore := e.Group("/api/v1/import", bodyLimit(a.cfg.MaxUploadBytes), a.requireToken)
 	apiRestore.POST("", a.apiRestore)
+
+	// A group with middleware answers the paths it lacks through that
+	// middleware: the signed-in group sent a stranger at /nope to the log-in
+	// page, and a POST there failed the CSRF check. Any other path is a plain
+	// 404, with the session only so the page knows who is looking.
+	e.RouteNotFound("/*", func(echo.Context) error { return echo.ErrNotFound }, a.loadSession)
 }

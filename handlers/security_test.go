@@ -814,3 +814,17 @@ func TestHugeSearchIsCut(t *testing.T) {
 	b.login("ada", "correct horse")
 	wantStatus(t, "page search", b.get("/cards?q="+q), http.StatusOK)
 }
+
+// A path nothing serves is a 404 for everyone, not a log-in redirect or a
+// CSRF failure.
+func TestUnknownPathsAreNotFound(t *testing.T) {
+	app := newTestApp(t, openSignup())
+	b := newBrowser(t, app)
+	wantStatus(t, "GET signed out", b.get("/no/such/page"), http.StatusNotFound)
+	wantStatus(t, "POST signed out", b.post("/no/such/page", url.Values{}), http.StatusNotFound)
+	b.signup("ada", "correct horse")
+	p := b.get("/no/such/page")
+	wantStatus(t, "GET signed in", p, http.StatusNotFound)
+	wantBody(t, "the page knows the user", p, "ada")
+	wantStatus(t, "a real page still needs a session", newBrowser(t, app).get("/settings"), http.StatusSeeOther)
+}
