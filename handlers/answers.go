@@ -111,7 +111,7 @@ func (a *App) coverageOf(c echo.Context, userID, cardID int64, answer string) (c
 // read-only: nothing is graded or stored.
 func (a *App) apiCheck(c echo.Context) error {
 	u, _ := currentUser(c)
-	id, err := cardIDParam(c)
+	id, err := cardParam(c)
 	if err != nil {
 		return err
 	}

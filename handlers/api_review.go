@@ -93,19 +93,11 @@ type nextJSON struct {
 	Redrill   bool     `json:"redrill"`
 }
 
-func cardIDParam(c echo.Context) (int64, error) {
-	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, echo.NewHTTPError(http.StatusNotFound, "no such card")
-	}
-	return id, nil
-}
-
 // apiGrade grades a card: 400 for a bad body, 404 for a card that is not
 // the caller's, 409 for a card that is not up for review now.
 func (a *App) apiGrade(c echo.Context) error {
 	u, _ := currentUser(c)
-	id, err := cardIDParam(c)
+	id, err := cardParam(c)
 	if err != nil {
 		return err
 	}
@@ -170,7 +162,7 @@ func (a *App) apiCards(c echo.Context) error {
 
 func (a *App) apiCard(c echo.Context) error {
 	u, _ := currentUser(c)
-	id, err := cardIDParam(c)
+	id, err := cardParam(c)
 	if err != nil {
 		return err
 	}

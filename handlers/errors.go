@@ -28,8 +28,8 @@ func (a *App) handleError(err error, c echo.Context) {
 		} else {
 			msg = http.StatusText(code)
 		}
-		if code == http.StatusRequestEntityTooLarge {
-			msg = "The request is too large."
+		if code == http.StatusRequestEntityTooLarge && msg == http.StatusText(code) {
+			msg = "The request is too large." // a handler's own message says more
 		}
 		if code == http.StatusNotFound && msg == "Not Found" {
 			msg = "There is nothing at this address."

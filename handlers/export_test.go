@@ -259,7 +259,7 @@ func TestRestoreAPIRefusesBadFiles(t *testing.T) {
 		{"deeply nested inside", `{"format":"flashcards-export","version":1,"decks":` + deep[:20_000] + deep[len(deep)-20_000:] + `}`, "application/json", 400, "nested too deep"},
 		{"a grade of 9", strings.Replace(string(doc), `"grade":5`, `"grade":9`, 1), "application/json", 400, "grade 9"},
 		{"not JSON", "front,back\nq,a\n", "text/csv", 415, "application/json"},
-		{"over the upload limit", `{"format":"flashcards-export","version":1,"user":{"name":"` + strings.Repeat("x", 300<<10) + `"}}`, "application/json", 413, "too large"},
+		{"over the upload limit", `{"format":"flashcards-export","version":1,"user":{"name":"` + strings.Repeat("x", 300<<10) + `"}}`, "application/json", 413, "larger than the limit of 256 KiB"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			before := accountCounts(t, app, bob.ID)
@@ -340,7 +340,7 @@ func TestExportAndRestoreInTheBrowser(t *testing.T) {
 	wantBody(t, "restore of a truncated file", p, "Nothing was restored.")
 	p = bob.upload("/settings/restore", bob.csrf, "file", "big.json", bytes.Repeat([]byte(" "), 300<<10))
 	wantStatus(t, "restore over the limit", p, http.StatusRequestEntityTooLarge)
-	wantBody(t, "restore over the limit", p, "upload limit of 256 KiB")
+	wantBody(t, "restore over the limit", p, "limit of 256 KiB")
 	if after := accountCounts(t, app, bobUser.ID); after != before {
 		t.Errorf("refused restores changed the account:\n%s\n%s", before, after)
 	}

@@ -186,8 +186,7 @@ func importErrorMessage(err error) (int, string, []views.ImportProblem) {
 		return http.StatusBadRequest, "No questions and answers were found. A write-up numbers its questions (Q1.) and starts each answer with Ans:; " +
 			"a card table has a front and a back column.", nil
 	case errors.Is(err, data.ErrInvalid):
-		msg := strings.Replace(err.Error(), data.ErrInvalid.Error()+": ", "", 1)
-		return http.StatusBadRequest, strings.ToUpper(msg[:1]) + msg[1:], nil
+		return http.StatusBadRequest, userMessage(err), nil
 	}
 	return 0, "", nil
 }

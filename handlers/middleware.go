@@ -3,6 +3,7 @@ package handlers
 import (
 	"crypto/subtle"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -203,7 +204,8 @@ func bodyLimit(n int64) echo.MiddlewareFunc {
 		return func(c echo.Context) error {
 			r := c.Request()
 			if r.ContentLength > n {
-				return echo.NewHTTPError(http.StatusRequestEntityTooLarge, "The request is too large.")
+				return echo.NewHTTPError(http.StatusRequestEntityTooLarge,
+					fmt.Sprintf("The request is larger than the limit of %s.", formatSize(n)))
 			}
 			r.Body = http.MaxBytesReader(c.Response(), r.Body, n)
 			return next(c)

@@ -98,9 +98,6 @@ func (a *App) reviewPage(c echo.Context) error {
 	if errors.Is(err, data.ErrQueueEmpty) {
 		return a.summaryPage(c, f, query)
 	}
-	if errors.Is(err, data.ErrInvalid) {
-		return echo.NewHTTPError(http.StatusBadRequest, userMessage(err))
-	}
 	if err != nil {
 		return err
 	}
