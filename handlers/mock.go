@@ -293,9 +293,6 @@ func (a *App) mockSummary(c echo.Context) error {
 		for _, m := range r.Missed {
 			v.Categories[i].Missed = append(v.Categories[i].Missed, data.PlainText(m))
 		}
-		for _, c := range r.Covered {
-			v.Categories[i].Covered = append(v.Categories[i].Covered, data.PlainText(c))
-		}
 	}
 	v.Skipped += max(len(m.Cards)-m.Pos, 0)
 	p := a.page(c, "Mock interview")

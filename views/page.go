@@ -34,9 +34,4 @@ type AssetURLs struct {
 	MathJS   string
 }
 
-func current(p Page, item string) string {
-	if p.Nav == item {
-		return "page"
-	}
-	return ""
-}
+func current(p Page, item string) string { return navCurrent(p.Nav, item) }
