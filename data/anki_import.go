@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"fmt"
 	"io"
-	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -62,22 +61,13 @@ func (s *Store) ImportApkg(ctx context.Context, userID int64, name string, pkg i
 		return res, ankiError("the package holds no card with text on both sides")
 	}
 	err = s.write(ctx, func(tx *sql.Tx) error {
-		return s.importAnkiTx(ctx, tx, userID, col, drafts, fallbackCategory, ankiSource(name), &res, progress)
+		return s.importAnkiTx(ctx, tx, userID, col, drafts, fallbackCategory, sourceName(name), &res, progress)
 	})
 	if err != nil {
 		return AnkiImportResult{ImportResult: ImportResult{Found: len(col.cards)}}, err
 	}
 	s.rerenderUser(ctx, userID)
 	return res, nil
-}
-
-// ankiSource is what imported cards name as their source: the file.
-func ankiSource(name string) string {
-	base := strings.TrimSpace(strings.ToValidUTF8(filepath.Base(name), ""))
-	if r := []rune(base); len(r) > MaxNameRunes {
-		base = string(r[:MaxNameRunes])
-	}
-	return base
 }
 
 type ankiDraftStats struct{ empty, unknown, media int }

@@ -86,8 +86,8 @@ func ParseCardTable(doc []byte, name string) ([]CardDraft, error) {
 			continue
 		}
 		d.Source = "line " + strconv.Itoa(line)
-		if name != "" {
-			d.Source = name + " " + d.Source
+		if src := sourceName(name); src != "" && src != "." {
+			d.Source = src + " " + d.Source
 		}
 		if !seen[d.Key] {
 			seen[d.Key] = true

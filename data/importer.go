@@ -56,7 +56,18 @@ func ParseDocument(name string, doc []byte, fallbackCategory string) ([]CardDraf
 	if err != nil {
 		return nil, err
 	}
-	return CardsFromQA(filepath.Base(name), qas, fallbackCategory), nil
+	return CardsFromQA(sourceName(name), qas, fallbackCategory), nil
+}
+
+// sourceName is how a card's source names the file it came from: its base
+// name, as valid text, clipped to MaxNameRunes so that the source fits what
+// an export may carry back in.
+func sourceName(name string) string {
+	base := strings.TrimSpace(strings.ToValidUTF8(filepath.Base(name), ""))
+	if r := []rune(base); len(r) > MaxNameRunes {
+		base = string(r[:MaxNameRunes])
+	}
+	return base
 }
 
 // DeckNameFor is the deck an imported file's cards go to: its base name.

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"strings"
 	"testing"
 	"time"
 
@@ -348,5 +349,41 @@ func TestSyncBuiltinDeck(t *testing.T) {
 	}
 	if got := byKey(deck[1].ID); got.Front != "My own wording" {
 		t.Errorf("edited card reworded to %q", got.Front)
+	}
+}
+
+// A file name of thousands of characters must not make cards whose source
+// their own export cannot bring back.
+func TestLongFileNamesMakeRestorableSources(t *testing.T) {
+	ctx := context.Background()
+	s := openTestStore(t)
+	u, err := s.CreateUser(ctx, "ada", "correct horse", DefaultSettings())
+	if err != nil {
+		t.Fatal(err)
+	}
+	long := strings.Repeat("n", 3000)
+	for _, name := range []string{"dir/" + long + ".txt", long + ".csv"} {
+		doc := []byte("Q1. Why?\nAns: Because.\n")
+		if strings.HasSuffix(name, ".csv") {
+			doc = []byte("Why?,Because.\n")
+		}
+		drafts, err := ParseDocument(name, doc, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.ImportDrafts(ctx, u.ID, "deck", drafts, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var buf bytes.Buffer
+	if err := s.ExportJSON(ctx, u.ID, &buf); err != nil {
+		t.Fatal(err)
+	}
+	other, err := s.CreateUser(ctx, "bob", "correct horse", DefaultSettings())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.RestoreExport(ctx, other.ID, &buf); err != nil {
+		t.Fatalf("restoring the export: %v", err)
 	}
 }
