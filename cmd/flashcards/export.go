@@ -30,9 +30,9 @@ func exportCommand(ctx context.Context, s *data.Store, userName, format, out str
 			return fmt.Errorf("--format must be json, csv, anki or apkg, not %q", format)
 		}
 	}
-	u, err := s.UserByName(ctx, userName)
+	u, err := userNamed(ctx, s, userName)
 	if err != nil {
-		return fmt.Errorf("no user named %q", userName)
+		return err
 	}
 	export := func(w io.Writer) error {
 		if apkg {

@@ -57,14 +57,9 @@ func importCommand(ctx context.Context, s *data.Store, userName, category string
 	if userName == "" || len(files) == 0 {
 		return errors.New(importUsage)
 	}
-	for _, f := range files {
-		if strings.HasPrefix(f, "-") {
-			return fmt.Errorf("%q: flags go before the files; %s", f, importUsage)
-		}
-	}
-	u, err := s.UserByName(ctx, userName)
+	u, err := userNamed(ctx, s, userName)
 	if err != nil {
-		return fmt.Errorf("no user named %q", userName)
+		return err
 	}
 	if category != "" {
 		if err := userHasCategory(ctx, s, u, category); err != nil {

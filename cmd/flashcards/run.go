@@ -128,6 +128,16 @@ func parseAnywhere(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
+// userNamed finds a user for a command: "no user named" only when there is
+// none, any other failure as it is.
+func userNamed(ctx context.Context, s *data.Store, name string) (data.User, error) {
+	u, err := s.UserByName(ctx, name)
+	if errors.Is(err, data.ErrNotFound) {
+		return data.User{}, fmt.Errorf("no user named %q", name)
+	}
+	return u, err
+}
+
 func withStore(ctx context.Context, cfg config, fn func(*data.Store) error) error {
 	s, err := data.Open(ctx, cfg.DB)
 	if err != nil {
@@ -281,9 +291,9 @@ func userCommand(ctx context.Context, s *data.Store, args []string, getenv func(
 		if err != nil {
 			return err
 		}
-		u, err := s.UserByName(ctx, name)
+		u, err := userNamed(ctx, s, name)
 		if err != nil {
-			return fmt.Errorf("no user named %q", name)
+			return err
 		}
 		pw, err := readPassword(stdin, stderr)
 		if err != nil {
@@ -299,9 +309,9 @@ func userCommand(ctx context.Context, s *data.Store, args []string, getenv func(
 		if err != nil {
 			return err
 		}
-		u, err := s.UserByName(ctx, name)
+		u, err := userNamed(ctx, s, name)
 		if err != nil {
-			return fmt.Errorf("no user named %q", name)
+			return err
 		}
 		if err := s.DeleteUser(ctx, u.ID); err != nil {
 			return err
@@ -372,9 +382,9 @@ func tokenCommand(ctx context.Context, s *data.Store, args []string, name string
 		return errors.New("usage: flashcards token create|list|revoke USER [ID]")
 	}
 	sub, userName := args[0], args[1]
-	u, err := s.UserByName(ctx, userName)
+	u, err := userNamed(ctx, s, userName)
 	if err != nil {
-		return fmt.Errorf("no user named %q", userName)
+		return err
 	}
 	switch sub {
 	case "create":

@@ -233,3 +233,20 @@ func TestFlagsGoAnywhere(t *testing.T) {
 		t.Error("bench accepted the server's --db")
 	}
 }
+
+// A command naming a user who does not exist says so, whichever command.
+func TestCommandsNameTheMissingUser(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "fc.db")
+	for _, args := range [][]string{
+		{"user", "passwd", "nobody"},
+		{"user", "delete", "nobody"},
+		{"token", "create", "nobody"},
+		{"export", "--user", "nobody"},
+		{"import", "--user", "nobody", "x.txt"},
+	} {
+		_, _, err := runCLI(t, db, "correct horse\n", args...)
+		if err == nil || !strings.Contains(err.Error(), `no user named "nobody"`) {
+			t.Errorf("%v: %v", args, err)
+		}
+	}
+}
