@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 	"unicode"
 )
 
@@ -61,10 +62,10 @@ func CardsFromQA(docName string, qas []QA, fallbackCategory string) []CardDraft 
 				back = qa.ListIntro + "\n" + list
 			}
 			add(CardDraft{Front: qa.Question, Back: back, Category: category,
-				KeyPoints: qaFirstNonEmpty(qa.KeyPoints, qa.List), Source: source})
+				KeyPoints: qaFirstNonEmpty(qa.KeyPoints, qaListKeyPoints(qa.List)), Source: source})
 			continue
 		}
-		keyPoints := qaFirstNonEmpty(qa.KeyPoints, qa.List)
+		keyPoints := qaFirstNonEmpty(qa.KeyPoints, qaListKeyPoints(qa.List))
 		if keyPoints == nil {
 			keyPoints = qaFindPhrases(qa.Answer)
 		}
@@ -72,7 +73,7 @@ func CardsFromQA(docName string, qas []QA, fallbackCategory string) []CardDraft 
 			KeyPoints: keyPoints, Source: source})
 		if len(qa.List) > 0 {
 			add(CardDraft{Front: qaListFront(qa), Back: list, Category: category,
-				KeyPoints: append([]string(nil), qa.List...), Source: source})
+				KeyPoints: qaListKeyPoints(qa.List), Source: source})
 		}
 	}
 	return drafts
@@ -92,6 +93,19 @@ func qaCategorySlug(s string) string {
 		return slug
 	}
 	return Slugify(s)
+}
+
+// qaListKeyPoints takes a list's items as key points, those that fit one:
+// the list stays whole on the card, so a long item costs its answer check,
+// not the import of the document.
+func qaListKeyPoints(items []string) []string {
+	var kps []string
+	for _, it := range items {
+		if len(kps) < MaxKeyPoints && utf8.RuneCountInString(it) <= MaxKeyPointRunes {
+			kps = append(kps, it)
+		}
+	}
+	return kps
 }
 
 func qaFirstNonEmpty(lists ...[]string) []string {

@@ -1,6 +1,7 @@
 package data
 
 import (
+	"context"
 	"reflect"
 	"regexp"
 	"strings"
@@ -180,5 +181,32 @@ func TestCardsFromQAPhrasesAreDocumented(t *testing.T) {
 	}
 	if len(rows) != len(qaPhrases) {
 		t.Errorf("docs list %d phrases, the code %d", len(rows), len(qaPhrases))
+	}
+}
+
+// A list item too long to be a key point stays on the card's back and is
+// left out of its key points; the document still imports.
+func TestLongListItemsDoNotStopTheImport(t *testing.T) {
+	long := strings.Repeat("word ", 60)
+	doc := "Q1. What goes wrong?\nAns: Several things:\n- short one\n- " + long + "\n"
+	drafts, err := ParseDocument("doc.txt", []byte(doc), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := openTestStore(t)
+	u, err := s.CreateUser(context.Background(), "ada", "correct horse", DefaultSettings())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ImportDrafts(context.Background(), u.ID, "deck", drafts, nil); err != nil {
+		t.Fatalf("import: %v", err)
+	}
+	for _, d := range drafts {
+		if !strings.Contains(d.Back, "short one") {
+			continue
+		}
+		if !strings.Contains(d.Back, strings.TrimSpace(long)) || len(d.KeyPoints) != 1 || d.KeyPoints[0] != "short one" {
+			t.Errorf("back %q, key points %q", d.Back, d.KeyPoints)
+		}
 	}
 }
