@@ -25,10 +25,11 @@ const maxBatch = 128
 var ErrClosed = errors.New("the store is closed")
 
 type gradeRequest struct {
-	ctx    context.Context
-	userID int64
-	g      Grade
-	done   chan gradeResponse
+	ctx     context.Context
+	userID  int64
+	g       Grade
+	covered string
+	done    chan gradeResponse
 }
 
 type gradeResponse struct {
@@ -52,8 +53,8 @@ func newGroupCommitter(s *Store) *groupCommitter {
 }
 
 // grade submits one grade and waits for its commit.
-func (gc *groupCommitter) grade(ctx context.Context, userID int64, g Grade) (GradeResult, error) {
-	req := gradeRequest{ctx: ctx, userID: userID, g: g, done: make(chan gradeResponse, 1)}
+func (gc *groupCommitter) grade(ctx context.Context, userID int64, g Grade, covered string) (GradeResult, error) {
+	req := gradeRequest{ctx: ctx, userID: userID, g: g, covered: covered, done: make(chan gradeResponse, 1)}
 	select {
 	case gc.requests <- req:
 	case <-gc.stop:
@@ -127,7 +128,7 @@ func (gc *groupCommitter) apply(batch []gradeRequest, out []gradeResponse) error
 				continue
 			}
 			// Once begun, a grade is applied whatever its caller does.
-			out[i].res, out[i].err = gc.s.gradeTx(context.WithoutCancel(r.ctx), stx, r.userID, r.g)
+			out[i].res, out[i].err = gc.s.gradeTx(context.WithoutCancel(r.ctx), stx, r.userID, r.g, r.covered)
 			if err := out[i].err; err != nil && !refused(err) {
 				return err
 			}

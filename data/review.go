@@ -385,10 +385,11 @@ func (s *Store) GradeCard(ctx context.Context, userID int64, g Grade) (GradeResu
 	if !g.Grade.Valid() {
 		return GradeResult{}, fmt.Errorf("%w: a grade is a whole number from 0 to 5", ErrInvalid)
 	}
-	if _, err := g.coverage(); err != nil {
+	covered, err := g.coverage() // here, not in the single writer's batch
+	if err != nil {
 		return GradeResult{}, err
 	}
-	return s.commits.grade(ctx, userID, g)
+	return s.commits.grade(ctx, userID, g, covered)
 }
 
 // gradeState reads what a grade needs of a card: its state, from the
@@ -414,7 +415,8 @@ func gradeState(ctx context.Context, q querier, userID, cardID int64, day srs.Da
 	return c, grades, nil
 }
 
-func (s *Store) gradeTx(ctx context.Context, tx stmtTx, userID int64, g Grade) (GradeResult, error) {
+// covered is g's coverage as stored (see Grade.coverage).
+func (s *Store) gradeTx(ctx context.Context, tx stmtTx, userID int64, g Grade, covered string) (GradeResult, error) {
 	ds, err := s.startDay(ctx, tx, userID)
 	if err != nil {
 		return GradeResult{}, err
@@ -446,10 +448,6 @@ func (s *Store) gradeTx(ctx context.Context, tx stmtTx, userID int64, g Grade) (
 		lapses++
 	}
 	answer := min(max(g.AnswerMS, 0), MaxAnswerMS)
-	covered, err := g.coverage()
-	if err != nil {
-		return GradeResult{}, err
-	}
 	before, after := c.Sched, out.Card
 	_, err = tx.ExecContext(ctx, qInsertReview,
 		userID, c.ID, formatTime(now), int(today), int(g.Grade), out.Counted, answer,
