@@ -593,15 +593,15 @@ func (s *Store) importAnkiTx(ctx context.Context, tx *sql.Tx, userID int64, col 
 		}
 		if state.graded {
 			if _, err := stateStmt.ExecContext(ctx, state.repetitions, state.interval, state.ease, int(state.due), state.lapses,
-				ankiNullDay(state.lastDay, state.hasLastDay), id); err != nil {
+				dayOrNull(state.hasLastDay, state.lastDay), id); err != nil {
 				return err
 			}
 		}
 		for _, h := range history {
 			b, a := h.before, h.after
 			_, err := reviewStmt.ExecContext(ctx, userID, id, formatTime(h.at), int(h.day), int(h.grade), h.counted, h.answerMS,
-				b.repetitions, b.interval, b.ease, ankiNullDay(b.due, b.graded), b.lapses, ankiNullDay(b.lastDay, b.hasLastDay),
-				a.repetitions, a.interval, a.ease, ankiNullDay(a.due, a.graded), a.lapses, catID, "", "")
+				b.repetitions, b.interval, b.ease, dayOrNull(b.graded, b.due), b.lapses, dayOrNull(b.hasLastDay, b.lastDay),
+				a.repetitions, a.interval, a.ease, dayOrNull(a.graded, a.due), a.lapses, catID, "", "")
 			if err != nil {
 				return err
 			}
@@ -624,11 +624,4 @@ func (s *Store) importAnkiTx(ctx context.Context, tx *sql.Tx, userID int64, col 
 		res.Deck = drafts[0].deck
 	}
 	return nil
-}
-
-func ankiNullDay(d srs.Day, valid bool) any {
-	if !valid {
-		return nil
-	}
-	return int(d)
 }
