@@ -30,6 +30,17 @@ var (
 	ErrInvalid  = errors.New("invalid input")
 )
 
+// Reason is an ErrInvalid or ErrConflict error as words for the person:
+// the store writes those errors for them, so only the sentinel's words go
+// ("card 3: invalid input: the front is empty" -> "card 3: the front is empty").
+func Reason(err error) string {
+	msg := err.Error()
+	for _, sentinel := range []error{ErrInvalid, ErrConflict} {
+		msg = strings.ReplaceAll(msg, sentinel.Error()+": ", "")
+	}
+	return msg
+}
+
 //go:embed migrations/*.sql
 var migrationFiles embed.FS
 

@@ -64,15 +64,9 @@ func isAPI(c echo.Context) bool {
 	return strings.HasPrefix(c.Request().URL.Path, "/api/")
 }
 
-// userMessage turns a store validation error into a sentence for the user:
-// the store's errors are written for them, minus the sentinel's prefix.
+// userMessage turns a store validation error into a sentence for the user.
 func userMessage(err error) string {
-	msg := err.Error()
-	for _, prefix := range []string{data.ErrInvalid.Error() + ": ", data.ErrConflict.Error() + ": "} {
-		if i := strings.Index(msg, prefix); i >= 0 {
-			msg = msg[i+len(prefix):]
-		}
-	}
+	msg := data.Reason(err)
 	if msg == "" {
 		return "The request could not be understood."
 	}

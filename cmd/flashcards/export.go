@@ -78,12 +78,7 @@ func restoreFile(ctx context.Context, s *data.Store, u data.User, path string, s
 	res, err := s.RestoreExport(ctx, u.ID, f)
 	if err != nil {
 		if errors.Is(err, data.ErrInvalid) || errors.Is(err, data.ErrConflict) {
-			// The message is for the person; drop the sentinel's prefix.
-			msg := err.Error()
-			for _, sentinel := range []error{data.ErrInvalid, data.ErrConflict} {
-				msg = strings.Replace(msg, sentinel.Error()+": ", "", 1)
-			}
-			return errors.New(msg)
+			return errors.New(data.Reason(err))
 		}
 		return err
 	}

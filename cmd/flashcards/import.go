@@ -138,8 +138,7 @@ func importApkgFile(ctx context.Context, s *data.Store, u data.User, path, categ
 	}
 	res, err := s.ImportApkg(ctx, u.ID, filepath.Base(path), f, fi.Size(), category, importProgress(stderr, path))
 	if errors.Is(err, data.ErrInvalid) {
-		// The reason is for the person; drop the sentinel's prefix.
-		return errors.New(strings.Replace(err.Error(), data.ErrInvalid.Error()+": ", "", 1))
+		return errors.New(data.Reason(err))
 	}
 	if err != nil {
 		return err
