@@ -569,7 +569,7 @@ func (s *Store) importAnkiTx(ctx context.Context, tx *sql.Tx, userID int64, col 
 		if !ok {
 			catID = fallbackID
 		}
-		id, err := ins.insert(ctx, deckID, catID, d.key, d.front, d.back, nil, nil, src, false)
+		id, err := ins.insert(ctx, deckID, catID, d.key, d.front, d.back, nil, nil, src, nil)
 		if err != nil {
 			return err
 		}

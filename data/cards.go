@@ -419,6 +419,7 @@ func (s *Store) CreateCard(ctx context.Context, userID int64, in CardInput) (Car
 		return Card{}, err
 	}
 	var id int64
+	r := RenderCard(in.Front, in.Back, in.KeyPoints) // before taking the writer
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		catID, err := categoryID(ctx, tx, userID, in.Category)
 		if err != nil {
@@ -437,7 +438,7 @@ func (s *Store) CreateCard(ctx context.Context, userID int64, in CardInput) (Car
 			return err
 		}
 		defer ins.close()
-		id, err = ins.insert(ctx, deckID, catID, "user:"+newKeySuffix(), in.Front, in.Back, in.KeyPoints, nil, "typed in", false)
+		id, err = ins.insert(ctx, deckID, catID, "user:"+newKeySuffix(), in.Front, in.Back, in.KeyPoints, nil, "typed in", &r)
 		return err
 	})
 	if err != nil {
@@ -526,7 +527,10 @@ func newCardInserter(ctx context.Context, tx *sql.Tx, userID int64, now time.Tim
 	return &cardInserter{card: card, userID: userID, now: formatTime(now)}, nil
 }
 
-func (ci *cardInserter) insert(ctx context.Context, deckID, catID int64, key, front, back string, kps []string, syn map[string][]string, source string, edited bool) (int64, error) {
+// insert adds a card. r is its HTML, rendered before the transaction; nil
+// stores none, for bulk imports that render afterwards (rerenderUser), so
+// the single writer never waits on the renderer.
+func (ci *cardInserter) insert(ctx context.Context, deckID, catID int64, key, front, back string, kps []string, syn map[string][]string, source string, r *RenderedCard) (int64, error) {
 	if kps == nil {
 		kps = []string{}
 	}
@@ -535,12 +539,15 @@ func (ci *cardInserter) insert(ctx context.Context, deckID, catID int64, key, fr
 	}
 	kpJSON, _ := json.Marshal(kps)
 	synJSON, _ := json.Marshal(syn)
-	r := RenderCard(front, back, kps)
-	res, err := ci.card.ExecContext(ctx, ci.userID, deckID, catID, key, front, back, string(kpJSON), string(synJSON), source, edited, ci.now, ci.now,
-		r.FrontHTML, r.BackHTML, r.keyPointsHTMLJSON(), RenderVersion)
+	frontHTML, backHTML, kpsHTML, version := "", "", "[]", 0
+	if r != nil {
+		frontHTML, backHTML, kpsHTML, version = r.FrontHTML, r.BackHTML, r.keyPointsHTMLJSON(), RenderVersion
+	}
+	res, err := ci.card.ExecContext(ctx, ci.userID, deckID, catID, key, front, back, string(kpJSON), string(synJSON), source, false, ci.now, ci.now,
+		frontHTML, backHTML, kpsHTML, version)
 	if err != nil {
 		if ctx.Err() != nil {
-			// Cancelled while rendering: database/sql may have closed the
+			// Cancelled meanwhile: database/sql may have closed the
 			// statement with the transaction; say why it ended.
 			return 0, ctx.Err()
 		}

@@ -139,7 +139,7 @@ func (s *Store) ImportDrafts(ctx context.Context, userID int64, deckName string,
 				cats[d.Category] = catID
 				res.NewCategories = append(res.NewCategories, d.Category)
 			}
-			if _, err := ins.insert(ctx, deckID, catID, d.Key, d.Front, d.Back, d.KeyPoints, nil, d.Source, false); err != nil {
+			if _, err := ins.insert(ctx, deckID, catID, d.Key, d.Front, d.Back, d.KeyPoints, nil, d.Source, nil); err != nil {
 				return err
 			}
 			existing[d.Key] = true
@@ -152,6 +152,9 @@ func (s *Store) ImportDrafts(ctx context.Context, userID int64, deckName string,
 	})
 	if err != nil {
 		return ImportResult{Deck: deckName, Found: len(drafts)}, err
+	}
+	if res.Added > 0 {
+		s.rerenderUser(ctx, userID)
 	}
 	return res, nil
 }
@@ -264,7 +267,8 @@ func (s *Store) addBuiltinDeck(ctx context.Context, tx *sql.Tx, userID int64) (I
 		if !ok {
 			return res, fmt.Errorf("built-in card %s: no category %q", c.ID, c.Category)
 		}
-		if _, err := ins.insert(ctx, deckID, catID, builtinKey(c.ID), c.Front, c.Back, c.KeyPoints, c.Synonyms, c.Source, false); err != nil {
+		r := RenderCard(c.Front, c.Back, c.KeyPoints) // 37 short cards: no need to defer
+		if _, err := ins.insert(ctx, deckID, catID, builtinKey(c.ID), c.Front, c.Back, c.KeyPoints, c.Synonyms, c.Source, &r); err != nil {
 			return res, err
 		}
 		res.Added++

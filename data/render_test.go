@@ -541,3 +541,26 @@ func TestInertCheckCatchesMarkup(t *testing.T) {
 		}
 	}
 }
+
+// An import stores its cards' HTML right after the cards (rendered outside
+// the writer's transaction), so reads do not render them.
+func TestImportedCardsAreStoredRendered(t *testing.T) {
+	ctx := context.Background()
+	s := openTestStore(t)
+	u, err := s.CreateUser(ctx, "ada", "correct horse", DefaultSettings())
+	if err != nil {
+		t.Fatal(err)
+	}
+	drafts := []CardDraft{{Key: "a", Front: "What is `x`?", Back: "**bold**", Category: "data-quality"}}
+	if _, err := s.ImportDrafts(ctx, u.ID, "deck", drafts, nil); err != nil {
+		t.Fatal(err)
+	}
+	var version int
+	var back string
+	if err := s.reader.QueryRow("SELECT render_version, back_html FROM cards").Scan(&version, &back); err != nil {
+		t.Fatal(err)
+	}
+	if version != RenderVersion || !strings.Contains(back, "<strong>bold</strong>") {
+		t.Errorf("stored version %d, back %q", version, back)
+	}
+}
