@@ -46,9 +46,15 @@ func (a *App) cardsPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	total, err := a.store.CountCards(ctx, u.ID)
-	if err != nil {
-		return err
+	// Whether the user has cards at all tells an empty search from an empty
+	// account; a page with cards on it has answered already.
+	hasCards := len(cards) > 0
+	if !hasCards {
+		total, err := a.store.CountCards(ctx, u.ID)
+		if err != nil {
+			return err
+		}
+		hasCards = total > 0
 	}
 	cats, decks, err := a.cardChoices(c, u.ID)
 	if err != nil {
@@ -63,7 +69,7 @@ func (a *App) cardsPage(c echo.Context) error {
 		Category:   f.Category,
 		Categories: cats,
 		Decks:      decks,
-		HasCards:   total > 0,
+		HasCards:   hasCards,
 		Page:       pageNo,
 		NewCardURL: "/cards/new",
 	}
