@@ -15,7 +15,7 @@ import (
 )
 
 // importUsage is printed when the import command is called wrongly.
-const importUsage = "usage: flashcards import --user NAME [--category SLUG] FILE..."
+const importUsage = "usage: flashcards import --user NAME [--category SLUG] FILE [FILE ...]"
 
 // importProgressFrom is the number of cards from which an import reports
 // its progress; smaller files are done before anyone would wait.
