@@ -41,6 +41,12 @@ func (a *App) login(c echo.Context) error {
 		return a.renderLogin(c, http.StatusTooManyRequests, form)
 	}
 	u, err := a.store.Authenticate(c.Request().Context(), name, password)
+	if err == nil {
+		err = a.startUserSession(c, u)
+		if errors.Is(err, data.ErrNotFound) {
+			err = data.ErrBadCredentials // the password changed while we checked it
+		}
+	}
 	if errors.Is(err, data.ErrBadCredentials) {
 		a.limiter.fail(ipKey, nameKey)
 		form.Error = "Wrong user name or password."
@@ -50,9 +56,6 @@ func (a *App) login(c echo.Context) error {
 		return err
 	}
 	a.limiter.reset(nameKey)
-	if err := a.startUserSession(c, u.ID); err != nil {
-		return err
-	}
 	next := form.Next
 	if next == "" {
 		next = "/"
@@ -68,7 +71,9 @@ func (a *App) renderLogin(c echo.Context, status int, form views.AuthForm) error
 
 // startUserSession replaces the browser's session with a new one for the
 // user, so a session id planted before log-in is worth nothing after it.
-func (a *App) startUserSession(c echo.Context, userID int64) error {
+// u must come from the password check (or the password change) just made:
+// if the password has changed since, no session is made (data.ErrNotFound).
+func (a *App) startUserSession(c echo.Context, u data.User) error {
 	sess := session(c)
 	if sess.ID != "" {
 		if err := a.store.DeleteSession(c.Request().Context(), sess.ID); err != nil {
@@ -76,14 +81,23 @@ func (a *App) startUserSession(c echo.Context, userID int64) error {
 		}
 	}
 	sess.ID = ""
-	sess.IsNew = true
 	for k := range sess.Values {
 		delete(sess.Values, k)
 	}
-	sess.Values[sessionKeyUserID] = userID
+	sess.Values[sessionKeyUserID] = u.ID
 	sess.Values[sessionKeyCSRF] = newCSRFToken()
 	sess.Options.MaxAge = int(userSessionTTL.Seconds())
-	return sess.Save(c.Request(), c.Response())
+	err := a.sessions.start(c.Request(), c.Response(), sess, u)
+	if errors.Is(err, data.ErrNotFound) {
+		// Signed out after all: keep the browser's anonymous session (and
+		// its new CSRF token) so the next form still works.
+		delete(sess.Values, sessionKeyUserID)
+		sess.Options.MaxAge = int(anonSessionTTL.Seconds())
+		if serr := sess.Save(c.Request(), c.Response()); serr != nil {
+			return serr
+		}
+	}
+	return err
 }
 
 func (a *App) signupPage(c echo.Context) error {
@@ -125,7 +139,7 @@ func (a *App) signup(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := a.startUserSession(c, u.ID); err != nil {
+	if err := a.startUserSession(c, u); err != nil {
 		return err
 	}
 	return redirect(c, "/")
