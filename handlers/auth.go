@@ -35,7 +35,8 @@ func (a *App) login(c echo.Context) error {
 	password := c.FormValue("password")
 	form := views.AuthForm{Name: name, Next: safeNext(c.FormValue("next"))}
 	ipKey, nameKey := "ip:"+c.RealIP(), "name:"+strings.ToLower(name)
-	if wait, blocked := a.limiter.blocked(ipKey, nameKey); blocked {
+	attempt, wait, ok := a.limiter.take(ipKey, nameKey)
+	if !ok {
 		c.Response().Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
 		form.Error = "Too many failed log-ins. Wait a few minutes and try again."
 		return a.renderLogin(c, http.StatusTooManyRequests, form)
@@ -48,14 +49,13 @@ func (a *App) login(c echo.Context) error {
 		}
 	}
 	if errors.Is(err, data.ErrBadCredentials) {
-		a.limiter.fail(ipKey, nameKey)
 		form.Error = "Wrong user name or password."
 		return a.renderLogin(c, http.StatusUnauthorized, form)
 	}
 	if err != nil {
 		return err
 	}
-	a.limiter.reset(nameKey)
+	a.limiter.succeeded(attempt, nameKey)
 	next := form.Next
 	if next == "" {
 		next = "/"
