@@ -31,17 +31,21 @@ func (a *App) loginPage(c echo.Context) error {
 }
 
 func (a *App) login(c echo.Context) error {
+	ctx := c.Request().Context()
 	name := strings.TrimSpace(c.FormValue("name"))
 	password := c.FormValue("password")
 	form := views.AuthForm{Name: name, Next: safeNext(c.FormValue("next"))}
-	ipKey, nameKey := "ip:"+c.RealIP(), "name:"+strings.ToLower(name)
-	attempt, wait, ok := a.limiter.take(ipKey, nameKey)
+	keys, own, err := a.loginLimitKeys(c, name)
+	if err != nil {
+		return err
+	}
+	attempt, wait, ok := a.limiter.take(keys...)
 	if !ok {
 		c.Response().Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
 		form.Error = "Too many failed log-ins. Wait a few minutes and try again."
 		return a.renderLogin(c, http.StatusTooManyRequests, form)
 	}
-	u, err := a.store.Authenticate(c.Request().Context(), name, password)
+	u, err := a.store.Authenticate(ctx, name, password)
 	if err == nil {
 		err = a.startUserSession(c, u)
 		if errors.Is(err, data.ErrNotFound) {
@@ -55,12 +59,33 @@ func (a *App) login(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	a.limiter.succeeded(attempt, nameKey)
+	a.limiter.succeeded(attempt, own...)
+	if err := a.devices.issue(c.Response(), c.Request(), u); err != nil {
+		return err
+	}
 	next := form.Next
 	if next == "" {
 		next = "/"
 	}
 	return redirect(c, next)
+}
+
+// loginLimitKeys are the limiter keys a log-in to the named account counts
+// under: a known device's own key when the browser carries a valid device
+// cookie for this account (also returned as own, forgotten on success),
+// else the client address and the account's key for unknown clients.
+func (a *App) loginLimitKeys(c echo.Context, name string) (keys, own []string, err error) {
+	if d, ok := a.devices.get(c.Request()); ok && d.Name == strings.ToLower(name) {
+		u, err := a.store.UserByName(c.Request().Context(), name)
+		if err != nil && !errors.Is(err, data.ErrNotFound) {
+			return nil, nil, err
+		}
+		if err == nil && u.ID == d.UserID {
+			key := []string{"device:" + d.Nonce}
+			return key, key, nil
+		}
+	}
+	return []string{"ip:" + c.RealIP(), "account:" + strings.ToLower(name)}, nil, nil
 }
 
 func (a *App) renderLogin(c echo.Context, status int, form views.AuthForm) error {
@@ -140,6 +165,9 @@ func (a *App) signup(c echo.Context) error {
 		return err
 	}
 	if err := a.startUserSession(c, u); err != nil {
+		return err
+	}
+	if err := a.devices.issue(c.Response(), c.Request(), u); err != nil {
 		return err
 	}
 	return redirect(c, "/")

@@ -5,7 +5,9 @@ import (
 	"time"
 )
 
-// Failed log-ins allowed per client address and per user name in a window.
+// Failed log-ins allowed per key in a window. The keys are a known
+// device's own (see devices.go), or, for clients without one, the client
+// address and the account.
 const (
 	loginFailureLimit  = 10
 	loginFailureWindow = 15 * time.Minute
