@@ -4,8 +4,10 @@ import (
 	"errors"
 	"math"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/labstack/echo/v4"
 
@@ -182,10 +184,23 @@ func (a *App) logout(c echo.Context) error {
 	return redirect(c, "/login")
 }
 
-// safeNext keeps a post-login redirect on this site.
+// safeNext keeps a post-login redirect on this site: a path that starts
+// with one "/". Browsers drop tabs and newlines from a URL and read a
+// backslash as a slash, so "/\t/evil.example" or "/\\evil.example" would
+// leave the site as "//evil.example": any control character or backslash,
+// also percent-encoded, refuses the whole value.
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+	decoded, err := url.PathUnescape(next)
+	if err != nil {
 		return ""
+	}
+	for _, v := range []string{next, decoded} {
+		if strings.IndexFunc(v, func(r rune) bool { return r == '\\' || unicode.IsControl(r) }) >= 0 {
+			return ""
+		}
+		if !strings.HasPrefix(v, "/") || strings.HasPrefix(v, "//") {
+			return ""
+		}
 	}
 	return next
 }
