@@ -37,7 +37,7 @@ var (
 		before_repetitions, before_interval, before_ease, before_due, before_lapses, before_last_day,
 		after_repetitions, after_interval, after_ease, after_due, after_lapses, category_id, typed_answer, covered)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
-	qTokenUser = `SELECT u.id, u.name, u.created_at, t.id, COALESCE(t.last_used_at, '')
+	qTokenUser = `SELECT u.id, u.name, u.created_at, u.session_epoch, t.id, COALESCE(t.last_used_at, '')
 		FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.hash = CAST(? AS BLOB)`
 	qCard = planOnce("SELECT " + cardColumns + cardFrom + "WHERE c.id = ? AND c.user_id = ?")
 	// qQueueCard is a card with the number of its grades on a study day.

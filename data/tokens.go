@@ -33,6 +33,21 @@ func hashToken(token string) []byte {
 // CreateToken makes a new API token for the user and returns its secret,
 // which is shown once and stored only as a hash.
 func (s *Store) CreateToken(ctx context.Context, userID int64, name string) (string, Token, error) {
+	return s.createToken(ctx, userID, name, "")
+}
+
+// CreateSessionToken is CreateToken for a signed-in browser: the token is
+// made only if the session is still live when it is stored, so a request
+// that began before a log-out or password change cannot leave a token
+// behind it. An ended session gives ErrNotFound.
+func (s *Store) CreateSessionToken(ctx context.Context, sessionID string, userID int64, name string) (string, Token, error) {
+	if sessionID == "" {
+		return "", Token{}, errSessionEnded
+	}
+	return s.createToken(ctx, userID, name, sessionID)
+}
+
+func (s *Store) createToken(ctx context.Context, userID int64, name, sessionID string) (string, Token, error) {
 	name = strings.TrimSpace(name)
 	if name == "" {
 		name = "token"
@@ -45,6 +60,11 @@ func (s *Store) CreateToken(ctx context.Context, userID int64, name string) (str
 	secret := tokenPrefix + base64.RawURLEncoding.EncodeToString(raw)
 	t := Token{Name: name, CreatedAt: s.now()}
 	err := s.write(ctx, func(tx *sql.Tx) error {
+		if sessionID != "" {
+			if err := liveSession(ctx, tx, sessionID, userID, t.CreatedAt); err != nil {
+				return err
+			}
+		}
 		res, err := tx.ExecContext(ctx, "INSERT INTO api_tokens (user_id, name, hash, created_at) VALUES (?, ?, ?, ?)",
 			userID, name, hashToken(secret), formatTime(t.CreatedAt))
 		if err != nil {
@@ -168,7 +188,7 @@ func (s *Store) UserByToken(ctx context.Context, secret string) (User, error) {
 	e, gen, ok := s.tokens.get(hash)
 	if !ok {
 		var created, used string
-		err := s.queryRow(ctx, qTokenUser, hash[:]).Scan(&e.user.ID, &e.user.Name, &created, &e.tokenID, &used)
+		err := s.queryRow(ctx, qTokenUser, hash[:]).Scan(&e.user.ID, &e.user.Name, &created, &e.user.SessionEpoch, &e.tokenID, &used)
 		if errors.Is(err, sql.ErrNoRows) {
 			return User{}, fmt.Errorf("token: %w", ErrNotFound)
 		}

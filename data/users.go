@@ -27,6 +27,10 @@ type User struct {
 	ID        int64
 	Name      string
 	CreatedAt time.Time
+	// SessionEpoch is the user's session generation as read with the
+	// user: a password change moves it on, and a session is valid only
+	// while it was made in the current one (see data/sessions.go).
+	SessionEpoch int64
 }
 
 // Settings are a user's review preferences.
@@ -198,8 +202,8 @@ func insertBuiltinCategories(ctx context.Context, tx *sql.Tx, userID int64) erro
 func (s *Store) Authenticate(ctx context.Context, name, password string) (User, error) {
 	var u User
 	var hash, created string
-	err := s.reader.QueryRowContext(ctx, "SELECT id, name, password_hash, created_at FROM users WHERE name = ?", name).
-		Scan(&u.ID, &u.Name, &hash, &created)
+	err := s.reader.QueryRowContext(ctx, "SELECT id, name, password_hash, created_at, session_epoch FROM users WHERE name = ?", name).
+		Scan(&u.ID, &u.Name, &hash, &created, &u.SessionEpoch)
 	if errors.Is(err, sql.ErrNoRows) {
 		bcrypt.CompareHashAndPassword(s.dummyHash(), []byte(password))
 		return User{}, ErrBadCredentials
@@ -223,27 +227,58 @@ func (s *Store) dummyHash() []byte {
 	return s.dummy
 }
 
+// PasswordChange is what ChangePassword did besides setting the password.
+type PasswordChange struct {
+	// SessionEpoch is the user's new session epoch: every session made
+	// before the change is ended, and a new one must be made in this epoch.
+	SessionEpoch int64
+	// TokensRevoked counts the API tokens deleted with the change.
+	TokensRevoked int
+}
+
 // ChangePassword sets a new password and ends every session of the user,
-// so a copied cookie stops working.
-func (s *Store) ChangePassword(ctx context.Context, userID int64, password string) error {
+// so a copied cookie stops working; with revokeTokens it also deletes
+// every API token of the user. All of it is one transaction: no session
+// or token outlives the change, whatever runs beside it.
+func (s *Store) ChangePassword(ctx context.Context, userID int64, password string, revokeTokens bool) (PasswordChange, error) {
+	var pc PasswordChange
 	if err := ValidatePassword(password); err != nil {
-		return err
+		return pc, err
 	}
 	hash, err := bcrypt.GenerateFromPassword([]byte(password), s.PasswordCost)
 	if err != nil {
-		return fmt.Errorf("hash password: %w", err)
+		return pc, fmt.Errorf("hash password: %w", err)
 	}
-	return s.write(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, "UPDATE users SET password_hash = ? WHERE id = ?", string(hash), userID)
+	if revokeTokens {
+		defer s.tokens.invalidate() // after the commit: see tokenCache.gen
+	}
+	err = s.write(ctx, func(tx *sql.Tx) error {
+		err := tx.QueryRowContext(ctx, `UPDATE users SET password_hash = ?, session_epoch = session_epoch + 1
+			WHERE id = ? RETURNING session_epoch`, string(hash), userID).Scan(&pc.SessionEpoch)
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("user: %w", ErrNotFound)
+		}
 		if err != nil {
 			return err
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return ErrNotFound
+		if _, err := tx.ExecContext(ctx, "DELETE FROM sessions WHERE user_id = ?", userID); err != nil {
+			return err
 		}
-		_, err = tx.ExecContext(ctx, "DELETE FROM sessions WHERE user_id = ?", userID)
+		if !revokeTokens {
+			return nil
+		}
+		res, err := tx.ExecContext(ctx, "DELETE FROM api_tokens WHERE user_id = ?", userID)
+		if err != nil {
+			return err
+		}
+		n, err := res.RowsAffected()
+		pc.TokensRevoked = int(n)
 		return err
 	})
+	if err != nil {
+		return PasswordChange{}, err
+	}
+	return pc, nil
 }
 
 // DeleteUser removes an account and, through the foreign keys, all its data.
@@ -279,8 +314,8 @@ func (s *Store) UserByName(ctx context.Context, name string) (User, error) {
 func (s *Store) userWhere(ctx context.Context, where string, arg any) (User, error) {
 	var u User
 	var created string
-	err := s.reader.QueryRowContext(ctx, "SELECT id, name, created_at FROM users WHERE "+where, arg).
-		Scan(&u.ID, &u.Name, &created)
+	err := s.reader.QueryRowContext(ctx, "SELECT id, name, created_at, session_epoch FROM users WHERE "+where, arg).
+		Scan(&u.ID, &u.Name, &created, &u.SessionEpoch)
 	if errors.Is(err, sql.ErrNoRows) {
 		return User{}, fmt.Errorf("user: %w", ErrNotFound)
 	}
@@ -293,7 +328,7 @@ func (s *Store) userWhere(ctx context.Context, where string, arg any) (User, err
 
 // ListUsers returns every account, by name.
 func (s *Store) ListUsers(ctx context.Context) ([]User, error) {
-	rows, err := s.reader.QueryContext(ctx, "SELECT id, name, created_at FROM users ORDER BY name")
+	rows, err := s.reader.QueryContext(ctx, "SELECT id, name, created_at, session_epoch FROM users ORDER BY name")
 	if err != nil {
 		return nil, err
 	}
@@ -302,7 +337,7 @@ func (s *Store) ListUsers(ctx context.Context) ([]User, error) {
 	for rows.Next() {
 		var u User
 		var created string
-		if err := rows.Scan(&u.ID, &u.Name, &created); err != nil {
+		if err := rows.Scan(&u.ID, &u.Name, &created, &u.SessionEpoch); err != nil {
 			return nil, err
 		}
 		u.CreatedAt, _ = parseTime(created)

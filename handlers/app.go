@@ -36,6 +36,7 @@ type App struct {
 	log      *slog.Logger
 	assets   *static.Assets
 	sessions *dbSessionStore
+	devices  *deviceCookies
 	limiter  *loginLimiter
 	now      func() time.Time
 }
@@ -60,12 +61,17 @@ func New(ctx context.Context, cfg Config, store *data.Store, logger *slog.Logger
 	if err != nil {
 		return nil, fmt.Errorf("session keys: %w", err)
 	}
+	devices, err := newDeviceCookies(ctx, store, cfg.TrustProxy)
+	if err != nil {
+		return nil, fmt.Errorf("device cookie key: %w", err)
+	}
 	a := &App{
 		cfg:      cfg,
 		store:    store,
 		log:      logger,
 		assets:   assets,
 		sessions: ss,
+		devices:  devices,
 		limiter:  newLoginLimiter(loginFailureLimit, loginFailureWindow, now),
 		now:      now,
 	}

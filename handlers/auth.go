@@ -4,8 +4,10 @@ import (
 	"errors"
 	"math"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/labstack/echo/v4"
 
@@ -31,26 +33,36 @@ func (a *App) loginPage(c echo.Context) error {
 }
 
 func (a *App) login(c echo.Context) error {
+	ctx := c.Request().Context()
 	name := strings.TrimSpace(c.FormValue("name"))
 	password := c.FormValue("password")
 	form := views.AuthForm{Name: name, Next: safeNext(c.FormValue("next"))}
-	ipKey, nameKey := "ip:"+c.RealIP(), "name:"+strings.ToLower(name)
-	if wait, blocked := a.limiter.blocked(ipKey, nameKey); blocked {
+	keys, own, err := a.loginLimitKeys(c, name)
+	if err != nil {
+		return err
+	}
+	attempt, wait, ok := a.limiter.take(keys...)
+	if !ok {
 		c.Response().Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
 		form.Error = "Too many failed log-ins. Wait a few minutes and try again."
 		return a.renderLogin(c, http.StatusTooManyRequests, form)
 	}
-	u, err := a.store.Authenticate(c.Request().Context(), name, password)
+	u, err := a.store.Authenticate(ctx, name, password)
+	if err == nil {
+		err = a.startUserSession(c, u)
+		if errors.Is(err, data.ErrNotFound) {
+			err = data.ErrBadCredentials // the password changed while we checked it
+		}
+	}
 	if errors.Is(err, data.ErrBadCredentials) {
-		a.limiter.fail(ipKey, nameKey)
 		form.Error = "Wrong user name or password."
 		return a.renderLogin(c, http.StatusUnauthorized, form)
 	}
 	if err != nil {
 		return err
 	}
-	a.limiter.reset(nameKey)
-	if err := a.startUserSession(c, u.ID); err != nil {
+	a.limiter.succeeded(attempt, own...)
+	if err := a.devices.issue(c.Response(), c.Request(), u); err != nil {
 		return err
 	}
 	next := form.Next
@@ -58,6 +70,24 @@ func (a *App) login(c echo.Context) error {
 		next = "/"
 	}
 	return redirect(c, next)
+}
+
+// loginLimitKeys are the limiter keys a log-in to the named account counts
+// under: a known device's own key when the browser carries a valid device
+// cookie for this account (also returned as own, forgotten on success),
+// else the client address and the account's key for unknown clients.
+func (a *App) loginLimitKeys(c echo.Context, name string) (keys, own []string, err error) {
+	if d, ok := a.devices.get(c.Request()); ok && d.Name == strings.ToLower(name) {
+		u, err := a.store.UserByName(c.Request().Context(), name)
+		if err != nil && !errors.Is(err, data.ErrNotFound) {
+			return nil, nil, err
+		}
+		if err == nil && u.ID == d.UserID {
+			key := []string{"device:" + d.Nonce}
+			return key, key, nil
+		}
+	}
+	return []string{"ip:" + c.RealIP(), "account:" + strings.ToLower(name)}, nil, nil
 }
 
 func (a *App) renderLogin(c echo.Context, status int, form views.AuthForm) error {
@@ -68,7 +98,9 @@ func (a *App) renderLogin(c echo.Context, status int, form views.AuthForm) error
 
 // startUserSession replaces the browser's session with a new one for the
 // user, so a session id planted before log-in is worth nothing after it.
-func (a *App) startUserSession(c echo.Context, userID int64) error {
+// u must come from the password check (or the password change) just made:
+// if the password has changed since, no session is made (data.ErrNotFound).
+func (a *App) startUserSession(c echo.Context, u data.User) error {
 	sess := session(c)
 	if sess.ID != "" {
 		if err := a.store.DeleteSession(c.Request().Context(), sess.ID); err != nil {
@@ -76,14 +108,23 @@ func (a *App) startUserSession(c echo.Context, userID int64) error {
 		}
 	}
 	sess.ID = ""
-	sess.IsNew = true
 	for k := range sess.Values {
 		delete(sess.Values, k)
 	}
-	sess.Values[sessionKeyUserID] = userID
+	sess.Values[sessionKeyUserID] = u.ID
 	sess.Values[sessionKeyCSRF] = newCSRFToken()
 	sess.Options.MaxAge = int(userSessionTTL.Seconds())
-	return sess.Save(c.Request(), c.Response())
+	err := a.sessions.start(c.Request(), c.Response(), sess, u)
+	if errors.Is(err, data.ErrNotFound) {
+		// Signed out after all: keep the browser's anonymous session (and
+		// its new CSRF token) so the next form still works.
+		delete(sess.Values, sessionKeyUserID)
+		sess.Options.MaxAge = int(anonSessionTTL.Seconds())
+		if serr := sess.Save(c.Request(), c.Response()); serr != nil {
+			return serr
+		}
+	}
+	return err
 }
 
 func (a *App) signupPage(c echo.Context) error {
@@ -125,7 +166,10 @@ func (a *App) signup(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := a.startUserSession(c, u.ID); err != nil {
+	if err := a.startUserSession(c, u); err != nil {
+		return err
+	}
+	if err := a.devices.issue(c.Response(), c.Request(), u); err != nil {
 		return err
 	}
 	return redirect(c, "/")
@@ -140,10 +184,23 @@ func (a *App) logout(c echo.Context) error {
 	return redirect(c, "/login")
 }
 
-// safeNext keeps a post-login redirect on this site.
+// safeNext keeps a post-login redirect on this site: a path that starts
+// with one "/". Browsers drop tabs and newlines from a URL and read a
+// backslash as a slash, so "/\t/evil.example" or "/\\evil.example" would
+// leave the site as "//evil.example": any control character or backslash,
+// also percent-encoded, refuses the whole value.
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+	decoded, err := url.PathUnescape(next)
+	if err != nil {
 		return ""
+	}
+	for _, v := range []string{next, decoded} {
+		if strings.IndexFunc(v, func(r rune) bool { return r == '\\' || unicode.IsControl(r) }) >= 0 {
+			return ""
+		}
+		if !strings.HasPrefix(v, "/") || strings.HasPrefix(v, "//") {
+			return ""
+		}
 	}
 	return next
 }

@@ -308,3 +308,54 @@ func TestAnonymousVisitorsStoreNoSessions(t *testing.T) {
 		t.Fatalf("%d session rows after logging out, want 0", n)
 	}
 }
+
+// TestSafeNext: the page after log-in is a path on this site, or nothing.
+func TestSafeNext(t *testing.T) {
+	for _, tc := range []struct{ next, want string }{
+		{"/cards?x=1", "/cards?x=1"},
+		{"/review", "/review"},
+		{"/cards?q=a%20b", "/cards?q=a%20b"},
+		{"/\t/evil.example", ""}, // ?next=%2F%09%2Fevil.example, read by browsers as //evil.example
+		{"/%09/evil", ""},
+		{"/\n/evil", ""},
+		{"/\\evil", ""},
+		{"/\\\\evil", ""},
+		{"/%5Cevil", ""},
+		{"//evil", ""},
+		{"/%2F/evil", ""},
+		{"/\x00", ""},
+		{"/cards\x7f", ""},
+		{"https://x", ""},
+		{"javascript:alert(1)", ""},
+		{"evil.example", ""},
+		{"", ""},
+	} {
+		if got := safeNext(tc.next); got != tc.want {
+			t.Errorf("safeNext(%q) = %q, want %q", tc.next, got, tc.want)
+		}
+	}
+}
+
+// TestLoginNeverRedirectsOffSite: the reported open redirect, end to end.
+func TestLoginNeverRedirectsOffSite(t *testing.T) {
+	app := newTestApp(t, openSignup())
+	newBrowser(t, app).signup("ada", "correct horse")
+	for _, raw := range []string{"%2F%09%2Fevil.example", "%2F%5Cevil.example", "%2F%2Fevil.example"} {
+		b := newBrowser(t, app)
+		p := b.get("/login?next=" + raw)
+		if strings.Contains(p.body, "evil.example") {
+			t.Errorf("next=%s: the log-in form carries it on", raw)
+		}
+		next, _ := url.QueryUnescape(raw)
+		p = b.post("/login", url.Values{"name": {"ada"}, "password": {"correct horse"}, "next": {next}})
+		wantStatus(t, "log-in with next="+raw, p, http.StatusSeeOther)
+		if loc := p.header.Get("Location"); loc != "/" {
+			t.Errorf("next=%s: redirected to %q, want /", raw, loc)
+		}
+	}
+	b := newBrowser(t, app)
+	b.get("/login?next=%2Fcards%3Fx%3D1")
+	if loc := b.post("/login", url.Values{"name": {"ada"}, "password": {"correct horse"}, "next": {"/cards?x=1"}}).header.Get("Location"); loc != "/cards?x=1" {
+		t.Errorf("a good next: redirected to %q, want /cards?x=1", loc)
+	}
+}

@@ -30,7 +30,9 @@ const (
 // dbSessionStore is a gorilla/sessions Store. A signed-in session's cookie
 // holds only a signed, encrypted session id; its values live in the
 // database, so deleting the row (log out, password change) makes a copied
-// cookie useless. An anonymous session (a CSRF token for the log-in and
+// cookie useless; rows are made only at log-in (start) and otherwise only
+// updated, so an ended session is never written back by a request that
+// loaded it before it ended. An anonymous session (a CSRF token for the log-in and
 // sign-up forms) keeps its few values in the cookie and stores nothing.
 type dbSessionStore struct {
 	db         *data.Store
@@ -115,6 +117,9 @@ func (st *dbSessionStore) New(r *http.Request, name string) (*sessions.Session, 
 }
 
 // Save writes the session row and the cookie; MaxAge < 0 deletes both.
+// It only ever updates a signed-in session's row: one that was ended while
+// the request ran (log-out, password change) stays ended, and the browser
+// is told to drop its cookie. Rows are created by start alone.
 func (st *dbSessionStore) Save(r *http.Request, w http.ResponseWriter, sess *sessions.Session) error {
 	if sess.Options.MaxAge < 0 {
 		if sess.ID != "" {
@@ -144,16 +149,47 @@ func (st *dbSessionStore) Save(r *http.Request, w http.ResponseWriter, sess *ses
 		return nil
 	}
 	if sess.ID == "" {
-		sess.ID = newSessionID()
+		return errors.New("session: a signed-in session is started at log-in only")
 	}
 	encoded, err := securecookie.EncodeMulti(sess.Name(), sess.Values, st.codecs...)
 	if err != nil {
 		return err
 	}
 	expires := st.now().Add(time.Duration(sess.Options.MaxAge) * time.Second)
-	if err := st.db.SaveSession(r.Context(), sess.ID, uid, encoded, expires); err != nil {
+	err = st.db.UpdateSession(r.Context(), sess.ID, uid, encoded, expires)
+	if errors.Is(err, data.ErrNotFound) {
+		ended := *sess.Options
+		ended.MaxAge = -1
+		http.SetCookie(w, sessions.NewCookie(sess.Name(), "", &ended))
+		return nil
+	}
+	if err != nil {
 		return err
 	}
+	return st.setIDCookie(w, sess)
+}
+
+// start stores sess, whose values are already those of a signed-in user,
+// as a brand-new session with a new id, made in the session epoch the
+// user's password was checked in. If the password changed since, nothing
+// is stored and the answer is data.ErrNotFound.
+func (st *dbSessionStore) start(r *http.Request, w http.ResponseWriter, sess *sessions.Session, u data.User) error {
+	sess.ID = newSessionID()
+	encoded, err := securecookie.EncodeMulti(sess.Name(), sess.Values, st.codecs...)
+	if err != nil {
+		return err
+	}
+	expires := st.now().Add(time.Duration(sess.Options.MaxAge) * time.Second)
+	if err := st.db.CreateSession(r.Context(), sess.ID, u.ID, u.SessionEpoch, encoded, expires); err != nil {
+		sess.ID = ""
+		return err
+	}
+	sess.IsNew = false
+	return st.setIDCookie(w, sess)
+}
+
+// setIDCookie gives the browser the signed, encrypted session id.
+func (st *dbSessionStore) setIDCookie(w http.ResponseWriter, sess *sessions.Session) error {
 	cookie, err := securecookie.EncodeMulti(sess.Name(), sess.ID, st.codecs...)
 	if err != nil {
 		return err

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -88,18 +89,29 @@ func (a *App) changePassword(c echo.Context) error {
 	if password != c.FormValue("password2") {
 		return a.renderSettings(c, http.StatusBadRequest, "The two new passwords differ.", "")
 	}
-	err := a.store.ChangePassword(ctx, u.ID, password)
+	revokeTokens := c.FormValue("revoke_tokens") != ""
+	changed, err := a.store.ChangePassword(ctx, u.ID, password, revokeTokens)
 	if errors.Is(err, data.ErrInvalid) {
 		return a.renderSettings(c, http.StatusBadRequest, userMessage(err), "")
 	}
 	if err != nil {
 		return err
 	}
-	// Every session of the user is gone, this one too; give this browser a fresh one.
-	if err := a.startUserSession(c, u.ID); err != nil {
+	// Every session of the user is gone, this one too; give this browser a
+	// fresh one, in the epoch the change began.
+	u.SessionEpoch = changed.SessionEpoch
+	err = a.startUserSession(c, u)
+	if errors.Is(err, data.ErrNotFound) {
+		return redirect(c, "/login") // the password changed again meanwhile
+	}
+	if err != nil {
 		return err
 	}
-	if err := a.flash(c, true, "Password changed. Other sessions were logged out."); err != nil {
+	msg := "Password changed. Other sessions were logged out."
+	if revokeTokens {
+		msg = fmt.Sprintf("Password changed. Other sessions were logged out and %s revoked.", plural(changed.TokensRevoked, "API token", "API tokens"))
+	}
+	if err := a.flash(c, true, msg); err != nil {
 		return err
 	}
 	return redirect(c, "/settings")
@@ -107,7 +119,11 @@ func (a *App) changePassword(c echo.Context) error {
 
 func (a *App) createToken(c echo.Context) error {
 	u, _ := currentUser(c)
-	secret, _, err := a.store.CreateToken(c.Request().Context(), u.ID, c.FormValue("name"))
+	secret, _, err := a.store.CreateSessionToken(c.Request().Context(), session(c).ID, u.ID, c.FormValue("name"))
+	if errors.Is(err, data.ErrNotFound) {
+		// The session ended (log-out, password change) while this ran.
+		return redirect(c, "/login")
+	}
 	if errors.Is(err, data.ErrInvalid) {
 		return a.renderSettings(c, http.StatusBadRequest, userMessage(err), "")
 	}

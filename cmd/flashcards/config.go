@@ -116,7 +116,11 @@ Usage:
   flashcards user add NAME               create a user; the password is read from stdin
                                          when it is not a terminal, else prompted for
   flashcards user list                   list users
-  flashcards user passwd NAME            set a user's password (same input rules)
+  flashcards user passwd NAME [--revoke-tokens=false]
+                                         set a user's password (same input rules); logs
+                                         out all their sessions and, by default, revokes
+                                         all their API tokens too (--revoke-tokens=false
+                                         keeps the tokens)
   flashcards user delete NAME            delete a user and all their data
   flashcards token create USER [--name N]  print a new API token (shown once)
   flashcards token list USER             list a user's tokens

@@ -60,6 +60,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	importCategory := fs.String("category", "", "category slug for Q&As nothing else files (import)")
 	exportFormat := fs.String("format", "json", "json, csv, anki or apkg (export)")
 	exportOut := fs.String("o", "", "file to write; standard output when absent (export)")
+	revokeTokens := fs.Bool("revoke-tokens", true, "also revoke every API token of the user; --revoke-tokens=false keeps them (user passwd)")
 	rest, err := parseAnywhere(fs, args)
 	if err != nil {
 		return err
@@ -81,7 +82,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		}
 		return serve(ctx, cfg, stderr)
 	case "user":
-		return withStore(ctx, cfg, func(s *data.Store) error { return userCommand(ctx, s, rest, getenv, stdin, stdout, stderr) })
+		return withStore(ctx, cfg, func(s *data.Store) error {
+			return userCommand(ctx, s, rest, *revokeTokens, getenv, stdin, stdout, stderr)
+		})
 	case "token":
 		return withStore(ctx, cfg, func(s *data.Store) error { return tokenCommand(ctx, s, rest, *tokenName, stdout) })
 	case "import":
@@ -246,7 +249,7 @@ func sweepSessions(ctx context.Context, store *data.Store, log *slog.Logger) {
 	}
 }
 
-func userCommand(ctx context.Context, s *data.Store, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+func userCommand(ctx context.Context, s *data.Store, args []string, revokeTokens bool, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		return errors.New("usage: flashcards user add|list|passwd|delete [NAME]")
 	}
@@ -299,10 +302,15 @@ func userCommand(ctx context.Context, s *data.Store, args []string, getenv func(
 		if err != nil {
 			return err
 		}
-		if err := s.ChangePassword(ctx, u.ID, pw); err != nil {
+		changed, err := s.ChangePassword(ctx, u.ID, pw, revokeTokens)
+		if err != nil {
 			return err
 		}
-		fmt.Fprintf(stderr, "password of %s changed; their sessions were logged out\n", u.Name)
+		if revokeTokens {
+			fmt.Fprintf(stderr, "password of %s changed; their sessions were logged out and %d API tokens revoked\n", u.Name, changed.TokensRevoked)
+		} else {
+			fmt.Fprintf(stderr, "password of %s changed; their sessions were logged out, their API tokens kept\n", u.Name)
+		}
 		return nil
 	case "delete":
 		name, err := needName()

@@ -152,6 +152,53 @@ func TestUserAndTokenCommands(t *testing.T) {
 	}
 }
 
+// TestUserPasswdRevokesTokens: `user passwd` revokes the user's API tokens
+// unless told --revoke-tokens=false, says so, and help says what the
+// default is.
+func TestUserPasswdRevokesTokens(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "fc.db")
+	if _, _, err := runCLI(t, db, "correct horse\n", "user", "add", "ada"); err != nil {
+		t.Fatal(err)
+	}
+	var tokens []string
+	for range 2 {
+		out, _, err := runCLI(t, db, "", "token", "create", "ada")
+		if err != nil {
+			t.Fatal(err)
+		}
+		tokens = append(tokens, strings.TrimSpace(out))
+	}
+	works := func(want bool) {
+		t.Helper()
+		s, err := data.Open(context.Background(), db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		for _, tok := range tokens {
+			if _, err := s.UserByToken(context.Background(), tok); (err == nil) != want {
+				t.Fatalf("token works = %v, want %v", err == nil, want)
+			}
+		}
+	}
+
+	_, msg, err := runCLI(t, db, "battery staple\n", "user", "passwd", "ada", "--revoke-tokens=false")
+	if err != nil || !strings.Contains(msg, "API tokens kept") {
+		t.Fatalf("passwd --revoke-tokens=false: %q %v", msg, err)
+	}
+	works(true)
+	_, msg, err = runCLI(t, db, "correct horse\n", "user", "passwd", "ada")
+	if err != nil || !strings.Contains(msg, "2 API tokens revoked") {
+		t.Fatalf("passwd: %q %v", msg, err)
+	}
+	works(false)
+
+	help, _, _ := runCLI(t, db, "", "help")
+	if !strings.Contains(help, "--revoke-tokens=false") || !strings.Contains(help, "by default, revokes") {
+		t.Errorf("help does not say what passwd does with tokens:\n%s", help)
+	}
+}
+
 func TestBackupCommand(t *testing.T) {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "fc.db")
