@@ -299,8 +299,11 @@ type CardFilter struct {
 	Category string // slug
 	DeckID   int64
 	Query    string // words looked for in the front, back and key points
-	Limit    int    // 0: no limit
-	Offset   int
+	// Before keeps only cards with a smaller id: the next page after a
+	// card, which inserts and deletes elsewhere in the list do not move.
+	Before int64
+	Limit  int // 0: no limit
+	Offset int
 }
 
 const cardColumns = `c.id, c.key, c.deck_id, d.name, cat.id, cat.slug, cat.name, c.front, c.back, c.key_points, c.synonyms,
@@ -361,29 +364,7 @@ const MaxSearchWords = 20
 
 // ListCards returns the user's cards matching the filter, newest first.
 func (s *Store) ListCards(ctx context.Context, userID int64, f CardFilter) ([]Card, error) {
-	where := []string{"c.user_id = ?"}
-	args := []any{userID}
-	if f.Category != "" {
-		where = append(where, "cat.slug = ?")
-		args = append(args, f.Category)
-	}
-	if f.DeckID != 0 {
-		where = append(where, "c.deck_id = ?")
-		args = append(args, f.DeckID)
-	}
-	words := strings.Fields(f.Query)
-	for _, word := range words[:min(len(words), MaxSearchWords)] {
-		// Key points are matched one by one, not as their JSON text, so a
-		// search for a quote or a bracket does not match every card.
-		where = append(where, `(c.front LIKE ? ESCAPE '\' OR c.back LIKE ? ESCAPE '\'
-			OR EXISTS (SELECT 1 FROM json_each(c.key_points) kp WHERE kp.value LIKE ? ESCAPE '\'))`)
-		p := likePattern(word)
-		args = append(args, p, p, p)
-	}
-	q := "SELECT " + cardColumns + cardFrom + "WHERE " + strings.Join(where, " AND ") + " ORDER BY c.id DESC"
-	if f.Limit > 0 {
-		q += fmt.Sprintf(" LIMIT %d OFFSET %d", f.Limit, max(f.Offset, 0))
-	}
+	q, args := cardListQuery(userID, f)
 	rows, err := s.reader.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err
@@ -398,6 +379,42 @@ func (s *Store) ListCards(ctx context.Context, userID int64, f CardFilter) ([]Ca
 		cards = append(cards, c)
 	}
 	return cards, rows.Err()
+}
+
+// cardListQuery is ListCards' statement. With a Limit, SQLite walks an
+// index of the user's cards in id order and stops when the page is full
+// (migration 0005), so a page costs its own cards, not the account's.
+func cardListQuery(userID int64, f CardFilter) (string, []any) {
+	where := []string{"c.user_id = ?"}
+	args := []any{userID}
+	if f.Category != "" {
+		// The category's id, not its slug, so the (user, category) index
+		// gives the cards in id order.
+		where = append(where, "c.category_id = (SELECT id FROM categories WHERE user_id = ? AND slug = ?)")
+		args = append(args, userID, f.Category)
+	}
+	if f.DeckID != 0 {
+		where = append(where, "c.deck_id = ?")
+		args = append(args, f.DeckID)
+	}
+	if f.Before > 0 {
+		where = append(where, "c.id < ?")
+		args = append(args, f.Before)
+	}
+	words := strings.Fields(f.Query)
+	for _, word := range words[:min(len(words), MaxSearchWords)] {
+		// Key points are matched one by one, not as their JSON text, so a
+		// search for a quote or a bracket does not match every card.
+		where = append(where, `(c.front LIKE ? ESCAPE '\' OR c.back LIKE ? ESCAPE '\'
+			OR EXISTS (SELECT 1 FROM json_each(c.key_points) kp WHERE kp.value LIKE ? ESCAPE '\'))`)
+		p := likePattern(word)
+		args = append(args, p, p, p)
+	}
+	q := "SELECT " + cardColumns + cardFrom + "WHERE " + strings.Join(where, " AND ") + " ORDER BY c.id DESC"
+	if f.Limit > 0 {
+		q += fmt.Sprintf(" LIMIT %d OFFSET %d", f.Limit, max(f.Offset, 0))
+	}
+	return q, args
 }
 
 // GetCard returns one of the user's cards; another user's card is ErrNotFound.
