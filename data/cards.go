@@ -19,6 +19,9 @@ const (
 	MaxKeyPoints     = 30
 	MaxKeyPointRunes = 200
 	MaxNameRunes     = 100
+	// MaxCategories bounds one account's categories: the API's category
+	// list, the mastery table and every card form show them all at once.
+	MaxCategories = 1_000
 )
 
 // CategoryInfo is a category as one user has it.
@@ -164,12 +167,15 @@ func (s *Store) CreateCategory(ctx context.Context, userID int64, name, descript
 }
 
 func insertCategory(ctx context.Context, tx *sql.Tx, userID int64, c CategoryInfo) (int64, error) {
-	var n int
-	if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM categories WHERE user_id = ? AND slug = ?", userID, c.Slug).Scan(&n); err != nil {
+	var n, all int
+	if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FILTER (WHERE slug = ?), COUNT(*) FROM categories WHERE user_id = ?", c.Slug, userID).Scan(&n, &all); err != nil {
 		return 0, err
 	}
 	if n > 0 {
 		return 0, fmt.Errorf("%w: a category %q exists already", ErrConflict, c.Slug)
+	}
+	if all >= MaxCategories {
+		return 0, fmt.Errorf("%w: an account may have at most %d categories; %q would be one more", ErrInvalid, MaxCategories, c.Slug)
 	}
 	res, err := tx.ExecContext(ctx, "INSERT INTO categories (user_id, slug, name, description) VALUES (?, ?, ?, ?)",
 		userID, c.Slug, c.Name, c.Description)

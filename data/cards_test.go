@@ -340,3 +340,33 @@ func TestCardListQueryWalksAnIndex(t *testing.T) {
 		}
 	}
 }
+
+// TestCategoriesPerAccountAreBounded: the category list and the mastery
+// table come whole, so an account's categories are capped, by every door.
+func TestCategoriesPerAccountAreBounded(t *testing.T) {
+	ctx := context.Background()
+	s := openTestStore(t)
+	u := cardsTestUser(t, s, "ada")
+	cats, _ := s.ListCategories(ctx, u.ID)
+	if _, err := s.writer.ExecContext(ctx, `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?)
+		INSERT INTO categories (user_id, slug, name) SELECT ?, 'extra-' || i, 'Extra ' || i FROM n`, MaxCategories-len(cats)-1, u.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.CreateCategory(ctx, u.ID, "The last one", ""); err != nil {
+		t.Fatalf("category number %d: %v", MaxCategories, err)
+	}
+	_, err := s.CreateCategory(ctx, u.ID, "One too many", "")
+	if !errors.Is(err, ErrInvalid) || !strings.Contains(Reason(err), "at most 1000 categories") {
+		t.Errorf("category number %d: %v, want a refusal naming the limit", MaxCategories+1, err)
+	}
+	_, err = s.ImportDrafts(ctx, u.ID, "Deck", []CardDraft{{Key: "k", Front: "Q", Back: "A", Category: "brand-new"}}, nil)
+	if !errors.Is(err, ErrInvalid) {
+		t.Errorf("an import making category number %d: %v, want ErrInvalid", MaxCategories+1, err)
+	}
+	if n, _ := s.CountCards(ctx, u.ID); n != 0 {
+		t.Errorf("the refused import left %d cards", n)
+	}
+	if cats, _ := s.ListCategories(ctx, u.ID); len(cats) != MaxCategories {
+		t.Errorf("%d categories, want %d", len(cats), MaxCategories)
+	}
+}

@@ -190,6 +190,8 @@ func (a *App) apiCard(c echo.Context) error {
 	return c.JSON(http.StatusOK, toFullCardJSON(card))
 }
 
+// apiCategories answers the user's categories whole: an account has at most
+// data.MaxCategories of them.
 func (a *App) apiCategories(c echo.Context) error {
 	u, _ := currentUser(c)
 	cats, err := a.store.ListCategories(c.Request().Context(), u.ID)
