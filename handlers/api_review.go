@@ -102,9 +102,9 @@ func (a *App) apiGrade(c echo.Context) error {
 		return err
 	}
 	var body struct {
-		Grade    *int   `json:"grade"`
-		AnswerMS *int   `json:"answer_ms"`
-		Answer   string `json:"answer"`
+		Grade    *int   `json:"grade" expect:"a whole number from 0 to 5"`
+		AnswerMS *int   `json:"answer_ms" expect:"a whole number of milliseconds"`
+		Answer   string `json:"answer" expect:"text in quotes"`
 	}
 	if err := decodeJSON(c, &body); err != nil {
 		return err
