@@ -47,11 +47,7 @@ func (a *App) handleError(err error, c echo.Context) {
 		a.log.Error("request failed", "method", c.Request().Method, "path", c.Request().URL.Path, "err", err)
 	}
 	if isAPI(c) {
-		if c.Request().Method == http.MethodHead {
-			err = c.NoContent(code)
-		} else {
-			err = c.JSON(code, map[string]string{"error": msg})
-		}
+		err = c.JSON(code, map[string]string{"error": msg}) // for HEAD, the server drops the body
 	} else {
 		err = a.render(c, code, views.ErrorPage(a.page(c, "Error"), code, msg))
 	}

@@ -162,7 +162,7 @@ func (a *App) requireUser(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		if _, ok := currentUser(c); !ok {
 			target := "/login"
-			if c.Request().Method == http.MethodGet {
+			if m := c.Request().Method; m == http.MethodGet || m == http.MethodHead {
 				target += "?next=" + url.QueryEscape(c.Request().URL.RequestURI())
 			}
 			if c.Request().Header.Get("HX-Request") == "true" {
