@@ -38,6 +38,10 @@ type App struct {
 	sessions *dbSessionStore
 	limiter  *loginLimiter
 	now      func() time.Time
+
+	// diskFullLog says a full disk once a minute: while it lasts every
+	// write fails, and a line per request would fill what room is left.
+	diskFullLog *logLimiter
 }
 
 // New builds the Echo server with every route registered. now is the
@@ -68,6 +72,8 @@ func New(ctx context.Context, cfg Config, store *data.Store, logger *slog.Logger
 		sessions: ss,
 		limiter:  newLoginLimiter(loginFailureLimit, loginFailureWindow, now),
 		now:      now,
+
+		diskFullLog: &logLimiter{every: time.Minute},
 	}
 	e := echo.New()
 	e.HideBanner = true
