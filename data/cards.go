@@ -389,7 +389,7 @@ func (s *Store) ListCards(ctx context.Context, userID int64, f CardFilter) ([]Ca
 
 // cardListQuery is ListCards' statement. With a Limit, SQLite walks an
 // index of the user's cards in id order and stops when the page is full
-// (migration 0005), so a page costs its own cards, not the account's.
+// (migration 0007), so a page costs its own cards, not the account's.
 func cardListQuery(userID int64, f CardFilter) (string, []any) {
 	where := []string{"c.user_id = ?"}
 	args := []any{userID}
