@@ -19,6 +19,9 @@ const (
 	MaxKeyPoints     = 30
 	MaxKeyPointRunes = 200
 	MaxNameRunes     = 100
+	// MaxCategories bounds one account's categories: the API's category
+	// list, the mastery table and every card form show them all at once.
+	MaxCategories = 1_000
 )
 
 // CategoryInfo is a category as one user has it.
@@ -164,12 +167,15 @@ func (s *Store) CreateCategory(ctx context.Context, userID int64, name, descript
 }
 
 func insertCategory(ctx context.Context, tx *sql.Tx, userID int64, c CategoryInfo) (int64, error) {
-	var n int
-	if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM categories WHERE user_id = ? AND slug = ?", userID, c.Slug).Scan(&n); err != nil {
+	var n, all int
+	if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FILTER (WHERE slug = ?), COUNT(*) FROM categories WHERE user_id = ?", c.Slug, userID).Scan(&n, &all); err != nil {
 		return 0, err
 	}
 	if n > 0 {
 		return 0, fmt.Errorf("%w: a category %q exists already", ErrConflict, c.Slug)
+	}
+	if all >= MaxCategories {
+		return 0, fmt.Errorf("%w: an account may have at most %d categories; %q would be one more", ErrInvalid, MaxCategories, c.Slug)
 	}
 	res, err := tx.ExecContext(ctx, "INSERT INTO categories (user_id, slug, name, description) VALUES (?, ?, ?, ?)",
 		userID, c.Slug, c.Name, c.Description)
@@ -299,8 +305,11 @@ type CardFilter struct {
 	Category string // slug
 	DeckID   int64
 	Query    string // words looked for in the front, back and key points
-	Limit    int    // 0: no limit
-	Offset   int
+	// Before keeps only cards with a smaller id: the next page after a
+	// card, which inserts and deletes elsewhere in the list do not move.
+	Before int64
+	Limit  int // 0: no limit
+	Offset int
 }
 
 const cardColumns = `c.id, c.key, c.deck_id, d.name, cat.id, cat.slug, cat.name, c.front, c.back, c.key_points, c.synonyms,
@@ -361,29 +370,7 @@ const MaxSearchWords = 20
 
 // ListCards returns the user's cards matching the filter, newest first.
 func (s *Store) ListCards(ctx context.Context, userID int64, f CardFilter) ([]Card, error) {
-	where := []string{"c.user_id = ?"}
-	args := []any{userID}
-	if f.Category != "" {
-		where = append(where, "cat.slug = ?")
-		args = append(args, f.Category)
-	}
-	if f.DeckID != 0 {
-		where = append(where, "c.deck_id = ?")
-		args = append(args, f.DeckID)
-	}
-	words := strings.Fields(f.Query)
-	for _, word := range words[:min(len(words), MaxSearchWords)] {
-		// Key points are matched one by one, not as their JSON text, so a
-		// search for a quote or a bracket does not match every card.
-		where = append(where, `(c.front LIKE ? ESCAPE '\' OR c.back LIKE ? ESCAPE '\'
-			OR EXISTS (SELECT 1 FROM json_each(c.key_points) kp WHERE kp.value LIKE ? ESCAPE '\'))`)
-		p := likePattern(word)
-		args = append(args, p, p, p)
-	}
-	q := "SELECT " + cardColumns + cardFrom + "WHERE " + strings.Join(where, " AND ") + " ORDER BY c.id DESC"
-	if f.Limit > 0 {
-		q += fmt.Sprintf(" LIMIT %d OFFSET %d", f.Limit, max(f.Offset, 0))
-	}
+	q, args := cardListQuery(userID, f)
 	rows, err := s.reader.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err
@@ -398,6 +385,42 @@ func (s *Store) ListCards(ctx context.Context, userID int64, f CardFilter) ([]Ca
 		cards = append(cards, c)
 	}
 	return cards, rows.Err()
+}
+
+// cardListQuery is ListCards' statement. With a Limit, SQLite walks an
+// index of the user's cards in id order and stops when the page is full
+// (migration 0007), so a page costs its own cards, not the account's.
+func cardListQuery(userID int64, f CardFilter) (string, []any) {
+	where := []string{"c.user_id = ?"}
+	args := []any{userID}
+	if f.Category != "" {
+		// The category's id, not its slug, so the (user, category) index
+		// gives the cards in id order.
+		where = append(where, "c.category_id = (SELECT id FROM categories WHERE user_id = ? AND slug = ?)")
+		args = append(args, userID, f.Category)
+	}
+	if f.DeckID != 0 {
+		where = append(where, "c.deck_id = ?")
+		args = append(args, f.DeckID)
+	}
+	if f.Before > 0 {
+		where = append(where, "c.id < ?")
+		args = append(args, f.Before)
+	}
+	words := strings.Fields(f.Query)
+	for _, word := range words[:min(len(words), MaxSearchWords)] {
+		// Key points are matched one by one, not as their JSON text, so a
+		// search for a quote or a bracket does not match every card.
+		where = append(where, `(c.front LIKE ? ESCAPE '\' OR c.back LIKE ? ESCAPE '\'
+			OR EXISTS (SELECT 1 FROM json_each(c.key_points) kp WHERE kp.value LIKE ? ESCAPE '\'))`)
+		p := likePattern(word)
+		args = append(args, p, p, p)
+	}
+	q := "SELECT " + cardColumns + cardFrom + "WHERE " + strings.Join(where, " AND ") + " ORDER BY c.id DESC"
+	if f.Limit > 0 {
+		q += fmt.Sprintf(" LIMIT %d OFFSET %d", f.Limit, max(f.Offset, 0))
+	}
+	return q, args
 }
 
 // GetCard returns one of the user's cards; another user's card is ErrNotFound.

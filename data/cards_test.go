@@ -3,6 +3,7 @@ package data
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -245,5 +246,127 @@ func TestDecksAndCategories(t *testing.T) {
 	cats, _ := s.ListCategories(ctx, u.ID)
 	if len(cats) != len(BuiltinCategories())+2 || !cats[0].Builtin || cats[len(cats)-1].Slug != "system-design" || cats[len(cats)-1].Builtin {
 		t.Errorf("categories: %+v", cats)
+	}
+}
+
+// TestListCardsPagesByID pages the card list the way the API does: each
+// page asks for the cards below the last id seen. Cards added or deleted
+// meanwhile neither repeat nor hide a card of the pages still to come.
+func TestListCardsPagesByID(t *testing.T) {
+	ctx := context.Background()
+	s := openTestStore(t)
+	u := cardsTestUser(t, s, "ada")
+	drafts := make([]CardDraft, 250)
+	for i := range drafts {
+		drafts[i] = CardDraft{Key: fmt.Sprintf("k%d", i), Front: fmt.Sprintf("Q%d", i), Back: "A", Category: "accuracy-only"}
+	}
+	if _, err := s.ImportDrafts(ctx, u.ID, "Deck", drafts, nil); err != nil {
+		t.Fatal(err)
+	}
+	all, _ := s.ListCards(ctx, u.ID, CardFilter{})
+	seen := map[int64]int{}
+	var before, added int64
+	for page := 0; ; page++ {
+		cards, err := s.ListCards(ctx, u.ID, CardFilter{Before: before, Limit: 100})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(cards) > 100 {
+			t.Fatalf("page %d holds %d cards, limit 100", page, len(cards))
+		}
+		for i, c := range cards {
+			seen[c.ID]++
+			if i > 0 && c.ID >= cards[i-1].ID {
+				t.Fatalf("page %d is not newest first: %d after %d", page, c.ID, cards[i-1].ID)
+			}
+		}
+		if len(cards) < 100 {
+			break
+		}
+		before = cards[len(cards)-1].ID
+		if page == 0 {
+			// Between pages: a new card arrives, and one still to come goes.
+			c, err := s.CreateCard(ctx, u.ID, CardInput{Front: "new", Back: "card"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			added = c.ID
+			if err := s.DeleteCard(ctx, u.ID, all[len(all)-1].ID); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if len(seen) != len(all)-1 || seen[added] != 0 || seen[all[len(all)-1].ID] != 0 {
+		t.Errorf("paging saw %d cards (new one %d times, deleted one %d times), want the %d there were",
+			len(seen), seen[added], seen[all[len(all)-1].ID], len(all)-1)
+	}
+	for id, n := range seen {
+		if n != 1 {
+			t.Errorf("card %d listed %d times", id, n)
+		}
+	}
+}
+
+// TestCardListQueryWalksAnIndex: a page of the card list must not sort the
+// whole account to find its cards, or a page of 100 costs as much as the
+// account (100,000 cards: 1.4 s and 230 MB for one unpaged call).
+func TestCardListQueryWalksAnIndex(t *testing.T) {
+	ctx := context.Background()
+	s := openTestStore(t)
+	for _, f := range []CardFilter{
+		{Limit: 101},
+		{Limit: 101, Before: 5000},
+		{Limit: 101, Before: 5000, Category: "accuracy-only"},
+		{Limit: 101, Category: "accuracy-only"},
+		{Limit: 101, Before: 5000, Query: "recall"},
+	} {
+		q, args := cardListQuery(1, f)
+		rows, err := s.reader.QueryContext(ctx, "EXPLAIN QUERY PLAN "+q, args...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var plan []string
+		for rows.Next() {
+			var id, parent, unused int
+			var detail string
+			if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+				t.Fatal(err)
+			}
+			plan = append(plan, detail)
+		}
+		rows.Close()
+		if p := strings.Join(plan, "; "); strings.Contains(p, "TEMP B-TREE") || !strings.Contains(p, "SEARCH c USING INDEX") {
+			t.Errorf("ListCards(%+v) sorts the account instead of walking an index: %s", f, p)
+		}
+	}
+}
+
+// TestCategoriesPerAccountAreBounded: the category list and the mastery
+// table come whole, so an account's categories are capped, by every door.
+func TestCategoriesPerAccountAreBounded(t *testing.T) {
+	ctx := context.Background()
+	s := openTestStore(t)
+	u := cardsTestUser(t, s, "ada")
+	cats, _ := s.ListCategories(ctx, u.ID)
+	if _, err := s.writer.ExecContext(ctx, `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?)
+		INSERT INTO categories (user_id, slug, name) SELECT ?, 'extra-' || i, 'Extra ' || i FROM n`, MaxCategories-len(cats)-1, u.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.CreateCategory(ctx, u.ID, "The last one", ""); err != nil {
+		t.Fatalf("category number %d: %v", MaxCategories, err)
+	}
+	_, err := s.CreateCategory(ctx, u.ID, "One too many", "")
+	if !errors.Is(err, ErrInvalid) || !strings.Contains(Reason(err), "at most 1000 categories") {
+		t.Errorf("category number %d: %v, want a refusal naming the limit", MaxCategories+1, err)
+	}
+	_, err = s.ImportDrafts(ctx, u.ID, "Deck", []CardDraft{{Key: "k", Front: "Q", Back: "A", Category: "brand-new"}}, nil)
+	if !errors.Is(err, ErrInvalid) {
+		t.Errorf("an import making category number %d: %v, want ErrInvalid", MaxCategories+1, err)
+	}
+	if n, _ := s.CountCards(ctx, u.ID); n != 0 {
+		t.Errorf("the refused import left %d cards", n)
+	}
+	if cats, _ := s.ListCategories(ctx, u.ID); len(cats) != MaxCategories {
+		t.Errorf("%d categories, want %d", len(cats), MaxCategories)
 	}
 }

@@ -149,7 +149,7 @@ func (rd *exportReader) readErr(where string, err error) error {
 		if field == "" {
 			field = where
 		}
-		return exportError("in %s, %s holds a JSON %s where the export format has a %s", where, field, typ.Value, typ.Type)
+		return exportError("in %s, %s holds a JSON %s where the export format has %s", where, field, typ.Value, JSONTypeWords(typ.Type))
 	case strings.HasPrefix(err.Error(), "json: "):
 		// Unknown fields, excessive nesting and the like.
 		return exportError("in %s: %s", where, strings.TrimPrefix(err.Error(), "json: "))

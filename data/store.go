@@ -28,6 +28,9 @@ var (
 	ErrNotFound = errors.New("not found")
 	ErrConflict = errors.New("conflict")
 	ErrInvalid  = errors.New("invalid input")
+	// ErrDiskFull: a write found no room on the disk and was rolled back
+	// (see diskfull.go).
+	ErrDiskFull = errors.New("the disk is full")
 )
 
 // Reason is an ErrInvalid or ErrConflict error as words for the person:
@@ -172,7 +175,9 @@ func formatTime(t time.Time) string { return t.UTC().Format(timeFormat) }
 func parseTime(v string) (time.Time, error) { return time.Parse(time.RFC3339Nano, v) }
 
 // write runs fn in one immediate transaction on the writer connection.
-func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
+// A full disk is reported as ErrDiskFull, whichever statement found it.
+func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) (err error) {
+	defer func() { err = diskFull(err) }()
 	tx, err := s.writer.BeginTx(ctx, nil)
 	if err != nil {
 		return err

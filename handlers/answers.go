@@ -116,7 +116,7 @@ func (a *App) apiCheck(c echo.Context) error {
 		return err
 	}
 	var body struct {
-		Answer *string `json:"answer"`
+		Answer *string `json:"answer" expect:"text in quotes"`
 	}
 	if err := decodeJSON(c, &body); err != nil {
 		return err

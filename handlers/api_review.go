@@ -102,9 +102,9 @@ func (a *App) apiGrade(c echo.Context) error {
 		return err
 	}
 	var body struct {
-		Grade    *int   `json:"grade"`
-		AnswerMS *int   `json:"answer_ms"`
-		Answer   string `json:"answer"`
+		Grade    *int   `json:"grade" expect:"a whole number from 0 to 5"`
+		AnswerMS *int   `json:"answer_ms" expect:"a whole number of milliseconds"`
+		Answer   string `json:"answer" expect:"text in quotes"`
 	}
 	if err := decodeJSON(c, &body); err != nil {
 		return err
@@ -139,13 +139,18 @@ func (a *App) apiUndo(c echo.Context) error {
 	return c.JSON(http.StatusOK, toGradeJSON(res))
 }
 
+// apiCards answers one page of the user's cards, newest first.
 func (a *App) apiCards(c echo.Context) error {
 	u, _ := currentUser(c)
-	f := data.CardFilter{Category: strings.TrimSpace(c.QueryParam("category")), Query: c.QueryParam("q")}
+	limit, last, err := pageParams(c)
+	if err != nil {
+		return err
+	}
+	f := data.CardFilter{Category: strings.TrimSpace(c.QueryParam("category")), Query: c.QueryParam("q"), Before: last, Limit: limit + 1} // one more tells whether a page follows
 	if deck := c.QueryParam("deck"); deck != "" {
 		id, err := strconv.ParseInt(deck, 10, 64)
 		if err != nil {
-			return echo.NewHTTPError(http.StatusBadRequest, "deck must be a deck id")
+			return echo.NewHTTPError(http.StatusBadRequest, "deck must be the id of one of your decks, a whole number")
 		}
 		f.DeckID = id
 	}
@@ -153,11 +158,23 @@ func (a *App) apiCards(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	out := make([]fullCardJSON, len(cards))
+	more := len(cards) > limit
+	cards = cards[:min(len(cards), limit)]
+	page := cardPageJSON{Cards: make([]fullCardJSON, len(cards))}
 	for i, card := range cards {
-		out[i] = toFullCardJSON(card)
+		page.Cards[i] = toFullCardJSON(card)
 	}
-	return c.JSON(http.StatusOK, map[string]any{"cards": out})
+	if more {
+		next := encodeCursor(cards[len(cards)-1].ID)
+		page.NextCursor = &next
+	}
+	return c.JSON(http.StatusOK, page)
+}
+
+// cardPageJSON is a page of GET /cards; NextCursor is null on the last.
+type cardPageJSON struct {
+	Cards      []fullCardJSON `json:"cards"`
+	NextCursor *string        `json:"next_cursor"`
 }
 
 func (a *App) apiCard(c echo.Context) error {
@@ -173,6 +190,8 @@ func (a *App) apiCard(c echo.Context) error {
 	return c.JSON(http.StatusOK, toFullCardJSON(card))
 }
 
+// apiCategories answers the user's categories whole: an account has at most
+// data.MaxCategories of them.
 func (a *App) apiCategories(c echo.Context) error {
 	u, _ := currentUser(c)
 	cats, err := a.store.ListCategories(c.Request().Context(), u.ID)

@@ -39,6 +39,10 @@ type App struct {
 	devices  *deviceCookies
 	limiter  *loginLimiter
 	now      func() time.Time
+
+	// diskFullLog says a full disk once a minute: while it lasts every
+	// write fails, and a line per request would fill what room is left.
+	diskFullLog *logLimiter
 }
 
 // New builds the Echo server with every route registered. now is the
@@ -74,6 +78,8 @@ func New(ctx context.Context, cfg Config, store *data.Store, logger *slog.Logger
 		devices:  devices,
 		limiter:  newLoginLimiter(loginFailureLimit, loginFailureWindow, now),
 		now:      now,
+
+		diskFullLog: &logLimiter{every: time.Minute},
 	}
 	e := echo.New()
 	e.HideBanner = true

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -34,6 +36,8 @@ func (a *App) handleError(err error, c echo.Context) {
 		if code == http.StatusNotFound && msg == "Not Found" {
 			msg = "There is nothing at this address."
 		}
+	case data.IsDiskFull(err):
+		code, msg = http.StatusInsufficientStorage, diskFullMessage
 	case errors.Is(err, data.ErrNotFound):
 		code, msg = http.StatusNotFound, "There is nothing at this address."
 	case errors.Is(err, data.ErrInvalid), errors.Is(err, data.ErrConflict):
@@ -43,15 +47,16 @@ func (a *App) handleError(err error, c echo.Context) {
 		}
 		msg = userMessage(err)
 	}
-	if code >= 500 {
+	switch {
+	case code == http.StatusInsufficientStorage:
+		if refused, ok := a.diskFullLog.due(a.now()); ok {
+			a.log.Error("the disk is full: writes fail, reads go on", "refused_since_last_said", refused, "err", err)
+		}
+	case code >= 500:
 		a.log.Error("request failed", "method", c.Request().Method, "path", c.Request().URL.Path, "err", err)
 	}
 	if isAPI(c) {
-		if c.Request().Method == http.MethodHead {
-			err = c.NoContent(code)
-		} else {
-			err = c.JSON(code, map[string]string{"error": msg})
-		}
+		err = c.JSON(code, map[string]string{"error": msg}) // for HEAD, the server drops the body
 	} else {
 		err = a.render(c, code, views.ErrorPage(a.page(c, "Error"), code, msg))
 	}
@@ -71,4 +76,28 @@ func userMessage(err error) string {
 		return "The request could not be understood."
 	}
 	return strings.ToUpper(msg[:1]) + msg[1:]
+}
+
+// diskFullMessage is what a write refused for want of disk space answers.
+const diskFullMessage = "The server's disk is full; nothing was saved."
+
+// logLimiter says whether a recurring event is due to be logged again
+// (at most once every so long), and how often it happened unsaid since.
+type logLimiter struct {
+	every  time.Duration
+	mu     sync.Mutex
+	last   time.Time
+	unsaid int
+}
+
+func (l *logLimiter) due(now time.Time) (unsaid int, ok bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if !l.last.IsZero() && now.Sub(l.last) < l.every {
+		l.unsaid++
+		return 0, false
+	}
+	unsaid, l.unsaid = l.unsaid, 0
+	l.last = now
+	return unsaid, true
 }

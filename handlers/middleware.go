@@ -60,7 +60,10 @@ func (a *App) requestLogger() echo.MiddlewareFunc {
 		HandleError: true,
 		LogValuesFunc: func(c echo.Context, v middleware.RequestLoggerValues) error {
 			level := slog.LevelInfo
-			if v.Status >= 500 {
+			switch {
+			case v.Status == http.StatusInsufficientStorage:
+				level = slog.LevelWarn // the error handler says why, once a minute
+			case v.Status >= 500:
 				level = slog.LevelError
 			}
 			attrs := []slog.Attr{
@@ -70,7 +73,7 @@ func (a *App) requestLogger() echo.MiddlewareFunc {
 				slog.Duration("latency", v.Latency),
 				slog.String("ip", v.RemoteIP),
 			}
-			if v.Error != nil && v.Status >= 500 {
+			if v.Error != nil && level == slog.LevelError {
 				attrs = append(attrs, slog.String("err", v.Error.Error()))
 			}
 			a.log.LogAttrs(c.Request().Context(), level, "request", attrs...)
@@ -162,7 +165,7 @@ func (a *App) requireUser(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		if _, ok := currentUser(c); !ok {
 			target := "/login"
-			if c.Request().Method == http.MethodGet {
+			if m := c.Request().Method; m == http.MethodGet || m == http.MethodHead {
 				target += "?next=" + url.QueryEscape(c.Request().URL.RequestURI())
 			}
 			if c.Request().Header.Get("HX-Request") == "true" {

@@ -1,6 +1,8 @@
 package handlers
 
 import (
+	"net/http"
+
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 
@@ -9,6 +11,9 @@ import (
 
 // Register is the route table: every URL the server answers, top to bottom.
 func (a *App) Register(e *echo.Echo) {
+	// Every GET route answers HEAD: routed as GET, then handled as HEAD.
+	e.Pre(routeHeadAsGet)
+	e.Use(handleHeadAsHead)
 	e.Use(middleware.Recover())
 	e.Use(a.requestLogger())
 	e.Use(securityHeaders)
@@ -108,4 +113,33 @@ func (a *App) Register(e *echo.Echo) {
 	// page, and a POST there failed the CSRF check. Any other path is a plain
 	// 404, with the session only so the page knows who is looking.
 	e.RouteNotFound("/*", func(echo.Context) error { return echo.ErrNotFound }, a.loadSession)
+}
+
+// HEAD. Echo routes HEAD only where a route names it, so uptime monitors
+// that send HEAD got 404 everywhere. routeHeadAsGet lets the router pick the
+// GET route; handleHeadAsHead, the first middleware after routing, makes the
+// request a HEAD again before any handler sees it. The handler then runs as
+// for GET, so status and headers are GET's, and Go's HTTP server drops the
+// body of a HEAD response: it keeps a Content-Length the handler set (static
+// files), computes it when the whole body fit its buffer, and else sends
+// none, as GET sends its large bodies chunked.
+const ctxHead = "head"
+
+func routeHeadAsGet(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if r := c.Request(); r.Method == http.MethodHead {
+			r.Method = http.MethodGet
+			c.Set(ctxHead, true)
+		}
+		return next(c)
+	}
+}
+
+func handleHeadAsHead(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if head, _ := c.Get(ctxHead).(bool); head {
+			c.Request().Method = http.MethodHead
+		}
+		return next(c)
+	}
 }
