@@ -7,9 +7,9 @@ import (
 
 // CheckCounts verifies the counts that triggers keep against the rows they
 // count: each user's new cards, and each day's counted grades of new and
-// review cards (those of deleted cards counted apart, see migration 0005)
-// and its re-drills. A mismatch means a write path bypassed the triggers;
-// the tests run it after every test store's work.
+// review cards (those of deleted cards counted apart, see migration 0005),
+// its re-drills and the bound on its review ids. A mismatch means a write
+// path bypassed the triggers; the tests run it after every test store's work.
 func (s *Store) CheckCounts(ctx context.Context) error {
 	checks := []struct{ what, query string }{
 		{"new cards", `SELECT u.id, COALESCE(n.n, -1),
@@ -26,6 +26,12 @@ func (s *Store) CheckCounts(ctx context.Context) error {
 		{"re-drills", `SELECT d.user_id || '/' || d.study_day, d.redrills,
 			(SELECT COUNT(*) FROM card_state s WHERE s.user_id = d.user_id AND s.redrill_day = d.study_day AND s.suspended = 0)
 			FROM day_counts d`},
+		// Undo finds the most recent review through this bound: it may
+		// pass the day's reviews (an undone or deleted one), never fall short.
+		{"latest review bound", `SELECT d.user_id || '/' || d.study_day,
+			MIN(COALESCE(d.latest_review, 0), COALESCE(MAX(r.id), 0)), COALESCE(MAX(r.id), 0)
+			FROM day_counts d LEFT JOIN reviews r ON r.user_id = d.user_id AND r.study_day = d.study_day
+			GROUP BY d.user_id, d.study_day`},
 	}
 	for _, c := range checks {
 		rows, err := s.reader.QueryContext(ctx, c.query)

@@ -260,7 +260,9 @@ func (a *App) undoForm(c echo.Context) error {
 	}
 	res, err := a.store.Undo(c.Request().Context(), u.ID)
 	if errors.Is(err, data.ErrConflict) {
-		if err := a.flash(c, false, "Nothing to undo today."); err != nil {
+		// Nothing left today, or the last grade is of another study day or
+		// was overtaken: the store says which.
+		if err := a.flash(c, false, userMessage(err)+"."); err != nil {
 			return err
 		}
 		return redirect(c, reviewURLFor(query, ""))

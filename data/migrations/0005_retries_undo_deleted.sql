@@ -38,3 +38,28 @@ CREATE TRIGGER reviews_delete_counts AFTER DELETE ON reviews BEGIN
             WHERE r.card_id = OLD.card_id ORDER BY r.id DESC LIMIT 1)
     WHERE card_id = OLD.card_id;
 END;
+
+-- Undo takes back the user's most recent grade, which is not always on
+-- the latest study day (a time zone moved west, a later rollover hour).
+-- latest_review is the id of the last review ever written on that day: an
+-- upper bound of the day's reviews that undo and card deletion leave alone,
+-- so the most recent review is found by looking at a few days, newest
+-- bound first, instead of walking the user's whole log or indexing every
+-- grade once more. The insert trigger, replaced here, sets it in the
+-- upsert it already does.
+ALTER TABLE day_counts ADD COLUMN latest_review INTEGER;
+UPDATE day_counts SET latest_review = (SELECT MAX(r.id) FROM reviews r
+    WHERE r.user_id = day_counts.user_id AND r.study_day = day_counts.study_day);
+
+DROP TRIGGER reviews_insert_counts;
+CREATE TRIGGER reviews_insert_counts AFTER INSERT ON reviews BEGIN
+    INSERT INTO day_counts (user_id, study_day, new_done, reviews_done, latest_review)
+    VALUES (NEW.user_id, NEW.study_day, NEW.counted AND NEW.before_due IS NULL, NEW.counted AND NEW.before_due IS NOT NULL, NEW.id)
+    ON CONFLICT (user_id, study_day) DO UPDATE SET
+        new_done = new_done + excluded.new_done, reviews_done = reviews_done + excluded.reviews_done,
+        latest_review = MAX(COALESCE(latest_review, 0), excluded.latest_review);
+    UPDATE card_state SET
+        redrill_day = CASE WHEN NEW.grade < 4 THEN NEW.study_day END,
+        redrill_since = CASE WHEN NEW.grade < 4 THEN NEW.id END
+    WHERE card_id = NEW.card_id;
+END;
