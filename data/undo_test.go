@@ -166,7 +166,7 @@ func TestUndoMigrationFillsTheLatestReviews(t *testing.T) {
 	for _, q := range []string{"DROP TRIGGER reviews_insert_counts", "DROP TRIGGER reviews_delete_counts",
 		oldTrigger("reviews_insert_counts"), oldTrigger("reviews_delete_counts"),
 		"ALTER TABLE day_counts DROP COLUMN latest_review", "ALTER TABLE day_counts DROP COLUMN gone_new",
-		"ALTER TABLE day_counts DROP COLUMN gone_reviews",
+		"ALTER TABLE day_counts DROP COLUMN gone_reviews", "DROP TABLE idempotency_keys",
 		"DELETE FROM schema_migrations WHERE version = 5"} {
 		if _, err := s.writer.ExecContext(ctx, q); err != nil {
 			t.Fatalf("%s: %v", q, err)

@@ -63,3 +63,33 @@ CREATE TRIGGER reviews_insert_counts AFTER INSERT ON reviews BEGIN
         redrill_since = CASE WHEN NEW.grade < 4 THEN NEW.id END
     WHERE card_id = NEW.card_id;
 END;
+
+-- Idempotency keys. A client that sends the same Idempotency-Key again
+-- (a retry after a lost answer, a double click) gets the first answer back
+-- instead of a second change. A key is reserved by inserting its row
+-- before the request runs: the UNIQUE pair makes that the one atomic
+-- step, so of two copies arriving at once exactly one runs. status is NULL
+-- while that request runs; then the answer is kept: its status, content
+-- type and redirect target, and its body when small (body_kept 0: too
+-- large to keep, replayed as its status alone). body_hash (SHA-256 of the
+-- request body) tells a retry from another request under the same key; a
+-- form's key has none (any body of that form is the same request).
+-- Rows are kept 24 hours from started_at (see DeleteExpiredIdempotencyKeys).
+-- id names one reservation and is never reused (AUTOINCREMENT): a request
+-- taken for dead that answers after all cannot write over its successor.
+CREATE TABLE idempotency_keys (
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
+    user_id      INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    key          TEXT NOT NULL,
+    method       TEXT NOT NULL,
+    path         TEXT NOT NULL,
+    body_hash    BLOB,
+    started_at   TEXT NOT NULL,
+    status       INTEGER,
+    content_type TEXT NOT NULL DEFAULT '',
+    location     TEXT NOT NULL DEFAULT '',
+    body         BLOB NOT NULL DEFAULT X'',
+    body_kept    INTEGER NOT NULL DEFAULT 0,
+    UNIQUE (user_id, key)
+) STRICT;
+CREATE INDEX idempotency_keys_started ON idempotency_keys(started_at);
