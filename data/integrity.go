@@ -7,24 +7,31 @@ import (
 
 // CheckCounts verifies the counts that triggers keep against the rows they
 // count: each user's new cards, and each day's counted grades of new and
-// review cards and its re-drills. A mismatch means a write path bypassed the triggers; the
-// tests run it after every test store's work.
+// review cards (those of deleted cards counted apart, see migration 0005),
+// its re-drills and the bound on its review ids. A mismatch means a write
+// path bypassed the triggers; the tests run it after every test store's work.
 func (s *Store) CheckCounts(ctx context.Context) error {
 	checks := []struct{ what, query string }{
 		{"new cards", `SELECT u.id, COALESCE(n.n, -1),
 			(SELECT COUNT(*) FROM card_state s WHERE s.user_id = u.id AND s.due IS NULL AND s.suspended = 0)
 			FROM users u LEFT JOIN new_cards n ON n.user_id = u.id`},
-		{"new cards graded today", `SELECT d.user_id || '/' || d.study_day, d.new_done,
+		{"new cards graded today", `SELECT d.user_id || '/' || d.study_day, d.new_done, d.gone_new +
 			(SELECT COUNT(*) FROM reviews r WHERE r.user_id = d.user_id AND r.study_day = d.study_day
 				AND r.counted = 1 AND r.before_due IS NULL)
 			FROM day_counts d`},
-		{"reviews graded today", `SELECT d.user_id || '/' || d.study_day, d.reviews_done,
+		{"reviews graded today", `SELECT d.user_id || '/' || d.study_day, d.reviews_done, d.gone_reviews +
 			(SELECT COUNT(*) FROM reviews r WHERE r.user_id = d.user_id AND r.study_day = d.study_day
 				AND r.counted = 1 AND r.before_due IS NOT NULL)
 			FROM day_counts d`},
 		{"re-drills", `SELECT d.user_id || '/' || d.study_day, d.redrills,
 			(SELECT COUNT(*) FROM card_state s WHERE s.user_id = d.user_id AND s.redrill_day = d.study_day AND s.suspended = 0)
 			FROM day_counts d`},
+		// Undo finds the most recent review through this bound: it may
+		// pass the day's reviews (an undone or deleted one), never fall short.
+		{"latest review bound", `SELECT d.user_id || '/' || d.study_day,
+			MIN(COALESCE(d.latest_review, 0), COALESCE(MAX(r.id), 0)), COALESCE(MAX(r.id), 0)
+			FROM day_counts d LEFT JOIN reviews r ON r.user_id = d.user_id AND r.study_day = d.study_day
+			GROUP BY d.user_id, d.study_day`},
 	}
 	for _, c := range checks {
 		rows, err := s.reader.QueryContext(ctx, c.query)

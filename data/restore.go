@@ -611,9 +611,34 @@ func (exp *Export) check() error {
 		}
 		ids[c.ID], keys[c.Key] = true, true
 	}
+	// A card's last counted grade set its state: a card the log says was
+	// graded on a day is graded, and that day is its last counted day. An
+	// undo that wrote an older state over a newer one left cards that read
+	// as new (or as of an earlier day) under a later grade; such a file
+	// would bring that contradiction into the account.
+	lastCounted := make(map[int64]srs.Day, len(exp.cards))
 	for i, r := range exp.reviews {
 		if !ids[r.CardID] {
 			return exportError("review %d: card %d is not in the export", i+1, r.CardID)
+		}
+		if d, ok := lastCounted[r.CardID]; r.Counted && (!ok || r.StudyDay > d) {
+			lastCounted[r.CardID] = r.StudyDay
+		}
+	}
+	for i, c := range exp.cards {
+		d, ok := lastCounted[c.ID]
+		switch {
+		case !ok:
+		case c.State.Due == nil:
+			return exportError("card %d (id %d, %q): its state says it was never graded, but its review log has a counted grade on %s; "+
+				"the file contradicts itself and nothing was restored", i+1, c.ID, clipText(c.Front), d)
+		case c.State.LastDay == nil || *c.State.LastDay != d:
+			last := "no day"
+			if c.State.LastDay != nil {
+				last = c.State.LastDay.String()
+			}
+			return exportError("card %d (id %d, %q): its state says it was last graded on %s, but its review log's last counted grade is on %s; "+
+				"the file contradicts itself and nothing was restored", i+1, c.ID, clipText(c.Front), last, d)
 		}
 	}
 	return nil

@@ -472,9 +472,13 @@ func dayOrNull(valid bool, d srs.Day) any {
 	return int(d)
 }
 
-// Undo takes back the user's last grade of today, restoring the card's
-// state from the review log exactly as it was before. Repeated, it walks
-// further back through the day. ErrConflict when nothing is left to undo.
+// Undo takes back the user's most recent grade, restoring the card's state
+// from the review log exactly as it was before. Repeated, it walks further
+// back through the day. It refuses with ErrConflict when nothing is left,
+// when the most recent grade is of another study day (the time zone or the
+// rollover hour moved the day back: a later grade must not be buried under
+// an earlier one), or when the card is no longer in the state that grade
+// left it in: undo never writes over a newer state.
 func (s *Store) Undo(ctx context.Context, userID int64) (GradeResult, error) {
 	var res GradeResult
 	err := s.write(ctx, func(sqltx *sql.Tx) error {
@@ -484,33 +488,117 @@ func (s *Store) Undo(ctx context.Context, userID int64) (GradeResult, error) {
 			return err
 		}
 		today := ds.today
-		var id, cardID int64
-		var reps, interval, ease, lapses int
-		var due, last sql.NullInt64
-		err = tx.QueryRowContext(ctx, `SELECT id, card_id, before_repetitions, before_interval, before_ease, before_due,
-			before_lapses, before_last_day FROM reviews WHERE user_id = ? AND study_day = ? ORDER BY id DESC LIMIT 1`,
-			userID, int(today)).Scan(&id, &cardID, &reps, &interval, &ease, &due, &lapses, &last)
-		if errors.Is(err, sql.ErrNoRows) {
+		r, found, err := latestReview(ctx, tx, userID)
+		if err != nil {
+			return err
+		}
+		if !found {
 			return fmt.Errorf("%w: nothing to undo today", ErrConflict)
 		}
+		if r.day != today {
+			return fmt.Errorf("%w: nothing to undo today: your last grade was given on study day %s, and only today's grades can be undone",
+				ErrConflict, r.day)
+		}
+		var now reviewState
+		err = tx.QueryRowContext(ctx, `SELECT repetitions, interval, ease, due, lapses, last_day FROM card_state WHERE card_id = ?`,
+			r.cardID).Scan(&now.reps, &now.interval, &now.ease, &now.due, &now.lapses, &now.last)
 		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, "DELETE FROM reviews WHERE id = ?", id); err != nil {
+		if now != r.after {
+			return fmt.Errorf("%w: card %d has changed since your last grade; nothing was undone", ErrConflict, r.cardID)
+		}
+		if _, err := tx.ExecContext(ctx, "DELETE FROM reviews WHERE id = ?", r.id); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, qUpdateState, reps, interval, ease, due, lapses, last, cardID); err != nil {
+		b := r.before
+		if _, err := tx.ExecContext(ctx, qUpdateState, b.reps, b.interval, b.ease, b.due, b.lapses, b.last, r.cardID); err != nil {
 			return err
 		}
-		c, grades, err := gradeState(ctx, tx, userID, cardID, today)
+		c, grades, err := gradeState(ctx, tx, userID, r.cardID, today)
 		if err != nil {
 			return err
 		}
-		res = GradeResult{CardID: cardID, State: c.Sched.State, Graded: c.Sched.Graded, Due: c.Sched.Due, Lapses: c.Lapses,
+		res = GradeResult{CardID: r.cardID, State: c.Sched.State, Graded: c.Sched.Graded, Due: c.Sched.Due, Lapses: c.Lapses,
 			Redrill: srs.StatusOf(c.Sched, today, grades) == srs.StatusRedrill}
 		return nil
 	})
 	return res, err
+}
+
+// reviewState is a card's scheduling state as card_state and the review
+// log hold it.
+type reviewState struct {
+	reps, interval, ease, lapses int
+	due, last                    sql.NullInt64
+}
+
+// loggedReview is a review with the card's state before and after it.
+type loggedReview struct {
+	id, cardID    int64
+	day           srs.Day
+	before, after reviewState
+}
+
+// latestReview finds the user's most recent review, the one written last.
+// day_counts.latest_review bounds each day's review ids from above (see
+// migration 0005), so days are looked at newest bound first, and the walk
+// ends at the first day whose bound is below the best review found: in
+// practice one day, today.
+func latestReview(ctx context.Context, q querier, userID int64) (loggedReview, bool, error) {
+	type dayBound struct{ day, bound int64 }
+	rows, err := q.QueryContext(ctx, `SELECT study_day, latest_review FROM day_counts
+		WHERE user_id = ? AND latest_review IS NOT NULL ORDER BY latest_review DESC`, userID)
+	if err != nil {
+		return loggedReview{}, false, err
+	}
+	var days []dayBound
+	for rows.Next() {
+		var d dayBound
+		if err := rows.Scan(&d.day, &d.bound); err != nil {
+			rows.Close()
+			return loggedReview{}, false, err
+		}
+		days = append(days, d)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return loggedReview{}, false, err
+	}
+	var best int64
+	for _, d := range days {
+		if d.bound <= best {
+			break
+		}
+		var id sql.NullInt64
+		if err := q.QueryRowContext(ctx, `SELECT MAX(id) FROM reviews WHERE user_id = ? AND study_day = ?`, userID, d.day).Scan(&id); err != nil {
+			return loggedReview{}, false, err
+		}
+		best = max(best, id.Int64)
+	}
+	if best == 0 {
+		return loggedReview{}, false, nil
+	}
+	r := loggedReview{id: best}
+	var counted bool
+	var day int64
+	err = q.QueryRowContext(ctx, `SELECT card_id, study_day, counted,
+		before_repetitions, before_interval, before_ease, before_due, before_lapses, before_last_day,
+		after_repetitions, after_interval, after_ease, after_due, after_lapses FROM reviews WHERE id = ?`, best).
+		Scan(&r.cardID, &day, &counted,
+			&r.before.reps, &r.before.interval, &r.before.ease, &r.before.due, &r.before.lapses, &r.before.last,
+			&r.after.reps, &r.after.interval, &r.after.ease, &r.after.due, &r.after.lapses)
+	if err != nil {
+		return loggedReview{}, false, err
+	}
+	r.day = srs.Day(day)
+	// A counted grade sets the card's last counted day to its own; a
+	// re-drill leaves it where it was.
+	r.after.last = r.before.last
+	if counted {
+		r.after.last = sql.NullInt64{Int64: day, Valid: true}
+	}
+	return r, true, nil
 }
 
 // DaySummary is what the end-of-session page shows.

@@ -409,3 +409,79 @@ func TestTodayBeforeTheLatestDayWithGrades(t *testing.T) {
 		}
 	}
 }
+
+// What was studied today stays counted: deleting a studied card, or its
+// deck, keeps its grade counted against the daily limits.
+func TestDeletingAStudiedCardKeepsItsDailySlot(t *testing.T) {
+	ctx := context.Background()
+	next := func(s *Store, uid int64) (int64, error) {
+		qc, err := s.NextCard(ctx, uid, ReviewFilter{}, 0)
+		return qc.Card.ID, err
+	}
+	t.Run("new cards", func(t *testing.T) {
+		st := DefaultSettings()
+		st.NewPerDay = 2
+		s, uid, _ := reviewFixture(t, 5, st, time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC))
+		var studied []int64
+		for range 2 {
+			id, err := next(s, uid)
+			if err != nil {
+				t.Fatal(err)
+			}
+			grade(t, s, uid, id, 5)
+			studied = append(studied, id)
+		}
+		if err := s.DeleteCard(ctx, uid, studied[0]); err != nil {
+			t.Fatal(err)
+		}
+		if id, err := next(s, uid); !errors.Is(err, ErrQueueEmpty) {
+			t.Fatalf("after studying 2 new cards of 2 and deleting one, the queue offers card %d (%v)", id, err)
+		}
+		if q, _ := s.Queue(ctx, uid, ReviewFilter{}); q.NewLeft != 0 {
+			t.Fatalf("after the deletion: %d new cards left today, want 0", q.NewLeft)
+		}
+		if _, err := s.GradeCard(ctx, uid, Grade{CardID: 5, Grade: 5, Step: -1}); !errors.Is(err, ErrConflict) {
+			t.Fatalf("grading a third new card: %v, want a conflict", err)
+		}
+	})
+	t.Run("reviews, a deck deleted", func(t *testing.T) {
+		st := DefaultSettings()
+		st.NewPerDay, st.ReviewsPerDay = 3, 1
+		s, uid, clock := reviewFixture(t, 1, st, time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)) // card 1 in "deck"
+		drafts := []CardDraft{{Key: "b1", Front: "b1", Back: "b", Category: "data-quality"}, {Key: "b2", Front: "b2", Back: "b", Category: "data-quality"}}
+		if _, err := s.ImportDrafts(ctx, uid, "other", drafts, nil); err != nil {
+			t.Fatal(err)
+		}
+		for range 3 {
+			id, err := next(s, uid)
+			if err != nil {
+				t.Fatal(err)
+			}
+			grade(t, s, uid, id, 5)
+		}
+		*clock = clock.AddDate(0, 0, 1) // all three are due; one review is allowed
+		id, err := next(s, uid)
+		if err != nil {
+			t.Fatal(err)
+		}
+		grade(t, s, uid, id, 4)
+		c, err := s.GetCard(ctx, uid, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		decks, err := s.ListDecks(ctx, uid)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range decks {
+			if d.Name == c.Deck {
+				if err := s.DeleteDeck(ctx, uid, d.ID); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		if id, err := next(s, uid); !errors.Is(err, ErrQueueEmpty) {
+			t.Fatalf("after the day's one review and deleting its deck, the queue offers card %d (%v)", id, err)
+		}
+	})
+}

@@ -185,7 +185,7 @@ func (a *App) mockCurrent(c echo.Context) (*mockState, data.Card, int, bool, err
 func (a *App) mockCardView(m *mockState, card data.Card, step int) views.MockCardView {
 	left := max(time.Duration(m.Deadline-a.now().UnixMilli())*time.Millisecond, 0)
 	return views.MockCardView{
-		CardID: card.ID, Step: step, Number: m.Pos + 1, Total: len(m.Cards),
+		CardID: card.ID, Step: step, GradeKey: newFormKey(), Number: m.Pos + 1, Total: len(m.Cards),
 		Front: card.Front, Back: card.Back, FrontHTML: card.FrontHTML, BackHTML: card.BackHTML, Category: card.CategoryName,
 		Deadline: m.Deadline, TimeLeft: fmt.Sprintf("%d:%02d", int(left.Minutes()), int(left.Seconds())%60),
 		Suggested: -1, Grades: gradeButtons(), Shown: a.now().UnixMilli(),

@@ -132,6 +132,7 @@ func (a *App) reviewView(c echo.Context, qc data.QueueCard, f data.ReviewFilter,
 		Remaining: qc.Queue.Remaining,
 		InRedrill: qc.Queue.Redrill,
 		Step:      qc.Step,
+		GradeKey:  newFormKey(),
 		Shown:     shown,
 		Query:     query,
 		Filter:    a.filterLabel(c, f),
@@ -260,7 +261,9 @@ func (a *App) undoForm(c echo.Context) error {
 	}
 	res, err := a.store.Undo(c.Request().Context(), u.ID)
 	if errors.Is(err, data.ErrConflict) {
-		if err := a.flash(c, false, "Nothing to undo today."); err != nil {
+		// Nothing left today, or the last grade is of another study day or
+		// was overtaken: the store says which.
+		if err := a.flash(c, false, userMessage(err)+"."); err != nil {
 			return err
 		}
 		return redirect(c, reviewURLFor(query, ""))

@@ -75,7 +75,7 @@ func (a *App) Register(e *echo.Echo) {
 	user.POST("/mock/start", a.mockStart)
 	user.GET("/mock/card", a.mockCard)
 	user.POST("/mock/reveal", a.mockReveal)
-	user.POST("/mock/grade", a.mockGrade)
+	user.POST("/mock/grade", a.mockGrade, a.formIdempotency)
 	user.POST("/mock/end", a.mockEnd)
 	user.GET("/mock/summary", a.mockSummary)
 
@@ -86,11 +86,12 @@ func (a *App) Register(e *echo.Echo) {
 	// Review.
 	user.GET("/review", a.reviewPage)
 	user.POST("/review/reveal", a.revealForm)
-	user.POST("/review/grade", a.gradeForm)
+	user.POST("/review/grade", a.gradeForm, a.formIdempotency)
 	user.POST("/review/undo", a.undoForm)
 
-	// JSON API: bearer tokens, never cookies, never HTML.
-	api := e.Group("/api/v1", bodyLimit(a.cfg.MaxBodyBytes), a.requireToken)
+	// JSON API: bearer tokens, never cookies, never HTML. A state change
+	// with an Idempotency-Key runs once per key.
+	api := e.Group("/api/v1", bodyLimit(a.cfg.MaxBodyBytes), a.requireToken, a.apiIdempotency)
 	api.GET("/me", a.apiMe)
 	api.GET("/settings", a.apiSettings)
 	api.PUT("/settings", a.apiUpdateSettings)
@@ -105,7 +106,7 @@ func (a *App) Register(e *echo.Echo) {
 	api.GET("/stats", a.apiStats)
 	api.GET("/export", a.apiExport)
 	// A restore carries a whole export: the upload limit, not the API's.
-	apiRestore := e.Group("/api/v1/import", bodyLimit(a.cfg.MaxUploadBytes), a.requireToken)
+	apiRestore := e.Group("/api/v1/import", bodyLimit(a.cfg.MaxUploadBytes), a.requireToken, a.apiIdempotency)
 	apiRestore.POST("", a.apiRestore)
 
 	// A group with middleware answers the paths it lacks through that

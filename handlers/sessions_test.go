@@ -14,7 +14,7 @@ import (
 // cookie would: the answer's Set-Cookie is ignored. It is safe to call
 // from many goroutines and returns the status and Location, or 0 on a
 // transport error.
-func replay(app *testApp, cookie *http.Cookie, path string, form url.Values) (int, string) {
+func replaySession(app *testApp, cookie *http.Cookie, path string, form url.Values) (int, string) {
 	req, _ := http.NewRequest(http.MethodPost, app.URL+path, strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.AddCookie(&http.Cookie{Name: cookie.Name, Value: cookie.Value})
@@ -68,7 +68,7 @@ func TestEndedSessionStaysEndedUnderParallelSaves(t *testing.T) {
 						return
 					default:
 					}
-					replay(app, stolen, "/settings", form)
+					replaySession(app, stolen, "/settings", form)
 					if sent.Add(1) >= 16 {
 						once.Do(func() { close(started) })
 					}
@@ -82,13 +82,13 @@ func TestEndedSessionStaysEndedUnderParallelSaves(t *testing.T) {
 		close(stop)
 		wg.Wait()
 
-		if status, loc := replay(app, stolen, "/settings", form); !refused(status, loc) {
+		if status, loc := replaySession(app, stolen, "/settings", form); !refused(status, loc) {
 			t.Fatalf("round %d: the copy posts settings after the password change: %d %s", round, status, loc)
 		}
 		if p := withCookie(t, app, stolen).get("/settings"); p.status != http.StatusSeeOther {
 			t.Fatalf("round %d: the copy is still signed in after the password change (%d requests raced)", round, sent.Load())
 		}
-		if status, loc := replay(app, stolen, "/settings/tokens", url.Values{"csrf": {csrf}, "name": {"stolen"}}); !refused(status, loc) {
+		if status, loc := replaySession(app, stolen, "/settings/tokens", url.Values{"csrf": {csrf}, "name": {"stolen"}}); !refused(status, loc) {
 			t.Fatalf("round %d: minting a token with the copy answers %d %s", round, status, loc)
 		}
 		if n, _ := app.store.CountSessions(ctx); n != 1 {
@@ -126,14 +126,14 @@ func TestLoggedOutSessionStaysEndedUnderParallelSaves(t *testing.T) {
 						return
 					default:
 					}
-					replay(app, cookie, "/settings", form)
+					replaySession(app, cookie, "/settings", form)
 					sent.Add(1)
 				}
 			}()
 		}
 		for sent.Load() < 16 {
 			// let the copies get going
-			replay(app, cookie, "/settings", form)
+			replaySession(app, cookie, "/settings", form)
 		}
 		wantStatus(t, "log out", b.post("/logout", url.Values{"csrf": {csrf}}), http.StatusSeeOther)
 		close(stop)

@@ -231,7 +231,8 @@ func serve(ctx context.Context, cfg config, stderr io.Writer) error {
 	return nil
 }
 
-// sweepSessions deletes expired sessions once an hour.
+// sweepSessions deletes expired sessions once an hour, and idempotency
+// keys past their 24 hours.
 func sweepSessions(ctx context.Context, store *data.Store, log *slog.Logger) {
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()
@@ -240,6 +241,11 @@ func sweepSessions(ctx context.Context, store *data.Store, log *slog.Logger) {
 			log.Warn("deleting expired sessions", "err", err)
 		} else if n > 0 {
 			log.Info("deleted expired sessions", "count", n)
+		}
+		if n, err := store.DeleteExpiredIdempotencyKeys(ctx); err != nil && ctx.Err() == nil {
+			log.Warn("deleting expired idempotency keys", "err", err)
+		} else if n > 0 {
+			log.Info("deleted expired idempotency keys", "count", n)
 		}
 		select {
 		case <-ctx.Done():
