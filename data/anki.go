@@ -124,9 +124,9 @@ type ankiCollection struct {
 	reviews   map[int64][]ankiReview // by card id, oldest first
 }
 
-// readApkg unpacks the package's collection into a temporary directory,
-// which is always removed, and reads it.
-func readApkg(ctx context.Context, pkg io.ReaderAt, size int64) (*ankiCollection, error) {
+// readApkg unpacks the package's collection into a folder of the store's
+// temporary folder, always removed, and reads it.
+func (s *Store) readApkg(ctx context.Context, pkg io.ReaderAt, size int64) (*ankiCollection, error) {
 	zr, err := zip.NewReader(pkg, size)
 	if err != nil {
 		return nil, ankiError("this is not an Anki package (.apkg): it is not a zip archive")
@@ -149,7 +149,7 @@ func readApkg(ctx context.Context, pkg io.ReaderAt, size int64) (*ankiCollection
 	if entry.UncompressedSize64 > uint64(ankiMaxExtracted) {
 		return nil, ankiError("the package's collection unpacks to %d MiB, more than the %d MiB allowed", entry.UncompressedSize64>>20, ankiMaxExtracted>>20)
 	}
-	dir, err := os.MkdirTemp("", "flashcards-apkg-")
+	dir, err := s.temp.mkdirTemp("apkg-")
 	if err != nil {
 		return nil, err
 	}

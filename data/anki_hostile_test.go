@@ -137,25 +137,6 @@ func declaredSizeZip(t *testing.T, name string, data []byte, size uint64) []byte
 	return buf.Bytes()
 }
 
-// The temporary directory of a successful import is gone too.
-func TestImportApkgRemovesItsTemporaryFiles(t *testing.T) {
-	tmp := t.TempDir()
-	t.Setenv("TMPDIR", tmp)
-	s, uid := ankiTestStore(t)
-	for _, pkg := range ankiLayouts(t, sampleAnki()) {
-		if _, err := importApkg(t, s, uid, pkg, ""); err != nil {
-			t.Fatal(err)
-		}
-	}
-	var out bytes.Buffer
-	if err := s.ExportApkg(context.Background(), uid, &out); err != nil {
-		t.Fatal(err)
-	}
-	if left, _ := os.ReadDir(tmp); len(left) != 0 {
-		t.Errorf("left behind: %v", left)
-	}
-}
-
 func TestIsApkg(t *testing.T) {
 	for in, want := range map[string]bool{"PK\x03\x04rest": true, "PK\x05\x06": true, "PK": false, "Q1. x": false, "": false} {
 		if got := IsApkg([]byte(in)); got != want {
