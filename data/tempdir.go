@@ -38,9 +38,9 @@ func openTempRun(root string) (*tempRun, error) {
 	if err := os.MkdirAll(root, 0o700); err != nil {
 		return nil, fmt.Errorf("temporary folder: %w", err)
 	}
-	if err := removeStaleTempRuns(root); err != nil {
-		return nil, fmt.Errorf("temporary folder: %w", err)
-	}
+	// A leftover that cannot be removed is litter, not a reason to stay
+	// down: the next start tries again.
+	_ = removeStaleTempRuns(root)
 	// Another process sweeping at this moment may take the new folder for
 	// a stale one before it is locked: then it is gone or its lock taken,
 	// and another name is tried.
