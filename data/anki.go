@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/url"
 	"os"
 	"path/filepath"
 	"sort"
@@ -124,9 +123,20 @@ type ankiCollection struct {
 	reviews   map[int64][]ankiReview // by card id, oldest first
 }
 
-// readApkg unpacks the package's collection into a temporary directory,
-// which is always removed, and reads it.
-func readApkg(ctx context.Context, pkg io.ReaderAt, size int64) (*ankiCollection, error) {
+// readApkg unpacks the package's collection into a folder of the store's
+// temporary folder, always removed, and reads it, within ankiReadTimeout.
+func (s *Store) readApkg(ctx context.Context, pkg io.ReaderAt, size int64) (*ankiCollection, error) {
+	tooSlow := ankiError("this Anki package takes longer than %v to read; it cannot be imported", ankiReadTimeout)
+	ctx, cancel := context.WithTimeoutCause(ctx, ankiReadTimeout, tooSlow)
+	defer cancel()
+	col, err := s.readApkgFile(ctx, pkg, size)
+	if err != nil && errors.Is(context.Cause(ctx), tooSlow) {
+		return nil, tooSlow
+	}
+	return col, err
+}
+
+func (s *Store) readApkgFile(ctx context.Context, pkg io.ReaderAt, size int64) (*ankiCollection, error) {
 	zr, err := zip.NewReader(pkg, size)
 	if err != nil {
 		return nil, ankiError("this is not an Anki package (.apkg): it is not a zip archive")
@@ -149,14 +159,14 @@ func readApkg(ctx context.Context, pkg io.ReaderAt, size int64) (*ankiCollection
 	if entry.UncompressedSize64 > uint64(ankiMaxExtracted) {
 		return nil, ankiError("the package's collection unpacks to %d MiB, more than the %d MiB allowed", entry.UncompressedSize64>>20, ankiMaxExtracted>>20)
 	}
-	dir, err := os.MkdirTemp("", "flashcards-apkg-")
+	dir, err := s.temp.mkdirTemp("apkg-")
 	if err != nil {
 		return nil, err
 	}
 	defer os.RemoveAll(dir)
 	// The file gets a name of our own: entry names are never paths here.
 	path := filepath.Join(dir, "collection.sqlite")
-	if err := ankiExtract(entry, path); err != nil {
+	if err := ankiExtract(ctx, entry, path); err != nil {
 		return nil, err
 	}
 	return readAnkiCollection(ctx, path)
@@ -164,7 +174,7 @@ func readApkg(ctx context.Context, pkg io.ReaderAt, size int64) (*ankiCollection
 
 // ankiExtract writes the collection entry to path, unpacking zstd for
 // anki21b, and stops at the size and ratio limits.
-func ankiExtract(f *zip.File, path string) error {
+func ankiExtract(ctx context.Context, f *zip.File, path string) error {
 	rc, err := f.Open()
 	if err != nil {
 		return ankiError("the package is damaged: %v", err)
@@ -184,7 +194,7 @@ func ankiExtract(f *zip.File, path string) error {
 	if err != nil {
 		return err
 	}
-	lim := &ankiLimitReader{r: src, compressed: int64(min(f.CompressedSize64, uint64(ankiMaxExtracted)))}
+	lim := &ankiLimitReader{ctx: ctx, r: src, compressed: int64(min(f.CompressedSize64, uint64(ankiMaxExtracted)))}
 	_, err = io.Copy(out, lim)
 	if cerr := out.Close(); err == nil {
 		err = cerr
@@ -204,8 +214,9 @@ func ankiExtract(f *zip.File, path string) error {
 
 // ankiLimitReader counts what an entry unpacks to and fails past the
 // total cap or, once past ankiRatioFrom, past ankiMaxRatio times its
-// compressed size.
+// compressed size, or once ctx is done.
 type ankiLimitReader struct {
+	ctx        context.Context
 	r          io.Reader
 	n          int64
 	compressed int64
@@ -213,6 +224,9 @@ type ankiLimitReader struct {
 }
 
 func (l *ankiLimitReader) Read(p []byte) (int, error) {
+	if l.err == nil {
+		l.err = l.ctx.Err()
+	}
 	if l.err != nil {
 		return 0, l.err
 	}
@@ -244,77 +258,70 @@ func ankiRegisterCollation() {
 }
 
 // readAnkiCollection opens the unpacked collection read-only and reads it
-// into memory.
+// into memory, after checking that it cannot make the server compute or
+// hold more than the limits allow (anki_guard.go).
 func readAnkiCollection(ctx context.Context, path string) (*ankiCollection, error) {
-	ankiRegisterCollation()
-	// immutable: no journal, WAL or lock files beside it, and no writes.
-	db, err := sql.Open("sqlite", "file:"+(&url.URL{Path: path}).EscapedPath()+"?mode=ro&immutable=1")
+	db, conn, err := ankiOpen(ctx, path)
 	if err != nil {
 		return nil, err
 	}
 	defer db.Close()
-	db.SetMaxOpenConns(1)
-	tables := map[string]bool{}
-	rows, err := db.QueryContext(ctx, "SELECT name FROM sqlite_master WHERE type = 'table'")
+	defer conn.Close()
+	shape, err := ankiCheckShape(ctx, conn)
 	if err != nil {
-		return nil, ankiError("the package's collection is not a readable SQLite database (%v)", ankiSQLiteReason(err))
-	}
-	for rows.Next() {
-		var name string
-		if err := rows.Scan(&name); err != nil {
-			rows.Close()
-			return nil, ankiError("the package's collection is not a readable SQLite database (%v)", ankiSQLiteReason(err))
-		}
-		tables[name] = true
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, ankiError("the package's collection is not a readable SQLite database (%v)", ankiSQLiteReason(err))
-	}
-	for _, t := range []string{"col", "notes", "cards", "revlog"} {
-		if !tables[t] {
-			return nil, ankiError("the package's database is not an Anki collection: it has no %s table", t)
-		}
+		return nil, err
 	}
 	c := &ankiCollection{notetypes: map[int64]*ankiNotetype{}, decks: map[int64]string{}, notes: map[int64]*ankiNote{},
 		reviews: map[int64][]ankiReview{}, rollover: 4}
-	current := tables["notetypes"] && tables["fields"] && tables["templates"] && tables["decks"]
+	current := shape.current
 	steps := []struct {
 		what string
 		read func() error
 	}{
-		{"col", func() error { return c.readCol(ctx, db, current) }},
+		{"col", func() error { return c.readCol(ctx, conn, current) }},
 		{"note types", func() error {
 			if current {
-				return c.readNotetypes(ctx, db)
+				return c.readNotetypes(ctx, conn)
 			}
 			return nil
 		}},
 		{"decks", func() error {
 			if current {
-				return c.readDecks(ctx, db)
+				return c.readDecks(ctx, conn)
 			}
 			return nil
 		}},
 		{"rollover", func() error {
-			if tables["config"] {
-				return c.readConfigRollover(ctx, db)
+			if shape.config {
+				return c.readConfigRollover(ctx, conn)
 			}
 			return nil
 		}},
-		{"notes", func() error { return c.readNotes(ctx, db) }},
-		{"cards", func() error { return c.readCards(ctx, db) }},
-		{"revlog", func() error { return c.readRevlog(ctx, db) }},
+		{"notes", func() error { return c.readNotes(ctx, conn) }},
+		{"cards", func() error { return c.readCards(ctx, conn) }},
+		{"revlog", func() error { return c.readRevlog(ctx, conn) }},
 	}
 	for _, st := range steps {
 		if err := st.read(); err != nil {
-			if errors.Is(err, ErrInvalid) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-				return nil, err
-			}
-			return nil, ankiError("the package's collection cannot be read (%s: %v)", st.what, ankiSQLiteReason(err))
+			return nil, ankiReadError(ctx, st.what, err)
 		}
 	}
 	return c, nil
+}
+
+// ankiReadError says why reading the collection failed.
+func ankiReadError(ctx context.Context, what string, err error) error {
+	switch {
+	case errors.Is(err, ErrInvalid):
+		return err
+	case ctx.Err() != nil:
+		// An interrupted statement may report "interrupted" rather than
+		// the context's error.
+		return ctx.Err()
+	case ankiTooBig(err):
+		return ankiValueTooLarge(what, "", -1)
+	}
+	return ankiError("the package's collection cannot be read (%s: %v)", what, ankiSQLiteReason(err))
 }
 
 // ankiSQLiteReason shortens a driver error to what it says about the file.
@@ -340,9 +347,9 @@ type ankiModelJSON struct {
 	} `json:"tmpls"`
 }
 
-func (c *ankiCollection) readCol(ctx context.Context, db *sql.DB, current bool) error {
+func (c *ankiCollection) readCol(ctx context.Context, conn *sql.Conn, current bool) error {
 	var models, decks, conf sql.NullString
-	err := db.QueryRowContext(ctx, "SELECT CAST(crt AS INTEGER), models, decks, conf FROM col LIMIT 1").Scan(&c.crt, &models, &decks, &conf)
+	err := conn.QueryRowContext(ctx, "SELECT CAST(crt AS INTEGER), models, decks, conf FROM col LIMIT 1").Scan(&c.crt, &models, &decks, &conf)
 	if errors.Is(err, sql.ErrNoRows) {
 		return ankiError("the package's collection is empty: its col table has no row")
 	}
@@ -413,8 +420,8 @@ func (nt *ankiNotetype) settleKind() {
 	}
 }
 
-func (c *ankiCollection) readNotetypes(ctx context.Context, db *sql.DB) error {
-	rows, err := db.QueryContext(ctx, "SELECT CAST(id AS INTEGER), name, config FROM notetypes")
+func (c *ankiCollection) readNotetypes(ctx context.Context, conn *sql.Conn) error {
+	rows, err := conn.QueryContext(ctx, "SELECT CAST(id AS INTEGER), name, config FROM notetypes")
 	if err != nil {
 		return err
 	}
@@ -438,10 +445,10 @@ func (c *ankiCollection) readNotetypes(ctx context.Context, db *sql.DB) error {
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	if err := c.readNotetypeFields(ctx, db); err != nil {
+	if err := c.readNotetypeFields(ctx, conn); err != nil {
 		return err
 	}
-	if err := c.readNotetypeTemplates(ctx, db); err != nil {
+	if err := c.readNotetypeTemplates(ctx, conn); err != nil {
 		return err
 	}
 	for _, nt := range c.notetypes {
@@ -450,8 +457,8 @@ func (c *ankiCollection) readNotetypes(ctx context.Context, db *sql.DB) error {
 	return nil
 }
 
-func (c *ankiCollection) readNotetypeFields(ctx context.Context, db *sql.DB) error {
-	rows, err := db.QueryContext(ctx, "SELECT CAST(ntid AS INTEGER), CAST(ord AS INTEGER), name FROM fields ORDER BY ntid, ord")
+func (c *ankiCollection) readNotetypeFields(ctx context.Context, conn *sql.Conn) error {
+	rows, err := conn.QueryContext(ctx, "SELECT CAST(ntid AS INTEGER), CAST(ord AS INTEGER), name FROM fields ORDER BY ntid, ord")
 	if err != nil {
 		return err
 	}
@@ -470,8 +477,8 @@ func (c *ankiCollection) readNotetypeFields(ctx context.Context, db *sql.DB) err
 	return rows.Err()
 }
 
-func (c *ankiCollection) readNotetypeTemplates(ctx context.Context, db *sql.DB) error {
-	rows, err := db.QueryContext(ctx, "SELECT CAST(ntid AS INTEGER), CAST(ord AS INTEGER), config FROM templates")
+func (c *ankiCollection) readNotetypeTemplates(ctx context.Context, conn *sql.Conn) error {
+	rows, err := conn.QueryContext(ctx, "SELECT CAST(ntid AS INTEGER), CAST(ord AS INTEGER), config FROM templates")
 	if err != nil {
 		return err
 	}
@@ -502,8 +509,8 @@ func (c *ankiCollection) readNotetypeTemplates(ctx context.Context, db *sql.DB) 
 	return rows.Err()
 }
 
-func (c *ankiCollection) readDecks(ctx context.Context, db *sql.DB) error {
-	rows, err := db.QueryContext(ctx, "SELECT CAST(id AS INTEGER), name FROM decks")
+func (c *ankiCollection) readDecks(ctx context.Context, conn *sql.Conn) error {
+	rows, err := conn.QueryContext(ctx, "SELECT CAST(id AS INTEGER), name FROM decks")
 	if err != nil {
 		return err
 	}
@@ -520,9 +527,9 @@ func (c *ankiCollection) readDecks(ctx context.Context, db *sql.DB) error {
 	return rows.Err()
 }
 
-func (c *ankiCollection) readConfigRollover(ctx context.Context, db *sql.DB) error {
+func (c *ankiCollection) readConfigRollover(ctx context.Context, conn *sql.Conn) error {
 	var val []byte
-	err := db.QueryRowContext(ctx, "SELECT val FROM config WHERE key = 'rollover'").Scan(&val)
+	err := conn.QueryRowContext(ctx, "SELECT val FROM config WHERE key = 'rollover'").Scan(&val)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil
 	}
@@ -536,8 +543,8 @@ func (c *ankiCollection) readConfigRollover(ctx context.Context, db *sql.DB) err
 	return nil
 }
 
-func (c *ankiCollection) readNotes(ctx context.Context, db *sql.DB) error {
-	rows, err := db.QueryContext(ctx, "SELECT CAST(id AS INTEGER), guid, CAST(mid AS INTEGER), tags, flds FROM notes")
+func (c *ankiCollection) readNotes(ctx context.Context, conn *sql.Conn) error {
+	rows, err := conn.QueryContext(ctx, "SELECT CAST(id AS INTEGER), guid, CAST(mid AS INTEGER), tags, flds FROM notes")
 	if err != nil {
 		return err
 	}
@@ -559,8 +566,8 @@ func (c *ankiCollection) readNotes(ctx context.Context, db *sql.DB) error {
 	return rows.Err()
 }
 
-func (c *ankiCollection) readCards(ctx context.Context, db *sql.DB) error {
-	rows, err := db.QueryContext(ctx, `SELECT CAST(id AS INTEGER), CAST(nid AS INTEGER), CAST(did AS INTEGER), CAST(ord AS INTEGER),
+func (c *ankiCollection) readCards(ctx context.Context, conn *sql.Conn) error {
+	rows, err := conn.QueryContext(ctx, `SELECT CAST(id AS INTEGER), CAST(nid AS INTEGER), CAST(did AS INTEGER), CAST(ord AS INTEGER),
 		CAST(type AS INTEGER), CAST(queue AS INTEGER), CAST(due AS INTEGER), CAST(ivl AS INTEGER), CAST(factor AS INTEGER),
 		CAST(reps AS INTEGER), CAST(lapses AS INTEGER), CAST(odue AS INTEGER), CAST(odid AS INTEGER)
 		FROM cards ORDER BY nid, ord, id`)
@@ -582,8 +589,8 @@ func (c *ankiCollection) readCards(ctx context.Context, db *sql.DB) error {
 	return rows.Err()
 }
 
-func (c *ankiCollection) readRevlog(ctx context.Context, db *sql.DB) error {
-	rows, err := db.QueryContext(ctx, `SELECT CAST(id AS INTEGER), CAST(cid AS INTEGER), CAST(ease AS INTEGER), CAST(ivl AS INTEGER),
+func (c *ankiCollection) readRevlog(ctx context.Context, conn *sql.Conn) error {
+	rows, err := conn.QueryContext(ctx, `SELECT CAST(id AS INTEGER), CAST(cid AS INTEGER), CAST(ease AS INTEGER), CAST(ivl AS INTEGER),
 		CAST(lastIvl AS INTEGER), CAST(factor AS INTEGER), CAST(time AS INTEGER), CAST(type AS INTEGER)
 		FROM revlog ORDER BY cid, id`)
 	if err != nil {

@@ -92,8 +92,8 @@ type ankiExportReview struct {
 // legacy layout every Anki 2.1 reads: collection.anki2 with one Basic note
 // type (Front, Back), one Anki deck per deck, categories as tags, the
 // scheduling in Anki's terms and the review history as its revlog.
-// docs/anki.md has the mapping. The collection is built in a temporary
-// directory, always removed, from one read snapshot.
+// docs/anki.md has the mapping. The collection is built in a folder of
+// the store's temporary folder, always removed, from one read snapshot.
 func (s *Store) ExportApkg(ctx context.Context, userID int64, w io.Writer) error {
 	var (
 		st      Settings
@@ -118,7 +118,7 @@ func (s *Store) ExportApkg(ctx context.Context, userID int64, w io.Writer) error
 	if err != nil {
 		return err
 	}
-	dir, err := os.MkdirTemp("", "flashcards-apkg-export-")
+	dir, err := s.temp.mkdirTemp("apkg-export-")
 	if err != nil {
 		return err
 	}

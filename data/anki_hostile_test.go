@@ -9,8 +9,11 @@ import (
 	"errors"
 	"hash/crc32"
 	"os"
+	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
+	"time"
 )
 
 // Packages the importer must refuse with a clear reason, storing nothing
@@ -34,6 +37,28 @@ func TestImportApkgRefusesHostilePackages(t *testing.T) {
 		mustExec(t, db, `INSERT INTO col VALUES (1, 0, 0, 0, 11, 0, 0, 0, '{}', '{"1": {"name": 5}}', '{}', '{}', '{}')`)
 	})
 	noCol := buildCollection(t, ankiSchema11, func(*sql.DB) {})
+
+	// Collections that would make SQLite compute or hold without bound.
+	// The stub has one note and one card, so the old importer, which read
+	// them, computed the field once.
+	stub := stubCollection(t)
+	computedField := alterCollection(t, stub, "PRAGMA writable_schema = ON",
+		`UPDATE sqlite_schema SET sql = replace(sql, 'flds text NOT NULL', 'flds text AS (printf(''%.*c'', 200000000, ''x''))') WHERE name = 'notes'`)
+	storedComputed := alterCollection(t, stub, "PRAGMA writable_schema = ON",
+		`UPDATE sqlite_schema SET sql = replace(sql, 'did integer NOT NULL', 'did integer AS (nid * 2) STORED') WHERE name = 'cards'`)
+	endlessView := alterCollection(t, stub, "DROP TABLE notes",
+		`CREATE VIEW notes AS WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r)
+			SELECT n AS id, 'g' || n AS guid, 1 AS mid, '' AS tags, 'a' || char(31) || 'b' AS flds FROM r`)
+	trigger := alterCollection(t, stub, "CREATE TRIGGER grow AFTER INSERT ON cards BEGIN INSERT INTO graves VALUES (0, new.id, 0); END")
+	virtual := alterCollection(t, stub, "DROP TABLE revlog",
+		"CREATE VIRTUAL TABLE revlog USING fts5(id, cid, usn, ease, ivl, lastIvl, factor, time, type)")
+	hugeField := alterCollectionWith(t, stub, func(db *sql.DB) {
+		mustExec(t, db, "UPDATE notes SET flds = ?", strings.Repeat("x", 50_000_000))
+	})
+	manyTemplates := alterCollection(t, buildCurrentCollection(t, ankiFixture{crt: 1, notetypes: sampleAnki().notetypes, decks: map[int64]string{1: "Default"},
+		notes: []fixtureNote{{1, "g", 1001, "", []string{"front", "back"}}}, cards: []ankiCard{{id: 1, nid: 1, did: 1}}}),
+		`WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 100001)
+			INSERT INTO templates SELECT 5000, n, 'card ' || n, 0, 0, x'' FROM r`)
 	sample := ankiLayouts(t, sampleAnki())["legacy anki2"]
 	onlyEmpty := sampleAnki()
 	onlyEmpty.cards = onlyEmpty.cards[7:8] // the image-only note
@@ -64,6 +89,16 @@ func TestImportApkgRefusesHostilePackages(t *testing.T) {
 		{"unreadable note types", zipPackage(t, zipEntry{"collection.anki2", badModels}), 0, "note types (col.models) are not readable JSON"},
 		{"no col row", zipPackage(t, zipEntry{"collection.anki2", noCol}), 0, "col table has no row"},
 		{"no card with text", zipPackage(t, zipEntry{"collection.anki2", buildLegacyCollection(t, onlyEmpty)}), 0, "no card with text on both sides"},
+		{"computed field", zipPackage(t, zipEntry{"collection.anki2", computedField}), 0,
+			"this Anki package's notes table has a computed column (flds); it cannot be imported"},
+		{"stored computed column", zipPackage(t, zipEntry{"collection.anki2", storedComputed}), 0, "cards table has a computed column (did)"},
+		{"endless view for a table", zipPackage(t, zipEntry{"collection.anki2", endlessView}), 0, "this Anki package's notes is a view, not a table"},
+		{"trigger", zipPackage(t, zipEntry{"collection.anki2", trigger}), 0, "has a trigger (grow) on its cards table"},
+		{"virtual table", zipPackage(t, zipEntry{"collection.anki2", virtual}), 0, "revlog table is a virtual table"},
+		// Stored, not deflated: 50 MB of x would pass for a zip bomb.
+		{"50 MB field", declaredSizeZip(t, "collection.anki2", hugeField, uint64(len(hugeField))), 0,
+			"notes table holds a value of 48 MiB (flds), more than the 16 MiB allowed"},
+		{"too many templates", zipPackage(t, zipEntry{"collection.anki21b", zstdCompress(t, manyTemplates)}), 0, "templates table holds more than 100000 rows"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			tmp := t.TempDir()
@@ -78,11 +113,26 @@ func TestImportApkgRefusesHostilePackages(t *testing.T) {
 			if _, err := importApkg(t, s, uid, sample, ""); err != nil {
 				t.Fatal(err)
 			}
+			// What the refusal costs: no value of the file is fetched, so
+			// the Go heap barely moves (the old importer copied a 200 MB
+			// computed field, or the 50 MB one, into a string).
+			var before, after runtime.MemStats
+			runtime.ReadMemStats(&before)
+			start := time.Now()
 			res, err := importApkg(t, s, uid, tc.pkg, "")
+			took := time.Since(start)
+			runtime.ReadMemStats(&after)
 			if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), tc.message) {
 				t.Fatalf("error %v; want ErrInvalid saying %q", err, tc.message)
 			}
-			t.Log(err)
+			alloc := after.TotalAlloc - before.TotalAlloc
+			t.Logf("%v (in %v, %d KiB allocated)", err, took.Round(time.Millisecond), alloc>>10)
+			if alloc > 24<<20 {
+				t.Errorf("refusing the package allocated %d MiB", alloc>>20)
+			}
+			if took > 5*time.Second {
+				t.Errorf("refusing the package took %v", took)
+			}
 			if res.Added != 0 {
 				t.Errorf("result %+v says cards were added", res)
 			}
@@ -121,6 +171,39 @@ func TestImportApkgWorkBudget(t *testing.T) {
 	}
 }
 
+// alterCollection runs statements on a copy of a collection file and
+// returns the changed file.
+func alterCollection(t testing.TB, collection []byte, stmts ...string) []byte {
+	t.Helper()
+	return alterCollectionWith(t, collection, func(db *sql.DB) {
+		for _, q := range stmts {
+			mustExec(t, db, q)
+		}
+	})
+}
+
+func alterCollectionWith(t testing.TB, collection []byte, alter func(db *sql.DB)) []byte {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "collection")
+	if err := os.WriteFile(path, collection, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=journal_mode(DELETE)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.SetMaxOpenConns(1) // writable_schema holds for one connection
+	alter(db)
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
 // declaredSizeZip writes a stored entry whose header claims size bytes.
 func declaredSizeZip(t *testing.T, name string, data []byte, size uint64) []byte {
 	var buf bytes.Buffer
@@ -137,29 +220,65 @@ func declaredSizeZip(t *testing.T, name string, data []byte, size uint64) []byte
 	return buf.Bytes()
 }
 
-// The temporary directory of a successful import is gone too.
-func TestImportApkgRemovesItsTemporaryFiles(t *testing.T) {
-	tmp := t.TempDir()
-	t.Setenv("TMPDIR", tmp)
-	s, uid := ankiTestStore(t)
-	for _, pkg := range ankiLayouts(t, sampleAnki()) {
-		if _, err := importApkg(t, s, uid, pkg, ""); err != nil {
-			t.Fatal(err)
-		}
-	}
-	var out bytes.Buffer
-	if err := s.ExportApkg(context.Background(), uid, &out); err != nil {
-		t.Fatal(err)
-	}
-	if left, _ := os.ReadDir(tmp); len(left) != 0 {
-		t.Errorf("left behind: %v", left)
-	}
-}
-
 func TestIsApkg(t *testing.T) {
 	for in, want := range map[string]bool{"PK\x03\x04rest": true, "PK\x05\x06": true, "PK": false, "Q1. x": false, "": false} {
 		if got := IsApkg([]byte(in)); got != want {
 			t.Errorf("IsApkg(%q) = %v", in, got)
 		}
+	}
+}
+
+// The connection a collection is read through bounds what one statement
+// can do, whatever the schema check missed: no value longer than
+// ankiMaxValue comes to exist, and a statement that would never end stops
+// when the read's time is up.
+func TestAnkiConnectionBoundsEachStatement(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "collection")
+	if err := os.WriteFile(path, stubCollection(t), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	db, conn, err := ankiOpen(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	defer conn.Close()
+
+	start := time.Now()
+	var n int64
+	err = conn.QueryRowContext(ctx, "SELECT octet_length(printf('%.*c', 900000000, 'x'))").Scan(&n)
+	if !ankiTooBig(err) {
+		t.Errorf("a 900 MB string: %v, %d; want string or blob too big", err, n)
+	}
+	if took := time.Since(start); took > 5*time.Second {
+		t.Errorf("refusing a 900 MB string took %v", took)
+	}
+
+	ctx, cancel := context.WithTimeout(ctx, 300*time.Millisecond)
+	defer cancel()
+	start = time.Now()
+	err = conn.QueryRowContext(ctx, "WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r) SELECT count(*) FROM r").Scan(&n)
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("an endless statement: %v; want the deadline's error", err)
+	}
+	if took := time.Since(start); took > 3*time.Second {
+		t.Errorf("an endless statement ran %v past a 300 ms deadline", took)
+	}
+}
+
+// A package whose reading outlasts ankiReadTimeout is refused with the
+// reason, and nothing is stored.
+func TestImportApkgTimeLimit(t *testing.T) {
+	old := ankiReadTimeout
+	ankiReadTimeout = time.Nanosecond
+	defer func() { ankiReadTimeout = old }()
+	s, uid := ankiTestStore(t)
+	_, err := importApkg(t, s, uid, ankiLayouts(t, sampleAnki())["current anki21b beside a stub"], "")
+	if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "this Anki package takes longer than 1ns to read; it cannot be imported") {
+		t.Fatalf("error %v; want the time limit's", err)
+	}
+	if n, _ := s.CountCards(context.Background(), uid); n != 0 {
+		t.Errorf("%d cards stored", n)
 	}
 }

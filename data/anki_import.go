@@ -47,7 +47,7 @@ func (s *Store) ImportApkg(ctx context.Context, userID int64, name string, pkg i
 	if fallbackCategory != "" && !ValidSlug(fallbackCategory) {
 		return res, fmt.Errorf("%w: %q is not a category slug", ErrInvalid, fallbackCategory)
 	}
-	col, err := readApkg(ctx, pkg, size)
+	col, err := s.readApkg(ctx, pkg, size)
 	if err != nil {
 		return res, err
 	}

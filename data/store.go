@@ -70,12 +70,35 @@ type Store struct {
 	commits        *groupCommitter
 	checkpoints    *checkpointer
 	tokens         tokenCache
+	temp           *tempRun
 }
 
-// Open opens (creating if needed) the database at path and applies migrations.
-func Open(ctx context.Context, path string) (*Store, error) {
+// An Option changes how Open opens the store.
+type Option func(*openOptions)
+
+type openOptions struct {
+	tempDir string
+}
+
+// WithTempDir keeps the store's temporary files in dir instead of in
+// <db>.tmp beside the database; "" keeps the default.
+func WithTempDir(dir string) Option {
+	return func(o *openOptions) { o.tempDir = dir }
+}
+
+// Open opens (creating if needed) the database at path and applies
+// migrations. It also makes this process's folder for temporary files,
+// first removing what processes that are gone left there (tempdir.go).
+func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 	if path == "" {
 		return nil, fmt.Errorf("open database: empty path")
+	}
+	var o openOptions
+	for _, opt := range opts {
+		opt(&o)
+	}
+	if o.tempDir == "" {
+		o.tempDir = path + ".tmp"
 	}
 	if dir := filepath.Dir(path); dir != "" {
 		if err := os.MkdirAll(dir, 0o750); err != nil {
@@ -84,7 +107,11 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	}
 	s := &Store{path: path, Now: time.Now, PasswordCost: bcrypt.DefaultCost}
 	var err error
+	if s.temp, err = openTempRun(o.tempDir); err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
+	}
 	if s.writer, err = sql.Open("sqlite", dsn(path, true)); err != nil {
+		s.temp.close()
 		return nil, fmt.Errorf("open database: %w", err)
 	}
 	s.writer.SetMaxOpenConns(1)
@@ -92,6 +119,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	s.writer.SetConnMaxLifetime(0)
 	if s.reader, err = sql.Open("sqlite", dsn(path, false)); err != nil {
 		s.writer.Close()
+		s.temp.close()
 		return nil, fmt.Errorf("open database: %w", err)
 	}
 	s.reader.SetMaxOpenConns(8)
@@ -159,8 +187,12 @@ func (s *Store) Close() error {
 	}
 	rerr := s.reader.Close()
 	werr := s.writer.Close()
-	return errors.Join(cerr, rerr, werr)
+	terr := s.temp.close()
+	return errors.Join(cerr, rerr, werr, terr)
 }
+
+// TempDir is the folder the store keeps its temporary files in.
+func (s *Store) TempDir() string { return s.temp.root }
 
 // Ping checks that the database answers.
 func (s *Store) Ping(ctx context.Context) error {

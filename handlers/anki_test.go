@@ -1,9 +1,17 @@
 package handlers
 
 import (
+	"archive/zip"
+	"bytes"
 	"context"
+	"database/sql"
 	"fmt"
+	"html"
+	"io"
 	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -88,4 +96,103 @@ func TestAnkiPackageThroughTheAPIAndTheUploadPage(t *testing.T) {
 	if after := accountCounts(t, app, carol.ID); after != before {
 		t.Errorf("a broken package changed the account:\n%s\n%s", before, after)
 	}
+}
+
+// TestComputedAnkiFieldGets400 sends the package that once took the
+// server's memory: a few kilobytes whose notes.flds is a generated column
+// of 200 MB per note. The API and the upload page answer 400 at once with
+// a sentence a person understands, nothing is stored, and the server
+// keeps serving.
+func TestComputedAnkiFieldGets400(t *testing.T) {
+	app := newTestApp(t, openSignup())
+	ctx := context.Background()
+	_, tok := studyUser(t, app, "ada", 4, data.DefaultSettings())
+	status, _, pkg := exportRaw(t, app, http.MethodGet, "/api/v1/export?format=apkg", tok, "", nil)
+	if status != http.StatusOK {
+		t.Fatalf("apkg export: %d", status)
+	}
+	hostile := computedFieldPackage(t, pkg, `printf('%.*c', 200000000, 'x')`)
+	t.Logf("the package is %d bytes", len(hostile))
+	ada, _ := app.store.UserByName(ctx, "ada")
+	before := accountCounts(t, app, ada.ID)
+
+	const want = "This Anki package's notes table has a computed column (flds); it cannot be imported"
+	start := time.Now()
+	status, _, body := exportRaw(t, app, http.MethodPost, "/api/v1/import", tok, "application/octet-stream", hostile)
+	if status != http.StatusBadRequest || !strings.Contains(string(body), want) {
+		t.Errorf("API import: %d %s; want 400 saying %q", status, body, want)
+	}
+	b := newBrowser(t, app)
+	b.signup("bob", "correct horse")
+	b.get("/import")
+	p := b.uploadForm("/import", nil, "hostile.apkg", hostile)
+	if p.status != http.StatusBadRequest || !strings.Contains(html.UnescapeString(p.body), want) {
+		t.Errorf("upload page: %d; want 400 saying %q", p.status, want)
+	}
+	if took := time.Since(start); took > 5*time.Second {
+		t.Errorf("refusing the package twice took %v", took)
+	}
+	if after := accountCounts(t, app, ada.ID); after != before {
+		t.Errorf("a refused package changed the account:\n%s\n%s", before, after)
+	}
+	if status, _, body := exportRaw(t, app, http.MethodGet, "/healthz", "", "", nil); status != http.StatusOK {
+		t.Errorf("healthz after the refusal: %d %s", status, body)
+	}
+}
+
+// computedFieldPackage rewrites an exported .apkg so that its notes' flds
+// column is computed by expr, which SQLite would evaluate on every read.
+func computedFieldPackage(t *testing.T, pkg []byte, expr string) []byte {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(pkg), int64(len(pkg)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "collection.anki2")
+	for _, f := range zr.File {
+		if f.Name != "collection.anki2" {
+			continue
+		}
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := io.ReadAll(rc)
+		rc.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=journal_mode(DELETE)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.SetMaxOpenConns(1) // writable_schema holds for one connection
+	for _, q := range []string{"PRAGMA writable_schema = ON",
+		"UPDATE sqlite_schema SET sql = replace(sql, 'flds text NOT NULL', 'flds text AS (" + strings.ReplaceAll(expr, "'", "''") + ")') WHERE name = 'notes'"} {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	collection, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	w, err := zw.Create("collection.anki2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Write(collection)
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
 }

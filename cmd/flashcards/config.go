@@ -18,6 +18,7 @@ type config struct {
 	LogFormat  string
 	MaxBody    int64
 	MaxUpload  int64
+	TmpDir     string
 }
 
 // setting describes one flag, for parsing and for `flashcards help`.
@@ -67,6 +68,10 @@ var settings = []setting{
 		fs.Int64Var(&c.MaxUpload, "max-upload", v, "")
 		return nil
 	}},
+	{"tmp-dir", "FLASHCARDS_TMP_DIR", "folder for temporary files; what a killed run left there goes at the next start (empty: the database's path + .tmp)", func(fs *flag.FlagSet, c *config, def string) error {
+		fs.StringVar(&c.TmpDir, "tmp-dir", def, "")
+		return nil
+	}},
 }
 
 var defaults = map[string]string{
@@ -77,6 +82,7 @@ var defaults = map[string]string{
 	"log-format":  "text",
 	"max-body":    strconv.Itoa(1 << 20),
 	"max-upload":  strconv.Itoa(33 << 20), // a 32 MiB card table (data.MaxCardTableBytes) and the form around it
+	"tmp-dir":     "",
 }
 
 // newFlagSet binds every setting, with defaults taken from the environment.

@@ -142,7 +142,7 @@ func userNamed(ctx context.Context, s *data.Store, name string) (data.User, erro
 }
 
 func withStore(ctx context.Context, cfg config, fn func(*data.Store) error) error {
-	s, err := data.Open(ctx, cfg.DB)
+	s, err := data.Open(ctx, cfg.DB, data.WithTempDir(cfg.TmpDir))
 	if err != nil {
 		return err
 	}
@@ -169,7 +169,9 @@ func serve(ctx context.Context, cfg config, stderr io.Writer) error {
 	defer stopFlushing()
 	go out.flushEvery(flushCtx, logFlushEvery)
 
-	store, err := data.Open(ctx, cfg.DB)
+	// Opening the store empties its temporary folder of what a killed run
+	// left there; a command running beside the server keeps its own.
+	store, err := data.Open(ctx, cfg.DB, data.WithTempDir(cfg.TmpDir))
 	if err != nil {
 		return err
 	}
@@ -207,7 +209,8 @@ func serve(ctx context.Context, cfg config, stderr io.Writer) error {
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 	db, _ := filepath.Abs(cfg.DB)
-	log.Info("listening", "addr", ln.Addr().String(), "db", db, "signup", cfg.Signup, "version", version)
+	tmp, _ := filepath.Abs(store.TempDir())
+	log.Info("listening", "addr", ln.Addr().String(), "db", db, "tmp", tmp, "signup", cfg.Signup, "version", version)
 	out.Flush()
 
 	go sweepSessions(ctx, store, log)
