@@ -191,3 +191,22 @@ func TestImportNeedsLoginAndCSRF(t *testing.T) {
 	wantStatus(t, "urlencoded paste", p, http.StatusSeeOther)
 	wantBody(t, "urlencoded paste", b.get(p.header.Get("Location")), "Pasted notes: 1 card found, 1 added")
 }
+
+// An upload larger than Go's in-memory default (8 MiB) is read without the
+// system temp folder, where a killed server would leave its spill file.
+func TestLargeUploadNeedsNoSystemTempFolder(t *testing.T) {
+	blocked := filepath.Join(t.TempDir(), "not-a-folder")
+	if err := os.WriteFile(blocked, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	app := newTestApp(t, openSignup())
+	b, _, _ := cardOwner(t, app, "ada")
+	b.get("/import")
+	t.Setenv("TMPDIR", blocked) // after start-up: only the upload may need it
+	big := bytes.Repeat([]byte("Q1. A?\nAns: b.\n"), (9<<20)/15)
+	p := b.uploadForm("/import", nil, "big.txt", big)
+	if strings.Contains(p.body, "could not be read") {
+		t.Fatalf("the 9 MiB upload was not read: %d %s", p.status, p.body)
+	}
+	wantBody(t, "a 9 MiB write-up", p, "4 MiB") // refused by the importer, which saw the file
+}

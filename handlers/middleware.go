@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"net/http"
 	"net/url"
 	"strings"
@@ -218,10 +219,14 @@ func bodyLimit(n int64) echo.MiddlewareFunc {
 
 // parseForm reads a urlencoded or multipart body once, telling a body over
 // the limit (413) from a malformed one (400).
+//
+// A multipart body is kept in memory whole: bodyLimit has bounded it, and
+// Go would otherwise spill a large file part to the system temp folder,
+// outside the store's own, where a killed server leaves it behind.
 func parseForm(r *http.Request) error {
 	var err error
 	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
-		err = r.ParseMultipartForm(8 << 20)
+		err = r.ParseMultipartForm(math.MaxInt64)
 	} else {
 		err = r.ParseForm()
 	}
