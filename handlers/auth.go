@@ -113,8 +113,10 @@ func (a *App) signup(c echo.Context) error {
 	st := data.DefaultSettings()
 	if tz := strings.TrimSpace(form.Timezone); tz != "" {
 		st.Timezone = tz
-		if st.Validate() != nil {
-			st.Timezone = "UTC" // a browser we do not understand: keep the default, the user can change it
+		if err := st.Validate(); err != nil {
+			// Offer the list again, with the browser's zone preselected.
+			form.Error, form.Timezone = userMessage(err)+": choose one from the list.", ""
+			return a.render(c, http.StatusBadRequest, views.Signup(p, form))
 		}
 	}
 	u, err := a.store.CreateUserWithBuiltinDeck(c.Request().Context(), form.Name, password, st)
