@@ -325,6 +325,7 @@ func TestSignupAsksForTheTimeZone(t *testing.T) {
 	wantStatus(t, "sign-up in an unknown zone", bad, http.StatusBadRequest)
 	wantBody(t, "sign-up in an unknown zone", bad, "Unknown time zone &#34;Mars/Olympus_Mons&#34;: choose one from the list.")
 	wantBody(t, "sign-up in an unknown zone", bad, `value="ada"`) // the name is kept
+	wantNoBody(t, "sign-up in an unknown zone", bad, `<option value="Mars/Olympus_Mons"`)
 	if _, err := app.store.UserByName(context.Background(), "ada"); err == nil {
 		t.Fatal("an account was made with an unknown time zone")
 	}
