@@ -159,7 +159,7 @@ func TestCardEditKeepsProgress(t *testing.T) {
 	if !before.Sched.Graded || before.Sched.State.Repetitions != 1 {
 		t.Fatalf("grading did not take: %+v", before.Sched)
 	}
-	wantBody(t, "list of a graded card", b.get("/cards"), "due "+before.Sched.Due.String())
+	wantBody(t, "list of a graded card", b.get("/cards"), "due tomorrow (interval 1 day)")
 	b.get(cardPath(ids[0], "/edit"))
 	p := b.post(cardPath(ids[0], ""), url.Values{"front": {"What does recall measure?"}, "back": {"Found positives over all positives."}, "category": {"accuracy-only"}})
 	wantStatus(t, "edit", p, http.StatusSeeOther)
