@@ -145,18 +145,20 @@ func (a *App) signup(c echo.Context) error {
 	if !a.cfg.SignupOpen {
 		return a.render(c, http.StatusForbidden, views.SignupClosed(p))
 	}
-	form := views.AuthForm{Name: strings.TrimSpace(c.FormValue("name")), Timezone: c.FormValue("timezone")}
+	form := views.AuthForm{Name: strings.TrimSpace(c.FormValue("name")), Timezone: strings.TrimSpace(c.FormValue("timezone"))}
+	st := data.DefaultSettings()
+	if form.Timezone != "" {
+		st.Timezone = form.Timezone
+		if err := st.Validate(); err != nil {
+			// Offer the list again, with the browser's zone preselected.
+			form.Error, form.Timezone = userMessage(err)+": choose one from the list.", ""
+			return a.render(c, http.StatusBadRequest, views.Signup(p, form))
+		}
+	}
 	password := c.FormValue("password")
 	if password != c.FormValue("password2") {
 		form.Error = "The two passwords differ."
 		return a.render(c, http.StatusBadRequest, views.Signup(p, form))
-	}
-	st := data.DefaultSettings()
-	if tz := strings.TrimSpace(form.Timezone); tz != "" {
-		st.Timezone = tz
-		if st.Validate() != nil {
-			st.Timezone = "UTC" // a browser we do not understand: keep the default, the user can change it
-		}
 	}
 	u, err := a.store.CreateUserWithBuiltinDeck(c.Request().Context(), form.Name, password, st)
 	if errors.Is(err, data.ErrInvalid) || errors.Is(err, data.ErrConflict) {

@@ -359,3 +359,35 @@ func TestLoginNeverRedirectsOffSite(t *testing.T) {
 		t.Errorf("a good next: redirected to %q, want /cards?x=1", loc)
 	}
 }
+
+// TestSignupAsksForTheTimeZone: without JavaScript the sign-up form is a
+// list of zones with UTC chosen; the zone posted is stored, and a zone the
+// server does not know is refused with a clear error, making no account.
+func TestSignupAsksForTheTimeZone(t *testing.T) {
+	app := newTestApp(t, openSignup())
+	b := newBrowser(t, app)
+	form := b.get("/signup")
+	wantStatus(t, "sign-up form", form, http.StatusOK)
+	wantBody(t, "sign-up form", form, `<select name="timezone"`)
+	wantBody(t, "sign-up form", form, `<option value="UTC" selected>UTC</option>`)
+	wantBody(t, "sign-up form", form, `<option value="America/Sao_Paulo">America/Sao Paulo</option>`)
+
+	bad := b.post("/signup", url.Values{"name": {"ada"}, "password": {"correct horse"}, "password2": {"correct horse"}, "timezone": {"Mars/Olympus_Mons"}})
+	wantStatus(t, "sign-up in an unknown zone", bad, http.StatusBadRequest)
+	wantBody(t, "sign-up in an unknown zone", bad, "Unknown time zone &#34;Mars/Olympus_Mons&#34;: choose one from the list.")
+	wantBody(t, "sign-up in an unknown zone", bad, `value="ada"`) // the name is kept
+	wantNoBody(t, "sign-up in an unknown zone", bad, `<option value="Mars/Olympus_Mons"`)
+	if _, err := app.store.UserByName(context.Background(), "ada"); err == nil {
+		t.Fatal("an account was made with an unknown time zone")
+	}
+
+	ok := b.post("/signup", url.Values{"name": {"ada"}, "password": {"correct horse"}, "password2": {"correct horse"}, "timezone": {"America/Sao_Paulo"}})
+	wantStatus(t, "sign-up in São Paulo", ok, http.StatusSeeOther)
+	u, err := app.store.UserByName(context.Background(), "ada")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st, err := app.store.UserSettings(context.Background(), u.ID); err != nil || st.Timezone != "America/Sao_Paulo" {
+		t.Errorf("stored time zone %q (%v), want America/Sao_Paulo", st.Timezone, err)
+	}
+}

@@ -77,8 +77,8 @@ func TestBrowserMasteryChangesOnTheDashboard(t *testing.T) {
 			type bar struct{ Label, Value string }
 			bars := func() map[string]string {
 				t.Helper()
-				bs := evalIn[[]bar](tb, "mastery bars", `Array.from(document.querySelectorAll("#main svg text.chart-label"),
-					l => ({Label: l.textContent, Value: l.parentNode.querySelector("text.chart-value").textContent}))`)
+				bs := evalIn[[]bar](tb, "mastery bars", `Array.from(document.querySelectorAll("#main .hbar-label"),
+					l => ({Label: l.textContent, Value: l.parentNode.querySelector(".hbar-value").textContent}))`)
 				m := map[string]string{}
 				for _, b := range bs {
 					m[b.Label] = b.Value

@@ -143,19 +143,30 @@ func (a *App) studyDay(c echo.Context, userID int64) (srs.Day, error) {
 	return a.store.Today(c.Request().Context(), userID)
 }
 
-// cardState says in a few words where a card stands.
+// cardState says in a few words where a card stands: "new", or when it is
+// due and its interval, "due tomorrow (interval 1 day)". The interval is
+// named as one, so a 1-day interval does not read as a daily schedule.
 func cardState(c data.Card, today srs.Day) string {
 	if !c.Sched.Graded {
 		return "new"
 	}
-	every := "every day"
-	if n := c.Sched.State.Interval; n != 1 {
-		every = fmt.Sprintf("every %d days", n)
+	return fmt.Sprintf("due %s (interval %s)", dueIn(c.Sched.Due, today), plural(c.Sched.State.Interval, "day", "days"))
+}
+
+// dueIn says when a day comes, seen from today: "today" (overdue days
+// too, as they are in today's queue), "tomorrow", "in 5 days", and past a
+// month "on 2026-12-07".
+func dueIn(due, today srs.Day) string {
+	switch n := due.Sub(today); {
+	case n <= 0:
+		return "today"
+	case n == 1:
+		return "tomorrow"
+	case n < 31:
+		return fmt.Sprintf("in %d days", n)
+	default:
+		return "on " + due.String()
 	}
-	if !c.Sched.Due.After(today) {
-		return "due now, " + every
-	}
-	return fmt.Sprintf("due %s, %s", c.Sched.Due, every)
 }
 
 // shortenText cuts s to its first line and at most n characters.
@@ -314,13 +325,16 @@ func editCardView(card data.Card, today srs.Day) views.CardFormView {
 	}
 }
 
-// cardStateLong is cardState with the numbers the editor shows.
+// cardStateLong is cardState with the date and the numbers the editor shows.
 func cardStateLong(c data.Card, today srs.Day) string {
 	if !c.Sched.Graded {
 		return "New: not reviewed yet."
 	}
-	s, st := c.Sched.State, cardState(c, today)
-	return fmt.Sprintf("%s. %s in a row, ease %d.%02d, %s.", strings.ToUpper(st[:1])+st[1:],
+	s, when := c.Sched.State, dueIn(c.Sched.Due, today)
+	if n := c.Sched.Due.Sub(today); n > 0 && n < 31 {
+		when += ", " + c.Sched.Due.String()
+	}
+	return fmt.Sprintf("Due %s (interval %s). %s in a row, ease %d.%02d, %s.", when, plural(s.Interval, "day", "days"),
 		plural(s.Repetitions, "successful review", "successful reviews"), s.Ease/100, s.Ease%100, plural(c.Lapses, "lapse", "lapses"))
 }
 

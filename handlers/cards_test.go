@@ -159,7 +159,7 @@ func TestCardEditKeepsProgress(t *testing.T) {
 	if !before.Sched.Graded || before.Sched.State.Repetitions != 1 {
 		t.Fatalf("grading did not take: %+v", before.Sched)
 	}
-	wantBody(t, "list of a graded card", b.get("/cards"), "due "+before.Sched.Due.String())
+	wantBody(t, "list of a graded card", b.get("/cards"), "due tomorrow (interval 1 day)")
 	b.get(cardPath(ids[0], "/edit"))
 	p := b.post(cardPath(ids[0], ""), url.Values{"front": {"What does recall measure?"}, "back": {"Found positives over all positives."}, "category": {"accuracy-only"}})
 	wantStatus(t, "edit", p, http.StatusSeeOther)
@@ -389,20 +389,29 @@ func TestCategoriesPage(t *testing.T) {
 	}
 }
 
-// cardStateSummary is what the list says of a card's schedule.
+// TestCardStateSummary: the list says when a card is due, counted from
+// today, and names its interval as one, never "every day".
 func TestCardStateSummary(t *testing.T) {
 	today := srs.DateOf(2026, 3, 10)
+	graded := func(due srs.Day, interval int) data.Card {
+		return data.Card{Sched: srs.Card{Graded: true, Due: due, State: srs.State{Interval: interval, Ease: 250}}}
+	}
 	for _, tc := range []struct {
-		c    data.Card
-		want string
+		c          data.Card
+		want, long string
 	}{
-		{data.Card{}, "new"},
-		{data.Card{Sched: srs.Card{Graded: true, Due: today, State: srs.State{Interval: 1}}}, "due now, every day"},
-		{data.Card{Sched: srs.Card{Graded: true, Due: today.AddDays(-3), State: srs.State{Interval: 6}}}, "due now, every 6 days"},
-		{data.Card{Sched: srs.Card{Graded: true, Due: today.AddDays(4), State: srs.State{Interval: 6}}}, "due 2026-03-14, every 6 days"},
+		{data.Card{}, "new", "New: not reviewed yet."},
+		{graded(today, 1), "due today (interval 1 day)", "Due today (interval 1 day)."},
+		{graded(today.AddDays(-3), 6), "due today (interval 6 days)", "Due today (interval 6 days)."},
+		{graded(today.AddDays(1), 1), "due tomorrow (interval 1 day)", "Due tomorrow, 2026-03-11 (interval 1 day)."},
+		{graded(today.AddDays(4), 6), "due in 4 days (interval 6 days)", "Due in 4 days, 2026-03-14 (interval 6 days)."},
+		{graded(srs.DateOf(2026, 12, 7), 280), "due on 2026-12-07 (interval 280 days)", "Due on 2026-12-07 (interval 280 days)."},
 	} {
 		if got := cardState(tc.c, today); got != tc.want {
 			t.Errorf("cardState(%+v) = %q, want %q", tc.c.Sched, got, tc.want)
+		}
+		if got := cardStateLong(tc.c, today); !strings.HasPrefix(got, tc.long) {
+			t.Errorf("cardStateLong(%+v) = %q, want it to start %q", tc.c.Sched, got, tc.long)
 		}
 	}
 	if got := shortenText("line one\nline two", 100); got != "line one…" {
@@ -410,5 +419,24 @@ func TestCardStateSummary(t *testing.T) {
 	}
 	if got := shortenText(strings.Repeat("é", 10), 4); got != "éééé…" {
 		t.Errorf("shortenText = %q", got)
+	}
+}
+
+// TestCardPagesWordTheInterval: after a first "4" a card comes back
+// tomorrow; the list and the editor say so, and say the interval is one
+// day, not that the card repeats every day.
+func TestCardPagesWordTheInterval(t *testing.T) {
+	app := newTestApp(t, openSignup())
+	ctx := context.Background()
+	b, u, ids := cardOwner(t, app, "ada", "What is leakage?")
+	if _, err := app.store.GradeCard(ctx, u.ID, data.Grade{CardID: ids[0], Grade: 4, Step: -1}); err != nil {
+		t.Fatal(err)
+	}
+	list := b.get("/cards")
+	wantBody(t, "card list", list, "due tomorrow (interval 1 day)")
+	edit := b.get(cardPath(ids[0], "/edit"))
+	wantBody(t, "card editor", edit, "Due tomorrow, 2026-03-11 (interval 1 day).")
+	for what, p := range map[string]page{"card list": list, "card editor": edit} {
+		wantNoBody(t, what, p, "every day")
 	}
 }

@@ -57,6 +57,10 @@ func (a *App) handleError(err error, c echo.Context) {
 	}
 	if isAPI(c) {
 		err = c.JSON(code, map[string]string{"error": msg}) // for HEAD, the server drops the body
+	} else if code == http.StatusNotFound {
+		// One 404 page, whatever was missing: an unknown address reads like
+		// a deleted card, or anyone else's, and says the same.
+		err = a.render(c, code, views.ErrorPage(a.page(c, notFoundTitle), code, notFoundTitle))
 	} else {
 		err = a.render(c, code, views.ErrorPage(a.page(c, "Error"), code, msg))
 	}
@@ -64,6 +68,9 @@ func (a *App) handleError(err error, c echo.Context) {
 		a.log.Error("writing error response", "err", err)
 	}
 }
+
+// notFoundTitle heads every HTML 404 page.
+const notFoundTitle = "Page not found"
 
 func isAPI(c echo.Context) bool {
 	return strings.HasPrefix(c.Request().URL.Path, "/api/")

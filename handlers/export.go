@@ -21,7 +21,7 @@ func (a *App) exportPage(c echo.Context) error {
 
 func (a *App) renderExport(c echo.Context, status int, errMsg string) error {
 	p := a.page(c, "Export and restore")
-	p.Nav = "settings"
+	p.Nav = "export"
 	return a.render(c, status, views.Export(p, views.ExportView{MaxUpload: formatSize(a.cfg.MaxUploadBytes), Error: errMsg}))
 }
 

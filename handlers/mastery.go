@@ -183,9 +183,9 @@ func (a *App) statsPage(c echo.Context) error {
 		Streak:   st.Streak,
 		Reviews:  st.Reviews,
 		Heatmap:  views.NewHeatmap("heatmap", "Reviews per day, past year", heat),
-		Forecast: views.NewVBarChart("forecast", "Cards due per day, next 30 days", forecast, 640),
-		PerDay:   views.NewVBarChart("per-day", "Reviews per day, last 30 days", perDay, 640),
-		Grades:   views.NewVBarChart("grades", "Grade distribution of first answers", grades, 640),
+		Forecast: views.NewVBarChart("forecast", "Cards due per day, next 30 days", forecast),
+		PerDay:   views.NewVBarChart("per-day", "Reviews per day, last 30 days", perDay),
+		Grades:   views.NewCountBarChart("grades", "Grade distribution of first answers", grades),
 	}
 	p := a.page(c, "Statistics")
 	p.Nav = "stats"

@@ -36,7 +36,7 @@ type CardRow struct {
 	Front     string // cut to a line
 	Category  string
 	Deck      string
-	State     string // "new", or when it is due and how often
+	State     string // "new", or when it is due and at what interval
 	Suspended bool
 }
 

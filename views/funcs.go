@@ -33,13 +33,4 @@ func splitQuery(q string) [][2]string {
 	return out
 }
 
-// clip shortens a label for a chart, keeping whole runes.
-func clip(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n-1]) + "…"
-}
-
 func joinComma(xs []string) string { return strings.Join(xs, ", ") }

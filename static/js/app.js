@@ -1,11 +1,15 @@
 // flashcards: progressive enhancement only; every page works without it.
 (function () {
   "use strict";
-  // Preset the time zone field at sign-up from the browser.
-  document.querySelectorAll("input[data-browser-timezone]").forEach(function (input) {
+  // Preselect the browser's time zone at sign-up, adding it to the list
+  // when the server does not offer it.
+  document.querySelectorAll("select[data-browser-timezone]").forEach(function (select) {
     try {
       var tz = Intl.DateTimeFormat().resolvedOptions().timeZone;
-      if (tz && !input.value) input.value = tz;
+      if (!tz) return;
+      var known = Array.prototype.some.call(select.options, function (o) { return o.value === tz; });
+      if (!known) select.add(new Option(tz.replace(/_/g, " "), tz));
+      select.value = tz;
     } catch (e) { /* keep the server's default */ }
   });
 

@@ -1,0 +1,114 @@
+package handlers
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/chromedp"
+
+	"github.com/flashcards/flashcards/data"
+)
+
+// axeRunJS runs axe-core on the page and keeps the violations a person
+// would be hindered by: serious and critical ones.
+const axeRunJS = `(async () => {
+	const res = await axe.run(document, {resultTypes: ["violations"]});
+	return res.violations.filter(v => v.impact === "serious" || v.impact === "critical").map(v => ({
+		ID: v.id, Impact: v.impact, Help: v.help,
+		Nodes: v.nodes.slice(0, 5).map(n => n.target.join(" ") + ": " + (n.failureSummary || "").replace(/\s+/g, " ")),
+	}));
+})()`
+
+type axeViolation struct {
+	ID, Impact, Help string
+	Nodes            []string
+}
+
+// colorScheme emulates prefers-color-scheme; the page's CSS follows at once.
+func colorScheme(scheme string) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		_, err := cdp.Call(ctx, t, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+			Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: scheme}},
+		})
+		return err
+	})
+}
+
+// TestBrowserNoSeriousAccessibilityViolations runs axe-core on every page,
+// in the light and the dark theme, and fails on any serious or critical
+// violation: text without enough contrast, controls without names, and the
+// like. axe.min.js is vendored for this test only (testdata/axe).
+func TestBrowserNoSeriousAccessibilityViolations(t *testing.T) {
+	axeJS, err := os.ReadFile(filepath.Join("testdata", "axe", "axe.min.js"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	browserCtx := startChromium(t)
+	start := time.Now()
+	app := newTestApp(t, openSignup())
+	u := seedStudyHistory(t, app, "ada", 10)
+	cards, err := app.store.ListCards(context.Background(), u.ID, data.CardFilter{})
+	if err != nil || len(cards) == 0 {
+		t.Fatalf("no cards to edit: %v", err)
+	}
+
+	t.Cleanup(func() { t.Logf("took %v", time.Since(start).Round(time.Millisecond)) })
+
+	signedOut := []string{"/login", "/signup"}
+	signedIn := []string{"/", "/cards", fmt.Sprintf("/cards/%d/edit", cards[0].ID), "/cards/new", "/decks",
+		"/categories", "/import", "/mastery", "/stats", "/settings", "/settings/export", "/mock", "/nope"}
+	// Colours are the same at every width; on a phone, the pages whose
+	// layout changes most: the stacked mastery table, the scrolling
+	// heatmap, the bar charts, the grade buttons in rows of three.
+	phone := map[string]bool{"/login": true, "/": true, "/cards": true, "/mastery": true, "/stats": true}
+
+	for _, vp := range journeyViewports {
+		t.Run(vp.name, func(t *testing.T) {
+			pages := 0
+			check := func(tb *tab, what string) {
+				t.Helper()
+				tb.do("load axe into "+what, chromedp.Evaluate[chromedp.Void](string(axeJS)))
+				for _, scheme := range []string{"light", "dark"} {
+					tb.do(scheme+" theme", colorScheme(scheme))
+					ctx, cancel := context.WithTimeout(tb.ctx, browserStepTimeout)
+					vs, err := chromedp.Run(ctx, chromedp.Evaluate[[]axeViolation](axeRunJS, chromedp.EvalAwaitPromise))
+					cancel()
+					if err != nil {
+						t.Fatalf("axe on %s (%s): %v", what, scheme, err)
+					}
+					for _, v := range vs {
+						t.Errorf("%s, %s theme: %s (%s): %s\n\t%s", what, scheme, v.ID, v.Impact, v.Help, strings.Join(v.Nodes, "\n\t"))
+					}
+					pages++
+				}
+			}
+
+			tb := newTab(t, browserCtx, vp)
+			for _, path := range signedOut {
+				if !vp.phone || phone[path] {
+					tb.open(app, path)
+					check(tb, path)
+				}
+			}
+			logInInBrowser(tb, app, "ada")
+			for _, path := range signedIn {
+				if !vp.phone || phone[path] {
+					tb.open(app, path)
+					check(tb, path)
+				}
+			}
+			tb.do("open the review page", chromedp.Navigate(app.URL+"/review"), chromedp.WaitVisible(chromedp.CSS("#show-answer")))
+			check(tb, "/review, a card's front")
+			tb.do("show the answer", chromedp.Click(chromedp.CSS("#show-answer")), chromedp.WaitVisible(chromedp.CSS("button[data-grade]")))
+			check(tb, "/review, the answer shown")
+			t.Logf("%s: axe ran on %d page views", vp.name, pages)
+		})
+	}
+}
