@@ -63,6 +63,28 @@ func chromiumPath(t *testing.T) string {
 func startChromium(t *testing.T) context.Context {
 	t.Helper()
 	path := chromiumPath(t)
+	// On a loaded machine Chromium now and then exits before it listens
+	// ("chrome failed to start"); a fresh profile on the next try starts.
+	var failures []string
+	for range 3 {
+		browserCtx, out, err := launchChromium(t, path)
+		if err == nil {
+			t.Cleanup(func() {
+				if t.Failed() {
+					t.Logf("Chromium output:\n%s", out.tail(4000))
+				}
+			})
+			return browserCtx
+		}
+		failures = append(failures, fmt.Sprintf("%v\n%s", err, out.tail(2000)))
+	}
+	t.Fatalf("start %s, three tries:\n%s", path, strings.Join(failures, "\n---\n"))
+	return nil
+}
+
+// launchChromium starts one Chromium on a profile of its own, stopped when
+// the test ends.
+func launchChromium(t *testing.T, path string) (context.Context, *lockedBuffer, error) {
 	// Not t.TempDir: Chromium's helpers can still be writing into the
 	// profile for a moment after it exits, which would fail the test.
 	profile, err := os.MkdirTemp("", "flashcards-chromium-")
@@ -96,14 +118,11 @@ func startChromium(t *testing.T) context.Context {
 	browserCtx, cancelBrowser := chromedp.NewContext(allocCtx)
 	t.Cleanup(cancelBrowser)
 	if err := chromedp.Do(browserCtx); err != nil { // starts the browser, with no timeout
-		t.Fatalf("start %s: %v\n%s", path, err, out.String())
+		cancelBrowser()
+		cancelAlloc()
+		return nil, out, err
 	}
-	t.Cleanup(func() {
-		if t.Failed() {
-			t.Logf("Chromium output:\n%s", out.tail(4000))
-		}
-	})
-	return browserCtx
+	return browserCtx, out, nil
 }
 
 // tab is one browser tab on its own cookie jar (a fresh browser context),
