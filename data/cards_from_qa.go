@@ -27,6 +27,14 @@ type CardDraft struct {
 // else UncategorizedSlug. Drafts with the same Key as an earlier one are
 // dropped, so a document that repeats a question imports it once.
 func CardsFromQA(docName string, qas []QA, fallbackCategory string) []CardDraft {
+	return cardsFromQA(docName, qas, fallbackCategory, func(qa QA) (string, bool) {
+		return DetectCategory(qa.Question, qa.Answer)
+	})
+}
+
+// cardsFromQA is CardsFromQA with the keyword rule given: an import
+// applies it only where docs/import-formats.md says it does.
+func cardsFromQA(docName string, qas []QA, fallbackCategory string, detect func(QA) (string, bool)) []CardDraft {
 	docName = strings.ToValidUTF8(docName, "\uFFFD") // it ends up in every Source
 	fallback := qaCategorySlug(fallbackCategory)
 	if fallback == "" {
@@ -44,7 +52,7 @@ func CardsFromQA(docName string, qas []QA, fallbackCategory string) []CardDraft 
 	for _, qa := range qas {
 		category := qaCategorySlug(qa.Category)
 		if category == "" {
-			if s, ok := DetectCategory(qa.Question, qa.Answer); ok {
+			if s, ok := detect(qa); ok {
 				category = s
 			} else {
 				category = fallback

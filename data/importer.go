@@ -18,45 +18,9 @@ type ImportResult struct {
 	Added         int      // new cards stored
 	Skipped       int      // cards already there (same identity), left as they were
 	NewCategories []string // slugs of categories the import created
-}
-
-// ImportDocument reads a Q&A text, Markdown, CSV or TSV document and adds
-// its cards to the deck named after the document, all or nothing.
-// fallbackCategory is used for Q&As no rule files elsewhere ("" for none).
-func (s *Store) ImportDocument(ctx context.Context, userID int64, name string, doc []byte, fallbackCategory string, progress func(done, total int)) (ImportResult, error) {
-	drafts, err := ParseDocument(name, doc, fallbackCategory)
-	if err != nil {
-		return ImportResult{}, err
-	}
-	return s.ImportDrafts(ctx, userID, DeckNameFor(name), drafts, progress)
-}
-
-// ParseDocument turns a document into card drafts, choosing the parser by
-// the file name: .csv and .tsv are card tables, anything else is a Q&A text.
-func ParseDocument(name string, doc []byte, fallbackCategory string) ([]CardDraft, error) {
-	if fallbackCategory != "" && !ValidSlug(fallbackCategory) {
-		return nil, fmt.Errorf("%w: %q is not a category slug", ErrInvalid, fallbackCategory)
-	}
-	switch strings.ToLower(filepath.Ext(name)) {
-	case ".csv", ".tsv":
-		drafts, err := ParseCardTable(doc, name)
-		if err != nil {
-			return nil, err
-		}
-		if fallbackCategory != "" {
-			for i := range drafts {
-				if drafts[i].Category == UncategorizedSlug {
-					drafts[i].Category = fallbackCategory
-				}
-			}
-		}
-		return drafts, nil
-	}
-	qas, err := ParseQA(doc)
-	if err != nil {
-		return nil, err
-	}
-	return CardsFromQA(sourceName(name), qas, fallbackCategory), nil
+	// Unanswered lists the questions of a Q&A document that were skipped
+	// for want of an answer, in document order.
+	Unanswered []UnansweredQuestion
 }
 
 // sourceName is how a card's source names the file it came from: its base

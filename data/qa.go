@@ -28,6 +28,9 @@ type QA struct {
 type ParseError struct {
 	Line int
 	Msg  string
+	// Question is set when the problem is a question nothing answers: an
+	// import may skip it and keep the rest.
+	Question string
 }
 
 func (e ParseError) Error() string { return fmt.Sprintf("line %d: %s", e.Line, e.Msg) }
@@ -558,7 +561,7 @@ func (p *qaParser) finish() {
 	case c.dupOf != 0:
 		p.errorf(c.qa.Line, "duplicate question number Q%d (first used on line %d)", c.qa.Number, c.dupOf)
 	case c.qa.Answer == "" && len(c.qa.List) == 0:
-		p.errorf(c.qa.Line, "%s has no answer", c.label())
+		p.errs = append(p.errs, ParseError{Line: c.qa.Line, Msg: c.label() + " has no answer", Question: c.qa.Question})
 	default:
 		p.out = append(p.out, c.qa)
 	}

@@ -164,7 +164,8 @@ type restoreJSON struct {
 // apiRestore restores the JSON export in the request body: 200 with what
 // was added, 400 for a file it refuses, 409 when the account already has
 // some of its cards, 413 over the upload limit. A body that is a zip is an
-// Anki package and goes to apiImportApkg instead.
+// Anki package and goes to apiImportApkg instead; a Markdown, text, HTML,
+// CSV or TSV body is a document for apiImportDocument.
 func (a *App) apiRestore(c echo.Context) error {
 	u, _ := currentUser(c)
 	// A zip is an Anki package, whatever its Content-Type says.
@@ -172,8 +173,13 @@ func (a *App) apiRestore(c echo.Context) error {
 	if head, _ := body.Peek(4); data.IsApkg(head) {
 		return a.apiImportApkg(c, u, body)
 	}
-	if mt, _, _ := mime.ParseMediaType(c.Request().Header.Get(echo.HeaderContentType)); mt != echo.MIMEApplicationJSON {
-		return echo.NewHTTPError(http.StatusUnsupportedMediaType, "send the export as Content-Type: application/json")
+	mt, _, _ := mime.ParseMediaType(c.Request().Header.Get(echo.HeaderContentType))
+	if ext, ok := documentTypes[mt]; ok {
+		return a.apiImportDocument(c, u, ext, body)
+	}
+	if mt != echo.MIMEApplicationJSON {
+		return echo.NewHTTPError(http.StatusUnsupportedMediaType, "send an export as Content-Type: application/json, "+
+			"a document as text/markdown, text/plain, text/html, text/csv or text/tab-separated-values")
 	}
 	res, err := a.store.RestoreExport(c.Request().Context(), u.ID, body)
 	if err != nil {

@@ -258,7 +258,7 @@ func TestRestoreAPIRefusesBadFiles(t *testing.T) {
 		{"deeply nested", deep, "application/json", 400, "not a flashcards export"},
 		{"deeply nested inside", `{"format":"flashcards-export","version":1,"decks":` + deep[:20_000] + deep[len(deep)-20_000:] + `}`, "application/json", 400, "nested too deep"},
 		{"a grade of 9", strings.Replace(string(doc), `"grade":5`, `"grade":9`, 1), "application/json", 400, "grade 9"},
-		{"not JSON", "front,back\nq,a\n", "text/csv", 415, "application/json"},
+		{"neither an export nor a document", "front,back\nq,a\n", "application/octet-stream", 415, "application/json"},
 		{"over the upload limit", `{"format":"flashcards-export","version":1,"user":{"name":"` + strings.Repeat("x", 300<<10) + `"}}`, "application/json", 413, "larger than the limit of 256 KiB"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -14,10 +14,12 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/flashcards/flashcards/data"
+	"github.com/flashcards/flashcards/data/qadoc"
 	"github.com/flashcards/flashcards/views"
 )
 
-// importProblemsShown keeps the page of a badly broken file readable.
+// importProblemsShown keeps the page of a badly broken file readable, and
+// the report of a file with many unanswered questions.
 const importProblemsShown = 100
 
 // pastedDocumentName names a pasted document when the form gives no name.
@@ -44,8 +46,10 @@ func (a *App) renderImport(c echo.Context, status int, v views.ImportView) error
 	return a.render(c, status, views.Import(p, v))
 }
 
-// importDocument imports an uploaded or pasted document, all or nothing: a
-// document with any problem stores no card and the page lists every problem.
+// importDocument imports an uploaded or pasted document in one
+// transaction. A document with a problem stores no card and the page
+// lists every problem; questions without an answer are skipped, and the
+// page lists them beside what was imported.
 func (a *App) importDocument(c echo.Context) error {
 	u, _ := currentUser(c)
 	ctx := c.Request().Context()
@@ -53,9 +57,10 @@ func (a *App) importDocument(c echo.Context) error {
 		return err
 	}
 	v := views.ImportView{
-		Category:  strings.TrimSpace(c.FormValue("category")),
-		PasteName: c.FormValue("name"),
-		PasteText: c.FormValue("text"),
+		Category:       strings.TrimSpace(c.FormValue("category")),
+		IgnoreHeadings: c.FormValue("headings") == "ignore",
+		PasteName:      c.FormValue("name"),
+		PasteText:      c.FormValue("text"),
 	}
 	fail := func(status int, msg string) error {
 		v.Error = msg
@@ -91,7 +96,8 @@ func (a *App) importDocument(c echo.Context) error {
 		}
 		return redirect(c, a.deckCardsURL(c, u.ID, res.Deck))
 	}
-	res, err := a.store.ImportDocument(ctx, u.ID, name, doc, v.Category, nil)
+	opts := data.ImportOptions{FallbackCategory: v.Category, IgnoreHeadings: v.IgnoreHeadings}
+	res, err := a.store.ImportDocumentWith(ctx, u.ID, name, doc, opts, nil)
 	if err != nil {
 		status, msg, problems := importErrorMessage(err)
 		if status == 0 {
@@ -104,10 +110,35 @@ func (a *App) importDocument(c echo.Context) error {
 		v.Problems = problems
 		return fail(status, msg)
 	}
+	if len(res.Unanswered) > 0 {
+		// The skipped questions are worth a look before the deck: show
+		// them here, with a link on to the cards.
+		v.Report = importReport(name, res, a.deckCardsURL(c, u.ID, res.Deck))
+		v.PasteName, v.PasteText = "", ""
+		return a.renderImport(c, http.StatusOK, v)
+	}
 	if err := a.flash(c, true, importSummary(name, res)); err != nil {
 		return err
 	}
 	return redirect(c, a.deckCardsURL(c, u.ID, res.Deck))
+}
+
+// importReport is the import page's account of an import that skipped
+// questions without an answer.
+func importReport(name string, res data.ImportResult, deckURL string) *views.ImportReport {
+	r := &views.ImportReport{
+		Summary: fmt.Sprintf("%s: %s found, %d added, %d already there.",
+			name, plural(res.Found, "card", "cards"), res.Added, res.Skipped),
+		Deck: res.Deck, DeckURL: deckURL, NewCategories: res.NewCategories,
+	}
+	for i, q := range res.Unanswered {
+		if i == importProblemsShown {
+			r.MoreUnanswered = len(res.Unanswered) - i
+			break
+		}
+		r.Unanswered = append(r.Unanswered, views.ImportProblem{Line: q.Line, Message: fmt.Sprintf("“%s”: %s", q.Question, q.Reason)})
+	}
+	return r
 }
 
 // submittedDocument is the uploaded file, or else the pasted text with its name.
@@ -165,6 +196,7 @@ func (a *App) hasCategory(c echo.Context, userID int64, slug string) (bool, erro
 // not the document's fault.
 func importErrorMessage(err error) (int, string, []views.ImportProblem) {
 	var pe data.ParseErrors
+	var noQA *data.NoQAError
 	switch {
 	case errors.As(err, &pe):
 		problems := make([]views.ImportProblem, len(pe))
@@ -182,6 +214,9 @@ func importErrorMessage(err error) (int, string, []views.ImportProblem) {
 	case errors.Is(err, data.ErrTooLarge):
 		return http.StatusRequestEntityTooLarge, fmt.Sprintf("The document is too large: a Q&A write-up may hold %s, a card table (.csv, .tsv) %s.",
 			formatSize(data.MaxDocumentBytes), formatSize(data.MaxCardTableBytes)), nil
+	case errors.As(err, &noQA):
+		return http.StatusBadRequest, "No questions and answers were found: " + noQA.Saw + ". The importer looks for " + qadoc.LookedFor +
+			"; a card table (.csv, .tsv) has a front and a back column.", nil
 	case errors.Is(err, data.ErrNoQA):
 		return http.StatusBadRequest, "No questions and answers were found. A write-up numbers its questions (Q1.) and starts each answer with Ans:; " +
 			"a card table has a front and a back column.", nil
@@ -199,6 +234,87 @@ func importSummary(name string, res data.ImportResult) string {
 		msg += " New categories: " + strings.Join(res.NewCategories, ", ") + "."
 	}
 	return msg
+}
+
+// documentImportJSON is the API's answer to a document import.
+type documentImportJSON struct {
+	Format        string           `json:"format"`
+	Deck          string           `json:"deck"`
+	Found         int              `json:"found"`
+	Cards         int              `json:"cards"`
+	Skipped       int              `json:"skipped"`
+	NewCategories []string         `json:"new_categories"`
+	Unanswered    []unansweredJSON `json:"unanswered"`
+}
+
+type unansweredJSON struct {
+	Line     int    `json:"line"`
+	Question string `json:"question"`
+	Reason   string `json:"reason"`
+}
+
+// documentTypes are the media types POST /api/v1/import reads as a
+// document, and the file extension each stands for when ?name= has none.
+var documentTypes = map[string]string{
+	"text/markdown": ".md", "text/x-markdown": ".md", "text/plain": ".txt", "text/html": ".html",
+	"application/xhtml+xml": ".html", "text/csv": ".csv", "text/tab-separated-values": ".tsv",
+}
+
+// apiImportDocument imports the document POST /api/v1/import carries, as
+// the import page does (?name= names it and its deck, ?category= files
+// what no rule does, ?headings=ignore makes no categories of its section
+// headings): 200 with what was added and the questions skipped for want
+// of an answer, 400 for a document it refuses.
+func (a *App) apiImportDocument(c echo.Context, u data.User, ext string, body io.Reader) error {
+	doc, err := io.ReadAll(body)
+	if err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			return echo.NewHTTPError(http.StatusRequestEntityTooLarge, fmt.Sprintf("The document is larger than the limit of %s.", formatSize(a.cfg.MaxUploadBytes)))
+		}
+		return err
+	}
+	name := strings.TrimSpace(strings.ToValidUTF8(c.QueryParam("name"), ""))
+	if name == "" {
+		name = "Imported" + ext
+	} else if filepath.Ext(name) == "" {
+		name += ext
+	}
+	category := c.QueryParam("category")
+	if category != "" {
+		ok, err := a.hasCategory(c, u.ID, category)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("category must be one of your categories; %q is not", category))
+		}
+	}
+	opts := data.ImportOptions{FallbackCategory: category, IgnoreHeadings: c.QueryParam("headings") == "ignore"}
+	res, err := a.store.ImportDocumentWith(c.Request().Context(), u.ID, name, doc, opts, nil)
+	if err != nil {
+		status, msg, problems := importErrorMessage(err)
+		if status == 0 {
+			return err
+		}
+		for i, p := range problems {
+			if i == importProblemsShown {
+				msg += fmt.Sprintf("\n(and %d more)", len(problems)-i)
+				break
+			}
+			msg += fmt.Sprintf("\nline %d: %s", p.Line, p.Message)
+		}
+		return echo.NewHTTPError(status, msg)
+	}
+	out := documentImportJSON{Format: "document", Deck: res.Deck, Found: res.Found, Cards: res.Added, Skipped: res.Skipped,
+		NewCategories: res.NewCategories, Unanswered: []unansweredJSON{}}
+	if out.NewCategories == nil {
+		out.NewCategories = []string{}
+	}
+	for _, q := range res.Unanswered {
+		out.Unanswered = append(out.Unanswered, unansweredJSON{Line: q.Line, Question: q.Question, Reason: q.Reason})
+	}
+	return c.JSON(http.StatusOK, out)
 }
 
 // apkgSummary is the flash after an Anki package import.

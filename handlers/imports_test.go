@@ -3,6 +3,7 @@ package handlers
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"mime/multipart"
 	"net/http"
 	"net/url"
@@ -209,4 +210,142 @@ func TestLargeUploadNeedsNoSystemTempFolder(t *testing.T) {
 		t.Fatalf("the 9 MiB upload was not read: %d %s", p.status, p.body)
 	}
 	wantBody(t, "a 9 MiB write-up", p, "4 MiB") // refused by the importer, which saw the file
+}
+
+// A saved web page imports through the form: its article's Q&As become
+// cards filed under its section headings, with none of the page's markup,
+// menus or comments.
+func TestImportSavedPage(t *testing.T) {
+	app := newTestApp(t, openSignup())
+	ctx := context.Background()
+	b, u, _ := cardOwner(t, app, "ada")
+	b.get("/import")
+	p := b.uploadForm("/import", nil, "qa-page.html", readFixture(t, "qa-page.html"))
+	wantStatus(t, "page upload", p, http.StatusSeeOther)
+	wantBody(t, "after the page", b.get(p.header.Get("Location")), "qa-page.html: 6 cards found, 6 added, 0 already there, in the deck &#34;qa-page&#34;. New categories: basics, delivery, flow-control.")
+	cards, err := app.store.ListCards(ctx, u.ID, data.CardFilter{})
+	if err != nil || len(cards) != 6 {
+		t.Fatalf("%d cards, %v", len(cards), err)
+	}
+	for _, c := range cards {
+		if strings.ContainsAny(c.Front+c.Back, "<>") || strings.Contains(c.Back, "Great post") {
+			t.Errorf("page markup or clutter on a card: %q / %q", c.Front, c.Back)
+		}
+	}
+	cards, _ = app.store.ListCards(ctx, u.ID, data.CardFilter{Query: "dead-letter"})
+	if len(cards) != 1 || cards[0].Category != "delivery" || !strings.Contains(cards[0].Back, "inspected by a person") {
+		t.Errorf("the <details> Q&A: %+v", cards)
+	}
+
+	// Pasted, the same page is found by its content, whatever its name.
+	b.get("/import")
+	p = b.uploadForm("/import", map[string]string{"name": "queues", "text": string(readFixture(t, "qa-page.html")), "headings": "ignore"}, "", nil)
+	wantStatus(t, "pasted page", p, http.StatusSeeOther)
+	wantBody(t, "after the pasted page", b.get(p.header.Get("Location")), "queues: 6 cards found, 0 added, 6 already there")
+}
+
+// Questions without an answer no longer refuse the document: the others
+// are imported, and the import page lists the skipped ones with their lines.
+func TestImportReportsUnansweredQuestions(t *testing.T) {
+	app := newTestApp(t, openSignup())
+	ctx := context.Background()
+	b, u, _ := cardOwner(t, app, "ada")
+	doc := "# Storage\n\n## Disks\n\n**What is a sector?**\n\nThe smallest unit a disk writes.\n\n**What is TRIM?**\n\nAnswer here\n\n## Files\n\n**What is an inode?**\n\nThe record of a file's metadata and blocks.\n\n**What is a hard link?**\n"
+	b.get("/import")
+	p := b.uploadForm("/import", nil, "storage.md", []byte(doc))
+	wantStatus(t, "partial import", p, http.StatusOK)
+	for _, want := range []string{
+		"storage.md: 2 cards found, 2 added, 0 already there.",
+		"New categories from the document: disks, files.",
+		"2 questions were skipped, for want of an answer:",
+		"Line 9:</span> “What is TRIM?”: a placeholder (&#34;Answer here&#34;)",
+		"Line 19:</span> “What is a hard link?”: no answer",
+		`href="/cards?deck=`,
+	} {
+		wantBody(t, "partial import", p, want)
+	}
+	cards, _ := app.store.ListCards(ctx, u.ID, data.CardFilter{})
+	if len(cards) != 2 || cards[0].Category != "files" || cards[1].Category != "disks" { // newest first
+		t.Errorf("cards after a partial import: %+v", cards)
+	}
+
+	// With the headings ignored, the fallback category files them.
+	b.get("/import")
+	p = b.uploadForm("/import", map[string]string{"headings": "ignore", "category": "data-quality"}, "storage-2.md",
+		[]byte(strings.ReplaceAll(doc, "What is", "Define")))
+	wantStatus(t, "headings ignored", p, http.StatusOK)
+	cards, _ = app.store.ListCards(ctx, u.ID, data.CardFilter{Query: "Define"})
+	if len(cards) != 2 || cards[0].Category != "data-quality" || cards[1].Category != "data-quality" {
+		t.Errorf("cards with headings ignored: %+v", cards)
+	}
+
+	// A document with questions but no answer at all is still refused,
+	// saying what was found and what the importer looks for.
+	b.get("/import")
+	p = b.uploadForm("/import", nil, "bare.md", []byte("**What is a disk?**\n\n**What is a file?**\n"))
+	wantStatus(t, "no answers", p, http.StatusBadRequest)
+	wantBody(t, "no answers", p, "No questions and answers were found: 2 bold question lines were found, but no answer followed them. The importer looks for question headings")
+	if n, _ := app.store.CountCards(ctx, u.ID); n != 4 {
+		t.Errorf("%d cards after a refused import, want 4", n)
+	}
+}
+
+// POST /api/v1/import takes documents too, by their Content-Type, through
+// the same reader as the import page.
+func TestImportDocumentsThroughTheAPI(t *testing.T) {
+	app := newTestApp(t, openSignup())
+	ctx := context.Background()
+	u, err := app.store.CreateUser(ctx, "ada", "correct horse", data.DefaultSettings())
+	if err != nil {
+		t.Fatal(err)
+	}
+	uid := u.ID
+	tok, _, err := app.store.CreateToken(ctx, uid, "import")
+	if err != nil {
+		t.Fatal(err)
+	}
+	status, _, raw := exportRaw(t, app, http.MethodPost, "/api/v1/import?name=queues", tok, "text/html; charset=utf-8", readFixture(t, "qa-page.html"))
+	var got struct {
+		Format, Deck  string
+		Found, Cards  int
+		NewCategories []string `json:"new_categories"`
+		Unanswered    []struct {
+			Line             int
+			Question, Reason string
+		}
+	}
+	if err := json.Unmarshal(raw, &got); status != http.StatusOK || err != nil {
+		t.Fatalf("%d %s", status, raw)
+	}
+	if got.Format != "document" || got.Deck != "queues" || got.Cards != 6 || len(got.NewCategories) != 3 || got.Unanswered == nil {
+		t.Errorf("page import answered %s", raw)
+	}
+
+	md := "## What is a WAL?\n\nA log written before the data pages.\n\n## What is a checkpoint?\n\nTODO\n"
+	status, _, raw = exportRaw(t, app, http.MethodPost, "/api/v1/import?name=db.md&headings=ignore", tok, "text/markdown", []byte(md))
+	if err := json.Unmarshal(raw, &got); status != http.StatusOK || err != nil || got.Cards != 1 || len(got.Unanswered) != 1 ||
+		got.Unanswered[0].Line != 5 || got.Unanswered[0].Question != "What is a checkpoint?" || got.Unanswered[0].Reason != `a placeholder ("TODO")` {
+		t.Errorf("Markdown import answered %d %s", status, raw)
+	}
+
+	for _, tc := range []struct {
+		body, contentType, query string
+		status                   int
+		want                     string
+	}{
+		{"Just some notes.\n", "text/plain", "", http.StatusBadRequest, "No questions and answers were found"},
+		{"front,back\nq,\n", "text/csv", "", http.StatusBadRequest, "line 2: "},
+		{md, "text/markdown", "?category=not-mine", http.StatusBadRequest, "one of your categories"},
+	} {
+		before, _ := app.store.CountCards(ctx, uid)
+		status, _, raw := exportRaw(t, app, http.MethodPost, "/api/v1/import"+tc.query, tok, tc.contentType, []byte(tc.body))
+		var body map[string]string
+		json.Unmarshal(raw, &body)
+		if status != tc.status || !strings.Contains(body["error"], tc.want) {
+			t.Errorf("%q: %d %s, want %d mentioning %q", tc.body, status, raw, tc.status, tc.want)
+		}
+		if after, _ := app.store.CountCards(ctx, uid); after != before {
+			t.Errorf("a refused document changed the card count from %d to %d", before, after)
+		}
+	}
 }

@@ -15,7 +15,7 @@ import (
 )
 
 // importUsage is printed when the import command is called wrongly.
-const importUsage = "usage: flashcards import --user NAME [--category SLUG] FILE [FILE ...]"
+const importUsage = "usage: flashcards import --user NAME [--category SLUG] [--ignore-headings] FILE [FILE ...]"
 
 // importProgressFrom is the number of cards from which an import reports
 // its progress; smaller files are done before anyone would wait.
@@ -25,8 +25,8 @@ const importProgressFrom = 5000
 type importFormat int
 
 const (
-	// formatDocument is a Q&A write-up (text or Markdown) or a card table
-	// (CSV, TSV): data.ImportDocument reads all of them.
+	// formatDocument is a Q&A write-up (text, Markdown or a saved web
+	// page) or a card table (CSV, TSV): data.ImportDocumentWith reads all of them.
 	formatDocument importFormat = iota
 	// formatExport is a JSON export of this server, restored with its history.
 	formatExport
@@ -52,8 +52,10 @@ func detectImportFormat(name string, content []byte) importFormat {
 
 // importCommand imports each file into the user's cards, each in its own
 // transaction: a file with any problem adds nothing, and the other files
-// are still imported. It fails when any file did.
-func importCommand(ctx context.Context, s *data.Store, userName, category string, files []string, stdout, stderr io.Writer) error {
+// are still imported. It fails when any file did. Questions without an
+// answer are skipped and listed, as file:line, after the file's summary.
+func importCommand(ctx context.Context, s *data.Store, userName string, opts data.ImportOptions, files []string, stdout, stderr io.Writer) error {
+	category := opts.FallbackCategory
 	if userName == "" || len(files) == 0 {
 		return errors.New(importUsage)
 	}
@@ -68,7 +70,7 @@ func importCommand(ctx context.Context, s *data.Store, userName, category string
 	}
 	failed := 0
 	for _, path := range files {
-		if err := importFile(ctx, s, u, path, category, stdout, stderr); err != nil {
+		if err := importFile(ctx, s, u, path, opts, stdout, stderr); err != nil {
 			failed++
 			reportImportError(stderr, path, err)
 		}
@@ -96,7 +98,7 @@ func userHasCategory(ctx context.Context, s *data.Store, u data.User, slug strin
 
 // importFile reads one file, picks the importer for its format and prints
 // a summary line.
-func importFile(ctx context.Context, s *data.Store, u data.User, path, category string, stdout, stderr io.Writer) error {
+func importFile(ctx context.Context, s *data.Store, u data.User, path string, opts data.ImportOptions, stdout, stderr io.Writer) error {
 	content, err := readImportFile(path)
 	if err != nil {
 		return err
@@ -106,9 +108,9 @@ func importFile(ctx context.Context, s *data.Store, u data.User, path, category 
 	case formatExport:
 		return restoreFile(ctx, s, u, path, stdout)
 	case formatApkg:
-		return importApkgFile(ctx, s, u, path, category, stdout, stderr)
+		return importApkgFile(ctx, s, u, path, opts.FallbackCategory, stdout, stderr)
 	}
-	res, err := s.ImportDocument(ctx, u.ID, name, content, category, importProgress(stderr, path))
+	res, err := s.ImportDocumentWith(ctx, u.ID, name, content, opts, importProgress(stderr, path))
 	if err != nil {
 		return err
 	}
@@ -121,6 +123,16 @@ func importFile(ctx context.Context, s *data.Store, u data.User, path, category 
 		fmt.Fprintf(stdout, "; new categories: %s", strings.Join(res.NewCategories, ", "))
 	}
 	fmt.Fprintln(stdout)
+	if n := len(res.Unanswered); n > 0 {
+		questions := "questions"
+		if n == 1 {
+			questions = "question"
+		}
+		fmt.Fprintf(stdout, "%s: %d %s skipped, for want of an answer:\n", path, n, questions)
+		for _, q := range res.Unanswered {
+			fmt.Fprintf(stdout, "%s:%d: %q: %s\n", path, q.Line, q.Question, q.Reason)
+		}
+	}
 	return nil
 }
 

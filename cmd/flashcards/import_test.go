@@ -211,3 +211,60 @@ func TestImportSeedWriteUp(t *testing.T) {
 		t.Errorf("cards in %d categories %v, want the 12 built-in ones", len(categories), categories)
 	}
 }
+
+// A saved web page and a Markdown write-up with unanswered questions
+// import from the command line as from the import page: the skipped
+// questions are listed as file:line, and --ignore-headings files every
+// card by --category instead of by its section.
+func TestImportDocumentsWithTheirReport(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "fc.db")
+	if _, _, err := runCLI(t, db, "correct horse\n", "user", "add", "ada"); err != nil {
+		t.Fatal(err)
+	}
+	pageHTML, err := os.ReadFile(filepath.Join("..", "..", "data", "testdata", "qa-page.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := writeFile(t, dir, "qa-page.html", string(pageHTML))
+	md := writeFile(t, dir, "storage.md", "# Storage\n\n## Disks\n\n**What is a sector?**\n\nThe smallest unit a disk writes.\n\n"+
+		"**What is TRIM?**\n\nAnswer here\n\n## Files\n\n**What is an inode?**\n\nThe record of a file's metadata.\n")
+
+	out, _, err := runCLI(t, db, "", "import", "--user", "ada", page, md)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		page + `: 6 cards found, 6 added, 0 already there (deck "qa-page"); new categories: basics, delivery, flow-control`,
+		md + `: 2 cards found, 2 added, 0 already there (deck "storage"); new categories: disks, files`,
+		md + ": 1 question skipped, for want of an answer:\n" + md + `:9: "What is TRIM?": a placeholder ("Answer here")`,
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	for _, c := range userCards(t, db, "ada") {
+		if strings.ContainsAny(c.Front+c.Back, "<>") {
+			t.Errorf("markup on a card: %q / %q", c.Front, c.Back)
+		}
+	}
+
+	again := writeFile(t, dir, "storage-2.md", strings.ReplaceAll(string(mustRead(t, md)), "What is", "Define"))
+	if _, _, err := runCLI(t, db, "", "import", "--user", "ada", "--ignore-headings", "--category", "data-quality", again); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range userCards(t, db, "ada") {
+		if c.Deck == "storage-2" && c.Category != "data-quality" {
+			t.Errorf("--ignore-headings: %q filed under %q", c.Front, c.Category)
+		}
+	}
+}
+
+func mustRead(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}

@@ -58,6 +58,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	tokenName := fs.String("name", "cli", "name of a new token (token create)")
 	importUser := fs.String("user", "", "the user whose cards an import adds to, or an export reads (import, export)")
 	importCategory := fs.String("category", "", "category slug for Q&As nothing else files (import)")
+	ignoreHeadings := fs.Bool("ignore-headings", false, "make no categories from a document's section headings (import)")
 	exportFormat := fs.String("format", "json", "json, csv, anki or apkg (export)")
 	exportOut := fs.String("o", "", "file to write; standard output when absent (export)")
 	revokeTokens := fs.Bool("revoke-tokens", true, "also revoke every API token of the user; --revoke-tokens=false keeps them (user passwd)")
@@ -89,7 +90,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return withStore(ctx, cfg, func(s *data.Store) error { return tokenCommand(ctx, s, rest, *tokenName, stdout) })
 	case "import":
 		return withStore(ctx, cfg, func(s *data.Store) error {
-			return importCommand(ctx, s, *importUser, *importCategory, rest, stdout, stderr)
+			opts := data.ImportOptions{FallbackCategory: *importCategory, IgnoreHeadings: *ignoreHeadings}
+			return importCommand(ctx, s, *importUser, opts, rest, stdout, stderr)
 		})
 	case "export":
 		return withStore(ctx, cfg, func(s *data.Store) error {
