@@ -26,6 +26,12 @@ const MaxCardTableBytes = 32 << 20
 // parse; rows repeating an earlier front and back are dropped. The format
 // is described in docs/import-formats.md.
 func ParseCardTable(doc []byte, name string) ([]CardDraft, error) {
+	return parseCardTable(doc, name, nil)
+}
+
+// parseCardTable reads a card table with the columns it finds, or with
+// the ones given (the import preview's mapping).
+func parseCardTable(doc []byte, name string, mapping *CardTableMapping) ([]CardDraft, error) {
 	text, err := qaCleanDocument(doc, MaxCardTableBytes)
 	if err != nil {
 		return nil, err
@@ -44,6 +50,9 @@ func ParseCardTable(doc []byte, name string) ([]CardDraft, error) {
 		if c, ok := csvHeaderColumns(strings.Split(head.columns, string(r.Comma))); ok {
 			cols, headerSeen = c, true
 		}
+	}
+	if mapping != nil {
+		cols = mapping.columns(cols)
 	}
 
 	var (
@@ -73,7 +82,10 @@ func ParseCardTable(doc []byte, name string) ([]CardDraft, error) {
 		line := skipped + start
 		if first {
 			first = false
-			if !headerSeen {
+			if mapping != nil && mapping.Header {
+				continue
+			}
+			if !headerSeen && mapping == nil {
 				if c, ok := csvHeaderColumns(rec); ok {
 					cols = c
 					continue

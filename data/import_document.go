@@ -17,6 +17,9 @@ type ImportOptions struct {
 	// IgnoreHeadings turns off categories made from a document's section
 	// headings; they are on by default for documents with two or more.
 	IgnoreHeadings bool
+	// Columns says which columns of a card table hold what; nil finds
+	// them from the header row, or takes front, back, category, key points.
+	Columns *CardTableMapping
 }
 
 // UnansweredQuestion is a question an import skipped: nothing answers it.
@@ -89,7 +92,7 @@ func ParseDocumentWith(name string, doc []byte, opts ImportOptions) (ParsedDocum
 	ext := strings.ToLower(filepath.Ext(name))
 	switch ext {
 	case ".csv", ".tsv":
-		drafts, err := ParseCardTable(doc, name)
+		drafts, err := parseCardTable(doc, name, opts.Columns)
 		if err != nil {
 			return ParsedDocument{}, err
 		}

@@ -71,6 +71,7 @@ type Store struct {
 	checkpoints    *checkpointer
 	tokens         tokenCache
 	temp           *tempRun
+	pending        pendingImports // uploads waiting for their confirmation
 }
 
 // An Option changes how Open opens the store.
