@@ -50,8 +50,8 @@ type pendingImport struct {
 	PendingImport
 	userID  int64
 	path    string
-	running sync.Mutex    // held while it is being imported
-	done    *ImportResult // set once imported
+	running sync.Mutex       // held while it is being imported
+	done    *ConfirmedImport // set once imported
 	doneAt  time.Time
 }
 
@@ -136,9 +136,17 @@ func (s *Store) pendingFor(userID int64, id string) (*pendingImport, error) {
 	return e, nil
 }
 
+// ConfirmedImport is what confirming a pending import did.
+type ConfirmedImport struct {
+	ImportResult
+	// CloseSkipped counts the cards left out for closely matching cards
+	// the user has.
+	CloseSkipped int
+}
+
 // PendingImportDoc is the user's waiting upload and its bytes. An upload
 // already imported gives its result instead, and no bytes.
-func (s *Store) PendingImportDoc(userID int64, id string) (PendingImport, []byte, *ImportResult, error) {
+func (s *Store) PendingImportDoc(userID int64, id string) (PendingImport, []byte, *ConfirmedImport, error) {
 	e, err := s.pendingFor(userID, id)
 	if err != nil {
 		return PendingImport{}, nil, nil, err
@@ -160,10 +168,10 @@ func (s *Store) PendingImportDoc(userID int64, id string) (PendingImport, []byte
 // again is true when it had already been imported: the result is that
 // import's, and import is not run. An import that fails leaves the upload
 // waiting, to be confirmed again.
-func (s *Store) ConfirmPendingImport(ctx context.Context, userID int64, id string, run func(ctx context.Context, p PendingImport, doc []byte) (ImportResult, error)) (res ImportResult, again bool, err error) {
+func (s *Store) ConfirmPendingImport(ctx context.Context, userID int64, id string, run func(ctx context.Context, p PendingImport, doc []byte) (ConfirmedImport, error)) (res ConfirmedImport, again bool, err error) {
 	e, err := s.pendingFor(userID, id)
 	if err != nil {
-		return ImportResult{}, false, err
+		return ConfirmedImport{}, false, err
 	}
 	e.running.Lock()
 	defer e.running.Unlock()
@@ -172,10 +180,10 @@ func (s *Store) ConfirmPendingImport(ctx context.Context, userID int64, id strin
 	}
 	doc, err := os.ReadFile(e.path)
 	if errors.Is(err, os.ErrNotExist) {
-		return ImportResult{}, false, ErrPendingImportGone
+		return ConfirmedImport{}, false, ErrPendingImportGone
 	}
 	if err != nil {
-		return ImportResult{}, false, err
+		return ConfirmedImport{}, false, err
 	}
 	res, err = run(ctx, e.PendingImport, doc)
 	if err != nil {

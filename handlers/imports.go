@@ -46,10 +46,10 @@ func (a *App) renderImport(c echo.Context, status int, v views.ImportView) error
 	return a.render(c, status, views.Import(p, v))
 }
 
-// importDocument imports an uploaded or pasted document in one
-// transaction. A document with a problem stores no card and the page
-// lists every problem; questions without an answer are skipped, and the
-// page lists them beside what was imported.
+// importDocument reads an uploaded or pasted document. A document with
+// a problem is refused here, with every problem listed; a readable one
+// is kept and shown on its preview (import_preview.go), to be imported
+// when the user confirms. Anki packages import at once.
 func (a *App) importDocument(c echo.Context) error {
 	u, _ := currentUser(c)
 	ctx := c.Request().Context()
@@ -96,9 +96,10 @@ func (a *App) importDocument(c echo.Context) error {
 		}
 		return redirect(c, a.deckCardsURL(c, u.ID, res.Deck))
 	}
+	// Read it now, so a refused document is refused on this page; a
+	// readable one waits for the user's confirmation on its preview.
 	opts := data.ImportOptions{FallbackCategory: v.Category, IgnoreHeadings: v.IgnoreHeadings}
-	res, err := a.store.ImportDocumentWith(ctx, u.ID, name, doc, opts, nil)
-	if err != nil {
+	if _, err := data.ParseDocumentWith(name, doc, opts); err != nil {
 		status, msg, problems := importErrorMessage(err)
 		if status == 0 {
 			return err
@@ -110,17 +111,7 @@ func (a *App) importDocument(c echo.Context) error {
 		v.Problems = problems
 		return fail(status, msg)
 	}
-	if len(res.Unanswered) > 0 {
-		// The skipped questions are worth a look before the deck: show
-		// them here, with a link on to the cards.
-		v.Report = importReport(name, res, a.deckCardsURL(c, u.ID, res.Deck))
-		v.PasteName, v.PasteText = "", ""
-		return a.renderImport(c, http.StatusOK, v)
-	}
-	if err := a.flash(c, true, importSummary(name, res)); err != nil {
-		return err
-	}
-	return redirect(c, a.deckCardsURL(c, u.ID, res.Deck))
+	return a.keepForPreview(c, name, doc, importChoices{Category: v.Category, IgnoreHeadings: v.IgnoreHeadings})
 }
 
 // importReport is the import page's account of an import that skipped

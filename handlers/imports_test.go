@@ -61,7 +61,7 @@ func TestImportUploads(t *testing.T) {
 	wantBody(t, "import page", page, `name="csrf"`)
 	wantBody(t, "import page", page, "33 MiB")
 
-	p := b.uploadForm("/import", nil, "qa-sample.txt", sample)
+	p := b.uploadAndConfirm(nil, "qa-sample.txt", sample)
 	wantStatus(t, "upload", p, http.StatusSeeOther)
 	if loc := p.header.Get("Location"); !strings.HasPrefix(loc, "/cards?deck=") {
 		t.Errorf("after the import, redirect to %q", loc)
@@ -74,7 +74,7 @@ func TestImportUploads(t *testing.T) {
 	}
 
 	// The same file again adds nothing.
-	p = b.uploadForm("/import", nil, "qa-sample.txt", sample)
+	p = b.uploadAndConfirm(nil, "qa-sample.txt", sample)
 	wantStatus(t, "upload again", p, http.StatusSeeOther)
 	wantBody(t, "cards after the second import", b.get(p.header.Get("Location")), "5 cards found, 0 added, 5 already there")
 	if n, _ := app.store.CountCards(ctx, u.ID); n != 5 {
@@ -86,7 +86,7 @@ func TestImportUploads(t *testing.T) {
 		"What is a B-tree?,A balanced search tree.,,pages; fan-out\n" +
 		"\"Why ask, before coding?\",To pin down the goal.,Skipping clarification,\n"
 	b.get("/import")
-	p = b.uploadForm("/import", map[string]string{"category": "coding-fundamentals"}, "trees.csv", []byte(csv))
+	p = b.uploadAndConfirm(map[string]string{"category": "coding-fundamentals"}, "trees.csv", []byte(csv))
 	wantStatus(t, "CSV upload", p, http.StatusSeeOther)
 	wantBody(t, "after the CSV", b.get(p.header.Get("Location")), "trees.csv: 2 cards found, 2 added")
 	cards, _ := app.store.ListCards(ctx, u.ID, data.CardFilter{Query: "B-tree"})
@@ -100,7 +100,7 @@ func TestImportUploads(t *testing.T) {
 
 	// Pasted text, with a name for the deck.
 	b.get("/import")
-	p = b.uploadForm("/import", map[string]string{"name": "My notes", "text": "Q1. What is drift?\r\nAns: The data changes under a deployed model.\r\n"}, "", nil)
+	p = b.uploadAndConfirm(map[string]string{"name": "My notes", "text": "Q1. What is drift?\r\nAns: The data changes under a deployed model.\r\n"}, "", nil)
 	wantStatus(t, "paste", p, http.StatusSeeOther)
 	wantBody(t, "after the paste", b.get(p.header.Get("Location")), "My notes: 1 card found, 1 added")
 	if n, _ := app.store.CountCards(ctx, u.ID); n != 8 {
@@ -188,7 +188,7 @@ func TestImportNeedsLoginAndCSRF(t *testing.T) {
 		t.Errorf("refused uploads stored %d cards", n)
 	}
 	// A paste may also come as a plain form.
-	p = b.post("/import", url.Values{"text": {"Q1. A?\nAns: b.\n"}})
+	p = b.confirm(b.post("/import", url.Values{"text": {"Q1. A?\nAns: b.\n"}}), nil)
 	wantStatus(t, "urlencoded paste", p, http.StatusSeeOther)
 	wantBody(t, "urlencoded paste", b.get(p.header.Get("Location")), "Pasted notes: 1 card found, 1 added")
 }
@@ -220,7 +220,7 @@ func TestImportSavedPage(t *testing.T) {
 	ctx := context.Background()
 	b, u, _ := cardOwner(t, app, "ada")
 	b.get("/import")
-	p := b.uploadForm("/import", nil, "qa-page.html", readFixture(t, "qa-page.html"))
+	p := b.uploadAndConfirm(nil, "qa-page.html", readFixture(t, "qa-page.html"))
 	wantStatus(t, "page upload", p, http.StatusSeeOther)
 	wantBody(t, "after the page", b.get(p.header.Get("Location")), "qa-page.html: 6 cards found, 6 added, 0 already there, in the deck &#34;qa-page&#34;. New categories: basics, delivery, flow-control.")
 	cards, err := app.store.ListCards(ctx, u.ID, data.CardFilter{})
@@ -239,7 +239,7 @@ func TestImportSavedPage(t *testing.T) {
 
 	// Pasted, the same page is found by its content, whatever its name.
 	b.get("/import")
-	p = b.uploadForm("/import", map[string]string{"name": "queues", "text": string(readFixture(t, "qa-page.html")), "headings": "ignore"}, "", nil)
+	p = b.uploadAndConfirm(map[string]string{"name": "queues", "text": string(readFixture(t, "qa-page.html")), "headings": "ignore"}, "", nil)
 	wantStatus(t, "pasted page", p, http.StatusSeeOther)
 	wantBody(t, "after the pasted page", b.get(p.header.Get("Location")), "queues: 6 cards found, 0 added, 6 already there")
 }
@@ -252,7 +252,7 @@ func TestImportReportsUnansweredQuestions(t *testing.T) {
 	b, u, _ := cardOwner(t, app, "ada")
 	doc := "# Storage\n\n## Disks\n\n**What is a sector?**\n\nThe smallest unit a disk writes.\n\n**What is TRIM?**\n\nAnswer here\n\n## Files\n\n**What is an inode?**\n\nThe record of a file's metadata and blocks.\n\n**What is a hard link?**\n"
 	b.get("/import")
-	p := b.uploadForm("/import", nil, "storage.md", []byte(doc))
+	p := b.uploadAndConfirm(nil, "storage.md", []byte(doc))
 	wantStatus(t, "partial import", p, http.StatusOK)
 	for _, want := range []string{
 		"storage.md: 2 cards found, 2 added, 0 already there.",
@@ -271,7 +271,7 @@ func TestImportReportsUnansweredQuestions(t *testing.T) {
 
 	// With the headings ignored, the fallback category files them.
 	b.get("/import")
-	p = b.uploadForm("/import", map[string]string{"headings": "ignore", "category": "data-quality"}, "storage-2.md",
+	p = b.uploadAndConfirm(map[string]string{"headings": "ignore", "category": "data-quality"}, "storage-2.md",
 		[]byte(strings.ReplaceAll(doc, "What is", "Define")))
 	wantStatus(t, "headings ignored", p, http.StatusOK)
 	cards, _ = app.store.ListCards(ctx, u.ID, data.CardFilter{Query: "Define"})

@@ -69,6 +69,8 @@ func (a *App) Register(e *echo.Echo) {
 	// session to show a refused upload on the import page.
 	upload := e.Group("/import", a.loadSession, a.showTooLarge(a.importTooLarge), bodyLimit(a.cfg.MaxUploadBytes), a.checkCSRF, a.requireUser)
 	upload.POST("", a.importDocument)
+	user.GET("/import/preview/:id", a.importPreviewPage)
+	user.POST("/import/preview/:id", a.confirmImport)
 
 	// Mock interviews.
 	user.GET("/mock", a.mockPage)

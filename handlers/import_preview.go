@@ -1,0 +1,403 @@
+package handlers
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/flashcards/flashcards/data"
+	"github.com/flashcards/flashcards/views"
+)
+
+// previewCardsShown bounds the cards a preview lists.
+const previewCardsShown = 200
+
+// importChoices are the choices that shape how an upload is read: they
+// travel in the preview's URL and its confirmation form.
+type importChoices struct {
+	Category       string
+	IgnoreHeadings bool
+	Columns        *data.CardTableMapping // nil: the importer finds them
+}
+
+func (ch importChoices) options() data.ImportOptions {
+	return data.ImportOptions{FallbackCategory: ch.Category, IgnoreHeadings: ch.IgnoreHeadings, Columns: ch.Columns}
+}
+
+// values writes the choices as form fields.
+func (ch importChoices) values() url.Values {
+	v := url.Values{}
+	if ch.Category != "" {
+		v.Set("category", ch.Category)
+	}
+	if ch.IgnoreHeadings {
+		v.Set("headings", "ignore")
+	}
+	if m := ch.Columns; m != nil {
+		v.Set("front", strconv.Itoa(m.Front))
+		v.Set("back", strconv.Itoa(m.Back))
+		v.Set("catcol", strconv.Itoa(m.Category))
+		v.Set("kpcol", strconv.Itoa(m.KeyPoints))
+		if m.Header {
+			v.Set("header", "1")
+		}
+	}
+	return v
+}
+
+// readImportChoices reads the choices from a query or form.
+func readImportChoices(c echo.Context) (importChoices, error) {
+	ch := importChoices{Category: strings.TrimSpace(c.FormValue("category")), IgnoreHeadings: c.FormValue("headings") == "ignore"}
+	if c.FormValue("front") == "" {
+		return ch, nil
+	}
+	col := func(k string) (int, error) {
+		n, err := strconv.Atoi(c.FormValue(k))
+		if err != nil || n < -1 {
+			return 0, fmt.Errorf("%w: choose the table's columns from the lists", data.ErrInvalid)
+		}
+		return n, nil
+	}
+	var m data.CardTableMapping
+	var err error
+	for _, f := range []struct {
+		key string
+		to  *int
+	}{{"front", &m.Front}, {"back", &m.Back}, {"catcol", &m.Category}, {"kpcol", &m.KeyPoints}} {
+		if *f.to, err = col(f.key); err != nil {
+			return ch, err
+		}
+	}
+	m.Header = c.FormValue("header") == "1"
+	ch.Columns = &m
+	return ch, nil
+}
+
+func isCardTable(name string) bool {
+	ext := strings.ToLower(filepath.Ext(name))
+	return ext == ".csv" || ext == ".tsv"
+}
+
+func previewURL(id string, ch importChoices) string {
+	u := "/import/preview/" + id
+	if q := ch.values().Encode(); q != "" {
+		u += "?" + q
+	}
+	return u
+}
+
+// keepForPreview keeps a parsed upload and sends the user to its preview.
+func (a *App) keepForPreview(c echo.Context, name string, doc []byte, ch importChoices) error {
+	u, _ := currentUser(c)
+	p, err := a.store.KeepPendingImport(u.ID, name, doc)
+	if err != nil {
+		return err
+	}
+	return redirect(c, previewURL(p.ID, ch))
+}
+
+// previewGone shows the import page saying the preview is gone.
+func (a *App) previewGone(c echo.Context) error {
+	return a.renderImport(c, http.StatusNotFound, views.ImportView{
+		Error: "This preview has expired or is not yours. Upload the file again."})
+}
+
+// importPreviewPage shows what an upload holds before it is imported:
+// its cards and their categories, the ones the user already has or has
+// something close to, the questions it skips, and for a card table which
+// column is which.
+func (a *App) importPreviewPage(c echo.Context) error {
+	u, _ := currentUser(c)
+	id := c.Param("id")
+	pi, doc, done, err := a.store.PendingImportDoc(u.ID, id)
+	if errors.Is(err, data.ErrNotFound) {
+		return a.previewGone(c)
+	}
+	if err != nil {
+		return err
+	}
+	if done != nil {
+		return a.showConfirmed(c, pi.Name, *done)
+	}
+	ch, err := readImportChoices(c)
+	v := views.ImportPreviewView{ID: id, Name: pi.Name}
+	if err != nil {
+		v.Error = userMessage(err)
+		ch.Columns = nil
+	}
+	return a.renderPreview(c, http.StatusOK, v, doc, ch)
+}
+
+// renderPreview reads the upload with the choices and renders the preview.
+func (a *App) renderPreview(c echo.Context, status int, v views.ImportPreviewView, doc []byte, ch importChoices) error {
+	u, _ := currentUser(c)
+	ctx := c.Request().Context()
+	if ch.Category != "" {
+		if ok, err := a.hasCategory(c, u.ID, ch.Category); err != nil {
+			return err
+		} else if !ok {
+			ch.Category = ""
+		}
+	}
+	if isCardTable(v.Name) {
+		l, err := data.ReadCardTableLayout(doc, v.Name)
+		if err == nil {
+			if ch.Columns != nil {
+				if err := ch.Columns.Check(len(l.Columns)); err != nil {
+					v.Error = userMessage(err)
+					ch.Columns = nil
+				}
+			}
+			m := l.Mapping
+			if ch.Columns != nil {
+				m = *ch.Columns
+			}
+			v.Table = &views.ImportTableView{Front: m.Front, Back: m.Back, Category: m.Category, KeyPoints: m.KeyPoints, Header: m.Header}
+			for i, label := range l.Columns {
+				v.Table.Columns = append(v.Table.Columns, views.SelectOption{Value: strconv.Itoa(i), Label: label})
+			}
+			ch.Columns = &m
+		}
+	}
+	v.Choices = formFields(ch.values())
+	v.Headings, v.Category = !ch.IgnoreHeadings, ch.Category
+	v.DeckName = data.DeckNameFor(v.Name)
+	decks, err := a.store.ListDecks(ctx, u.ID)
+	if err != nil {
+		return err
+	}
+	for _, d := range decks {
+		v.Decks = append(v.Decks, views.SelectOption{Value: strconv.FormatInt(d.ID, 10), Label: d.Name})
+	}
+	parsed, err := data.ParseDocumentWith(v.Name, doc, ch.options())
+	if err != nil {
+		st, msg, problems := importErrorMessage(err)
+		if st == 0 {
+			return err
+		}
+		if len(problems) > importProblemsShown {
+			v.MoreProblems = len(problems) - importProblemsShown
+			problems = problems[:importProblemsShown]
+		}
+		v.Error, v.Problems = msg, problems
+		return a.renderPreviewPage(c, http.StatusBadRequest, v)
+	}
+	check, err := a.store.CheckDrafts(ctx, u.ID, parsed.Drafts)
+	if err != nil {
+		return err
+	}
+	cats, err := a.store.ListCategories(ctx, u.ID)
+	if err != nil {
+		return err
+	}
+	catNames := map[string]string{}
+	for _, cat := range cats {
+		catNames[cat.Slug] = cat.Name
+	}
+	isNewCat := map[string]bool{}
+	for _, slug := range check.NewCategories {
+		isNewCat[slug] = true
+	}
+	dup := map[int]bool{}
+	for _, i := range check.Duplicates {
+		dup[i] = true
+	}
+	closeTo := map[int]data.CloseMatch{}
+	for _, m := range check.Close {
+		closeTo[m.Draft] = m
+	}
+	v.Found, v.Duplicates, v.Close = len(parsed.Drafts), len(check.Duplicates), len(check.Close)
+	v.New = v.Found - v.Duplicates
+	catCount := map[string]int{}
+	var catOrder []string
+	for i, d := range parsed.Drafts {
+		if catCount[d.Category] == 0 {
+			catOrder = append(catOrder, d.Category)
+		}
+		catCount[d.Category]++
+		if i >= previewCardsShown {
+			continue
+		}
+		name := catNames[d.Category]
+		if name == "" {
+			name = d.Category
+		}
+		row := views.ImportPreviewCard{Front: d.Front, Category: name, Line: d.Source}
+		switch m, ok := closeTo[i]; {
+		case dup[i]:
+			row.Status = "already there"
+		case ok:
+			row.Status = "close match"
+			row.CloseTo, row.CloseDeck, row.SameSource = m.Front, m.Deck, m.SameSource
+		default:
+			row.Status = "new"
+		}
+		v.Cards = append(v.Cards, row)
+	}
+	v.MoreCards = max(0, len(parsed.Drafts)-previewCardsShown)
+	for _, slug := range catOrder {
+		name := catNames[slug]
+		if name == "" {
+			name = slug
+		}
+		v.Categories = append(v.Categories, views.ImportPreviewCategory{Name: name, Cards: catCount[slug], New: isNewCat[slug]})
+	}
+	for i, q := range parsed.Unanswered {
+		if i == importProblemsShown {
+			v.MoreUnanswered = len(parsed.Unanswered) - i
+			break
+		}
+		v.Unanswered = append(v.Unanswered, views.ImportProblem{Line: q.Line, Message: fmt.Sprintf("“%s”: %s", q.Question, q.Reason)})
+	}
+	v.Shapes = parsed.Shapes
+	return a.renderPreviewPage(c, status, v)
+}
+
+func (a *App) renderPreviewPage(c echo.Context, status int, v views.ImportPreviewView) error {
+	p := a.page(c, "Import preview")
+	p.Nav = "cards"
+	return a.render(c, status, views.ImportPreview(p, v))
+}
+
+func formFields(v url.Values) []views.FormField {
+	var out []views.FormField
+	for _, k := range []string{"category", "headings", "front", "back", "catcol", "kpcol", "header"} {
+		if val := v.Get(k); val != "" {
+			out = append(out, views.FormField{Name: k, Value: val})
+		}
+	}
+	return out
+}
+
+// confirmImport imports a previewed upload into the deck the user chose,
+// once: a second submission shows the first one's result.
+func (a *App) confirmImport(c echo.Context) error {
+	u, _ := currentUser(c)
+	ctx := c.Request().Context()
+	id := c.Param("id")
+	pi, doc, done, err := a.store.PendingImportDoc(u.ID, id)
+	if errors.Is(err, data.ErrNotFound) {
+		return a.previewGone(c)
+	}
+	if err != nil {
+		return err
+	}
+	if done != nil {
+		return a.showConfirmed(c, pi.Name, *done)
+	}
+	ch, err := readImportChoices(c)
+	v := views.ImportPreviewView{ID: id, Name: pi.Name}
+	fail := func(msg string) error {
+		v.Error = msg
+		return a.renderPreview(c, http.StatusBadRequest, v, doc, ch)
+	}
+	if err != nil {
+		ch.Columns = nil
+		return fail(userMessage(err))
+	}
+	deck, msg, err := a.chosenDeck(ctx, u.ID, c.FormValue("deck"), c.FormValue("deck_name"), c.FormValue("deck_id"))
+	if err != nil {
+		return err
+	}
+	if msg != "" {
+		return fail(msg)
+	}
+	skipClose := c.FormValue("skip_close") == "1"
+	res, again, err := a.store.ConfirmPendingImport(ctx, u.ID, id, func(ctx context.Context, p data.PendingImport, doc []byte) (data.ConfirmedImport, error) {
+		parsed, err := data.ParseDocumentWith(p.Name, doc, ch.options())
+		if err != nil {
+			return data.ConfirmedImport{}, err
+		}
+		drafts := parsed.Drafts
+		out := data.ConfirmedImport{}
+		if skipClose {
+			check, err := a.store.CheckDrafts(ctx, u.ID, drafts)
+			if err != nil {
+				return out, err
+			}
+			leave := map[int]bool{}
+			for _, m := range check.Close {
+				leave[m.Draft] = true
+			}
+			kept := drafts[:0:0]
+			for i, d := range drafts {
+				if !leave[i] {
+					kept = append(kept, d)
+				}
+			}
+			out.CloseSkipped = len(drafts) - len(kept)
+			drafts = kept
+		}
+		if len(drafts) == 0 {
+			out.ImportResult = data.ImportResult{Deck: deck, Found: len(parsed.Drafts)}
+		} else if out.ImportResult, err = a.store.ImportDrafts(ctx, u.ID, deck, drafts, nil); err != nil {
+			return out, err
+		}
+		out.Found = len(parsed.Drafts)
+		out.Unanswered = parsed.Unanswered
+		return out, nil
+	})
+	if errors.Is(err, data.ErrPendingImportGone) {
+		return a.previewGone(c)
+	}
+	if err != nil {
+		if st, msg, _ := importErrorMessage(err); st != 0 {
+			return fail(msg)
+		}
+		return err
+	}
+	_ = again // the same answer either way: the import's result
+	return a.showConfirmed(c, pi.Name, res)
+}
+
+// chosenDeck is the deck the confirmation form names: a new deck's name,
+// or one of the user's decks. msg says what is wrong with the choice.
+func (a *App) chosenDeck(ctx context.Context, userID int64, choice, name, id string) (deck, msg string, err error) {
+	if choice == "existing" {
+		decks, err := a.store.ListDecks(ctx, userID)
+		if err != nil {
+			return "", "", err
+		}
+		for _, d := range decks {
+			if strconv.FormatInt(d.ID, 10) == id {
+				return d.Name, "", nil
+			}
+		}
+		return "", "Choose one of your decks, or a new one.", nil
+	}
+	name = strings.TrimSpace(name)
+	if name == "" || !utf8.ValidString(name) || utf8.RuneCountInString(name) > data.MaxNameRunes {
+		return "", fmt.Sprintf("Name the new deck (1 to %d characters).", data.MaxNameRunes), nil
+	}
+	return name, "", nil
+}
+
+// showConfirmed shows what a confirmed import did: the report on the
+// import page when it skipped questions, else the deck with a summary.
+func (a *App) showConfirmed(c echo.Context, name string, res data.ConfirmedImport) error {
+	u, _ := currentUser(c)
+	deckURL := a.deckCardsURL(c, u.ID, res.Deck)
+	if len(res.Unanswered) > 0 {
+		r := importReport(name, res.ImportResult, deckURL)
+		if res.CloseSkipped > 0 {
+			r.Summary += fmt.Sprintf(" %s left out as close matches of yours.", plural(res.CloseSkipped, "card", "cards"))
+		}
+		return a.renderImport(c, http.StatusOK, views.ImportView{Report: r})
+	}
+	msg := importSummary(name, res.ImportResult)
+	if res.CloseSkipped > 0 {
+		msg += fmt.Sprintf(" %s left out as close matches of cards you have.", plural(res.CloseSkipped, "card", "cards"))
+	}
+	if err := a.flash(c, true, msg); err != nil {
+		return err
+	}
+	return redirect(c, deckURL)
+}
