@@ -33,6 +33,7 @@ type DayQueue struct {
 	New        int // new cards still allowed today
 	Redrill    int // cards in today's re-drill queue
 	Remaining  int // Due + New + Redrill: cards still to show today
+	Done       int // cards counted today (any filter): the day's progress
 	NewLeft    int // new-card slots left today (any filter)
 	ReviewLeft int // review slots left today (any filter)
 }
@@ -45,6 +46,19 @@ type QueueCard struct {
 	// Step counts the card's grades today. A grade form carries it, so a
 	// form submitted twice (double click, stale tab) is recognized.
 	Step int
+}
+
+// Comebacks says, for each grade 0..5, when the card comes back after it
+// (srs.Comebacks), from the card's state as the queue read it.
+func (qc QueueCard) Comebacks() ([6]srs.Comeback, error) {
+	status := srs.StatusNew
+	switch {
+	case qc.Redrill:
+		status = srs.StatusRedrill
+	case qc.Card.Sched.Graded:
+		status = srs.StatusDue
+	}
+	return srs.Comebacks(qc.Card.Sched, qc.Queue.Today, status)
 }
 
 // GradeResult is a card's state after a grade or an undo.
@@ -156,7 +170,7 @@ type queueHead struct {
 // queue computes the day's counts within the filter. For the whole queue
 // it also reads the first card of each pile, in the same statement.
 func queue(ctx context.Context, q querier, userID int64, ds dayStart, f ReviewFilter) (DayQueue, queueHead, string, []any, error) {
-	dq := DayQueue{Today: ds.today, NewLeft: ds.newLeft(), ReviewLeft: ds.reviewLeft()}
+	dq := DayQueue{Today: ds.today, NewLeft: ds.newLeft(), ReviewLeft: ds.reviewLeft(), Done: ds.newDone + ds.reviewsDone}
 	var head queueHead
 	where, fargs, err := filterSQL(ctx, q, userID, f)
 	if err != nil {
@@ -228,7 +242,7 @@ func (s *Store) nextInWholeQueue(ctx context.Context, userID int64) (QueueCard, 
 	if err != nil {
 		return QueueCard{}, err
 	}
-	dq := DayQueue{Today: ds.today, NewLeft: ds.newLeft(), ReviewLeft: ds.reviewLeft()}
+	dq := DayQueue{Today: ds.today, NewLeft: ds.newLeft(), ReviewLeft: ds.reviewLeft(), Done: ds.newDone + ds.reviewsDone}
 	d, u := int(ds.today), userID
 	var qc QueueCard
 	var due int

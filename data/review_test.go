@@ -485,3 +485,54 @@ func TestDeletingAStudiedCardKeepsItsDailySlot(t *testing.T) {
 		}
 	})
 }
+
+// TestQueueCardSaysWhatEachGradeDoes: the comebacks the grade buttons show
+// for the card up now are what grading it then does, for new, due and
+// re-drilled cards, and Done counts the cards counted today.
+func TestQueueCardSaysWhatEachGradeDoes(t *testing.T) {
+	ctx := context.Background()
+	st := DefaultSettings()
+	st.NewPerDay = 4
+	s, uid, clock := reviewFixture(t, 6, st, time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC))
+	rng := rand.New(rand.NewPCG(3, 4))
+	kinds := map[string]int{}
+	for day := range 12 {
+		counted := 0
+		for {
+			qc, err := s.NextCard(ctx, uid, ReviewFilter{}, 0)
+			if errors.Is(err, ErrQueueEmpty) {
+				break
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if qc.Queue.Done != counted {
+				t.Fatalf("day %d: Done = %d, want %d cards counted", day, qc.Queue.Done, counted)
+			}
+			cbs, err := qc.Comebacks()
+			if err != nil {
+				t.Fatalf("day %d, card %d: %v", day, qc.Card.ID, err)
+			}
+			g := srs.Grade(rng.IntN(6))
+			r := grade(t, s, uid, qc.Card.ID, g)
+			if got := (srs.Comeback{Today: r.Redrill, Days: r.Due.Sub(qc.Queue.Today)}); got != cbs[g] {
+				t.Fatalf("day %d, card %d graded %d: the button said %+v, the grade did %+v", day, qc.Card.ID, g, cbs[g], got)
+			}
+			switch {
+			case qc.Redrill:
+				kinds["re-drill"]++
+			case qc.Card.Sched.Graded:
+				kinds["due"]++
+			default:
+				kinds["new"]++
+			}
+			if r.Counted {
+				counted++
+			}
+		}
+		*clock = clock.AddDate(0, 0, 1)
+	}
+	if kinds["new"] != 6 || kinds["due"] < 10 || kinds["re-drill"] < 10 {
+		t.Fatalf("graded %v: want every kind of card many times", kinds)
+	}
+}

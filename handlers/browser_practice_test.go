@@ -13,8 +13,8 @@ import (
 )
 
 // TestBrowserTypedAnswerShowsCoverage types an answer, reveals it with
-// Ctrl+Enter, sees each key point marked covered or missed, and takes the
-// pre-selected suggested grade with Enter.
+// Ctrl+Enter, sees each key point marked covered or missed, with the focus
+// on the answer, and takes the pre-selected suggested grade with Enter.
 func TestBrowserTypedAnswerShowsCoverage(t *testing.T) {
 	browserCtx := startChromium(t)
 	for _, vp := range journeyViewports {
@@ -51,8 +51,11 @@ func TestBrowserTypedAnswerShowsCoverage(t *testing.T) {
 			if strings.Join(got, " ") != "precision:covered recall:missed F1:missed ROC-AUC:covered" {
 				t.Fatalf("coverage shows %v", got)
 			}
-			if s := evalIn[string](tb, "suggested", `document.activeElement.getAttribute("data-grade") + document.activeElement.className`); s != "3grade grade-3 suggested" {
-				t.Errorf("the focused, pre-selected grade is %q, want 3 (2 of 4 covered)", s)
+			if s := evalIn[string](tb, "suggested", `document.querySelector("button.grade.suggested").getAttribute("data-grade")`); s != "3" {
+				t.Errorf("the pre-selected grade is %q, want 3 (2 of 4 covered)", s)
+			}
+			if s := evalIn[string](tb, "focus", `document.activeElement.id`); s != "answer" {
+				t.Errorf("after the reveal the focus is on %q, want the answer", s)
 			}
 			wantPageFits(tb)
 			tb.wantNoConsoleProblems()

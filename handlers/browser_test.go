@@ -292,10 +292,13 @@ func (r reviewer) wantRedrill(front string) {
 	}
 }
 
+// wantProgress checks the cards left today: new, learning and review.
 func (r reviewer) wantProgress(left int) {
 	r.tb.t.Helper()
-	if got := r.tb.text("#progress strong"); got != strconv.Itoa(left) {
-		r.tb.t.Errorf("progress shows %s left, want %d", got, left)
+	got := evalIn[int](r.tb, "cards left", `["new", "learning", "review"].
+		reduce((n, c) => n + Number(document.querySelector('#progress [data-count="' + c + '"] strong').textContent), 0)`)
+	if got != left {
+		r.tb.t.Errorf("progress shows %d left (%s), want %d", got, r.tb.text("#progress"), left)
 	}
 }
 

@@ -352,7 +352,9 @@ func (a *App) editCardPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return a.renderCardForm(c, http.StatusOK, "Edit card", editCardView(card, today))
+	v := editCardView(card, today)
+	v.Return = safeNext(c.QueryParam("return"))
+	return a.renderCardForm(c, http.StatusOK, "Edit card", v)
 }
 
 // updateCard saves an edit; the card's progress stays as it was.
@@ -379,6 +381,7 @@ func (a *App) updateCard(c echo.Context) error {
 		}
 		stored := editCardView(card, today)
 		v.ID, v.State, v.Suspended, v.Source = id, stored.State, stored.Suspended, stored.Source
+		v.Return = safeNext(c.FormValue("return"))
 		if preview {
 			// The Preview button, without JavaScript: nothing is saved.
 			return a.renderCardForm(c, http.StatusOK, "Edit card", v)
@@ -391,6 +394,11 @@ func (a *App) updateCard(c echo.Context) error {
 	}
 	if err := a.flash(c, true, "Card saved."); err != nil {
 		return err
+	}
+	// Back where the edit began (the review, with the card up again), if
+	// that is a path on this site; else the editor.
+	if back := safeNext(c.FormValue("return")); back != "" {
+		return redirect(c, back)
 	}
 	return redirect(c, fmt.Sprintf("/cards/%d/edit", id))
 }

@@ -49,6 +49,60 @@ func gradeButtons() []views.GradeButton {
 	return bs
 }
 
+// gradeButtonsFor are the grade buttons for the card up now, each saying
+// when the card comes back after it (srs.Comebacks).
+func gradeButtonsFor(qc data.QueueCard) []views.GradeButton {
+	bs := gradeButtons()
+	cbs, err := qc.Comebacks()
+	if err != nil {
+		return bs // not up for review: a queue card always is, but say nothing rather than something wrong
+	}
+	for i := range bs {
+		bs[i].When, bs[i].WhenLong = comebackText(cbs[i])
+	}
+	return bs
+}
+
+// comebackText says when a card comes back, briefly for the button ("6 d",
+// "again today", "today, then 6 d") and in words for a screen reader.
+func comebackText(cb srs.Comeback) (short, long string) {
+	switch {
+	case cb.Today && cb.Days <= 1:
+		return "again today", "back again today"
+	case cb.Today:
+		return "today, then " + shortDays(cb.Days), "back again today, then " + longDays(cb.Days)
+	}
+	return shortDays(cb.Days), "back " + longDays(cb.Days)
+}
+
+// shortDays is an interval as Anki writes it on its buttons: days up to a
+// month, then months and years to one decimal. A no-break space keeps the
+// number with its unit on a narrow button.
+func shortDays(n int) string {
+	trim := func(f float64, unit string) string {
+		return strings.TrimSuffix(strconv.FormatFloat(f, 'f', 1, 64), ".0") + "\u00a0" + unit
+	}
+	switch {
+	case n <= 0:
+		return "today"
+	case n < 31:
+		return strconv.Itoa(n) + "\u00a0d"
+	case n < 365:
+		return trim(float64(n)/30.4, "mo")
+	}
+	return trim(float64(n)/365.25, "y")
+}
+
+func longDays(n int) string {
+	switch {
+	case n <= 0:
+		return "today"
+	case n == 1:
+		return "tomorrow"
+	}
+	return fmt.Sprintf("in %d days", n)
+}
+
 func (a *App) filterLabel(c echo.Context, f data.ReviewFilter) string {
 	if f.Category == "" && f.DeckID == 0 {
 		return ""
@@ -129,14 +183,16 @@ func (a *App) reviewView(c echo.Context, qc data.QueueCard, f data.ReviewFilter,
 		Category:  qc.Card.CategoryName,
 		KeyPoints: qc.Card.KeyPoints,
 		Redrill:   qc.Redrill,
-		Remaining: qc.Queue.Remaining,
+		Done:      qc.Queue.Done,
+		New:       qc.Queue.New,
 		InRedrill: qc.Queue.Redrill,
+		Due:       qc.Queue.Due,
 		Step:      qc.Step,
 		GradeKey:  newFormKey(),
 		Shown:     shown,
 		Query:     query,
 		Filter:    a.filterLabel(c, f),
-		Grades:    gradeButtons(),
+		Grades:    gradeButtonsFor(qc),
 		Suggested: -1,
 	}
 	v.FrontHTML, v.BackHTML, v.KeyPointsHTML = qc.Card.FrontHTML, qc.Card.BackHTML, qc.Card.KeyPointsHTML

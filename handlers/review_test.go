@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/flashcards/flashcards/data"
+	"github.com/flashcards/flashcards/srs"
 )
 
 // studyUser makes a user with n plain cards (ids in order) and a token.
@@ -297,7 +298,8 @@ func TestStudyDayInTheBrowser(t *testing.T) {
 	if strings.Contains(p.body, escapeHTML(deck[0].Back)) {
 		t.Fatal("the back shows before the answer is asked for")
 	}
-	wantBody(t, "progress", p, "<strong>20</strong> left today")
+	wantBody(t, "progress: none done", p, "<strong>0</strong> done")
+	wantBody(t, "progress: new cards", p, "<strong>20</strong> new")
 
 	p = b.get("/review?reveal=1")
 	wantBody(t, "back", p, escapeHTML(deck[0].Back))
@@ -314,7 +316,9 @@ func TestStudyDayInTheBrowser(t *testing.T) {
 	p = b.get("/review")
 	wantBody(t, "stale form notice", p, "already graded")
 	wantBody(t, "next card", p, escapeHTML(deck[1].Front))
-	wantBody(t, "progress with re-drill", p, "<strong>1</strong> in re-drill")
+	wantBody(t, "progress: one done", p, "<strong>1</strong> done")
+	wantBody(t, "progress: one learning", p, "<strong>1</strong> learning")
+	wantBody(t, "progress: new cards left", p, "<strong>19</strong> new")
 
 	c, _ := app.store.GetCard(context.Background(), 1, 1)
 	if c.Sched.State.Ease != 218 || c.Sched.State.Repetitions != 0 || !c.Sched.Graded {
@@ -358,4 +362,71 @@ func TestSummaryWhenTheDayIsDone(t *testing.T) {
 func escapeHTML(s string) string {
 	r := strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&#34;", "'", "&#39;")
 	return r.Replace(s)
+}
+
+// TestComebackText is what a grade button says under the grade.
+func TestComebackText(t *testing.T) {
+	tests := []struct {
+		cb          srs.Comeback
+		short, long string
+	}{
+		{srs.Comeback{Today: true, Days: 1}, "again today", "back again today"},
+		{srs.Comeback{Today: true, Days: 17}, "today, then 17\u00a0d", "back again today, then in 17 days"},
+		{srs.Comeback{Days: 1}, "1\u00a0d", "back tomorrow"},
+		{srs.Comeback{Days: 6}, "6\u00a0d", "back in 6 days"},
+		{srs.Comeback{Days: 30}, "30\u00a0d", "back in 30 days"},
+		{srs.Comeback{Days: 45}, "1.5\u00a0mo", "back in 45 days"},
+		{srs.Comeback{Days: 91}, "3\u00a0mo", "back in 91 days"},
+		{srs.Comeback{Days: 400}, "1.1\u00a0y", "back in 400 days"},
+		{srs.Comeback{Days: srs.MaxInterval}, "99.9\u00a0y", "back in 36500 days"},
+	}
+	for _, tt := range tests {
+		short, long := comebackText(tt.cb)
+		if short != tt.short || long != tt.long {
+			t.Errorf("comebackText(%+v) = %q, %q; want %q, %q", tt.cb, short, long, tt.short, tt.long)
+		}
+	}
+}
+
+// TestEditFromReviewReturnsToIt: the review's "Edit card" carries the way
+// back, and Save follows it only when it stays on this site.
+func TestEditFromReviewReturnsToIt(t *testing.T) {
+	app := newTestApp(t, openSignup())
+	ctx := context.Background()
+	b, u, ids := cardOwner(t, app, "ada", "What is recall?")
+	decks, _ := app.store.ListDecks(ctx, u.ID)
+	back := fmt.Sprintf("/review?deck=%d&card=%d", decks[0].ID, ids[0])
+
+	p := b.get(fmt.Sprintf("/review?deck=%d", decks[0].ID))
+	edit := cardPath(ids[0], "/edit?return="+url.QueryEscape(back))
+	wantBody(t, "edit link with the way back", p, `href="`+escapeHTML(edit)+`"`)
+	p = b.get(edit)
+	wantBody(t, "the way back in the form", p, `name="return" value="`+escapeHTML(back)+`"`)
+
+	save := func(ret, front string) page {
+		t.Helper()
+		return b.post(cardPath(ids[0], ""), url.Values{"front": {front}, "back": {"Found positives."}, "category": {"data-quality"}, "return": {ret}})
+	}
+	p = save(back, "What does recall measure?")
+	wantStatus(t, "save", p, http.StatusSeeOther)
+	if got := p.header.Get("Location"); got != back {
+		t.Fatalf("save goes to %q, want back to the review %q", got, back)
+	}
+	p = b.get(back)
+	wantBody(t, "the edited card, up again", p, "What does recall measure?")
+	wantBody(t, "saved", p, "Card saved.")
+	wantBody(t, "filter kept", p, "Deck: Mine")
+
+	// Anything that would leave the site goes to the editor instead.
+	for _, ret := range []string{"//evil.example/", "https://evil.example/", "/\\evil.example", "/%5Cevil.example", "/\t/evil.example", "javascript:alert(1)", "review"} {
+		p = save(ret, "What is recall, again?")
+		if got := p.header.Get("Location"); p.status != http.StatusSeeOther || got != cardPath(ids[0], "/edit") {
+			t.Errorf("return %q: status %d to %q, want the editor", ret, p.status, got)
+		}
+		wantNoBody(t, "return "+ret, b.get(cardPath(ids[0], "/edit?return="+url.QueryEscape(ret))), `name="return"`)
+	}
+	// A refused edit keeps the way back.
+	p = save(back, "")
+	wantStatus(t, "empty front", p, http.StatusBadRequest)
+	wantBody(t, "the way back kept", p, `name="return" value="`+escapeHTML(back)+`"`)
 }

@@ -114,7 +114,12 @@ func ApplyGrade(c Card, today Day, gradesToday []Grade, g Grade, newCardSlot boo
 	if !g.Valid() {
 		return Outcome{}, fmt.Errorf("%w: got %d", ErrInvalidGrade, int(g))
 	}
-	switch StatusOf(c, today, gradesToday) {
+	return applyAt(c, today, StatusOf(c, today, gradesToday), g, newCardSlot)
+}
+
+// applyAt is ApplyGrade for a card whose status today is known.
+func applyAt(c Card, today Day, status Status, g Grade, newCardSlot bool) (Outcome, error) {
+	switch status {
 	case StatusNotDue:
 		return Outcome{}, fmt.Errorf("%w: due %v", ErrNotUpForReview, c.Due)
 	case StatusDone:
@@ -125,6 +130,9 @@ func ApplyGrade(c Card, today Day, gradesToday []Grade, g Grade, newCardSlot boo
 		}
 	case StatusRedrill:
 		return Outcome{Card: c, Redrill: g < redrillPass}, nil
+	case StatusDue:
+	default:
+		return Outcome{}, fmt.Errorf("%w: %v", ErrNotUpForReview, status)
 	}
 	s, err := Next(c.State, g)
 	if err != nil {
@@ -132,4 +140,31 @@ func ApplyGrade(c Card, today Day, gradesToday []Grade, g Grade, newCardSlot boo
 	}
 	next := Card{State: s, Graded: true, Due: Due(today, s), LastCounted: today}
 	return Outcome{Counted: true, Card: next, Redrill: g < redrillPass}, nil
+}
+
+// Comeback is when a card comes back after one grade.
+type Comeback struct {
+	// Today: the card comes back later today, in the re-drill queue.
+	Today bool
+	// Days from today to the card's next counted review, after the
+	// re-drill when Today is true.
+	Days int
+}
+
+// Comebacks says, for each grade 0..5 (the index), when a card up for
+// review with the given status today would come back after it, exactly as
+// ApplyGrade would schedule it: a counted grade through Next, a re-drill
+// grade leaving the due day as it is, and any grade below 4 back today.
+// A status other than StatusNew, StatusDue or StatusRedrill gives an
+// error wrapping ErrNotUpForReview.
+func Comebacks(c Card, today Day, status Status) ([6]Comeback, error) {
+	var out [6]Comeback
+	for g := Grade(0); g <= 5; g++ {
+		o, err := applyAt(c, today, status, g, true)
+		if err != nil {
+			return [6]Comeback{}, err
+		}
+		out[g] = Comeback{Today: o.Redrill, Days: o.Card.Due.Sub(today)}
+	}
+	return out, nil
 }

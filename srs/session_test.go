@@ -188,3 +188,68 @@ func TestApplyGrade(t *testing.T) {
 		})
 	}
 }
+
+// TestComebacks is what the grade buttons say: when the card comes back
+// after each grade, from its state before the grade.
+func TestComebacks(t *testing.T) {
+	today := srs.DateOf(2024, 3, 10)
+	due := func(n, interval, ease int) srs.Card {
+		return srs.Card{State: srs.State{Repetitions: n, Interval: interval, Ease: ease}, Graded: true,
+			Due: today, LastCounted: today.AddDays(-interval)}
+	}
+	again := func(days int) srs.Comeback { return srs.Comeback{Today: true, Days: days} }
+	in := func(days int) srs.Comeback { return srs.Comeback{Days: days} }
+	tests := []struct {
+		name   string
+		card   srs.Card
+		status srs.Status
+		want   [6]srs.Comeback
+	}{
+		// A new card: every grade sets 1 day; below 4 it is re-drilled first.
+		{"new", srs.Card{State: srs.New()}, srs.StatusNew,
+			[6]srs.Comeback{again(1), again(1), again(1), again(1), in(1), in(1)}},
+		// Second success: 6 days; a 3 passes but is re-drilled today.
+		{"due, one success", due(1, 1, 250), srs.StatusDue,
+			[6]srs.Comeback{again(1), again(1), again(1), again(6), in(6), in(6)}},
+		// Later: ceil(interval × ease before the grade), whatever the grade.
+		{"due, 6 days at 2.70", due(2, 6, 270), srs.StatusDue,
+			[6]srs.Comeback{again(1), again(1), again(1), again(17), in(17), in(17)}},
+		{"due, 15 days at 1.30", due(3, 15, 130), srs.StatusDue,
+			[6]srs.Comeback{again(1), again(1), again(1), again(20), in(20), in(20)}},
+		{"overdue keeps its interval", srs.Card{State: srs.State{Repetitions: 2, Interval: 6, Ease: 250}, Graded: true,
+			Due: today.AddDays(-10), LastCounted: today.AddDays(-16)}, srs.StatusDue,
+			[6]srs.Comeback{again(1), again(1), again(1), again(15), in(15), in(15)}},
+		{"capped", due(9, srs.MaxInterval, 250), srs.StatusDue,
+			[6]srs.Comeback{again(1), again(1), again(1), again(srs.MaxInterval), in(srs.MaxInterval), in(srs.MaxInterval)}},
+		// A re-drill changes nothing: the due day set this morning stands.
+		{"re-drill", srs.Card{State: srs.State{Repetitions: 2, Interval: 15, Ease: 236}, Graded: true,
+			Due: today.AddDays(15), LastCounted: today}, srs.StatusRedrill,
+			[6]srs.Comeback{again(15), again(15), again(15), again(15), in(15), in(15)}},
+	}
+	for _, tt := range tests {
+		got, err := srs.Comebacks(tt.card, today, tt.status)
+		if err != nil {
+			t.Errorf("%s: %v", tt.name, err)
+			continue
+		}
+		if got != tt.want {
+			t.Errorf("%s: Comebacks = %+v, want %+v", tt.name, got, tt.want)
+		}
+		// The same as grading: one rule, in ApplyGrade.
+		var log []srs.Grade
+		if tt.status == srs.StatusRedrill {
+			log = []srs.Grade{2}
+		}
+		for g := srs.Grade(0); g <= 5; g++ {
+			out, err := srs.ApplyGrade(tt.card, today, log, g, true)
+			if err != nil || out.Redrill != got[g].Today || out.Card.Due.Sub(today) != got[g].Days {
+				t.Errorf("%s: grade %d: Comebacks says %+v, ApplyGrade gives %+v, %v", tt.name, g, got[g], out, err)
+			}
+		}
+	}
+	for _, st := range []srs.Status{srs.StatusNotDue, srs.StatusDone, srs.Status(42)} {
+		if _, err := srs.Comebacks(due(2, 6, 250), today, st); !errors.Is(err, srs.ErrNotUpForReview) {
+			t.Errorf("status %v: err %v, want ErrNotUpForReview", st, err)
+		}
+	}
+}

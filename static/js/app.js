@@ -21,41 +21,117 @@
 
   // Review keys: Space/Enter show the answer, 0-5 grade, U undoes. The
   // listener sits on the document, so it keeps working after htmx swaps.
-  var busy = false;
-  document.addEventListener("htmx:beforeRequest", function () { busy = true; });
-  // A request that failed to send swaps nothing and never settles.
-  document.addEventListener("htmx:sendError", function () { busy = false; });
-  document.addEventListener("htmx:afterSettle", function () {
-    busy = false;
-    var show = document.getElementById("show-answer");
-    if (show) show.focus();
-  });
-  document.addEventListener("keydown", function (ev) {
-    if (!document.querySelector("[data-review]")) return;
-    var t = ev.target;
-    // Ctrl+Enter in the answer box reveals the answer.
-    if (t && t.tagName === "TEXTAREA" && ev.key === "Enter" && (ev.ctrlKey || ev.metaKey)) {
-      var show = document.getElementById("show-answer");
-      if (show) { ev.preventDefault(); show.click(); }
-      return;
-    }
-    if (ev.ctrlKey || ev.metaKey || ev.altKey) return;
-    if (t && (t.tagName === "INPUT" || t.tagName === "TEXTAREA" || t.tagName === "SELECT" || t.isContentEditable)) return;
-    if (busy) { ev.preventDefault(); return; }
+  //
+  // A page is on its way from the request that asks for it until htmx has
+  // settled it (only then are its forms wired to htmx). Keys pressed
+  // meanwhile are kept and played on the page that arrives, with one rule:
+  // a grade applies only to the showing it was pressed on (the grade
+  // form's idempotency key), so a grade never lands on a card whose answer
+  // was not on screen. When the page that arrives asks for a typed answer,
+  // the keys are the start of that answer, never commands.
+  var pending = null; // the request under way: {form, swapped}
+  var kept = []; // keys pressed while a page was on its way: {key, form}
+
+  function reviewSection() { return document.querySelector("[data-review]"); }
+  function answerBox() { return document.querySelector("[data-review] textarea#answer"); }
+  // shownGrades names the showing whose grade buttons are on screen, "" for none.
+  function shownGrades() {
+    var k = document.querySelector('[data-review] form.grades input[name="idempotency_key"]');
+    return k ? k.value : "";
+  }
+  function typing(t) {
+    return !!t && (t.tagName === "INPUT" || t.tagName === "TEXTAREA" || t.tagName === "SELECT" || t.isContentEditable);
+  }
+  // focusReview puts focus where the next key belongs: the answer box when
+  // there is one, else the answer once shown (Tab goes on to the grades),
+  // else the button that shows it.
+  function focusReview() {
+    if (!reviewSection()) return;
+    var el = answerBox() || document.querySelector("[data-review] .card-back") || document.getElementById("show-answer");
+    if (el && document.activeElement !== el) el.focus();
+  }
+  // act does what key asks of the page as it is now; form names the
+  // showing whose grade buttons were on screen when the key was pressed.
+  // It returns the element it clicked, or null.
+  function act(key, form) {
     var el = null;
-    if (ev.key === " " || ev.key === "Enter") {
+    if (key === " " || key === "Enter") {
       el = document.getElementById("show-answer");
-      if (!el && ev.key === "Enter") return; // let Enter activate a focused button
-    } else if (/^[0-5]$/.test(ev.key)) {
-      el = document.querySelector('button[data-grade="' + ev.key + '"]');
-    } else if (ev.key === "u" || ev.key === "U") {
+      if (!el && key === "Enter") el = document.querySelector("[data-review] button.grade.suggested");
+    } else if (/^[0-5]$/.test(key)) {
+      el = document.querySelector('[data-review] button[data-grade="' + key + '"]');
+    } else if (key === "u" || key === "U") {
       el = document.getElementById("undo");
     }
-    if (el) {
-      ev.preventDefault();
-      el.click();
+    if (el && el.hasAttribute("data-grade") && (form === "" || form !== shownGrades())) el = null;
+    if (el) el.click();
+    return el;
+  }
+  // settled ends the request under way and plays the keys kept meanwhile.
+  function settled() {
+    if (!pending) return;
+    pending = null;
+    focusReview();
+    var keys = kept;
+    kept = [];
+    var box = answerBox();
+    if (box) {
+      var text = box.value;
+      keys.forEach(function (k) {
+        if (k.key === "Enter") text += "\n";
+        else if (k.key === "Backspace") text = text.slice(0, -1);
+        else text += k.key;
+      });
+      if (text !== box.value) {
+        box.value = text;
+        box.setSelectionRange(text.length, text.length);
+      }
+      return;
     }
+    for (var i = 0; i < keys.length; i++) {
+      if (act(keys[i].key, keys[i].form)) {
+        kept = keys.slice(i + 1).concat(kept); // they wait for the page this key asked for
+        return;
+      }
+    }
+  }
+  document.addEventListener("htmx:beforeRequest", function () {
+    pending = { form: shownGrades(), swapped: false };
   });
+  document.addEventListener("htmx:beforeSwap", function (ev) {
+    if (pending && ev.detail.shouldSwap) pending.swapped = true;
+  });
+  // A request that swaps nothing (failed to send, aborted, 204) never settles.
+  document.addEventListener("htmx:afterRequest", function () {
+    if (pending && !pending.swapped) settled();
+  });
+  document.addEventListener("htmx:afterSettle", settled);
+  document.addEventListener("keydown", function (ev) {
+    if (!reviewSection()) return;
+    var t = ev.target;
+    // Ctrl+Enter in the answer box reveals the answer.
+    if (ev.key === "Enter" && (ev.ctrlKey || ev.metaKey) && t && t.tagName === "TEXTAREA") {
+      var show = document.getElementById("show-answer");
+      if (show) {
+        ev.preventDefault();
+        if (!pending) show.click();
+      }
+      return;
+    }
+    // Never while typing: a "u" in an answer is a letter, not an undo.
+    if (ev.ctrlKey || ev.metaKey || ev.altKey || typing(t)) return;
+    if (pending) {
+      if (ev.key.length === 1 || ev.key === "Enter" || ev.key === "Backspace") {
+        ev.preventDefault();
+        kept.push({ key: ev.key, form: pending.form });
+      }
+      return;
+    }
+    // Enter and Space on a link or another button do what they do there.
+    if ((ev.key === "Enter" || ev.key === " ") && t && t.closest && t.closest("a, button, summary") && t.id !== "show-answer") return;
+    if (act(ev.key, shownGrades())) ev.preventDefault();
+  });
+  focusReview();
   // Mock interview: count the time left down every second.
   setInterval(function () {
     document.querySelectorAll(".countdown[data-deadline]").forEach(function (el) {
