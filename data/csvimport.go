@@ -3,12 +3,14 @@ package data
 import (
 	"encoding/csv"
 	"errors"
+	"fmt"
 	"html"
 	"io"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // MaxCardTableBytes bounds a card table. Tables are larger than Q&A
@@ -60,6 +62,9 @@ func parseCardTable(doc []byte, name string, mapping *CardTableMapping) ([]CardD
 		errs   ParseErrors
 		seen   = map[string]bool{}
 		first  = true
+		// headerFields is how many columns a header row names; 0 when
+		// the table has no header row.
+		headerFields = 0
 	)
 	for {
 		rec, err := r.Read()
@@ -69,13 +74,10 @@ func parseCardTable(doc []byte, name string, mapping *CardTableMapping) ([]CardD
 		if err != nil {
 			// After a quoting error the reader's idea of where rows start
 			// is unreliable, so report it and stop rather than guess.
-			var pe *csv.ParseError
-			line := skipped + 1
-			msg := err.Error()
-			if errors.As(err, &pe) {
-				line, msg = skipped+pe.Line, pe.Err.Error()
-			}
-			errs = append(errs, ParseError{Line: line, Msg: msg + "; rows after it were not read"})
+			e := csvReadProblem(err, body, r.Comma)
+			e.Line += skipped
+			e.Msg += "; rows after it were not read"
+			errs = append(errs, e)
 			break
 		}
 		start, _ := r.FieldPos(0)
@@ -87,10 +89,18 @@ func parseCardTable(doc []byte, name string, mapping *CardTableMapping) ([]CardD
 			}
 			if !headerSeen && mapping == nil {
 				if c, ok := csvHeaderColumns(rec); ok {
-					cols = c
+					cols, headerFields = c, csvFieldCount(rec)
 					continue
 				}
 			}
+		}
+		if n := csvFieldCount(rec); headerFields > 0 && n > headerFields {
+			// Most often a separator inside a field that is not quoted:
+			// every field after it moved one column to the right.
+			errs = append(errs, ParseError{Line: line, Msg: fmt.Sprintf(
+				"this row has %d fields where the header has %d; put a field that holds %s in quotes",
+				n, headerFields, csvSeparatorWord(r.Comma))})
+			continue
 		}
 		d, msg := csvDraft(rec, cols, head.html)
 		if msg != "" {
@@ -113,6 +123,113 @@ func parseCardTable(doc []byte, name string, mapping *CardTableMapping) ([]CardD
 		return nil, ErrNoQA
 	}
 	return drafts, nil
+}
+
+// csvReadProblem says what the CSV reader stumbled on, on the line where
+// the user can fix it, and how. Its line counts from the start of body.
+func csvReadProblem(err error, body string, sep rune) ParseError {
+	var pe *csv.ParseError
+	if !errors.As(err, &pe) {
+		return ParseError{Line: 1, Msg: err.Error()}
+	}
+	switch {
+	case errors.Is(pe.Err, csv.ErrQuote):
+		// The reader notices only where the quoted field can no longer
+		// go on, often many lines (or the whole file) later.
+		return ParseError{Line: csvQuotedFieldStart(body, sep, pe),
+			Msg: `a quoted field starts here and its closing quote is missing; close it with " (a quote inside a quoted field is written "")`}
+	case errors.Is(pe.Err, csv.ErrBareQuote):
+		return ParseError{Line: pe.Line, Msg: fmt.Sprintf(
+			`a quote at column %d is inside a field that does not start with a quote; put the whole field in quotes and double the quote ("")`,
+			csvCharColumn(body, pe.Line, pe.Column))}
+	}
+	return ParseError{Line: pe.StartLine, Msg: pe.Err.Error()}
+}
+
+// csvQuotedFieldStart finds the line on which the quoted field the reader
+// gave up in opens. The record starts at pe.StartLine, but an earlier field
+// of it may itself be quoted and span lines; the reader stopped at pe.Line
+// and pe.Column (a byte count). It reads the record again up to there,
+// quoting as the reader does, and returns the line of the last quote that
+// opened a field and did not close it.
+func csvQuotedFieldStart(body string, sep rune, pe *csv.ParseError) int {
+	i := 0
+	for line := 1; line < pe.StartLine; line++ {
+		nl := strings.IndexByte(body[i:], '\n')
+		if nl < 0 {
+			return pe.StartLine
+		}
+		i += nl + 1
+	}
+	line, col := pe.StartLine, 1
+	open, quoted, fieldStart := pe.StartLine, false, true
+	for i < len(body) && (line < pe.Line || line == pe.Line && col < pe.Column) {
+		r, n := utf8.DecodeRuneInString(body[i:])
+		switch {
+		case quoted && r == '"' && strings.HasPrefix(body[i+n:], `"`):
+			n++ // a doubled quote inside the field
+		case quoted && r == '"':
+			quoted = false
+		case quoted:
+		case fieldStart && r == '"':
+			open, quoted, fieldStart = line, true, false
+		case r == sep:
+			fieldStart = true
+		default:
+			fieldStart = false
+		}
+		if r == '\n' {
+			line, col = line+1, 1
+		} else {
+			col += n
+		}
+		i += n
+	}
+	if !quoted {
+		return pe.StartLine
+	}
+	return open
+}
+
+// csvCharColumn turns the reader's byte column on a line of body into the
+// character column an editor shows.
+func csvCharColumn(body string, line, byteCol int) int {
+	for ; line > 1; line-- {
+		_, rest, ok := strings.Cut(body, "\n")
+		if !ok {
+			return byteCol
+		}
+		body = rest
+	}
+	text, _, _ := strings.Cut(body, "\n")
+	return utf8.RuneCountInString(text[:min(max(byteCol-1, 0), len(text))]) + 1
+}
+
+// csvFieldCount counts a row's fields up to its last non-blank one, so
+// that a trailing separator is not a field.
+func csvFieldCount(rec []string) int {
+	n := len(rec)
+	for n > 0 && strings.TrimSpace(rec[n-1]) == "" {
+		n--
+	}
+	return n
+}
+
+// csvSeparatorWord names a separator in a message.
+func csvSeparatorWord(sep rune) string {
+	switch sep {
+	case ',':
+		return "a comma"
+	case '\t':
+		return "a tab"
+	case ';':
+		return "a semicolon"
+	case '|':
+		return "a pipe (|)"
+	case ' ':
+		return "a space"
+	}
+	return fmt.Sprintf("a %q", sep)
 }
 
 // csvColumns holds 0-based column positions; -1 means absent.

@@ -2,6 +2,7 @@ package data
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"reflect"
@@ -148,7 +149,7 @@ func TestParseCardTableErrors(t *testing.T) {
 		{"empty back", "A,B\nA2,\"\"\n", []int{2}, []string{"empty back"}, 1},
 		{"empty both", "A,B\n,\n", []int{2}, []string{"empty front and back"}, 1},
 		{"line numbers count Anki header lines and quoted line breaks", "#separator:comma\n\"A\nmore\",B\nlonely\n", []int{4}, []string{"1 column"}, 1},
-		{"bad quote stops the import", "A,B\nC,\"D\nE,F\n", []int{3}, []string{"rows after it were not read"}, 1},
+		{"bad quote stops the import", "A,B\nC,\"D\nE,F\n", []int{2}, []string{"rows after it were not read"}, 1},
 		{"quote inside a bare field", "A,B\nC,D\"x\n", []int{2}, []string{"rows after it were not read"}, 1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -169,6 +170,71 @@ func TestParseCardTableErrors(t *testing.T) {
 				t.Errorf("got %d good drafts, want %d", len(got), tc.good)
 			}
 		})
+	}
+}
+
+// A table the CSV reader cannot read is reported on the line where the
+// user can fix it, in words that say how, and nothing of it is stored.
+func TestCardTableReadErrorsNameTheLineToFix(t *testing.T) {
+	const unclosed = `a quoted field starts here and its closing quote is missing; close it with " (a quote inside a quoted field is written ""); rows after it were not read`
+	for _, tc := range []struct {
+		name, file, doc string
+		line            int
+		msg             string
+	}{
+		{"unclosed quote runs to the end of the file", "cards.csv",
+			"front,back\nWhat is a B-tree?,\"A balanced tree\nWhat is a heap?,A priority queue\nWhat is a trie?,A prefix tree\n",
+			2, unclosed},
+		{"unclosed quote stopped by a later quoted field", "cards.csv",
+			"front,back\nWhat is a B-tree?,\"A balanced tree\nWhat is a heap?,\"A priority queue\"\n",
+			2, unclosed},
+		{"the quoted field opens after a field that spans lines", "cards.csv",
+			"front,back\n\"Two\nlines\",\"He said \"hi\" to me\"\n",
+			3, unclosed},
+		{"Anki header lines count", "cards.csv",
+			"#separator:comma\nfront,back\nA,B\nC,\"D\nE,F\n",
+			4, unclosed},
+		{"quote inside a field that is not quoted", "cards.csv",
+			"front,back\nA,B\nWhy?,The 12\" ruler\n",
+			3, `a quote at column 12 is inside a field that does not start with a quote; put the whole field in quotes and double the quote (""); rows after it were not read`},
+		{"the column counts characters, not bytes", "cards.csv",
+			"front,back\nOù?,Le 12\" règle\n",
+			2, `a quote at column 10 is inside a field that does not start with a quote; put the whole field in quotes and double the quote (""); rows after it were not read`},
+		{"more fields than the header", "cards.csv",
+			"front,back,category\nA,B,c\nB,C,d\nC,D,e\nWhat is 1,000?,A thousand,maths\n",
+			5, "this row has 4 fields where the header has 3; put a field that holds a comma in quotes"},
+		{"more fields than the header, tab-separated", "cards.tsv",
+			"front\tback\nA\tB\tC\n",
+			2, "this row has 3 fields where the header has 2; put a field that holds a tab in quotes"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := ParseCardTable([]byte(tc.doc), tc.file)
+			var pe ParseErrors
+			if !errors.As(err, &pe) || len(pe) != 1 {
+				t.Fatalf("error %v, want one ParseError", err)
+			}
+			if pe[0].Line != tc.line || pe[0].Msg != tc.msg {
+				t.Errorf("got  %q\nwant %q", pe[0].Error(), ParseError{Line: tc.line, Msg: tc.msg}.Error())
+			}
+			ctx := context.Background()
+			s := openTestStore(t)
+			u := cardsTestUser(t, s, "ada")
+			if _, err := s.ImportDocument(ctx, u.ID, tc.file, []byte(tc.doc), "", nil); !errors.As(err, &pe) {
+				t.Errorf("import: %v, want the ParseErrors", err)
+			}
+			if n, _ := s.CountCards(ctx, u.ID); n != 0 {
+				t.Errorf("the refused import stored %d cards", n)
+			}
+			if decks, _ := s.ListDecks(ctx, u.ID); len(decks) != 0 {
+				t.Errorf("the refused import made decks: %+v", decks)
+			}
+		})
+	}
+	// Separators after the last field are no extra fields; rows with
+	// fewer fields than the header are read as before.
+	got, err := ParseCardTable([]byte("front,back,category\nA,B,c,\nC,D\n"), "cards.csv")
+	if err != nil || len(got) != 2 {
+		t.Errorf("trailing separator and short row: %d drafts, %v", len(got), err)
 	}
 }
 
@@ -223,14 +289,17 @@ func FuzzParseCardTable(f *testing.F) {
 	f.Add([]byte("Front,Back,Category,Key points\nWhy?,Because.,Data Quality,a; b\n"), "cards.csv")
 	f.Add([]byte("#separator:tab\n#html:true\n#tags column:3\nA<br>\tB &amp;\tx::y\n"), "deck.txt")
 	f.Add([]byte("\"a\nb\",\"c\"\"d\"\nbad\n"), "")
+	f.Add([]byte("front,back\n\"Two\nlines\",\"He said \"hi\" to me\"\n"), "q.csv")
+	f.Add([]byte("#separator:semicolon\nfront;back\nA;B\"\u00e9\nC;D;E\n"), "q.csv")
 	f.Fuzz(func(t *testing.T, doc []byte, name string) {
 		ds, err := ParseCardTable(doc, name)
 		var pe ParseErrors
 		if err != nil && !errors.As(err, &pe) && ds != nil {
 			t.Fatalf("document-level error %v came with drafts", err)
 		}
+		lines := 1 + bytes.Count(doc, []byte("\n")) + bytes.Count(doc, []byte("\r"))
 		for _, e := range pe {
-			if e.Line < 1 {
+			if e.Line < 1 || e.Line > lines {
 				t.Fatalf("bad line in %+v", e)
 			}
 		}

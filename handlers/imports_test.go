@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"html"
 	"mime/multipart"
 	"net/http"
 	"net/url"
@@ -152,6 +153,28 @@ func TestImportRefusesBadDocuments(t *testing.T) {
 	p := b.uploadForm("/import", map[string]string{"name": "draft", "text": broken}, "", nil)
 	wantBody(t, "refused paste", p, "An answer without a question.")
 	wantBody(t, "refused paste", p, `value="draft"`)
+}
+
+// A card table with an unclosed quote is refused at the line where the
+// quoted field opens, in words that say how to fix it, not with the CSV
+// reader's message at the line where it gave up. The command line prints
+// the same words (TestImportCommandCSVQuoteError).
+func TestImportCSVQuoteErrorNamesTheLineToFix(t *testing.T) {
+	app := newTestApp(t, openSignup())
+	b, u, _ := cardOwner(t, app, "ada")
+	b.get("/import")
+	doc := "front,back\nWhat is a B-tree?,\"A balanced tree\nWhat is a heap?,A priority queue\nWhat is a trie?,A prefix tree\n"
+	p := b.uploadForm("/import", nil, "trees.csv", []byte(doc))
+	wantStatus(t, "unclosed quote", p, http.StatusBadRequest)
+	wantBody(t, "unclosed quote", p, "The document has 1 problem:")
+	wantBody(t, "unclosed quote", p, `<span class="line">Line 2:</span> `+html.EscapeString(
+		`a quoted field starts here and its closing quote is missing; close it with " (a quote inside a quoted field is written ""); rows after it were not read`))
+	if strings.Contains(p.body, "Line 4") || strings.Contains(p.body, "extraneous") {
+		t.Errorf("the page still shows the reader's line or message:\n%.800s", p.body)
+	}
+	if n, _ := app.store.CountCards(context.Background(), u.ID); n != 0 {
+		t.Errorf("%d cards stored", n)
+	}
 }
 
 // A document within the upload limit but over what a Q&A write-up may

@@ -143,11 +143,6 @@ Usage:
                                          anki: a text file for Anki; apkg: an Anki package
                                          with schedules) to FILE or standard output
   flashcards backup FILE                 write a consistent copy of the database
-  flashcards bench [--users N] [--cards M] [--clients C] [--duration T]
-                   [--mode http|bare|next|compare] [--pairs P] [--db FILE]
-                                         load-test the review API on a temporary database;
-                                         compare: P pairs of http and bare runs and the
-                                         http rate as a share of bare's (docs/benchmarks.md)
   flashcards version                     print the version
   flashcards help                        print this help
 

@@ -74,7 +74,7 @@ func TestGradesSurviveSIGKILL(t *testing.T) {
 	addCrashCards(t, db, "ada", 1500)
 
 	ctx := context.Background()
-	srv, err := startChildServer(ctx, bin, db)
+	srv, err := startServerProcess(ctx, bin, db)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -104,7 +104,7 @@ func TestGradesSurviveSIGKILL(t *testing.T) {
 				if id == 0 {
 					return // nothing left today
 				}
-				o := gradeOutcome{card: id, grade: benchGrade(rng)}
+				o := gradeOutcome{card: id, grade: drawGrade(rng)}
 				status, reply, err := crashGrade(client, base, token, id, o.grade)
 				switch {
 				case err != nil:
@@ -159,7 +159,7 @@ func TestGradesSurviveSIGKILL(t *testing.T) {
 	t.Logf("%d grades answered 200 before SIGKILL, %d in flight", len(ok), len(inFlight))
 
 	// The server starts again on the database it died with and serves.
-	srv2, err := startChildServer(ctx, bin, db)
+	srv2, err := startServerProcess(ctx, bin, db)
 	if err != nil {
 		t.Fatalf("restart after SIGKILL: %v", err)
 	}

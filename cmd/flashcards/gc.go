@@ -12,9 +12,9 @@ import (
 // gave 5-20 % more grades per second in the load bench.
 const serverGCPercent = 300
 
-// tuneGC applies serverGCPercent unless GOGC says otherwise. The bench
-// applies it too when it runs the store in its own process, so bare and
-// HTTP runs compare like with like.
+// tuneGC applies serverGCPercent unless GOGC says otherwise.
+// cmd/flashcards-bench keeps a copy for the runs that hold the store in its
+// own process, and a test there keeps the two values equal.
 func tuneGC() {
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(serverGCPercent)

@@ -87,6 +87,27 @@ func TestImportCommand(t *testing.T) {
 	}
 }
 
+// The command names a CSV quoting error as the web form does
+// (TestImportCSVQuoteErrorNamesTheLineToFix): at the line where the quoted
+// field opens, with how to fix it.
+func TestImportCommandCSVQuoteError(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "fc.db")
+	runCLI(t, db, "correct horse\n", "user", "add", "ada")
+	bad := writeFile(t, dir, "trees.csv", "front,back\nWhat is a B-tree?,\"A balanced tree\nWhat is a heap?,A priority queue\nWhat is a trie?,A prefix tree\n")
+	_, errOut, err := runCLI(t, db, "", "import", "--user", "ada", bad)
+	if err == nil {
+		t.Fatal("the import succeeded")
+	}
+	want := bad + `:2: a quoted field starts here and its closing quote is missing; close it with " (a quote inside a quoted field is written ""); rows after it were not read` + "\n"
+	if !strings.Contains(errOut, want) {
+		t.Errorf("stderr lacks %q:\n%s", want, errOut)
+	}
+	if cards := userCards(t, db, "ada"); len(cards) != 0 {
+		t.Errorf("%d cards stored", len(cards))
+	}
+}
+
 // A file with a problem adds nothing and the command fails, naming each
 // problem with its line; the good files beside it are still imported.
 func TestImportCommandRefusesBadFiles(t *testing.T) {

@@ -27,7 +27,7 @@ import (
 )
 
 // commands are the words run dispatches on.
-var commands = []string{"serve", "user", "token", "import", "export", "backup", "bench", "version", "help"}
+var commands = []string{"serve", "user", "token", "import", "export", "backup", "version", "help"}
 
 // version is set at build time with -ldflags "-X main.version=...".
 var version = "dev"
@@ -46,9 +46,6 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	case "version":
 		fmt.Fprintln(stdout, "flashcards", version)
 		return nil
-	case "bench":
-		// Its own flags: it must never touch the --db of the server.
-		return benchCommand(ctx, args, stdout, stderr)
 	}
 	var cfg config
 	fs, err := newFlagSet(cmd, &cfg, getenv, stderr)
@@ -69,7 +66,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	if !named && len(rest) > 0 && slices.Contains(commands, rest[0]) {
 		// flashcards --db x user add ada
 		cmd, rest = rest[0], rest[1:]
-		if cmd == "help" || cmd == "version" || cmd == "bench" {
+		if cmd == "help" || cmd == "version" {
 			return fmt.Errorf("%s takes none of the server's settings: run `flashcards %s`", cmd, cmd)
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -276,8 +277,32 @@ func TestFlagsGoAnywhere(t *testing.T) {
 	if err != nil {
 		t.Errorf("after --, a name that looks like a flag: %v", err)
 	}
-	if _, _, err := runCLI(t, filepath.Join(dir, "x.db"), "", "--db", "y.db", "bench"); err == nil {
-		t.Error("bench accepted the server's --db")
+}
+
+// The load bench is a program of its own (cmd/flashcards-bench): the server
+// binary does not know the word.
+func TestBenchIsNotAServerCommand(t *testing.T) {
+	_, _, err := runCLI(t, filepath.Join(t.TempDir(), "x.db"), "", "bench")
+	if err == nil || !strings.Contains(err.Error(), `unknown command "bench"`) {
+		t.Errorf("flashcards bench: %v", err)
+	}
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"help"}, env(nil), strings.NewReader(""), &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(out.String(), "bench") {
+		t.Errorf("the help still lists bench:\n%s", out.String())
+	}
+}
+
+// --help after a command prints its usage and exits 0, not an error.
+func TestHelpFlagExitsZero(t *testing.T) {
+	bin := buildFlashcards(t)
+	for _, args := range [][]string{{"serve", "--help"}, {"user", "--help"}} {
+		out, err := exec.Command(bin, args...).CombinedOutput()
+		if err != nil || strings.Contains(string(out), "help requested") {
+			t.Errorf("%v: %v\n%s", args, err, out)
+		}
 	}
 }
 

@@ -4,8 +4,9 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"errors"
+	"flag"
 	"io"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -13,19 +14,14 @@ import (
 	"testing"
 )
 
-// buildFlashcards compiles the real binary into a temporary directory, for
-// the tests that start it as a process of its own. go test puts its own go
-// first on PATH.
+// buildFlashcards compiles the server binary into a temporary directory,
+// the way the bench does without --server. go test puts its own go first
+// on PATH.
 func buildFlashcards(t *testing.T) string {
 	t.Helper()
-	goBin, err := exec.LookPath("go")
+	bin, err := buildServer(context.Background(), t.TempDir(), io.Discard)
 	if err != nil {
-		t.Fatalf("the go command is needed to build the binary: %v", err)
-	}
-	bin := filepath.Join(t.TempDir(), "flashcards")
-	out, err := exec.Command(goBin, "build", "-o", bin, ".").CombinedOutput()
-	if err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
+		t.Fatal(err)
 	}
 	return bin
 }
@@ -43,7 +39,7 @@ func benchCounts(t *testing.T, report string) map[string]int {
 	return counts
 }
 
-// TestBenchCommand keeps `flashcards bench` working: a short run of every
+// TestBenchCommand keeps flashcards-bench working: a short run of every
 // mode with tiny numbers grades cards without errors, and every grade it
 // counts is in the review log.
 func TestBenchCommand(t *testing.T) {
@@ -59,9 +55,9 @@ func TestBenchCommand(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			db := filepath.Join(t.TempDir(), "bench.db")
-			args := append([]string{"bench", "--users", "2", "--cards", "20", "--clients", "4", "--duration", "1500ms", "--db", db}, tc.args...)
+			args := append([]string{"--users", "2", "--cards", "20", "--clients", "4", "--duration", "1500ms", "--db", db}, tc.args...)
 			var out, errOut bytes.Buffer
-			if err := run(context.Background(), args, env(nil), strings.NewReader(""), &out, &errOut); err != nil {
+			if err := run(context.Background(), args, &out, &errOut); err != nil {
 				t.Fatalf("bench: %v\n%s%s", err, out.String(), errOut.String())
 			}
 			report := out.String()
@@ -107,7 +103,7 @@ func TestBenchRefusesBadFlags(t *testing.T) {
 		{"--cpuprofile", "x.prof", "--mode", "http"},
 		{"extra"},
 	} {
-		err := run(context.Background(), append([]string{"bench"}, args...), env(nil), strings.NewReader(""), &bytes.Buffer{}, &bytes.Buffer{})
+		err := run(context.Background(), args, &bytes.Buffer{}, &bytes.Buffer{})
 		if err == nil {
 			t.Errorf("bench %v was accepted", args)
 		}
@@ -128,13 +124,13 @@ func TestRequireLoopback(t *testing.T) {
 }
 
 // compare runs http and bare back to back, each on a fresh database, and
-// reports the share of each pair.
+// reports the share of each pair. Without --server the bench builds the
+// server from source, once for all the runs.
 func TestBenchCompare(t *testing.T) {
-	bin := buildFlashcards(t)
 	var out, errOut bytes.Buffer
-	args := []string{"bench", "--users", "2", "--cards", "20", "--clients", "4", "--duration", "1s",
-		"--mode", "compare", "--pairs", "2", "--server", bin}
-	if err := run(context.Background(), args, env(nil), strings.NewReader(""), &out, &errOut); err != nil {
+	args := []string{"--users", "2", "--cards", "20", "--clients", "4", "--duration", "1s",
+		"--mode", "compare", "--pairs", "2"}
+	if err := run(context.Background(), args, &out, &errOut); err != nil {
 		t.Fatalf("bench: %v\n%s%s", err, out.String(), errOut.String())
 	}
 	report := out.String()
@@ -146,20 +142,27 @@ func TestBenchCompare(t *testing.T) {
 	if n := strings.Count(errOut.String(), "setup:"); n != 4 {
 		t.Errorf("%d databases set up, want a fresh one for each of the 4 runs:\n%s", n, errOut.String())
 	}
-	err := run(context.Background(), []string{"bench", "--mode", "compare", "--db", filepath.Join(t.TempDir(), "x.db")},
-		env(nil), strings.NewReader(""), io.Discard, io.Discard)
+	if n := strings.Count(errOut.String(), "server: built "+serverPackage); n != 1 {
+		t.Errorf("the server was built %d times, want once:\n%s", n, errOut.String())
+	}
+	err := run(context.Background(), []string{"--mode", "compare", "--db", filepath.Join(t.TempDir(), "x.db")},
+		io.Discard, io.Discard)
 	if err == nil {
 		t.Error("compare accepted --db")
 	}
 }
 
-// --help after a command prints its usage and exits 0, not an error.
-func TestHelpFlagExitsZero(t *testing.T) {
-	bin := buildFlashcards(t)
-	for _, args := range [][]string{{"serve", "--help"}, {"bench", "-h"}, {"user", "--help"}} {
-		out, err := exec.Command(bin, args...).CombinedOutput()
-		if err != nil || strings.Contains(string(out), "help requested") {
-			t.Errorf("%v: %v\n%s", args, err, out)
+// -h prints the usage, which names --server and what happens without it,
+// and main exits 0 on it.
+func TestHelpFlag(t *testing.T) {
+	var errOut bytes.Buffer
+	err := run(context.Background(), []string{"-h"}, io.Discard, &errOut)
+	if !errors.Is(err, flag.ErrHelp) {
+		t.Errorf("-h: %v", err)
+	}
+	for _, want := range []string{"--server PATH", "go build", serverPackage} {
+		if !strings.Contains(errOut.String(), want) {
+			t.Errorf("the usage lacks %q:\n%s", want, errOut.String())
 		}
 	}
 }
