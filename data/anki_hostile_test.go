@@ -130,7 +130,9 @@ func TestImportApkgRefusesHostilePackages(t *testing.T) {
 			if alloc > 24<<20 {
 				t.Errorf("refusing the package allocated %d MiB", alloc>>20)
 			}
-			if took > 5*time.Second {
+			// The old code took 80 s and more on the first of these; a
+			// loaded CI machine takes a few seconds, so the bound is loose.
+			if took > hostileRefusalBound {
 				t.Errorf("refusing the package took %v", took)
 			}
 			if res.Added != 0 {
@@ -251,7 +253,7 @@ func TestAnkiConnectionBoundsEachStatement(t *testing.T) {
 	if !ankiTooBig(err) {
 		t.Errorf("a 900 MB string: %v, %d; want string or blob too big", err, n)
 	}
-	if took := time.Since(start); took > 5*time.Second {
+	if took := time.Since(start); took > hostileRefusalBound {
 		t.Errorf("refusing a 900 MB string took %v", took)
 	}
 
@@ -282,3 +284,7 @@ func TestImportApkgTimeLimit(t *testing.T) {
 		t.Errorf("%d cards stored", n)
 	}
 }
+
+// hostileRefusalBound tells a refusal (milliseconds on a quiet machine)
+// from reading the hostile value (minutes), with room for a busy machine.
+const hostileRefusalBound = 30 * time.Second
