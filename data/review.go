@@ -397,10 +397,11 @@ func (s *Store) GradeCard(ctx context.Context, userID int64, g Grade) (GradeResu
 // user's card is ErrNotFound.
 func gradeState(ctx context.Context, q querier, userID, cardID int64, day srs.Day) (Card, []srs.Grade, error) {
 	c := Card{ID: cardID}
-	var due, last sql.NullInt64
+	var due, last, memDay sql.NullInt64
 	var digits string
 	err := q.QueryRowContext(ctx, qGradeState, int(day), cardID, userID).
-		Scan(&c.Sched.State.Repetitions, &c.Sched.State.Interval, &c.Sched.State.Ease, &due, &last, &c.Lapses, &c.Suspended, &c.CategoryID, &digits)
+		Scan(&c.Sched.State.Repetitions, &c.Sched.State.Interval, &c.Sched.State.Ease, &due, &last, &c.Lapses, &c.Suspended, &c.CategoryID,
+			&c.Memory.Stability, &c.Memory.Difficulty, &memDay, &digits)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Card{}, nil, fmt.Errorf("card %d: %w", cardID, ErrNotFound)
 	}
@@ -408,6 +409,7 @@ func gradeState(ctx context.Context, q querier, userID, cardID int64, day srs.Da
 		return Card{}, nil, err
 	}
 	c.Sched.Graded, c.Sched.Due, c.Sched.LastCounted = due.Valid, srs.Day(due.Int64), srs.Day(last.Int64)
+	c.MemoryDay, c.Reviewed = srs.Day(memDay.Int64), memDay.Valid
 	var grades []srs.Grade
 	for _, g := range digits {
 		grades = append(grades, srs.Grade(g-'0'))
@@ -449,18 +451,29 @@ func (s *Store) gradeTx(ctx context.Context, tx stmtTx, userID int64, g Grade, c
 	}
 	answer := min(max(g.AnswerMS, 0), MaxAnswerMS)
 	before, after := c.Sched, out.Card
+	// Every grade, re-drills too, moves the memory state; the review keeps
+	// the state before it for undo.
+	memBefore := c.memory()
+	memAfter, err := srs.NextMemory(memBefore, today.Sub(c.MemoryDay), g.Grade)
+	if err != nil {
+		return GradeResult{}, err
+	}
 	_, err = tx.ExecContext(ctx, qInsertReview,
 		userID, c.ID, formatTime(now), int(today), int(g.Grade), out.Counted, answer,
 		before.State.Repetitions, before.State.Interval, before.State.Ease, dayOrNull(before.Graded, before.Due), c.Lapses, dayOrNull(before.Graded, before.LastCounted),
-		after.State.Repetitions, after.State.Interval, after.State.Ease, dayOrNull(after.Graded, after.Due), lapses, c.CategoryID, g.TypedAnswer, covered)
+		after.State.Repetitions, after.State.Interval, after.State.Ease, dayOrNull(after.Graded, after.Due), lapses, c.CategoryID, g.TypedAnswer, covered,
+		memBefore.Stability, memBefore.Difficulty, dayOrNull(c.Reviewed, c.MemoryDay))
 	if err != nil {
 		return GradeResult{}, err
 	}
 	if out.Counted {
-		_, err = tx.ExecContext(ctx, qUpdateState, after.State.Repetitions, after.State.Interval, after.State.Ease, int(after.Due), lapses, int(after.LastCounted), c.ID)
-		if err != nil {
-			return GradeResult{}, err
-		}
+		_, err = tx.ExecContext(ctx, qUpdateCounted, after.State.Repetitions, after.State.Interval, after.State.Ease, int(after.Due), lapses, int(after.LastCounted),
+			memAfter.Stability, memAfter.Difficulty, int(today), c.ID)
+	} else {
+		_, err = tx.ExecContext(ctx, qUpdateMemory, memAfter.Stability, memAfter.Difficulty, int(today), c.ID)
+	}
+	if err != nil {
+		return GradeResult{}, err
 	}
 	return GradeResult{CardID: c.ID, State: after.State, Graded: after.Graded, Due: after.Due, Lapses: lapses, Redrill: out.Redrill, Counted: out.Counted}, nil
 }
@@ -487,9 +500,12 @@ func (s *Store) Undo(ctx context.Context, userID int64) (GradeResult, error) {
 		var id, cardID int64
 		var reps, interval, ease, lapses int
 		var due, last sql.NullInt64
+		var mem srs.Memory
+		var memDay sql.NullInt64
 		err = tx.QueryRowContext(ctx, `SELECT id, card_id, before_repetitions, before_interval, before_ease, before_due,
-			before_lapses, before_last_day FROM reviews WHERE user_id = ? AND study_day = ? ORDER BY id DESC LIMIT 1`,
-			userID, int(today)).Scan(&id, &cardID, &reps, &interval, &ease, &due, &lapses, &last)
+			before_lapses, before_last_day, before_stability, before_difficulty, before_memory_day
+			FROM reviews WHERE user_id = ? AND study_day = ? ORDER BY id DESC LIMIT 1`,
+			userID, int(today)).Scan(&id, &cardID, &reps, &interval, &ease, &due, &lapses, &last, &mem.Stability, &mem.Difficulty, &memDay)
 		if errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("%w: nothing to undo today", ErrConflict)
 		}
@@ -500,6 +516,9 @@ func (s *Store) Undo(ctx context.Context, userID int64) (GradeResult, error) {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, qUpdateState, reps, interval, ease, due, lapses, last, cardID); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, qUpdateMemory, mem.Stability, mem.Difficulty, memDay, cardID); err != nil {
 			return err
 		}
 		c, grades, err := gradeState(ctx, tx, userID, cardID, today)
