@@ -26,6 +26,14 @@ type CategoryMastery struct {
 	AvgEase      float64 // mean ease of the category's graded cards, in E-Factor units (2.5); 0 when none
 	LastReviewed srs.Day // study day of the last counted grade; valid when HasReviewed
 	HasReviewed  bool
+	// Started is whether any of the category's cards has been reviewed:
+	// Reviewed counts those with a memory state. RecallNow is their mean
+	// predicted recall today, 0..100 (meaningful when Started), and
+	// AtRisk how many are below srs.AtRiskRecall.
+	Started   bool
+	Reviewed  int
+	RecallNow float64
+	AtRisk    int
 	// MostMissed are the key points typed answers missed most often in the
 	// last MissedWindow study days, most missed first (at most MostMissedShown).
 	MostMissed []MissedPoint
@@ -43,11 +51,12 @@ const (
 	MostMissedShown = 3
 )
 
-// MasteryReport is the mastery table, weakest category first.
+// MasteryReport is the mastery table, weakest category first: the started
+// ones by recall today (srs.CompareWeakness), then those not started.
 type MasteryReport struct {
 	Today      srs.Day
 	Categories []CategoryMastery
-	Weakest    string // "" when the user has graded nothing
+	Weakest    string // the weakest started category; "" when none is started
 	Graded     int    // cards graded at least once
 }
 
@@ -75,29 +84,59 @@ func (s *Store) masteryIn(ctx context.Context, tx *sql.Tx, userID int64) (Master
 	if rep.Categories, err = masteryRows(ctx, tx, userID, rep.Today); err != nil {
 		return rep, err
 	}
+	if err := recallNow(ctx, tx, userID, rep.Today, rep.Categories); err != nil {
+		return rep, err
+	}
 	stats := make([]srs.CategoryStats, len(rep.Categories))
 	for i, c := range rep.Categories {
 		rep.Graded += c.Cards - c.New
 		stats[i] = masteryStats(c)
 	}
 	slices.SortStableFunc(rep.Categories, func(a, b CategoryMastery) int {
-		// Categories without cards go last; the rest weakest first.
-		if (a.Cards == 0) != (b.Cards == 0) {
-			if a.Cards == 0 {
-				return 1
-			}
-			return -1
-		}
 		return srs.CompareWeakness(masteryStats(a), masteryStats(b))
 	})
-	if rep.Graded > 0 {
-		rep.Weakest, _ = srs.Weakest(stats)
-	}
+	rep.Weakest, _ = srs.Weakest(stats)
 	return rep, nil
 }
 
 func masteryStats(c CategoryMastery) srs.CategoryStats {
-	return srs.CategoryStats{Slug: c.Slug, Cards: c.Cards, Mastery: c.Mastery, Recall: c.Recall30, HasRecall: c.HasRecall, Lapses: c.Lapses}
+	return srs.CategoryStats{Slug: c.Slug, Cards: c.Cards, Mastery: c.Mastery, Started: c.Started, RecallNow: c.RecallNow}
+}
+
+// recallNow fills in each category's predicted recall today from its cards'
+// stored memory states: SQL reads them, srs measures.
+func recallNow(ctx context.Context, tx *sql.Tx, userID int64, today srs.Day, cats []CategoryMastery) error {
+	rows, err := tx.QueryContext(ctx, `SELECT category_id, stability, memory_day FROM card_state
+		WHERE user_id = ? AND suspended = 0 AND memory_day IS NOT NULL`, userID)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	tallies := map[int64]*srs.RecallTally{}
+	for rows.Next() {
+		var cat int64
+		var stability float64
+		var day int
+		if err := rows.Scan(&cat, &stability, &day); err != nil {
+			return err
+		}
+		t := tallies[cat]
+		if t == nil {
+			t = &srs.RecallTally{}
+			tallies[cat] = t
+		}
+		t.Add(srs.Recall(today.Sub(srs.Day(day)), stability))
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for i := range cats {
+		if t := tallies[cats[i].ID]; t != nil {
+			cats[i].RecallNow, cats[i].Started = t.Mean()
+			cats[i].Reviewed, cats[i].AtRisk = t.Reviewed, t.AtRisk
+		}
+	}
+	return nil
 }
 
 func masteryRows(ctx context.Context, tx *sql.Tx, userID int64, today srs.Day) ([]CategoryMastery, error) {
