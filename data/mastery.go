@@ -3,7 +3,10 @@ package data
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"slices"
+	"strconv"
+	"strings"
 
 	"github.com/flashcards/flashcards/srs"
 )
@@ -84,9 +87,6 @@ func (s *Store) masteryIn(ctx context.Context, tx *sql.Tx, userID int64) (Master
 	if rep.Categories, err = masteryRows(ctx, tx, userID, rep.Today); err != nil {
 		return rep, err
 	}
-	if err := recallNow(ctx, tx, userID, rep.Today, rep.Categories); err != nil {
-		return rep, err
-	}
 	stats := make([]srs.CategoryStats, len(rep.Categories))
 	for i, c := range rep.Categories {
 		rep.Graded += c.Cards - c.New
@@ -103,38 +103,25 @@ func masteryStats(c CategoryMastery) srs.CategoryStats {
 	return srs.CategoryStats{Slug: c.Slug, Cards: c.Cards, Mastery: c.Mastery, Started: c.Started, RecallNow: c.RecallNow}
 }
 
-// recallNow fills in each category's predicted recall today from its cards'
-// stored memory states: SQL reads them, srs measures.
-func recallNow(ctx context.Context, tx *sql.Tx, userID int64, today srs.Day, cats []CategoryMastery) error {
-	rows, err := tx.QueryContext(ctx, `SELECT category_id, stability, memory_day FROM card_state
-		WHERE user_id = ? AND suspended = 0 AND memory_day IS NOT NULL`, userID)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	tallies := map[int64]*srs.RecallTally{}
-	for rows.Next() {
-		var cat int64
-		var stability float64
-		var day int
-		if err := rows.Scan(&cat, &stability, &day); err != nil {
-			return err
+// addRecalls counts into t the predicted recall today of each card of
+// memories: "day stability" pairs separated by commas, as masteryRows reads
+// them. SQLite writes a REAL as text that parses back to the same float64
+// (TestStabilityTextRoundTrips), and one string per category costs far
+// less than a row per card.
+func addRecalls(t *srs.RecallTally, memories string, today srs.Day) error {
+	for memories != "" {
+		var pair, day, stability string
+		pair, memories, _ = strings.Cut(memories, ",")
+		day, stability, _ = strings.Cut(pair, " ")
+		d, err := strconv.Atoi(day)
+		if err != nil {
+			return fmt.Errorf("memory day %q: %w", day, err)
 		}
-		t := tallies[cat]
-		if t == nil {
-			t = &srs.RecallTally{}
-			tallies[cat] = t
+		st, err := strconv.ParseFloat(stability, 64)
+		if err != nil {
+			return fmt.Errorf("stability %q: %w", stability, err)
 		}
-		t.Add(srs.Recall(today.Sub(srs.Day(day)), stability))
-	}
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	for i := range cats {
-		if t := tallies[cats[i].ID]; t != nil {
-			cats[i].RecallNow, cats[i].Started = t.Mean()
-			cats[i].Reviewed, cats[i].AtRisk = t.Reviewed, t.AtRisk
-		}
+		t.Add(srs.Recall(today.Sub(srs.Day(d)), st))
 	}
 	return nil
 }
@@ -149,7 +136,8 @@ func masteryRows(ctx context.Context, tx *sql.Tx, userID int64, today srs.Day) (
 		COALESCE(SUM(CASE WHEN s.due IS NULL THEN 0 ELSE MIN(MAX(s.interval, 0), ?) END), 0),
 		COALESCE(SUM(s.lapses), 0),
 		COALESCE(AVG(CASE WHEN s.due IS NULL THEN NULL ELSE s.ease END), 0),
-		MAX(s.last_day)
+		MAX(s.last_day),
+		COALESCE(group_concat(s.memory_day || ' ' || s.stability, ','), '')
 		FROM categories cat
 		LEFT JOIN card_state s ON s.user_id = cat.user_id AND s.category_id = cat.id AND s.suspended = 0
 		WHERE cat.user_id = ?
@@ -163,10 +151,17 @@ func masteryRows(ctx context.Context, tx *sql.Tx, userID int64, today srs.Day) (
 	for rows.Next() {
 		var m CategoryMastery
 		var last sql.NullInt64
+		var memories string // of the reviewed cards: "day stability,..."
 		if err := rows.Scan(&m.ID, &m.Slug, &m.Name, &m.Builtin, &m.Cards, &m.New, &m.Learning, &m.Young, &m.Mature,
-			&m.Credit, &m.Lapses, &m.AvgEase, &last); err != nil {
+			&m.Credit, &m.Lapses, &m.AvgEase, &last, &memories); err != nil {
 			return nil, err
 		}
+		var recall srs.RecallTally
+		if err := addRecalls(&recall, memories, today); err != nil {
+			return nil, fmt.Errorf("category %s: %w", m.Slug, err)
+		}
+		m.RecallNow, m.Started = recall.Mean()
+		m.Reviewed, m.AtRisk = recall.Reviewed, recall.AtRisk
 		m.Mastery = srs.MasteryFromSum(m.Credit, m.Cards)
 		m.AvgEase /= 100
 		m.LastReviewed, m.HasReviewed = srs.Day(last.Int64), last.Valid

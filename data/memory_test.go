@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"path/filepath"
 	"testing"
 	"time"
@@ -317,5 +318,78 @@ func TestMemoryBackfillForAnOlderDatabase(t *testing.T) {
 	defer s.Close()
 	if got := readStoredMemory(t, s, 1); got.day.Valid {
 		t.Errorf("a second start filled card 1 in again: %+v", got)
+	}
+}
+
+// Mastery reads the stabilities as SQLite's text of a REAL (addRecalls):
+// it must parse back to the very float64 stored, for any value.
+func TestStabilityTextRoundTrips(t *testing.T) {
+	s, _, _ := reviewFixture(t, 1, DefaultSettings(), time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC))
+	r := rand.New(rand.NewPCG(3, 4))
+	values := []float64{0.001, 36500, 8.2956, 2, 1e-300, math.SmallestNonzeroFloat64, math.MaxFloat64, 0.1 + 0.2}
+	for range 3000 {
+		values = append(values, r.Float64()*36500, math.Round(r.Float64()*36500*1e8)/1e8, math.Float64frombits(r.Uint64()>>2))
+	}
+	tx, err := s.writer.Begin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	for _, x := range values {
+		var text string
+		if _, err := tx.Exec("UPDATE card_state SET stability = ?, memory_day = 7 WHERE card_id = 1", x); err != nil {
+			t.Fatal(err)
+		}
+		if err := tx.QueryRow("SELECT memory_day || ' ' || stability FROM card_state WHERE card_id = 1").Scan(&text); err != nil {
+			t.Fatal(err)
+		}
+		var got srs.RecallTally
+		if err := addRecalls(&got, text, 7+3); err != nil {
+			t.Fatal(err)
+		}
+		var want srs.RecallTally
+		want.Add(srs.Recall(3, x))
+		if got != want {
+			t.Fatalf("stability %v (%x) reads back as %q: recall %+v, want %+v", x, math.Float64bits(x), text, got, want)
+		}
+	}
+}
+
+// Each category's recall today is the mean of its cards' predicted recall,
+// from the states the grades stored.
+func TestMasteryRecallNowIsTheMeanOfTheCards(t *testing.T) {
+	ctx := context.Background()
+	s, uid, _ := masteryFixture(t)
+	rep, err := s.Mastery(ctx, uid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cards, err := s.ListCards(ctx, uid, CardFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tallies := map[string]*srs.RecallTally{}
+	for _, c := range cards {
+		if tallies[c.Category] == nil {
+			tallies[c.Category] = &srs.RecallTally{}
+		}
+		if r, ok := c.RecallOn(rep.Today); ok {
+			tallies[c.Category].Add(r)
+		}
+	}
+	for _, c := range rep.Categories {
+		want, started := srs.RecallTally{}.Mean()
+		var atRisk int
+		if tl := tallies[c.Slug]; tl != nil {
+			want, started = tl.Mean()
+			atRisk = tl.AtRisk
+		}
+		if c.Started != started || math.Abs(c.RecallNow-want) > 1e-9 || c.AtRisk != atRisk {
+			t.Errorf("%s: started %v, recall now %v, at risk %d; want %v, %v, %d", c.Slug, c.Started, c.RecallNow, c.AtRisk, started, want, atRisk)
+		}
+	}
+	// Day 7's lapse of card 1 leaves accuracy-only at risk and weakest.
+	if rep.Weakest != "accuracy-only" || rep.Categories[0].AtRisk == 0 {
+		t.Errorf("weakest %q, first %+v", rep.Weakest, rep.Categories[0])
 	}
 }
