@@ -18,7 +18,7 @@ type DashboardView struct {
 	Cards          int
 	Weakest        string // slug, "" when no category is started
 	WeakestName    string
-	WeakestRecall  string // its recall today, "43 %"
+	WeakestRecall  string // its recall today, "43%"
 	HasBuiltinDeck bool
 	Chart          HBarChart
 	// Categories are the started categories, weakest first; NotStarted
@@ -33,9 +33,9 @@ type DashboardView struct {
 type CategoryMeasures struct {
 	Slug      string
 	Name      string
-	RecallNow string // "72 %"
+	RecallNow string // "72%"
 	AtRisk    int    // reviewed cards below 80 % recall today
-	Mastery   string // "35 %"
+	Mastery   string // "35%"
 	Weakest   bool
 }
 

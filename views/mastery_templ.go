@@ -19,7 +19,7 @@ type MasteryRow struct {
 	Young        int
 	Mature       int
 	Mastery      string
-	RecallNow    string // predicted recall today over its reviewed cards, "72 %"
+	RecallNow    string // predicted recall today over its reviewed cards, "72%"
 	AtRisk       int    // reviewed cards below 80 % recall today
 	Recall       string
 	Lapses       int
@@ -37,7 +37,7 @@ type MasteryView struct {
 	Chart         HBarChart
 	Weakest       string // slug, "" when no category is started
 	Name          string // the weakest category's name
-	WeakestRecall string // its recall today, "43 %"
+	WeakestRecall string // its recall today, "43%"
 }
 
 func Mastery(p Page, v MasteryView) templ.Component {
