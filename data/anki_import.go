@@ -544,6 +544,11 @@ func (s *Store) importAnkiTx(ctx context.Context, tx *sql.Tx, userID int64, col 
 		return err
 	}
 	defer reviewStmt.Close()
+	memoryStmt, err := tx.PrepareContext(ctx, qUpdateMemory)
+	if err != nil {
+		return err
+	}
+	defer memoryStmt.Close()
 
 	deckIDs := map[string]int64{}
 	perDeck := map[string]int{}
@@ -597,15 +602,23 @@ func (s *Store) importAnkiTx(ctx context.Context, tx *sql.Tx, userID int64, col 
 				return err
 			}
 		}
+		var memory memoryFold
 		for _, h := range history {
 			b, a := h.before, h.after
+			mb, mbDay := memory.add(h.day, h.grade)
 			_, err := reviewStmt.ExecContext(ctx, userID, id, formatTime(h.at), int(h.day), int(h.grade), h.counted, h.answerMS,
 				b.repetitions, b.interval, b.ease, dayOrNull(b.graded, b.due), b.lapses, dayOrNull(b.hasLastDay, b.lastDay),
-				a.repetitions, a.interval, a.ease, dayOrNull(a.graded, a.due), a.lapses, catID, "", "")
+				a.repetitions, a.interval, a.ease, dayOrNull(a.graded, a.due), a.lapses, catID, "", "",
+				mb.Stability, mb.Difficulty, mbDay)
 			if err != nil {
 				return err
 			}
 			res.Reviews++
+		}
+		if memory.reviewed {
+			if _, err := memoryStmt.ExecContext(ctx, memory.m.Stability, memory.m.Difficulty, int(memory.day), id); err != nil {
+				return err
+			}
 		}
 	}
 	if progress != nil {

@@ -58,8 +58,14 @@ type Card struct {
 	Suspended    bool
 	Sched        srs.Card
 	Lapses       int
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
+	// Memory is the card's FSRS memory state after its reviews so far,
+	// kept on every grade; MemoryDay is the study day of its last review.
+	// Both are zero for a card never reviewed (Reviewed false).
+	Memory    srs.Memory
+	MemoryDay srs.Day
+	Reviewed  bool
+	CreatedAt time.Time
+	UpdatedAt time.Time
 
 	// The text as HTML from RenderCard, safe to put in a page as it is;
 	// KeyPointsHTML has one entry per key point.
@@ -315,7 +321,8 @@ type CardFilter struct {
 const cardColumns = `c.id, c.key, c.deck_id, d.name, cat.id, cat.slug, cat.name, c.front, c.back, c.key_points, c.synonyms,
 	c.source, c.suspended, c.created_at, c.updated_at,
 	s.repetitions, s.interval, s.ease, s.due, s.last_day, s.lapses,
-	c.front_html, c.back_html, c.key_points_html, c.render_version`
+	c.front_html, c.back_html, c.key_points_html, c.render_version,
+	s.stability, s.difficulty, s.memory_day`
 
 const cardFrom = ` FROM cards c
 	JOIN decks d ON d.id = c.deck_id
@@ -327,12 +334,13 @@ type scanner interface{ Scan(dest ...any) error }
 func scanCard(row scanner) (Card, error) {
 	var c Card
 	var kps, syn, created, updated, kpsHTML string
-	var due, last sql.NullInt64
+	var due, last, memDay sql.NullInt64
 	var version int
 	err := row.Scan(&c.ID, &c.Key, &c.DeckID, &c.Deck, &c.CategoryID, &c.Category, &c.CategoryName, &c.Front, &c.Back, &kps, &syn,
 		&c.Source, &c.Suspended, &created, &updated,
 		&c.Sched.State.Repetitions, &c.Sched.State.Interval, &c.Sched.State.Ease, &due, &last, &c.Lapses,
-		&c.FrontHTML, &c.BackHTML, &kpsHTML, &version)
+		&c.FrontHTML, &c.BackHTML, &kpsHTML, &version,
+		&c.Memory.Stability, &c.Memory.Difficulty, &memDay)
 	if err != nil {
 		return Card{}, err
 	}
@@ -352,9 +360,29 @@ func scanCard(row scanner) (Card, error) {
 	c.Sched.Graded = due.Valid
 	c.Sched.Due = srs.Day(due.Int64)
 	c.Sched.LastCounted = srs.Day(last.Int64)
+	c.MemoryDay, c.Reviewed = srs.Day(memDay.Int64), memDay.Valid
 	c.CreatedAt, _ = parseTime(created)
 	c.UpdatedAt, _ = parseTime(updated)
 	return c, nil
+}
+
+// RecallOn is the predicted chance, 0 to 1, of recalling the card on the
+// study day: srs.Recall since its last review. ok is false for a card
+// never reviewed, which has no memory to measure.
+func (c Card) RecallOn(day srs.Day) (r float64, ok bool) {
+	if !c.Reviewed {
+		return 0, false
+	}
+	return srs.Recall(day.Sub(c.MemoryDay), c.Memory.Stability), true
+}
+
+// memory is the card's memory state as the next review starts from: the
+// zero Memory for a card never reviewed.
+func (c Card) memory() srs.Memory {
+	if !c.Reviewed {
+		return srs.Memory{}
+	}
+	return c.Memory
 }
 
 // likePattern escapes LIKE's wildcards so a search for "50%" means 50%.

@@ -179,12 +179,20 @@ type MasteryTableRow struct {
 	AvgEase      *float64 `json:"avg_ease"`
 	LastReviewed *string  `json:"last_reviewed"`
 	MostMissed   []string `json:"most_missed"`
+	// Started: any card reviewed; RecallNow: their mean predicted recall
+	// today, 0..100, null when none; AtRisk: how many are below 80 %.
+	Started   bool     `json:"started"`
+	RecallNow *float64 `json:"recall_now"`
+	AtRisk    int      `json:"at_risk"`
 }
 
 // MasteryTable is the mastery report in its JSON form.
 type MasteryTable struct {
 	Categories []MasteryTableRow `json:"categories"`
 	Weakest    *string           `json:"weakest"`
+	// NotStarted lists the slugs of the categories with cards none of
+	// which was reviewed yet: never the weakest, whatever their mastery.
+	NotStarted []string `json:"not_started"`
 }
 
 func round2(v float64) float64 { return math.Round(v*100) / 100 }
@@ -192,7 +200,7 @@ func round2(v float64) float64 { return math.Round(v*100) / 100 }
 // Table is the report in its JSON form: percentages rounded to hundredths,
 // null where there is nothing to measure.
 func (rep MasteryReport) Table() MasteryTable {
-	out := MasteryTable{Categories: make([]MasteryTableRow, len(rep.Categories))}
+	out := MasteryTable{Categories: make([]MasteryTableRow, len(rep.Categories)), NotStarted: []string{}}
 	if rep.Weakest != "" {
 		w := rep.Weakest
 		out.Weakest = &w
@@ -214,6 +222,13 @@ func (rep MasteryReport) Table() MasteryTable {
 		}
 		for _, p := range c.MostMissed {
 			m.MostMissed = append(m.MostMissed, p.Text)
+		}
+		m.Started, m.AtRisk = c.Started, c.AtRisk
+		if c.Started {
+			r := round2(c.RecallNow)
+			m.RecallNow = &r
+		} else if c.Cards > 0 {
+			out.NotStarted = append(out.NotStarted, c.Slug)
 		}
 		out.Categories[i] = m
 	}

@@ -2,7 +2,11 @@ package data
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
+	"math"
+
+	"github.com/flashcards/flashcards/srs"
 )
 
 // CheckCounts verifies the counts that triggers keep against the rows they
@@ -53,6 +57,81 @@ func (s *Store) CheckCounts(ctx context.Context) error {
 		rows.Close()
 		if err := rows.Err(); err != nil {
 			return err
+		}
+	}
+	return nil
+}
+
+// CheckMemory verifies every card's stored memory state against its review
+// log, bit for bit: the state in card_state must be srs.ReplayMemory of the
+// log, and each review must hold the state from before it. A mismatch
+// means a write path moved the log without the state; the tests run it
+// after every test store's work.
+func (s *Store) CheckMemory(ctx context.Context) error {
+	type state struct {
+		m   srs.Memory
+		day sql.NullInt64
+	}
+	same := func(a, b state) bool {
+		return math.Float64bits(a.m.Stability) == math.Float64bits(b.m.Stability) &&
+			math.Float64bits(a.m.Difficulty) == math.Float64bits(b.m.Difficulty) && a.day == b.day
+	}
+	stored := map[int64]state{}
+	rows, err := s.reader.QueryContext(ctx, "SELECT card_id, stability, difficulty, memory_day FROM card_state")
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var id int64
+		var st state
+		if err := rows.Scan(&id, &st.m.Stability, &st.m.Difficulty, &st.day); err != nil {
+			rows.Close()
+			return err
+		}
+		stored[id] = st
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	folds := map[int64]*memoryFold{}
+	rows, err = s.reader.QueryContext(ctx, `SELECT card_id, id, study_day, grade, before_stability, before_difficulty, before_memory_day
+		FROM reviews ORDER BY card_id, id`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var card, review int64
+		var day, grade int
+		var kept state
+		if err := rows.Scan(&card, &review, &day, &grade, &kept.m.Stability, &kept.m.Difficulty, &kept.day); err != nil {
+			return err
+		}
+		f := folds[card]
+		if f == nil {
+			f = &memoryFold{}
+			folds[card] = f
+		}
+		m, d := f.add(srs.Day(day), srs.Grade(grade))
+		want := state{m: m}
+		if d != nil {
+			want.day = sql.NullInt64{Int64: int64(d.(int)), Valid: true}
+		}
+		if !same(kept, want) {
+			return fmt.Errorf("memory before review %d of card %d: kept %+v, replayed %+v", review, card, kept, want)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for id, kept := range stored {
+		var want state
+		if f := folds[id]; f != nil && f.reviewed {
+			want = state{m: f.m, day: sql.NullInt64{Int64: int64(f.day), Valid: true}}
+		}
+		if !same(kept, want) {
+			return fmt.Errorf("memory of card %d: kept %+v, replayed from its log %+v", id, kept, want)
 		}
 	}
 	return nil

@@ -3,7 +3,10 @@ package data
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"slices"
+	"strconv"
+	"strings"
 
 	"github.com/flashcards/flashcards/srs"
 )
@@ -26,6 +29,14 @@ type CategoryMastery struct {
 	AvgEase      float64 // mean ease of the category's graded cards, in E-Factor units (2.5); 0 when none
 	LastReviewed srs.Day // study day of the last counted grade; valid when HasReviewed
 	HasReviewed  bool
+	// Started is whether any of the category's cards has been reviewed:
+	// Reviewed counts those with a memory state. RecallNow is their mean
+	// predicted recall today, 0..100 (meaningful when Started), and
+	// AtRisk how many are below srs.AtRiskRecall.
+	Started   bool
+	Reviewed  int
+	RecallNow float64
+	AtRisk    int
 	// MostMissed are the key points typed answers missed most often in the
 	// last MissedWindow study days, most missed first (at most MostMissedShown).
 	MostMissed []MissedPoint
@@ -43,11 +54,12 @@ const (
 	MostMissedShown = 3
 )
 
-// MasteryReport is the mastery table, weakest category first.
+// MasteryReport is the mastery table, weakest category first: the started
+// ones by recall today (srs.CompareWeakness), then those not started.
 type MasteryReport struct {
 	Today      srs.Day
 	Categories []CategoryMastery
-	Weakest    string // "" when the user has graded nothing
+	Weakest    string // the weakest started category; "" when none is started
 	Graded     int    // cards graded at least once
 }
 
@@ -81,23 +93,37 @@ func (s *Store) masteryIn(ctx context.Context, tx *sql.Tx, userID int64) (Master
 		stats[i] = masteryStats(c)
 	}
 	slices.SortStableFunc(rep.Categories, func(a, b CategoryMastery) int {
-		// Categories without cards go last; the rest weakest first.
-		if (a.Cards == 0) != (b.Cards == 0) {
-			if a.Cards == 0 {
-				return 1
-			}
-			return -1
-		}
 		return srs.CompareWeakness(masteryStats(a), masteryStats(b))
 	})
-	if rep.Graded > 0 {
-		rep.Weakest, _ = srs.Weakest(stats)
-	}
+	rep.Weakest, _ = srs.Weakest(stats)
 	return rep, nil
 }
 
 func masteryStats(c CategoryMastery) srs.CategoryStats {
-	return srs.CategoryStats{Slug: c.Slug, Cards: c.Cards, Mastery: c.Mastery, Recall: c.Recall30, HasRecall: c.HasRecall, Lapses: c.Lapses}
+	return srs.CategoryStats{Slug: c.Slug, Cards: c.Cards, Mastery: c.Mastery, Started: c.Started, RecallNow: c.RecallNow}
+}
+
+// addRecalls counts into t the predicted recall today of each card of
+// memories: "day stability" pairs separated by commas, as masteryRows reads
+// them. SQLite writes a REAL as text that parses back to the same float64
+// (TestStabilityTextRoundTrips), and one string per category costs far
+// less than a row per card.
+func addRecalls(t *srs.RecallTally, memories string, today srs.Day) error {
+	for memories != "" {
+		var pair, day, stability string
+		pair, memories, _ = strings.Cut(memories, ",")
+		day, stability, _ = strings.Cut(pair, " ")
+		d, err := strconv.Atoi(day)
+		if err != nil {
+			return fmt.Errorf("memory day %q: %w", day, err)
+		}
+		st, err := strconv.ParseFloat(stability, 64)
+		if err != nil {
+			return fmt.Errorf("stability %q: %w", stability, err)
+		}
+		t.Add(srs.Recall(today.Sub(srs.Day(d)), st))
+	}
+	return nil
 }
 
 func masteryRows(ctx context.Context, tx *sql.Tx, userID int64, today srs.Day) ([]CategoryMastery, error) {
@@ -110,7 +136,8 @@ func masteryRows(ctx context.Context, tx *sql.Tx, userID int64, today srs.Day) (
 		COALESCE(SUM(CASE WHEN s.due IS NULL THEN 0 ELSE MIN(MAX(s.interval, 0), ?) END), 0),
 		COALESCE(SUM(s.lapses), 0),
 		COALESCE(AVG(CASE WHEN s.due IS NULL THEN NULL ELSE s.ease END), 0),
-		MAX(s.last_day)
+		MAX(s.last_day),
+		COALESCE(group_concat(s.memory_day || ' ' || s.stability, ','), '')
 		FROM categories cat
 		LEFT JOIN card_state s ON s.user_id = cat.user_id AND s.category_id = cat.id AND s.suspended = 0
 		WHERE cat.user_id = ?
@@ -124,10 +151,17 @@ func masteryRows(ctx context.Context, tx *sql.Tx, userID int64, today srs.Day) (
 	for rows.Next() {
 		var m CategoryMastery
 		var last sql.NullInt64
+		var memories string // of the reviewed cards: "day stability,..."
 		if err := rows.Scan(&m.ID, &m.Slug, &m.Name, &m.Builtin, &m.Cards, &m.New, &m.Learning, &m.Young, &m.Mature,
-			&m.Credit, &m.Lapses, &m.AvgEase, &last); err != nil {
+			&m.Credit, &m.Lapses, &m.AvgEase, &last, &memories); err != nil {
 			return nil, err
 		}
+		var recall srs.RecallTally
+		if err := addRecalls(&recall, memories, today); err != nil {
+			return nil, fmt.Errorf("category %s: %w", m.Slug, err)
+		}
+		m.RecallNow, m.Started = recall.Mean()
+		m.Reviewed, m.AtRisk = recall.Reviewed, recall.AtRisk
 		m.Mastery = srs.MasteryFromSum(m.Credit, m.Cards)
 		m.AvgEase /= 100
 		m.LastReviewed, m.HasReviewed = srs.Day(last.Int64), last.Valid

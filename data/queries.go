@@ -30,13 +30,15 @@ var (
 	// qGradeState is what a grade needs of a card: its state, and its
 	// grades of the study day in order, as digits.
 	qGradeState = planOnce(`SELECT repetitions, interval, ease, due, last_day, lapses, suspended, category_id,
+		stability, difficulty, memory_day,
 		COALESCE((SELECT group_concat(grade, '') FROM (SELECT grade FROM reviews
 			WHERE card_id = card_state.card_id AND study_day = ? ORDER BY id)), '')
 		FROM card_state WHERE card_id = ? AND user_id = ?`)
 	qInsertReview = `INSERT INTO reviews (user_id, card_id, reviewed_at, study_day, grade, counted, answer_ms,
 		before_repetitions, before_interval, before_ease, before_due, before_lapses, before_last_day,
-		after_repetitions, after_interval, after_ease, after_due, after_lapses, category_id, typed_answer, covered)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+		after_repetitions, after_interval, after_ease, after_due, after_lapses, category_id, typed_answer, covered,
+		before_stability, before_difficulty, before_memory_day)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	qTokenUser = `SELECT u.id, u.name, u.created_at, u.session_epoch, t.id, COALESCE(t.last_used_at, '')
 		FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.hash = CAST(? AS BLOB)`
 	qCard = planOnce("SELECT " + cardColumns + cardFrom + "WHERE c.id = ? AND c.user_id = ?")
@@ -46,6 +48,14 @@ var (
 
 	qUpdateState = `UPDATE card_state SET repetitions = ?, interval = ?, ease = ?, due = ?, lapses = ?, last_day = ?
 		WHERE card_id = ?`
+	// qUpdateCounted is a counted grade's change: the SM-2 state and the
+	// memory state at once. Not through planOnce: stability and
+	// difficulty are floats, and an UPDATE by primary key keeps its plan.
+	qUpdateCounted = `UPDATE card_state SET repetitions = ?, interval = ?, ease = ?, due = ?, lapses = ?, last_day = ?,
+		stability = ?, difficulty = ?, memory_day = ? WHERE card_id = ?`
+	// qUpdateMemory sets the memory state alone: after a re-drill, an undo,
+	// an import.
+	qUpdateMemory = `UPDATE card_state SET stability = ?, difficulty = ?, memory_day = ? WHERE card_id = ?`
 )
 
 // The day's queue, with the filter's extra WHERE terms on card_state s
@@ -111,7 +121,7 @@ func qNextRedrill(where string) string {
 
 // writerQueries and readerQueries are prepared on each pool at open.
 var (
-	writerQueries = []string{qDayCounts, qDayStart, qGradeState, qInsertReview, qUpdateState}
+	writerQueries = []string{qDayCounts, qDayStart, qGradeState, qInsertReview, qUpdateState, qUpdateCounted, qUpdateMemory}
 	readerQueries = []string{qUserSettings, qDayCounts, qDayStart, qGradeState, qTokenUser, qCard, qQueueCard,
 		qQueueHead, qNextCard}
 )

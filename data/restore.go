@@ -834,12 +834,16 @@ func restoreReviews(ctx context.Context, tx *sql.Tx, userID int64, reviews []exp
 	// credit_delta is a generated column: it is computed, never inserted.
 	ins, err := tx.PrepareContext(ctx, `INSERT INTO reviews (user_id, card_id, reviewed_at, study_day, grade, counted, answer_ms,
 		before_repetitions, before_interval, before_ease, before_due, before_lapses, before_last_day,
-		after_repetitions, after_interval, after_ease, after_due, after_lapses, category_id, typed_answer, covered)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+		after_repetitions, after_interval, after_ease, after_due, after_lapses, category_id, typed_answer, covered,
+		before_stability, before_difficulty, before_memory_day)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 	if err != nil {
 		return 0, err
 	}
 	defer ins.Close()
+	// Each card's memory state, folded from its reviews in the order they
+	// are inserted (the log's order).
+	memory := make(map[int64]*memoryFold, len(cards))
 	for _, r := range reviews {
 		card := cards[r.CardID]
 		at, _ := time.Parse(time.RFC3339Nano, r.Time)
@@ -855,12 +859,22 @@ func restoreReviews(ctx context.Context, tx *sql.Tx, userID int64, reviews []exp
 			b, _ := json.Marshal(cov)
 			covered = string(b)
 		}
+		fold := memory[card.id]
+		if fold == nil {
+			fold = &memoryFold{}
+			memory[card.id] = fold
+		}
+		mb, mbDay := fold.add(r.StudyDay, srs.Grade(r.Grade))
 		b, a := r.Before, r.After
 		if _, err := ins.ExecContext(ctx, userID, card.id, formatTime(at), int(r.StudyDay), r.Grade, r.Counted, r.AnswerMS,
 			b.Repetitions, b.Interval, b.Ease, dayOrNil(b.Due), b.Lapses, dayOrNil(b.LastDay),
-			a.Repetitions, a.Interval, a.Ease, dayOrNil(a.Due), a.Lapses, card.categoryID, r.TypedAnswer, covered); err != nil {
+			a.Repetitions, a.Interval, a.Ease, dayOrNil(a.Due), a.Lapses, card.categoryID, r.TypedAnswer, covered,
+			mb.Stability, mb.Difficulty, mbDay); err != nil {
 			return 0, fmt.Errorf("restore a review of card %d: %w", r.CardID, err)
 		}
+	}
+	if err := storeMemory(ctx, tx, memory); err != nil {
+		return 0, err
 	}
 	return len(reviews), nil
 }

@@ -411,10 +411,11 @@ func (s *Store) GradeCard(ctx context.Context, userID int64, g Grade) (GradeResu
 // user's card is ErrNotFound.
 func gradeState(ctx context.Context, q querier, userID, cardID int64, day srs.Day) (Card, []srs.Grade, error) {
 	c := Card{ID: cardID}
-	var due, last sql.NullInt64
+	var due, last, memDay sql.NullInt64
 	var digits string
 	err := q.QueryRowContext(ctx, qGradeState, int(day), cardID, userID).
-		Scan(&c.Sched.State.Repetitions, &c.Sched.State.Interval, &c.Sched.State.Ease, &due, &last, &c.Lapses, &c.Suspended, &c.CategoryID, &digits)
+		Scan(&c.Sched.State.Repetitions, &c.Sched.State.Interval, &c.Sched.State.Ease, &due, &last, &c.Lapses, &c.Suspended, &c.CategoryID,
+			&c.Memory.Stability, &c.Memory.Difficulty, &memDay, &digits)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Card{}, nil, fmt.Errorf("card %d: %w", cardID, ErrNotFound)
 	}
@@ -422,6 +423,7 @@ func gradeState(ctx context.Context, q querier, userID, cardID int64, day srs.Da
 		return Card{}, nil, err
 	}
 	c.Sched.Graded, c.Sched.Due, c.Sched.LastCounted = due.Valid, srs.Day(due.Int64), srs.Day(last.Int64)
+	c.MemoryDay, c.Reviewed = srs.Day(memDay.Int64), memDay.Valid
 	var grades []srs.Grade
 	for _, g := range digits {
 		grades = append(grades, srs.Grade(g-'0'))
@@ -463,18 +465,29 @@ func (s *Store) gradeTx(ctx context.Context, tx stmtTx, userID int64, g Grade, c
 	}
 	answer := min(max(g.AnswerMS, 0), MaxAnswerMS)
 	before, after := c.Sched, out.Card
+	// Every grade, re-drills too, moves the memory state; the review keeps
+	// the state before it for undo.
+	memBefore := c.memory()
+	memAfter, err := srs.NextMemory(memBefore, today.Sub(c.MemoryDay), g.Grade)
+	if err != nil {
+		return GradeResult{}, err
+	}
 	_, err = tx.ExecContext(ctx, qInsertReview,
 		userID, c.ID, formatTime(now), int(today), int(g.Grade), out.Counted, answer,
 		before.State.Repetitions, before.State.Interval, before.State.Ease, dayOrNull(before.Graded, before.Due), c.Lapses, dayOrNull(before.Graded, before.LastCounted),
-		after.State.Repetitions, after.State.Interval, after.State.Ease, dayOrNull(after.Graded, after.Due), lapses, c.CategoryID, g.TypedAnswer, covered)
+		after.State.Repetitions, after.State.Interval, after.State.Ease, dayOrNull(after.Graded, after.Due), lapses, c.CategoryID, g.TypedAnswer, covered,
+		memBefore.Stability, memBefore.Difficulty, dayOrNull(c.Reviewed, c.MemoryDay))
 	if err != nil {
 		return GradeResult{}, err
 	}
 	if out.Counted {
-		_, err = tx.ExecContext(ctx, qUpdateState, after.State.Repetitions, after.State.Interval, after.State.Ease, int(after.Due), lapses, int(after.LastCounted), c.ID)
-		if err != nil {
-			return GradeResult{}, err
-		}
+		_, err = tx.ExecContext(ctx, qUpdateCounted, after.State.Repetitions, after.State.Interval, after.State.Ease, int(after.Due), lapses, int(after.LastCounted),
+			memAfter.Stability, memAfter.Difficulty, int(today), c.ID)
+	} else {
+		_, err = tx.ExecContext(ctx, qUpdateMemory, memAfter.Stability, memAfter.Difficulty, int(today), c.ID)
+	}
+	if err != nil {
+		return GradeResult{}, err
 	}
 	return GradeResult{CardID: c.ID, State: after.State, Graded: after.Graded, Due: after.Due, Lapses: lapses, Redrill: out.Redrill, Counted: out.Counted}, nil
 }
@@ -529,6 +542,9 @@ func (s *Store) Undo(ctx context.Context, userID int64) (GradeResult, error) {
 		if _, err := tx.ExecContext(ctx, qUpdateState, b.reps, b.interval, b.ease, b.due, b.lapses, b.last, r.cardID); err != nil {
 			return err
 		}
+		if _, err := tx.ExecContext(ctx, qUpdateMemory, r.beforeMem.Stability, r.beforeMem.Difficulty, r.beforeMemDay, r.cardID); err != nil {
+			return err
+		}
 		c, grades, err := gradeState(ctx, tx, userID, r.cardID, today)
 		if err != nil {
 			return err
@@ -552,6 +568,9 @@ type loggedReview struct {
 	id, cardID    int64
 	day           srs.Day
 	before, after reviewState
+	// The card's memory state before the review, which undo restores.
+	beforeMem    srs.Memory
+	beforeMemDay sql.NullInt64
 }
 
 // latestReview finds the user's most recent review, the one written last.
@@ -598,10 +617,12 @@ func latestReview(ctx context.Context, q querier, userID int64) (loggedReview, b
 	var day int64
 	err = q.QueryRowContext(ctx, `SELECT card_id, study_day, counted,
 		before_repetitions, before_interval, before_ease, before_due, before_lapses, before_last_day,
-		after_repetitions, after_interval, after_ease, after_due, after_lapses FROM reviews WHERE id = ?`, best).
+		after_repetitions, after_interval, after_ease, after_due, after_lapses,
+		before_stability, before_difficulty, before_memory_day FROM reviews WHERE id = ?`, best).
 		Scan(&r.cardID, &day, &counted,
 			&r.before.reps, &r.before.interval, &r.before.ease, &r.before.due, &r.before.lapses, &r.before.last,
-			&r.after.reps, &r.after.interval, &r.after.ease, &r.after.due, &r.after.lapses)
+			&r.after.reps, &r.after.interval, &r.after.ease, &r.after.due, &r.after.lapses,
+			&r.beforeMem.Stability, &r.beforeMem.Difficulty, &r.beforeMemDay)
 	if err != nil {
 		return loggedReview{}, false, err
 	}

@@ -297,7 +297,9 @@ func (s *Store) migrate(ctx context.Context) error {
 			return fmt.Errorf("migrate %s: %w", m.name, err)
 		}
 	}
-	return nil
+	// Steps SQL cannot take, once, after the migration that asks for them.
+	_, err = s.backfillMemory(ctx)
+	return err
 }
 
 // SchemaVersion reports the highest migration applied.

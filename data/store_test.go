@@ -28,6 +28,9 @@ func openTestStore(t testing.TB) *Store {
 		if err := s.CheckCounts(context.Background()); err != nil {
 			t.Errorf("after the test: %v", err)
 		}
+		if err := s.CheckMemory(context.Background()); err != nil {
+			t.Errorf("after the test: %v", err)
+		}
 		s.Close()
 	})
 	return s

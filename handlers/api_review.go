@@ -33,6 +33,15 @@ type fullCardJSON struct {
 	Deck      string        `json:"deck"`
 	Suspended bool          `json:"suspended"`
 	State     cardStateJSON `json:"state"`
+	Memory    *memoryJSON   `json:"memory"` // null for a card never reviewed
+}
+
+// memoryJSON is a card's FSRS memory state, and its predicted recall on
+// the user's study day now, a fraction from 0 to 1.
+type memoryJSON struct {
+	Stability  float64 `json:"stability"`
+	Difficulty float64 `json:"difficulty"`
+	RecallNow  float64 `json:"recall_now"`
 }
 
 func toCardJSON(c data.Card) cardJSON {
@@ -43,13 +52,19 @@ func toCardJSON(c data.Card) cardJSON {
 	return cardJSON{ID: c.ID, Front: c.Front, Back: c.Back, Category: c.Category, KeyPoints: kps}
 }
 
-func toFullCardJSON(c data.Card) fullCardJSON {
+// toFullCardJSON is a card with its state; today is the user's study day,
+// for the predicted recall.
+func toFullCardJSON(c data.Card, today srs.Day) fullCardJSON {
 	st := cardStateJSON{Repetitions: c.Sched.State.Repetitions, Interval: c.Sched.State.Interval, Ease: c.Sched.State.Ease, Lapses: c.Lapses}
 	if c.Sched.Graded {
 		due := c.Sched.Due.String()
 		st.Due = &due
 	}
-	return fullCardJSON{cardJSON: toCardJSON(c), Deck: c.Deck, Suspended: c.Suspended, State: st}
+	out := fullCardJSON{cardJSON: toCardJSON(c), Deck: c.Deck, Suspended: c.Suspended, State: st}
+	if r, ok := c.RecallOn(today); ok {
+		out.Memory = &memoryJSON{Stability: c.Memory.Stability, Difficulty: c.Memory.Difficulty, RecallNow: r}
+	}
+	return out
 }
 
 type gradeJSON struct {
@@ -158,11 +173,15 @@ func (a *App) apiCards(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	today, err := a.studyDay(c, u.ID)
+	if err != nil {
+		return err
+	}
 	more := len(cards) > limit
 	cards = cards[:min(len(cards), limit)]
 	page := cardPageJSON{Cards: make([]fullCardJSON, len(cards))}
 	for i, card := range cards {
-		page.Cards[i] = toFullCardJSON(card)
+		page.Cards[i] = toFullCardJSON(card, today)
 	}
 	if more {
 		next := encodeCursor(cards[len(cards)-1].ID)
@@ -187,7 +206,11 @@ func (a *App) apiCard(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, toFullCardJSON(card))
+	today, err := a.studyDay(c, u.ID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, toFullCardJSON(card, today))
 }
 
 // apiCategories answers the user's categories whole: an account has at most

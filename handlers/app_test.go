@@ -57,6 +57,9 @@ func newTestApp(t *testing.T, cfg Config) *testApp {
 		if err := store.CheckCounts(ctx); err != nil {
 			t.Errorf("after the test: %v", err)
 		}
+		if err := store.CheckMemory(ctx); err != nil {
+			t.Errorf("after the test: %v", err)
+		}
 		store.Close()
 	})
 	clock := &fakeClock{t: time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC)}

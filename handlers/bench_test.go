@@ -70,7 +70,10 @@ func heavyApp(b *testing.B) (*httptest.Server, *http.Client) {
 			b.Fatal(err)
 		}
 	}
-	if _, err := tx.Exec(`UPDATE card_state SET repetitions = 3, interval = 1 + (card_id * 7) % 40, due = ? + (card_id % 30), last_day = ? - (card_id % 20)`, int(today), int(today)); err != nil {
+	// Memory states as grades would leave them: stabilities of 1 to 60 days,
+	// the last review up to 19 days ago, so some cards are at risk.
+	if _, err := tx.Exec(`UPDATE card_state SET repetitions = 3, interval = 1 + (card_id * 7) % 40, due = ? + (card_id % 30), last_day = ? - (card_id % 20),
+		stability = 1 + (card_id * 13) % 60 + 0.25, difficulty = 1 + (card_id % 9) + 0.5, memory_day = ? - (card_id % 20)`, int(today), int(today), int(today)); err != nil {
 		b.Fatal(err)
 	}
 	if err := tx.Commit(); err != nil {

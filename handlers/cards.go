@@ -3,6 +3,7 @@ package handlers
 import (
 	"errors"
 	"fmt"
+	"math"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -110,6 +111,7 @@ func (a *App) cardsPage(c echo.Context) error {
 			Category:  card.CategoryName,
 			Deck:      card.Deck,
 			State:     cardState(card, today),
+			Recall:    recallText(card, today),
 			Suspended: card.Suspended,
 		})
 	}
@@ -167,6 +169,16 @@ func dueIn(due, today srs.Day) string {
 	default:
 		return "on " + due.String()
 	}
+}
+
+// recallText is a card's predicted chance of recall on the day, "83 %",
+// or "-" for a card never reviewed.
+func recallText(c data.Card, today srs.Day) string {
+	r, ok := c.RecallOn(today)
+	if !ok {
+		return "-"
+	}
+	return fmt.Sprintf("%.0f %%", math.Round(r*100))
 }
 
 // shortenText cuts s to its first line and at most n characters.

@@ -30,13 +30,32 @@ func masteryChart(rep data.MasteryReport) views.HBarChart {
 	return views.NewHBarChart("mastery-chart", "Mastery by category (weakest first)", labels, values)
 }
 
-func categoryName(rep data.MasteryReport, slug string) (string, float64) {
+// weakestCategory is the report's weakest category; ok is false when no
+// category is started.
+func weakestCategory(rep data.MasteryReport) (data.CategoryMastery, bool) {
 	for _, c := range rep.Categories {
-		if c.Slug == slug {
-			return c.Name, c.Mastery
+		if rep.Weakest != "" && c.Slug == rep.Weakest {
+			return c, true
 		}
 	}
-	return slug, 0
+	return data.CategoryMastery{}, false
+}
+
+// categoryMeasures splits the report, weakest first, into the started
+// categories with both their measures and those with cards not started yet.
+func categoryMeasures(rep data.MasteryReport) ([]views.CategoryMeasures, []views.NotStartedCategory) {
+	var started []views.CategoryMeasures
+	var notStarted []views.NotStartedCategory
+	for _, c := range rep.Categories {
+		switch {
+		case c.Started:
+			started = append(started, views.CategoryMeasures{Slug: c.Slug, Name: c.Name, RecallNow: pct(c.RecallNow),
+				AtRisk: c.AtRisk, Mastery: pct(c.Mastery), Weakest: c.Slug == rep.Weakest})
+		case c.Cards > 0:
+			notStarted = append(notStarted, views.NotStartedCategory{Slug: c.Slug, Name: c.Name, Cards: c.Cards})
+		}
+	}
+	return started, notStarted
 }
 
 // dashboard is the home page of a signed-in user.
@@ -70,9 +89,9 @@ func (a *App) dashboard(c echo.Context) error {
 	for _, cat := range rep.Categories {
 		v.Cards += cat.Cards
 	}
-	if rep.Weakest != "" {
-		name, m := categoryName(rep, rep.Weakest)
-		v.Weakest, v.WeakestName, v.WeakestMastery = rep.Weakest, name, pct(m)
+	v.Categories, v.NotStarted = categoryMeasures(rep)
+	if w, ok := weakestCategory(rep); ok {
+		v.Weakest, v.WeakestName, v.WeakestRecall = w.Slug, w.Name, pct(w.RecallNow)
 	}
 	p := a.page(c, "Today")
 	p.Nav = "home"
@@ -94,14 +113,19 @@ func (a *App) masteryPage(c echo.Context) error {
 	for _, t := range trends {
 		trendOf[t.Slug] = t.Mastery
 	}
-	v := views.MasteryView{Chart: masteryChart(rep), Weakest: rep.Weakest}
-	if rep.Weakest != "" {
-		v.Name, _ = categoryName(rep, rep.Weakest)
+	v := views.MasteryView{Chart: masteryChart(rep)}
+	if w, ok := weakestCategory(rep); ok {
+		v.Weakest, v.Name, v.WeakestRecall = w.Slug, w.Name, pct(w.RecallNow)
 	}
+	_, v.NotStarted = categoryMeasures(rep)
 	for _, cat := range rep.Categories {
+		if !cat.Started {
+			continue // listed apart, not started
+		}
 		r := views.MasteryRow{
 			Slug: cat.Slug, Name: cat.Name, Cards: cat.Cards, New: cat.New, Learning: cat.Learning,
-			Young: cat.Young, Mature: cat.Mature, Mastery: pct(cat.Mastery), Recall: "-", Lapses: cat.Lapses,
+			Young: cat.Young, Mature: cat.Mature, Mastery: pct(cat.Mastery), RecallNow: pct(cat.RecallNow), AtRisk: cat.AtRisk,
+			Recall: "-", Lapses: cat.Lapses,
 			AvgEase: "-", LastReviewed: "never", Weakest: cat.Slug == rep.Weakest,
 			Trend: views.NewSparkline("Mastery of "+cat.Name, trendOf[cat.Slug]),
 		}

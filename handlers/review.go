@@ -196,6 +196,9 @@ func (a *App) reviewView(c echo.Context, qc data.QueueCard, f data.ReviewFilter,
 		Suggested: -1,
 	}
 	v.FrontHTML, v.BackHTML, v.KeyPointsHTML = qc.Card.FrontHTML, qc.Card.BackHTML, qc.Card.KeyPointsHTML
+	if qc.Card.Reviewed {
+		v.Recall = recallText(qc.Card, qc.Queue.Today)
+	}
 	return v
 }
 

@@ -116,49 +116,93 @@ func IsLapse(before State, g Grade) bool {
 	return g.Valid() && !g.Passed() && before.Repetitions >= 1
 }
 
+// AtRiskRecall is the predicted recall below which a reviewed card counts
+// as at risk today.
+const AtRiskRecall = 0.8
+
+// RecallTally sums the predicted recall today of a category's reviewed
+// cards (those with a memory state), card by card.
+type RecallTally struct {
+	Reviewed int // cards counted
+	AtRisk   int // of them, predicted recall below AtRiskRecall
+	sum      float64
+}
+
+// Add counts one reviewed card whose predicted recall today is r, 0 to 1,
+// from Recall.
+func (t *RecallTally) Add(r float64) {
+	t.Reviewed++
+	t.sum += r
+	if r < AtRiskRecall {
+		t.AtRisk++
+	}
+}
+
+// Mean is the mean predicted recall of the cards counted, as a percentage
+// from 0 to 100. ok is false when no card was counted: a category nobody
+// reviewed has no recall, not a recall of 0.
+func (t RecallTally) Mean() (pct float64, ok bool) {
+	if t.Reviewed == 0 {
+		return 0, false
+	}
+	return min(max(t.sum*100/float64(t.Reviewed), 0), 100), true
+}
+
 // CategoryStats are one user's figures for one category.
 type CategoryStats struct {
 	Slug  string
-	Cards int // categories without cards are never the weakest
+	Cards int
 	// Mastery is a percentage, from Mastery or MasteryFromSum.
 	Mastery float64
-	// Recall is a percentage from RecallRate, meaningful only if HasRecall.
-	Recall    float64
-	HasRecall bool
-	// Lapses counts the lapses of the category's cards.
-	Lapses int
+	// Started is whether any of the category's cards has been reviewed.
+	Started bool
+	// RecallNow is the mean predicted recall today of the category's
+	// reviewed cards, a percentage from RecallTally.Mean; meaningful only
+	// if Started.
+	RecallNow float64
 }
 
-// CompareWeakness orders categories weakest first: lower mastery, then lower
-// recall (none counting as 0), then more lapses, then slug ascending. It suits
-// slices.SortFunc.
+// weaknessGroup ranks categories before their figures: started ones
+// first, then those with cards not started yet, then those without cards.
+func weaknessGroup(s CategoryStats) int {
+	switch {
+	case s.Started:
+		return 0
+	case s.Cards > 0:
+		return 1
+	}
+	return 2
+}
+
+// CompareWeakness orders categories weakest first. Started categories come
+// first, lowest recall today first; then categories with cards none of
+// which was reviewed yet; then categories without cards. Ties go to the
+// lower mastery, then to the slug ascending. It suits slices.SortFunc.
 func CompareWeakness(a, b CategoryStats) int {
+	if c := cmp.Compare(weaknessGroup(a), weaknessGroup(b)); c != 0 {
+		return c
+	}
+	if a.Started {
+		if c := cmp.Compare(a.RecallNow, b.RecallNow); c != 0 {
+			return c
+		}
+	}
 	if c := cmp.Compare(a.Mastery, b.Mastery); c != 0 {
-		return c
-	}
-	if c := cmp.Compare(recallOrZero(a), recallOrZero(b)); c != 0 {
-		return c
-	}
-	if c := cmp.Compare(b.Lapses, a.Lapses); c != 0 {
 		return c
 	}
 	return cmp.Compare(a.Slug, b.Slug)
 }
 
-func recallOrZero(s CategoryStats) float64 {
-	if !s.HasRecall {
-		return 0
-	}
-	return s.Recall
-}
-
-// Weakest returns the slug of the weakest category with at least one card,
-// as ordered by CompareWeakness. ok is false when no category has cards.
+// Weakest returns the slug of the weakest started category: the lowest
+// recall today, ties going to the lower mastery, then to the slug. A
+// category none of whose cards was reviewed is never the weakest, however
+// low its mastery: it is not started, and its recall is not measured. ok
+// is false when no category is started.
 func Weakest(stats []CategoryStats) (slug string, ok bool) {
 	var weakest *CategoryStats
 	for i := range stats {
 		s := &stats[i]
-		if s.Cards > 0 && (weakest == nil || CompareWeakness(*s, *weakest) < 0) {
+		if s.Started && (weakest == nil || CompareWeakness(*s, *weakest) < 0) {
 			weakest = s
 		}
 	}

@@ -2,6 +2,7 @@ package srs_test
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -167,8 +168,11 @@ func TestStage(t *testing.T) {
 }
 
 func TestWeakest(t *testing.T) {
-	cat := func(slug string, cards int, mastery float64, recall float64, hasRecall bool, lapses int) srs.CategoryStats {
-		return srs.CategoryStats{Slug: slug, Cards: cards, Mastery: mastery, Recall: recall, HasRecall: hasRecall, Lapses: lapses}
+	started := func(slug string, cards int, mastery, recallNow float64) srs.CategoryStats {
+		return srs.CategoryStats{Slug: slug, Cards: cards, Mastery: mastery, Started: true, RecallNow: recallNow}
+	}
+	unstarted := func(slug string, cards int, mastery float64) srs.CategoryStats {
+		return srs.CategoryStats{Slug: slug, Cards: cards, Mastery: mastery}
 	}
 	tests := []struct {
 		name   string
@@ -177,17 +181,20 @@ func TestWeakest(t *testing.T) {
 		wantOK bool
 	}{
 		{"none", nil, "", false},
-		{"only empty categories", []srs.CategoryStats{cat("go", 0, 0, 0, false, 0)}, "", false},
-		{"lowest mastery", []srs.CategoryStats{cat("go", 10, 80, 50, true, 9), cat("sql", 10, 40, 99, true, 0), cat("css", 10, 60, 10, true, 5)}, "sql", true},
-		{"empty category is skipped though its mastery is 0", []srs.CategoryStats{cat("empty", 0, 0, 0, false, 0), cat("go", 3, 90, 90, true, 0)}, "go", true},
-		{"tie on mastery: lower recall", []srs.CategoryStats{cat("go", 5, 50, 80, true, 0), cat("sql", 5, 50, 70, true, 0)}, "sql", true},
-		{"no recall counts as 0", []srs.CategoryStats{cat("go", 5, 50, 10, true, 0), cat("sql", 5, 50, 0, false, 0)}, "sql", true},
-		{"tie on recall: more lapses", []srs.CategoryStats{cat("go", 5, 50, 80, true, 1), cat("sql", 5, 50, 80, true, 3)}, "sql", true},
-		{"full tie: slug ascending", []srs.CategoryStats{cat("sql", 5, 50, 80, true, 3), cat("go", 5, 50, 80, true, 3), cat("html", 5, 50, 80, true, 3)}, "go", true},
-		{"none and zero recall tie", []srs.CategoryStats{cat("sql", 5, 50, 0, true, 0), cat("go", 5, 50, 0, false, 0)}, "go", true},
+		{"only empty categories", []srs.CategoryStats{unstarted("go", 0, 0)}, "", false},
+		{"nothing started", []srs.CategoryStats{unstarted("go", 10, 0), unstarted("sql", 3, 0)}, "", false},
+		{"lowest recall today", []srs.CategoryStats{started("go", 10, 10, 95), started("sql", 10, 90, 40), started("css", 10, 50, 70)}, "sql", true},
+		{"never shown is never weakest, though its mastery is 0", []srs.CategoryStats{unstarted("never-shown", 50, 0), started("go", 3, 90, 97)}, "go", true},
+		{"started with failed cards beats never shown", []srs.CategoryStats{
+			unstarted("aaa-never-shown", 20, 0), started("failed", 2, 2.38, 0.5), started("known", 5, 80, 93)}, "failed", true},
+		// Anki cards imported with a schedule but no log: mastery without recall.
+		{"not started with mastery", []srs.CategoryStats{unstarted("imported", 5, 60), started("go", 5, 70, 99)}, "go", true},
+		{"tie on recall: lower mastery", []srs.CategoryStats{started("go", 5, 50, 80), started("sql", 5, 40, 80)}, "sql", true},
+		{"full tie: slug ascending", []srs.CategoryStats{started("sql", 5, 50, 80), started("go", 5, 50, 80), started("html", 5, 50, 80)}, "go", true},
+		{"recall before mastery", []srs.CategoryStats{started("go", 5, 0, 81), started("sql", 5, 100, 80)}, "sql", true},
 		{"exact ties from equal fractions", []srs.CategoryStats{
-			cat("sql", 4, srs.MasteryFromSum(42, 4), 0, false, 0),
-			cat("go", 2, srs.MasteryFromSum(21, 2), 0, false, 0),
+			started("sql", 4, srs.MasteryFromSum(42, 4), 90),
+			started("go", 2, srs.MasteryFromSum(21, 2), 90),
 		}, "go", true},
 	}
 	for _, tt := range tests {
@@ -200,18 +207,44 @@ func TestWeakest(t *testing.T) {
 
 func TestCompareWeaknessSorts(t *testing.T) {
 	stats := []srs.CategoryStats{
-		{Slug: "c", Cards: 1, Mastery: 70},
-		{Slug: "b", Cards: 1, Mastery: 20, Recall: 50, HasRecall: true},
-		{Slug: "a", Cards: 1, Mastery: 20, Recall: 50, HasRecall: true, Lapses: 2},
-		{Slug: "d", Cards: 1, Mastery: 20},
+		{Slug: "empty"},
+		{Slug: "c", Cards: 1, Mastery: 70, Started: true, RecallNow: 90},
+		{Slug: "new-b", Cards: 4, Mastery: 0},
+		{Slug: "b", Cards: 1, Mastery: 20, Started: true, RecallNow: 50},
+		{Slug: "new-a", Cards: 9, Mastery: 0},
+		{Slug: "a", Cards: 1, Mastery: 10, Started: true, RecallNow: 50},
+		{Slug: "d", Cards: 1, Mastery: 90, Started: true, RecallNow: 30},
 	}
 	slices.SortFunc(stats, srs.CompareWeakness)
 	var got []string
 	for _, s := range stats {
 		got = append(got, s.Slug)
 	}
-	if want := []string{"d", "a", "b", "c"}; !slices.Equal(got, want) {
+	if want := []string{"d", "a", "b", "c", "new-a", "new-b", "empty"}; !slices.Equal(got, want) {
 		t.Errorf("weakest first = %v, want %v", got, want)
+	}
+}
+
+func TestRecallTally(t *testing.T) {
+	var none srs.RecallTally
+	if pct, ok := none.Mean(); ok || pct != 0 || none.AtRisk != 0 {
+		t.Errorf("empty tally: %v, %v, at risk %d; want 0, false, 0", pct, ok, none.AtRisk)
+	}
+	var tl srs.RecallTally
+	// 0.8 is not at risk; just below it is.
+	for _, r := range []float64{1, 0.8, 0.79999999, 0.2, 0} {
+		tl.Add(r)
+	}
+	pct, ok := tl.Mean()
+	if !ok || math.Abs(pct-(1+0.8+0.79999999+0.2)*100/5) > 1e-9 || tl.Reviewed != 5 || tl.AtRisk != 3 {
+		t.Errorf("tally: %v, %v, reviewed %d, at risk %d; want %v, true, 5, 3", pct, ok, tl.Reviewed, tl.AtRisk, (1+0.8+0.79999999+0.2)*100/5)
+	}
+	// A card reviewed today is at 100 %; one S days ago at 90 %, not at risk.
+	var fresh srs.RecallTally
+	fresh.Add(srs.Recall(0, 2.3065))
+	fresh.Add(srs.Recall(10, 10))
+	if pct, _ := fresh.Mean(); pct != 95 || fresh.AtRisk != 0 {
+		t.Errorf("fresh cards: %v %%, at risk %d; want 95, 0", pct, fresh.AtRisk)
 	}
 }
 
@@ -238,7 +271,7 @@ func BenchmarkMastery(b *testing.B) {
 func BenchmarkWeakest(b *testing.B) {
 	stats := make([]srs.CategoryStats, 8)
 	for i := range stats {
-		stats[i] = srs.CategoryStats{Slug: fmt.Sprintf("category-%d", i), Cards: 100 + i, Mastery: float64(50 + i%3), Recall: 80, HasRecall: i%2 == 0, Lapses: i % 4}
+		stats[i] = srs.CategoryStats{Slug: fmt.Sprintf("category-%d", i), Cards: 100 + i, Mastery: float64(50 + i%3), Started: i%4 != 0, RecallNow: float64(80 + i%2)}
 	}
 	for b.Loop() {
 		sinkSlug, _ = srs.Weakest(stats)
