@@ -132,7 +132,7 @@ func TestCardAddEditSuspendDelete(t *testing.T) {
 
 	confirm := b.get(cardPath(id, "/delete"))
 	wantStatus(t, "delete confirmation", confirm, http.StatusOK)
-	wantBody(t, "delete confirmation", confirm, "Delete this card? This removes its history too.")
+	wantBody(t, "delete confirmation", confirm, "The card goes to the <a href=\"/cards/trash\">trash</a> with its history.")
 	wantBody(t, "delete confirmation", confirm, `method="post" action="`+cardPath(id, "/delete")+`"`)
 	if n, _ := app.store.CountCards(ctx, u.ID); n != 1 {
 		t.Fatal("showing the confirmation deleted the card")
@@ -145,6 +145,13 @@ func TestCardAddEditSuspendDelete(t *testing.T) {
 		t.Errorf("%d cards after delete", n)
 	}
 	wantStatus(t, "edit a deleted card", b.get(cardPath(id, "/edit")), http.StatusNotFound)
+	wantBody(t, "the trash", b.get("/cards/trash"), "What is a baseline model?")
+	p = b.post("/cards/trash", url.Values{"action": {"restore"}, "id": {fmt.Sprint(id)}})
+	wantStatus(t, "restore", p, http.StatusSeeOther)
+	wantBody(t, "after the restore", b.get(p.header.Get("Location")), "Restored 1 card, with its history.")
+	if c, err := app.store.GetCard(ctx, u.ID, id); err != nil || c.Front != "What is a baseline model?" {
+		t.Errorf("the restored card: %+v %v", c, err)
+	}
 }
 
 // Editing a card changes its text, never its progress.
@@ -159,7 +166,7 @@ func TestCardEditKeepsProgress(t *testing.T) {
 	if !before.Sched.Graded || before.Sched.State.Repetitions != 1 {
 		t.Fatalf("grading did not take: %+v", before.Sched)
 	}
-	wantBody(t, "list of a graded card", b.get("/cards"), "due "+before.Sched.Due.String())
+	wantBody(t, "list of a graded card", b.get("/cards"), `<td data-label="Due">`+before.Sched.Due.String()+"</td>")
 	b.get(cardPath(ids[0], "/edit"))
 	p := b.post(cardPath(ids[0], ""), url.Values{"front": {"What does recall measure?"}, "back": {"Found positives over all positives."}, "category": {"accuracy-only"}})
 	wantStatus(t, "edit", p, http.StatusSeeOther)
@@ -245,7 +252,7 @@ func TestCardSearchAndFilters(t *testing.T) {
 	wantBody(t, "search form", p, `<option value="ignoring-domain" selected>`)
 }
 
-var cardRowLink = regexp.MustCompile(`<td><a href="/cards/\d+/edit">Edit</a></td>`)
+var cardRowLink = regexp.MustCompile(`<input type="checkbox" name="id" value="\d+" form="bulk"`)
 
 func TestCardListPages(t *testing.T) {
 	app := newTestApp(t, openSignup())
