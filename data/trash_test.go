@@ -90,6 +90,19 @@ func TestTrashKeepsTheDayAndComesBack(t *testing.T) {
 	if strings.Contains(doc.String(), `"front 0"`) || strings.Contains(doc.String(), `"front 2"`) || strings.Contains(doc.String(), `"grade"`) {
 		t.Errorf("the export holds cards or reviews from the trash:\n%.600s", doc.String())
 	}
+	doc.Reset()
+	must(s.ExportAnki(ctx, uid, &doc))
+	if strings.Contains(doc.String(), "front 0") || !strings.Contains(doc.String(), "front 3") {
+		t.Errorf("the Anki text export holds cards from the trash, or lacks the others:\n%s", doc.String())
+	}
+	doc.Reset()
+	must(s.ExportApkg(ctx, uid, &doc))
+	other := cardsTestUser(t, s, "bob")
+	res, err := s.ImportApkg(ctx, other.ID, "ada.apkg", bytes.NewReader(doc.Bytes()), int64(doc.Len()), "", nil)
+	must(err)
+	if res.Added != 2 {
+		t.Errorf("the Anki package holds %d cards, want the 2 out of the trash", res.Added)
+	}
 	trash, err := s.ListTrash(ctx, uid, 10, 0)
 	must(err)
 	if trash.Total != 3 || len(trash.Cards) != 3 || trash.Cards[0].Reviews+trash.Cards[1].Reviews+trash.Cards[2].Reviews != 2 {

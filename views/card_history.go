@@ -78,3 +78,21 @@ func NewHistoryChart(id, title string, values []int, floor int, format func(int)
 	}
 	return c
 }
+
+// historySummary says how many reviews a card has and how many are listed.
+func historySummary(shown, total int) string {
+	s := plural(total, "review", "reviews")
+	if shown < total {
+		s += ", the latest " + itoa(shown) + " shown"
+	}
+	return s + "."
+}
+
+// coverageText says which key points a typed answer covered.
+func coverageText(covered, missed []string) string {
+	s := "Covered " + itoa(len(covered)) + " of " + plural(len(covered)+len(missed), "key point", "key points")
+	if len(missed) > 0 {
+		s += "; missed: " + joinComma(missed)
+	}
+	return s + "."
+}

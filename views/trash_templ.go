@@ -132,7 +132,7 @@ func Trash(p Page, v TrashView) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 8, "\"><fieldset><legend>With the cards chosen below</legend><div class=\"bulk-actions\"><button type=\"submit\" name=\"action\" value=\"restore\">Restore</button> <button type=\"submit\" name=\"action\" value=\"delete\" class=\"secondary danger-text\">Delete forever…</button></div></fieldset></form><div class=\"table-wrap\"><table class=\"cards trash-table picker\"><thead><tr><th scope=\"col\" class=\"pick\"><span class=\"visually-hidden\">Choose</span></th><th scope=\"col\">Card</th><th scope=\"col\">Reviews</th><th scope=\"col\">Deleted</th><th scope=\"col\">Gone for good on</th></tr></thead> <tbody>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 8, "\"><fieldset><legend>With the cards chosen below</legend><div class=\"bulk-actions\"><button type=\"submit\" name=\"action\" value=\"restore\">Restore</button> <button type=\"submit\" name=\"action\" value=\"delete\" class=\"secondary danger-text\">Delete forever…</button></div></fieldset></form><div class=\"table-wrap\"><table class=\"cards trash-table picker\"><thead><tr><th scope=\"col\" class=\"pick\"><span class=\"visually-hidden\">Choose</span></th><th scope=\"col\">Card</th><th scope=\"col\">Reviews</th><th scope=\"col\">Deleted</th><th scope=\"col\">Kept until</th></tr></thead> <tbody>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -228,14 +228,14 @@ func Trash(p Page, v TrashView) templ.Component {
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
-					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 16, "</td><td data-label=\"Gone for good on\">")
+					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 16, "</td><td data-label=\"Kept until\">")
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
 					var templ_7745c5c3_Var13 string
 					templ_7745c5c3_Var13, templ_7745c5c3_Err = templ.JoinStringErrs(r.Purge)
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/trash.templ`, Line: 73, Col: 51}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/trash.templ`, Line: 73, Col: 45}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var13))
 					if templ_7745c5c3_Err != nil {
