@@ -212,10 +212,13 @@ type querier interface {
 // DefaultDeckName is the deck cards go to when none is named.
 const DefaultDeckName = "My cards"
 
-// ListDecks returns the user's decks with their card counts.
+// ListDecks returns the user's decks with their card counts, cards in the
+// trash left out. The deck's cards are counted on the deck index alone and
+// the few in the trash taken off.
 func (s *Store) ListDecks(ctx context.Context, userID int64) ([]Deck, error) {
 	rows, err := s.reader.QueryContext(ctx, `SELECT d.id, d.name, d.builtin,
 		(SELECT COUNT(*) FROM cards c WHERE c.deck_id = d.id)
+		- (SELECT COUNT(*) FROM cards c WHERE c.user_id = d.user_id AND c.deleted_at IS NOT NULL AND c.deck_id = d.id)
 		FROM decks d WHERE d.user_id = ? ORDER BY d.name`, userID)
 	if err != nil {
 		return nil, err
@@ -234,12 +237,12 @@ func (s *Store) ListDecks(ctx context.Context, userID int64) ([]Deck, error) {
 
 // CreateDeck adds an empty deck.
 func (s *Store) CreateDeck(ctx context.Context, userID int64, name string) (Deck, error) {
-	name = strings.TrimSpace(name)
-	if name == "" || !utf8.ValidString(name) || utf8.RuneCountInString(name) > MaxNameRunes {
-		return Deck{}, fmt.Errorf("%w: a deck name needs 1 to %d characters", ErrInvalid, MaxNameRunes)
+	name, err := validDeckName(name)
+	if err != nil {
+		return Deck{}, err
 	}
 	d := Deck{Name: name}
-	err := s.write(ctx, func(tx *sql.Tx) error {
+	err = s.write(ctx, func(tx *sql.Tx) error {
 		var n int
 		if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM decks WHERE user_id = ? AND name = ?", userID, name).Scan(&n); err != nil {
 			return err
@@ -252,6 +255,84 @@ func (s *Store) CreateDeck(ctx context.Context, userID int64, name string) (Deck
 		return err
 	})
 	return d, err
+}
+
+// validDeckName trims a deck name and checks it.
+func validDeckName(name string) (string, error) {
+	name = strings.TrimSpace(name)
+	if name == "" || !utf8.ValidString(name) || utf8.RuneCountInString(name) > MaxNameRunes {
+		return "", fmt.Errorf("%w: a deck name needs 1 to %d characters", ErrInvalid, MaxNameRunes)
+	}
+	return name, nil
+}
+
+// RenameDeck gives one of the user's decks a new name, which no other deck
+// of theirs may have.
+func (s *Store) RenameDeck(ctx context.Context, userID, deckID int64, name string) error {
+	name, err := validDeckName(name)
+	if err != nil {
+		return err
+	}
+	return s.write(ctx, func(tx *sql.Tx) error {
+		var cur string
+		err := tx.QueryRowContext(ctx, "SELECT name FROM decks WHERE id = ? AND user_id = ?", deckID, userID).Scan(&cur)
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("deck: %w", ErrNotFound)
+		}
+		if err != nil || cur == name {
+			return err
+		}
+		var n int
+		if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM decks WHERE user_id = ? AND name = ? AND id <> ?", userID, name, deckID).Scan(&n); err != nil {
+			return err
+		}
+		if n > 0 {
+			return fmt.Errorf("%w: a deck named %q exists already", ErrConflict, name)
+		}
+		_, err = tx.ExecContext(ctx, "UPDATE decks SET name = ? WHERE id = ? AND user_id = ?", name, deckID, userID)
+		return err
+	})
+}
+
+// DeckToStudy is a deck with what its review page has for today: its new
+// and due cards within today's limits, which all decks share.
+type DeckToStudy struct {
+	Deck
+	New, Due int
+}
+
+// DecksToStudy lists the user's decks with their cards to study today, in
+// one pass over their cards' states.
+func (s *Store) DecksToStudy(ctx context.Context, userID int64) ([]DeckToStudy, error) {
+	var out []DeckToStudy
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		ds, err := s.startDay(ctx, tx, userID)
+		if err != nil {
+			return err
+		}
+		d := int(ds.today)
+		rows, err := tx.QueryContext(ctx, `SELECT d.id, d.name, d.builtin,
+			COALESCE(n.cards, 0), COALESCE(n.fresh, 0), COALESCE(n.due, 0)
+			FROM decks d LEFT JOIN (SELECT deck_id, COUNT(*) AS cards,
+					SUM(due IS NULL AND suspended = 0) AS fresh,
+					SUM(suspended = 0 AND due <= ?1 AND (last_day IS NULL OR last_day < ?1)) AS due
+				FROM card_state WHERE user_id = ?2 AND trashed = 0 GROUP BY deck_id) n ON n.deck_id = d.id
+			WHERE d.user_id = ?2 ORDER BY d.name`, d, userID)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var x DeckToStudy
+			if err := rows.Scan(&x.ID, &x.Name, &x.Builtin, &x.Cards, &x.New, &x.Due); err != nil {
+				return err
+			}
+			x.New, x.Due = min(x.New, ds.newLeft()), min(x.Due, ds.reviewLeft())
+			out = append(out, x)
+		}
+		return rows.Err()
+	})
+	return out, err
 }
 
 // DeleteDeck deletes a deck with its cards and their history.
@@ -299,10 +380,10 @@ func deckOwned(ctx context.Context, q querier, userID, deckID int64) error {
 
 // ---- cards ----
 
-// CountCards returns how many cards the user has.
+// CountCards returns how many cards the user has, those in the trash left out.
 func (s *Store) CountCards(ctx context.Context, userID int64) (int, error) {
 	var n int
-	err := s.reader.QueryRowContext(ctx, "SELECT COUNT(*) FROM cards WHERE user_id = ?", userID).Scan(&n)
+	err := s.reader.QueryRowContext(ctx, "SELECT COUNT(*) FROM card_state WHERE user_id = ? AND trashed = 0", userID).Scan(&n)
 	return n, err
 }
 
@@ -396,7 +477,8 @@ func likePattern(q string) string {
 // ignored.
 const MaxSearchWords = 20
 
-// ListCards returns the user's cards matching the filter, newest first.
+// ListCards returns the user's cards matching the filter, newest first;
+// cards in the trash are left out.
 func (s *Store) ListCards(ctx context.Context, userID int64, f CardFilter) ([]Card, error) {
 	q, args := cardListQuery(userID, f)
 	rows, err := s.reader.QueryContext(ctx, q, args...)
@@ -419,7 +501,7 @@ func (s *Store) ListCards(ctx context.Context, userID int64, f CardFilter) ([]Ca
 // index of the user's cards in id order and stops when the page is full
 // (migration 0007), so a page costs its own cards, not the account's.
 func cardListQuery(userID int64, f CardFilter) (string, []any) {
-	where := []string{"c.user_id = ?"}
+	where := []string{"c.user_id = ?", "c.deleted_at IS NULL"}
 	args := []any{userID}
 	if f.Category != "" {
 		// The category's id, not its slug, so the (user, category) index
@@ -451,7 +533,8 @@ func cardListQuery(userID int64, f CardFilter) (string, []any) {
 	return q, args
 }
 
-// GetCard returns one of the user's cards; another user's card is ErrNotFound.
+// GetCard returns one of the user's cards; another user's card, or one in
+// the trash, is ErrNotFound.
 func (s *Store) GetCard(ctx context.Context, userID, cardID int64) (Card, error) {
 	return getCard(ctx, readerStmts{s}, userID, cardID)
 }
@@ -535,7 +618,7 @@ func (s *Store) UpdateCard(ctx context.Context, userID, cardID int64, in CardInp
 // numbers) or brings it back.
 func (s *Store) SetSuspended(ctx context.Context, userID, cardID int64, suspended bool) error {
 	return s.write(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, "UPDATE cards SET suspended = ?, updated_at = ? WHERE id = ? AND user_id = ?",
+		res, err := tx.ExecContext(ctx, "UPDATE cards SET suspended = ?, updated_at = ? WHERE id = ? AND user_id = ? AND deleted_at IS NULL",
 			suspended, formatTime(s.now()), cardID, userID)
 		if err != nil {
 			return err
@@ -547,7 +630,8 @@ func (s *Store) SetSuspended(ctx context.Context, userID, cardID int64, suspende
 	})
 }
 
-// DeleteCard deletes a card with its state and review history.
+// DeleteCard deletes a card for good, with its state and review history,
+// in the trash or not. The web pages move cards to the trash (TrashCards).
 func (s *Store) DeleteCard(ctx context.Context, userID, cardID int64) error {
 	return s.write(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, "DELETE FROM cards WHERE id = ? AND user_id = ?", cardID, userID)

@@ -409,7 +409,7 @@ func nullDay(v sql.NullInt64) *srs.Day {
 }
 
 // exportCards calls fn for each of the user's cards in the order they were
-// added. The card passed is reused: fn must not keep it. The query walks
+// added, those in the trash left out. The card passed is reused: fn must not keep it. The query walks
 // the table in id order over the user's range of ids ("+" keeps SQLite off
 // the user index), so SQLite need not sort, and hold, all the cards.
 func exportCards(ctx context.Context, tx *sql.Tx, userID int64, fn func(*exportCard) error) error {
@@ -421,7 +421,7 @@ func exportCards(ctx context.Context, tx *sql.Tx, userID int64, fn func(*exportC
 		JOIN categories cat ON cat.id = c.category_id
 		JOIN card_state s ON s.card_id = c.id
 		WHERE c.id BETWEEN (SELECT MIN(id) FROM cards WHERE user_id = ?1) AND (SELECT MAX(id) FROM cards WHERE user_id = ?1)
-		AND +c.user_id = ?1
+		AND +c.user_id = ?1 AND s.trashed = 0
 		ORDER BY c.id`, userID)
 	if err != nil {
 		return err
@@ -464,10 +464,10 @@ func exportCards(ctx context.Context, tx *sql.Tx, userID int64, fn func(*exportC
 }
 
 // exportReviews calls fn for each of the user's reviews in the order they
-// were given, study day by study day, with the slug of the card's category.
-// The review passed is reused: fn must not keep it. Each study day is its
-// own indexed query, so SQLite sorts one day's reviews at a time, never
-// the whole log.
+// were given, study day by study day, with the slug of the card's category;
+// the reviews of cards in the trash are left out. The review passed is
+// reused: fn must not keep it. Each study day is its own indexed query, so
+// SQLite sorts one day's reviews at a time, never the whole log.
 func exportReviews(ctx context.Context, tx *sql.Tx, userID int64, fn func(*exportReview, string) error) error {
 	var days []int64
 	rows, err := tx.QueryContext(ctx, "SELECT DISTINCT study_day FROM reviews WHERE user_id = ? ORDER BY study_day", userID)
@@ -491,7 +491,9 @@ func exportReviews(ctx context.Context, tx *sql.Tx, userID int64, fn func(*expor
 		r.after_repetitions, r.after_interval, r.after_ease, r.after_due, r.after_lapses,
 		r.typed_answer, r.covered, cat.slug
 		FROM reviews r JOIN categories cat ON cat.id = r.category_id
-		WHERE r.user_id = ? AND r.study_day = ? ORDER BY r.id`)
+		WHERE r.user_id = ?1 AND r.study_day = ?2
+			AND r.card_id NOT IN (SELECT card_id FROM card_state WHERE user_id = ?1 AND trashed = 1)
+		ORDER BY r.id`)
 	if err != nil {
 		return err
 	}

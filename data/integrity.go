@@ -12,7 +12,8 @@ import (
 // CheckCounts verifies the counts that triggers keep against the rows they
 // count: each user's new cards, and each day's counted grades of new and
 // review cards (those of deleted cards counted apart, see migration 0005),
-// its re-drills and the bound on its review ids. A mismatch means a write
+// its re-drills and the bound on its review ids, and each card's mirror of
+// its suspension and trash in card_state. A mismatch means a write
 // path bypassed the triggers; the tests run it after every test store's work.
 func (s *Store) CheckCounts(ctx context.Context) error {
 	checks := []struct{ what, query string }{
@@ -30,6 +31,11 @@ func (s *Store) CheckCounts(ctx context.Context) error {
 		{"re-drills", `SELECT d.user_id || '/' || d.study_day, d.redrills,
 			(SELECT COUNT(*) FROM card_state s WHERE s.user_id = d.user_id AND s.redrill_day = d.study_day AND s.suspended = 0)
 			FROM day_counts d`},
+		// card_state mirrors the card's suspension and trash (0001, 0008):
+		// suspended there means suspended or in the trash.
+		{"card state mirror", `SELECT c.id, 2 * s.suspended + s.trashed,
+			2 * (c.suspended <> 0 OR c.deleted_at IS NOT NULL) + (c.deleted_at IS NOT NULL)
+			FROM cards c JOIN card_state s ON s.card_id = c.id`},
 		// Undo finds the most recent review through this bound: it may
 		// pass the day's reviews (an undone or deleted one), never fall short.
 		{"latest review bound", `SELECT d.user_id || '/' || d.study_day,

@@ -28,12 +28,13 @@ var (
 			AND dc.study_day = (SELECT MAX(study_day) FROM day_counts WHERE user_id = st.user_id)
 		WHERE st.user_id = ?`)
 	// qGradeState is what a grade needs of a card: its state, and its
-	// grades of the study day in order, as digits.
+	// grades of the study day in order, as digits. A card in the trash is
+	// not there to grade.
 	qGradeState = planOnce(`SELECT repetitions, interval, ease, due, last_day, lapses, suspended, category_id,
 		stability, difficulty, memory_day,
 		COALESCE((SELECT group_concat(grade, '') FROM (SELECT grade FROM reviews
 			WHERE card_id = card_state.card_id AND study_day = ? ORDER BY id)), '')
-		FROM card_state WHERE card_id = ? AND user_id = ?`)
+		FROM card_state WHERE card_id = ? AND user_id = ? AND trashed = 0`)
 	qInsertReview = `INSERT INTO reviews (user_id, card_id, reviewed_at, study_day, grade, counted, answer_ms,
 		before_repetitions, before_interval, before_ease, before_due, before_lapses, before_last_day,
 		after_repetitions, after_interval, after_ease, after_due, after_lapses, category_id, typed_answer, covered,
@@ -41,7 +42,7 @@ var (
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	qTokenUser = `SELECT u.id, u.name, u.created_at, u.session_epoch, t.id, COALESCE(t.last_used_at, '')
 		FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.hash = CAST(? AS BLOB)`
-	qCard = planOnce("SELECT " + cardColumns + cardFrom + "WHERE c.id = ? AND c.user_id = ?")
+	qCard = planOnce("SELECT " + cardColumns + cardFrom + "WHERE c.id = ? AND c.user_id = ? AND s.trashed = 0")
 	// qQueueCard is a card with the number of its grades on a study day.
 	qQueueCard = planOnce("SELECT " + cardColumns + `, (SELECT COUNT(*) FROM reviews r WHERE r.card_id = c.id AND r.study_day = ?)` +
 		cardFrom + "WHERE c.id = ? AND c.user_id = ?")

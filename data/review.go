@@ -408,7 +408,7 @@ func (s *Store) GradeCard(ctx context.Context, userID int64, g Grade) (GradeResu
 
 // gradeState reads what a grade needs of a card: its state, from the
 // narrow card_state table, and its grades of the day in order. Another
-// user's card is ErrNotFound.
+// user's card, or one in the trash, is ErrNotFound.
 func gradeState(ctx context.Context, q querier, userID, cardID int64, day srs.Day) (Card, []srs.Grade, error) {
 	c := Card{ID: cardID}
 	var due, last, memDay sql.NullInt64
@@ -527,10 +527,16 @@ func (s *Store) Undo(ctx context.Context, userID int64) (GradeResult, error) {
 				ErrConflict, r.day)
 		}
 		var now reviewState
-		err = tx.QueryRowContext(ctx, `SELECT repetitions, interval, ease, due, lapses, last_day FROM card_state WHERE card_id = ?`,
-			r.cardID).Scan(&now.reps, &now.interval, &now.ease, &now.due, &now.lapses, &now.last)
+		var trashed bool
+		err = tx.QueryRowContext(ctx, `SELECT repetitions, interval, ease, due, lapses, last_day, trashed FROM card_state WHERE card_id = ?`,
+			r.cardID).Scan(&now.reps, &now.interval, &now.ease, &now.due, &now.lapses, &now.last, &trashed)
 		if err != nil {
 			return err
+		}
+		if trashed {
+			// Its grades still count today; taking one back would change a
+			// card the person has put away. Restoring it makes it undoable.
+			return fmt.Errorf("%w: your last grade was of a card now in the trash; restore it to undo that grade", ErrConflict)
 		}
 		if now != r.after {
 			return fmt.Errorf("%w: card %d has changed since your last grade; nothing was undone", ErrConflict, r.cardID)

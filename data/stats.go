@@ -44,26 +44,39 @@ func (s *Store) Stats(ctx context.Context, userID int64) (Stats, error) {
 		out.Today = today
 		first := today.AddDays(-(HeatmapDays - 1))
 		counts := map[srs.Day]int{}
-		// One pass over the covering index gives both the heatmap and the grades.
-		rows, err := tx.QueryContext(ctx, `SELECT study_day, counted, grade, COUNT(*) FROM reviews
-			WHERE user_id = ? AND study_day BETWEEN ? AND ? GROUP BY study_day, counted, grade`, userID, int(first), int(today))
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var day, counted, grade, n int
-			if err := rows.Scan(&day, &counted, &grade, &n); err != nil {
+		// One pass over the covering index gives both the heatmap and the
+		// grades; then the grades of cards in the trash (few) are taken
+		// back out, as the statistics describe the cards you have.
+		for _, q := range []struct {
+			sql  string
+			sign int
+		}{
+			{`SELECT study_day, counted, grade, COUNT(*) FROM reviews
+				WHERE user_id = ? AND study_day BETWEEN ? AND ? GROUP BY study_day, counted, grade`, 1},
+			{`SELECT r.study_day, r.counted, r.grade, COUNT(*) FROM card_state s JOIN reviews r ON r.card_id = s.card_id
+				WHERE s.user_id = ? AND s.trashed = 1 AND r.study_day BETWEEN ? AND ? GROUP BY r.study_day, r.counted, r.grade`, -1},
+		} {
+			rows, err := tx.QueryContext(ctx, q.sql, userID, int(first), int(today))
+			if err != nil {
 				return err
 			}
-			counts[srs.Day(day)] += n
-			out.Reviews += n
-			if counted == 1 && grade >= 0 && grade <= 5 {
-				out.Grades[grade] += n
+			for rows.Next() {
+				var day, counted, grade, n int
+				if err := rows.Scan(&day, &counted, &grade, &n); err != nil {
+					rows.Close()
+					return err
+				}
+				n *= q.sign
+				counts[srs.Day(day)] += n
+				out.Reviews += n
+				if counted == 1 && grade >= 0 && grade <= 5 {
+					out.Grades[grade] += n
+				}
 			}
-		}
-		if err := rows.Err(); err != nil {
-			return err
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return err
+			}
 		}
 		for d := first; !d.After(today); d = d.AddDays(1) {
 			out.Heatmap = append(out.Heatmap, DayCount{Day: d, Count: counts[d]})
@@ -71,7 +84,7 @@ func (s *Store) Stats(ctx context.Context, userID int64) (Stats, error) {
 
 		last := today.AddDays(ForecastDays - 1)
 		due := map[srs.Day]int{}
-		rows, err = tx.QueryContext(ctx, `SELECT MAX(s.due, ?), COUNT(*) FROM card_state s
+		rows, err := tx.QueryContext(ctx, `SELECT MAX(s.due, ?), COUNT(*) FROM card_state s
 			WHERE s.user_id = ? AND s.due IS NOT NULL AND s.due <= ? AND s.suspended = 0
 			GROUP BY MAX(s.due, ?)`, int(today), userID, int(last), int(today))
 		if err != nil {

@@ -98,10 +98,12 @@ func heavyApp(b *testing.B) (*httptest.Server, *http.Client) {
 }
 
 // BenchmarkPagesHeavyUser measures the dashboard, mastery and stats pages
-// for a user with 10,000 cards and 100,000 reviews (target: under 50 ms).
+// for a user with 10,000 cards and 100,000 reviews (target: under 50 ms),
+// and the card browser's pages: sorted, filtered, deep in the list.
 func BenchmarkPagesHeavyUser(b *testing.B) {
 	srv, client := heavyApp(b)
-	for _, path := range []string{"/", "/mastery", "/stats", "/review"} {
+	for _, path := range []string{"/", "/mastery", "/stats", "/review",
+		"/cards", "/cards?sort=ease&page=100", "/cards?state=due&sort=due", "/decks", "/cards/5000/edit"} {
 		b.Run(path, func(b *testing.B) {
 			for b.Loop() {
 				resp, err := client.Get(srv.URL + path)

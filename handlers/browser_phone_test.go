@@ -256,8 +256,8 @@ func TestBrowserPagesFitThePhone(t *testing.T) {
 				return {Label: c.getAttribute("data-label") || "", Text: c.innerText.trim(),
 					Visible: r.width > 0 && r.left >= 0 && r.right <= innerWidth};
 			})`)
-			if len(cells) != 8 {
-				t.Fatalf("the weakest row has %d cells, want 8: %+v", len(cells), cells)
+			if len(cells) != 9 {
+				t.Fatalf("the weakest row has %d cells, want 9: %+v", len(cells), cells)
 			}
 			for _, c := range cells {
 				if !c.Visible {

@@ -16,110 +16,6 @@ import (
 	"github.com/flashcards/flashcards/views"
 )
 
-// cardsPerPage is how many cards the list shows at once.
-const cardsPerPage = 50
-
-// cardFrontShown is how much of a card's front the list shows.
-const cardFrontShown = 120
-
-// cardsPage lists the user's cards, narrowed by ?q=, ?category= and ?deck=.
-func (a *App) cardsPage(c echo.Context) error {
-	u, _ := currentUser(c)
-	ctx := c.Request().Context()
-	q := c.Request().URL.Query()
-	f := data.CardFilter{
-		Query:    q.Get("q"),
-		Category: strings.TrimSpace(q.Get("category")),
-		Limit:    cardsPerPage + 1, // one more tells whether there is a next page
-	}
-	// A deck or page that is not a number is treated as absent: these are
-	// search fields, not addresses of things.
-	if id, err := strconv.ParseInt(q.Get("deck"), 10, 64); err == nil && id > 0 {
-		f.DeckID = id
-	}
-	pageNo := 1
-	if n, err := strconv.Atoi(q.Get("page")); err == nil && n > 1 && n <= 1_000_000 {
-		pageNo = n
-	}
-	f.Offset = (pageNo - 1) * cardsPerPage
-
-	cards, err := a.store.ListCards(ctx, u.ID, f)
-	if err != nil {
-		return err
-	}
-	// Whether the user has cards at all tells an empty search from an empty
-	// account; a page with cards on it has answered already.
-	hasCards := len(cards) > 0
-	if !hasCards {
-		total, err := a.store.CountCards(ctx, u.ID)
-		if err != nil {
-			return err
-		}
-		hasCards = total > 0
-	}
-	cats, decks, err := a.cardChoices(c, u.ID)
-	if err != nil {
-		return err
-	}
-	today, err := a.studyDay(c, u.ID)
-	if err != nil {
-		return err
-	}
-	v := views.CardsView{
-		Query:      f.Query,
-		Category:   f.Category,
-		Categories: cats,
-		Decks:      decks,
-		HasCards:   hasCards,
-		Page:       pageNo,
-		NewCardURL: "/cards/new",
-	}
-	if f.DeckID != 0 {
-		v.Deck = strconv.FormatInt(f.DeckID, 10)
-		v.NewCardURL += "?deck=" + v.Deck
-	}
-	listURL := func(page int) string {
-		vals := url.Values{}
-		if f.Query != "" {
-			vals.Set("q", f.Query)
-		}
-		if f.Category != "" {
-			vals.Set("category", f.Category)
-		}
-		if v.Deck != "" {
-			vals.Set("deck", v.Deck)
-		}
-		if page > 1 {
-			vals.Set("page", strconv.Itoa(page))
-		}
-		if len(vals) == 0 {
-			return "/cards"
-		}
-		return "/cards?" + vals.Encode()
-	}
-	if len(cards) > cardsPerPage {
-		cards = cards[:cardsPerPage]
-		v.NextURL = listURL(pageNo + 1)
-	}
-	if pageNo > 1 {
-		v.PrevURL = listURL(pageNo - 1)
-	}
-	for _, card := range cards {
-		v.Rows = append(v.Rows, views.CardRow{
-			ID:        card.ID,
-			Front:     shortenText(data.PlainText(card.Front), cardFrontShown),
-			Category:  card.CategoryName,
-			Deck:      card.Deck,
-			State:     cardState(card, today),
-			Recall:    recallText(card, today),
-			Suspended: card.Suspended,
-		})
-	}
-	p := a.page(c, "Cards")
-	p.Nav = "cards"
-	return a.render(c, http.StatusOK, views.Cards(p, v))
-}
-
 // cardChoices are the category and deck options of the card forms.
 func (a *App) cardChoices(c echo.Context, userID int64) (cats, decks []views.SelectOption, err error) {
 	ctx := c.Request().Context()
@@ -143,16 +39,6 @@ func (a *App) cardChoices(c echo.Context, userID int64) (cats, decks []views.Sel
 // studyDay is the user's study day now, for telling when cards are due.
 func (a *App) studyDay(c echo.Context, userID int64) (srs.Day, error) {
 	return a.store.Today(c.Request().Context(), userID)
-}
-
-// cardState says in a few words where a card stands: "new", or when it is
-// due and its interval, "due tomorrow (interval 1 day)". The interval is
-// named as one, so a 1-day interval does not read as a daily schedule.
-func cardState(c data.Card, today srs.Day) string {
-	if !c.Sched.Graded {
-		return "new"
-	}
-	return fmt.Sprintf("due %s (interval %s)", dueIn(c.Sched.Due, today), plural(c.Sched.State.Interval, "day", "days"))
 }
 
 // dueIn says when a day comes, seen from today: "today" (overdue days
@@ -279,6 +165,16 @@ func hasOption(opts []views.SelectOption, label string) bool {
 
 func (a *App) newCardPage(c echo.Context) error {
 	v := views.CardFormView{Category: data.UncategorizedSlug, Deck: c.QueryParam("deck")}
+	if cat := c.QueryParam("category"); cat != "" {
+		v.Category = cat // one the user does not have selects nothing: the first
+	}
+	if id, err := strconv.ParseInt(c.QueryParam("added"), 10, 64); err == nil && id > 0 {
+		// The card just added, when it is the user's: a link to it.
+		u, _ := currentUser(c)
+		if card, err := a.store.GetCard(c.Request().Context(), u.ID, id); err == nil {
+			v.Added = &views.AddedCard{ID: card.ID, Front: shortenText(data.PlainText(card.Front), cardFrontShown)}
+		}
+	}
 	if v.Deck == "" {
 		u, _ := currentUser(c)
 		decks, err := a.store.ListDecks(c.Request().Context(), u.ID)
@@ -301,8 +197,9 @@ func (a *App) createCard(c echo.Context) error {
 		// The Preview button, without JavaScript: show the form again, previewed.
 		return a.renderCardForm(c, http.StatusOK, "New card", v)
 	}
+	var card data.Card
 	if err == nil {
-		_, err = a.store.CreateCard(c.Request().Context(), u.ID, in)
+		card, err = a.store.CreateCard(c.Request().Context(), u.ID, in)
 	}
 	if errors.Is(err, data.ErrInvalid) {
 		v.Error = userMessage(err)
@@ -311,15 +208,14 @@ func (a *App) createCard(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := a.flash(c, true, "Card added."); err != nil {
-		return err
-	}
-	// Straight on to the next card: adding several in a row is the common case.
-	next := "/cards/new"
+	// Straight on to the next card, in the same deck and category: adding
+	// several in a row is the common case. The form says "Card added." with
+	// a link to the card.
+	next := url.Values{"added": {strconv.FormatInt(card.ID, 10)}, "category": {card.Category}}
 	if in.DeckID != 0 {
-		next += "?deck=" + strconv.FormatInt(in.DeckID, 10)
+		next.Set("deck", strconv.FormatInt(in.DeckID, 10))
 	}
-	return redirect(c, next)
+	return redirect(c, "/cards/new?"+next.Encode())
 }
 
 // editCardView fills the editor with a stored card.
@@ -366,6 +262,11 @@ func (a *App) editCardPage(c echo.Context) error {
 	}
 	v := editCardView(card, today)
 	v.Return = safeNext(c.QueryParam("return"))
+	reviews, total, err := a.store.CardHistory(c.Request().Context(), u.ID, id)
+	if err != nil {
+		return err
+	}
+	v.History = cardHistory(reviews, total, a.userLocation(c, u.ID))
 	return a.renderCardForm(c, http.StatusOK, "Edit card", v)
 }
 
@@ -450,19 +351,21 @@ func (a *App) deleteCardPage(c echo.Context) error {
 	}
 	p := a.page(c, "Delete card")
 	p.Nav = "cards"
-	return a.render(c, http.StatusOK, views.CardDelete(p, views.CardDeleteView{ID: card.ID, Front: shortenText(data.PlainText(card.Front), 300)}))
+	return a.render(c, http.StatusOK, views.CardDelete(p, views.CardDeleteView{ID: card.ID, Front: shortenText(data.PlainText(card.Front), 300), Days: trashDays}))
 }
 
+// deleteCard moves the card to the trash, whence it can come back.
 func (a *App) deleteCard(c echo.Context) error {
 	u, _ := currentUser(c)
 	id, err := cardParam(c)
 	if err != nil {
 		return err
 	}
-	if err := a.store.DeleteCard(c.Request().Context(), u.ID, id); err != nil {
+	if _, err := a.store.TrashCards(c.Request().Context(), u.ID, []int64{id}); err != nil {
 		return err
 	}
-	if err := a.flash(c, true, "Card deleted, with its history."); err != nil {
+	msg := fmt.Sprintf("Card deleted: it is in the trash, with its history, for %d days.", trashDays)
+	if err := a.flash(c, true, msg); err != nil {
 		return err
 	}
 	return redirect(c, "/cards")
@@ -477,12 +380,12 @@ func (a *App) decksPage(c echo.Context) error {
 func (a *App) renderDecks(c echo.Context, status int, v views.DecksView) error {
 	u, _ := currentUser(c)
 	ctx := c.Request().Context()
-	decks, err := a.store.ListDecks(ctx, u.ID)
+	decks, err := a.store.DecksToStudy(ctx, u.ID)
 	if err != nil {
 		return err
 	}
 	for _, d := range decks {
-		v.Decks = append(v.Decks, views.DeckRow{ID: d.ID, Name: d.Name, Cards: d.Cards, Builtin: d.Builtin != ""})
+		v.Decks = append(v.Decks, views.DeckRow{ID: d.ID, Name: d.Name, Cards: d.Cards, Builtin: d.Builtin != "", New: d.New, Due: d.Due})
 	}
 	if v.HasBuiltin, err = a.store.HasBuiltinDeck(ctx, u.ID); err != nil {
 		return err
@@ -526,6 +429,41 @@ func (a *App) deckParam(c echo.Context) (data.Deck, error) {
 		}
 	}
 	return data.Deck{}, notFound
+}
+
+func (a *App) renameDeckPage(c echo.Context) error {
+	d, err := a.deckParam(c)
+	if err != nil {
+		return err
+	}
+	return a.renderRenameDeck(c, http.StatusOK, views.DeckRenameView{ID: d.ID, Current: d.Name, Name: d.Name})
+}
+
+func (a *App) renderRenameDeck(c echo.Context, status int, v views.DeckRenameView) error {
+	p := a.page(c, "Rename deck")
+	p.Nav = "cards"
+	return a.render(c, status, views.DeckRename(p, v))
+}
+
+// renameDeck gives a deck a new name; the names of a user's decks differ.
+func (a *App) renameDeck(c echo.Context) error {
+	u, _ := currentUser(c)
+	d, err := a.deckParam(c)
+	if err != nil {
+		return err
+	}
+	name := c.FormValue("name")
+	err = a.store.RenameDeck(c.Request().Context(), u.ID, d.ID, name)
+	if errors.Is(err, data.ErrInvalid) || errors.Is(err, data.ErrConflict) {
+		return a.renderRenameDeck(c, http.StatusBadRequest, views.DeckRenameView{ID: d.ID, Current: d.Name, Name: name, Error: userMessage(err)})
+	}
+	if err != nil {
+		return err
+	}
+	if err := a.flash(c, true, fmt.Sprintf("Deck %q renamed %q.", d.Name, strings.TrimSpace(name))); err != nil {
+		return err
+	}
+	return redirect(c, "/decks")
 }
 
 func (a *App) deleteDeckPage(c echo.Context) error {

@@ -132,7 +132,7 @@ func TestCardAddEditSuspendDelete(t *testing.T) {
 
 	confirm := b.get(cardPath(id, "/delete"))
 	wantStatus(t, "delete confirmation", confirm, http.StatusOK)
-	wantBody(t, "delete confirmation", confirm, "Delete this card? This removes its history too.")
+	wantBody(t, "delete confirmation", confirm, "The card goes to the <a href=\"/cards/trash\">trash</a> with its history.")
 	wantBody(t, "delete confirmation", confirm, `method="post" action="`+cardPath(id, "/delete")+`"`)
 	if n, _ := app.store.CountCards(ctx, u.ID); n != 1 {
 		t.Fatal("showing the confirmation deleted the card")
@@ -145,6 +145,13 @@ func TestCardAddEditSuspendDelete(t *testing.T) {
 		t.Errorf("%d cards after delete", n)
 	}
 	wantStatus(t, "edit a deleted card", b.get(cardPath(id, "/edit")), http.StatusNotFound)
+	wantBody(t, "the trash", b.get("/cards/trash"), "What is a baseline model?")
+	p = b.post("/cards/trash", url.Values{"action": {"restore"}, "id": {fmt.Sprint(id)}})
+	wantStatus(t, "restore", p, http.StatusSeeOther)
+	wantBody(t, "after the restore", b.get(p.header.Get("Location")), "Restored 1 card, with its history.")
+	if c, err := app.store.GetCard(ctx, u.ID, id); err != nil || c.Front != "What is a baseline model?" {
+		t.Errorf("the restored card: %+v %v", c, err)
+	}
 }
 
 // Editing a card changes its text, never its progress.
@@ -159,7 +166,9 @@ func TestCardEditKeepsProgress(t *testing.T) {
 	if !before.Sched.Graded || before.Sched.State.Repetitions != 1 {
 		t.Fatalf("grading did not take: %+v", before.Sched)
 	}
-	wantBody(t, "list of a graded card", b.get("/cards"), "due tomorrow (interval 1 day)")
+	list := b.get("/cards")
+	wantBody(t, "list of a graded card", list, `<td data-label="Due">tomorrow</td>`)
+	wantBody(t, "list of a graded card", list, `<td data-label="Interval">1 day</td>`)
 	b.get(cardPath(ids[0], "/edit"))
 	p := b.post(cardPath(ids[0], ""), url.Values{"front": {"What does recall measure?"}, "back": {"Found positives over all positives."}, "category": {"accuracy-only"}})
 	wantStatus(t, "edit", p, http.StatusSeeOther)
@@ -245,7 +254,7 @@ func TestCardSearchAndFilters(t *testing.T) {
 	wantBody(t, "search form", p, `<option value="ignoring-domain" selected>`)
 }
 
-var cardRowLink = regexp.MustCompile(`<td><a href="/cards/\d+/edit">Edit</a></td>`)
+var cardRowLink = regexp.MustCompile(`<input type="checkbox" name="id" value="\d+" form="bulk"`)
 
 func TestCardListPages(t *testing.T) {
 	app := newTestApp(t, openSignup())
@@ -407,8 +416,13 @@ func TestCardStateSummary(t *testing.T) {
 		{graded(today.AddDays(4), 6), "due in 4 days (interval 6 days)", "Due in 4 days, 2026-03-14 (interval 6 days)."},
 		{graded(srs.DateOf(2026, 12, 7), 280), "due on 2026-12-07 (interval 280 days)", "Due on 2026-12-07 (interval 280 days)."},
 	} {
-		if got := cardState(tc.c, today); got != tc.want {
-			t.Errorf("cardState(%+v) = %q, want %q", tc.c.Sched, got, tc.want)
+		row := cardRow(tc.c, today, false)
+		got := "new"
+		if !row.New {
+			got = "due " + row.Due + " (interval " + row.Interval + ")"
+		}
+		if got != tc.want {
+			t.Errorf("the list's row for %+v reads %q, want %q", tc.c.Sched, got, tc.want)
 		}
 		if got := cardStateLong(tc.c, today); !strings.HasPrefix(got, tc.long) {
 			t.Errorf("cardStateLong(%+v) = %q, want it to start %q", tc.c.Sched, got, tc.long)
@@ -433,7 +447,8 @@ func TestCardPagesWordTheInterval(t *testing.T) {
 		t.Fatal(err)
 	}
 	list := b.get("/cards")
-	wantBody(t, "card list", list, "due tomorrow (interval 1 day)")
+	wantBody(t, "card list", list, `<td data-label="Due">tomorrow</td>`)
+	wantBody(t, "card list", list, `<td data-label="Interval">1 day</td>`)
 	edit := b.get(cardPath(ids[0], "/edit"))
 	wantBody(t, "card editor", edit, "Due tomorrow, 2026-03-11 (interval 1 day).")
 	for what, p := range map[string]page{"card list": list, "card editor": edit} {

@@ -90,7 +90,7 @@ func TestCardAPIShowsTheMemoryState(t *testing.T) {
 	b.login("ada", "correct horse")
 	p := b.get("/cards?category=accuracy-only")
 	wantBody(t, "card list header", p, "Recall today</th>")
-	wantBody(t, "card list recall", p, fmt.Sprintf(`<td class="num">%.0f %%</td>`, math.Round(passed*100)))
+	wantBody(t, "card list recall", p, fmt.Sprintf(`<td data-label="Recall today">%.0f %%</td>`, math.Round(passed*100)))
 }
 
 func TestReviewPageShowsTheChanceOfRecall(t *testing.T) {

@@ -48,6 +48,9 @@ func (a *App) Register(e *echo.Echo) {
 
 	// Cards, decks, categories and imports.
 	user.GET("/cards", a.cardsPage)
+	user.POST("/cards/bulk", a.bulkCards)
+	user.GET("/cards/trash", a.trashPage)
+	user.POST("/cards/trash", a.trashAction)
 	user.GET("/cards/new", a.newCardPage)
 	user.POST("/cards", a.createCard)
 	user.POST("/cards/preview", a.previewCard)
@@ -60,6 +63,8 @@ func (a *App) Register(e *echo.Echo) {
 	user.GET("/decks", a.decksPage)
 	user.POST("/decks", a.createDeck)
 	user.POST("/decks/builtin", a.addBuiltinDeck)
+	user.GET("/decks/:id/rename", a.renameDeckPage)
+	user.POST("/decks/:id/rename", a.renameDeck)
 	user.GET("/decks/:id/delete", a.deleteDeckPage)
 	user.POST("/decks/:id/delete", a.deleteDeck)
 	user.GET("/categories", a.categoriesPage)

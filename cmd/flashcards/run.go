@@ -212,7 +212,7 @@ func serve(ctx context.Context, cfg config, stderr io.Writer) error {
 	log.Info("listening", "addr", ln.Addr().String(), "db", db, "tmp", tmp, "signup", cfg.Signup, "version", version)
 	out.Flush()
 
-	go sweepSessions(ctx, store, log)
+	go sweep(ctx, store, log)
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
 	select {
@@ -233,26 +233,34 @@ func serve(ctx context.Context, cfg config, stderr io.Writer) error {
 	return nil
 }
 
-// sweepSessions deletes expired sessions once an hour, and idempotency
-// keys past their 24 hours.
-func sweepSessions(ctx context.Context, store *data.Store, log *slog.Logger) {
+// sweep deletes, once an hour, expired sessions, idempotency keys past
+// their 24 hours, and cards in the trash for data.TrashKeep.
+func sweep(ctx context.Context, store *data.Store, log *slog.Logger) {
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()
 	for {
-		if n, err := store.DeleteExpiredSessions(ctx); err != nil && ctx.Err() == nil {
-			log.Warn("deleting expired sessions", "err", err)
-		} else if n > 0 {
-			log.Info("deleted expired sessions", "count", n)
-		}
-		if n, err := store.DeleteExpiredIdempotencyKeys(ctx); err != nil && ctx.Err() == nil {
-			log.Warn("deleting expired idempotency keys", "err", err)
-		} else if n > 0 {
-			log.Info("deleted expired idempotency keys", "count", n)
-		}
+		sweepOnce(ctx, store, log)
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
+		}
+	}
+}
+
+func sweepOnce(ctx context.Context, store *data.Store, log *slog.Logger) {
+	for _, job := range []struct {
+		what string
+		run  func(context.Context) (int64, error)
+	}{
+		{"expired sessions", store.DeleteExpiredSessions},
+		{"expired idempotency keys", store.DeleteExpiredIdempotencyKeys},
+		{"cards from the trash", store.PurgeTrash},
+	} {
+		if n, err := job.run(ctx); err != nil && ctx.Err() == nil {
+			log.Warn("deleting "+job.what, "err", err)
+		} else if n > 0 {
+			log.Info("deleted "+job.what, "count", n)
 		}
 	}
 }

@@ -140,3 +140,28 @@
     });
   }, 1000);
 })();
+
+// ---- Card browser (issue 18): "Select all on this page" checks the page's
+// boxes in place instead of loading the page again with them checked.
+(function () {
+  "use strict";
+  document.addEventListener("click", function (ev) {
+    var link = ev.target.closest && ev.target.closest("a[data-select-all], a[data-select-none]");
+    if (!link) return;
+    var boxes = document.querySelectorAll('input[type="checkbox"][name="id"][form="bulk"]');
+    if (!boxes.length) return;
+    ev.preventDefault();
+    var all = link.hasAttribute("data-select-all");
+    boxes.forEach(function (b) { b.checked = all; });
+    // The link now offers the other way.
+    if (all) {
+      link.removeAttribute("data-select-all");
+      link.setAttribute("data-select-none", "");
+      link.textContent = "Clear the choice";
+    } else {
+      link.removeAttribute("data-select-none");
+      link.setAttribute("data-select-all", "");
+      link.textContent = "Select all on this page";
+    }
+  });
+})();
