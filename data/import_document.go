@@ -109,6 +109,12 @@ func ParseDocumentWith(name string, doc []byte, opts ImportOptions) (ParsedDocum
 	if err != nil {
 		return ParsedDocument{}, err
 	}
+	// Reading costs memory and time by the nodes a document makes; one
+	// that would cost more than a few real ones together is refused
+	// before any reader runs (issue #15).
+	if err := qadoc.CheckBudget(text); err != nil {
+		return ParsedDocument{}, fmt.Errorf("%w: %w", ErrInvalid, err)
+	}
 	if ext == ".html" || ext == ".htm" || ext == ".xhtml" || qadoc.LooksLikeHTMLPage(text) {
 		return fromQADocument(name, qadoc.Parse(text, qadoc.Options{HTMLPage: true}), opts)
 	}

@@ -24,6 +24,7 @@ import (
 	chromahtml "github.com/alecthomas/chroma/v2/formatters/html"
 	"github.com/alecthomas/chroma/v2/lexers"
 	"github.com/alecthomas/chroma/v2/styles"
+	"github.com/flashcards/flashcards/data/qadoc"
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
@@ -169,7 +170,7 @@ var markdown = goldmark.New(
 // RenderMarkdown renders card text (a front or a back) as HTML.
 func RenderMarkdown(src string) string {
 	var buf bytes.Buffer
-	if err := markdown.Convert([]byte(src), &buf); err != nil {
+	if err := markdown.Convert([]byte(qadoc.GuardMarkdown(src)), &buf); err != nil {
 		// Rendering into memory does not fail; should it, show the text.
 		return "<p>" + string(util.EscapeHTML([]byte(src))) + "</p>\n"
 	}
@@ -193,7 +194,7 @@ func RenderInlineMarkdown(src string) string {
 // text, math its TeX source, links their text; raw HTML, shown escaped on
 // the card, stays as written.
 func PlainText(src string) string {
-	source := []byte(src)
+	source := []byte(qadoc.GuardMarkdown(src))
 	doc := markdown.Parser().Parse(text.NewReader(source))
 	var b strings.Builder
 	space := func() {

@@ -84,6 +84,11 @@ const (
 	guardPrefix     = 96
 )
 
+// GuardMarkdown is guardMarkdown for other readers of user Markdown, such
+// as the card renderer: text it changes renders as goldmark would render
+// it, but with the excess delimiters shown as typed.
+func GuardMarkdown(src string) string { return guardMarkdown(src) }
+
 func guardMarkdown(src string) string {
 	lines := strings.SplitAfter(src, "\n")
 	fenced := false
