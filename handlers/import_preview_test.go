@@ -34,6 +34,10 @@ func (b *browser) confirm(upload page, extra url.Values) page {
 	form := hiddenFields(pv.body, "confirm-import")
 	form.Set("deck", "new")
 	form.Set("deck_name", inputValue(pv.body, "deck_name"))
+	if strings.Contains(pv.body, `name="deck" value="existing" checked`) {
+		form.Set("deck", "existing")
+		form.Set("deck_id", selectedOption(pv.body, "deck_id"))
+	}
 	if strings.Contains(pv.body, `name="skip_close"`) {
 		form.Set("skip_close", "1")
 	}
@@ -69,6 +73,22 @@ func inputValue(body, name string) string {
 	return html.UnescapeString(v)
 }
 
+// selectedOption is the value of the select's selected option.
+func selectedOption(body, name string) string {
+	_, rest, ok := strings.Cut(body, `<select name="`+name+`"`)
+	if !ok {
+		return ""
+	}
+	sel, _, _ := strings.Cut(rest, "</select>")
+	m := selectedOptionRe.FindStringSubmatch(sel)
+	if m == nil {
+		return ""
+	}
+	return html.UnescapeString(m[1])
+}
+
+var selectedOptionRe = regexp.MustCompile(`<option value="([^"]*)" selected`)
+
 var hiddenInputRe = regexp.MustCompile(`<input type="hidden" name="([^"]+)" value="([^"]*)"`)
 
 // The seed write-up, imported after the built-in deck made from it, is
@@ -102,7 +122,13 @@ func TestImportPreviewSeedAfterBuiltinDeck(t *testing.T) {
 	}
 	p := b.confirm(up, nil)
 	wantStatus(t, "confirm", p, http.StatusSeeOther)
-	wantBody(t, "after confirm", b.get(p.header.Get("Location")), "14 cards left out as close matches")
+	if loc := p.header.Get("Location"); loc != "/import" {
+		t.Errorf("after importing nothing, redirect to %q, want /import", loc)
+	}
+	wantBody(t, "after confirm", b.get(p.header.Get("Location")), "Nothing imported: all 14 cards closely match cards you have.")
+	if decks, _ := app.store.ListDecks(ctx, u.ID); len(decks) != 1 {
+		t.Errorf("importing nothing made a deck: %+v", decks)
+	}
 	if n, _ := app.store.CountCards(ctx, u.ID); n != before {
 		t.Errorf("%d cards after the import with close matches left out, want %d", n, before)
 	}
