@@ -240,7 +240,7 @@ func (a *App) renderPreview(c echo.Context, status int, v views.ImportPreviewVie
 		}
 		name := catNames[d.Category]
 		if name == "" {
-			name = d.Category
+			name = data.NewCategoryName(d.Category)
 		}
 		row := views.ImportPreviewCard{Front: d.Front, Category: name, Line: d.Source}
 		switch m, ok := closeTo[i]; {
@@ -258,7 +258,7 @@ func (a *App) renderPreview(c echo.Context, status int, v views.ImportPreviewVie
 	for _, slug := range catOrder {
 		name := catNames[slug]
 		if name == "" {
-			name = slug
+			name = data.NewCategoryName(slug)
 		}
 		v.Categories = append(v.Categories, views.ImportPreviewCategory{Name: name, Cards: catCount[slug], New: isNewCat[slug]})
 	}
@@ -319,15 +319,18 @@ func (a *App) confirmImport(c echo.Context) error {
 		ch.Columns = nil
 		return fail(userMessage(err))
 	}
-	deck, msg, err := a.chosenDeck(ctx, u.ID, c.FormValue("deck"), c.FormValue("deck_name"), c.FormValue("deck_id"))
-	if err != nil {
-		return err
-	}
-	if msg != "" {
-		return fail(msg)
-	}
 	skipClose := c.FormValue("skip_close") == "1"
 	res, again, err := a.store.ConfirmPendingImport(ctx, u.ID, id, func(ctx context.Context, p data.PendingImport, doc []byte) (data.ConfirmedImport, error) {
+		// Checked here, once the confirmation holds the upload: a second
+		// submission waits and gets the first one's result, not "a deck
+		// named X exists" about the deck the first one made.
+		deck, msg, err := a.chosenDeck(ctx, u.ID, c.FormValue("deck"), c.FormValue("deck_name"), c.FormValue("deck_id"))
+		if err != nil {
+			return data.ConfirmedImport{}, err
+		}
+		if msg != "" {
+			return data.ConfirmedImport{}, deckChoiceError(msg)
+		}
 		parsed, err := data.ParseDocumentWith(p.Name, doc, ch.options())
 		if err != nil {
 			return data.ConfirmedImport{}, err
@@ -374,6 +377,10 @@ func (a *App) confirmImport(c echo.Context) error {
 	if errors.Is(err, data.ErrPendingImportGone) {
 		return a.previewGone(c)
 	}
+	var dce deckChoiceError
+	if errors.As(err, &dce) {
+		return fail(string(dce))
+	}
 	if err != nil {
 		if st, msg, _ := importErrorMessage(err); st != 0 {
 			return fail(msg)
@@ -383,6 +390,11 @@ func (a *App) confirmImport(c echo.Context) error {
 	_ = again // the same answer either way: the import's result
 	return a.showConfirmed(c, pi.Name, res)
 }
+
+// deckChoiceError says what is wrong with the deck a confirmation chose.
+type deckChoiceError string
+
+func (e deckChoiceError) Error() string { return string(e) }
 
 // chosenDeck is the deck the confirmation form names: a new deck's name,
 // or one of the user's decks. msg says what is wrong with the choice.
