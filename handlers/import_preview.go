@@ -227,7 +227,7 @@ func (a *App) renderPreview(c echo.Context, status int, v views.ImportPreviewVie
 		closeTo[m.Draft] = m
 	}
 	v.Found, v.Duplicates, v.Close = len(parsed.Drafts), len(check.Duplicates), len(check.Close)
-	v.New = v.Found - v.Duplicates
+	v.New = v.Found - v.Duplicates - v.Close
 	catCount := map[string]int{}
 	var catOrder []string
 	for i, d := range parsed.Drafts {
