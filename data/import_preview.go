@@ -249,3 +249,6 @@ func (s *Store) CheckDrafts(ctx context.Context, userID int64, drafts []CardDraf
 	c.Close = FindCloseMatches(drafts, existing)
 	return c, nil
 }
+
+// NewCategoryName is the name an import gives a category it creates.
+func NewCategoryName(slug string) string { return nameFromSlug(slug) }

@@ -59,15 +59,24 @@ func TestBrowserNoSeriousAccessibilityViolations(t *testing.T) {
 		t.Fatalf("no cards to edit: %v", err)
 	}
 
+	// An import preview of a card table: the column mapping, counts,
+	// badges of every state (the first row closely matches a built-in card).
+	table := fmt.Sprintf("front,back,topic\n%q,My own answer.,Data quality\nWhat is a cache stampede?,Many clients rebuild one key at once.,Cache design\n", cards[0].Front)
+	pending, err := app.store.KeepPendingImport(u.ID, "notes.csv", []byte(table))
+	if err != nil {
+		t.Fatal(err)
+	}
+	preview := "/import/preview/" + pending.ID + "?front=0&back=1&catcol=2&kpcol=-1&header=1"
+
 	t.Cleanup(func() { t.Logf("took %v", time.Since(start).Round(time.Millisecond)) })
 
 	signedOut := []string{"/login", "/signup"}
 	signedIn := []string{"/", "/cards", fmt.Sprintf("/cards/%d/edit", cards[0].ID), "/cards/new", "/decks",
-		"/categories", "/import", "/mastery", "/stats", "/settings", "/settings/export", "/mock", "/nope"}
+		"/categories", "/import", preview, "/mastery", "/stats", "/settings", "/settings/export", "/mock", "/nope"}
 	// Colours are the same at every width; on a phone, the pages whose
 	// layout changes most: the stacked mastery table, the scrolling
 	// heatmap, the bar charts, the grade buttons in rows of three.
-	phone := map[string]bool{"/login": true, "/": true, "/cards": true, "/mastery": true, "/stats": true}
+	phone := map[string]bool{"/login": true, "/": true, "/cards": true, "/mastery": true, "/stats": true, preview: true}
 
 	for _, vp := range journeyViewports {
 		t.Run(vp.name, func(t *testing.T) {
@@ -101,6 +110,10 @@ func TestBrowserNoSeriousAccessibilityViolations(t *testing.T) {
 			for _, path := range signedIn {
 				if !vp.phone || phone[path] {
 					tb.open(app, path)
+					if path == preview && !evalIn[bool](tb, "the preview's parts", `!!document.querySelector("form.mapping") &&
+						!!document.querySelector(".import-card.close .badge") && !!document.querySelector(".badge.new-category")`) {
+						t.Errorf("the import preview lacks its mapping or badges:\n%s", tb.pageText())
+					}
 					check(tb, path)
 				}
 			}

@@ -169,13 +169,25 @@ func (a *App) renderPreview(c echo.Context, status int, v views.ImportPreviewVie
 	}
 	v.Choices = formFields(ch.values())
 	v.Headings, v.Category = !ch.IgnoreHeadings, ch.Category
-	v.DeckName = data.DeckNameFor(v.Name)
 	decks, err := a.store.ListDecks(ctx, u.ID)
 	if err != nil {
 		return err
 	}
+	names := map[string]bool{}
 	for _, d := range decks {
 		v.Decks = append(v.Decks, views.SelectOption{Value: strconv.FormatInt(d.ID, 10), Label: d.Name})
+		names[d.Name] = true
+	}
+	if v.DeckChoice == "" {
+		// A deck named after the file is the one it was imported into
+		// before: it is chosen, and the new deck gets a name of its own.
+		v.DeckChoice, v.DeckName = "new", data.DeckNameFor(v.Name)
+		for _, d := range decks {
+			if d.Name == v.DeckName {
+				v.DeckChoice, v.DeckID, v.SameNameDeck = "existing", strconv.FormatInt(d.ID, 10), d.Name
+				v.DeckName = freeDeckName(v.DeckName, names)
+			}
+		}
 	}
 	parsed, err := data.ParseDocumentWith(v.Name, doc, ch.options())
 	if err != nil {
@@ -215,7 +227,7 @@ func (a *App) renderPreview(c echo.Context, status int, v views.ImportPreviewVie
 		closeTo[m.Draft] = m
 	}
 	v.Found, v.Duplicates, v.Close = len(parsed.Drafts), len(check.Duplicates), len(check.Close)
-	v.New = v.Found - v.Duplicates
+	v.New = v.Found - v.Duplicates - v.Close
 	catCount := map[string]int{}
 	var catOrder []string
 	for i, d := range parsed.Drafts {
@@ -228,7 +240,7 @@ func (a *App) renderPreview(c echo.Context, status int, v views.ImportPreviewVie
 		}
 		name := catNames[d.Category]
 		if name == "" {
-			name = d.Category
+			name = data.NewCategoryName(d.Category)
 		}
 		row := views.ImportPreviewCard{Front: d.Front, Category: name, Line: d.Source}
 		switch m, ok := closeTo[i]; {
@@ -246,7 +258,7 @@ func (a *App) renderPreview(c echo.Context, status int, v views.ImportPreviewVie
 	for _, slug := range catOrder {
 		name := catNames[slug]
 		if name == "" {
-			name = slug
+			name = data.NewCategoryName(slug)
 		}
 		v.Categories = append(v.Categories, views.ImportPreviewCategory{Name: name, Cards: catCount[slug], New: isNewCat[slug]})
 	}
@@ -297,47 +309,64 @@ func (a *App) confirmImport(c echo.Context) error {
 	v := views.ImportPreviewView{ID: id, Name: pi.Name}
 	fail := func(msg string) error {
 		v.Error = msg
+		v.DeckChoice, v.DeckName, v.DeckID = c.FormValue("deck"), c.FormValue("deck_name"), c.FormValue("deck_id")
+		if v.DeckChoice != "existing" {
+			v.DeckChoice = "new"
+		}
 		return a.renderPreview(c, http.StatusBadRequest, v, doc, ch)
 	}
 	if err != nil {
 		ch.Columns = nil
 		return fail(userMessage(err))
 	}
-	deck, msg, err := a.chosenDeck(ctx, u.ID, c.FormValue("deck"), c.FormValue("deck_name"), c.FormValue("deck_id"))
-	if err != nil {
-		return err
-	}
-	if msg != "" {
-		return fail(msg)
-	}
 	skipClose := c.FormValue("skip_close") == "1"
 	res, again, err := a.store.ConfirmPendingImport(ctx, u.ID, id, func(ctx context.Context, p data.PendingImport, doc []byte) (data.ConfirmedImport, error) {
+		// Checked here, once the confirmation holds the upload: a second
+		// submission waits and gets the first one's result, not "a deck
+		// named X exists" about the deck the first one made.
+		deck, msg, err := a.chosenDeck(ctx, u.ID, c.FormValue("deck"), c.FormValue("deck_name"), c.FormValue("deck_id"))
+		if err != nil {
+			return data.ConfirmedImport{}, err
+		}
+		if msg != "" {
+			return data.ConfirmedImport{}, deckChoiceError(msg)
+		}
 		parsed, err := data.ParseDocumentWith(p.Name, doc, ch.options())
 		if err != nil {
 			return data.ConfirmedImport{}, err
 		}
 		drafts := parsed.Drafts
 		out := data.ConfirmedImport{}
+		addsNone := false
 		if skipClose {
 			check, err := a.store.CheckDrafts(ctx, u.ID, drafts)
 			if err != nil {
 				return out, err
 			}
-			leave := map[int]bool{}
+			leave, dup := map[int]bool{}, map[int]bool{}
 			for _, m := range check.Close {
 				leave[m.Draft] = true
 			}
-			kept := drafts[:0:0]
+			for _, i := range check.Duplicates {
+				dup[i] = true
+			}
+			kept, dups := drafts[:0:0], 0
 			for i, d := range drafts {
 				if !leave[i] {
 					kept = append(kept, d)
+					if dup[i] {
+						dups++
+					}
 				}
 			}
 			out.CloseSkipped = len(drafts) - len(kept)
 			drafts = kept
+			// What is left adds no card: no deck is made for nothing.
+			addsNone = out.CloseSkipped > 0 && dups == len(kept)
+			out.Skipped = dups
 		}
-		if len(drafts) == 0 {
-			out.ImportResult = data.ImportResult{Deck: deck, Found: len(parsed.Drafts)}
+		if addsNone {
+			out.Deck = deck
 		} else if out.ImportResult, err = a.store.ImportDrafts(ctx, u.ID, deck, drafts, nil); err != nil {
 			return out, err
 		}
@@ -348,6 +377,10 @@ func (a *App) confirmImport(c echo.Context) error {
 	if errors.Is(err, data.ErrPendingImportGone) {
 		return a.previewGone(c)
 	}
+	var dce deckChoiceError
+	if errors.As(err, &dce) {
+		return fail(string(dce))
+	}
 	if err != nil {
 		if st, msg, _ := importErrorMessage(err); st != 0 {
 			return fail(msg)
@@ -357,6 +390,11 @@ func (a *App) confirmImport(c echo.Context) error {
 	_ = again // the same answer either way: the import's result
 	return a.showConfirmed(c, pi.Name, res)
 }
+
+// deckChoiceError says what is wrong with the deck a confirmation chose.
+type deckChoiceError string
+
+func (e deckChoiceError) Error() string { return string(e) }
 
 // chosenDeck is the deck the confirmation form names: a new deck's name,
 // or one of the user's decks. msg says what is wrong with the choice.
@@ -377,13 +415,53 @@ func (a *App) chosenDeck(ctx context.Context, userID int64, choice, name, id str
 	if name == "" || !utf8.ValidString(name) || utf8.RuneCountInString(name) > data.MaxNameRunes {
 		return "", fmt.Sprintf("Name the new deck (1 to %d characters).", data.MaxNameRunes), nil
 	}
+	// A new deck is new: a name already taken would quietly add the cards
+	// to that deck.
+	decks, err := a.store.ListDecks(ctx, userID)
+	if err != nil {
+		return "", "", err
+	}
+	for _, d := range decks {
+		if d.Name == name {
+			return "", fmt.Sprintf("A deck named “%s” exists; choose it from the list or pick another name.", name), nil
+		}
+	}
 	return name, "", nil
+}
+
+// freeDeckName is name, or name with the first number from 2 that makes
+// it a name none of the user's decks has.
+func freeDeckName(name string, taken map[string]bool) string {
+	for n := 2; ; n++ {
+		suffix := " " + strconv.Itoa(n)
+		base := []rune(name)
+		if len(base)+utf8.RuneCountInString(suffix) > data.MaxNameRunes {
+			base = base[:data.MaxNameRunes-utf8.RuneCountInString(suffix)]
+		}
+		if c := string(base) + suffix; !taken[c] {
+			return c
+		}
+	}
 }
 
 // showConfirmed shows what a confirmed import did: the report on the
 // import page when it skipped questions, else the deck with a summary.
 func (a *App) showConfirmed(c echo.Context, name string, res data.ConfirmedImport) error {
 	u, _ := currentUser(c)
+	if res.Added == 0 && res.CloseSkipped > 0 && res.CloseSkipped+res.Skipped == res.Found {
+		msg := fmt.Sprintf("Nothing imported: all %s closely match cards you have.", plural(res.Found, "card", "cards"))
+		if res.Found == 1 {
+			msg = "Nothing imported: the 1 card closely matches a card you have."
+		}
+		if res.Skipped > 0 {
+			msg = fmt.Sprintf("Nothing imported: of the %s, %s already there and %d %s.", plural(res.Found, "card", "cards"),
+				isAre(res.Skipped), res.CloseSkipped, closeMatchVerb(res.CloseSkipped))
+		}
+		if err := a.flash(c, true, msg); err != nil {
+			return err
+		}
+		return redirect(c, "/import")
+	}
 	deckURL := a.deckCardsURL(c, u.ID, res.Deck)
 	if len(res.Unanswered) > 0 {
 		r := importReport(name, res.ImportResult, deckURL)
@@ -400,4 +478,18 @@ func (a *App) showConfirmed(c echo.Context, name string, res data.ConfirmedImpor
 		return err
 	}
 	return redirect(c, deckURL)
+}
+
+func closeMatchVerb(n int) string {
+	if n == 1 {
+		return "closely matches a card you have"
+	}
+	return "closely match cards you have"
+}
+
+func isAre(n int) string {
+	if n == 1 {
+		return "1 is"
+	}
+	return strconv.Itoa(n) + " are"
 }
