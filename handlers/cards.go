@@ -58,11 +58,11 @@ func dueIn(due, today srs.Day) string {
 }
 
 // recallText is a card's predicted chance of recall on the day, "83 %",
-// or "-" for a card never reviewed.
+// or "–" for a card never reviewed, as the list shows its other empty values.
 func recallText(c data.Card, today srs.Day) string {
 	r, ok := c.RecallOn(today)
 	if !ok {
-		return "-"
+		return "–"
 	}
 	return fmt.Sprintf("%.0f %%", math.Round(r*100))
 }

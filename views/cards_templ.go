@@ -78,7 +78,7 @@ type CardRow struct {
 	New       bool   // never graded
 	DueNow    bool   // up for review today
 	Learning  bool   // in today's re-drill queue
-	Recall    string // predicted recall today, "83 %"; "-" for a card never reviewed
+	Recall    string // predicted recall today, "83 %"; "–" for a card never reviewed
 	Suspended bool
 }
 
