@@ -161,7 +161,7 @@ func TestDashboardAndMasteryPageShowBothMeasures(t *testing.T) {
 	for _, path := range []string{"/", "/mastery"} {
 		p := b.get(path)
 		wantStatus(t, path, p, http.StatusOK)
-		for _, label := range []string{"Recall today</th>", "Mastery</th>", "<strong>Recall today</strong>: the predicted chance", "<strong>Mastery</strong>: long-term progress", "(2 at risk)"} {
+		for _, label := range []string{"Recall today</th>", "Mastery</th>", "<strong>Recall today</strong>: the predicted chance", "<strong>Mastery</strong>: long-term progress", "2 at risk"} {
 			wantBody(t, path, p, label)
 		}
 		// Weakest first; the category never shown only in the list apart.
