@@ -125,7 +125,7 @@ func cleanKeyPoints(in []string) ([]string, error) {
 // ListCategories returns the user's categories, built-in ones first in their order.
 func (s *Store) ListCategories(ctx context.Context, userID int64) ([]CategoryInfo, error) {
 	rows, err := s.reader.QueryContext(ctx, `SELECT id, slug, name, description, builtin FROM categories
-		WHERE user_id = ? ORDER BY builtin DESC, slug = 'uncategorized', id`, userID)
+		WHERE user_id = ?1 AND id NOT IN `+madeByPendingImport("categories", "?1")+` ORDER BY builtin DESC, slug = 'uncategorized', id`, userID)
 	if err != nil {
 		return nil, err
 	}
@@ -203,8 +203,8 @@ const DefaultDeckName = "My cards"
 // ListDecks returns the user's decks with their card counts.
 func (s *Store) ListDecks(ctx context.Context, userID int64) ([]Deck, error) {
 	rows, err := s.reader.QueryContext(ctx, `SELECT d.id, d.name, d.builtin,
-		(SELECT COUNT(*) FROM cards c WHERE c.deck_id = d.id)
-		FROM decks d WHERE d.user_id = ? ORDER BY d.name`, userID)
+		(SELECT COUNT(*) FROM cards c WHERE c.deck_id = d.id AND c.id < `+visibleBelow("?1")+`)
+		FROM decks d WHERE d.user_id = ?1 AND d.id NOT IN `+madeByPendingImport("decks", "?1")+` ORDER BY d.name`, userID)
 	if err != nil {
 		return nil, err
 	}
@@ -242,9 +242,18 @@ func (s *Store) CreateDeck(ctx context.Context, userID int64, name string) (Deck
 	return d, err
 }
 
-// DeleteDeck deletes a deck with its cards and their history.
+// DeleteDeck deletes a deck with its cards and their history. A deck an
+// import is still writing into stays until the import ends.
 func (s *Store) DeleteDeck(ctx context.Context, userID, deckID int64) error {
 	return s.write(ctx, func(tx *sql.Tx) error {
+		var writing bool
+		if err := tx.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM cards WHERE deck_id = ?1 AND id >= "+visibleBelow("?2")+")",
+			deckID, userID).Scan(&writing); err != nil {
+			return err
+		}
+		if writing {
+			return errPendingImport
+		}
 		res, err := tx.ExecContext(ctx, "DELETE FROM decks WHERE id = ? AND user_id = ?", deckID, userID)
 		if err != nil {
 			return err
@@ -290,7 +299,7 @@ func deckOwned(ctx context.Context, q querier, userID, deckID int64) error {
 // CountCards returns how many cards the user has.
 func (s *Store) CountCards(ctx context.Context, userID int64) (int, error) {
 	var n int
-	err := s.reader.QueryRowContext(ctx, "SELECT COUNT(*) FROM cards WHERE user_id = ?", userID).Scan(&n)
+	err := s.reader.QueryRowContext(ctx, "SELECT COUNT(*) FROM cards WHERE user_id = ?1 AND id < "+visibleBelow("?1"), userID).Scan(&n)
 	return n, err
 }
 
@@ -361,8 +370,8 @@ const MaxSearchWords = 20
 
 // ListCards returns the user's cards matching the filter, newest first.
 func (s *Store) ListCards(ctx context.Context, userID int64, f CardFilter) ([]Card, error) {
-	where := []string{"c.user_id = ?"}
-	args := []any{userID}
+	where := []string{"c.user_id = ?", "c.id < " + visibleBelow("?")}
+	args := []any{userID, userID}
 	if f.Category != "" {
 		where = append(where, "cat.slug = ?")
 		args = append(args, f.Category)
@@ -406,7 +415,7 @@ func (s *Store) GetCard(ctx context.Context, userID, cardID int64) (Card, error)
 }
 
 func getCard(ctx context.Context, q querier, userID, cardID int64) (Card, error) {
-	c, err := scanCard(q.QueryRowContext(ctx, qCard, cardID, userID))
+	c, err := scanCard(q.QueryRowContext(ctx, qCard, cardID, userID, userID))
 	if errors.Is(err, sql.ErrNoRows) {
 		return Card{}, fmt.Errorf("card %d: %w", cardID, ErrNotFound)
 	}
@@ -421,6 +430,9 @@ func (s *Store) CreateCard(ctx context.Context, userID int64, in CardInput) (Car
 	var id int64
 	r := RenderCard(in.Front, in.Back, in.KeyPoints) // before taking the writer
 	err := s.write(ctx, func(tx *sql.Tx) error {
+		if err := noPendingImport(ctx, tx, userID); err != nil {
+			return err
+		}
 		catID, err := categoryID(ctx, tx, userID, in.Category)
 		if err != nil {
 			return err
@@ -484,7 +496,7 @@ func (s *Store) UpdateCard(ctx context.Context, userID, cardID int64, in CardInp
 // numbers) or brings it back.
 func (s *Store) SetSuspended(ctx context.Context, userID, cardID int64, suspended bool) error {
 	return s.write(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, "UPDATE cards SET suspended = ?, updated_at = ? WHERE id = ? AND user_id = ?",
+		res, err := tx.ExecContext(ctx, "UPDATE cards SET suspended = ?1, updated_at = ?2 WHERE id = ?3 AND user_id = ?4 AND id < "+visibleBelow("?4"),
 			suspended, formatTime(s.now()), cardID, userID)
 		if err != nil {
 			return err
@@ -499,7 +511,7 @@ func (s *Store) SetSuspended(ctx context.Context, userID, cardID int64, suspende
 // DeleteCard deletes a card with its state and review history.
 func (s *Store) DeleteCard(ctx context.Context, userID, cardID int64) error {
 	return s.write(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, "DELETE FROM cards WHERE id = ? AND user_id = ?", cardID, userID)
+		res, err := tx.ExecContext(ctx, "DELETE FROM cards WHERE id = ?1 AND user_id = ?2 AND id < "+visibleBelow("?2"), cardID, userID)
 		if err != nil {
 			return err
 		}

@@ -23,8 +23,9 @@ const MaxCardTableBytes = 32 << 20
 // "#tags column:" lines at the top are honoured, and other "#key:value"
 // lines there skipped. Rows it cannot read are reported as ParseErrors
 // with their line numbers, returned together with the drafts that did
-// parse; rows repeating an earlier front and back are dropped. The format
-// is described in docs/import-formats.md.
+// parse; rows repeating an earlier front and back are dropped. A table of
+// more than MaxImportCards cards is refused whole, after counting them
+// without keeping them. The format is described in docs/import-formats.md.
 func ParseCardTable(doc []byte, name string) ([]CardDraft, error) {
 	text, err := qaCleanDocument(doc, MaxCardTableBytes)
 	if err != nil {
@@ -51,6 +52,7 @@ func ParseCardTable(doc []byte, name string) ([]CardDraft, error) {
 		errs   ParseErrors
 		seen   = map[string]bool{}
 		first  = true
+		over   int // cards past MaxImportCards: counted, not kept
 	)
 	for {
 		rec, err := r.Read()
@@ -85,6 +87,12 @@ func ParseCardTable(doc []byte, name string) ([]CardDraft, error) {
 			errs = append(errs, ParseError{Line: line, Msg: msg})
 			continue
 		}
+		if len(drafts) == importCardLimit {
+			if !seen[d.Key] {
+				over++
+			}
+			continue
+		}
 		d.Source = "line " + strconv.Itoa(line)
 		if src := sourceName(name); src != "" && src != "." {
 			d.Source = src + " " + d.Source
@@ -93,6 +101,9 @@ func ParseCardTable(doc []byte, name string) ([]CardDraft, error) {
 			seen[d.Key] = true
 			drafts = append(drafts, d)
 		}
+	}
+	if over > 0 {
+		return nil, tooManyCards(len(drafts) + over)
 	}
 	if len(errs) > 0 {
 		return drafts, errs

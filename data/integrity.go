@@ -7,7 +7,8 @@ import (
 
 // CheckCounts verifies the counts that triggers keep against the rows they
 // count: each user's new cards, and each day's counted grades of new and
-// review cards and its re-drills. A mismatch means a write path bypassed the triggers; the
+// review cards and its re-drills, and the new cards of an import being
+// written. A mismatch means a write path bypassed the triggers; the
 // tests run it after every test store's work.
 func (s *Store) CheckCounts(ctx context.Context) error {
 	checks := []struct{ what, query string }{
@@ -25,6 +26,10 @@ func (s *Store) CheckCounts(ctx context.Context) error {
 		{"re-drills", `SELECT d.user_id || '/' || d.study_day, d.redrills,
 			(SELECT COUNT(*) FROM card_state s WHERE s.user_id = d.user_id AND s.redrill_day = d.study_day AND s.suspended = 0)
 			FROM day_counts d`},
+		{"new cards of a pending import", `SELECT p.user_id, p.new_cards,
+			(SELECT COUNT(*) FROM card_state s WHERE s.user_id = p.user_id AND s.card_id >= p.first_card
+				AND s.due IS NULL AND s.suspended = 0)
+			FROM pending_imports p`},
 	}
 	for _, c := range checks {
 		rows, err := s.reader.QueryContext(ctx, c.query)

@@ -22,7 +22,7 @@ import (
 // what years of daily study produce.
 const (
 	MaxExportBytes      = 256 << 20
-	MaxExportCards      = 200_000
+	MaxExportCards      = MaxImportCards
 	MaxExportReviews    = 1_000_000
 	MaxExportCategories = 1_000
 	MaxExportDecks      = 1_000
@@ -281,7 +281,7 @@ func (rd *exportReader) member(key string) error {
 			return nil
 		})
 	case "cards":
-		return rd.array(key, MaxExportCards, func(i int) error {
+		return rd.array(key, importCardLimit, func(i int) error {
 			var c exportCard
 			if err := decode(&c); err != nil {
 				return err
@@ -325,6 +325,15 @@ func (rd *exportReader) array(key string, max int, elem func(i int) error) error
 		return exportError("%q must be a list", key)
 	}
 	for i := 0; rd.dec.More(); i++ {
+		if i == max && key == "cards" {
+			// Count the rest without keeping it, to say how many there are.
+			for ; rd.dec.More(); i++ {
+				if err := skipValue(rd.dec, maxExportDepth); err != nil {
+					return rd.readErr(fmt.Sprintf("%q", key), err)
+				}
+			}
+			return tooManyCards(i)
+		}
 		if i == max {
 			return exportError("the export holds more than %d %s, more than a restore takes", max, key)
 		}

@@ -81,9 +81,9 @@ func BenchmarkHotQueries(b *testing.B) {
 		args func(u int64) []any
 	}{
 		{"day", qDayStart, func(u int64) []any { return []any{u} }},
-		{"queue", qQueueHead, func(u int64) []any { return []any{u, day, day, 100, u, day, day, u, u, day} }},
+		{"queue", qQueueHead, func(u int64) []any { return []any{u, u, day, day, 100, u, u, day, day, u, u, u, u, day} }},
 		{"card", qQueueCard, func(u int64) []any { return []any{day, (u-1)*200 + 1, u} }},
-		{"grade-state", qGradeState, func(u int64) []any { return []any{day, (u-1)*200 + 1, u} }},
+		{"grade-state", qGradeState, func(u int64) []any { return []any{day, (u-1)*200 + 1, u, u} }},
 	} {
 		for _, same := range []bool{false, true} {
 			name := q.name

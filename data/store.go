@@ -67,6 +67,11 @@ type Store struct {
 	commits        *groupCommitter
 	checkpoints    *checkpointer
 	tokens         tokenCache
+
+	// importChunk bounds one transaction of an import (see runImport);
+	// tests shorten it, and importChunkDone, when set, hears of each chunk.
+	importChunk     time.Duration
+	importChunkDone func(chunk int)
 }
 
 // Open opens (creating if needed) the database at path and applies migrations.
@@ -79,7 +84,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 			return nil, fmt.Errorf("open database: %w", err)
 		}
 	}
-	s := &Store{path: path, Now: time.Now, PasswordCost: bcrypt.DefaultCost}
+	s := &Store{path: path, Now: time.Now, PasswordCost: bcrypt.DefaultCost, importChunk: defaultImportChunk}
 	var err error
 	if s.writer, err = sql.Open("sqlite", dsn(path, true)); err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
