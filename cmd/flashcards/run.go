@@ -171,6 +171,13 @@ func serve(ctx context.Context, cfg config, stderr io.Writer) error {
 		return err
 	}
 	defer store.Close()
+	// Imports a process left half-written when it died: this server runs
+	// none yet, so every one found is dead.
+	if n, err := store.RemoveUnfinishedImports(ctx, 0); err != nil {
+		return fmt.Errorf("remove unfinished imports: %w", err)
+	} else if n > 0 {
+		log.Info("removed imports left unfinished", "count", n)
+	}
 	if n, err := store.SyncBuiltinDeck(ctx); err != nil {
 		return fmt.Errorf("update the built-in deck: %w", err)
 	} else if n > 0 {
