@@ -185,7 +185,7 @@ func (j *draftsImport) step(ctx context.Context, tx *sql.Tx, p *pendingImport, d
 		return false, err
 	}
 	defer ins.close()
-	for ; j.next < len(j.drafts); j.next++ {
+	for wrote := 0; j.next < len(j.drafts); j.next++ {
 		i, d := j.next, j.drafts[j.next]
 		if j.progress != nil && i%1000 == 0 {
 			j.progress(i, len(j.drafts))
@@ -195,9 +195,10 @@ func (j *draftsImport) step(ctx context.Context, tx *sql.Tx, p *pendingImport, d
 			continue
 		}
 		r := j.rendered[i]
-		if r == nil || !time.Now().Before(deadline) {
+		if r == nil || wrote > 0 && !time.Now().Before(deadline) {
 			return false, nil // render more, or let others write
 		}
+		wrote++
 		catID, ok := j.cats[d.Category]
 		if !ok {
 			catID, err = insertCategory(ctx, tx, j.userID, CategoryInfo{Slug: d.Category, Name: nameFromSlug(d.Category)})

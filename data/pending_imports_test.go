@@ -630,3 +630,158 @@ func slowest(ds []time.Duration) time.Duration {
 	}
 	return m
 }
+
+// historyExport is the JSON export of an account with the built-in deck
+// and n cards of its own, some of them graded, in another account's zone.
+func historyExport(t *testing.T, s *Store, n int) []byte {
+	t.Helper()
+	ctx := context.Background()
+	st := DefaultSettings()
+	st.Timezone, st.NewPerDay = "Asia/Tokyo", MaxPerDay
+	src, err := s.CreateUserWithBuiltinDeck(ctx, "source", "correct horse", st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var drafts []CardDraft
+	for i := range n {
+		drafts = append(drafts, CardDraft{Key: fmt.Sprint("k", i), Front: fmt.Sprint("Question ", i), Back: "b", Category: "data-quality"})
+	}
+	if _, err := s.ImportDrafts(ctx, src.ID, "history", drafts, nil); err != nil {
+		t.Fatal(err)
+	}
+	for range 60 {
+		qc, err := s.NextCard(ctx, src.ID, ReviewFilter{}, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.GradeCard(ctx, src.ID, Grade{CardID: qc.Card.ID, Grade: 5, Step: -1}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var b bytes.Buffer
+	if err := s.ExportJSON(ctx, src.ID, &b); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// A restore is written in chunks too, all or nothing: half-way its cards,
+// history and settings show nowhere, and the built-in cards it replaces
+// are still the account's; cancelled half-way it leaves the account as it
+// was; let through it brings everything at once.
+func TestRestoreInChunksIsAllOrNothing(t *testing.T) {
+	ctx := context.Background()
+	s := openTestStore(t)
+	const n = 2000
+	doc := historyExport(t, s, n)
+	exp, err := ReadExport(bytes.NewReader(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := s.CreateUserWithBuiltinDeck(ctx, "ada", "correct horse", DefaultSettings())
+	if err != nil {
+		t.Fatal(err)
+	}
+	builtin, _ := s.CountCards(ctx, u.ID)
+	s.importChunk = time.Millisecond
+
+	// Cancelled half-way.
+	cctx, cancel := context.WithCancel(ctx)
+	s.importChunkDone = func(chunk int) {
+		if chunk == 3 {
+			cancel()
+		}
+	}
+	if _, err := s.Restore(cctx, u.ID, exp); !errors.Is(err, context.Canceled) {
+		t.Fatalf("cancelled restore: %v", err)
+	}
+	if got := rawCardCount(t, s, u.ID); got != builtin {
+		t.Errorf("after a cancelled restore %d card rows, want the %d built-in ones", got, builtin)
+	}
+	if st, _ := s.UserSettings(ctx, u.ID); st.Timezone != "UTC" {
+		t.Errorf("a cancelled restore set the zone to %s", st.Timezone)
+	}
+
+	// Paused half-way.
+	resume := make(chan struct{})
+	paused := make(chan struct{})
+	s.importChunkDone = func(chunk int) {
+		if chunk == 3 {
+			close(paused)
+			<-resume
+		}
+	}
+	done := make(chan error, 1)
+	var res RestoreResult
+	go func() {
+		var err error
+		res, err = s.Restore(ctx, u.ID, exp)
+		done <- err
+	}()
+	select {
+	case <-paused:
+	case err := <-done:
+		t.Fatalf("the restore ended before its fourth chunk: %v", err)
+	}
+	if got := rawCardCount(t, s, u.ID); got <= builtin {
+		t.Errorf("%d card rows half-way: nothing written yet", got)
+	}
+	if got, _ := s.CountCards(ctx, u.ID); got != builtin {
+		t.Errorf("half-way the account shows %d cards, want its %d", got, builtin)
+	}
+	if stats, _ := s.Stats(ctx, u.ID); stats.Reviews != 0 {
+		t.Errorf("half-way the statistics show %d reviews", stats.Reviews)
+	}
+	if st, _ := s.UserSettings(ctx, u.ID); st.Timezone != "UTC" {
+		t.Errorf("half-way the zone is %s", st.Timezone)
+	}
+	close(resume)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.CountCards(ctx, u.ID); got != builtin+n || res.Cards != builtin+n || res.Reviews != 60 {
+		t.Errorf("after the restore %d cards; result %+v", got, res)
+	}
+	if st, _ := s.UserSettings(ctx, u.ID); st.Timezone != "Asia/Tokyo" {
+		t.Errorf("after the restore the zone is %s", st.Timezone)
+	}
+}
+
+// An Anki package is written in chunks, all or nothing.
+func TestAnkiImportInChunksIsAllOrNothing(t *testing.T) {
+	ctx := context.Background()
+	s := openTestStore(t)
+	u := cardsTestUser(t, s, "ada")
+	const n = 800
+	pkg := manyNotesApkg(t, n)
+	s.importChunk = time.Millisecond
+	cctx, cancel := context.WithCancel(ctx)
+	s.importChunkDone = func(chunk int) {
+		if chunk == 3 {
+			if got := rawCardCount(t, s, u.ID); got == 0 {
+				t.Error("no card written in three chunks")
+			}
+			if got, _ := s.CountCards(ctx, u.ID); got != 0 {
+				t.Errorf("half-way the account shows %d cards", got)
+			}
+			cancel()
+		}
+	}
+	if _, err := s.ImportApkg(cctx, u.ID, "deck.apkg", bytes.NewReader(pkg), int64(len(pkg)), "", nil); !errors.Is(err, context.Canceled) {
+		t.Fatalf("cancelled import: %v", err)
+	}
+	if got := rawCardCount(t, s, u.ID); got != 0 {
+		t.Errorf("%d card rows after a cancelled import", got)
+	}
+	if decks, _ := s.ListDecks(ctx, u.ID); len(decks) != 0 {
+		t.Errorf("decks after a cancelled import: %+v", decks)
+	}
+	s.importChunkDone, s.importChunk = nil, defaultImportChunk
+	res, err := s.ImportApkg(ctx, u.ID, "deck.apkg", bytes.NewReader(pkg), int64(len(pkg)), "", nil)
+	if err != nil || res.Added != n {
+		t.Fatalf("import: %+v %v", res, err)
+	}
+	if got, _ := s.CountCards(ctx, u.ID); got != n {
+		t.Errorf("%d cards after the import", got)
+	}
+}
