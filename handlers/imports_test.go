@@ -3,6 +3,7 @@ package handlers
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"mime/multipart"
 	"net/http"
 	"net/url"
@@ -190,4 +191,32 @@ func TestImportNeedsLoginAndCSRF(t *testing.T) {
 	p = b.post("/import", url.Values{"text": {"Q1. A?\nAns: b.\n"}})
 	wantStatus(t, "urlencoded paste", p, http.StatusSeeOther)
 	wantBody(t, "urlencoded paste", b.get(p.header.Get("Location")), "Pasted notes: 1 card found, 1 added")
+}
+
+// A card table of more cards than one import takes is refused on the
+// import page with both numbers, and stores nothing.
+func TestImportOverTheCardLimit(t *testing.T) {
+	app := newTestApp(t, openSignup())
+	b, u, _ := cardOwner(t, app, "ada")
+	var doc bytes.Buffer
+	doc.WriteString("front,back\n")
+	for i := range data.MaxImportCards + 1 {
+		fmt.Fprintf(&doc, "q%d,a\n", i)
+	}
+	b.get("/import")
+	p := b.uploadForm("/import", nil, "huge.csv", doc.Bytes())
+	wantStatus(t, "over the card limit", p, http.StatusBadRequest)
+	wantBody(t, "over the card limit", p, "The file has 200,001 cards; one import takes at most 200,000")
+	if n, _ := app.store.CountCards(context.Background(), u.ID); n != 0 {
+		t.Errorf("%d cards stored", n)
+	}
+}
+
+// An import while another of the user's runs is refused with 409 and
+// words, on the import page.
+func TestImportErrorMessageForARunningImport(t *testing.T) {
+	status, msg, _ := importErrorMessage(fmt.Errorf("%w: an import into this account is still running; try again when it has finished", data.ErrConflict))
+	if status != http.StatusConflict || msg != "An import into this account is still running; try again when it has finished" {
+		t.Errorf("importErrorMessage = %d %q", status, msg)
+	}
 }
