@@ -569,7 +569,7 @@ func (j *ankiJob) begin(ctx context.Context, tx *sql.Tx, p *pendingImport) error
 	return err
 }
 
-func (j *ankiJob) step(ctx context.Context, tx *sql.Tx, p *pendingImport, deadline time.Time) (bool, error) {
+func (j *ankiJob) step(ctx context.Context, tx *sql.Tx, p *pendingImport, clock *chunkClock) (bool, error) {
 	userID := j.userID
 	ins, err := newCardInserter(ctx, tx, userID, j.now)
 	if err != nil {
@@ -601,7 +601,7 @@ func (j *ankiJob) step(ctx context.Context, tx *sql.Tx, p *pendingImport, deadli
 			j.res.Skipped++
 			continue
 		}
-		if wrote > 0 && !time.Now().Before(deadline) {
+		if wrote > 0 && clock.over() {
 			return false, nil
 		}
 		wrote++

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
-	"time"
 	"unicode/utf8"
 )
 
@@ -179,7 +178,7 @@ func (j *draftsImport) begin(ctx context.Context, tx *sql.Tx, p *pendingImport) 
 	return err
 }
 
-func (j *draftsImport) step(ctx context.Context, tx *sql.Tx, p *pendingImport, deadline time.Time) (bool, error) {
+func (j *draftsImport) step(ctx context.Context, tx *sql.Tx, p *pendingImport, clock *chunkClock) (bool, error) {
 	ins, err := newCardInserter(ctx, tx, j.userID, j.s.now())
 	if err != nil {
 		return false, err
@@ -195,7 +194,7 @@ func (j *draftsImport) step(ctx context.Context, tx *sql.Tx, p *pendingImport, d
 			continue
 		}
 		r := j.rendered[i]
-		if r == nil || wrote > 0 && !time.Now().Before(deadline) {
+		if r == nil || wrote > 0 && clock.over() {
 			return false, nil // render more, or let others write
 		}
 		wrote++

@@ -54,7 +54,31 @@ const (
 	staleImportAfter = time.Minute
 	// removeBatch is how many cards one statement of a removal deletes.
 	removeBatch = 256
+	// importChunkShare is what a chunk may take when another write waits
+	// for the writer: a fifth of a full chunk.
+	importChunkShare = 5
 )
+
+// chunkClock says when the step of an import's chunk is over: at its
+// deadline, or once another write waits for the writer and the chunk has
+// had its share. A grade arriving then waits some 10 ms, not the whole
+// chunk, and an import alone goes on in full chunks.
+type chunkClock struct {
+	s               *Store
+	share, deadline time.Time
+}
+
+// chunkClock starts the clock of a chunk that began at began, leaving
+// overhead for what the transaction does after its step.
+func (s *Store) chunkClock(began time.Time, overhead time.Duration) *chunkClock {
+	full := max(s.importChunk-overhead, s.importChunk/importChunkShare)
+	return &chunkClock{s: s, share: began.Add(full / importChunkShare), deadline: began.Add(full)}
+}
+
+func (c *chunkClock) over() bool {
+	now := time.Now()
+	return !now.Before(c.deadline) || !now.Before(c.share) && c.s.writersWaiting.Load() > 0
+}
 
 // tooManyCards is the error for a file of n cards, over the limit.
 func tooManyCards(n int) error {
@@ -116,9 +140,10 @@ type importJob interface {
 	// checks against and creates what its cards need (decks, categories),
 	// telling p about what it created.
 	begin(ctx context.Context, tx *sql.Tx, p *pendingImport) error
-	// step writes cards until deadline or the end, and says whether it got
-	// there. Each card inserted is passed to p.inserted.
-	step(ctx context.Context, tx *sql.Tx, p *pendingImport, deadline time.Time) (done bool, err error)
+	// step writes cards until clock says the chunk is over or the end, and
+	// says whether it got there; it writes at least one row, so that every
+	// chunk gets on. Each card inserted is passed to p.inserted.
+	step(ctx context.Context, tx *sql.Tx, p *pendingImport, clock *chunkClock) (done bool, err error)
 	// finish runs in the last transaction, before the commit.
 	finish(ctx context.Context, tx *sql.Tx) error
 }
@@ -224,13 +249,21 @@ func (p *pendingImport) heartbeat(ctx context.Context, tx *sql.Tx, now time.Time
 // nothing: when it fails or ctx ends, what it wrote is removed.
 func (s *Store) runImport(ctx context.Context, userID int64, job importJob) error {
 	p := &pendingImport{userID: userID, token: rand.Int64N(1<<62) + 1}
+	// overhead is what a chunk spends around its step (the checks, the
+	// heartbeat, the commit, which writes the chunk to the log), learnt
+	// from the chunks before, so that the whole transaction, not only
+	// the step, stays within s.importChunk.
+	var overhead time.Duration
 	for chunk := 0; ; chunk++ {
 		if err := job.prepare(ctx); err != nil {
 			return s.abandonImport(ctx, p, err)
 		}
 		done := false
+		var began time.Time
+		var stepped time.Duration
 		err := s.write(ctx, func(tx *sql.Tx) error {
-			deadline := time.Now().Add(s.importChunk)
+			began = time.Now()
+			clock := s.chunkClock(began, overhead)
 			now := s.now()
 			if chunk == 0 {
 				if err := job.begin(ctx, tx, p); err != nil {
@@ -245,9 +278,10 @@ func (s *Store) runImport(ctx context.Context, userID int64, job importJob) erro
 				return err
 			}
 			var err error
-			if done, err = job.step(ctx, tx, p, deadline); err != nil {
+			if done, err = job.step(ctx, tx, p, clock); err != nil {
 				return err
 			}
+			stepped = time.Since(began)
 			if !done {
 				return p.heartbeat(ctx, tx, now)
 			}
@@ -277,6 +311,7 @@ func (s *Store) runImport(ctx context.Context, userID int64, job importJob) erro
 		if done {
 			return nil
 		}
+		overhead = (overhead + time.Since(began) - stepped) / 2
 		if s.importChunkDone != nil {
 			s.importChunkDone(chunk)
 		}
@@ -325,8 +360,8 @@ func (s *Store) removeImport(ctx context.Context, userID, token int64) error {
 				formatTime(s.now()), userID); err != nil {
 				return err
 			}
-			deadline := time.Now().Add(s.importChunk)
-			for time.Now().Before(deadline) {
+			clock := s.chunkClock(time.Now(), 0)
+			for !clock.over() {
 				res, err := tx.ExecContext(ctx, `DELETE FROM cards WHERE id IN
 					(SELECT id FROM cards WHERE user_id = ? AND id >= ? LIMIT ?)`, userID, first, removeBatch)
 				if err != nil {

@@ -731,7 +731,7 @@ func (j *restoreJob) begin(ctx context.Context, tx *sql.Tx, p *pendingImport) er
 	return nil
 }
 
-func (j *restoreJob) step(ctx context.Context, tx *sql.Tx, p *pendingImport, deadline time.Time) (bool, error) {
+func (j *restoreJob) step(ctx context.Context, tx *sql.Tx, p *pendingImport, clock *chunkClock) (bool, error) {
 	w, err := newRestoreWriter(ctx, tx, j)
 	if err != nil {
 		return false, err
@@ -743,7 +743,7 @@ func (j *restoreJob) step(ctx context.Context, tx *sql.Tx, p *pendingImport, dea
 		if j.atCommit[c.Key] {
 			continue
 		}
-		if wrote > 0 && !time.Now().Before(deadline) {
+		if wrote > 0 && clock.over() {
 			return false, nil
 		}
 		wrote++
@@ -760,7 +760,7 @@ func (j *restoreJob) step(ctx context.Context, tx *sql.Tx, p *pendingImport, dea
 		if _, ok := j.ids[r.CardID]; !ok {
 			continue // a review of a card written at commit
 		}
-		if wrote > 0 && !time.Now().Before(deadline) {
+		if wrote > 0 && clock.over() {
 			return false, nil
 		}
 		wrote++

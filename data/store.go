@@ -17,6 +17,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
@@ -72,6 +73,9 @@ type Store struct {
 	// tests shorten it, and importChunkDone, when set, hears of each chunk.
 	importChunk     time.Duration
 	importChunkDone func(chunk int)
+	// writersWaiting counts the writes waiting for the writer connection:
+	// an import's chunk ends early for them (chunkClock).
+	writersWaiting atomic.Int32
 }
 
 // Open opens (creating if needed) the database at path and applies migrations.
@@ -178,7 +182,9 @@ func parseTime(v string) (time.Time, error) { return time.Parse(time.RFC3339Nano
 
 // write runs fn in one immediate transaction on the writer connection.
 func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	s.writersWaiting.Add(1)
 	tx, err := s.writer.BeginTx(ctx, nil)
+	s.writersWaiting.Add(-1)
 	if err != nil {
 		return err
 	}
