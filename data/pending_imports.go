@@ -68,9 +68,9 @@ type chunkClock struct {
 	share, deadline time.Time
 }
 
-// chunkClock starts the clock of a chunk that began at began, leaving
+// startChunkClock starts the clock of a chunk that began at began, leaving
 // overhead for what the transaction does after its step.
-func (s *Store) chunkClock(began time.Time, overhead time.Duration) *chunkClock {
+func (s *Store) startChunkClock(began time.Time, overhead time.Duration) *chunkClock {
 	full := max(s.importChunk-overhead, s.importChunk/importChunkShare)
 	return &chunkClock{s: s, share: began.Add(full / importChunkShare), deadline: began.Add(full)}
 }
@@ -263,7 +263,7 @@ func (s *Store) runImport(ctx context.Context, userID int64, job importJob) erro
 		var stepped time.Duration
 		err := s.write(ctx, func(tx *sql.Tx) error {
 			began = time.Now()
-			clock := s.chunkClock(began, overhead)
+			clock := s.startChunkClock(began, overhead)
 			now := s.now()
 			if chunk == 0 {
 				if err := job.begin(ctx, tx, p); err != nil {
@@ -360,7 +360,7 @@ func (s *Store) removeImport(ctx context.Context, userID, token int64) error {
 				formatTime(s.now()), userID); err != nil {
 				return err
 			}
-			clock := s.chunkClock(time.Now(), 0)
+			clock := s.startChunkClock(time.Now(), 0)
 			for !clock.over() {
 				res, err := tx.ExecContext(ctx, `DELETE FROM cards WHERE id IN
 					(SELECT id FROM cards WHERE user_id = ? AND id >= ? LIMIT ?)`, userID, first, removeBatch)
