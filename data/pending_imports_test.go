@@ -45,6 +45,16 @@ func pendingImportRows(t *testing.T, s *Store) int {
 	return n
 }
 
+// testImportRows is the size of the tables the chunked imports are tried
+// on: enough for many chunks of a millisecond, fewer under the race
+// detector, which makes SQLite some twenty times slower.
+func testImportRows() int {
+	if raceDetectorOn() {
+		return 400
+	}
+	return 3000
+}
+
 // smallTable is a card table of n rows with distinct cards.
 func smallTable(n int) []byte {
 	var b bytes.Buffer
@@ -282,7 +292,7 @@ func TestPendingImportIsInvisibleUntilItEnds(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	const rows = 3000
+	rows := testImportRows()
 	imp := startPausedImport(t, s, u.ID, "big.csv", smallTable(rows), 3)
 	var first int64
 	if err := s.reader.QueryRow("SELECT first_card FROM pending_imports WHERE user_id = ?", u.ID).Scan(&first); err != nil {
@@ -378,7 +388,7 @@ func TestImportFailingMidwayLeavesNothing(t *testing.T) {
 				t.Fatal(err)
 			}
 			s.importChunk = time.Millisecond
-			const rows = 3000
+			rows := testImportRows()
 			cctx, cancel := context.WithCancel(ctx)
 			defer cancel()
 			chunks := 0
@@ -444,7 +454,7 @@ func TestKilledImportIsRemovedAtStartUp(t *testing.T) {
 	if _, err := s.ImportDocument(ctx, u.ID, "mine.csv", []byte("front,back\nq1,a1\n"), "", nil); err != nil {
 		t.Fatal(err)
 	}
-	const rows = 3000
+	rows := testImportRows()
 	imp := startPausedImport(t, s, u.ID, "big.csv", smallTable(rows), 2)
 	copyPath := filepath.Join(t.TempDir(), "killed.db")
 	if err := s.Backup(ctx, copyPath); err != nil {
@@ -498,7 +508,7 @@ func TestStaleImportGivesWayToTheNext(t *testing.T) {
 	u := cardsTestUser(t, s, "ada")
 	clock := time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
 	s.Now = func() time.Time { return clock }
-	imp := startPausedImport(t, s, u.ID, "big.csv", smallTable(3000), 2)
+	imp := startPausedImport(t, s, u.ID, "big.csv", smallTable(testImportRows()), 2)
 	// Another import finds it running, then, a while later, dead.
 	if _, err := s.ImportDocument(ctx, u.ID, "other.csv", []byte("front,back\nx,y\n"), "", nil); !errors.Is(err, ErrConflict) {
 		t.Fatalf("an import beside a running one: %v", err)
@@ -541,7 +551,7 @@ func TestGradesInterleaveWithAnImport(t *testing.T) {
 	imp := cardsTestUser(t, s, "importer")
 	rows := 20_000
 	if raceDetectorOn() {
-		rows = 4_000
+		rows = 1_000
 		s.importChunk = 5 * time.Millisecond
 	}
 	var mu sync.Mutex
@@ -672,7 +682,10 @@ func historyExport(t *testing.T, s *Store, n int) []byte {
 func TestRestoreInChunksIsAllOrNothing(t *testing.T) {
 	ctx := context.Background()
 	s := openTestStore(t)
-	const n = 2000
+	n := 2000
+	if raceDetectorOn() {
+		n = 300
+	}
 	doc := historyExport(t, s, n)
 	exp, err := ReadExport(bytes.NewReader(doc))
 	if err != nil {
@@ -752,7 +765,10 @@ func TestAnkiImportInChunksIsAllOrNothing(t *testing.T) {
 	ctx := context.Background()
 	s := openTestStore(t)
 	u := cardsTestUser(t, s, "ada")
-	const n = 800
+	n := 800
+	if raceDetectorOn() {
+		n = 200
+	}
 	pkg := manyNotesApkg(t, n)
 	s.importChunk = time.Millisecond
 	cctx, cancel := context.WithCancel(ctx)
