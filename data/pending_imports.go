@@ -317,9 +317,15 @@ func (s *Store) runImport(ctx context.Context, userID int64, job importJob) erro
 		}
 		// Between two chunks, start the log over when the checkpointer
 		// asks, as the group committer does between batches: a large
-		// import would otherwise grow the log to the backstop.
-		if c := s.checkpoints; c != nil && c.restart.Swap(false) {
-			s.restartLog(context.WithoutCancel(ctx))
+		// import would otherwise grow the log to the backstop. Its chunks
+		// are what fills the log, so it copies them first, beside the
+		// writer: the restart then holds the writer a few milliseconds,
+		// not the 100-250 ms a log full of chunks took.
+		if c := s.checkpoints; c != nil && c.restart.Load() {
+			c.catchUp(ctx)
+			if c.restart.Swap(false) {
+				s.restartLog(context.WithoutCancel(ctx))
+			}
 		}
 		if err := ctx.Err(); err != nil {
 			return s.abandonImport(ctx, p, err)
