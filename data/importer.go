@@ -114,14 +114,12 @@ func (s *Store) ImportDrafts(ctx context.Context, userID int64, deckName string,
 	if job.progress != nil {
 		job.progress(len(drafts), len(drafts))
 	}
-	if job.res.Added > 0 {
-		s.rerenderUser(ctx, userID) // the cards of the first chunk, stored before they were rendered
-	}
 	return job.res, nil
 }
 
 // renderAhead is how many cards an import renders before each chunk,
-// outside the writer; a chunk ends early when it has stored them all.
+// outside the writer; a chunk ends early when it has stored them all, so
+// every card is stored with its HTML.
 const renderAhead = 512
 
 // draftsImport is ImportDrafts' work, in chunks.
