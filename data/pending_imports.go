@@ -29,7 +29,7 @@ import (
 //     too, then the decks and categories it created, then its row. One
 //     whose process died leaves its row, and serve's start-up removes it
 //     (RemoveUnfinishedImports); so does the user's next import, once the
-//     row has not been touched for staleImportAfter.
+//     row has not been touched for StaleImportAfter.
 //
 // Counts kept by triggers stay true at every step: new_cards counts the
 // pending cards too, pending_imports.new_cards counts them apart (kept by
@@ -49,9 +49,10 @@ const (
 	// the writer, measured in time, not rows: a grade arriving meanwhile
 	// waits at most about this long.
 	defaultImportChunk = 50 * time.Millisecond
-	// staleImportAfter is how long a pending import may go without a chunk
-	// before another import of its user takes it for dead and removes it.
-	staleImportAfter = time.Minute
+	// StaleImportAfter is how long a pending import may go without a chunk
+	// before it is taken for dead: another import of its user removes it,
+	// and so does the server's sweep (RemoveUnfinishedImports).
+	StaleImportAfter = time.Minute
 	// removeBatch is how many cards one statement of a removal deletes.
 	removeBatch = 256
 	// importChunkShare is what a chunk may take when another write waits
@@ -200,7 +201,7 @@ func (p *pendingImport) start(ctx context.Context, tx *sql.Tx, now time.Time) er
 	err := tx.QueryRowContext(ctx, "SELECT token, heartbeat_at FROM pending_imports WHERE user_id = ?", p.userID).Scan(&token, &heartbeat)
 	switch {
 	case err == nil:
-		if at, perr := parseTime(heartbeat); perr == nil && now.Sub(at) > staleImportAfter {
+		if at, perr := parseTime(heartbeat); perr == nil && now.Sub(at) > StaleImportAfter {
 			return errStaleImport{token}
 		}
 		return errPendingImport

@@ -513,7 +513,7 @@ func TestStaleImportGivesWayToTheNext(t *testing.T) {
 	if _, err := s.ImportDocument(ctx, u.ID, "other.csv", []byte("front,back\nx,y\n"), "", nil); !errors.Is(err, ErrConflict) {
 		t.Fatalf("an import beside a running one: %v", err)
 	}
-	clock = clock.Add(staleImportAfter + time.Second)
+	clock = clock.Add(StaleImportAfter + time.Second)
 	s.importChunkDone = nil
 	res, err := s.ImportDocument(ctx, u.ID, "other.csv", []byte("front,back\nx,y\n"), "", nil)
 	if err != nil || res.Added != 1 {

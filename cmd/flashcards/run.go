@@ -215,6 +215,7 @@ func serve(ctx context.Context, cfg config, stderr io.Writer) error {
 	out.Flush()
 
 	go sweepSessions(ctx, store, log)
+	go sweepImports(ctx, store, log)
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
 	select {
@@ -249,6 +250,26 @@ func sweepSessions(ctx context.Context, store *data.Store, log *slog.Logger) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
+		}
+	}
+}
+
+// sweepImports removes, once a minute, imports whose writer died while the
+// server runs (a killed "flashcards import"): until then their user can
+// add no card.
+func sweepImports(ctx context.Context, store *data.Store, log *slog.Logger) {
+	t := time.NewTicker(data.StaleImportAfter)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		if n, err := store.RemoveUnfinishedImports(ctx, data.StaleImportAfter); err != nil && ctx.Err() == nil {
+			log.Warn("removing unfinished imports", "err", err)
+		} else if n > 0 {
+			log.Info("removed imports left unfinished", "count", n)
 		}
 	}
 }
