@@ -477,6 +477,10 @@ func TestKilledImportIsRemovedAtStartUp(t *testing.T) {
 	if err := k.CheckCounts(ctx); err != nil {
 		t.Error(err)
 	}
+	// The sweep of a running server leaves an import written a moment ago.
+	if n, err := k.RemoveUnfinishedImports(ctx, StaleImportAfter); err != nil || n != 0 {
+		t.Errorf("the sweep removed %d fresh imports (%v)", n, err)
+	}
 	n, err := k.RemoveUnfinishedImports(ctx, 0)
 	if err != nil || n != 1 {
 		t.Fatalf("RemoveUnfinishedImports = %d, %v", n, err)
