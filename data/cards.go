@@ -182,7 +182,8 @@ func insertCategory(ctx context.Context, tx *sql.Tx, userID int64, c CategoryInf
 // categoryID finds the user's category by slug.
 func categoryID(ctx context.Context, q querier, userID int64, slug string) (int64, error) {
 	var id int64
-	err := q.QueryRowContext(ctx, "SELECT id FROM categories WHERE user_id = ? AND slug = ?", userID, slug).Scan(&id)
+	err := q.QueryRowContext(ctx, "SELECT id FROM categories WHERE user_id = ?1 AND slug = ?2 AND id NOT IN "+madeByPendingImport("categories", "?1"),
+		userID, slug).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, fmt.Errorf("%w: there is no category %q", ErrInvalid, slug)
 	}
@@ -285,7 +286,8 @@ func (s *Store) ensureDeck(ctx context.Context, tx *sql.Tx, userID int64, name, 
 
 func deckOwned(ctx context.Context, q querier, userID, deckID int64) error {
 	var n int
-	if err := q.QueryRowContext(ctx, "SELECT COUNT(*) FROM decks WHERE id = ? AND user_id = ?", deckID, userID).Scan(&n); err != nil {
+	if err := q.QueryRowContext(ctx, "SELECT COUNT(*) FROM decks WHERE id = ?1 AND user_id = ?2 AND id NOT IN "+madeByPendingImport("decks", "?2"),
+		deckID, userID).Scan(&n); err != nil {
 		return err
 	}
 	if n == 0 {

@@ -307,8 +307,8 @@ func TestPendingImportIsInvisibleUntilItEnds(t *testing.T) {
 	// The queue: every filter, and the card it picks.
 	for _, f := range []ReviewFilter{{}, {Category: UncategorizedSlug}, {Category: "brand-new-category"}} {
 		qc, err := s.NextCard(ctx, u.ID, f, 0)
-		if f.Category == "brand-new-category" {
-			if !errors.Is(err, ErrQueueEmpty) {
+		if f.Category == "brand-new-category" { // not hers until the import ends
+			if !errors.Is(err, ErrInvalid) {
 				t.Errorf("queue of the import's category: %+v %v", qc.Card.ID, err)
 			}
 			continue
@@ -342,13 +342,19 @@ func TestPendingImportIsInvisibleUntilItEnds(t *testing.T) {
 	if _, err := s.AddBuiltinDeck(ctx, u.ID); !errors.Is(err, ErrConflict) {
 		t.Errorf("the built-in deck during the import: %v", err)
 	}
-	decks, _ := s.ListDecks(ctx, u.ID)
-	for _, d := range decks {
-		if d.Name == "big" {
-			if err := s.DeleteDeck(ctx, u.ID, d.ID); !errors.Is(err, ErrConflict) {
-				t.Errorf("deleting the deck the import writes: %v", err)
-			}
-		}
+	var importDeck int64
+	if err := s.reader.QueryRow("SELECT id FROM decks WHERE user_id = ? AND name = 'big'", u.ID).Scan(&importDeck); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.DeleteDeck(ctx, u.ID, importDeck); !errors.Is(err, ErrConflict) {
+		t.Errorf("deleting the deck the import writes: %v", err)
+	}
+	// Its deck and category are not there for her to use yet.
+	if err := s.UpdateCard(ctx, u.ID, firstNew.Card.ID, CardInput{Front: "q", Back: "a", DeckID: importDeck}); !errors.Is(err, ErrInvalid) {
+		t.Errorf("moving a card into the import's deck: %v", err)
+	}
+	if err := s.UpdateCard(ctx, u.ID, firstNew.Card.ID, CardInput{Front: "q", Back: "a", Category: "brand-new-category"}); !errors.Is(err, ErrInvalid) {
+		t.Errorf("moving a card into the import's category: %v", err)
 	}
 
 	imp.release()
