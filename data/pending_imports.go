@@ -34,6 +34,10 @@ import (
 // Counts kept by triggers stay true at every step: new_cards counts the
 // pending cards too, pending_imports.new_cards counts them apart (kept by
 // the triggers of migration 0004), and the day's queue takes them off.
+// The history a restore or an Anki package brings is counted in day_counts
+// as it is written: that matters only for reviews of today, which then
+// count against today's limits a few seconds early, and the queue's count
+// of re-drills may include such a card before it shows.
 
 // MaxImportCards is the most cards one import may bring, whatever its
 // format (a card table, a Q&A write-up, a restore, an Anki package);
