@@ -499,12 +499,20 @@ type ankiJob struct {
 	cats       ankiCategories
 	fallbackID int64
 	existing   map[string]bool
+	keys       priorKeys
 	deckIDs    map[string]int64
 	perDeck    map[string]int
 	next       int
 }
 
-func (j *ankiJob) prepare(ctx context.Context) error { return ctx.Err() }
+func (j *ankiJob) prepare(ctx context.Context) error {
+	if j.keys.keys == nil {
+		if err := j.keys.read(ctx, j.s, j.userID); err != nil {
+			return err
+		}
+	}
+	return ctx.Err()
+}
 
 func (j *ankiJob) begin(ctx context.Context, tx *sql.Tx, p *pendingImport) error {
 	j.res, j.next = j.base, 0
@@ -565,7 +573,7 @@ func (j *ankiJob) begin(ctx context.Context, tx *sql.Tx, p *pendingImport) error
 	} else {
 		return err
 	}
-	j.existing, err = cardKeys(ctx, tx, userID)
+	j.existing, err = j.keys.inTx(ctx, tx, userID)
 	return err
 }
 

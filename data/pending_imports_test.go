@@ -3,6 +3,7 @@ package data
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"errors"
 	"flag"
 	"fmt"
@@ -809,5 +810,43 @@ func TestAnkiImportInChunksIsAllOrNothing(t *testing.T) {
 	}
 	if got, _ := s.CountCards(ctx, u.ID); got != n {
 		t.Errorf("%d cards after the import", got)
+	}
+}
+
+// The keys an import checks its cards against are read before its first
+// transaction; the cards stored in between are added in it, so importing
+// them again still adds nothing.
+func TestPriorKeysSeeCardsStoredMeanwhile(t *testing.T) {
+	ctx := context.Background()
+	s := openTestStore(t)
+	u := cardsTestUser(t, s, "ada")
+	other := cardsTestUser(t, s, "bob")
+	draft := func(key string) []CardDraft {
+		return []CardDraft{{Key: key, Front: key, Back: "b", Category: "data-quality"}}
+	}
+	if _, err := s.ImportDrafts(ctx, u.ID, "d", draft("before"), nil); err != nil {
+		t.Fatal(err)
+	}
+	var k priorKeys
+	if err := k.read(ctx, s, u.ID); err != nil {
+		t.Fatal(err)
+	}
+	for _, who := range []int64{u.ID, other.ID} {
+		if _, err := s.ImportDrafts(ctx, who, "d", draft(fmt.Sprint("meanwhile-", who)), nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		keys, err := k.inTx(ctx, tx, u.ID)
+		if err != nil {
+			return err
+		}
+		if len(keys) != 2 || !keys["before"] || !keys[fmt.Sprint("meanwhile-", u.ID)] {
+			t.Errorf("keys = %v", keys)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }
