@@ -850,3 +850,74 @@ func TestPriorKeysSeeCardsStoredMeanwhile(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// A restore reads the account's keys before its first transaction; a card
+// stored in between that the export also holds is still found in it, and
+// refused when it has progress.
+func TestRestoreSeesCardsStoredMeanwhile(t *testing.T) {
+	ctx := context.Background()
+	s := openTestStore(t)
+	u := cardsTestUser(t, s, "ada")
+	if _, err := s.ImportDrafts(ctx, u.ID, "d", []CardDraft{{Key: "a", Front: "a", Back: "b", Category: "data-quality"}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	exp := &Export{cards: []exportCard{{Key: "a"}, {Key: "b"}}}
+	conflicts := func() ([]untouchedCard, error) {
+		var k priorKeys
+		if err := k.read(ctx, s, u.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.ImportDrafts(ctx, u.ID, "d", []CardDraft{{Key: "b", Front: "b", Back: "b", Category: "data-quality"}}, nil); err != nil {
+			t.Fatal(err)
+		}
+		var out []untouchedCard
+		err := s.write(ctx, func(tx *sql.Tx) error {
+			var err error
+			out, err = restoreConflicts(ctx, tx, u.ID, exp, &k)
+			return err
+		})
+		return out, err
+	}
+	if untouched, err := conflicts(); err != nil || len(untouched) != 2 {
+		t.Errorf("untouched clashes = %+v, %v; want a and b", untouched, err)
+	}
+	cards, _ := s.ListCards(ctx, u.ID, CardFilter{})
+	for _, c := range cards {
+		if c.Key == "b" {
+			if err := s.DeleteCard(ctx, u.ID, c.ID); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	// Now b, stored after the keys were read, is graded before the check.
+	var k priorKeys
+	if err := k.read(ctx, s, u.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ImportDrafts(ctx, u.ID, "d", []CardDraft{{Key: "b", Front: "b", Back: "b", Category: "data-quality"}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range mustCards(t, s, u.ID) {
+		if c.Key == "b" {
+			if _, err := s.GradeCard(ctx, u.ID, Grade{CardID: c.ID, Grade: 4, Step: -1}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		_, err := restoreConflicts(ctx, tx, u.ID, exp, &k)
+		return err
+	})
+	if !errors.Is(err, ErrConflict) {
+		t.Errorf("a graded card stored meanwhile: %v, want ErrConflict", err)
+	}
+}
+
+func mustCards(t *testing.T, s *Store, userID int64) []Card {
+	t.Helper()
+	cards, err := s.ListCards(context.Background(), userID, CardFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cards
+}

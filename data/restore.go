@@ -661,6 +661,7 @@ type restoreJob struct {
 	s      *Store
 	userID int64
 	exp    *Export
+	keys   priorKeys
 
 	// Set by begin: the first chunk may run twice.
 	res        RestoreResult
@@ -673,7 +674,14 @@ type restoreJob struct {
 	nextReview int
 }
 
-func (j *restoreJob) prepare(ctx context.Context) error { return ctx.Err() }
+func (j *restoreJob) prepare(ctx context.Context) error {
+	if j.keys.keys == nil {
+		if err := j.keys.read(ctx, j.s, j.userID); err != nil {
+			return err
+		}
+	}
+	return ctx.Err()
+}
 
 func (j *restoreJob) begin(ctx context.Context, tx *sql.Tx, p *pendingImport) error {
 	j.res, j.replace, j.atCommit = RestoreResult{}, nil, map[string]bool{}
@@ -683,7 +691,7 @@ func (j *restoreJob) begin(ctx context.Context, tx *sql.Tx, p *pendingImport) er
 	if _, err := j.s.userByIDTx(ctx, tx, userID); err != nil {
 		return err
 	}
-	untouched, err := restoreConflicts(ctx, tx, userID, j.exp)
+	untouched, err := restoreConflicts(ctx, tx, userID, j.exp, &j.keys)
 	if err != nil {
 		return err
 	}
@@ -820,16 +828,33 @@ type untouchedCard struct {
 // card cannot be merged without losing one. Clashing cards the account never
 // touched (no grade, no edit), such as the built-in deck a new account gets
 // at sign-up, have nothing to lose: they are returned, for the export's
-// copies to take their place.
-func restoreConflicts(ctx context.Context, tx *sql.Tx, userID int64, exp *Export) ([]untouchedCard, error) {
+// copies to take their place. prior, the account's keys read before the
+// transaction, spares it reading every card of the account: it looks at
+// the cards whose key was among them and the export's, and at those stored
+// since.
+func restoreConflicts(ctx context.Context, tx *sql.Tx, userID int64, exp *Export, prior *priorKeys) ([]untouchedCard, error) {
 	incoming := make(map[string]bool, len(exp.cards))
 	for _, c := range exp.cards {
 		incoming[c.Key] = true
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT c.id, c.key, d.name,
+	const columns = `SELECT c.id, c.key, d.name,
 		c.edited = 1 OR s.due IS NOT NULL OR EXISTS (SELECT 1 FROM reviews r WHERE r.card_id = c.id)
-		FROM cards c JOIN decks d ON d.id = c.deck_id JOIN card_state s ON s.card_id = c.id
-		WHERE c.user_id = ?`, userID)
+		FROM cards c JOIN decks d ON d.id = c.deck_id JOIN card_state s ON s.card_id = c.id `
+	query, args := columns+"WHERE c.user_id = ?1", []any{userID}
+	if prior.keys != nil && !prior.used {
+		prior.used = true
+		var both []string
+		for k := range prior.keys {
+			if incoming[k] {
+				both = append(both, k)
+			}
+		}
+		list, _ := json.Marshal(both)
+		query = columns + "WHERE c.user_id = ?1 AND c.key IN (SELECT value FROM json_each(?2)) UNION " +
+			columns + "WHERE c.id > ?3 AND +c.user_id = ?1"
+		args = append(args, string(list), prior.upTo)
+	}
+	rows, err := tx.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
