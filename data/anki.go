@@ -51,8 +51,8 @@ const (
 	// ankiMaxRatio is the most an entry may grow when unpacked. Real
 	// collections compress 3 to 10 times; a zip bomb a thousand times.
 	ankiMaxRatio = 100
-	ankiMaxNotes = 200_000
-	ankiMaxCards = 200_000
+	ankiMaxNotes = MaxImportCards
+	ankiMaxCards = MaxImportCards
 	// ankiMaxReviews bounds the review log read from one package.
 	ankiMaxReviews = 1_000_000
 	// ankiMaxEase and ankiMaxCount bound an imported ease and lapse count.
@@ -581,8 +581,11 @@ func (c *ankiCollection) readCards(ctx context.Context, conn *sql.Conn) error {
 			&k.reps, &k.lapses, &k.odue, &k.odid); err != nil {
 			return err
 		}
-		if len(c.cards) >= ankiMaxCards {
-			return ankiError("the package holds more than %d cards", ankiMaxCards)
+		if len(c.cards) == importCardLimit {
+			rows.Close()
+			n := len(c.cards) + 1
+			conn.QueryRowContext(ctx, "SELECT COUNT(*) FROM cards").Scan(&n) // for the message only
+			return tooManyCards(max(n, len(c.cards)+1))
 		}
 		c.cards = append(c.cards, k)
 	}

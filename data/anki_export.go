@@ -131,7 +131,7 @@ func (s *Store) ExportApkg(ctx context.Context, userID int64, w io.Writer) error
 }
 
 func ankiExportDecks(ctx context.Context, tx *sql.Tx, userID int64) (map[int64]string, error) {
-	rows, err := tx.QueryContext(ctx, "SELECT id, name FROM decks WHERE user_id = ?", userID)
+	rows, err := tx.QueryContext(ctx, "SELECT id, name FROM decks WHERE user_id = ?1 AND id NOT IN "+madeByPendingImport("decks", "?1"), userID)
 	if err != nil {
 		return nil, err
 	}
@@ -153,7 +153,7 @@ func ankiExportCards(ctx context.Context, tx *sql.Tx, userID int64) ([]ankiExpor
 		s.repetitions, s.interval, s.ease, s.due, s.lapses,
 		(SELECT COUNT(*) FROM reviews r WHERE r.card_id = c.id AND r.counted = 1)
 		FROM cards c JOIN categories cat ON cat.id = c.category_id JOIN card_state s ON s.card_id = c.id
-		WHERE c.user_id = ? AND s.trashed = 0 ORDER BY c.id`, userID)
+		WHERE c.user_id = ?1 AND s.trashed = 0 AND c.id < `+visibleBelow("?1")+` ORDER BY c.id`, userID)
 	if err != nil {
 		return nil, err
 	}
@@ -175,7 +175,7 @@ func ankiExportCards(ctx context.Context, tx *sql.Tx, userID int64) ([]ankiExpor
 func ankiExportReviews(ctx context.Context, tx *sql.Tx, userID int64) ([]ankiExportReview, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT card_id, reviewed_at, grade, counted, answer_ms,
 		before_due IS NOT NULL, before_repetitions, before_interval, after_interval, after_ease
-		FROM reviews WHERE user_id = ?1
+		FROM reviews WHERE user_id = ?1 AND card_id < `+visibleBelow("?1")+`
 			AND card_id NOT IN (SELECT card_id FROM card_state WHERE user_id = ?1 AND trashed = 1)
 		ORDER BY id`, userID)
 	if err != nil {

@@ -252,6 +252,9 @@ func ankiSurvey(ctx context.Context, conn *sql.Conn, t ankiTable) error {
 	if err := conn.QueryRowContext(ctx, q).Scan(dest...); err != nil {
 		return err
 	}
+	if t.name == "cards" && count > int64(importCardLimit) {
+		return tooManyCards(int(count)) // the words of every importer's limit
+	}
 	if count > int64(t.maxRows) {
 		if t.tooMany != "" {
 			return ankiError(t.tooMany, t.maxRows)

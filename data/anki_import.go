@@ -60,11 +60,26 @@ func (s *Store) ImportApkg(ctx context.Context, userID int64, name string, pkg i
 	if len(drafts) == 0 {
 		return res, ankiError("the package holds no card with text on both sides")
 	}
-	err = s.write(ctx, func(tx *sql.Tx) error {
-		return s.importAnkiTx(ctx, tx, userID, col, drafts, fallbackCategory, sourceName(name), &res, progress)
-	})
-	if err != nil {
+	job := &ankiJob{s: s, userID: userID, col: col, drafts: drafts, fallbackCategory: fallbackCategory, src: sourceName(name),
+		progress: progress, base: res}
+	if err := s.runImport(ctx, userID, job); err != nil {
 		return AnkiImportResult{ImportResult: ImportResult{Found: len(col.cards)}}, err
+	}
+	if progress != nil {
+		progress(len(drafts), len(drafts))
+	}
+	res = job.res
+	for name := range job.perDeck {
+		res.Decks = append(res.Decks, name)
+	}
+	sort.Strings(res.Decks)
+	for _, name := range res.Decks {
+		if res.Deck == "" || job.perDeck[name] > job.perDeck[res.Deck] {
+			res.Deck = name
+		}
+	}
+	if res.Deck == "" && len(drafts) > 0 {
+		res.Deck = drafts[0].deck
 	}
 	s.rerenderUser(ctx, userID)
 	return res, nil
@@ -464,23 +479,59 @@ func (ac ankiCategories) match(tags []string) (int64, bool) {
 	return 0, false
 }
 
-func (s *Store) importAnkiTx(ctx context.Context, tx *sql.Tx, userID int64, col *ankiCollection, drafts []ankiDraft,
-	fallbackCategory, src string, res *AnkiImportResult, progress func(done, total int)) error {
-	if _, err := s.userByIDTx(ctx, tx, userID); err != nil {
+// ankiJob is ImportApkg's writing, in chunks.
+type ankiJob struct {
+	s                     *Store
+	userID                int64
+	col                   *ankiCollection
+	drafts                []ankiDraft
+	fallbackCategory, src string
+	progress              func(done, total int)
+	base                  AnkiImportResult // what reading the package found
+
+	// Set by begin: the first chunk may run twice.
+	res        AnkiImportResult
+	loc        *time.Location
+	rollover   int
+	now        time.Time
+	today      srs.Day
+	created    srs.Day
+	cats       ankiCategories
+	fallbackID int64
+	existing   map[string]bool
+	keys       priorKeys
+	deckIDs    map[string]int64
+	perDeck    map[string]int
+	next       int
+}
+
+func (j *ankiJob) prepare(ctx context.Context) error {
+	if j.keys.keys == nil {
+		if err := j.keys.read(ctx, j.s, j.userID); err != nil {
+			return err
+		}
+	}
+	return ctx.Err()
+}
+
+func (j *ankiJob) begin(ctx context.Context, tx *sql.Tx, p *pendingImport) error {
+	j.res, j.next = j.base, 0
+	j.deckIDs, j.perDeck = map[string]int64{}, map[string]int{}
+	userID := j.userID
+	if _, err := j.s.userByIDTx(ctx, tx, userID); err != nil {
 		return err
 	}
 	st, err := userSettings(ctx, tx, userID)
 	if err != nil {
 		return err
 	}
-	loc, now := st.Location(), s.now()
-	today := srs.StudyDay(now, loc, st.RolloverHour)
+	j.loc, j.rollover, j.now = st.Location(), st.RolloverHour, j.s.now()
+	j.today = srs.StudyDay(j.now, j.loc, st.RolloverHour)
 	// Anki's day numbers count from the study day the collection was made,
 	// by its own rollover hour; the zone is the user's, the best guess.
-	created := srs.StudyDay(time.Unix(col.crt, 0), loc, col.rollover)
+	j.created = srs.StudyDay(time.Unix(j.col.crt, 0), j.loc, j.col.rollover)
 
-	cats := ankiCategories{}
-	var fallbackID int64
+	j.cats = ankiCategories{}
 	rows, err := tx.QueryContext(ctx, "SELECT id, slug, name FROM categories WHERE user_id = ?", userID)
 	if err != nil {
 		return err
@@ -493,7 +544,7 @@ func (s *Store) importAnkiTx(ctx context.Context, tx *sql.Tx, userID int64, col 
 			rows.Close()
 			return err
 		}
-		cats[slug] = id
+		j.cats[slug] = id
 		names[Slugify(name)] = id
 	}
 	rows.Close()
@@ -501,88 +552,95 @@ func (s *Store) importAnkiTx(ctx context.Context, tx *sql.Tx, userID int64, col 
 		return err
 	}
 	for k, id := range names {
-		if _, ok := cats[k]; !ok {
-			cats[k] = id
+		if _, ok := j.cats[k]; !ok {
+			j.cats[k] = id
 		}
 	}
-	fallback := fallbackCategory
+	fallback := j.fallbackCategory
 	if fallback == "" {
 		fallback = UncategorizedSlug
 	}
 	if id, err := categoryID(ctx, tx, userID, fallback); err == nil {
-		fallbackID = id
+		j.fallbackID = id
 	} else if fallback == UncategorizedSlug {
-		if fallbackID, err = insertCategory(ctx, tx, userID, CategoryInfo{Slug: UncategorizedSlug, Name: "Uncategorized"}); err != nil {
+		if j.fallbackID, err = insertCategory(ctx, tx, userID, CategoryInfo{Slug: UncategorizedSlug, Name: "Uncategorized"}); err != nil {
 			return err
 		}
-		res.NewCategories = append(res.NewCategories, UncategorizedSlug)
+		if err := p.createdCategory(ctx, tx, j.fallbackID); err != nil {
+			return err
+		}
+		j.res.NewCategories = append(j.res.NewCategories, UncategorizedSlug)
 	} else {
 		return err
 	}
+	j.existing, err = j.keys.inTx(ctx, tx, userID)
+	return err
+}
 
-	existing, err := cardKeys(ctx, tx, userID)
+func (j *ankiJob) step(ctx context.Context, tx *sql.Tx, p *pendingImport, clock *chunkClock) (bool, error) {
+	userID := j.userID
+	ins, err := newCardInserter(ctx, tx, userID, j.now)
 	if err != nil {
-		return err
-	}
-	ins, err := newCardInserter(ctx, tx, userID, now)
-	if err != nil {
-		return err
+		return false, err
 	}
 	defer ins.close()
 	stateStmt, err := tx.PrepareContext(ctx, qUpdateState)
 	if err != nil {
-		return err
+		return false, err
 	}
 	defer stateStmt.Close()
 	suspendStmt, err := tx.PrepareContext(ctx, "UPDATE cards SET suspended = 1 WHERE id = ?")
 	if err != nil {
-		return err
+		return false, err
 	}
 	defer suspendStmt.Close()
 	reviewStmt, err := tx.PrepareContext(ctx, qInsertReview)
 	if err != nil {
-		return err
+		return false, err
 	}
 	defer reviewStmt.Close()
 	memoryStmt, err := tx.PrepareContext(ctx, qUpdateMemory)
 	if err != nil {
-		return err
+		return false, err
 	}
 	defer memoryStmt.Close()
 
-	deckIDs := map[string]int64{}
-	perDeck := map[string]int{}
-	for i, d := range drafts {
-		if progress != nil && i%1000 == 0 {
-			progress(i, len(drafts))
+	for wrote := 0; j.next < len(j.drafts); j.next++ {
+		i, d := j.next, j.drafts[j.next]
+		if j.progress != nil && i%1000 == 0 {
+			j.progress(i, len(j.drafts))
 		}
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		if existing[d.key] {
-			res.Skipped++
+		if j.existing[d.key] {
+			j.res.Skipped++
 			continue
 		}
-		deckID, ok := deckIDs[d.deck]
+		if wrote > 0 && clock.over() {
+			return false, nil
+		}
+		wrote++
+		deckID, ok := j.deckIDs[d.deck]
 		if !ok {
-			if deckID, err = s.ensureDeck(ctx, tx, userID, d.deck, ""); err != nil {
-				return err
+			if deckID, err = j.s.importDeck(ctx, tx, p, userID, d.deck, ""); err != nil {
+				return false, err
 			}
-			deckIDs[d.deck] = deckID
+			j.deckIDs[d.deck] = deckID
 		}
-		catID, ok := cats.match(d.tags)
+		catID, ok := j.cats.match(d.tags)
 		if !ok {
-			catID = fallbackID
+			catID = j.fallbackID
 		}
-		id, err := ins.insert(ctx, deckID, catID, d.key, d.front, d.back, nil, nil, src, nil)
+		id, err := ins.insert(ctx, deckID, catID, d.key, d.front, d.back, nil, nil, j.src, nil)
 		if err != nil {
-			return err
+			return false, err
 		}
-		existing[d.key] = true
-		res.Added++
-		perDeck[d.deck]++
+		if err := p.inserted(id); err != nil {
+			return false, err
+		}
+		j.existing[d.key] = true
+		j.res.Added++
+		j.perDeck[d.deck]++
 
-		history := ankiHistory(col.reviews[d.card.id], loc, st.RolloverHour, now)
+		history := ankiHistory(j.col.reviews[d.card.id], j.loc, j.rollover, j.now)
 		var last srs.Day
 		hasLast := false
 		for _, h := range history {
@@ -590,16 +648,16 @@ func (s *Store) importAnkiTx(ctx context.Context, tx *sql.Tx, userID int64, col 
 				last, hasLast = h.day, true
 			}
 		}
-		state := ankiCardState(d.card, created, today, last, hasLast)
+		state := ankiCardState(d.card, j.created, j.today, last, hasLast)
 		if state.suspended {
 			if _, err := suspendStmt.ExecContext(ctx, id); err != nil {
-				return err
+				return false, err
 			}
 		}
 		if state.graded {
 			if _, err := stateStmt.ExecContext(ctx, state.repetitions, state.interval, state.ease, int(state.due), state.lapses,
 				dayOrNull(state.hasLastDay, state.lastDay), id); err != nil {
-				return err
+				return false, err
 			}
 		}
 		var memory memoryFold
@@ -611,30 +669,17 @@ func (s *Store) importAnkiTx(ctx context.Context, tx *sql.Tx, userID int64, col 
 				a.repetitions, a.interval, a.ease, dayOrNull(a.graded, a.due), a.lapses, catID, "", "",
 				mb.Stability, mb.Difficulty, mbDay)
 			if err != nil {
-				return err
+				return false, err
 			}
-			res.Reviews++
+			j.res.Reviews++
 		}
 		if memory.reviewed {
 			if _, err := memoryStmt.ExecContext(ctx, memory.m.Stability, memory.m.Difficulty, int(memory.day), id); err != nil {
-				return err
+				return false, err
 			}
 		}
 	}
-	if progress != nil {
-		progress(len(drafts), len(drafts))
-	}
-	for name := range perDeck {
-		res.Decks = append(res.Decks, name)
-	}
-	sort.Strings(res.Decks)
-	for _, name := range res.Decks {
-		if res.Deck == "" || perDeck[name] > perDeck[res.Deck] {
-			res.Deck = name
-		}
-	}
-	if res.Deck == "" && len(drafts) > 0 {
-		res.Deck = drafts[0].deck
-	}
-	return nil
+	return true, nil
 }
+
+func (j *ankiJob) finish(context.Context, *sql.Tx) error { return nil }

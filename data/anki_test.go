@@ -230,7 +230,7 @@ func insertNotesCardsRevlog(t testing.TB, db *sql.DB, fx ankiFixture) {
 func buildCollection(t testing.TB, schema string, fill func(db *sql.DB)) []byte {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "collection")
-	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=journal_mode(DELETE)")
+	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=journal_mode(DELETE)&_pragma=synchronous(OFF)")
 	if err != nil {
 		t.Fatal(err)
 	}

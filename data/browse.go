@@ -145,8 +145,9 @@ func browseOrder(sort CardSort, desc bool) (string, error) {
 // browseWhere is the FROM and WHERE of a browse, on card_state s, joined
 // to cards c only to search their text.
 func browseWhere(userID int64, b CardBrowse, today srs.Day) (from, where string, args []any, err error) {
-	terms := []string{"s.user_id = ?"}
-	args = []any{userID}
+	// The cards of an import still being written are not there yet.
+	terms := []string{pileOf}
+	args = []any{userID, userID}
 	d := int(today)
 	switch b.State {
 	case AllCards:
@@ -209,13 +210,15 @@ const MaxHistoryShown = 200
 
 // CardHistory returns the card's most recent reviews (at most
 // MaxHistoryShown), oldest first, and how many it has in all. Another
-// user's card, or one in the trash, is ErrNotFound.
+// user's card, one in the trash, or one of an import still being written,
+// is ErrNotFound.
 func (s *Store) CardHistory(ctx context.Context, userID, cardID int64) ([]CardReview, int, error) {
 	var out []CardReview
 	var total int
 	err := s.read(ctx, func(tx *sql.Tx) error {
 		err := tx.QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM reviews WHERE card_id = s.card_id)
-			FROM card_state s WHERE s.card_id = ? AND s.user_id = ? AND s.trashed = 0`, cardID, userID).Scan(&total)
+			FROM card_state s WHERE s.card_id = ?1 AND s.user_id = ?2 AND s.trashed = 0 AND s.card_id < `+visibleBelow("?2"),
+			cardID, userID).Scan(&total)
 		if errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("card %d: %w", cardID, ErrNotFound)
 		}

@@ -134,7 +134,7 @@ func cleanKeyPoints(in []string) ([]string, error) {
 // ListCategories returns the user's categories, built-in ones first in their order.
 func (s *Store) ListCategories(ctx context.Context, userID int64) ([]CategoryInfo, error) {
 	rows, err := s.reader.QueryContext(ctx, `SELECT id, slug, name, description, builtin FROM categories
-		WHERE user_id = ? ORDER BY builtin DESC, slug = 'uncategorized', id`, userID)
+		WHERE user_id = ?1 AND id NOT IN `+madeByPendingImport("categories", "?1")+` ORDER BY builtin DESC, slug = 'uncategorized', id`, userID)
 	if err != nil {
 		return nil, err
 	}
@@ -194,7 +194,8 @@ func insertCategory(ctx context.Context, tx *sql.Tx, userID int64, c CategoryInf
 // categoryID finds the user's category by slug.
 func categoryID(ctx context.Context, q querier, userID int64, slug string) (int64, error) {
 	var id int64
-	err := q.QueryRowContext(ctx, "SELECT id FROM categories WHERE user_id = ? AND slug = ?", userID, slug).Scan(&id)
+	err := q.QueryRowContext(ctx, "SELECT id FROM categories WHERE user_id = ?1 AND slug = ?2 AND id NOT IN "+madeByPendingImport("categories", "?1"),
+		userID, slug).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, fmt.Errorf("%w: there is no category %q", ErrInvalid, slug)
 	}
@@ -217,9 +218,10 @@ const DefaultDeckName = "My cards"
 // the few in the trash taken off.
 func (s *Store) ListDecks(ctx context.Context, userID int64) ([]Deck, error) {
 	rows, err := s.reader.QueryContext(ctx, `SELECT d.id, d.name, d.builtin,
-		(SELECT COUNT(*) FROM cards c WHERE c.deck_id = d.id)
-		- (SELECT COUNT(*) FROM cards c WHERE c.user_id = d.user_id AND c.deleted_at IS NOT NULL AND c.deck_id = d.id)
-		FROM decks d WHERE d.user_id = ? ORDER BY d.name`, userID)
+		(SELECT COUNT(*) FROM cards c WHERE c.deck_id = d.id AND c.id < `+visibleBelow("?1")+`)
+		- (SELECT COUNT(*) FROM cards c WHERE c.user_id = d.user_id AND c.deleted_at IS NOT NULL AND c.deck_id = d.id
+			AND c.id < `+visibleBelow("?1")+`)
+		FROM decks d WHERE d.user_id = ?1 AND d.id NOT IN `+madeByPendingImport("decks", "?1")+` ORDER BY d.name`, userID)
 	if err != nil {
 		return nil, err
 	}
@@ -275,7 +277,8 @@ func (s *Store) RenameDeck(ctx context.Context, userID, deckID int64, name strin
 	}
 	return s.write(ctx, func(tx *sql.Tx) error {
 		var cur string
-		err := tx.QueryRowContext(ctx, "SELECT name FROM decks WHERE id = ? AND user_id = ?", deckID, userID).Scan(&cur)
+		err := tx.QueryRowContext(ctx, "SELECT name FROM decks WHERE id = ?1 AND user_id = ?2 AND id NOT IN "+madeByPendingImport("decks", "?2"),
+			deckID, userID).Scan(&cur)
 		if errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("deck: %w", ErrNotFound)
 		}
@@ -302,7 +305,8 @@ type DeckToStudy struct {
 }
 
 // DecksToStudy lists the user's decks with their cards to study today, in
-// one pass over their cards' states.
+// one pass over their cards' states; an import still being written is not
+// there yet.
 func (s *Store) DecksToStudy(ctx context.Context, userID int64) ([]DeckToStudy, error) {
 	var out []DeckToStudy
 	err := s.read(ctx, func(tx *sql.Tx) error {
@@ -316,8 +320,8 @@ func (s *Store) DecksToStudy(ctx context.Context, userID int64) ([]DeckToStudy, 
 			FROM decks d LEFT JOIN (SELECT deck_id, COUNT(*) AS cards,
 					SUM(due IS NULL AND suspended = 0) AS fresh,
 					SUM(suspended = 0 AND due <= ?1 AND (last_day IS NULL OR last_day < ?1)) AS due
-				FROM card_state WHERE user_id = ?2 AND trashed = 0 GROUP BY deck_id) n ON n.deck_id = d.id
-			WHERE d.user_id = ?2 ORDER BY d.name`, d, userID)
+				FROM card_state WHERE user_id = ?2 AND trashed = 0 AND card_id < `+visibleBelow("?2")+` GROUP BY deck_id) n ON n.deck_id = d.id
+			WHERE d.user_id = ?2 AND d.id NOT IN `+madeByPendingImport("decks", "?2")+` ORDER BY d.name`, d, userID)
 		if err != nil {
 			return err
 		}
@@ -335,9 +339,18 @@ func (s *Store) DecksToStudy(ctx context.Context, userID int64) ([]DeckToStudy, 
 	return out, err
 }
 
-// DeleteDeck deletes a deck with its cards and their history.
+// DeleteDeck deletes a deck with its cards and their history. A deck an
+// import is still writing into stays until the import ends.
 func (s *Store) DeleteDeck(ctx context.Context, userID, deckID int64) error {
 	return s.write(ctx, func(tx *sql.Tx) error {
+		var writing bool
+		if err := tx.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM cards WHERE deck_id = ?1 AND id >= "+visibleBelow("?2")+")",
+			deckID, userID).Scan(&writing); err != nil {
+			return err
+		}
+		if writing {
+			return errPendingImport
+		}
 		res, err := tx.ExecContext(ctx, "DELETE FROM decks WHERE id = ? AND user_id = ?", deckID, userID)
 		if err != nil {
 			return err
@@ -369,7 +382,8 @@ func (s *Store) ensureDeck(ctx context.Context, tx *sql.Tx, userID int64, name, 
 
 func deckOwned(ctx context.Context, q querier, userID, deckID int64) error {
 	var n int
-	if err := q.QueryRowContext(ctx, "SELECT COUNT(*) FROM decks WHERE id = ? AND user_id = ?", deckID, userID).Scan(&n); err != nil {
+	if err := q.QueryRowContext(ctx, "SELECT COUNT(*) FROM decks WHERE id = ?1 AND user_id = ?2 AND id NOT IN "+madeByPendingImport("decks", "?2"),
+		deckID, userID).Scan(&n); err != nil {
 		return err
 	}
 	if n == 0 {
@@ -383,7 +397,7 @@ func deckOwned(ctx context.Context, q querier, userID, deckID int64) error {
 // CountCards returns how many cards the user has, those in the trash left out.
 func (s *Store) CountCards(ctx context.Context, userID int64) (int, error) {
 	var n int
-	err := s.reader.QueryRowContext(ctx, "SELECT COUNT(*) FROM card_state WHERE user_id = ? AND trashed = 0", userID).Scan(&n)
+	err := s.reader.QueryRowContext(ctx, "SELECT COUNT(*) FROM card_state WHERE user_id = ?1 AND trashed = 0 AND card_id < "+visibleBelow("?1"), userID).Scan(&n)
 	return n, err
 }
 
@@ -501,8 +515,8 @@ func (s *Store) ListCards(ctx context.Context, userID int64, f CardFilter) ([]Ca
 // index of the user's cards in id order and stops when the page is full
 // (migration 0007), so a page costs its own cards, not the account's.
 func cardListQuery(userID int64, f CardFilter) (string, []any) {
-	where := []string{"c.user_id = ?", "c.deleted_at IS NULL"}
-	args := []any{userID}
+	where := []string{"c.user_id = ?", "c.deleted_at IS NULL", "c.id < " + visibleBelow("?")}
+	args := []any{userID, userID}
 	if f.Category != "" {
 		// The category's id, not its slug, so the (user, category) index
 		// gives the cards in id order.
@@ -540,7 +554,7 @@ func (s *Store) GetCard(ctx context.Context, userID, cardID int64) (Card, error)
 }
 
 func getCard(ctx context.Context, q querier, userID, cardID int64) (Card, error) {
-	c, err := scanCard(q.QueryRowContext(ctx, qCard, cardID, userID))
+	c, err := scanCard(q.QueryRowContext(ctx, qCard, cardID, userID, userID))
 	if errors.Is(err, sql.ErrNoRows) {
 		return Card{}, fmt.Errorf("card %d: %w", cardID, ErrNotFound)
 	}
@@ -555,6 +569,9 @@ func (s *Store) CreateCard(ctx context.Context, userID int64, in CardInput) (Car
 	var id int64
 	r := RenderCard(in.Front, in.Back, in.KeyPoints) // before taking the writer
 	err := s.write(ctx, func(tx *sql.Tx) error {
+		if err := noPendingImport(ctx, tx, userID); err != nil {
+			return err
+		}
 		catID, err := categoryID(ctx, tx, userID, in.Category)
 		if err != nil {
 			return err
@@ -618,7 +635,7 @@ func (s *Store) UpdateCard(ctx context.Context, userID, cardID int64, in CardInp
 // numbers) or brings it back.
 func (s *Store) SetSuspended(ctx context.Context, userID, cardID int64, suspended bool) error {
 	return s.write(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, "UPDATE cards SET suspended = ?, updated_at = ? WHERE id = ? AND user_id = ? AND deleted_at IS NULL",
+		res, err := tx.ExecContext(ctx, "UPDATE cards SET suspended = ?1, updated_at = ?2 WHERE id = ?3 AND user_id = ?4 AND deleted_at IS NULL AND id < "+visibleBelow("?4"),
 			suspended, formatTime(s.now()), cardID, userID)
 		if err != nil {
 			return err
@@ -634,7 +651,7 @@ func (s *Store) SetSuspended(ctx context.Context, userID, cardID int64, suspende
 // in the trash or not. The web pages move cards to the trash (TrashCards).
 func (s *Store) DeleteCard(ctx context.Context, userID, cardID int64) error {
 	return s.write(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, "DELETE FROM cards WHERE id = ? AND user_id = ?", cardID, userID)
+		res, err := tx.ExecContext(ctx, "DELETE FROM cards WHERE id = ?1 AND user_id = ?2 AND id < "+visibleBelow("?2"), cardID, userID)
 		if err != nil {
 			return err
 		}

@@ -25,8 +25,9 @@ const MaxCardTableBytes = 32 << 20
 // "#tags column:" lines at the top are honoured, and other "#key:value"
 // lines there skipped. Rows it cannot read are reported as ParseErrors
 // with their line numbers, returned together with the drafts that did
-// parse; rows repeating an earlier front and back are dropped. The format
-// is described in docs/import-formats.md.
+// parse; rows repeating an earlier front and back are dropped. A table of
+// more than MaxImportCards cards is refused whole, after counting them
+// without keeping them. The format is described in docs/import-formats.md.
 func ParseCardTable(doc []byte, name string) ([]CardDraft, error) {
 	return parseCardTable(doc, name, nil)
 }
@@ -65,6 +66,7 @@ func parseCardTable(doc []byte, name string, mapping *CardTableMapping) ([]CardD
 		// headerFields is how many columns a header row names; 0 when
 		// the table has no header row.
 		headerFields = 0
+		over         int // cards past MaxImportCards: counted, not kept
 	)
 	for {
 		rec, err := r.Read()
@@ -107,6 +109,12 @@ func parseCardTable(doc []byte, name string, mapping *CardTableMapping) ([]CardD
 			errs = append(errs, ParseError{Line: line, Msg: msg})
 			continue
 		}
+		if len(drafts) == importCardLimit {
+			if !seen[d.Key] {
+				over++
+			}
+			continue
+		}
 		d.Source = "line " + strconv.Itoa(line)
 		if src := sourceName(name); src != "" && src != "." {
 			d.Source = src + " " + d.Source
@@ -115,6 +123,9 @@ func parseCardTable(doc []byte, name string, mapping *CardTableMapping) ([]CardD
 			seen[d.Key] = true
 			drafts = append(drafts, d)
 		}
+	}
+	if over > 0 {
+		return nil, tooManyCards(len(drafts) + over)
 	}
 	if len(errs) > 0 {
 		return drafts, errs

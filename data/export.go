@@ -356,7 +356,7 @@ func (s *Store) ExportJSON(ctx context.Context, userID int64, w io.Writer) error
 
 func exportCategories(ctx context.Context, tx *sql.Tx, userID int64, fn func(exportCategory) error) error {
 	rows, err := tx.QueryContext(ctx, `SELECT slug, name, description, builtin FROM categories
-		WHERE user_id = ? ORDER BY builtin DESC, slug = 'uncategorized', id`, userID)
+		WHERE user_id = ?1 AND id NOT IN `+madeByPendingImport("categories", "?1")+` ORDER BY builtin DESC, slug = 'uncategorized', id`, userID)
 	if err != nil {
 		return err
 	}
@@ -374,7 +374,8 @@ func exportCategories(ctx context.Context, tx *sql.Tx, userID int64, fn func(exp
 }
 
 func exportDecks(ctx context.Context, tx *sql.Tx, userID int64, fn func(exportDeck) error) error {
-	rows, err := tx.QueryContext(ctx, "SELECT name, builtin FROM decks WHERE user_id = ? ORDER BY name, id", userID)
+	rows, err := tx.QueryContext(ctx, "SELECT name, builtin FROM decks WHERE user_id = ?1 AND id NOT IN "+madeByPendingImport("decks", "?1")+
+		" ORDER BY name, id", userID)
 	if err != nil {
 		return err
 	}
@@ -421,7 +422,7 @@ func exportCards(ctx context.Context, tx *sql.Tx, userID int64, fn func(*exportC
 		JOIN categories cat ON cat.id = c.category_id
 		JOIN card_state s ON s.card_id = c.id
 		WHERE c.id BETWEEN (SELECT MIN(id) FROM cards WHERE user_id = ?1) AND (SELECT MAX(id) FROM cards WHERE user_id = ?1)
-		AND +c.user_id = ?1 AND s.trashed = 0
+		AND c.id < `+visibleBelow("?1")+` AND +c.user_id = ?1 AND s.trashed = 0
 		ORDER BY c.id`, userID)
 	if err != nil {
 		return err
@@ -470,7 +471,7 @@ func exportCards(ctx context.Context, tx *sql.Tx, userID int64, fn func(*exportC
 // SQLite sorts one day's reviews at a time, never the whole log.
 func exportReviews(ctx context.Context, tx *sql.Tx, userID int64, fn func(*exportReview, string) error) error {
 	var days []int64
-	rows, err := tx.QueryContext(ctx, "SELECT DISTINCT study_day FROM reviews WHERE user_id = ? ORDER BY study_day", userID)
+	rows, err := tx.QueryContext(ctx, "SELECT DISTINCT study_day FROM reviews WHERE user_id = ?1 AND card_id < "+visibleBelow("?1")+" ORDER BY study_day", userID)
 	if err != nil {
 		return err
 	}
@@ -491,7 +492,7 @@ func exportReviews(ctx context.Context, tx *sql.Tx, userID int64, fn func(*expor
 		r.after_repetitions, r.after_interval, r.after_ease, r.after_due, r.after_lapses,
 		r.typed_answer, r.covered, cat.slug
 		FROM reviews r JOIN categories cat ON cat.id = r.category_id
-		WHERE r.user_id = ?1 AND r.study_day = ?2
+		WHERE r.user_id = ?1 AND r.study_day = ?2 AND r.card_id < `+visibleBelow("?1")+`
 			AND r.card_id NOT IN (SELECT card_id FROM card_state WHERE user_id = ?1 AND trashed = 1)
 		ORDER BY r.id`)
 	if err != nil {

@@ -43,10 +43,10 @@ type PendingImport struct {
 type pendingImports struct {
 	mu   sync.Mutex
 	dir  string
-	byID map[string]*pendingImport
+	byID map[string]*pendingUpload
 }
 
-type pendingImport struct {
+type pendingUpload struct {
 	PendingImport
 	userID  int64
 	path    string
@@ -68,11 +68,11 @@ func (s *Store) KeepPendingImport(userID int64, name string, doc []byte) (Pendin
 		if err != nil {
 			return PendingImport{}, err
 		}
-		p.dir, p.byID = dir, map[string]*pendingImport{}
+		p.dir, p.byID = dir, map[string]*pendingUpload{}
 	}
 	now := s.now()
 	s.sweepPendingLocked(now)
-	var waiting []*pendingImport
+	var waiting []*pendingUpload
 	for _, e := range p.byID {
 		if e.userID == userID && e.done == nil {
 			waiting = append(waiting, e)
@@ -91,7 +91,7 @@ func (s *Store) KeepPendingImport(userID int64, name string, doc []byte) (Pendin
 	}
 	b := make([]byte, 16)
 	rand.Read(b)
-	e := &pendingImport{PendingImport: PendingImport{ID: hex.EncodeToString(b), Name: name, Created: now}, userID: userID}
+	e := &pendingUpload{PendingImport: PendingImport{ID: hex.EncodeToString(b), Name: name, Created: now}, userID: userID}
 	e.path = filepath.Join(p.dir, e.ID)
 	if err := os.WriteFile(e.path, doc, 0o600); err != nil {
 		os.Remove(e.path)
@@ -115,13 +115,13 @@ func (s *Store) sweepPendingLocked(now time.Time) {
 	}
 }
 
-func (p *pendingImports) removeLocked(e *pendingImport) {
+func (p *pendingImports) removeLocked(e *pendingUpload) {
 	delete(p.byID, e.ID)
 	os.Remove(e.path)
 }
 
 // pendingFor finds the user's pending import.
-func (s *Store) pendingFor(userID int64, id string) (*pendingImport, error) {
+func (s *Store) pendingFor(userID int64, id string) (*pendingUpload, error) {
 	p := &s.pending
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -203,14 +203,15 @@ type DraftCheck struct {
 	NewCategories []string     // category slugs the import would create, in draft order
 }
 
-// CheckDrafts compares drafts with the user's cards and categories.
+// CheckDrafts compares drafts with the user's cards and categories; the
+// cards of an import still being written are not there yet.
 func (s *Store) CheckDrafts(ctx context.Context, userID int64, drafts []CardDraft) (DraftCheck, error) {
 	var c DraftCheck
 	var existing []ExistingCard
 	var cats map[string]int64
 	err := s.read(ctx, func(tx *sql.Tx) error {
 		rows, err := tx.QueryContext(ctx, `SELECT c.key, c.front, c.source, d.name
-			FROM cards c JOIN decks d ON d.id = c.deck_id WHERE c.user_id = ? ORDER BY c.id`, userID)
+			FROM cards c JOIN decks d ON d.id = c.deck_id WHERE c.user_id = ?1 AND c.id < `+visibleBelow("?1")+` ORDER BY c.id`, userID)
 		if err != nil {
 			return err
 		}

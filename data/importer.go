@@ -47,13 +47,19 @@ func DeckNameFor(name string) string {
 	return base
 }
 
-// ImportDrafts stores card drafts in one transaction. Drafts whose identity
+// ImportDrafts stores card drafts, all or nothing. Drafts whose identity
 // the user already has are skipped, so importing a file twice adds nothing.
-// Categories the user lacks are created. Any invalid draft stores nothing.
+// Categories the user lacks are created. Any invalid draft, or more than
+// MaxImportCards, stores nothing. A large import is written in chunks
+// between other users' writes and shows only once it is all in (see
+// runImport).
 func (s *Store) ImportDrafts(ctx context.Context, userID int64, deckName string, drafts []CardDraft, progress func(done, total int)) (ImportResult, error) {
 	res := ImportResult{Deck: deckName, Found: len(drafts)}
 	if len(drafts) == 0 {
 		return res, ErrNoQA
+	}
+	if len(drafts) > importCardLimit {
+		return res, tooManyCards(len(drafts))
 	}
 	for i := range drafts {
 		in := CardInput{Front: drafts[i].Front, Back: drafts[i].Back, KeyPoints: drafts[i].KeyPoints, Category: drafts[i].Category}
@@ -65,62 +71,140 @@ func (s *Store) ImportDrafts(ctx context.Context, userID int64, deckName string,
 		}
 		drafts[i].Front, drafts[i].Back, drafts[i].KeyPoints, drafts[i].Category = in.Front, in.Back, in.KeyPoints, in.Category
 	}
-	err := s.write(ctx, func(tx *sql.Tx) error {
-		if _, err := s.userByIDTx(ctx, tx, userID); err != nil {
-			return err
-		}
-		deckID, err := s.ensureDeck(ctx, tx, userID, deckName, "")
-		if err != nil {
-			return err
-		}
-		existing, err := cardKeys(ctx, tx, userID)
-		if err != nil {
-			return err
-		}
-		cats, err := categoryIDs(ctx, tx, userID)
-		if err != nil {
-			return err
-		}
-		ins, err := newCardInserter(ctx, tx, userID, s.now())
-		if err != nil {
-			return err
-		}
-		defer ins.close()
-		for i, d := range drafts {
-			if progress != nil && i%1000 == 0 {
-				progress(i, len(drafts))
-			}
-			if existing[d.Key] {
-				res.Skipped++
-				continue
-			}
-			catID, ok := cats[d.Category]
-			if !ok {
-				catID, err = insertCategory(ctx, tx, userID, CategoryInfo{Slug: d.Category, Name: nameFromSlug(d.Category)})
-				if err != nil {
-					return err
-				}
-				cats[d.Category] = catID
-				res.NewCategories = append(res.NewCategories, d.Category)
-			}
-			if _, err := ins.insert(ctx, deckID, catID, d.Key, d.Front, d.Back, d.KeyPoints, nil, d.Source, nil); err != nil {
-				return err
-			}
-			existing[d.Key] = true
-			res.Added++
-		}
-		if progress != nil {
-			progress(len(drafts), len(drafts))
-		}
-		return nil
-	})
-	if err != nil {
+	job := &draftsImport{s: s, userID: userID, deckName: deckName, drafts: drafts, progress: progress}
+	if err := s.runImport(ctx, userID, job); err != nil {
 		return ImportResult{Deck: deckName, Found: len(drafts)}, err
 	}
-	if res.Added > 0 {
-		s.rerenderUser(ctx, userID)
+	if job.progress != nil {
+		job.progress(len(drafts), len(drafts))
 	}
-	return res, nil
+	return job.res, nil
+}
+
+// renderAhead is how many cards an import renders before each chunk,
+// outside the writer; a chunk ends early when it has stored them all, so
+// every card is stored with its HTML.
+const renderAhead = 512
+
+// draftsImport is ImportDrafts' work, in chunks.
+type draftsImport struct {
+	s        *Store
+	userID   int64
+	deckName string
+	drafts   []CardDraft
+	progress func(done, total int)
+	// rendered holds the HTML of drafts not stored yet, by index, made
+	// ahead of the chunk that stores them; every draft from next up to
+	// ahead is rendered or already the user's.
+	rendered map[int]*RenderedCard
+	ahead    int
+	keys     priorKeys
+
+	// Set by begin: the first chunk may run twice.
+	res      ImportResult
+	next     int // the next draft to store
+	deckID   int64
+	existing map[string]bool
+	cats     map[string]int64
+}
+
+func (j *draftsImport) prepare(ctx context.Context) error {
+	if j.rendered == nil {
+		j.rendered = map[int]*RenderedCard{}
+		if err := j.keys.read(ctx, j.s, j.userID); err != nil {
+			return err
+		}
+		j.existing = j.keys.keys
+	}
+	for n := 0; j.ahead < len(j.drafts) && n < renderAhead; j.ahead++ {
+		d := j.drafts[j.ahead]
+		if j.existing[d.Key] || j.rendered[j.ahead] != nil {
+			continue
+		}
+		r := RenderCard(d.Front, d.Back, d.KeyPoints)
+		j.rendered[j.ahead] = &r
+		n++
+	}
+	return ctx.Err()
+}
+
+func (j *draftsImport) begin(ctx context.Context, tx *sql.Tx, p *pendingImport) error {
+	j.res = ImportResult{Deck: j.deckName, Found: len(j.drafts)}
+	j.next, j.ahead = 0, 0
+	if _, err := j.s.userByIDTx(ctx, tx, j.userID); err != nil {
+		return err
+	}
+	var err error
+	if j.deckID, err = j.s.importDeck(ctx, tx, p, j.userID, j.deckName, ""); err != nil {
+		return err
+	}
+	if j.existing, err = j.keys.inTx(ctx, tx, j.userID); err != nil {
+		return err
+	}
+	j.cats, err = categoryIDs(ctx, tx, j.userID)
+	return err
+}
+
+func (j *draftsImport) step(ctx context.Context, tx *sql.Tx, p *pendingImport, clock *chunkClock) (bool, error) {
+	ins, err := newCardInserter(ctx, tx, j.userID, j.s.now())
+	if err != nil {
+		return false, err
+	}
+	defer ins.close()
+	for wrote := 0; j.next < len(j.drafts); j.next++ {
+		i, d := j.next, j.drafts[j.next]
+		if j.progress != nil && i%1000 == 0 {
+			j.progress(i, len(j.drafts))
+		}
+		if j.existing[d.Key] {
+			j.res.Skipped++
+			continue
+		}
+		r := j.rendered[i]
+		if r == nil || wrote > 0 && clock.over() {
+			return false, nil // render more, or let others write
+		}
+		wrote++
+		catID, ok := j.cats[d.Category]
+		if !ok {
+			catID, err = insertCategory(ctx, tx, j.userID, CategoryInfo{Slug: d.Category, Name: nameFromSlug(d.Category)})
+			if err != nil {
+				return false, err
+			}
+			if err := p.createdCategory(ctx, tx, catID); err != nil {
+				return false, err
+			}
+			j.cats[d.Category] = catID
+			j.res.NewCategories = append(j.res.NewCategories, d.Category)
+		}
+		id, err := ins.insert(ctx, j.deckID, catID, d.Key, d.Front, d.Back, d.KeyPoints, nil, d.Source, r)
+		if err != nil {
+			return false, err
+		}
+		if err := p.inserted(id); err != nil {
+			return false, err
+		}
+		delete(j.rendered, i)
+		j.existing[d.Key] = true
+		j.res.Added++
+	}
+	return true, nil
+}
+
+func (j *draftsImport) finish(context.Context, *sql.Tx) error { return nil }
+
+// importDeck is the id of the user's deck of that name, created and
+// recorded with the import when missing.
+func (s *Store) importDeck(ctx context.Context, tx *sql.Tx, p *pendingImport, userID int64, name, builtin string) (int64, error) {
+	var id int64
+	err := tx.QueryRowContext(ctx, "SELECT id FROM decks WHERE user_id = ? AND name = ?", userID, name).Scan(&id)
+	if !errors.Is(err, sql.ErrNoRows) {
+		return id, err
+	}
+	if id, err = s.ensureDeck(ctx, tx, userID, name, builtin); err != nil {
+		return 0, err
+	}
+	return id, p.createdDeck(ctx, tx, id)
 }
 
 // userByIDTx checks inside a transaction that the user exists.
@@ -139,6 +223,61 @@ func nameFromSlug(slug string) string {
 		words[0] = strings.ToUpper(words[0][:1]) + words[0][1:]
 	}
 	return strings.Join(words, " ")
+}
+
+// priorKeys are the keys of a user's cards before an import, read mostly
+// outside the writer: from the reader pool before the import's first
+// transaction, which then adds the keys of cards stored since. Reading
+// them all in it held the writer for seconds in an account of 200,000
+// cards. A card deleted in between still counts as there: its draft is
+// skipped, as if imported just before the deletion.
+type priorKeys struct {
+	keys map[string]bool
+	upTo int64 // the largest card id read
+	used bool  // the first transaction took them: a second must read afresh
+}
+
+func (k *priorKeys) read(ctx context.Context, s *Store, userID int64) error {
+	k.keys = map[string]bool{}
+	var err error
+	k.upTo, err = cardKeysAfter(ctx, s.reader, userID, 0, k.keys)
+	return err
+}
+
+// inTx returns the keys as of tx.
+func (k *priorKeys) inTx(ctx context.Context, tx *sql.Tx, userID int64) (map[string]bool, error) {
+	if k.used || k.keys == nil {
+		return cardKeys(ctx, tx, userID)
+	}
+	k.used = true
+	_, err := cardKeysAfter(ctx, tx, userID, k.upTo, k.keys)
+	return k.keys, err
+}
+
+// cardKeysAfter adds to keys those of the user's cards whose id is above
+// after, and returns the largest id read.
+func cardKeysAfter(ctx context.Context, q querier, userID, after int64, keys map[string]bool) (int64, error) {
+	query := "SELECT id, key FROM cards WHERE user_id = ?1 AND id > ?2"
+	if after > 0 {
+		// The few cards stored since: found by id, not through every key
+		// of the user.
+		query = "SELECT id, key FROM cards WHERE id > ?2 AND +user_id = ?1"
+	}
+	rows, err := q.QueryContext(ctx, query, userID, after)
+	if err != nil {
+		return after, err
+	}
+	defer rows.Close()
+	upTo := after
+	for rows.Next() {
+		var id int64
+		var k string
+		if err := rows.Scan(&id, &k); err != nil {
+			return upTo, err
+		}
+		keys[k], upTo = true, max(upTo, id)
+	}
+	return upTo, rows.Err()
 }
 
 func cardKeys(ctx context.Context, q querier, userID int64) (map[string]bool, error) {
@@ -203,6 +342,9 @@ func (s *Store) addBuiltinDeck(ctx context.Context, tx *sql.Tx, userID int64) (I
 	deck := BuiltinDeck()
 	res := ImportResult{Deck: BuiltinDeckName, Found: len(deck)}
 	if _, err := s.userByIDTx(ctx, tx, userID); err != nil {
+		return res, err
+	}
+	if err := noPendingImport(ctx, tx, userID); err != nil {
 		return res, err
 	}
 	deckID, err := s.ensureDeck(ctx, tx, userID, BuiltinDeckName, BuiltinDeckSlug)

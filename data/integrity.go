@@ -12,9 +12,10 @@ import (
 // CheckCounts verifies the counts that triggers keep against the rows they
 // count: each user's new cards, and each day's counted grades of new and
 // review cards (those of deleted cards counted apart, see migration 0005),
-// its re-drills and the bound on its review ids, and each card's mirror of
-// its suspension and trash in card_state. A mismatch means a write
-// path bypassed the triggers; the tests run it after every test store's work.
+// its re-drills and the bound on its review ids, each card's mirror of its
+// suspension and trash in card_state, and the new cards of an import being
+// written. A mismatch means a write path bypassed the triggers; the tests
+// run it after every test store's work.
 func (s *Store) CheckCounts(ctx context.Context) error {
 	checks := []struct{ what, query string }{
 		{"new cards", `SELECT u.id, COALESCE(n.n, -1),
@@ -42,6 +43,10 @@ func (s *Store) CheckCounts(ctx context.Context) error {
 			MIN(COALESCE(d.latest_review, 0), COALESCE(MAX(r.id), 0)), COALESCE(MAX(r.id), 0)
 			FROM day_counts d LEFT JOIN reviews r ON r.user_id = d.user_id AND r.study_day = d.study_day
 			GROUP BY d.user_id, d.study_day`},
+		{"new cards of a pending import", `SELECT p.user_id, p.new_cards,
+			(SELECT COUNT(*) FROM card_state s WHERE s.user_id = p.user_id AND s.card_id >= p.first_card
+				AND s.due IS NULL AND s.suspended = 0)
+			FROM pending_imports p`},
 	}
 	for _, c := range checks {
 		rows, err := s.reader.QueryContext(ctx, c.query)

@@ -140,7 +140,8 @@ func masteryRows(ctx context.Context, tx *sql.Tx, userID int64, today srs.Day) (
 		COALESCE(group_concat(s.memory_day || ' ' || s.stability, ','), '')
 		FROM categories cat
 		LEFT JOIN card_state s ON s.user_id = cat.user_id AND s.category_id = cat.id AND s.suspended = 0
-		WHERE cat.user_id = ?
+			AND s.card_id < `+visibleBelow("?4")+`
+		WHERE cat.user_id = ?4 AND cat.id NOT IN `+madeByPendingImport("categories", "?4")+`
 		GROUP BY cat.id`, srs.MatureInterval, srs.MatureInterval, srs.MatureInterval, userID)
 	if err != nil {
 		return nil, err
@@ -180,9 +181,10 @@ func masteryRows(ctx context.Context, tx *sql.Tx, userID int64, today srs.Day) (
 		sign int
 	}{
 		{`SELECT category_id, COUNT(*), COALESCE(SUM(grade >= 3), 0) FROM reviews
-			WHERE user_id = ? AND study_day >= ? AND counted = 1 GROUP BY category_id`, 1},
+			WHERE user_id = ?1 AND study_day >= ?2 AND counted = 1 AND card_id < ` + visibleBelow("?1") + ` GROUP BY category_id`, 1},
 		{`SELECT r.category_id, COUNT(*), COALESCE(SUM(r.grade >= 3), 0) FROM card_state s JOIN reviews r ON r.card_id = s.card_id
-			WHERE s.user_id = ? AND s.suspended = 1 AND r.study_day >= ? AND r.counted = 1 GROUP BY r.category_id`, -1},
+			WHERE s.user_id = ?1 AND s.suspended = 1 AND r.study_day >= ?2 AND r.counted = 1 AND s.card_id < ` + visibleBelow("?1") + `
+			GROUP BY r.category_id`, -1},
 	} {
 		rows, err := tx.QueryContext(ctx, q.sql, userID, int(srs.RecallSince(today)))
 		if err != nil {
@@ -211,7 +213,7 @@ func masteryRows(ctx context.Context, tx *sql.Tx, userID int64, today srs.Day) (
 	// The key points typed answers missed, from the few reviews that have one.
 	mrows, err := tx.QueryContext(ctx, `SELECT r.category_id, j.value, COUNT(*) AS n
 		FROM reviews r JOIN card_state s ON s.card_id = r.card_id, json_each(r.covered, '$.missed') j
-		WHERE r.user_id = ? AND r.study_day > ? AND r.covered <> '' AND s.suspended = 0
+		WHERE r.user_id = ?1 AND r.study_day > ?2 AND r.covered <> '' AND s.suspended = 0 AND r.card_id < `+visibleBelow("?1")+`
 		GROUP BY r.category_id, j.value ORDER BY r.category_id, n DESC, j.value`, userID, int(today.AddDays(-MissedWindow)))
 	if err != nil {
 		return nil, err

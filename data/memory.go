@@ -102,12 +102,14 @@ func (s *Store) backfillMemory(ctx context.Context) (int, error) {
 }
 
 // backfillMemoryBatch fills in the memory of the next batch of cards after
-// card id after that have reviews but no memory state. It returns how many
+// card id after that have reviews but no memory state, leaving out the
+// cards of an import still being written (its writer sets their state). It returns how many
 // it filled and the last card id seen.
 func backfillMemoryBatch(ctx context.Context, tx *sql.Tx, after int64) (int, int64, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT r.card_id, r.id, r.study_day, r.grade FROM reviews r
 		WHERE r.card_id IN (SELECT s.card_id FROM card_state s
 			WHERE s.card_id > ? AND s.memory_day IS NULL AND EXISTS (SELECT 1 FROM reviews x WHERE x.card_id = s.card_id)
+				AND s.card_id < `+visibleBelow("s.user_id")+`
 			ORDER BY s.card_id LIMIT ?)
 		ORDER BY r.card_id, r.id`, after, memoryBackfillBatch)
 	if err != nil {

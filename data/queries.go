@@ -20,21 +20,22 @@ var (
 	// qDayStart is what every question about the day starts from, in one
 	// statement: the settings (which say what today is), the counts of the
 	// latest day with grades (today's, unless today has none yet) and the
-	// number of new cards.
+	// number of new cards, less those of an import still being written.
 	qDayStart = planOnce(`SELECT st.timezone, st.rollover_hour, st.new_per_day, st.reviews_per_day, st.type_answers,
-		COALESCE((SELECT n FROM new_cards WHERE user_id = st.user_id), 0),
+		COALESCE((SELECT n FROM new_cards WHERE user_id = st.user_id), 0)
+			- COALESCE((SELECT new_cards FROM pending_imports WHERE user_id = st.user_id), 0),
 		dc.study_day, dc.new_done, dc.reviews_done, dc.redrills
 		FROM settings st LEFT JOIN day_counts dc ON dc.user_id = st.user_id
 			AND dc.study_day = (SELECT MAX(study_day) FROM day_counts WHERE user_id = st.user_id)
 		WHERE st.user_id = ?`)
 	// qGradeState is what a grade needs of a card: its state, and its
 	// grades of the study day in order, as digits. A card in the trash is
-	// not there to grade.
+	// not there to grade. Its parameters: day, card, user, user.
 	qGradeState = planOnce(`SELECT repetitions, interval, ease, due, last_day, lapses, suspended, category_id,
 		stability, difficulty, memory_day,
 		COALESCE((SELECT group_concat(grade, '') FROM (SELECT grade FROM reviews
 			WHERE card_id = card_state.card_id AND study_day = ? ORDER BY id)), '')
-		FROM card_state WHERE card_id = ? AND user_id = ? AND trashed = 0`)
+		FROM card_state WHERE card_id = ? AND user_id = ? AND trashed = 0 AND card_id < ` + visibleBelow("?"))
 	qInsertReview = `INSERT INTO reviews (user_id, card_id, reviewed_at, study_day, grade, counted, answer_ms,
 		before_repetitions, before_interval, before_ease, before_due, before_lapses, before_last_day,
 		after_repetitions, after_interval, after_ease, after_due, after_lapses, category_id, typed_answer, covered,
@@ -42,7 +43,8 @@ var (
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	qTokenUser = `SELECT u.id, u.name, u.created_at, u.session_epoch, t.id, COALESCE(t.last_used_at, '')
 		FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.hash = CAST(? AS BLOB)`
-	qCard = planOnce("SELECT " + cardColumns + cardFrom + "WHERE c.id = ? AND c.user_id = ? AND s.trashed = 0")
+	// qCard is one card; its parameters: card, user, user.
+	qCard = planOnce("SELECT " + cardColumns + cardFrom + "WHERE c.id = ? AND c.user_id = ? AND s.trashed = 0 AND c.id < " + visibleBelow("?"))
 	// qQueueCard is a card with the number of its grades on a study day.
 	qQueueCard = planOnce("SELECT " + cardColumns + `, (SELECT COUNT(*) FROM reviews r WHERE r.card_id = c.id AND r.study_day = ?)` +
 		cardFrom + "WHERE c.id = ? AND c.user_id = ?")
@@ -62,20 +64,28 @@ var (
 // The day's queue, with the filter's extra WHERE terms on card_state s
 // ("" for none). Counts stop at today's limits, so a deck of 10,000 cards
 // costs no more than one of 100. Their parameters are all integers: the
-// statements are run through planOnce.
+// statements are run through planOnce. Each starts with the user, twice:
+// pileOf stops it below the cards of an import still being written (the
+// card id is in each index, so it costs no lookup).
 func qQueueDue(where string) string {
 	return `SELECT COUNT(*) FROM (SELECT 1 FROM card_state s
-		WHERE s.user_id = ? AND s.suspended = 0 AND s.due <= ? AND (s.last_day IS NULL OR s.last_day < ?)` + where + ` LIMIT ?)`
+		WHERE ` + pileOf + ` AND s.suspended = 0 AND s.due <= ? AND (s.last_day IS NULL OR s.last_day < ?)` + where + ` LIMIT ?)`
 }
 
 func qQueueNew(where string) string {
 	return `SELECT COUNT(*) FROM (SELECT 1 FROM card_state s
-		WHERE s.user_id = ? AND s.due IS NULL AND s.suspended = 0` + where + ` LIMIT ?)`
+		WHERE ` + pileOf + ` AND s.due IS NULL AND s.suspended = 0` + where + ` LIMIT ?)`
 }
 
 func qQueueRedrill(where string) string {
-	return `SELECT COUNT(*) FROM card_state s WHERE s.user_id = ? AND s.redrill_day = ? AND s.suspended = 0` + where
+	return `SELECT COUNT(*) FROM card_state s WHERE ` + pileOf + ` AND s.redrill_day = ? AND s.suspended = 0` + where
 }
+
+// pileOf is the user's cards in card_state s, those of an import still
+// being written left out. Its parameters: user, user. The "+" keeps the
+// bound a filter, read off whichever index the pile uses: as a range it
+// drew the planner to other indexes than the piles use without it.
+var pileOf = "s.user_id = ? AND +s.card_id < " + visibleBelow("?")
 
 // qQueueCounts is the three counts in one statement, for a filtered queue.
 func qQueueCounts(where string) string {
@@ -84,7 +94,9 @@ func qQueueCounts(where string) string {
 
 // qQueueHead is what the whole queue needs beyond the kept counts: the due
 // count (it changes with the day, not with a write) and the first card of
-// each pile, 0 for an empty one.
+// each pile, 0 for an empty one. Its parameters: user, user, day, day,
+// reviews left (the due count); user, user, day, day (the due card); user,
+// user (the new card); user, user, day (the re-drill).
 var qQueueHead = planOnce("SELECT (" + qQueueDue("") + "), COALESCE((" + qNextDue("") + "), 0), COALESCE((" +
 	qNextNew("") + "), 0), COALESCE((" + qNextRedrill("") + "), 0)")
 
@@ -92,9 +104,9 @@ var qQueueHead = planOnce("SELECT (" + qQueueDue("") + "), COALESCE((" + qNextDu
 // statement: the first due card while reviews are allowed, else the first
 // new card while new cards are allowed, else the re-drill waiting longest.
 // With the card come its grades of the study day and the due count. Its
-// parameters: day; user, day, day, reviews left (the due count); reviews
-// left, user, day, day (the due card); new left, user (the new card);
-// user, day (the re-drill); user.
+// parameters: day; user, user, day, day, reviews left (the due count);
+// reviews left, user, user, day, day (the due card); new left, user, user
+// (the new card); user, user, day (the re-drill); user.
 var qNextCard = planOnce("SELECT " + cardColumns + `,
 	(SELECT COUNT(*) FROM reviews r WHERE r.card_id = c.id AND r.study_day = ?),
 	(` + qQueueDue("") + `)` + cardFrom + `WHERE c.id = COALESCE(
@@ -106,17 +118,17 @@ var qNextCard = planOnce("SELECT " + cardColumns + `,
 // first, then the longest unseen, then in the order added.
 func qNextDue(where string) string {
 	return `SELECT s.card_id FROM card_state s
-		WHERE s.user_id = ? AND s.suspended = 0 AND s.due <= ? AND (s.last_day IS NULL OR s.last_day < ?)` + where + `
+		WHERE ` + pileOf + ` AND s.suspended = 0 AND s.due <= ? AND (s.last_day IS NULL OR s.last_day < ?)` + where + `
 		ORDER BY s.due, s.last_day, s.card_id LIMIT 1`
 }
 
 func qNextNew(where string) string {
-	return `SELECT s.card_id FROM card_state s WHERE s.user_id = ? AND s.due IS NULL AND s.suspended = 0` + where + `
+	return `SELECT s.card_id FROM card_state s WHERE ` + pileOf + ` AND s.due IS NULL AND s.suspended = 0` + where + `
 		ORDER BY s.card_id LIMIT 1`
 }
 
 func qNextRedrill(where string) string {
-	return `SELECT s.card_id FROM card_state s WHERE s.user_id = ? AND s.redrill_day = ? AND s.suspended = 0` + where + `
+	return `SELECT s.card_id FROM card_state s WHERE ` + pileOf + ` AND s.redrill_day = ? AND s.suspended = 0` + where + `
 		ORDER BY s.redrill_since LIMIT 1`
 }
 

@@ -19,6 +19,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/alecthomas/chroma/v2"
 	chromahtml "github.com/alecthomas/chroma/v2/formatters/html"
@@ -121,29 +122,37 @@ func (s *Store) rerender(ctx context.Context, userID int64) (int, error) {
 			}
 			rendered[i] = RenderCard(c.front, c.back, kps)
 		}
-		done := 0
-		err = s.write(ctx, func(tx *sql.Tx) error {
-			stmt, err := tx.PrepareContext(ctx, `UPDATE cards SET front_html = ?, back_html = ?, key_points_html = ?, render_version = ?
-				WHERE id = ? AND front = ? AND back = ? AND key_points = ?`)
-			if err != nil {
-				return err
-			}
-			defer stmt.Close()
-			for i, c := range batch {
-				r := rendered[i]
-				res, err := stmt.ExecContext(ctx, r.FrontHTML, r.BackHTML, r.keyPointsHTMLJSON(), RenderVersion, c.id, c.front, c.back, c.kps)
+		// Stored in as many transactions as it takes to hold the writer no
+		// longer than an import's chunk (after a restore of 200,000 cards
+		// this renders them all).
+		for stored := 0; stored < len(batch); {
+			done := 0
+			err = s.write(ctx, func(tx *sql.Tx) error {
+				clock := s.startChunkClock(time.Now(), 0)
+				stmt, err := tx.PrepareContext(ctx, `UPDATE cards SET front_html = ?, back_html = ?, key_points_html = ?, render_version = ?
+					WHERE id = ? AND front = ? AND back = ? AND key_points = ?`)
 				if err != nil {
 					return err
 				}
-				n, _ := res.RowsAffected()
-				done += int(n)
+				defer stmt.Close()
+				from := stored
+				for i := from; i < len(batch) && (i == from || !clock.over()); i++ {
+					c, r := batch[i], rendered[i]
+					res, err := stmt.ExecContext(ctx, r.FrontHTML, r.BackHTML, r.keyPointsHTMLJSON(), RenderVersion, c.id, c.front, c.back, c.kps)
+					if err != nil {
+						return err
+					}
+					n, _ := res.RowsAffected()
+					done += int(n)
+					stored = i + 1
+				}
+				return nil
+			})
+			if err != nil {
+				return total, err
 			}
-			return nil
-		})
-		if err != nil {
-			return total, err
+			total += done
 		}
-		total += done
 	}
 }
 

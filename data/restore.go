@@ -22,7 +22,7 @@ import (
 // what years of daily study produce.
 const (
 	MaxExportBytes      = 256 << 20
-	MaxExportCards      = 200_000
+	MaxExportCards      = MaxImportCards
 	MaxExportReviews    = 1_000_000
 	MaxExportCategories = 1_000
 	MaxExportDecks      = 1_000
@@ -281,7 +281,7 @@ func (rd *exportReader) member(key string) error {
 			return nil
 		})
 	case "cards":
-		return rd.array(key, MaxExportCards, func(i int) error {
+		return rd.array(key, importCardLimit, func(i int) error {
 			var c exportCard
 			if err := decode(&c); err != nil {
 				return err
@@ -325,6 +325,15 @@ func (rd *exportReader) array(key string, max int, elem func(i int) error) error
 		return exportError("%q must be a list", key)
 	}
 	for i := 0; rd.dec.More(); i++ {
+		if i == max && key == "cards" {
+			// Count the rest without keeping it, to say how many there are.
+			for ; rd.dec.More(); i++ {
+				if err := skipValue(rd.dec, maxExportDepth); err != nil {
+					return rd.readErr(fmt.Sprintf("%q", key), err)
+				}
+			}
+			return tooManyCards(i)
+		}
 		if i == max {
 			return exportError("the export holds more than %d %s, more than a restore takes", max, key)
 		}
@@ -646,98 +655,258 @@ func (exp *Export) check() error {
 
 // ---- writing ----
 
+// restoreReplaceAtCommit bounds the untouched cards a restore replaces in
+// its last, short transaction (the built-in deck a new account has is 37):
+// the export's copies of them are written there too, so a restore that
+// fails leaves them. More are deleted in the first transaction instead,
+// where a restore that then fails cannot bring them back.
+const restoreReplaceAtCommit = 2_000
+
 // Restore adds an export's cards, with their states and whole review log,
-// its categories and decks, and its settings to the user's account, all in
-// one transaction. Card ids are new; reviews follow their cards.
-// Categories the account lacks are created as the user's own; decks are
-// matched by name and created when missing. Cards whose key the account
-// already has are not merged: the restore is refused with ErrConflict and
-// nothing changes.
+// its categories and decks, and its settings to the user's account, all or
+// nothing, in chunks (see runImport). Card ids are new; reviews follow
+// their cards. Categories the account lacks are created as the user's own;
+// decks are matched by name and created when missing. Cards whose key the
+// account already has are not merged: the restore is refused with
+// ErrConflict and nothing changes.
 func (s *Store) Restore(ctx context.Context, userID int64, exp *Export) (RestoreResult, error) {
-	var res RestoreResult
-	err := s.write(ctx, func(tx *sql.Tx) error {
-		if _, err := s.userByIDTx(ctx, tx, userID); err != nil {
-			return err
-		}
-		if err := restoreConflicts(ctx, tx, userID, exp); err != nil {
-			return err
-		}
-		st := exp.Settings
-		if _, err := tx.ExecContext(ctx, `UPDATE settings SET timezone = ?, rollover_hour = ?, new_per_day = ?,
-			reviews_per_day = ?, type_answers = ? WHERE user_id = ?`,
-			st.Timezone, st.RolloverHour, st.NewPerDay, st.ReviewsPerDay, st.TypeAnswers, userID); err != nil {
-			return err
-		}
-		cats, err := categoryIDs(ctx, tx, userID)
-		if err != nil {
-			return err
-		}
-		for _, c := range exp.categories {
-			if _, ok := cats[c.Slug]; ok {
-				continue // the account's own name and description stay
-			}
-			if cats[c.Slug], err = insertCategory(ctx, tx, userID, CategoryInfo{Slug: c.Slug, Name: c.Name, Description: c.Description}); err != nil {
-				return err
-			}
-			res.NewCategories = append(res.NewCategories, c.Slug)
-		}
-		decks := map[string]int64{}
-		for _, d := range exp.decks {
-			var id int64
-			err := tx.QueryRowContext(ctx, "SELECT id FROM decks WHERE user_id = ? AND name = ?", userID, d.Name).Scan(&id)
-			if errors.Is(err, sql.ErrNoRows) {
-				if id, err = s.ensureDeck(ctx, tx, userID, d.Name, d.Builtin); err == nil {
-					res.NewDecks = append(res.NewDecks, d.Name)
-				}
-			}
-			if err != nil {
-				return err
-			}
-			decks[d.Name] = id
-		}
-		cardIDs, err := restoreCards(ctx, tx, userID, exp.cards, cats, decks)
-		if err != nil {
-			return err
-		}
-		res.Cards = len(cardIDs)
-		res.Reviews, err = restoreReviews(ctx, tx, userID, exp.reviews, cardIDs)
-		return err
-	})
-	if err != nil {
+	if len(exp.cards) > importCardLimit {
+		return RestoreResult{}, tooManyCards(len(exp.cards))
+	}
+	job := &restoreJob{s: s, userID: userID, exp: exp}
+	if err := s.runImport(ctx, userID, job); err != nil {
 		return RestoreResult{}, err
 	}
 	s.rerenderUser(ctx, userID)
-	return res, nil
+	return job.res, nil
+}
+
+// restoreJob is Restore's work, in chunks.
+type restoreJob struct {
+	s      *Store
+	userID int64
+	exp    *Export
+	keys   priorKeys
+
+	// Set by begin: the first chunk may run twice.
+	res        RestoreResult
+	cats       map[string]int64
+	decks      map[string]int64
+	replace    []int64         // the account's untouched cards the export brings, deleted at commit
+	atCommit   map[string]bool // keys of the export's cards written at commit, in their place
+	ids        map[int64]restoredCard
+	memory     map[int64]*memoryFold // by the new card id: the memory state of its reviews written
+	nextCard   int
+	nextReview int
+}
+
+func (j *restoreJob) prepare(ctx context.Context) error {
+	if j.keys.keys == nil {
+		if err := j.keys.read(ctx, j.s, j.userID); err != nil {
+			return err
+		}
+	}
+	return ctx.Err()
+}
+
+func (j *restoreJob) begin(ctx context.Context, tx *sql.Tx, p *pendingImport) error {
+	j.res, j.replace, j.atCommit = RestoreResult{}, nil, map[string]bool{}
+	j.ids = make(map[int64]restoredCard, len(j.exp.cards))
+	j.memory = map[int64]*memoryFold{}
+	j.nextCard, j.nextReview = 0, 0
+	userID := j.userID
+	if _, err := j.s.userByIDTx(ctx, tx, userID); err != nil {
+		return err
+	}
+	untouched, err := restoreConflicts(ctx, tx, userID, j.exp, &j.keys)
+	if err != nil {
+		return err
+	}
+	if len(untouched) > restoreReplaceAtCommit {
+		for _, c := range untouched {
+			if _, err := tx.ExecContext(ctx, "DELETE FROM cards WHERE id = ? AND user_id = ?", c.id, userID); err != nil {
+				return err
+			}
+		}
+	} else {
+		for _, c := range untouched {
+			j.replace = append(j.replace, c.id)
+			j.atCommit[c.key] = true
+		}
+	}
+	if j.cats, err = categoryIDs(ctx, tx, userID); err != nil {
+		return err
+	}
+	for _, c := range j.exp.categories {
+		if _, ok := j.cats[c.Slug]; ok {
+			continue // the account's own name and description stay
+		}
+		if j.cats[c.Slug], err = insertCategory(ctx, tx, userID, CategoryInfo{Slug: c.Slug, Name: c.Name, Description: c.Description}); err != nil {
+			return err
+		}
+		if err := p.createdCategory(ctx, tx, j.cats[c.Slug]); err != nil {
+			return err
+		}
+		j.res.NewCategories = append(j.res.NewCategories, c.Slug)
+	}
+	j.decks = map[string]int64{}
+	for _, d := range j.exp.decks {
+		var id int64
+		err := tx.QueryRowContext(ctx, "SELECT id FROM decks WHERE user_id = ? AND name = ?", userID, d.Name).Scan(&id)
+		if errors.Is(err, sql.ErrNoRows) {
+			if id, err = j.s.importDeck(ctx, tx, p, userID, d.Name, d.Builtin); err == nil {
+				j.res.NewDecks = append(j.res.NewDecks, d.Name)
+			}
+		}
+		if err != nil {
+			return err
+		}
+		j.decks[d.Name] = id
+	}
+	return nil
+}
+
+func (j *restoreJob) step(ctx context.Context, tx *sql.Tx, p *pendingImport, clock *chunkClock) (bool, error) {
+	w, err := newRestoreWriter(ctx, tx, j)
+	if err != nil {
+		return false, err
+	}
+	defer w.close()
+	done, err := j.write(ctx, w, p, clock)
+	if err != nil {
+		return false, err
+	}
+	return done, w.flush(ctx, tx)
+}
+
+// write is step's work with the transaction's statements.
+func (j *restoreJob) write(ctx context.Context, w *restoreWriter, p *pendingImport, clock *chunkClock) (bool, error) {
+	wrote := 0 // at least one row a chunk, however short
+	for ; j.nextCard < len(j.exp.cards); j.nextCard++ {
+		c := &j.exp.cards[j.nextCard]
+		if j.atCommit[c.Key] {
+			continue
+		}
+		if wrote > 0 && clock.over() {
+			return false, nil
+		}
+		wrote++
+		id, err := w.card(ctx, c)
+		if err != nil {
+			return false, err
+		}
+		if err := p.inserted(id); err != nil {
+			return false, err
+		}
+	}
+	for ; j.nextReview < len(j.exp.reviews); j.nextReview++ {
+		r := &j.exp.reviews[j.nextReview]
+		if _, ok := j.ids[r.CardID]; !ok {
+			continue // a review of a card written at commit
+		}
+		if wrote > 0 && clock.over() {
+			return false, nil
+		}
+		wrote++
+		if err := w.review(ctx, r); err != nil {
+			return false, err
+		}
+	}
+	return true, nil
+}
+
+// finish replaces the untouched cards the export brings with its copies,
+// and takes the export's settings, with the commit.
+func (j *restoreJob) finish(ctx context.Context, tx *sql.Tx) error {
+	for _, id := range j.replace {
+		if _, err := tx.ExecContext(ctx, "DELETE FROM cards WHERE id = ? AND user_id = ?", id, j.userID); err != nil {
+			return err
+		}
+	}
+	if len(j.atCommit) > 0 {
+		w, err := newRestoreWriter(ctx, tx, j)
+		if err != nil {
+			return err
+		}
+		defer w.close()
+		later := map[int64]bool{}
+		for i := range j.exp.cards {
+			if c := &j.exp.cards[i]; j.atCommit[c.Key] {
+				if _, err := w.card(ctx, c); err != nil {
+					return err
+				}
+				later[c.ID] = true
+			}
+		}
+		for i := range j.exp.reviews {
+			if r := &j.exp.reviews[i]; later[r.CardID] {
+				if err := w.review(ctx, r); err != nil {
+					return err
+				}
+			}
+		}
+		if err := w.flush(ctx, tx); err != nil {
+			return err
+		}
+	}
+	st := j.exp.Settings
+	_, err := tx.ExecContext(ctx, `UPDATE settings SET timezone = ?, rollover_hour = ?, new_per_day = ?,
+		reviews_per_day = ?, type_answers = ? WHERE user_id = ?`,
+		st.Timezone, st.RolloverHour, st.NewPerDay, st.ReviewsPerDay, st.TypeAnswers, j.userID)
+	return err
+}
+
+// untouchedCard is a card of the account nobody graded or edited.
+type untouchedCard struct {
+	id  int64
+	key string
 }
 
 // restoreConflicts refuses an export holding cards the account has made
 // progress on: the same key means the same card, and two histories of one
 // card cannot be merged without losing one. Clashing cards the account never
 // touched (no grade, no edit), such as the built-in deck a new account gets
-// at sign-up, have nothing to lose: they are deleted and the export's copies
-// take their place.
-func restoreConflicts(ctx context.Context, tx *sql.Tx, userID int64, exp *Export) error {
+// at sign-up, have nothing to lose: they are returned, for the export's
+// copies to take their place. prior, the account's keys read before the
+// transaction, spares it reading every card of the account: it looks at
+// the cards whose key was among them and the export's, and at those stored
+// since.
+func restoreConflicts(ctx context.Context, tx *sql.Tx, userID int64, exp *Export, prior *priorKeys) ([]untouchedCard, error) {
 	incoming := make(map[string]bool, len(exp.cards))
 	for _, c := range exp.cards {
 		incoming[c.Key] = true
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT c.id, c.key, d.name,
+	const columns = `SELECT c.id, c.key, d.name,
 		c.edited = 1 OR s.due IS NOT NULL OR EXISTS (SELECT 1 FROM reviews r WHERE r.card_id = c.id)
-		FROM cards c JOIN decks d ON d.id = c.deck_id JOIN card_state s ON s.card_id = c.id
-		WHERE c.user_id = ?`, userID)
+		FROM cards c JOIN decks d ON d.id = c.deck_id JOIN card_state s ON s.card_id = c.id `
+	query, args := columns+"WHERE c.user_id = ?1", []any{userID}
+	if prior.keys != nil && !prior.used {
+		prior.used = true
+		var both []string
+		for k := range prior.keys {
+			if incoming[k] {
+				both = append(both, k)
+			}
+		}
+		list, _ := json.Marshal(both)
+		query = columns + "WHERE c.user_id = ?1 AND c.key IN (SELECT value FROM json_each(?2)) UNION " +
+			columns + "WHERE c.id > ?3 AND +c.user_id = ?1"
+		args = append(args, string(list), prior.upTo)
+	}
+	rows, err := tx.QueryContext(ctx, query, args...)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer rows.Close()
 	clashes := 0
-	var untouched []int64
+	var untouched []untouchedCard
 	inDeck := map[string]bool{}
 	for rows.Next() {
 		var id int64
 		var key, deck string
 		var touched bool
 		if err := rows.Scan(&id, &key, &deck, &touched); err != nil {
-			return err
+			return nil, err
 		}
 		switch {
 		case !incoming[key]:
@@ -745,19 +914,14 @@ func restoreConflicts(ctx context.Context, tx *sql.Tx, userID int64, exp *Export
 			clashes++
 			inDeck[deck] = true
 		default:
-			untouched = append(untouched, id)
+			untouched = append(untouched, untouchedCard{id, key})
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return err
+		return nil, err
 	}
 	if clashes == 0 {
-		for _, id := range untouched {
-			if _, err := tx.ExecContext(ctx, "DELETE FROM cards WHERE id = ? AND user_id = ?", id, userID); err != nil {
-				return err
-			}
-		}
-		return nil
+		return untouched, nil
 	}
 	var names []string
 	for d := range inDeck {
@@ -768,56 +932,94 @@ func restoreConflicts(ctx context.Context, tx *sql.Tx, userID int64, exp *Export
 	if clashes == 1 {
 		cards = "card"
 	}
-	return fmt.Errorf("%w: the account already has progress on %d %s of this export (in %s); nothing was restored. "+
+	return nil, fmt.Errorf("%w: the account already has progress on %d %s of this export (in %s); nothing was restored. "+
 		"Restore into an account without them, or delete those cards or decks first",
 		ErrConflict, clashes, cards, strings.Join(names, ", "))
 }
 
-func restoreCards(ctx context.Context, tx *sql.Tx, userID int64, cards []exportCard, cats, decks map[string]int64) (map[int64]restoredCard, error) {
-	insCard, err := tx.PrepareContext(ctx, `INSERT INTO cards (user_id, deck_id, category_id, key, front, back, key_points,
-		synonyms, source, suspended, edited, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-	if err != nil {
+// restoreWriter holds one transaction's prepared statements of a restore.
+type restoreWriter struct {
+	j                       *restoreJob
+	insCard, setState, insR *sql.Stmt
+	// folded is the cards whose memory state this transaction moved, which
+	// flush writes to card_state before it commits.
+	folded map[int64]*memoryFold
+}
+
+func newRestoreWriter(ctx context.Context, tx *sql.Tx, j *restoreJob) (*restoreWriter, error) {
+	w := &restoreWriter{j: j, folded: map[int64]*memoryFold{}}
+	var err error
+	if w.insCard, err = tx.PrepareContext(ctx, `INSERT INTO cards (user_id, deck_id, category_id, key, front, back, key_points,
+		synonyms, source, suspended, edited, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`); err != nil {
 		return nil, err
 	}
-	defer insCard.Close()
 	// The card_state row comes from the insert trigger; the state is set after.
-	setState, err := tx.PrepareContext(ctx, `UPDATE card_state SET repetitions = ?, interval = ?, ease = ?, due = ?,
-		lapses = ?, last_day = ? WHERE card_id = ?`)
-	if err != nil {
+	if w.setState, err = tx.PrepareContext(ctx, `UPDATE card_state SET repetitions = ?, interval = ?, ease = ?, due = ?,
+		lapses = ?, last_day = ? WHERE card_id = ?`); err != nil {
+		w.close()
 		return nil, err
 	}
-	defer setState.Close()
-	ids := make(map[int64]restoredCard, len(cards))
-	for _, c := range cards {
-		kps := c.KeyPoints
-		if kps == nil {
-			kps = []string{}
-		}
-		syn := c.Synonyms
-		if syn == nil {
-			syn = map[string][]string{}
-		}
-		kpJSON, _ := json.Marshal(kps)
-		synJSON, _ := json.Marshal(syn)
-		created, _ := time.Parse(time.RFC3339Nano, c.CreatedAt)
-		updated, _ := time.Parse(time.RFC3339Nano, c.UpdatedAt)
-		catID := cats[c.Category]
-		r, err := insCard.ExecContext(ctx, userID, decks[c.Deck], catID, c.Key, c.Front, c.Back, string(kpJSON), string(synJSON),
-			c.Source, c.Suspended, c.Edited, formatTime(created), formatTime(updated))
-		if err != nil {
-			return nil, fmt.Errorf("restore card %d: %w", c.ID, err)
-		}
-		id, err := r.LastInsertId()
-		if err != nil {
-			return nil, err
-		}
-		st := c.State
-		if _, err := setState.ExecContext(ctx, st.Repetitions, st.Interval, st.Ease, dayOrNil(st.Due), st.Lapses, dayOrNil(st.LastDay), id); err != nil {
-			return nil, err
-		}
-		ids[c.ID] = restoredCard{id: id, categoryID: catID}
+	// credit_delta is a generated column: it is computed, never inserted.
+	if w.insR, err = tx.PrepareContext(ctx, `INSERT INTO reviews (user_id, card_id, reviewed_at, study_day, grade, counted, answer_ms,
+		before_repetitions, before_interval, before_ease, before_due, before_lapses, before_last_day,
+		after_repetitions, after_interval, after_ease, after_due, after_lapses, category_id, typed_answer, covered,
+		before_stability, before_difficulty, before_memory_day)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`); err != nil {
+		w.close()
+		return nil, err
 	}
-	return ids, nil
+	return w, nil
+}
+
+// flush writes the memory state of the cards whose reviews this
+// transaction wrote, so that each commit leaves every card's state the
+// replay of its log so far.
+func (w *restoreWriter) flush(ctx context.Context, tx *sql.Tx) error {
+	err := storeMemory(ctx, tx, w.folded)
+	clear(w.folded)
+	return err
+}
+
+func (w *restoreWriter) close() {
+	for _, st := range []*sql.Stmt{w.insCard, w.setState, w.insR} {
+		if st != nil {
+			st.Close()
+		}
+	}
+}
+
+// card writes one exported card with its state and returns its new id.
+func (w *restoreWriter) card(ctx context.Context, c *exportCard) (int64, error) {
+	j := w.j
+	kps := c.KeyPoints
+	if kps == nil {
+		kps = []string{}
+	}
+	syn := c.Synonyms
+	if syn == nil {
+		syn = map[string][]string{}
+	}
+	kpJSON, _ := json.Marshal(kps)
+	synJSON, _ := json.Marshal(syn)
+	created, _ := time.Parse(time.RFC3339Nano, c.CreatedAt)
+	updated, _ := time.Parse(time.RFC3339Nano, c.UpdatedAt)
+	catID := j.cats[c.Category]
+	r, err := w.insCard.ExecContext(ctx, j.userID, j.decks[c.Deck], catID, c.Key, c.Front, c.Back, string(kpJSON), string(synJSON),
+		c.Source, c.Suspended, c.Edited, formatTime(created), formatTime(updated))
+	if err != nil {
+		return 0, fmt.Errorf("restore card %d: %w", c.ID, err)
+	}
+	id, err := r.LastInsertId()
+	if err != nil {
+		return 0, err
+	}
+	st := c.State
+	if _, err := w.setState.ExecContext(ctx, st.Repetitions, st.Interval, st.Ease, dayOrNil(st.Due), st.Lapses, dayOrNil(st.LastDay), id); err != nil {
+		return 0, err
+	}
+	j.ids[c.ID] = restoredCard{id: id, categoryID: catID}
+	j.res.Cards++
+	return id, nil
 }
 
 // restoredCard is where an exported card landed.
@@ -830,51 +1032,39 @@ func dayOrNil(d *srs.Day) any {
 	return int(*d)
 }
 
-func restoreReviews(ctx context.Context, tx *sql.Tx, userID int64, reviews []exportReview, cards map[int64]restoredCard) (int, error) {
-	// credit_delta is a generated column: it is computed, never inserted.
-	ins, err := tx.PrepareContext(ctx, `INSERT INTO reviews (user_id, card_id, reviewed_at, study_day, grade, counted, answer_ms,
-		before_repetitions, before_interval, before_ease, before_due, before_lapses, before_last_day,
-		after_repetitions, after_interval, after_ease, after_due, after_lapses, category_id, typed_answer, covered,
-		before_stability, before_difficulty, before_memory_day)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-	if err != nil {
-		return 0, err
-	}
-	defer ins.Close()
-	// Each card's memory state, folded from its reviews in the order they
-	// are inserted (the log's order).
-	memory := make(map[int64]*memoryFold, len(cards))
-	for _, r := range reviews {
-		card := cards[r.CardID]
-		at, _ := time.Parse(time.RFC3339Nano, r.Time)
-		covered := ""
-		if r.Covered != nil {
-			cov := coverageJSON{Covered: r.Covered.Covered, Missed: r.Covered.Missed}
-			if cov.Covered == nil {
-				cov.Covered = []string{}
-			}
-			if cov.Missed == nil {
-				cov.Missed = []string{}
-			}
-			b, _ := json.Marshal(cov)
-			covered = string(b)
+// review writes one exported review of a card written before.
+func (w *restoreWriter) review(ctx context.Context, r *exportReview) error {
+	j := w.j
+	card := j.ids[r.CardID]
+	at, _ := time.Parse(time.RFC3339Nano, r.Time)
+	covered := ""
+	if r.Covered != nil {
+		cov := coverageJSON{Covered: r.Covered.Covered, Missed: r.Covered.Missed}
+		if cov.Covered == nil {
+			cov.Covered = []string{}
 		}
-		fold := memory[card.id]
-		if fold == nil {
-			fold = &memoryFold{}
-			memory[card.id] = fold
+		if cov.Missed == nil {
+			cov.Missed = []string{}
 		}
-		mb, mbDay := fold.add(r.StudyDay, srs.Grade(r.Grade))
-		b, a := r.Before, r.After
-		if _, err := ins.ExecContext(ctx, userID, card.id, formatTime(at), int(r.StudyDay), r.Grade, r.Counted, r.AnswerMS,
-			b.Repetitions, b.Interval, b.Ease, dayOrNil(b.Due), b.Lapses, dayOrNil(b.LastDay),
-			a.Repetitions, a.Interval, a.Ease, dayOrNil(a.Due), a.Lapses, card.categoryID, r.TypedAnswer, covered,
-			mb.Stability, mb.Difficulty, mbDay); err != nil {
-			return 0, fmt.Errorf("restore a review of card %d: %w", r.CardID, err)
-		}
+		b, _ := json.Marshal(cov)
+		covered = string(b)
 	}
-	if err := storeMemory(ctx, tx, memory); err != nil {
-		return 0, err
+	// The card's memory state, folded from its reviews in the order they
+	// are inserted (the log's order), chunk after chunk.
+	fold := j.memory[card.id]
+	if fold == nil {
+		fold = &memoryFold{}
+		j.memory[card.id] = fold
 	}
-	return len(reviews), nil
+	mb, mbDay := fold.add(r.StudyDay, srs.Grade(r.Grade))
+	w.folded[card.id] = fold
+	b, a := r.Before, r.After
+	if _, err := w.insR.ExecContext(ctx, j.userID, card.id, formatTime(at), int(r.StudyDay), r.Grade, r.Counted, r.AnswerMS,
+		b.Repetitions, b.Interval, b.Ease, dayOrNil(b.Due), b.Lapses, dayOrNil(b.LastDay),
+		a.Repetitions, a.Interval, a.Ease, dayOrNil(a.Due), a.Lapses, card.categoryID, r.TypedAnswer, covered,
+		mb.Stability, mb.Difficulty, mbDay); err != nil {
+		return fmt.Errorf("restore a review of card %d: %w", r.CardID, err)
+	}
+	j.res.Reviews++
+	return nil
 }

@@ -180,14 +180,15 @@ func queue(ctx context.Context, q querier, userID int64, ds dayStart, f ReviewFi
 	var due, fresh, redrill int
 	if where == "" {
 		fresh, redrill, head.known = ds.newCards, ds.redrills, true
-		err = q.QueryRowContext(ctx, qQueueHead, userID, d, d, dq.ReviewLeft, userID, d, d, userID, userID, d).
+		u := userID
+		err = q.QueryRowContext(ctx, qQueueHead, u, u, d, d, dq.ReviewLeft, u, u, d, d, u, u, u, u, d).
 			Scan(&due, &head.due, &head.fresh, &head.redrill)
 	} else {
 		// One statement for the three counts: fewer round trips.
-		args := append([]any{userID, d, d}, fargs...)
-		args = append(args, dq.ReviewLeft, userID)
+		args := append([]any{userID, userID, d, d}, fargs...)
+		args = append(args, dq.ReviewLeft, userID, userID)
 		args = append(args, fargs...)
-		args = append(args, dq.NewLeft, userID, d)
+		args = append(args, dq.NewLeft, userID, userID, d)
 		args = append(args, fargs...)
 		err = q.QueryRowContext(ctx, qQueueCounts(where), args...).Scan(&due, &fresh, &redrill)
 	}
@@ -246,7 +247,7 @@ func (s *Store) nextInWholeQueue(ctx context.Context, userID int64) (QueueCard, 
 	d, u := int(ds.today), userID
 	var qc QueueCard
 	var due int
-	row := r.QueryRowContext(ctx, qNextCard, d, u, d, d, dq.ReviewLeft, dq.ReviewLeft, u, d, d, dq.NewLeft, u, u, d, u)
+	row := r.QueryRowContext(ctx, qNextCard, d, u, u, d, d, dq.ReviewLeft, dq.ReviewLeft, u, u, d, d, dq.NewLeft, u, u, u, u, d, u)
 	qc.Card, err = scanCard(withExtra{row, []any{&qc.Step, &due}})
 	if errors.Is(err, sql.ErrNoRows) {
 		return QueueCard{}, ErrQueueEmpty
@@ -298,17 +299,22 @@ func (s *Store) nextCard(ctx context.Context, userID int64, f ReviewFilter, pref
 		switch {
 		case id != 0:
 		case dq.Due > 0:
-			id, err = first(head.due, qNextDue(where), userID, d, d)
+			id, err = first(head.due, qNextDue(where), userID, userID, d, d)
 		case dq.New > 0:
-			id, err = first(head.fresh, qNextNew(where), userID)
+			id, err = first(head.fresh, qNextNew(where), userID, userID)
 		case dq.Redrill > 0:
 			qc.Redrill = true
-			id, err = first(head.redrill, qNextRedrill(where), userID, d)
+			id, err = first(head.redrill, qNextRedrill(where), userID, userID, d)
 		default:
 			return ErrQueueEmpty
 		}
 		if err != nil {
 			return err
+		}
+		if id == 0 && qc.Redrill && head.known {
+			// The kept count of re-drills includes the cards of an import
+			// still being written that it graded today: none to show yet.
+			return ErrQueueEmpty
 		}
 		if id == 0 {
 			return fmt.Errorf("the day's queue counts a card it cannot find (user %d)", userID)
@@ -413,7 +419,7 @@ func gradeState(ctx context.Context, q querier, userID, cardID int64, day srs.Da
 	c := Card{ID: cardID}
 	var due, last, memDay sql.NullInt64
 	var digits string
-	err := q.QueryRowContext(ctx, qGradeState, int(day), cardID, userID).
+	err := q.QueryRowContext(ctx, qGradeState, int(day), cardID, userID, userID).
 		Scan(&c.Sched.State.Repetitions, &c.Sched.State.Interval, &c.Sched.State.Ease, &due, &last, &c.Lapses, &c.Suspended, &c.CategoryID,
 			&c.Memory.Stability, &c.Memory.Difficulty, &memDay, &digits)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -583,7 +589,8 @@ type loggedReview struct {
 // day_counts.latest_review bounds each day's review ids from above (see
 // migration 0005), so days are looked at newest bound first, and the walk
 // ends at the first day whose bound is below the best review found: in
-// practice one day, today.
+// practice one day, today. The reviews of an import still being written
+// are not there yet.
 func latestReview(ctx context.Context, q querier, userID int64) (loggedReview, bool, error) {
 	type dayBound struct{ day, bound int64 }
 	rows, err := q.QueryContext(ctx, `SELECT study_day, latest_review FROM day_counts
@@ -610,7 +617,8 @@ func latestReview(ctx context.Context, q querier, userID int64) (loggedReview, b
 			break
 		}
 		var id sql.NullInt64
-		if err := q.QueryRowContext(ctx, `SELECT MAX(id) FROM reviews WHERE user_id = ? AND study_day = ?`, userID, d.day).Scan(&id); err != nil {
+		if err := q.QueryRowContext(ctx, `SELECT MAX(id) FROM reviews WHERE user_id = ?1 AND study_day = ?2 AND card_id < `+visibleBelow("?1"),
+			userID, d.day).Scan(&id); err != nil {
 			return loggedReview{}, false, err
 		}
 		best = max(best, id.Int64)
@@ -669,7 +677,7 @@ func (s *Store) Summary(ctx context.Context, userID int64) (DaySummary, error) {
 		var ms int64
 		err = tx.QueryRowContext(ctx, `SELECT COUNT(*), COUNT(DISTINCT card_id), COALESCE(SUM(counted), 0),
 			COALESCE(SUM(counted = 1 AND grade >= 3), 0), COALESCE(SUM(answer_ms), 0)
-			FROM reviews WHERE user_id = ? AND study_day = ?`, userID, int(today)).
+			FROM reviews WHERE user_id = ?1 AND study_day = ?2 AND card_id < `+visibleBelow("?1"), userID, int(today)).
 			Scan(&sum.Reviewed, &sum.Cards, &sum.Counted, &sum.Passed, &ms)
 		if err != nil {
 			return err
@@ -680,7 +688,7 @@ func (s *Store) Summary(ctx context.Context, userID int64) (DaySummary, error) {
 		}
 		var next sql.NullInt64
 		err = tx.QueryRowContext(ctx, `SELECT MIN(s.due) FROM card_state s
-			WHERE s.user_id = ? AND s.suspended = 0 AND s.due > ?`, userID, int(today)).Scan(&next)
+			WHERE `+pileOf+` AND s.suspended = 0 AND s.due > ?`, userID, userID, int(today)).Scan(&next)
 		if err != nil {
 			return err
 		}
@@ -708,10 +716,10 @@ func (s *Store) UpForReview(ctx context.Context, userID int64) (map[int64][]int6
 			args  []any
 			limit int
 		}{
-			{`SELECT card_id, category_id FROM card_state WHERE user_id = ? AND suspended = 0 AND due <= ?
-				AND (last_day IS NULL OR last_day < ?) ORDER BY due, last_day, card_id LIMIT ?`, []any{userID, d, d}, ds.reviewLeft()},
-			{`SELECT card_id, category_id FROM card_state WHERE user_id = ? AND suspended = 0 AND due IS NULL
-				ORDER BY card_id LIMIT ?`, []any{userID}, ds.newLeft()},
+			{`SELECT s.card_id, s.category_id FROM card_state s WHERE ` + pileOf + ` AND s.suspended = 0 AND s.due <= ?
+				AND (s.last_day IS NULL OR s.last_day < ?) ORDER BY s.due, s.last_day, s.card_id LIMIT ?`, []any{userID, userID, d, d}, ds.reviewLeft()},
+			{`SELECT s.card_id, s.category_id FROM card_state s WHERE ` + pileOf + ` AND s.suspended = 0 AND s.due IS NULL
+				ORDER BY s.card_id LIMIT ?`, []any{userID, userID}, ds.newLeft()},
 		} {
 			rows, err := tx.QueryContext(ctx, q.sql, append(q.args, q.limit)...)
 			if err != nil {

@@ -82,9 +82,9 @@ func BenchmarkHotQueries(b *testing.B) {
 		writer bool
 	}{
 		{"day", qDayStart, func(u int64) []any { return []any{u} }, false},
-		{"queue", qQueueHead, func(u int64) []any { return []any{u, day, day, 100, u, day, day, u, u, day} }, false},
+		{"queue", qQueueHead, func(u int64) []any { return []any{u, u, day, day, 100, u, u, day, day, u, u, u, u, day} }, false},
 		{"card", qQueueCard, func(u int64) []any { return []any{day, (u-1)*200 + 1, u} }, false},
-		{"grade-state", qGradeState, func(u int64) []any { return []any{day, (u-1)*200 + 1, u} }, false},
+		{"grade-state", qGradeState, func(u int64) []any { return []any{day, (u-1)*200 + 1, u, u} }, false},
 		// Its float parameters keep it out of planOnce; an UPDATE by
 		// primary key has one plan whatever the values. It writes the
 		// state of a card never reviewed, as it is.

@@ -46,15 +46,18 @@ func (s *Store) Stats(ctx context.Context, userID int64) (Stats, error) {
 		counts := map[srs.Day]int{}
 		// One pass over the covering index gives both the heatmap and the
 		// grades; then the grades of cards in the trash (few) are taken
-		// back out, as the statistics describe the cards you have.
+		// back out, as the statistics describe the cards you have. The
+		// cards of an import still being written are not there yet.
 		for _, q := range []struct {
 			sql  string
 			sign int
 		}{
 			{`SELECT study_day, counted, grade, COUNT(*) FROM reviews
-				WHERE user_id = ? AND study_day BETWEEN ? AND ? GROUP BY study_day, counted, grade`, 1},
+				WHERE user_id = ?1 AND study_day BETWEEN ?2 AND ?3 AND card_id < ` + visibleBelow("?1") + `
+				GROUP BY study_day, counted, grade`, 1},
 			{`SELECT r.study_day, r.counted, r.grade, COUNT(*) FROM card_state s JOIN reviews r ON r.card_id = s.card_id
-				WHERE s.user_id = ? AND s.trashed = 1 AND r.study_day BETWEEN ? AND ? GROUP BY r.study_day, r.counted, r.grade`, -1},
+				WHERE s.user_id = ?1 AND s.trashed = 1 AND r.study_day BETWEEN ?2 AND ?3 AND s.card_id < ` + visibleBelow("?1") + `
+				GROUP BY r.study_day, r.counted, r.grade`, -1},
 		} {
 			rows, err := tx.QueryContext(ctx, q.sql, userID, int(first), int(today))
 			if err != nil {
@@ -84,9 +87,9 @@ func (s *Store) Stats(ctx context.Context, userID int64) (Stats, error) {
 
 		last := today.AddDays(ForecastDays - 1)
 		due := map[srs.Day]int{}
-		rows, err := tx.QueryContext(ctx, `SELECT MAX(s.due, ?), COUNT(*) FROM card_state s
-			WHERE s.user_id = ? AND s.due IS NOT NULL AND s.due <= ? AND s.suspended = 0
-			GROUP BY MAX(s.due, ?)`, int(today), userID, int(last), int(today))
+		rows, err := tx.QueryContext(ctx, `SELECT MAX(s.due, ?1), COUNT(*) FROM card_state s
+			WHERE s.user_id = ?2 AND s.due IS NOT NULL AND s.due <= ?3 AND s.suspended = 0 AND s.card_id < `+visibleBelow("?2")+`
+			GROUP BY MAX(s.due, ?1)`, int(today), userID, int(last))
 		if err != nil {
 			return err
 		}
@@ -119,7 +122,7 @@ func scanDayCounts(rows *sql.Rows, fn func(srs.Day, int)) error {
 // today, or yesterday while today has none yet (the streak is not broken
 // before the day is over). One index probe per day of the streak.
 func streak(ctx context.Context, tx *sql.Tx, userID int64, today srs.Day) (int, error) {
-	stmt, err := tx.PrepareContext(ctx, "SELECT EXISTS (SELECT 1 FROM reviews WHERE user_id = ? AND study_day = ?)")
+	stmt, err := tx.PrepareContext(ctx, "SELECT EXISTS (SELECT 1 FROM reviews WHERE user_id = ?1 AND study_day = ?2 AND card_id < "+visibleBelow("?1")+")")
 	if err != nil {
 		return 0, err
 	}
@@ -200,11 +203,13 @@ func (s *Store) MasteryTrend(ctx context.Context, userID int64, rep MasteryRepor
 	// then the grades of suspended cards (few) taken back out, since today's
 	// credit leaves suspended cards out.
 	if err := add(`SELECT category_id, study_day, SUM(credit_delta) FROM reviews
-		WHERE user_id = ? AND study_day > ? AND counted = 1 GROUP BY category_id, study_day`, 1); err != nil {
+		WHERE user_id = ?1 AND study_day > ?2 AND counted = 1 AND card_id < `+visibleBelow("?1")+`
+		GROUP BY category_id, study_day`, 1); err != nil {
 		return nil, err
 	}
 	if err := add(`SELECT r.category_id, r.study_day, SUM(r.credit_delta) FROM card_state s JOIN reviews r ON r.card_id = s.card_id
-		WHERE s.user_id = ? AND s.suspended = 1 AND r.study_day > ? AND r.counted = 1 GROUP BY r.category_id, r.study_day`, -1); err != nil {
+		WHERE s.user_id = ?1 AND s.suspended = 1 AND r.study_day > ?2 AND r.counted = 1 AND s.card_id < `+visibleBelow("?1")+`
+		GROUP BY r.category_id, r.study_day`, -1); err != nil {
 		return nil, err
 	}
 	out := make([]CategoryTrend, 0, len(rep.Categories))

@@ -17,6 +17,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
@@ -72,6 +73,14 @@ type Store struct {
 	tokens         tokenCache
 	temp           *tempRun
 	pending        pendingImports // uploads waiting for their confirmation
+
+	// importChunk bounds one transaction of an import (see runImport);
+	// tests shorten it, and importChunkDone, when set, hears of each chunk.
+	importChunk     time.Duration
+	importChunkDone func(chunk int)
+	// writersWaiting counts the writes waiting for the writer connection:
+	// an import's chunk ends early for them (chunkClock).
+	writersWaiting atomic.Int32
 }
 
 // An Option changes how Open opens the store.
@@ -106,7 +115,7 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 			return nil, fmt.Errorf("open database: %w", err)
 		}
 	}
-	s := &Store{path: path, Now: time.Now, PasswordCost: bcrypt.DefaultCost}
+	s := &Store{path: path, Now: time.Now, PasswordCost: bcrypt.DefaultCost, importChunk: defaultImportChunk}
 	var err error
 	if s.temp, err = openTempRun(o.tempDir); err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
@@ -211,7 +220,9 @@ func parseTime(v string) (time.Time, error) { return time.Parse(time.RFC3339Nano
 // A full disk is reported as ErrDiskFull, whichever statement found it.
 func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) (err error) {
 	defer func() { err = diskFull(err) }()
+	s.writersWaiting.Add(1)
 	tx, err := s.writer.BeginTx(ctx, nil)
+	s.writersWaiting.Add(-1)
 	if err != nil {
 		return err
 	}

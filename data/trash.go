@@ -51,12 +51,14 @@ func newCardSet(ids []int64) (cardSet, error) {
 }
 
 // ownAll checks that every card of the set is one of the user's, in the
-// trash or out of it as trashed says. Otherwise nothing may change: one
+// trash or out of it as trashed says, and not one of an import still being
+// written. Otherwise nothing may change: one
 // foreign or vanished id fails the whole request with ErrNotFound.
 func ownAll(ctx context.Context, tx *sql.Tx, userID int64, set cardSet, trashed bool) error {
 	var n int
 	err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM card_state
-		WHERE user_id = ? AND trashed = ? AND card_id IN (SELECT value FROM json_each(?))`, userID, trashed, set.json).Scan(&n)
+		WHERE user_id = ?1 AND trashed = ?2 AND card_id IN (SELECT value FROM json_each(?3)) AND card_id < `+visibleBelow("?1"),
+		userID, trashed, set.json).Scan(&n)
 	if err != nil {
 		return err
 	}

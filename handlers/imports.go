@@ -213,6 +213,8 @@ func importErrorMessage(err error) (int, string, []views.ImportProblem) {
 			"a card table has a front and a back column.", nil
 	case errors.Is(err, data.ErrInvalid):
 		return http.StatusBadRequest, userMessage(err), nil
+	case errors.Is(err, data.ErrConflict): // another import of the user's still running
+		return http.StatusConflict, userMessage(err), nil
 	}
 	return 0, "", nil
 }

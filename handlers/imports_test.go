@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"html"
 	"mime/multipart"
 	"net/http"
@@ -370,5 +371,33 @@ func TestImportDocumentsThroughTheAPI(t *testing.T) {
 		if after, _ := app.store.CountCards(ctx, uid); after != before {
 			t.Errorf("a refused document changed the card count from %d to %d", before, after)
 		}
+	}
+}
+
+// A card table of more cards than one import takes is refused on the
+// import page with both numbers, and stores nothing.
+func TestImportOverTheCardLimit(t *testing.T) {
+	app := newTestApp(t, openSignup())
+	b, u, _ := cardOwner(t, app, "ada")
+	var doc bytes.Buffer
+	doc.WriteString("front,back\n")
+	for i := range data.MaxImportCards + 1 {
+		fmt.Fprintf(&doc, "q%d,a\n", i)
+	}
+	b.get("/import")
+	p := b.uploadForm("/import", nil, "huge.csv", doc.Bytes())
+	wantStatus(t, "over the card limit", p, http.StatusBadRequest)
+	wantBody(t, "over the card limit", p, "The file has 200,001 cards; one import takes at most 200,000")
+	if n, _ := app.store.CountCards(context.Background(), u.ID); n != 0 {
+		t.Errorf("%d cards stored", n)
+	}
+}
+
+// An import while another of the user's runs is refused with 409 and
+// words, on the import page.
+func TestImportErrorMessageForARunningImport(t *testing.T) {
+	status, msg, _ := importErrorMessage(fmt.Errorf("%w: an import into this account is still running; try again when it has finished", data.ErrConflict))
+	if status != http.StatusConflict || msg != "An import into this account is still running; try again when it has finished" {
+		t.Errorf("importErrorMessage = %d %q", status, msg)
 	}
 }

@@ -214,6 +214,8 @@ func reportImportError(w io.Writer, path string, err error) {
 	case errors.Is(err, data.ErrTooLarge):
 		fmt.Fprintf(w, "%s: not imported: too large; a Q&A write-up may hold %d MiB, a card table %d MiB\n",
 			path, data.MaxDocumentBytes>>20, data.MaxCardTableBytes>>20)
+	case errors.Is(err, data.ErrInvalid):
+		fmt.Fprintf(w, "%s: not imported: %s\n", path, data.Reason(err))
 	default:
 		fmt.Fprintf(w, "%s: not imported: %v\n", path, err)
 	}

@@ -175,6 +175,13 @@ func serve(ctx context.Context, cfg config, stderr io.Writer) error {
 		return err
 	}
 	defer store.Close()
+	// Imports a process left half-written when it died: this server runs
+	// none yet, so every one found is dead.
+	if n, err := store.RemoveUnfinishedImports(ctx, 0); err != nil {
+		return fmt.Errorf("remove unfinished imports: %w", err)
+	} else if n > 0 {
+		log.Info("removed imports left unfinished", "count", n)
+	}
 	if n, err := store.SyncBuiltinDeck(ctx); err != nil {
 		return fmt.Errorf("update the built-in deck: %w", err)
 	} else if n > 0 {
@@ -213,6 +220,7 @@ func serve(ctx context.Context, cfg config, stderr io.Writer) error {
 	out.Flush()
 
 	go sweep(ctx, store, log)
+	go sweepImports(ctx, store, log)
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
 	select {
@@ -261,6 +269,26 @@ func sweepOnce(ctx context.Context, store *data.Store, log *slog.Logger) {
 			log.Warn("deleting "+job.what, "err", err)
 		} else if n > 0 {
 			log.Info("deleted "+job.what, "count", n)
+		}
+	}
+}
+
+// sweepImports removes, once a minute, imports whose writer died while the
+// server runs (a killed "flashcards import"): until then their user can
+// add no card.
+func sweepImports(ctx context.Context, store *data.Store, log *slog.Logger) {
+	t := time.NewTicker(data.StaleImportAfter)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		if n, err := store.RemoveUnfinishedImports(ctx, data.StaleImportAfter); err != nil && ctx.Err() == nil {
+			log.Warn("removing unfinished imports", "err", err)
+		} else if n > 0 {
+			log.Info("removed imports left unfinished", "count", n)
 		}
 	}
 }
