@@ -649,6 +649,16 @@ func (j *ankiJob) step(ctx context.Context, tx *sql.Tx, p *pendingImport, clock 
 			}
 		}
 		state := ankiCardState(d.card, j.created, j.today, last, hasLast)
+		if !state.graded {
+			// Anki reset the card to new and kept its log: the answers
+			// stay in the history, uncounted, so the card reads as new
+			// under them, as the store would have logged them, and the
+			// account's export restores without contradiction.
+			for i := range history {
+				history[i].counted = false
+				history[i].before, history[i].after = ankiState{ease: 250}, ankiState{ease: 250}
+			}
+		}
 		if state.suspended {
 			if _, err := suspendStmt.ExecContext(ctx, id); err != nil {
 				return false, err

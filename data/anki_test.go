@@ -616,3 +616,45 @@ func TestExportApkgLayout(t *testing.T) {
 		t.Errorf("note %q %q %q, card type %d queue %d", guid, tags, flds, typ, queue)
 	}
 }
+
+// A card Anki reset to new keeps its log: the answers come in uncounted,
+// the card is new, and the account's export restores (restore refuses a
+// new card under a counted grade).
+func TestAnkiCardResetToNewKeepsItsLogUncounted(t *testing.T) {
+	fx := sampleAnki()
+	fx.revlog = append(fx.revlog,
+		ankiReview{id: ms(2026, 2, 2, 9, 0), cid: 401, ease: 3, ivl: 3, lastIvl: 0, factor: 2500, timeMS: 4000, typ: 0},
+		ankiReview{id: ms(2026, 2, 5, 9, 0), cid: 401, ease: 3, ivl: 8, lastIvl: 3, factor: 2500, timeMS: 4000, typ: 1})
+	s, uid := ankiTestStore(t)
+	if _, err := importApkg(t, s, uid, ankiLayouts(t, fx)["legacy anki2"], ""); err != nil {
+		t.Fatal(err)
+	}
+	var reset Card
+	for _, c := range cardsByKey(t, s, uid) {
+		if c.Front == "What is data leakage?" {
+			reset = c
+		}
+	}
+	if reset.ID == 0 || reset.Sched.Graded {
+		t.Fatalf("the reset card: %+v, want it imported as new", reset.Sched)
+	}
+	var counted, all int
+	if err := s.reader.QueryRow(`SELECT COUNT(*), COALESCE(SUM(counted), 0) FROM reviews WHERE card_id = ?`, reset.ID).Scan(&all, &counted); err != nil {
+		t.Fatal(err)
+	}
+	if all != 2 || counted != 0 {
+		t.Errorf("the reset card's log: %d reviews, %d counted; want 2, none counted", all, counted)
+	}
+
+	var export bytes.Buffer
+	if err := s.ExportJSON(context.Background(), uid, &export); err != nil {
+		t.Fatal(err)
+	}
+	other, err := s.CreateUser(context.Background(), "grace", "correct horse", DefaultSettings())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.RestoreExport(context.Background(), other.ID, &export); err != nil {
+		t.Fatalf("the export of an account with a reset card does not restore: %v", err)
+	}
+}
