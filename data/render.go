@@ -40,7 +40,7 @@ import (
 // stores. Bump it whenever the HTML for the same source changes: cards
 // rendered by an older version are rendered again when read, and for good
 // by Store.RerenderCards at start-up.
-const RenderVersion = 1
+const RenderVersion = 2 // 2: a card's headings start at h3
 
 // RenderedCard is a card's text as HTML, from our renderer only.
 type RenderedCard struct {
@@ -171,10 +171,25 @@ var markdown = goldmark.New(
 		extension.Linkify,
 		mathExtension{},
 	),
+	goldmark.WithParserOptions(parser.WithASTTransformers(util.Prioritized(headingsBelowPage{}, 100))),
 	goldmark.WithRendererOptions(
 		renderer.WithNodeRenderers(util.Prioritized(safeRenderer{}, 100)), // before the default renderer's 1000
 	),
 )
+
+// headingsBelowPage moves a card's headings two levels down: a card is
+// shown under its page's h1 and the card's own heading, so "# Title" in
+// a card's text is an h3 and every page keeps one h1.
+type headingsBelowPage struct{}
+
+func (headingsBelowPage) Transform(doc *ast.Document, _ text.Reader, _ parser.Context) {
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if h, ok := n.(*ast.Heading); ok && entering {
+			h.Level = min(h.Level+2, 6)
+		}
+		return ast.WalkContinue, nil
+	})
+}
 
 // RenderMarkdown renders card text (a front or a back) as HTML.
 func RenderMarkdown(src string) string {

@@ -84,7 +84,7 @@ func TestRenderMarkdown(t *testing.T) {
 		{"raw HTML is escaped", "a <b>bold</b> claim\n\n<div>\nblock\n</div>",
 			[]string{"a &lt;b&gt;bold&lt;/b&gt; claim", "<p>&lt;div&gt;\nblock\n&lt;/div&gt;</p>"}, []string{"<b>", "<div>", "omitted"}},
 		{"heading and quote", "# Title\n\n> quoted",
-			[]string{"<h1>Title</h1>", "<blockquote>\n<p>quoted</p>\n</blockquote>"}, nil},
+			[]string{"<h3>Title</h3>", "<blockquote>\n<p>quoted</p>\n</blockquote>"}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
