@@ -713,3 +713,16 @@ func renderMathBlock(w util.BufWriter, source []byte, node ast.Node, entering bo
 	}
 	return ast.WalkSkipChildren, nil
 }
+
+// ShortText is the first line of s, at most n characters, with "…" when
+// anything was cut: a card's text in a list or a message.
+func ShortText(s string, n int) string {
+	s, _, cut := strings.Cut(strings.TrimSpace(s), "\n")
+	if r := []rune(s); len(r) > n {
+		s, cut = strings.TrimSpace(string(r[:n])), true
+	}
+	if cut {
+		s += "…"
+	}
+	return s
+}

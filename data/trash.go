@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 )
 
@@ -157,7 +156,7 @@ func (s *Store) RestoreCards(ctx context.Context, userID int64, ids []int64) (in
 			WHERE t.user_id = ? AND t.id IN (SELECT value FROM json_each(?)) LIMIT 1`, userID, set.json).Scan(&front)
 		if err == nil {
 			return nil, fmt.Errorf("%w: the card “%s” is among your cards again (added since it was deleted); "+
-				"delete that copy first, or this one for good. Nothing was restored", ErrConflict, shortText(PlainText(front), 80))
+				"delete that copy first, or this one for good. Nothing was restored", ErrConflict, ShortText(PlainText(front), 80))
 		}
 		if !errors.Is(err, sql.ErrNoRows) {
 			return nil, err
@@ -262,16 +261,4 @@ func trashedCards(ctx context.Context, tx *sql.Tx, terms string, args []any) ([]
 		out = append(out, c)
 	}
 	return out, rows.Err()
-}
-
-// shortText is the first line of s, at most n characters, for a message.
-func shortText(s string, n int) string {
-	s, _, cut := strings.Cut(strings.TrimSpace(s), "\n")
-	if r := []rune(s); len(r) > n {
-		s, cut = strings.TrimSpace(string(r[:n])), true
-	}
-	if cut {
-		s += "…"
-	}
-	return s
 }

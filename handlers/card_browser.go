@@ -206,7 +206,7 @@ func (a *App) cardsPage(c echo.Context) error {
 func cardRow(card data.Card, today srs.Day, learning bool) views.CardRow {
 	r := views.CardRow{
 		ID:        card.ID,
-		Front:     shortenText(data.PlainText(card.Front), cardFrontShown),
+		Front:     data.ShortText(data.PlainText(card.Front), cardFrontShown),
 		Category:  card.CategoryName,
 		Deck:      card.Deck,
 		Lapses:    card.Lapses,
@@ -267,7 +267,7 @@ func formCardIDs(c echo.Context) ([]int64, error) {
 	for _, v := range form["id"] {
 		id, err := strconv.ParseInt(v, 10, 64)
 		if err != nil || id <= 0 {
-			return nil, echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("%q is not a card; nothing was changed.", shortenText(v, 40)))
+			return nil, echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("%q is not a card; nothing was changed.", data.ShortText(v, 40)))
 		}
 		ids = append(ids, id)
 	}

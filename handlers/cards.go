@@ -67,18 +67,6 @@ func recallText(c data.Card, today srs.Day) string {
 	return fmt.Sprintf("%.0f %%", math.Round(r*100))
 }
 
-// shortenText cuts s to its first line and at most n characters.
-func shortenText(s string, n int) string {
-	s, _, cut := strings.Cut(strings.TrimSpace(s), "\n")
-	if r := []rune(s); len(r) > n {
-		s, cut = strings.TrimSpace(string(r[:n])), true
-	}
-	if cut {
-		s += "…"
-	}
-	return s
-}
-
 // cardParam reads the :id of a card URL; anything but a number is a 404.
 func cardParam(c echo.Context) (int64, error) {
 	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
@@ -172,7 +160,7 @@ func (a *App) newCardPage(c echo.Context) error {
 		// The card just added, when it is the user's: a link to it.
 		u, _ := currentUser(c)
 		if card, err := a.store.GetCard(c.Request().Context(), u.ID, id); err == nil {
-			v.Added = &views.AddedCard{ID: card.ID, Front: shortenText(data.PlainText(card.Front), cardFrontShown)}
+			v.Added = &views.AddedCard{ID: card.ID, Front: data.ShortText(data.PlainText(card.Front), cardFrontShown)}
 		}
 	}
 	if v.Deck == "" {
@@ -351,7 +339,7 @@ func (a *App) deleteCardPage(c echo.Context) error {
 	}
 	p := a.page(c, "Delete card")
 	p.Nav = "cards"
-	return a.render(c, http.StatusOK, views.CardDelete(p, views.CardDeleteView{ID: card.ID, Front: shortenText(data.PlainText(card.Front), 300), Days: trashDays}))
+	return a.render(c, http.StatusOK, views.CardDelete(p, views.CardDeleteView{ID: card.ID, Front: data.ShortText(data.PlainText(card.Front), 300), Days: trashDays}))
 }
 
 // deleteCard moves the card to the trash, whence it can come back.

@@ -428,10 +428,10 @@ func TestCardStateSummary(t *testing.T) {
 			t.Errorf("cardStateLong(%+v) = %q, want it to start %q", tc.c.Sched, got, tc.long)
 		}
 	}
-	if got := shortenText("line one\nline two", 100); got != "line one…" {
+	if got := data.ShortText("line one\nline two", 100); got != "line one…" {
 		t.Errorf("shortenText = %q", got)
 	}
-	if got := shortenText(strings.Repeat("é", 10), 4); got != "éééé…" {
+	if got := data.ShortText(strings.Repeat("é", 10), 4); got != "éééé…" {
 		t.Errorf("shortenText = %q", got)
 	}
 }

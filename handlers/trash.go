@@ -45,7 +45,7 @@ func (a *App) trashPage(c echo.Context) error {
 	for _, card := range t.Cards {
 		v.Rows = append(v.Rows, views.TrashRow{
 			ID:       card.ID,
-			Front:    shortenText(data.PlainText(card.Front), cardFrontShown),
+			Front:    data.ShortText(data.PlainText(card.Front), cardFrontShown),
 			Deck:     card.Deck,
 			Category: card.Category,
 			Reviews:  card.Reviews,
@@ -135,7 +135,7 @@ func (a *App) confirmPurge(c echo.Context, ids []int64, back string) error {
 	v := views.PurgeView{Return: back}
 	for _, card := range cards {
 		v.IDs = append(v.IDs, card.ID)
-		v.Fronts = append(v.Fronts, shortenText(data.PlainText(card.Front), cardFrontShown))
+		v.Fronts = append(v.Fronts, data.ShortText(data.PlainText(card.Front), cardFrontShown))
 	}
 	if want := len(slices.Compact(slices.Sorted(slices.Values(ids)))); len(v.IDs) != want {
 		return echo.NewHTTPError(http.StatusNotFound, "Some of the chosen cards are not in your trash; nothing was changed.")
