@@ -57,6 +57,16 @@ func dueIn(due, today srs.Day) string {
 	}
 }
 
+// dueInDated is dueIn with the date beside a day counted from today:
+// "tomorrow, 2026-12-07", "in 5 days, 2026-12-11", "on 2027-02-01".
+func dueInDated(due, today srs.Day) string {
+	when := dueIn(due, today)
+	if n := due.Sub(today); n > 0 && n < 31 {
+		when += ", " + due.String()
+	}
+	return when
+}
+
 // recallText is a card's predicted chance of recall on the day, "83 %",
 // or "–" for a card never reviewed, as the list shows its other empty values.
 func recallText(c data.Card, today srs.Day) string {
@@ -226,10 +236,7 @@ func cardStateLong(c data.Card, today srs.Day) string {
 	if !c.Sched.Graded {
 		return "New: not reviewed yet."
 	}
-	s, when := c.Sched.State, dueIn(c.Sched.Due, today)
-	if n := c.Sched.Due.Sub(today); n > 0 && n < 31 {
-		when += ", " + c.Sched.Due.String()
-	}
+	s, when := c.Sched.State, dueInDated(c.Sched.Due, today)
 	return fmt.Sprintf("Due %s (interval %s). %s in a row, ease %d.%02d, %s.", when, plural(s.Interval, "day", "days"),
 		plural(s.Repetitions, "successful review", "successful reviews"), s.Ease/100, s.Ease%100, plural(c.Lapses, "lapse", "lapses"))
 }

@@ -229,21 +229,11 @@ func (a *App) summaryPage(c echo.Context, f data.ReviewFilter, query string) err
 		v.Recall = fmt.Sprintf("%.0f %%", math.Round(sum.Recall))
 	}
 	if sum.HasNext {
-		v.NextDue = inDays(sum.NextDue.Sub(sum.Today), sum.NextDue)
+		v.NextDue = dueInDated(sum.NextDue, sum.Today)
 	}
 	p := a.page(c, "Review")
 	p.Nav = "review"
 	return a.render(c, http.StatusOK, views.Summary(p, v))
-}
-
-func inDays(n int, d srs.Day) string {
-	switch {
-	case n <= 0:
-		return "today"
-	case n == 1:
-		return "tomorrow (" + d.String() + ")"
-	}
-	return fmt.Sprintf("in %d days (%s)", n, d)
 }
 
 func formatSpent(d time.Duration) string {

@@ -355,7 +355,7 @@ func TestSummaryWhenTheDayIsDone(t *testing.T) {
 	p := b.get("/review")
 	wantBody(t, "summary", p, "Done for today")
 	wantBody(t, "recall", p, "100 %")
-	wantBody(t, "next due", p, "tomorrow (2026-03-11)")
+	wantBody(t, "next due", p, "tomorrow, 2026-03-11")
 	wantBody(t, "new left", p, "1 new card waits for the coming days")
 }
 

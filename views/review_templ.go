@@ -78,7 +78,7 @@ type SummaryView struct {
 	Counted   int
 	Recall    string // "85 %" or "-" when nothing was counted
 	TimeSpent string
-	NextDue   string // "tomorrow", "in 3 days (2026-03-14)", or ""
+	NextDue   string // "tomorrow, 2026-03-11", "in 3 days, 2026-03-14", or ""
 	NewLeft   int
 	Filter    string
 	Query     string
