@@ -199,7 +199,7 @@ func serve(ctx context.Context, cfg config, stderr io.Writer) error {
 		MaxBodyBytes:   cfg.MaxBody,
 		MaxUploadBytes: cfg.MaxUpload,
 		Version:        version,
-	}, store, log, time.Now)
+	}, store, log)
 	if err != nil {
 		return err
 	}
