@@ -168,3 +168,108 @@ func TestPracticeRefusesCardsOutOfPlay(t *testing.T) {
 		t.Fatalf("refused practice grades wrote %d reviews", n)
 	}
 }
+
+// Practice goes through every card of the scope, weakest recall first,
+// new cards as recall 0, past the day's limits, each card once a round;
+// then it says the scope is done and a new round starts it over.
+func TestPracticeNextWalksTheWholeScope(t *testing.T) {
+	ctx := context.Background()
+	st := DefaultSettings()
+	st.NewPerDay = 0 // the day's queue is empty: practice does not care
+	s, uid, clock := reviewFixture(t, 4, st, time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC))
+	// Cards 1 and 2 reviewed (as practice, the only way with no new slots),
+	// 2 failed; ten days later 2 is weaker than 1, 3 and 4 are new.
+	practise(t, s, uid, 1, 5)
+	practise(t, s, uid, 2, 1)
+	*clock = clock.Add(10 * 24 * time.Hour)
+	if _, err := s.NextCard(ctx, uid, ReviewFilter{}, 0); !errors.Is(err, ErrQueueEmpty) {
+		t.Fatalf("the day's queue should be empty: %v", err)
+	}
+	var order []int64
+	for range 10 {
+		pc, err := s.PracticeNext(ctx, uid, PracticeQuery{})
+		if errors.Is(err, ErrPracticeDone) {
+			if pc.Practised != 4 || pc.Left != 0 || pc.NextRound == 0 {
+				t.Fatalf("the end of the round: %+v", pc)
+			}
+			again, err := s.PracticeNext(ctx, uid, PracticeQuery{Round: pc.NextRound})
+			if err != nil || again.Left != 4 {
+				t.Fatalf("a new round: %+v %v, want all 4 cards again", again, err)
+			}
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if pc.Left != 4-len(order) || pc.Practised != len(order) {
+			t.Fatalf("card %d: left %d practised %d after %v", pc.Card.ID, pc.Left, pc.Practised, order)
+		}
+		order = append(order, pc.Card.ID)
+		if _, err := s.GradeCard(ctx, uid, Grade{CardID: pc.Card.ID, Grade: 0, Step: pc.Step, Practice: true}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if fmt.Sprint(order) != "[3 4 2 1]" {
+		t.Fatalf("practice order %v, want the new cards (recall 0) by id, then 2 (failed), then 1", order)
+	}
+	// Undo gives the last card back to the round, and it is shown first.
+	if _, err := s.Undo(ctx, uid); err != nil {
+		t.Fatal(err)
+	}
+	if pc, err := s.PracticeNext(ctx, uid, PracticeQuery{Prefer: 1}); err != nil || pc.Card.ID != 1 || pc.Left != 1 {
+		t.Fatalf("after undo: %+v %v", pc, err)
+	}
+	// A scope: a category with no cards is done at once; a suspended card is out.
+	if _, err := s.PracticeNext(ctx, uid, PracticeQuery{Filter: ReviewFilter{Category: "no-such"}}); !errors.Is(err, ErrInvalid) {
+		t.Fatalf("an unknown category: %v", err)
+	}
+	if err := s.SetSuspended(ctx, uid, 1, true); err != nil {
+		t.Fatal(err)
+	}
+	if pc, err := s.PracticeNext(ctx, uid, PracticeQuery{Prefer: 1}); !errors.Is(err, ErrPracticeDone) || pc.Practised != 3 {
+		t.Fatalf("with card 1 suspended: %+v %v", pc, err)
+	}
+}
+
+// "Study more today" raises the day's limits for today only, and refuses
+// bad amounts in words without changing anything.
+func TestStudyMoreRaisesTodayOnly(t *testing.T) {
+	ctx := context.Background()
+	st := DefaultSettings()
+	st.NewPerDay = 1
+	s, uid, clock := reviewFixture(t, 5, st, time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC))
+	grade(t, s, uid, 1, 5)
+	if q, _ := s.Queue(ctx, uid, ReviewFilter{}); q.NewLeft != 0 {
+		t.Fatalf("set-up: %+v", q)
+	}
+	for _, bad := range [][2]int{{-1, 0}, {0, 0}, {501, 0}, {0, 2001}} {
+		if _, _, err := s.StudyMore(ctx, uid, bad[0], bad[1]); !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "study more today") {
+			t.Fatalf("StudyMore%v: %v, want a refusal in words", bad, err)
+		}
+	}
+	if n, r, _ := s.StudyMoreToday(ctx, uid); n != 0 || r != 0 {
+		t.Fatalf("refused raises left %d, %d", n, r)
+	}
+	if n, _, err := s.StudyMore(ctx, uid, 2, 0); err != nil || n != 2 {
+		t.Fatalf("a raise of 2: %d %v", n, err)
+	}
+	if n, _, err := s.StudyMore(ctx, uid, 1, 50); err != nil || n != 3 {
+		t.Fatalf("another raise: %d %v", n, err)
+	}
+	if q, _ := s.Queue(ctx, uid, ReviewFilter{}); q.NewLeft != 3 || q.New != 3 {
+		t.Fatalf("after raising by 3: %+v", q)
+	}
+	for _, card := range []int64{2, 3, 4} {
+		grade(t, s, uid, card, 5)
+	}
+	if _, err := s.GradeCard(ctx, uid, Grade{CardID: 5, Grade: 5, Step: -1}); !errors.Is(err, ErrConflict) {
+		t.Fatalf("a fifth new card beyond the raise: %v", err)
+	}
+	*clock = clock.Add(24 * time.Hour)
+	if q, _ := s.Queue(ctx, uid, ReviewFilter{}); q.NewLeft != 1 {
+		t.Fatalf("the next study day the raise is gone: %+v", q)
+	}
+	if n, r, _ := s.StudyMoreToday(ctx, uid); n != 0 || r != 0 {
+		t.Fatalf("yesterday's raise still reported: %d %d", n, r)
+	}
+}

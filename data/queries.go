@@ -19,14 +19,17 @@ var (
 		FROM day_counts WHERE user_id = ? AND study_day = ?`)
 	// qDayStart is what every question about the day starts from, in one
 	// statement: the settings (which say what today is), the counts of the
-	// latest day with grades (today's, unless today has none yet) and the
-	// number of new cards, less those of an import still being written.
+	// latest day with grades (today's, unless today has none yet), the
+	// number of new cards, less those of an import still being written, and
+	// the last "study more" raise of the limits with its study day.
 	qDayStart = planOnce(`SELECT st.timezone, st.rollover_hour, st.new_per_day, st.reviews_per_day, st.type_answers,
 		COALESCE((SELECT n FROM new_cards WHERE user_id = st.user_id), 0)
 			- COALESCE((SELECT new_cards FROM pending_imports WHERE user_id = st.user_id), 0),
-		dc.study_day, dc.new_done, dc.reviews_done, dc.redrills
+		dc.study_day, dc.new_done, dc.reviews_done, dc.redrills,
+		sm.study_day, COALESCE(sm.extra_new, 0), COALESCE(sm.extra_reviews, 0)
 		FROM settings st LEFT JOIN day_counts dc ON dc.user_id = st.user_id
 			AND dc.study_day = (SELECT MAX(study_day) FROM day_counts WHERE user_id = st.user_id)
+			LEFT JOIN study_more sm ON sm.user_id = st.user_id
 		WHERE st.user_id = ?`)
 	// qGradeState is what a grade needs of a card: its state, and its
 	// grades of the study day in order, review grades as digits and

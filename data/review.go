@@ -137,9 +137,11 @@ func (ds dayStart) reviewLeft() int { return max(0, ds.st.ReviewsPerDay-ds.revie
 // cards, in one statement when today already has grades or none.
 func (s *Store) startDay(ctx context.Context, q querier, userID int64) (dayStart, error) {
 	var ds dayStart
-	var day, newDone, reviewsDone, redrills sql.NullInt64
+	var day, newDone, reviewsDone, redrills, moreDay sql.NullInt64
+	var more studyMore
 	err := q.QueryRowContext(ctx, qDayStart, userID).Scan(&ds.st.Timezone, &ds.st.RolloverHour, &ds.st.NewPerDay,
-		&ds.st.ReviewsPerDay, &ds.st.TypeAnswers, &ds.newCards, &day, &newDone, &reviewsDone, &redrills)
+		&ds.st.ReviewsPerDay, &ds.st.TypeAnswers, &ds.newCards, &day, &newDone, &reviewsDone, &redrills,
+		&moreDay, &more.new, &more.reviews)
 	if errors.Is(err, sql.ErrNoRows) {
 		return dayStart{}, fmt.Errorf("user: %w", ErrNotFound)
 	}
@@ -147,6 +149,9 @@ func (s *Store) startDay(ctx context.Context, q querier, userID int64) (dayStart
 		return dayStart{}, err
 	}
 	ds.today = s.studyDay(ds.st)
+	if moreDay.Valid && srs.Day(moreDay.Int64) == ds.today {
+		ds.st.NewPerDay, ds.st.ReviewsPerDay = more.raise(ds.st.NewPerDay, ds.st.ReviewsPerDay)
+	}
 	switch {
 	case !day.Valid || srs.Day(day.Int64) < ds.today:
 		// Nothing graded today yet.
