@@ -22,6 +22,9 @@ const (
 	// MaxCategories bounds one account's categories: the API's category
 	// list, the mastery table and every card form show them all at once.
 	MaxCategories = 1_000
+	// MaxDecks bounds one account's decks, for the same reason: the deck
+	// page, the card forms and the import's deck choice list them all.
+	MaxDecks = 1_000
 )
 
 // CategoryInfo is a category as one user has it.
@@ -371,6 +374,13 @@ func (s *Store) ensureDeck(ctx context.Context, tx *sql.Tx, userID int64, name, 
 	}
 	if !errors.Is(err, sql.ErrNoRows) {
 		return 0, err
+	}
+	var all int
+	if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM decks WHERE user_id = ?", userID).Scan(&all); err != nil {
+		return 0, err
+	}
+	if all >= MaxDecks {
+		return 0, fmt.Errorf("%w: an account may have at most %d decks; %q would be one more", ErrInvalid, MaxDecks, name)
 	}
 	res, err := tx.ExecContext(ctx, "INSERT INTO decks (user_id, name, builtin, created_at) VALUES (?, ?, ?, ?)",
 		userID, name, builtin, formatTime(s.now()))

@@ -370,3 +370,59 @@ func TestCategoriesPerAccountAreBounded(t *testing.T) {
 		t.Errorf("%d categories, want %d", len(cats), MaxCategories)
 	}
 }
+
+// TestDecksAndTokensPerAccountAreBounded: an account's decks and API tokens
+// are listed whole, so each is capped, with a refusal naming the limit,
+// and a freed place can be taken again.
+func TestDecksAndTokensPerAccountAreBounded(t *testing.T) {
+	ctx := context.Background()
+	s := openTestStore(t)
+	u := cardsTestUser(t, s, "ada")
+	decks, _ := s.ListDecks(ctx, u.ID)
+	if _, err := s.writer.ExecContext(ctx, `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?)
+		INSERT INTO decks (user_id, name, builtin, created_at) SELECT ?, 'Extra ' || i, '', '2026-01-01T00:00:00Z' FROM n`, MaxDecks-len(decks)-1, u.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.CreateDeck(ctx, u.ID, "The last one"); err != nil {
+		t.Fatalf("deck number %d: %v", MaxDecks, err)
+	}
+	_, err := s.CreateDeck(ctx, u.ID, "One too many")
+	if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "at most 1000 decks") {
+		t.Errorf("deck number %d: %v, want a refusal naming the limit", MaxDecks+1, err)
+	}
+	_, err = s.ImportDrafts(ctx, u.ID, "A new deck", []CardDraft{{Key: "k", Front: "Q", Back: "A"}}, nil)
+	if !errors.Is(err, ErrInvalid) {
+		t.Errorf("an import making deck number %d: %v, want ErrInvalid", MaxDecks+1, err)
+	}
+	if n, _ := s.CountCards(ctx, u.ID); n != 0 {
+		t.Errorf("the refused import left %d cards", n)
+	}
+	// An import into a deck that exists needs no new place.
+	if _, err := s.ImportDrafts(ctx, u.ID, "The last one", []CardDraft{{Key: "k", Front: "Q", Back: "A"}}, nil); err != nil {
+		t.Errorf("an import into an existing deck at the limit: %v", err)
+	}
+
+	var last Token
+	for i := range MaxTokens {
+		_, tok, err := s.CreateToken(ctx, u.ID, "t")
+		if err != nil {
+			t.Fatalf("token %d: %v", i+1, err)
+		}
+		last = tok
+	}
+	_, _, err = s.CreateToken(ctx, u.ID, "t")
+	if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "at most 100 API tokens") {
+		t.Errorf("token number %d: %v, want a refusal naming the limit", MaxTokens+1, err)
+	}
+	if err := s.RevokeToken(ctx, u.ID, last.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := s.CreateToken(ctx, u.ID, "t"); err != nil {
+		t.Errorf("a token after revoking one: %v", err)
+	}
+	// The cap is per account.
+	bob := cardsTestUser(t, s, "bob")
+	if _, _, err := s.CreateToken(ctx, bob.ID, "t"); err != nil {
+		t.Errorf("another account's first token: %v", err)
+	}
+}

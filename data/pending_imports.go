@@ -27,9 +27,12 @@ import (
 //     shows its row to anyone.
 //   - An import that fails or is cancelled deletes its cards, in chunks
 //     too, then the decks and categories it created, then its row. One
-//     whose process died leaves its row, and serve's start-up removes it
-//     (RemoveUnfinishedImports); so does the user's next import, once the
-//     row has not been touched for StaleImportAfter.
+//     whose process died leaves its row. The row names a file its writer
+//     holds a lock on while it runs (holdImportLock); once that lock is
+//     free, or the row has not been touched for StaleImportAfter, serve's
+//     start-up and its sweep remove the import (RemoveUnfinishedImports),
+//     and so does the user's next import. A command-line import running
+//     while the server starts holds its lock and goes on.
 //
 // Counts kept by triggers stay true at every step: new_cards counts the
 // pending cards too, pending_imports.new_cards counts them apart (kept by
@@ -158,7 +161,8 @@ type pendingImport struct {
 	userID    int64
 	token     int64
 	firstCard int64
-	started   bool // its row exists
+	owner     string // the lock file its writer holds (holdImportLock)
+	started   bool   // its row exists
 	decks     []int64
 	cats      []int64
 }
@@ -201,11 +205,11 @@ func (e errStaleImport) Error() string { return "a pending import of this user i
 // refuses it; one whose writer died is reported for removal.
 func (p *pendingImport) start(ctx context.Context, tx *sql.Tx, now time.Time) error {
 	var token int64
-	var heartbeat string
-	err := tx.QueryRowContext(ctx, "SELECT token, heartbeat_at FROM pending_imports WHERE user_id = ?", p.userID).Scan(&token, &heartbeat)
+	var heartbeat, owner string
+	err := tx.QueryRowContext(ctx, "SELECT token, heartbeat_at, owner FROM pending_imports WHERE user_id = ?", p.userID).Scan(&token, &heartbeat, &owner)
 	switch {
 	case err == nil:
-		if at, perr := parseTime(heartbeat); perr == nil && now.Sub(at) > StaleImportAfter {
+		if importDead(heartbeat, owner, now, StaleImportAfter) {
 			return errStaleImport{token}
 		}
 		return errPendingImport
@@ -216,10 +220,19 @@ func (p *pendingImport) start(ctx context.Context, tx *sql.Tx, now time.Time) er
 		return err
 	}
 	at := formatTime(now)
-	_, err = tx.ExecContext(ctx, `INSERT INTO pending_imports (user_id, token, first_card, decks, categories, started_at, heartbeat_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`, p.userID, p.token, p.firstCard, jsonIDs(p.decks), jsonIDs(p.cats), at, at)
+	_, err = tx.ExecContext(ctx, `INSERT INTO pending_imports (user_id, token, first_card, decks, categories, started_at, heartbeat_at, owner)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, p.userID, p.token, p.firstCard, jsonIDs(p.decks), jsonIDs(p.cats), at, at, p.owner)
 	p.started = err == nil
 	return err
+}
+
+// importDead says whether a pending import's writer is gone: its lock
+// file is free, or its row has not beaten for olderThan.
+func importDead(heartbeat, owner string, now time.Time, olderThan time.Duration) bool {
+	if at, err := parseTime(heartbeat); err == nil && now.Sub(at) > olderThan {
+		return true
+	}
+	return !importWriterAlive(owner)
 }
 
 func jsonIDs(ids []int64) string {
@@ -253,7 +266,12 @@ func (p *pendingImport) heartbeat(ctx context.Context, tx *sql.Tx, now time.Time
 // runImport runs job in chunks of at most s.importChunk each, all or
 // nothing: when it fails or ctx ends, what it wrote is removed.
 func (s *Store) runImport(ctx context.Context, userID int64, job importJob) error {
-	p := &pendingImport{userID: userID, token: rand.Int64N(1<<62) + 1}
+	owner, release, err := s.temp.holdImportLock()
+	if err != nil {
+		return err
+	}
+	defer release()
+	p := &pendingImport{userID: userID, token: rand.Int64N(1<<62) + 1, owner: owner}
 	// overhead is what a chunk spends around its step (the checks, the
 	// heartbeat, the commit, which writes the chunk to the log), learnt
 	// from the chunks before, so that the whole transaction, not only
@@ -303,7 +321,7 @@ func (s *Store) runImport(ctx context.Context, userID int64, job importJob) erro
 			if err := s.removeImport(ctx, userID, stale.token); err != nil && !errors.Is(err, errImportStopped) {
 				return err
 			}
-			p = &pendingImport{userID: userID, token: p.token}
+			p = &pendingImport{userID: userID, token: p.token, owner: owner}
 			chunk = -1
 			continue
 		}
@@ -414,24 +432,29 @@ func (s *Store) removeImport(ctx context.Context, userID, token int64) error {
 }
 
 // RemoveUnfinishedImports removes the imports left half-written by a
-// process that died, with their cards: every pending import whose last
-// chunk is older than olderThan. Serve's start-up calls it with 0, when no
-// import of its own can be running.
+// process that died, with their cards: every pending import whose writer
+// no longer holds its lock file, or whose last chunk is older than
+// olderThan (a writer alive but stuck). Serve's start-up and its sweep
+// call it with StaleImportAfter; an import another process is writing
+// meanwhile goes on.
 func (s *Store) RemoveUnfinishedImports(ctx context.Context, olderThan time.Duration) (int, error) {
 	type pending struct{ user, token int64 }
 	var stale []pending
-	rows, err := s.reader.QueryContext(ctx, "SELECT user_id, token FROM pending_imports WHERE heartbeat_at <= ?",
-		formatTime(s.now().Add(-olderThan)))
+	rows, err := s.reader.QueryContext(ctx, "SELECT user_id, token, heartbeat_at, owner FROM pending_imports")
 	if err != nil {
 		return 0, err
 	}
+	now := s.now()
 	for rows.Next() {
 		var p pending
-		if err := rows.Scan(&p.user, &p.token); err != nil {
+		var heartbeat, owner string
+		if err := rows.Scan(&p.user, &p.token, &heartbeat, &owner); err != nil {
 			rows.Close()
 			return 0, err
 		}
-		stale = append(stale, p)
+		if importDead(heartbeat, owner, now, olderThan) {
+			stale = append(stale, p)
+		}
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {

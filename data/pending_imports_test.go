@@ -7,6 +7,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"golang.org/x/crypto/bcrypt"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -523,8 +524,6 @@ func TestKilledImportIsRemovedAtStartUp(t *testing.T) {
 	if err := s.Backup(ctx, copyPath); err != nil {
 		t.Fatal(err)
 	}
-	imp.release()
-	<-imp.done
 
 	k, err := Open(ctx, copyPath)
 	if err != nil {
@@ -540,11 +539,14 @@ func TestKilledImportIsRemovedAtStartUp(t *testing.T) {
 	if err := k.CheckCounts(ctx); err != nil {
 		t.Error(err)
 	}
-	// The sweep of a running server leaves an import written a moment ago.
+	// While its writer still holds its lock, the import is left alone.
 	if n, err := k.RemoveUnfinishedImports(ctx, StaleImportAfter); err != nil || n != 0 {
-		t.Errorf("the sweep removed %d fresh imports (%v)", n, err)
+		t.Errorf("start-up removed %d imports whose writer runs (%v)", n, err)
 	}
-	n, err := k.RemoveUnfinishedImports(ctx, 0)
+	// The writer gone (its lock let go), start-up removes it.
+	imp.release()
+	<-imp.done
+	n, err := k.RemoveUnfinishedImports(ctx, StaleImportAfter)
 	if err != nil || n != 1 {
 		t.Fatalf("RemoveUnfinishedImports = %d, %v", n, err)
 	}
@@ -564,6 +566,51 @@ func TestKilledImportIsRemovedAtStartUp(t *testing.T) {
 	res, err := k.ImportDocument(ctx, u.ID, "big.csv", smallTable(rows), "", nil)
 	if err != nil || res.Added != rows {
 		t.Errorf("import again after start-up: %+v %v", res, err)
+	}
+}
+
+// A server starting while another process (the command line) writes an
+// import leaves that import alone: it goes on and ends whole. Two stores
+// on one file are two processes here: each holds its own locks.
+func TestStartUpLeavesAnotherProcesssImport(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "shared.db")
+	cli, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cli.Close()
+	cli.PasswordCost = bcrypt.MinCost
+	u, err := cli.CreateUser(ctx, "ada", "correct horse", DefaultSettings())
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := testImportRows()
+	imp := startPausedImport(t, cli, u.ID, "big.csv", smallTable(rows), 2)
+
+	server, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer server.Close()
+	if n, err := server.RemoveUnfinishedImports(ctx, StaleImportAfter); err != nil || n != 0 {
+		t.Fatalf("the server's start-up removed %d imports (%v)", n, err)
+	}
+	imp.release()
+	<-imp.done
+	if imp.err != nil || imp.res.Added != rows {
+		t.Fatalf("the command-line import: %+v %v", imp.res, imp.err)
+	}
+	if n, _ := server.CountCards(ctx, u.ID); n != rows {
+		t.Errorf("the server sees %d cards, want %d", n, rows)
+	}
+	if n := pendingImportRows(t, server); n != 0 {
+		t.Errorf("%d pending imports after the import", n)
+	}
+	// Its lock file is gone with it.
+	left, _ := filepath.Glob(filepath.Join(cli.temp.dir, importPrefix+"*"))
+	if len(left) != 0 {
+		t.Errorf("lock files left: %v", left)
 	}
 }
 

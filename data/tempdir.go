@@ -117,3 +117,44 @@ func (r *tempRun) close() error {
 	err := os.RemoveAll(r.dir)
 	return errors.Join(err, r.lock.Close())
 }
+
+// importPrefix starts the name of the file an import holds locked while
+// it runs: its lock tells other processes the import's writer is alive.
+const importPrefix = "import-"
+
+// holdImportLock makes a file in this process's subfolder and holds a lock
+// on it until release: the pending import that records its path is alive
+// while the lock is held, and the kernel drops the lock when the process
+// ends, however it ends.
+func (r *tempRun) holdImportLock() (path string, release func(), err error) {
+	f, err := os.CreateTemp(r.dir, importPrefix+"*")
+	if err != nil {
+		return "", nil, fmt.Errorf("temporary folder: %w", err)
+	}
+	if locked, err := tryLockDir(f); err != nil || !locked {
+		f.Close()
+		os.Remove(f.Name())
+		return "", nil, fmt.Errorf("temporary folder: cannot lock %s (%v)", f.Name(), err)
+	}
+	return f.Name(), func() { os.Remove(f.Name()); f.Close() }, nil
+}
+
+// importWriterAlive says whether the process that recorded the lock file
+// at path still runs its import. Without locks (dirLocks false) a file
+// still there counts as alive: the import is then taken for dead only
+// once it stops beating (StaleImportAfter).
+func importWriterAlive(path string) bool {
+	if path == "" {
+		return false
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	if !dirLocks {
+		return true
+	}
+	locked, err := tryLockDir(f)
+	return err == nil && !locked
+}

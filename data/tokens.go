@@ -22,6 +22,10 @@ type Token struct {
 	LastUsedAt time.Time // zero when never used
 }
 
+// MaxTokens bounds one account's live API tokens: each is checked on
+// every request that carries one, and the settings page lists them all.
+const MaxTokens = 100
+
 // tokenPrefix makes tokens recognizable in logs and secret scanners.
 const tokenPrefix = "fc_"
 
@@ -64,6 +68,13 @@ func (s *Store) createToken(ctx context.Context, userID int64, name, sessionID s
 			if err := liveSession(ctx, tx, sessionID, userID, t.CreatedAt); err != nil {
 				return err
 			}
+		}
+		var live int
+		if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM api_tokens WHERE user_id = ?", userID).Scan(&live); err != nil {
+			return err
+		}
+		if live >= MaxTokens {
+			return fmt.Errorf("%w: an account may have at most %d API tokens; revoke one you no longer use", ErrInvalid, MaxTokens)
 		}
 		res, err := tx.ExecContext(ctx, "INSERT INTO api_tokens (user_id, name, hash, created_at) VALUES (?, ?, ?, ?)",
 			userID, name, hashToken(secret), formatTime(t.CreatedAt))

@@ -9,16 +9,16 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/flashcards/flashcards/data"
-	"github.com/flashcards/flashcards/srs"
+	"github.com/flashcards/flashcards/srs/answer"
 	"github.com/flashcards/flashcards/views"
 )
 
 // keyPoints pairs a card's key points, as the plain text one would type
 // (their Markdown taken away), with the card's own synonyms for them.
-func keyPoints(card data.Card) []srs.KeyPoint {
-	kps := make([]srs.KeyPoint, len(card.KeyPoints))
+func keyPoints(card data.Card) []answer.KeyPoint {
+	kps := make([]answer.KeyPoint, len(card.KeyPoints))
 	for i, kp := range card.KeyPoints {
-		kps[i] = srs.KeyPoint{Text: data.PlainText(kp), Synonyms: card.Synonyms[kp]}
+		kps[i] = answer.KeyPoint{Text: data.PlainText(kp), Synonyms: card.Synonyms[kp]}
 	}
 	return kps
 }
@@ -27,9 +27,9 @@ func keyPoints(card data.Card) []srs.KeyPoint {
 // for each key point in the card's order, whether it was covered. The
 // matcher sees plain text; the answer is mapped back to the key points as
 // written, so coverage is stored and shown by the card's own key points.
-func checkKeyPoints(card data.Card, answer string) (covered []bool, n int) {
+func checkKeyPoints(card data.Card, typed string) (covered []bool, n int) {
 	kps := keyPoints(card)
-	cov := srs.CheckAnswer(answer, kps)
+	cov := answer.Check(typed, kps)
 	// Coverage keeps the card's order and names each key point once, in
 	// Covered or Missed; two key points of the same plain text are judged
 	// alike, so taking them in order is exact.
@@ -133,7 +133,7 @@ func (a *App) apiCheck(c echo.Context) error {
 	}
 	covered, missed := coverage(card, *body.Answer)
 	var suggested *int
-	if g, ok := srs.SuggestGrade(len(covered), len(card.KeyPoints)); ok {
+	if g, ok := answer.SuggestGrade(len(covered), len(card.KeyPoints)); ok {
 		n := int(g)
 		suggested = &n
 	}
@@ -142,8 +142,8 @@ func (a *App) apiCheck(c echo.Context) error {
 
 // markPoints marks each of the card's key points covered or missed by the
 // answer, and gives the suggested grade (-1 when the card has no key points).
-func markPoints(card data.Card, answer string) ([]views.PointView, int) {
-	covered, n := checkKeyPoints(card, answer)
+func markPoints(card data.Card, typed string) ([]views.PointView, int) {
+	covered, n := checkKeyPoints(card, typed)
 	pts := make([]views.PointView, 0, len(card.KeyPoints))
 	for i, kp := range card.KeyPoints {
 		p := views.PointView{Text: kp, Covered: covered[i]}
@@ -153,7 +153,7 @@ func markPoints(card data.Card, answer string) ([]views.PointView, int) {
 		pts = append(pts, p)
 	}
 	suggested := -1
-	if g, ok := srs.SuggestGrade(n, len(card.KeyPoints)); ok {
+	if g, ok := answer.SuggestGrade(n, len(card.KeyPoints)); ok {
 		suggested = int(g)
 	}
 	return pts, suggested

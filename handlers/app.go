@@ -45,12 +45,11 @@ type App struct {
 	diskFullLog *logLimiter
 }
 
-// New builds the Echo server with every route registered. now is the
-// application's clock: time.Now in production, a fake one in tests.
-func New(ctx context.Context, cfg Config, store *data.Store, logger *slog.Logger, now func() time.Time) (*echo.Echo, error) {
-	if now == nil {
-		now = time.Now
-	}
+// New builds the Echo server with every route registered. The store's
+// clock (data.Store.Now) is the application's one clock: time.Now in
+// production, a fake one in tests.
+func New(ctx context.Context, cfg Config, store *data.Store, logger *slog.Logger) (*echo.Echo, error) {
+	now := func() time.Time { return store.Now() }
 	if cfg.MaxBodyBytes <= 0 {
 		cfg.MaxBodyBytes = 1 << 20
 	}

@@ -65,7 +65,7 @@ func newTestApp(t *testing.T, cfg Config) *testApp {
 	clock := &fakeClock{t: time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC)}
 	store.Now = clock.Now
 	store.PasswordCost = bcrypt.MinCost
-	e, err := New(ctx, cfg, store, slog.New(slog.NewTextHandler(io.Discard, nil)), clock.Now)
+	e, err := New(ctx, cfg, store, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}

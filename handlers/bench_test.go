@@ -82,7 +82,7 @@ func heavyApp(b *testing.B) (*httptest.Server, *http.Client) {
 	if _, err := db.Exec("PRAGMA wal_checkpoint(TRUNCATE)"); err != nil {
 		b.Fatal(err)
 	}
-	e, err := New(ctx, Config{SignupOpen: true}, store, slog.New(slog.NewTextHandler(io.Discard, nil)), store.Now)
+	e, err := New(ctx, Config{SignupOpen: true}, store, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -91,7 +91,7 @@ func newTestAppLogging(t *testing.T, cfg Config, w *syncBuffer) *testApp {
 	clock := &fakeClock{t: time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC)}
 	store.Now = clock.Now
 	store.PasswordCost = bcrypt.MinCost
-	e, err := New(ctx, cfg, store, slog.New(slog.NewTextHandler(w, nil)), clock.Now)
+	e, err := New(ctx, cfg, store, slog.New(slog.NewTextHandler(w, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}

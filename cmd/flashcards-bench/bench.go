@@ -691,7 +691,7 @@ func startInprocServer(ctx context.Context, db string) (*inprocServer, error) {
 		return nil, err
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	e, err := handlers.New(ctx, handlers.Config{Version: "bench"}, store, log, time.Now)
+	e, err := handlers.New(ctx, handlers.Config{Version: "bench"}, store, log)
 	if err != nil {
 		store.Close()
 		return nil, err

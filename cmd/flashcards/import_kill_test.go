@@ -109,3 +109,90 @@ func TestKilledImportLeavesNothingAfterRestart(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// TestServerStartLeavesARunningImport starts the server while
+// `flashcards import` is writing a large table into the same database: the
+// server's start-up removes only imports whose writer is gone, so this one
+// goes on and ends whole.
+func TestServerStartLeavesARunningImport(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the real binary; skipped with -short")
+	}
+	bin := buildFlashcards(t)
+	dir := t.TempDir()
+	db := filepath.Join(dir, "both.db")
+	if _, stderr, err := runCLI(t, db, "correct horse\n", "user", "add", "ada"); err != nil {
+		t.Fatalf("user add: %v\n%s", err, stderr)
+	}
+	const rows = 150_000
+	var table strings.Builder
+	table.WriteString("front,back\n")
+	for i := range rows {
+		fmt.Fprintf(&table, "Question %d?,Answer %d.\n", i, i)
+	}
+	path := filepath.Join(dir, "big.csv")
+	if err := os.WriteFile(path, []byte(table.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := sql.Open("sqlite", "file:"+db+"?_pragma=busy_timeout(5000)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	pending := func() int {
+		t.Helper()
+		var n int
+		if err := raw.QueryRow("SELECT COUNT(*) FROM pending_imports").Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+
+	var out strings.Builder
+	cmd := exec.Command(bin, "import", "--user", "ada", "--db", db, path)
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	deadline := time.Now().Add(60 * time.Second)
+	for pending() == 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("the import wrote no chunk in a minute")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+
+	ctx := context.Background()
+	srv, err := startServerProcess(ctx, bin, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The server listens after its start-up: the import must still be
+	// pending then, or this test saw nothing.
+	stillRunning := pending() == 1
+	if err := srv.stop(); err != nil {
+		t.Fatalf("server: %v", err)
+	}
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("the import, with a server started beside it: %v\n%s", err, out.String())
+	}
+	if !stillRunning {
+		t.Fatal("the import ended before the server was up: make the table larger")
+	}
+	s, err := data.Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	u, err := s.UserByName(ctx, "ada")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, err := s.CountCards(ctx, u.ID); err != nil || n != rows {
+		t.Errorf("ada has %d cards (%v), want %d", n, err, rows)
+	}
+	if err := s.CheckCounts(ctx); err != nil {
+		t.Error(err)
+	}
+}

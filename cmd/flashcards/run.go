@@ -175,9 +175,10 @@ func serve(ctx context.Context, cfg config, stderr io.Writer) error {
 		return err
 	}
 	defer store.Close()
-	// Imports a process left half-written when it died: this server runs
-	// none yet, so every one found is dead.
-	if n, err := store.RemoveUnfinishedImports(ctx, 0); err != nil {
+	// Imports a process left half-written when it died: their writer's
+	// lock is free. A command-line import running meanwhile holds its own
+	// and goes on.
+	if n, err := store.RemoveUnfinishedImports(ctx, data.StaleImportAfter); err != nil {
 		return fmt.Errorf("remove unfinished imports: %w", err)
 	} else if n > 0 {
 		log.Info("removed imports left unfinished", "count", n)
@@ -198,7 +199,7 @@ func serve(ctx context.Context, cfg config, stderr io.Writer) error {
 		MaxBodyBytes:   cfg.MaxBody,
 		MaxUploadBytes: cfg.MaxUpload,
 		Version:        version,
-	}, store, log, time.Now)
+	}, store, log)
 	if err != nil {
 		return err
 	}

@@ -1,16 +1,18 @@
-package srs
+package answer
 
 import (
 	"slices"
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/flashcards/flashcards/srs"
 )
 
 // covered reports whether answer covers a key point with the given text and
 // card synonyms.
 func covered(answer, text string, synonyms ...string) bool {
-	cov := CheckAnswer(answer, []KeyPoint{{Text: text, Synonyms: synonyms}})
+	cov := Check(answer, []KeyPoint{{Text: text, Synonyms: synonyms}})
 	return len(cov.Covered) == 1
 }
 
@@ -333,7 +335,7 @@ func TestCheckAnswerMustNotMatch(t *testing.T) {
 
 func TestCheckAnswerOrderAndEmptySlices(t *testing.T) {
 	points := []KeyPoint{{Text: "recall"}, {Text: "precision"}, {Text: "F1"}, {Text: "recall"}, {Text: "latency"}}
-	got := CheckAnswer("Latency first, then F1 and recall.", points)
+	got := Check("Latency first, then F1 and recall.", points)
 	if want := []string{"recall", "F1", "recall", "latency"}; !slices.Equal(got.Covered, want) {
 		t.Errorf("Covered = %q, want %q", got.Covered, want)
 	}
@@ -348,9 +350,9 @@ func TestCheckAnswerOrderAndEmptySlices(t *testing.T) {
 		{"", []KeyPoint{{Text: "recall"}}},
 		{"recall", []KeyPoint{{Text: "recall"}}},
 	} {
-		cov := CheckAnswer(tt.answer, tt.points)
+		cov := Check(tt.answer, tt.points)
 		if cov.Covered == nil || cov.Missed == nil {
-			t.Errorf("CheckAnswer(%q, %v) = %#v: want empty slices, not nil", tt.answer, tt.points, cov)
+			t.Errorf("Check(%q, %v) = %#v: want empty slices, not nil", tt.answer, tt.points, cov)
 		}
 	}
 }
@@ -369,7 +371,7 @@ func TestCheckAnswerJudgesEachPointAlone(t *testing.T) {
 	}
 	for _, tt := range tests {
 		alone := covered(tt.answer, tt.point.Text, tt.point.Synonyms...)
-		both := CheckAnswer(tt.answer, []KeyPoint{tt.other, tt.point})
+		both := Check(tt.answer, []KeyPoint{tt.other, tt.point})
 		if together := slices.Contains(both.Covered, tt.point.Text); together != alone {
 			t.Errorf("%q covers %q: %v alone, %v beside %q", tt.answer, tt.point.Text, alone, together, tt.other.Text)
 		}
@@ -383,7 +385,7 @@ func TestCheckAnswerConcurrent(t *testing.T) {
 	for range 8 {
 		wg.Go(func() {
 			for range 50 {
-				cov := CheckAnswer("AUC, nulls and tradeoffs", points)
+				cov := Check("AUC, nulls and tradeoffs", points)
 				if len(cov.Covered) != 3 {
 					t.Errorf("covered %q", cov.Covered)
 					return
@@ -398,7 +400,7 @@ func TestCheckAnswerConcurrent(t *testing.T) {
 func TestSuggestGradeTable(t *testing.T) {
 	tests := []struct {
 		covered, total int
-		want           Grade
+		want           srs.Grade
 		ok             bool
 	}{
 		{0, 0, 0, false},
@@ -437,9 +439,9 @@ func TestSuggestGradeTable(t *testing.T) {
 // fractions, and never a lower grade for more key points covered.
 func TestSuggestGradeExhaustive(t *testing.T) {
 	for total := 1; total <= 10; total++ {
-		prev := Grade(-1)
+		prev := srs.Grade(-1)
 		for c := 0; c <= total; c++ {
-			var want Grade
+			var want srs.Grade
 			switch {
 			case c == total:
 				want = 5

@@ -1,4 +1,7 @@
-package srs
+// Package answer checks a typed answer against a card's key points:
+// which it covers, and the grade that coverage suggests. It is not
+// scheduling (package srs): pure functions, no I/O.
+package answer
 
 import (
 	"iter"
@@ -6,6 +9,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/flashcards/flashcards/srs"
 )
 
 // KeyPoint is a phrase a good answer must contain, with the card's own
@@ -21,7 +26,7 @@ type Coverage struct {
 	Missed  []string
 }
 
-// CheckAnswer matches an answer against key points. Pure, deterministic, fast.
+// Check matches an answer against key points. Pure, deterministic, fast.
 //
 // A key point is covered when the answer contains its text, one of its
 // KeyPoint.Synonyms, or one of the built-in dictionary's phrasings of it
@@ -58,7 +63,7 @@ type Coverage struct {
 //
 // docs/answer-checking.md has the full rules, the dictionary's scope and the
 // known limits.
-func CheckAnswer(answer string, points []KeyPoint) Coverage {
+func Check(answer string, points []KeyPoint) Coverage {
 	cov := Coverage{Covered: []string{}, Missed: []string{}}
 	c := checker{dict: builtinDictionary(), cardStems: make(map[string]bool)}
 	targets := make([]target, len(points))
@@ -90,7 +95,7 @@ func CheckAnswer(answer string, points []KeyPoint) Coverage {
 //
 // covered is clamped to 0..total. The shares are compared in exact integer
 // arithmetic, so 3 of 4 is a 4 and 1 of 2 a 3.
-func SuggestGrade(covered, total int) (g Grade, ok bool) {
+func SuggestGrade(covered, total int) (g srs.Grade, ok bool) {
 	if total <= 0 {
 		return 0, false
 	}
@@ -515,7 +520,7 @@ type vocabWord struct {
 	typoOK  bool // may be read as a typo of a phrase word
 }
 
-// checker holds one CheckAnswer call's working state; nothing outlives it.
+// checker holds one Check call's working state; nothing outlives it.
 type checker struct {
 	dict *dictionary
 	// cardStems holds the stems of the key points' own words and

@@ -1,4 +1,4 @@
-package srs_test
+package answer_test
 
 import (
 	"math/rand/v2"
@@ -7,7 +7,7 @@ import (
 	"testing"
 	"unicode"
 
-	"github.com/flashcards/flashcards/srs"
+	"github.com/flashcards/flashcards/srs/answer"
 )
 
 // hasWord reports whether text has a letter or digit, so that there is
@@ -31,13 +31,13 @@ func FuzzCheckAnswer(f *testing.F) {
 	f.Add("AAAAA", "AAAAAA", "AAAAA", "0") // a sibling key point once stopped a typo match
 	f.Add("1", "0", "0 0", "00 ʼ")         // ʼ is a Unicode letter, and once made an empty word
 	f.Add("ʼaʼʼbʼ", "ʼ", "a'b", "a’b")
-	f.Fuzz(func(t *testing.T, answer, text1, text2, synonym string) {
-		points := []srs.KeyPoint{
+	f.Fuzz(func(t *testing.T, typed, text1, text2, synonym string) {
+		points := []answer.KeyPoint{
 			{Text: text1},
 			{Text: text2, Synonyms: []string{synonym}},
 			{Text: text1},
 		}
-		cov := srs.CheckAnswer(answer, points)
+		cov := answer.Check(typed, points)
 		if cov.Covered == nil || cov.Missed == nil {
 			t.Fatalf("nil slice in %#v", cov)
 		}
@@ -45,7 +45,7 @@ func FuzzCheckAnswer(f *testing.F) {
 		// judged on its own.
 		var wantCovered, wantMissed []string
 		for _, p := range points {
-			alone := srs.CheckAnswer(answer, []srs.KeyPoint{p})
+			alone := answer.Check(typed, []answer.KeyPoint{p})
 			if len(alone.Covered)+len(alone.Missed) != 1 {
 				t.Fatalf("one point gave %#v", alone)
 			}
@@ -56,22 +56,22 @@ func FuzzCheckAnswer(f *testing.F) {
 			}
 		}
 		if !slices.Equal(cov.Covered, wantCovered) || !slices.Equal(cov.Missed, wantMissed) {
-			t.Fatalf("CheckAnswer(%q) = %#v; one at a time: covered %q, missed %q", answer, cov, wantCovered, wantMissed)
+			t.Fatalf("Check(%q) = %#v; one at a time: covered %q, missed %q", typed, cov, wantCovered, wantMissed)
 		}
 		// The key point's own words, and its synonym's, always cover it.
 		for _, p := range points {
 			if hasWord(p.Text) {
-				if c := srs.CheckAnswer(p.Text, []srs.KeyPoint{p}); len(c.Covered) != 1 {
+				if c := answer.Check(p.Text, []answer.KeyPoint{p}); len(c.Covered) != 1 {
 					t.Fatalf("answer %q does not cover its own text", p.Text)
 				}
 			}
 		}
 		if hasWord(synonym) {
-			if c := srs.CheckAnswer(synonym, points[1:2]); len(c.Covered) != 1 {
+			if c := answer.Check(synonym, points[1:2]); len(c.Covered) != 1 {
 				t.Fatalf("answer %q does not cover the point it is a synonym of (%q)", synonym, text2)
 			}
 		}
-		if len(srs.Synonyms(text1)) > 0 && !hasWord(text1) {
+		if len(answer.Synonyms(text1)) > 0 && !hasWord(text1) {
 			t.Fatalf("Synonyms(%q) found an entry for no words", text1)
 		}
 	})
@@ -109,7 +109,7 @@ func benchAnswer() string {
 }
 
 // Ten key points with the deck's synonyms, most of them in the dictionary.
-var benchPoints = []srs.KeyPoint{
+var benchPoints = []answer.KeyPoint{
 	{Text: "clarifying questions", Synonyms: []string{"clarify", "clarification", "ask questions", "ask for details"}},
 	{Text: "missing values", Synonyms: []string{"missing data", "nulls", "NaN", "gaps", "imputation"}},
 	{Text: "class imbalance", Synonyms: []string{"imbalanced data", "imbalanced classes", "rare class", "skewed classes"}},
@@ -122,24 +122,24 @@ var benchPoints = []srs.KeyPoint{
 	{Text: "hyperparameter tuning", Synonyms: []string{"grid search"}},
 }
 
-var sinkCoverage srs.Coverage
+var sinkCoverage answer.Coverage
 
 func BenchmarkCheckAnswer(b *testing.B) {
-	answer := benchAnswer()
-	if n := len(strings.Fields(answer)); n != 2000 {
+	typed := benchAnswer()
+	if n := len(strings.Fields(typed)); n != 2000 {
 		b.Fatalf("answer has %d words", n)
 	}
 	for b.Loop() {
-		sinkCoverage = srs.CheckAnswer(answer, benchPoints)
+		sinkCoverage = answer.Check(typed, benchPoints)
 	}
 	b.ReportMetric(float64(len(sinkCoverage.Covered)), "covered")
 }
 
 // A typical typed answer: a few sentences against one card's key points.
 func BenchmarkCheckAnswerShort(b *testing.B) {
-	answer := "Accuracy misleads on imbalanced data, so I would look at precison and recall, " +
+	typed := "Accuracy misleads on imbalanced data, so I would look at precison and recall, " +
 		"their harmonic mean (F1) and the area under the ROC curve, and tie the threshold to business impact."
-	points := []srs.KeyPoint{
+	points := []answer.KeyPoint{
 		{Text: "precision", Synonyms: []string{"positive predictive value", "PPV"}},
 		{Text: "recall", Synonyms: []string{"sensitivity", "true positive rate", "TPR", "hit rate"}},
 		{Text: "F1", Synonyms: []string{"F1 score", "F1-score", "F-measure", "F-score"}},
@@ -147,7 +147,7 @@ func BenchmarkCheckAnswerShort(b *testing.B) {
 		{Text: "business impact", Synonyms: []string{"business value", "business metrics"}},
 	}
 	for b.Loop() {
-		sinkCoverage = srs.CheckAnswer(answer, points)
+		sinkCoverage = answer.Check(typed, points)
 	}
 	b.ReportMetric(float64(len(sinkCoverage.Covered)), "covered")
 }

@@ -1,11 +1,11 @@
-package srs
+package answer
 
 import "sync"
 
 // Synonyms returns the built-in dictionary's other phrasings of a key point
-// (matched on the normalized phrase), for display and for CheckAnswer.
+// (matched on the normalized phrase), for display and for Check.
 //
-// The lookup folds keyPoint the way CheckAnswer reads words, so "ROC-AUC",
+// The lookup folds keyPoint the way Check reads words, so "ROC-AUC",
 // "roc auc" and "ROC AUC" find the same entry; a key point that only
 // contains a dictionary phrase ("handling missing values") finds nothing.
 // The result lists the entry's other phrases, then the narrower terms that
