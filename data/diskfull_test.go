@@ -26,7 +26,7 @@ func TestFullDisk(t *testing.T) {
 	}
 	// Tokens never used: each first use writes a longer row.
 	var tokens []string
-	for i := range 200 {
+	for i := range MaxTokens {
 		secret, _, err := s.CreateToken(ctx, u.ID, fmt.Sprintf("script %d", i))
 		if err != nil {
 			t.Fatal(err)
