@@ -504,17 +504,16 @@ func (s *Store) gradeTx(ctx context.Context, tx stmtTx, userID int64, g Grade, c
 	if err != nil {
 		return GradeResult{}, err
 	}
-	_, err = tx.ExecContext(ctx, qInsertReview,
-		userID, c.ID, formatTime(now), int(today), int(g.Grade), out.Counted, answer,
-		before.State.Repetitions, before.State.Interval, before.State.Ease, dayOrNull(before.Graded, before.Due), c.Lapses, dayOrNull(before.Graded, before.LastCounted),
-		after.State.Repetitions, after.State.Interval, after.State.Ease, dayOrNull(after.Graded, after.Due), lapses, c.CategoryID, g.TypedAnswer, covered,
-		memBefore.Stability, memBefore.Difficulty, dayOrNull(c.Reviewed, c.MemoryDay), KindReview)
+	_, err = tx.ExecContext(ctx, qInsertReview, logEntry{
+		UserID: userID, CardID: c.ID, CategoryID: c.CategoryID, At: now, Day: today, Grade: g.Grade, Counted: out.Counted, AnswerMS: answer,
+		Before: before, After: after, BeforeLapses: c.Lapses, AfterLapses: lapses, BeforeLastDay: dayOrNull(before.Graded, before.LastCounted),
+		TypedAnswer: g.TypedAnswer, Covered: covered, MemBefore: memBefore, MemBeforeDay: dayOrNull(c.Reviewed, c.MemoryDay), Kind: KindReview,
+	}.args()...)
 	if err != nil {
 		return GradeResult{}, err
 	}
 	if out.Counted {
-		_, err = tx.ExecContext(ctx, qUpdateCounted, after.State.Repetitions, after.State.Interval, after.State.Ease, int(after.Due), lapses, int(after.LastCounted),
-			memAfter.Stability, memAfter.Difficulty, int(today), c.ID)
+		_, err = tx.ExecContext(ctx, qUpdateCounted, append(stateArgs(c.ID, after, lapses, int(after.LastCounted)), memoryArgs(memAfter, today)...)...)
 	} else {
 		_, err = tx.ExecContext(ctx, qUpdateMemory, memAfter.Stability, memAfter.Difficulty, int(today), c.ID)
 	}
@@ -577,7 +576,7 @@ func (s *Store) Undo(ctx context.Context, userID int64) (GradeResult, error) {
 			return err
 		}
 		b := r.before
-		if _, err := tx.ExecContext(ctx, qUpdateState, b.reps, b.interval, b.ease, b.due, b.lapses, b.last, r.cardID); err != nil {
+		if _, err := tx.ExecContext(ctx, qUpdateState, stateArgs(r.cardID, schedOf(b.reps, b.interval, b.ease, b.due, b.last), b.lapses, b.last)...); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, qUpdateMemory, r.beforeMem.Stability, r.beforeMem.Difficulty, r.beforeMemDay, r.cardID); err != nil {
@@ -702,16 +701,14 @@ func (s *Store) Summary(ctx context.Context, userID int64) (DaySummary, error) {
 		sum.Today, sum.NewLeft = today, ds.newCards
 		var ms int64
 		err = tx.QueryRowContext(ctx, `SELECT COUNT(*), COUNT(DISTINCT card_id), COALESCE(SUM(counted), 0),
-			COALESCE(SUM(counted = 1 AND grade >= 3), 0), COALESCE(SUM(answer_ms), 0)
-			FROM reviews WHERE user_id = ?1 AND study_day = ?2 AND card_id < `+visibleBelow("?1"), userID, int(today)).
+			COALESCE(SUM(counted = 1 AND grade >= ?3), 0), COALESCE(SUM(answer_ms), 0)
+			FROM reviews WHERE user_id = ?1 AND study_day = ?2 AND card_id < `+visibleBelow("?1"), userID, int(today), int(srs.PassGrade)).
 			Scan(&sum.Reviewed, &sum.Cards, &sum.Counted, &sum.Passed, &ms)
 		if err != nil {
 			return err
 		}
 		sum.TimeSpent = time.Duration(ms) * time.Millisecond
-		if sum.Counted > 0 {
-			sum.Recall = 100 * float64(sum.Passed) / float64(sum.Counted)
-		}
+		sum.Recall, _ = srs.RecallRate(sum.Counted, sum.Passed)
 		var next sql.NullInt64
 		err = tx.QueryRowContext(ctx, `SELECT MIN(s.due) FROM card_state s
 			WHERE `+pileOf+` AND s.suspended = 0 AND s.due > ?`, userID, userID, int(today)).Scan(&next)
