@@ -218,3 +218,42 @@ func TestEffectsBackfillForAnOlderDatabase(t *testing.T) {
 		t.Error("the backfill's mark is still there")
 	}
 }
+
+// The store checks a typed answer against the card itself: what it keeps
+// with the review is the checker's verdict on the card's key points, and
+// an answer to another user's card is refused with nothing written.
+func TestGradeScoresTheTypedAnswer(t *testing.T) {
+	ctx := context.Background()
+	s, uid, _ := reviewFixture(t, 2, DefaultSettings(), time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC))
+	if err := s.UpdateCard(ctx, uid, 1, CardInput{Front: "How to judge a classifier?", Back: "More than accuracy.", Category: "data-quality",
+		KeyPoints: []string{"**precision**", "recall", "F1"}}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := s.GradeCard(ctx, uid, Grade{CardID: 1, Grade: 3, Step: -1, TypedAnswer: "I would look at precison and the f1 score"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(res.Covered, res.Missed) != "[**precision** F1] [recall]" {
+		t.Errorf("the grade's coverage: covered %q, missed %q", res.Covered, res.Missed)
+	}
+	h, _, err := s.CardHistory(ctx, uid, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(h) != 1 || fmt.Sprint(h[0].Covered, h[0].Missed) != "[**precision** F1] [recall]" {
+		t.Errorf("the stored coverage: %+v", h)
+	}
+	// No typed answer: no coverage.
+	if res, err := s.GradeCard(ctx, uid, Grade{CardID: 2, Grade: 5, Step: -1}); err != nil || res.Covered != nil {
+		t.Errorf("a grade without a typed answer: %+v, %v", res, err)
+	}
+	bob := cardsTestUser(t, s, "bob")
+	if _, err := s.GradeCard(ctx, bob.ID, Grade{CardID: 1, Grade: 5, Step: -1, TypedAnswer: "recall"}); !errors.Is(err, ErrNotFound) {
+		t.Errorf("a typed answer to another user's card: %v, want ErrNotFound", err)
+	}
+	var n int
+	s.reader.QueryRow("SELECT COUNT(*) FROM reviews").Scan(&n)
+	if n != 2 {
+		t.Errorf("%d reviews, want 2", n)
+	}
+}

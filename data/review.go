@@ -70,6 +70,9 @@ type GradeResult struct {
 	Lapses  int
 	Redrill bool
 	Counted bool
+	// Covered and Missed are the card's key points the typed answer did
+	// and did not cover, as stored with the review (nil: no typed answer).
+	Covered, Missed []string
 }
 
 // Today is the user's study day now, on the store's clock.
@@ -369,11 +372,10 @@ type Grade struct {
 	// Step, when >= 0, is the number of grades the card had today when the
 	// form was shown; a different number means the form is stale. -1: no check.
 	Step int
-	// TypedAnswer is what the person typed before revealing ("" for none),
-	// and Covered/Missed the card's key points it did and did not cover.
+	// TypedAnswer is what the person typed before revealing ("" for none).
+	// The store checks it against the card's key points itself
+	// (Card.Coverage) and keeps the coverage with the review.
 	TypedAnswer string
-	Covered     []string
-	Missed      []string
 	// Practice marks a grade given outside the schedule (practice mode, a
 	// mock interview): any card in play may take one at any time. It is
 	// logged with kind "practice" and moves the memory state, but leaves
@@ -397,22 +399,26 @@ type coverageJSON struct {
 	Missed  []string `json:"missed"`
 }
 
-func (g Grade) coverage() (string, error) {
+// coverage checks g's typed answer against the card as it is now and
+// gives the coverage as stored ("" for no typed answer). It reads the card
+// before the grade's transaction, so the single writer never runs the
+// checker; an edit in between is judged as the grade lands, against the
+// key points the person saw a moment before.
+func (s *Store) coverage(ctx context.Context, userID int64, g Grade) (coverageJSON, string, error) {
 	if !utf8.ValidString(g.TypedAnswer) || utf8.RuneCountInString(g.TypedAnswer) > MaxTypedAnswerRunes {
-		return "", fmt.Errorf("%w: a typed answer must be valid text of at most %d characters", ErrInvalid, MaxTypedAnswerRunes)
+		return coverageJSON{}, "", fmt.Errorf("%w: a typed answer must be valid text of at most %d characters", ErrInvalid, MaxTypedAnswerRunes)
 	}
-	if g.TypedAnswer == "" && g.Covered == nil && g.Missed == nil {
-		return "", nil
+	if g.TypedAnswer == "" {
+		return coverageJSON{}, "", nil
 	}
-	cov := coverageJSON{Covered: g.Covered, Missed: g.Missed}
-	if cov.Covered == nil {
-		cov.Covered = []string{}
+	card, err := s.GetCard(ctx, userID, g.CardID)
+	if err != nil {
+		return coverageJSON{}, "", err
 	}
-	if cov.Missed == nil {
-		cov.Missed = []string{}
-	}
+	var cov coverageJSON
+	cov.Covered, cov.Missed = card.Coverage(g.TypedAnswer)
 	b, err := json.Marshal(cov)
-	return string(b), err
+	return cov, string(b), err
 }
 
 // GradeCard applies one grade in one transaction: SM-2 through srs.Next for
@@ -424,11 +430,15 @@ func (s *Store) GradeCard(ctx context.Context, userID int64, g Grade) (GradeResu
 	if !g.Grade.Valid() {
 		return GradeResult{}, fmt.Errorf("%w: a grade is a whole number from 0 to 5", ErrInvalid)
 	}
-	covered, err := g.coverage() // here, not in the single writer's batch
+	cov, covered, err := s.coverage(ctx, userID, g) // here, not in the single writer's batch
 	if err != nil {
 		return GradeResult{}, err
 	}
-	return s.commits.grade(ctx, userID, g, covered)
+	res, err := s.commits.grade(ctx, userID, g, covered)
+	if err == nil && covered != "" {
+		res.Covered, res.Missed = cov.Covered, cov.Missed
+	}
+	return res, err
 }
 
 // gradeState reads what a grade needs of a card: its state, from the
