@@ -416,14 +416,6 @@ func exportTime(stored string) (string, error) {
 	return t.UTC().Format(time.RFC3339Nano), nil
 }
 
-func nullDay(v sql.NullInt64) *srs.Day {
-	if !v.Valid {
-		return nil
-	}
-	d := srs.Day(v.Int64)
-	return &d
-}
-
 // exportCards calls fn for each of the user's cards in the order they were
 // added, those in the trash left out. The card passed is reused: fn must not keep it. The query walks
 // the table in id order over the user's range of ids ("+" keeps SQLite off

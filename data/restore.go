@@ -1024,7 +1024,7 @@ func (w *restoreWriter) card(ctx context.Context, c *exportCard) (int64, error) 
 		return 0, err
 	}
 	st := c.State
-	if _, err := w.setState.ExecContext(ctx, stateArgs(id, st.sched(st.LastDay), st.Lapses, dayOrNil(st.LastDay))...); err != nil {
+	if _, err := w.setState.ExecContext(ctx, stateArgs(id, st.sched(st.LastDay), st.Lapses, dayPtrOrNull(st.LastDay))...); err != nil {
 		return 0, err
 	}
 	j.ids[c.ID] = restoredCard{id: id, categoryID: catID}
@@ -1034,13 +1034,6 @@ func (w *restoreWriter) card(ctx context.Context, c *exportCard) (int64, error) 
 
 // restoredCard is where an exported card landed.
 type restoredCard struct{ id, categoryID int64 }
-
-func dayOrNil(d *srs.Day) any {
-	if d == nil {
-		return nil
-	}
-	return int(*d)
-}
 
 // review writes one exported review of a card written before.
 func (w *restoreWriter) review(ctx context.Context, r *exportReview) error {
@@ -1072,7 +1065,7 @@ func (w *restoreWriter) review(ctx context.Context, r *exportReview) error {
 	if _, err := w.insR.ExecContext(ctx, logEntry{
 		UserID: j.userID, CardID: card.id, CategoryID: card.categoryID, At: at, Day: r.StudyDay, Grade: srs.Grade(r.Grade),
 		Counted: r.Counted, AnswerMS: r.AnswerMS, Before: b.sched(b.LastDay), After: a.sched(nil), BeforeLapses: b.Lapses, AfterLapses: a.Lapses,
-		BeforeLastDay: dayOrNil(b.LastDay), TypedAnswer: r.TypedAnswer, Covered: covered, MemBefore: mb, MemBeforeDay: mbDay, Kind: r.Kind,
+		BeforeLastDay: dayPtrOrNull(b.LastDay), TypedAnswer: r.TypedAnswer, Covered: covered, MemBefore: mb, MemBeforeDay: mbDay, Kind: r.Kind,
 	}.args()...); err != nil {
 		return fmt.Errorf("restore a review of card %d: %w", r.CardID, err)
 	}

@@ -533,13 +533,6 @@ func (s *Store) gradeTx(ctx context.Context, tx stmtTx, userID int64, g Grade, c
 	return GradeResult{CardID: c.ID, State: after.State, Graded: after.Graded, Due: after.Due, Lapses: lapses, Redrill: out.Redrill, Counted: out.Counted}, nil
 }
 
-func dayOrNull(valid bool, d srs.Day) any {
-	if !valid {
-		return nil
-	}
-	return int(d)
-}
-
 // Undo takes back the user's most recent grade, restoring the card's state
 // from the review log exactly as it was before. Repeated, it walks further
 // back through the day. It refuses with ErrConflict when nothing is left,
