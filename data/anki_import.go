@@ -311,6 +311,12 @@ type ankiState struct {
 	suspended   bool
 }
 
+// sched is the state as srs reads it.
+func (st ankiState) sched() srs.Card {
+	return srs.Card{State: srs.State{Repetitions: st.repetitions, Interval: st.interval, Ease: st.ease},
+		Graded: st.graded, Due: st.due, LastCounted: st.lastDay}
+}
+
 // ankiEase turns Anki's factor (permille) into the ease in hundredths.
 func ankiEase(factor int) int {
 	if factor <= 0 {
@@ -665,8 +671,7 @@ func (j *ankiJob) step(ctx context.Context, tx *sql.Tx, p *pendingImport, clock 
 			}
 		}
 		if state.graded {
-			if _, err := stateStmt.ExecContext(ctx, state.repetitions, state.interval, state.ease, int(state.due), state.lapses,
-				dayOrNull(state.hasLastDay, state.lastDay), id); err != nil {
+			if _, err := stateStmt.ExecContext(ctx, stateArgs(id, state.sched(), state.lapses, dayOrNull(state.hasLastDay, state.lastDay))...); err != nil {
 				return false, err
 			}
 		}
@@ -674,10 +679,11 @@ func (j *ankiJob) step(ctx context.Context, tx *sql.Tx, p *pendingImport, clock 
 		for _, h := range history {
 			b, a := h.before, h.after
 			mb, mbDay := memory.add(h.day, h.grade)
-			_, err := reviewStmt.ExecContext(ctx, userID, id, formatTime(h.at), int(h.day), int(h.grade), h.counted, h.answerMS,
-				b.repetitions, b.interval, b.ease, dayOrNull(b.graded, b.due), b.lapses, dayOrNull(b.hasLastDay, b.lastDay),
-				a.repetitions, a.interval, a.ease, dayOrNull(a.graded, a.due), a.lapses, catID, "", "",
-				mb.Stability, mb.Difficulty, mbDay, KindReview)
+			_, err := reviewStmt.ExecContext(ctx, logEntry{
+				UserID: userID, CardID: id, CategoryID: catID, At: h.at, Day: h.day, Grade: h.grade, Counted: h.counted, AnswerMS: h.answerMS,
+				Before: b.sched(), After: a.sched(), BeforeLapses: b.lapses, AfterLapses: a.lapses, BeforeLastDay: dayOrNull(b.hasLastDay, b.lastDay),
+				MemBefore: mb, MemBeforeDay: mbDay, Kind: KindReview,
+			}.args()...)
 			if err != nil {
 				return false, err
 			}

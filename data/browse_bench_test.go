@@ -36,6 +36,7 @@ func BenchmarkBrowseCards(b *testing.B) {
 		WHERE card_id % 3 <> 0`, today, today); err != nil {
 		b.Fatal(err)
 	}
+	syncCardEffects(b, s)
 	for _, bc := range []struct {
 		name string
 		q    CardBrowse

@@ -2,6 +2,7 @@ package data
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"slices"
@@ -24,8 +25,26 @@ func cardsTestUser(t *testing.T, s *Store, name string) User {
 // setCardState writes a card's scheduling state directly, as grading would.
 func setCardState(t *testing.T, s *Store, cardID int64, st srs.State, due srs.Day, lapses int) {
 	t.Helper()
-	_, err := s.writer.Exec("UPDATE card_state SET repetitions = ?, interval = ?, ease = ?, due = ?, last_day = ?, lapses = ? WHERE card_id = ?",
-		st.Repetitions, st.Interval, st.Ease, int64(due), int64(due)-int64(st.Interval), lapses, cardID)
+	last := due.AddDays(-st.Interval)
+	_, err := s.writer.Exec(qUpdateState, stateArgs(cardID, srs.Card{State: st, Graded: true, Due: due, LastCounted: last}, lapses, int(last))...)
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// syncCardEffects writes every card's stage and credit from its state, as
+// the store does, after a test wrote states behind the store's back.
+func syncCardEffects(t testing.TB, s *Store) {
+	t.Helper()
+	err := s.write(context.Background(), func(tx *sql.Tx) error {
+		for after := int64(0); ; {
+			n, last, err := backfillCardEffects(context.Background(), tx, after)
+			if err != nil || n == 0 {
+				return err
+			}
+			after = last
+		}
+	})
 	if err != nil {
 		t.Fatal(err)
 	}

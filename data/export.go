@@ -127,6 +127,18 @@ type exportSched struct {
 	Lapses      int      `json:"lapses"`
 }
 
+// sched is the state as srs reads it, with last as its last counted day.
+func (e exportSched) sched(last *srs.Day) srs.Card {
+	c := srs.Card{State: srs.State{Repetitions: e.Repetitions, Interval: e.Interval, Ease: e.Ease}, Graded: e.Due != nil}
+	if e.Due != nil {
+		c.Due = *e.Due
+	}
+	if last != nil {
+		c.LastCounted = *last
+	}
+	return c
+}
+
 // exportState is a card's full state: exportSched and its last counted day.
 type exportState struct {
 	exportSched
@@ -402,14 +414,6 @@ func exportTime(stored string) (string, error) {
 		return "", fmt.Errorf("stored time %q: %w", stored, err)
 	}
 	return t.UTC().Format(time.RFC3339Nano), nil
-}
-
-func nullDay(v sql.NullInt64) *srs.Day {
-	if !v.Valid {
-		return nil
-	}
-	d := srs.Day(v.Int64)
-	return &d
 }
 
 // exportCards calls fn for each of the user's cards in the order they were

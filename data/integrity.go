@@ -22,12 +22,10 @@ func (s *Store) CheckCounts(ctx context.Context) error {
 			(SELECT COUNT(*) FROM card_state s WHERE s.user_id = u.id AND s.due IS NULL AND s.suspended = 0)
 			FROM users u LEFT JOIN new_cards n ON n.user_id = u.id`},
 		{"new cards graded today", `SELECT d.user_id || '/' || d.study_day, d.new_done, d.gone_new +
-			(SELECT COUNT(*) FROM reviews r WHERE r.user_id = d.user_id AND r.study_day = d.study_day
-				AND r.counted = 1 AND r.before_due IS NULL)
+			(SELECT COALESCE(SUM(r.day_new), 0) FROM reviews r WHERE r.user_id = d.user_id AND r.study_day = d.study_day)
 			FROM day_counts d`},
 		{"reviews graded today", `SELECT d.user_id || '/' || d.study_day, d.reviews_done, d.gone_reviews +
-			(SELECT COUNT(*) FROM reviews r WHERE r.user_id = d.user_id AND r.study_day = d.study_day
-				AND r.counted = 1 AND r.before_due IS NOT NULL)
+			(SELECT COALESCE(SUM(r.day_review), 0) FROM reviews r WHERE r.user_id = d.user_id AND r.study_day = d.study_day)
 			FROM day_counts d`},
 		{"re-drills", `SELECT d.user_id || '/' || d.study_day, d.redrills,
 			(SELECT COUNT(*) FROM card_state s WHERE s.user_id = d.user_id AND s.redrill_day = d.study_day AND s.suspended = 0)
@@ -75,7 +73,60 @@ func (s *Store) CheckCounts(ctx context.Context) error {
 			return err
 		}
 	}
-	return nil
+	return s.checkEffects(ctx)
+}
+
+// checkEffects verifies the values srs computed that the store keeps
+// (migration 0013): each review's effects are srs.EffectsOf of its logged
+// states, and each card's stage and credit are srs.Stage and
+// srs.MasteryCredit of its state. A mismatch means a write path wrote a
+// state without them.
+func (s *Store) checkEffects(ctx context.Context) error {
+	rows, err := s.reader.QueryContext(ctx, `SELECT id, grade, counted, kind, before_repetitions, before_interval, before_ease, before_due,
+		after_repetitions, after_interval, after_ease, after_due, day_new, day_review, redrill, credit_delta FROM reviews`)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var id int64
+		var e logEntry
+		var grade, br, bi, be, ar, ai, ae, credit int
+		var dayNew, dayReview bool
+		var bd, ad, redrill sql.NullInt64
+		if err := rows.Scan(&id, &grade, &e.Counted, &e.Kind, &br, &bi, &be, &bd, &ar, &ai, &ae, &ad, &dayNew, &dayReview, &redrill, &credit); err != nil {
+			rows.Close()
+			return err
+		}
+		e.Grade = srs.Grade(grade)
+		e.Before, e.After = schedOf(br, bi, be, bd, sql.NullInt64{}), schedOf(ar, ai, ae, ad, sql.NullInt64{})
+		kept := srs.Effects{NewCard: dayNew, Review: dayReview, Redrill: redrillMark(redrill), CreditDelta: credit}
+		if want := e.effects(); kept != want {
+			rows.Close()
+			return fmt.Errorf("effects of review %d: kept %+v, srs says %+v", id, kept, want)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	rows, err = s.reader.QueryContext(ctx, "SELECT card_id, repetitions, interval, ease, due, stage, credit FROM card_state")
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var reps, interval, ease, stage, credit int
+		var due sql.NullInt64
+		if err := rows.Scan(&id, &reps, &interval, &ease, &due, &stage, &credit); err != nil {
+			return err
+		}
+		c := schedOf(reps, interval, ease, due, sql.NullInt64{})
+		if srs.Stage(stage) != c.Stage() || credit != srs.MasteryCredit(c) {
+			return fmt.Errorf("card %d: kept stage %d and credit %d, srs says %d and %d", id, stage, credit, c.Stage(), srs.MasteryCredit(c))
+		}
+	}
+	return rows.Err()
 }
 
 // CheckMemory verifies every card's stored memory state against its review

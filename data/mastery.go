@@ -22,7 +22,7 @@ type CategoryMastery struct {
 	Young        int
 	Mature       int
 	Mastery      float64 // 0..100, srs.MasteryFromSum
-	Credit       int     // sum of min(interval, 21) over graded cards: Mastery before dividing
+	Credit       int     // sum of srs.MasteryCredit over the cards: Mastery before dividing
 	Recall30     float64 // 0..100, meaningful when HasRecall
 	HasRecall    bool
 	Lapses       int
@@ -129,20 +129,21 @@ func addRecalls(t *srs.RecallTally, memories string, today srs.Day) error {
 func masteryRows(ctx context.Context, tx *sql.Tx, userID int64, today srs.Day) ([]CategoryMastery, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT cat.id, cat.slug, cat.name, cat.builtin,
 		COUNT(s.card_id),
-		COALESCE(SUM(s.card_id IS NOT NULL AND s.due IS NULL), 0),
-		COALESCE(SUM(s.due IS NOT NULL AND s.repetitions < 2), 0),
-		COALESCE(SUM(s.due IS NOT NULL AND s.repetitions >= 2 AND s.interval < ?), 0),
-		COALESCE(SUM(s.due IS NOT NULL AND s.repetitions >= 2 AND s.interval >= ?), 0),
-		COALESCE(SUM(CASE WHEN s.due IS NULL THEN 0 ELSE MIN(MAX(s.interval, 0), ?) END), 0),
+		COALESCE(SUM(s.stage = :new), 0),
+		COALESCE(SUM(s.stage = :learning), 0),
+		COALESCE(SUM(s.stage = :young), 0),
+		COALESCE(SUM(s.stage = :mature), 0),
+		COALESCE(SUM(s.credit), 0),
 		COALESCE(SUM(s.lapses), 0),
 		COALESCE(AVG(CASE WHEN s.due IS NULL THEN NULL ELSE s.ease END), 0),
 		MAX(s.last_day),
 		COALESCE(group_concat(s.memory_day || ' ' || s.stability, ','), '')
 		FROM categories cat
 		LEFT JOIN card_state s ON s.user_id = cat.user_id AND s.category_id = cat.id AND s.suspended = 0
-			AND s.card_id < `+visibleBelow("?4")+`
-		WHERE cat.user_id = ?4 AND cat.id NOT IN `+madeByPendingImport("categories", "?4")+`
-		GROUP BY cat.id`, srs.MatureInterval, srs.MatureInterval, srs.MatureInterval, userID)
+			AND s.card_id < `+visibleBelow(":user")+`
+		WHERE cat.user_id = :user AND cat.id NOT IN `+madeByPendingImport("categories", ":user")+`
+		GROUP BY cat.id`, sql.Named("new", int(srs.StageNew)), sql.Named("learning", int(srs.StageLearning)),
+		sql.Named("young", int(srs.StageYoung)), sql.Named("mature", int(srs.StageMature)), sql.Named("user", userID))
 	if err != nil {
 		return nil, err
 	}
@@ -180,13 +181,13 @@ func masteryRows(ctx context.Context, tx *sql.Tx, userID int64, today srs.Day) (
 		sql  string
 		sign int
 	}{
-		{`SELECT category_id, COUNT(*), COALESCE(SUM(grade >= 3), 0) FROM reviews
+		{`SELECT category_id, COUNT(*), COALESCE(SUM(grade >= ?3), 0) FROM reviews
 			WHERE user_id = ?1 AND study_day >= ?2 AND counted = 1 AND card_id < ` + visibleBelow("?1") + ` GROUP BY category_id`, 1},
-		{`SELECT r.category_id, COUNT(*), COALESCE(SUM(r.grade >= 3), 0) FROM card_state s JOIN reviews r ON r.card_id = s.card_id
+		{`SELECT r.category_id, COUNT(*), COALESCE(SUM(r.grade >= ?3), 0) FROM card_state s JOIN reviews r ON r.card_id = s.card_id
 			WHERE s.user_id = ?1 AND s.suspended = 1 AND r.study_day >= ?2 AND r.counted = 1 AND s.card_id < ` + visibleBelow("?1") + `
 			GROUP BY r.category_id`, -1},
 	} {
-		rows, err := tx.QueryContext(ctx, q.sql, userID, int(srs.RecallSince(today)))
+		rows, err := tx.QueryContext(ctx, q.sql, userID, int(srs.RecallSince(today)), int(srs.PassGrade))
 		if err != nil {
 			return nil, err
 		}

@@ -28,13 +28,12 @@ func (s *Store) practiceTx(ctx context.Context, tx stmtTx, userID int64, g Grade
 		return GradeResult{}, err
 	}
 	st := c.Sched
-	due, last := dayOrNull(st.Graded, st.Due), dayOrNull(st.Graded, st.LastCounted)
 	answer := min(max(g.AnswerMS, 0), MaxAnswerMS)
-	_, err = tx.ExecContext(ctx, qInsertReview,
-		userID, c.ID, formatTime(s.now()), int(today), int(g.Grade), false, answer,
-		st.State.Repetitions, st.State.Interval, st.State.Ease, due, c.Lapses, last,
-		st.State.Repetitions, st.State.Interval, st.State.Ease, due, c.Lapses, c.CategoryID, g.TypedAnswer, covered,
-		memBefore.Stability, memBefore.Difficulty, dayOrNull(c.Reviewed, c.MemoryDay), KindPractice)
+	_, err = tx.ExecContext(ctx, qInsertReview, logEntry{
+		UserID: userID, CardID: c.ID, CategoryID: c.CategoryID, At: s.now(), Day: today, Grade: g.Grade, AnswerMS: answer,
+		Before: st, After: st, BeforeLapses: c.Lapses, AfterLapses: c.Lapses, BeforeLastDay: dayOrNull(st.Graded, st.LastCounted),
+		TypedAnswer: g.TypedAnswer, Covered: covered, MemBefore: memBefore, MemBeforeDay: dayOrNull(c.Reviewed, c.MemoryDay), Kind: KindPractice,
+	}.args()...)
 	if err != nil {
 		return GradeResult{}, err
 	}

@@ -40,11 +40,6 @@ var (
 		COALESCE((SELECT group_concat(CASE WHEN kind = 'practice' THEN char(97 + grade) ELSE grade END, '') FROM (SELECT grade, kind FROM reviews
 			WHERE card_id = card_state.card_id AND study_day = ? ORDER BY id)), '')
 		FROM card_state WHERE card_id = ? AND user_id = ? AND trashed = 0 AND card_id < ` + visibleBelow("?"))
-	qInsertReview = `INSERT INTO reviews (user_id, card_id, reviewed_at, study_day, grade, counted, answer_ms,
-		before_repetitions, before_interval, before_ease, before_due, before_lapses, before_last_day,
-		after_repetitions, after_interval, after_ease, after_due, after_lapses, category_id, typed_answer, covered,
-		before_stability, before_difficulty, before_memory_day, kind)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	qTokenUser = `SELECT u.id, u.name, u.created_at, u.session_epoch, t.id, COALESCE(t.last_used_at, '')
 		FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.hash = CAST(? AS BLOB)`
 	// qCard is one card; its parameters: card, user, user.
@@ -53,13 +48,6 @@ var (
 	qQueueCard = planOnce("SELECT " + cardColumns + `, (SELECT COUNT(*) FROM reviews r WHERE r.card_id = c.id AND r.study_day = ?)` +
 		cardFrom + "WHERE c.id = ? AND c.user_id = ?")
 
-	qUpdateState = `UPDATE card_state SET repetitions = ?, interval = ?, ease = ?, due = ?, lapses = ?, last_day = ?
-		WHERE card_id = ?`
-	// qUpdateCounted is a counted grade's change: the SM-2 state and the
-	// memory state at once. Not through planOnce: stability and
-	// difficulty are floats, and an UPDATE by primary key keeps its plan.
-	qUpdateCounted = `UPDATE card_state SET repetitions = ?, interval = ?, ease = ?, due = ?, lapses = ?, last_day = ?,
-		stability = ?, difficulty = ?, memory_day = ? WHERE card_id = ?`
 	// qUpdateMemory sets the memory state alone: after a re-drill, an undo,
 	// an import.
 	qUpdateMemory = `UPDATE card_state SET stability = ?, difficulty = ?, memory_day = ? WHERE card_id = ?`

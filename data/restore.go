@@ -970,17 +970,11 @@ func newRestoreWriter(ctx context.Context, tx *sql.Tx, j *restoreJob) (*restoreW
 		return nil, err
 	}
 	// The card_state row comes from the insert trigger; the state is set after.
-	if w.setState, err = tx.PrepareContext(ctx, `UPDATE card_state SET repetitions = ?, interval = ?, ease = ?, due = ?,
-		lapses = ?, last_day = ? WHERE card_id = ?`); err != nil {
+	if w.setState, err = tx.PrepareContext(ctx, qUpdateState); err != nil {
 		w.close()
 		return nil, err
 	}
-	// credit_delta is a generated column: it is computed, never inserted.
-	if w.insR, err = tx.PrepareContext(ctx, `INSERT INTO reviews (user_id, card_id, reviewed_at, study_day, grade, counted, answer_ms,
-		before_repetitions, before_interval, before_ease, before_due, before_lapses, before_last_day,
-		after_repetitions, after_interval, after_ease, after_due, after_lapses, category_id, typed_answer, covered,
-		before_stability, before_difficulty, before_memory_day, kind)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`); err != nil {
+	if w.insR, err = tx.PrepareContext(ctx, qInsertReview); err != nil {
 		w.close()
 		return nil, err
 	}
@@ -1030,7 +1024,7 @@ func (w *restoreWriter) card(ctx context.Context, c *exportCard) (int64, error) 
 		return 0, err
 	}
 	st := c.State
-	if _, err := w.setState.ExecContext(ctx, st.Repetitions, st.Interval, st.Ease, dayOrNil(st.Due), st.Lapses, dayOrNil(st.LastDay), id); err != nil {
+	if _, err := w.setState.ExecContext(ctx, stateArgs(id, st.sched(st.LastDay), st.Lapses, dayPtrOrNull(st.LastDay))...); err != nil {
 		return 0, err
 	}
 	j.ids[c.ID] = restoredCard{id: id, categoryID: catID}
@@ -1040,13 +1034,6 @@ func (w *restoreWriter) card(ctx context.Context, c *exportCard) (int64, error) 
 
 // restoredCard is where an exported card landed.
 type restoredCard struct{ id, categoryID int64 }
-
-func dayOrNil(d *srs.Day) any {
-	if d == nil {
-		return nil
-	}
-	return int(*d)
-}
 
 // review writes one exported review of a card written before.
 func (w *restoreWriter) review(ctx context.Context, r *exportReview) error {
@@ -1075,10 +1062,11 @@ func (w *restoreWriter) review(ctx context.Context, r *exportReview) error {
 	mb, mbDay := fold.add(r.StudyDay, srs.Grade(r.Grade))
 	w.folded[card.id] = fold
 	b, a := r.Before, r.After
-	if _, err := w.insR.ExecContext(ctx, j.userID, card.id, formatTime(at), int(r.StudyDay), r.Grade, r.Counted, r.AnswerMS,
-		b.Repetitions, b.Interval, b.Ease, dayOrNil(b.Due), b.Lapses, dayOrNil(b.LastDay),
-		a.Repetitions, a.Interval, a.Ease, dayOrNil(a.Due), a.Lapses, card.categoryID, r.TypedAnswer, covered,
-		mb.Stability, mb.Difficulty, mbDay, r.Kind); err != nil {
+	if _, err := w.insR.ExecContext(ctx, logEntry{
+		UserID: j.userID, CardID: card.id, CategoryID: card.categoryID, At: at, Day: r.StudyDay, Grade: srs.Grade(r.Grade),
+		Counted: r.Counted, AnswerMS: r.AnswerMS, Before: b.sched(b.LastDay), After: a.sched(nil), BeforeLapses: b.Lapses, AfterLapses: a.Lapses,
+		BeforeLastDay: dayPtrOrNull(b.LastDay), TypedAnswer: r.TypedAnswer, Covered: covered, MemBefore: mb, MemBeforeDay: mbDay, Kind: r.Kind,
+	}.args()...); err != nil {
 		return fmt.Errorf("restore a review of card %d: %w", r.CardID, err)
 	}
 	j.res.Reviews++

@@ -70,6 +70,9 @@ type GradeResult struct {
 	Lapses  int
 	Redrill bool
 	Counted bool
+	// Covered and Missed are the card's key points the typed answer did
+	// and did not cover, as stored with the review (nil: no typed answer).
+	Covered, Missed []string
 }
 
 // Today is the user's study day now, on the store's clock.
@@ -369,11 +372,10 @@ type Grade struct {
 	// Step, when >= 0, is the number of grades the card had today when the
 	// form was shown; a different number means the form is stale. -1: no check.
 	Step int
-	// TypedAnswer is what the person typed before revealing ("" for none),
-	// and Covered/Missed the card's key points it did and did not cover.
+	// TypedAnswer is what the person typed before revealing ("" for none).
+	// The store checks it against the card's key points itself
+	// (Card.Coverage) and keeps the coverage with the review.
 	TypedAnswer string
-	Covered     []string
-	Missed      []string
 	// Practice marks a grade given outside the schedule (practice mode, a
 	// mock interview): any card in play may take one at any time. It is
 	// logged with kind "practice" and moves the memory state, but leaves
@@ -397,22 +399,26 @@ type coverageJSON struct {
 	Missed  []string `json:"missed"`
 }
 
-func (g Grade) coverage() (string, error) {
+// coverage checks g's typed answer against the card as it is now and
+// gives the coverage as stored ("" for no typed answer). It reads the card
+// before the grade's transaction, so the single writer never runs the
+// checker; an edit in between is judged as the grade lands, against the
+// key points the person saw a moment before.
+func (s *Store) coverage(ctx context.Context, userID int64, g Grade) (coverageJSON, string, error) {
 	if !utf8.ValidString(g.TypedAnswer) || utf8.RuneCountInString(g.TypedAnswer) > MaxTypedAnswerRunes {
-		return "", fmt.Errorf("%w: a typed answer must be valid text of at most %d characters", ErrInvalid, MaxTypedAnswerRunes)
+		return coverageJSON{}, "", fmt.Errorf("%w: a typed answer must be valid text of at most %d characters", ErrInvalid, MaxTypedAnswerRunes)
 	}
-	if g.TypedAnswer == "" && g.Covered == nil && g.Missed == nil {
-		return "", nil
+	if g.TypedAnswer == "" {
+		return coverageJSON{}, "", nil
 	}
-	cov := coverageJSON{Covered: g.Covered, Missed: g.Missed}
-	if cov.Covered == nil {
-		cov.Covered = []string{}
+	card, err := s.GetCard(ctx, userID, g.CardID)
+	if err != nil {
+		return coverageJSON{}, "", err
 	}
-	if cov.Missed == nil {
-		cov.Missed = []string{}
-	}
+	var cov coverageJSON
+	cov.Covered, cov.Missed = card.Coverage(g.TypedAnswer)
 	b, err := json.Marshal(cov)
-	return string(b), err
+	return cov, string(b), err
 }
 
 // GradeCard applies one grade in one transaction: SM-2 through srs.Next for
@@ -424,11 +430,15 @@ func (s *Store) GradeCard(ctx context.Context, userID int64, g Grade) (GradeResu
 	if !g.Grade.Valid() {
 		return GradeResult{}, fmt.Errorf("%w: a grade is a whole number from 0 to 5", ErrInvalid)
 	}
-	covered, err := g.coverage() // here, not in the single writer's batch
+	cov, covered, err := s.coverage(ctx, userID, g) // here, not in the single writer's batch
 	if err != nil {
 		return GradeResult{}, err
 	}
-	return s.commits.grade(ctx, userID, g, covered)
+	res, err := s.commits.grade(ctx, userID, g, covered)
+	if err == nil && covered != "" {
+		res.Covered, res.Missed = cov.Covered, cov.Missed
+	}
+	return res, err
 }
 
 // gradeState reads what a grade needs of a card: its state, from the
@@ -504,17 +514,16 @@ func (s *Store) gradeTx(ctx context.Context, tx stmtTx, userID int64, g Grade, c
 	if err != nil {
 		return GradeResult{}, err
 	}
-	_, err = tx.ExecContext(ctx, qInsertReview,
-		userID, c.ID, formatTime(now), int(today), int(g.Grade), out.Counted, answer,
-		before.State.Repetitions, before.State.Interval, before.State.Ease, dayOrNull(before.Graded, before.Due), c.Lapses, dayOrNull(before.Graded, before.LastCounted),
-		after.State.Repetitions, after.State.Interval, after.State.Ease, dayOrNull(after.Graded, after.Due), lapses, c.CategoryID, g.TypedAnswer, covered,
-		memBefore.Stability, memBefore.Difficulty, dayOrNull(c.Reviewed, c.MemoryDay), KindReview)
+	_, err = tx.ExecContext(ctx, qInsertReview, logEntry{
+		UserID: userID, CardID: c.ID, CategoryID: c.CategoryID, At: now, Day: today, Grade: g.Grade, Counted: out.Counted, AnswerMS: answer,
+		Before: before, After: after, BeforeLapses: c.Lapses, AfterLapses: lapses, BeforeLastDay: dayOrNull(before.Graded, before.LastCounted),
+		TypedAnswer: g.TypedAnswer, Covered: covered, MemBefore: memBefore, MemBeforeDay: dayOrNull(c.Reviewed, c.MemoryDay), Kind: KindReview,
+	}.args()...)
 	if err != nil {
 		return GradeResult{}, err
 	}
 	if out.Counted {
-		_, err = tx.ExecContext(ctx, qUpdateCounted, after.State.Repetitions, after.State.Interval, after.State.Ease, int(after.Due), lapses, int(after.LastCounted),
-			memAfter.Stability, memAfter.Difficulty, int(today), c.ID)
+		_, err = tx.ExecContext(ctx, qUpdateCounted, append(stateArgs(c.ID, after, lapses, int(after.LastCounted)), memoryArgs(memAfter, today)...)...)
 	} else {
 		_, err = tx.ExecContext(ctx, qUpdateMemory, memAfter.Stability, memAfter.Difficulty, int(today), c.ID)
 	}
@@ -522,13 +531,6 @@ func (s *Store) gradeTx(ctx context.Context, tx stmtTx, userID int64, g Grade, c
 		return GradeResult{}, err
 	}
 	return GradeResult{CardID: c.ID, State: after.State, Graded: after.Graded, Due: after.Due, Lapses: lapses, Redrill: out.Redrill, Counted: out.Counted}, nil
-}
-
-func dayOrNull(valid bool, d srs.Day) any {
-	if !valid {
-		return nil
-	}
-	return int(d)
 }
 
 // Undo takes back the user's most recent grade, restoring the card's state
@@ -577,7 +579,7 @@ func (s *Store) Undo(ctx context.Context, userID int64) (GradeResult, error) {
 			return err
 		}
 		b := r.before
-		if _, err := tx.ExecContext(ctx, qUpdateState, b.reps, b.interval, b.ease, b.due, b.lapses, b.last, r.cardID); err != nil {
+		if _, err := tx.ExecContext(ctx, qUpdateState, stateArgs(r.cardID, schedOf(b.reps, b.interval, b.ease, b.due, b.last), b.lapses, b.last)...); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, qUpdateMemory, r.beforeMem.Stability, r.beforeMem.Difficulty, r.beforeMemDay, r.cardID); err != nil {
@@ -702,16 +704,14 @@ func (s *Store) Summary(ctx context.Context, userID int64) (DaySummary, error) {
 		sum.Today, sum.NewLeft = today, ds.newCards
 		var ms int64
 		err = tx.QueryRowContext(ctx, `SELECT COUNT(*), COUNT(DISTINCT card_id), COALESCE(SUM(counted), 0),
-			COALESCE(SUM(counted = 1 AND grade >= 3), 0), COALESCE(SUM(answer_ms), 0)
-			FROM reviews WHERE user_id = ?1 AND study_day = ?2 AND card_id < `+visibleBelow("?1"), userID, int(today)).
+			COALESCE(SUM(counted = 1 AND grade >= ?3), 0), COALESCE(SUM(answer_ms), 0)
+			FROM reviews WHERE user_id = ?1 AND study_day = ?2 AND card_id < `+visibleBelow("?1"), userID, int(today), int(srs.PassGrade)).
 			Scan(&sum.Reviewed, &sum.Cards, &sum.Counted, &sum.Passed, &ms)
 		if err != nil {
 			return err
 		}
 		sum.TimeSpent = time.Duration(ms) * time.Millisecond
-		if sum.Counted > 0 {
-			sum.Recall = 100 * float64(sum.Passed) / float64(sum.Counted)
-		}
+		sum.Recall, _ = srs.RecallRate(sum.Counted, sum.Passed)
 		var next sql.NullInt64
 		err = tx.QueryRowContext(ctx, `SELECT MIN(s.due) FROM card_state s
 			WHERE `+pileOf+` AND s.suspended = 0 AND s.due > ?`, userID, userID, int(today)).Scan(&next)

@@ -309,7 +309,10 @@ func (s *Store) migrate(ctx context.Context) error {
 		}
 	}
 	// Steps SQL cannot take, once, after the migration that asks for them.
-	_, err = s.backfillMemory(ctx)
+	if _, err = s.backfillMemory(ctx); err != nil {
+		return err
+	}
+	_, err = s.backfillEffects(ctx)
 	return err
 }
 

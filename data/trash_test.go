@@ -477,7 +477,10 @@ func TestDecksToStudyAndRename(t *testing.T) {
 func TestCardHistory(t *testing.T) {
 	ctx := context.Background()
 	s, uid, clock := reviewFixture(t, 2, DefaultSettings(), time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC))
-	if _, err := s.GradeCard(ctx, uid, Grade{CardID: 1, Grade: 2, Step: -1, TypedAnswer: "leakage", Covered: []string{"leak"}, Missed: []string{"split"}}); err != nil {
+	if err := s.UpdateCard(ctx, uid, 1, CardInput{Front: "front 0", Back: "back", Category: "data-quality", KeyPoints: []string{"leak", "split"}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.GradeCard(ctx, uid, Grade{CardID: 1, Grade: 2, Step: -1, TypedAnswer: "a leak"}); err != nil {
 		t.Fatal(err)
 	}
 	grade(t, s, uid, 1, 4) // the re-drill
@@ -490,7 +493,7 @@ func TestCardHistory(t *testing.T) {
 	if total != 3 || len(h) != 3 {
 		t.Fatalf("history of %d (%d), want 3", len(h), total)
 	}
-	if h[0].Grade != 2 || !h[0].Counted || h[0].TypedAnswer != "leakage" || !h[0].HasCoverage || h[0].Covered[0] != "leak" || h[0].Missed[0] != "split" {
+	if h[0].Grade != 2 || !h[0].Counted || h[0].TypedAnswer != "a leak" || !h[0].HasCoverage || h[0].Covered[0] != "leak" || h[0].Missed[0] != "split" {
 		t.Errorf("first review: %+v", h[0])
 	}
 	if h[1].Counted || h[2].Day != srs.DateOf(2026, 5, 2) || h[2].IntervalAfter != 1 || h[2].HasCoverage {

@@ -91,6 +91,7 @@ func TestUndoRefusesACardChangedSinceItsGrade(t *testing.T) {
 	if _, err := s.writer.Exec("UPDATE card_state SET interval = 9, due = due + 8 WHERE card_id = 1"); err != nil {
 		t.Fatal(err)
 	}
+	syncCardEffects(t, s)
 	before, _ := s.GetCard(ctx, uid, 1)
 	_, err := s.Undo(ctx, uid)
 	if !errors.Is(err, ErrConflict) || !strings.Contains(err.Error(), "card 1") {

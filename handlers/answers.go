@@ -13,50 +13,6 @@ import (
 	"github.com/flashcards/flashcards/views"
 )
 
-// keyPoints pairs a card's key points, as the plain text one would type
-// (their Markdown taken away), with the card's own synonyms for them.
-func keyPoints(card data.Card) []answer.KeyPoint {
-	kps := make([]answer.KeyPoint, len(card.KeyPoints))
-	for i, kp := range card.KeyPoints {
-		kps[i] = answer.KeyPoint{Text: data.PlainText(kp), Synonyms: card.Synonyms[kp]}
-	}
-	return kps
-}
-
-// checkKeyPoints checks an answer against the card's key points and says,
-// for each key point in the card's order, whether it was covered. The
-// matcher sees plain text; the answer is mapped back to the key points as
-// written, so coverage is stored and shown by the card's own key points.
-func checkKeyPoints(card data.Card, typed string) (covered []bool, n int) {
-	kps := keyPoints(card)
-	cov := answer.Check(typed, kps)
-	// Coverage keeps the card's order and names each key point once, in
-	// Covered or Missed; two key points of the same plain text are judged
-	// alike, so taking them in order is exact.
-	covered = make([]bool, len(kps))
-	for i, kp := range kps {
-		if n < len(cov.Covered) && cov.Covered[n] == kp.Text {
-			covered[i] = true
-			n++
-		}
-	}
-	return covered, n
-}
-
-// coverage is checkKeyPoints as the key points covered and missed.
-func coverage(card data.Card, answer string) (covered, missed []string) {
-	marks, _ := checkKeyPoints(card, answer)
-	covered, missed = []string{}, []string{}
-	for i, kp := range card.KeyPoints {
-		if marks[i] {
-			covered = append(covered, kp)
-		} else {
-			missed = append(missed, kp)
-		}
-	}
-	return covered, missed
-}
-
 // revealForm shows the back of the card after a typed answer, with each key
 // point marked covered or missed and a suggested grade pre-selected.
 func (a *App) revealForm(c echo.Context) error {
@@ -93,20 +49,6 @@ func (a *App) revealForm(c echo.Context) error {
 	return a.render(c, http.StatusOK, views.Review(p, v))
 }
 
-// coverageOf checks a typed answer against the card at grading time, so
-// the stored coverage never depends on what the browser sent back.
-func (a *App) coverageOf(c echo.Context, userID, cardID int64, answer string) (covered, missed []string, err error) {
-	if answer == "" {
-		return nil, nil, nil
-	}
-	card, err := a.store.GetCard(c.Request().Context(), userID, cardID)
-	if err != nil {
-		return nil, nil, err
-	}
-	covered, missed = coverage(card, answer)
-	return covered, missed, nil
-}
-
 // apiCheck checks a typed answer against a card's key points. It is
 // read-only: nothing is graded or stored.
 func (a *App) apiCheck(c echo.Context) error {
@@ -131,7 +73,7 @@ func (a *App) apiCheck(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	covered, missed := coverage(card, *body.Answer)
+	covered, missed := card.Coverage(*body.Answer)
 	var suggested *int
 	if g, ok := answer.SuggestGrade(len(covered), len(card.KeyPoints)); ok {
 		n := int(g)
@@ -143,7 +85,7 @@ func (a *App) apiCheck(c echo.Context) error {
 // markPoints marks each of the card's key points covered or missed by the
 // answer, and gives the suggested grade (-1 when the card has no key points).
 func markPoints(card data.Card, typed string) ([]views.PointView, int) {
-	covered, n := checkKeyPoints(card, typed)
+	covered, n := card.CheckAnswer(typed)
 	pts := make([]views.PointView, 0, len(card.KeyPoints))
 	for i, kp := range card.KeyPoints {
 		p := views.PointView{Text: kp, Covered: covered[i]}

@@ -132,12 +132,7 @@ func (a *App) apiGrade(c echo.Context) error {
 	if err := checkTypedAnswer(body.Answer); err != nil {
 		return err
 	}
-	covered, missed, err := a.coverageOf(c, u.ID, id, body.Answer)
-	if err != nil {
-		return err
-	}
-	g := data.Grade{CardID: id, Grade: srs.Grade(*body.Grade), Step: -1, TypedAnswer: body.Answer, Covered: covered, Missed: missed,
-		Practice: body.Practice}
+	g := data.Grade{CardID: id, Grade: srs.Grade(*body.Grade), Step: -1, TypedAnswer: body.Answer, Practice: body.Practice}
 	if body.AnswerMS != nil {
 		g.AnswerMS = *body.AnswerMS
 	}

@@ -374,8 +374,11 @@ func TestCardHistoryOnTheEditPage(t *testing.T) {
 	ctx := context.Background()
 	b, u, ids := cardOwner(t, app, "ada", "What is leakage?")
 	wantBody(t, "no history", b.get(cardPath(ids[0], "/edit")), "Not reviewed yet.")
-	if _, err := app.store.GradeCard(ctx, u.ID, data.Grade{CardID: ids[0], Grade: 3, Step: -1,
-		TypedAnswer: "test data <leaks>", Covered: []string{"test data"}, Missed: []string{"the split"}}); err != nil {
+	if err := app.store.UpdateCard(ctx, u.ID, ids[0], data.CardInput{Front: "What is leakage?", Back: "Answer to What is leakage?",
+		Category: "data-quality", KeyPoints: []string{"test data", "the split"}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := app.store.GradeCard(ctx, u.ID, data.Grade{CardID: ids[0], Grade: 3, Step: -1, TypedAnswer: "test data <leaks>"}); err != nil {
 		t.Fatal(err)
 	}
 	app.clock.Advance(24 * time.Hour)

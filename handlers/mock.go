@@ -210,14 +210,14 @@ func (a *App) mockGrade(c echo.Context) error {
 	// twice (the second names a card that is no longer current), and the
 	// form's idempotency key replays a double click; the step is not checked.
 	g.Practice, g.Step = true, -1
-	_, err = a.store.GradeCard(c.Request().Context(), u.ID, g)
+	res, err := a.store.GradeCard(c.Request().Context(), u.ID, g)
 	switch {
 	case errors.Is(err, data.ErrConflict):
 		return redirect(c, "/mock/card") // graded already (a double click): move on from the current state
 	case err != nil:
 		return err
 	}
-	m.Results = append(m.Results, mockResult{CardID: card.ID, Category: card.CategoryName, Covered: g.Covered, Missed: g.Missed})
+	m.Results = append(m.Results, mockResult{CardID: card.ID, Category: card.CategoryName, Covered: res.Covered, Missed: res.Missed})
 	m.Pos++
 	if err := a.saveMock(c, m); err != nil {
 		return err

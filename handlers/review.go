@@ -280,7 +280,7 @@ func (a *App) gradeForm(c echo.Context) error {
 
 // readGradeForm reads a grade form, the card page's or a mock interview's:
 // the card, the grade, the step it was shown at, the time since it was
-// shown, and a typed answer with its coverage, checked here on the server.
+// shown, and a typed answer, which the store checks against the card.
 func (a *App) readGradeForm(c echo.Context, userID int64) (data.Grade, error) {
 	cardID, err := strconv.ParseInt(c.FormValue("card_id"), 10, 64)
 	if err != nil {
@@ -302,12 +302,7 @@ func (a *App) readGradeForm(c echo.Context, userID int64) (data.Grade, error) {
 	if err := checkTypedAnswer(answer); err != nil {
 		return data.Grade{}, err
 	}
-	covered, missed, err := a.coverageOf(c, userID, cardID, answer)
-	if err != nil {
-		return data.Grade{}, err
-	}
-	return data.Grade{CardID: cardID, Grade: srs.Grade(g), AnswerMS: answerMS, Step: step,
-		TypedAnswer: answer, Covered: covered, Missed: missed}, nil
+	return data.Grade{CardID: cardID, Grade: srs.Grade(g), AnswerMS: answerMS, Step: step, TypedAnswer: answer}, nil
 }
 
 func (a *App) undoForm(c echo.Context) error {

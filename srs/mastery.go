@@ -44,10 +44,8 @@ func (s Stage) String() string {
 	return stageNames[s]
 }
 
-// Stage classifies c. In SQL:
-//
-//	CASE WHEN NOT graded THEN 'new' WHEN repetitions < 2 THEN 'learning'
-//	     WHEN interval < 21 THEN 'young' ELSE 'mature' END
+// Stage classifies c. A store keeps it with the card's state and counts
+// it; it never classifies again.
 func (c Card) Stage() Stage {
 	switch {
 	case !c.Graded:
@@ -63,11 +61,9 @@ func (c Card) Stage() Stage {
 
 // MasteryCredit is what one card adds to its category's mastery, in days
 // from 0 to MatureInterval: its interval capped at 21, and 0 if it was never
-// graded. In SQL:
-//
-//	CASE WHEN graded THEN MIN(MAX(interval, 0), 21) ELSE 0 END
-//
-// Summed over a category, it feeds MasteryFromSum.
+// graded. A store keeps it with the card's state and sums it per category
+// for MasteryFromSum; the change a grade makes to it (EffectsOf) is what
+// the mastery trend adds up day by day.
 func MasteryCredit(c Card) int {
 	if !c.Graded {
 		return 0

@@ -17,7 +17,7 @@ type Grade int
 func (g Grade) Valid() bool { return g >= 0 && g <= 5 }
 
 // Passed reports whether g counts as a successful recall (3 or more).
-func (g Grade) Passed() bool { return g >= 3 && g <= 5 }
+func (g Grade) Passed() bool { return g >= PassGrade && g <= 5 }
 
 var gradeLabels = [6]struct{ label, description string }{
 	{"Blackout", "Complete blackout: nothing came to mind."},
