@@ -45,7 +45,7 @@ func ParseExportKind(s string) (ExportKind, error) {
 	case ExportJSON, ExportCSV, ExportAnki:
 		return k, nil
 	}
-	return "", fmt.Errorf("%w: the export format must be json, csv or anki, not %q", ErrInvalid, s)
+	return "", Errorf(ErrInvalid, "The export format must be json, csv or anki, not %q", s)
 }
 
 // ContentType is the media type of an export of this kind.

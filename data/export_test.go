@@ -493,7 +493,7 @@ func TestRestoreRefusesBadFiles(t *testing.T) {
 		{"deep nesting inside", header + `"settings":` + deep + `}`, "nested"},
 		{"deep nesting in the mastery table", header + `"mastery":` + deep + `}`, "nested"},
 		{"a million cards and no header", manyCards, "not a flashcards export"},
-		{"a million empty cards", header + `"cards":[` + strings.Repeat("{},", 1_000_000) + `{}]}`, "card 1 (id 0): the id must be"},
+		{"a million empty cards", header + `"cards":[` + strings.Repeat("{},", 1_000_000) + `{}]}`, "Card 1 (id 0): the id must be"},
 		{"other format", `{"format":"anki","version":1}`, "not a flashcards export"},
 		{"newer version", strings.Replace(string(doc), `"version":1`, `"version":2`, 1), "made by a newer version of flashcards (export version 2); this server reads version 1"},
 		{"version after the rest", `{"format":"flashcards-export","cards":[],"version":1}`, "must start with"},

@@ -31,7 +31,7 @@ const PendingImportsPerUser = 3
 
 // ErrPendingImportGone is a preview that has expired, was pushed out by
 // newer ones, is another user's, or never was.
-var ErrPendingImportGone = fmt.Errorf("%w: this preview has expired or is not yours; upload the file again", ErrNotFound)
+var ErrPendingImportGone = Errorf(ErrNotFound, "This preview has expired or is not yours; upload the file again")
 
 // PendingImport is an upload waiting between its preview and its confirmation.
 type PendingImport struct {

@@ -382,7 +382,7 @@ type coverageJSON struct {
 
 func (g Grade) coverage() (string, error) {
 	if !utf8.ValidString(g.TypedAnswer) || utf8.RuneCountInString(g.TypedAnswer) > MaxTypedAnswerRunes {
-		return "", fmt.Errorf("%w: a typed answer must be valid text of at most %d characters", ErrInvalid, MaxTypedAnswerRunes)
+		return "", Errorf(ErrInvalid, "A typed answer must be valid text of at most %d characters", MaxTypedAnswerRunes)
 	}
 	if g.TypedAnswer == "" && g.Covered == nil && g.Missed == nil {
 		return "", nil
@@ -403,7 +403,7 @@ func (g Grade) coverage() (string, error) {
 // for review now gives ErrConflict; a foreign card ErrNotFound.
 func (s *Store) GradeCard(ctx context.Context, userID int64, g Grade) (GradeResult, error) {
 	if !g.Grade.Valid() {
-		return GradeResult{}, fmt.Errorf("%w: a grade is a whole number from 0 to 5", ErrInvalid)
+		return GradeResult{}, Errorf(ErrInvalid, "A grade is a whole number from 0 to 5")
 	}
 	covered, err := g.coverage() // here, not in the single writer's batch
 	if err != nil {
@@ -449,18 +449,18 @@ func (s *Store) gradeTx(ctx context.Context, tx stmtTx, userID int64, g Grade, c
 		return GradeResult{}, err
 	}
 	if c.Suspended {
-		return GradeResult{}, fmt.Errorf("%w: the card is suspended", ErrConflict)
+		return GradeResult{}, Errorf(ErrConflict, "The card is suspended")
 	}
 	if g.Step >= 0 && g.Step != len(grades) {
-		return GradeResult{}, fmt.Errorf("%w: this card was graded already", ErrConflict)
+		return GradeResult{}, Errorf(ErrConflict, "This card was graded already")
 	}
 	status := srs.StatusOf(c.Sched, today, grades)
 	if status == srs.StatusDue && ds.reviewsDone >= st.ReviewsPerDay {
-		return GradeResult{}, fmt.Errorf("%w: today's review limit is reached", ErrConflict)
+		return GradeResult{}, Errorf(ErrConflict, "Today's review limit is reached")
 	}
 	out, err := srs.ApplyGrade(c.Sched, today, grades, g.Grade, ds.newDone < st.NewPerDay)
 	if errors.Is(err, srs.ErrNotUpForReview) {
-		return GradeResult{}, fmt.Errorf("%w: the card is not up for review now", ErrConflict)
+		return GradeResult{}, Errorf(ErrConflict, "The card is not up for review now")
 	}
 	if err != nil {
 		return GradeResult{}, err
@@ -526,11 +526,11 @@ func (s *Store) Undo(ctx context.Context, userID int64) (GradeResult, error) {
 			return err
 		}
 		if !found {
-			return fmt.Errorf("%w: nothing to undo today", ErrConflict)
+			return Errorf(ErrConflict, "Nothing to undo today")
 		}
 		if r.day != today {
-			return fmt.Errorf("%w: nothing to undo today: your last grade was given on study day %s, and only today's grades can be undone",
-				ErrConflict, r.day)
+			return Errorf(ErrConflict, "Nothing to undo today: your last grade was given on study day %s, and only today's grades can be undone",
+				r.day)
 		}
 		var now reviewState
 		var trashed bool
@@ -542,10 +542,10 @@ func (s *Store) Undo(ctx context.Context, userID int64) (GradeResult, error) {
 		if trashed {
 			// Its grades still count today; taking one back would change a
 			// card the person has put away. Restoring it makes it undoable.
-			return fmt.Errorf("%w: your last grade was of a card now in the trash; restore it to undo that grade", ErrConflict)
+			return Errorf(ErrConflict, "Your last grade was of a card now in the trash; restore it to undo that grade")
 		}
 		if now != r.after {
-			return fmt.Errorf("%w: card %d has changed since your last grade; nothing was undone", ErrConflict, r.cardID)
+			return Errorf(ErrConflict, "Card %d has changed since your last grade; nothing was undone", r.cardID)
 		}
 		if _, err := tx.ExecContext(ctx, "DELETE FROM reviews WHERE id = ?", r.id); err != nil {
 			return err

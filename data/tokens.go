@@ -53,7 +53,7 @@ func (s *Store) createToken(ctx context.Context, userID int64, name, sessionID s
 		name = "token"
 	}
 	if !utf8.ValidString(name) || utf8.RuneCountInString(name) > 100 {
-		return "", Token{}, fmt.Errorf("%w: token name must be at most 100 characters", ErrInvalid)
+		return "", Token{}, Errorf(ErrInvalid, "Token name must be at most 100 characters")
 	}
 	raw := make([]byte, 32)
 	rand.Read(raw)

@@ -87,12 +87,8 @@ func restoreStatus(err error, limit int64) (status int, msg string, ok bool) {
 	switch {
 	case errors.As(err, &tooBig):
 		return http.StatusRequestEntityTooLarge, restoreTooLargeMessage(limit), true
-	case errors.Is(err, data.ErrTooLarge):
-		return http.StatusRequestEntityTooLarge, userMessage(err), true
-	case errors.Is(err, data.ErrConflict):
-		return http.StatusConflict, userMessage(err), true
-	case errors.Is(err, data.ErrInvalid):
-		return http.StatusBadRequest, userMessage(err), true
+	case data.Message(err) != "":
+		return errorStatus(err), data.Message(err), true
 	}
 	return 0, "", false
 }

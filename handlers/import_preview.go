@@ -62,7 +62,7 @@ func readImportChoices(c echo.Context) (importChoices, error) {
 	col := func(k string) (int, error) {
 		n, err := strconv.Atoi(c.FormValue(k))
 		if err != nil || n < -1 {
-			return 0, fmt.Errorf("%w: choose the table's columns from the lists", data.ErrInvalid)
+			return 0, data.Errorf(data.ErrInvalid, "Choose the table's columns from the lists")
 		}
 		return n, nil
 	}

@@ -14,7 +14,6 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/flashcards/flashcards/data"
-	"github.com/flashcards/flashcards/data/qadoc"
 	"github.com/flashcards/flashcards/views"
 )
 
@@ -139,7 +138,7 @@ func submittedDocument(c echo.Context) (name string, doc []byte, err error) {
 	switch {
 	case err == nil:
 		if strings.TrimSpace(pasted) != "" {
-			return "", nil, fmt.Errorf("%w: choose a file or paste a document, not both", data.ErrInvalid)
+			return "", nil, data.Errorf(data.ErrInvalid, "Choose a file or paste a document, not both")
 		}
 		f, err := fh.Open()
 		if err != nil {
@@ -160,7 +159,7 @@ func submittedDocument(c echo.Context) (name string, doc []byte, err error) {
 		return "", nil, err
 	}
 	if pasted == "" {
-		return "", nil, fmt.Errorf("%w: choose a file or paste a document", data.ErrInvalid)
+		return "", nil, data.Errorf(data.ErrInvalid, "Choose a file or paste a document")
 	}
 	name = strings.TrimSpace(strings.ToValidUTF8(c.FormValue("name"), ""))
 	if name == "" {
@@ -182,41 +181,19 @@ func (a *App) hasCategory(c echo.Context, userID int64, slug string) (bool, erro
 	return false, nil
 }
 
-// importErrorMessage explains why a document was refused: the status, a
-// sentence, and the line-numbered problems. Status 0 means the error is
-// not the document's fault.
+// importErrorMessage explains why a document was refused: the status, the
+// store's sentence, and the line-numbered problems. Status 0 means the
+// error is not the document's fault.
 func importErrorMessage(err error) (int, string, []views.ImportProblem) {
-	var pe data.ParseErrors
-	var noQA *data.NoQAError
-	switch {
-	case errors.As(err, &pe):
-		problems := make([]views.ImportProblem, len(pe))
-		for i, e := range pe {
-			problems[i] = views.ImportProblem{Line: e.Line, Message: e.Msg}
-		}
-		return http.StatusBadRequest, fmt.Sprintf("The document has %s:", plural(len(pe), "problem", "problems")), problems
-	case errors.Is(err, data.ErrEmptyDocument):
-		return http.StatusBadRequest, "The document is empty.", nil
-	case errors.Is(err, data.ErrInvalidUTF8):
-		var line int
-		fmt.Sscanf(err.Error(), "line %d:", &line)
-		return http.StatusBadRequest, "The document is not UTF-8 text. Save it as UTF-8 and try again.",
-			[]views.ImportProblem{{Line: line, Message: "the first character that is not UTF-8"}}
-	case errors.Is(err, data.ErrTooLarge):
-		return http.StatusRequestEntityTooLarge, fmt.Sprintf("The document is too large: a Q&A write-up may hold %s, a card table (.csv, .tsv) %s.",
-			formatSize(data.MaxDocumentBytes), formatSize(data.MaxCardTableBytes)), nil
-	case errors.As(err, &noQA):
-		return http.StatusBadRequest, "No questions and answers were found: " + noQA.Saw + ". The importer looks for " + qadoc.LookedFor +
-			"; a card table (.csv, .tsv) has a front and a back column.", nil
-	case errors.Is(err, data.ErrNoQA):
-		return http.StatusBadRequest, "No questions and answers were found. A write-up numbers its questions (Q1.) and starts each answer with Ans:; " +
-			"a card table has a front and a back column.", nil
-	case errors.Is(err, data.ErrInvalid):
-		return http.StatusBadRequest, userMessage(err), nil
-	case errors.Is(err, data.ErrConflict): // another import of the user's still running
-		return http.StatusConflict, userMessage(err), nil
+	msg := data.Message(err)
+	if msg == "" {
+		return 0, "", nil
 	}
-	return 0, "", nil
+	var problems []views.ImportProblem
+	for _, p := range data.Problems(err) {
+		problems = append(problems, views.ImportProblem{Line: p.Line, Message: p.Message})
+	}
+	return errorStatus(err), msg, problems
 }
 
 // importSummary is the flash after an import.

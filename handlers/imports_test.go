@@ -396,7 +396,7 @@ func TestImportOverTheCardLimit(t *testing.T) {
 // An import while another of the user's runs is refused with 409 and
 // words, on the import page.
 func TestImportErrorMessageForARunningImport(t *testing.T) {
-	status, msg, _ := importErrorMessage(fmt.Errorf("%w: an import into this account is still running; try again when it has finished", data.ErrConflict))
+	status, msg, _ := importErrorMessage(data.Errorf(data.ErrConflict, "An import into this account is still running; try again when it has finished"))
 	if status != http.StatusConflict || msg != "An import into this account is still running; try again when it has finished" {
 		t.Errorf("importErrorMessage = %d %q", status, msg)
 	}

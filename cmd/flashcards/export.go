@@ -78,7 +78,7 @@ func restoreFile(ctx context.Context, s *data.Store, u data.User, path string, s
 	res, err := s.RestoreExport(ctx, u.ID, f)
 	if err != nil {
 		if errors.Is(err, data.ErrInvalid) || errors.Is(err, data.ErrConflict) {
-			return errors.New(data.Reason(err))
+			return errors.New(data.Message(err))
 		}
 		return err
 	}

@@ -153,9 +153,9 @@ func TestExportAndRestoreCommands(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 	for _, want := range []string{
-		adaFile + ": not imported: the account already has progress on",
-		newer + ": not imported: this export was made by a newer version of flashcards (export version 2); this server reads version 1",
-		cut + ": not imported: the file ends in the middle of",
+		adaFile + ": not imported: The account already has progress on",
+		newer + ": not imported: This export was made by a newer version of flashcards (export version 2); this server reads version 1",
+		cut + ": not imported: The file ends in the middle of",
 	} {
 		if !strings.Contains(errOut, want) {
 			t.Errorf("stderr lacks %q:\n%s", want, errOut)

@@ -150,7 +150,7 @@ func importApkgFile(ctx context.Context, s *data.Store, u data.User, path, categ
 	}
 	res, err := s.ImportApkg(ctx, u.ID, filepath.Base(path), f, fi.Size(), category, importProgress(stderr, path))
 	if errors.Is(err, data.ErrInvalid) {
-		return errors.New(data.Reason(err))
+		return errors.New(data.Message(err))
 	}
 	if err != nil {
 		return err
@@ -215,7 +215,7 @@ func reportImportError(w io.Writer, path string, err error) {
 		fmt.Fprintf(w, "%s: not imported: too large; a Q&A write-up may hold %d MiB, a card table %d MiB\n",
 			path, data.MaxDocumentBytes>>20, data.MaxCardTableBytes>>20)
 	case errors.Is(err, data.ErrInvalid):
-		fmt.Fprintf(w, "%s: not imported: %s\n", path, data.Reason(err))
+		fmt.Fprintf(w, "%s: not imported: %s\n", path, data.Message(err))
 	default:
 		fmt.Fprintf(w, "%s: not imported: %v\n", path, err)
 	}

@@ -129,8 +129,8 @@ func TestImportCommandRefusesBadFiles(t *testing.T) {
 	for _, want := range []string{
 		bad + ": not imported, 1 problem:",
 		bad + ":4: a second answer",
-		latin1 + ": not imported: line 1: document is not valid UTF-8 text",
-		export + ": not imported: this is not a flashcards export",
+		latin1 + ": not imported: The document is not UTF-8 text",
+		export + ": not imported: This is not a flashcards export",
 		"missing.txt: not imported: open",
 	} {
 		if !strings.Contains(errOut, want) {
