@@ -67,13 +67,6 @@ func ankiError(format string, args ...any) error {
 	return Errorf(ErrInvalid, format, args...)
 }
 
-// IsApkg reports whether a file starts like a zip archive, as an Anki
-// package does; the import then says whether it really is one.
-func IsApkg(head []byte) bool {
-	return len(head) >= 4 && head[0] == 'P' && head[1] == 'K' &&
-		((head[2] == 3 && head[3] == 4) || (head[2] == 5 && head[3] == 6))
-}
-
 // ankiNotetype is what the importer needs of an Anki note type.
 type ankiNotetype struct {
 	name      string

@@ -222,14 +222,6 @@ func declaredSizeZip(t *testing.T, name string, data []byte, size uint64) []byte
 	return buf.Bytes()
 }
 
-func TestIsApkg(t *testing.T) {
-	for in, want := range map[string]bool{"PK\x03\x04rest": true, "PK\x05\x06": true, "PK": false, "Q1. x": false, "": false} {
-		if got := IsApkg([]byte(in)); got != want {
-			t.Errorf("IsApkg(%q) = %v", in, got)
-		}
-	}
-}
-
 // The connection a collection is read through bounds what one statement
 // can do, whatever the schema check missed: no value longer than
 // ankiMaxValue comes to exist, and a statement that would never end stops

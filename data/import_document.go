@@ -4,9 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"strings"
 
+	"github.com/flashcards/flashcards/data/format"
 	"github.com/flashcards/flashcards/data/qadoc"
 )
 
@@ -78,9 +78,9 @@ func ParseDocument(name string, doc []byte, fallbackCategory string) ([]CardDraf
 	return p.Drafts, err
 }
 
-// ParseDocumentWith reads a document, choosing the reader by its name and
-// content: .csv and .tsv are card tables; .html and .htm, or text that
-// starts like a web page, are saved pages; anything else is a Q&A
+// ParseDocumentWith reads a document, choosing the reader by what
+// format.Detect says of its name and content: card tables (.csv, .tsv),
+// saved pages (.html, .htm, or text that starts like a web page); anything else is a Q&A
 // write-up, read both as "Q1. / Ans:" text and as Markdown, keeping the
 // reading that finds more answered questions (the "Q1." reading on a tie
 // when the Markdown reading found only "Q1." paragraphs itself).
@@ -97,9 +97,8 @@ func parseDocument(name string, doc []byte, opts ImportOptions) (ParsedDocument,
 	if fallback != "" && !ValidSlug(fallback) {
 		return ParsedDocument{}, Errorf(ErrInvalid, "%q is not a category slug", fallback)
 	}
-	ext := strings.ToLower(filepath.Ext(name))
-	switch ext {
-	case ".csv", ".tsv":
+	kind := format.Detect(name, doc)
+	if kind == format.CardTable {
 		drafts, err := parseCardTable(doc, name, opts.Columns)
 		if err != nil {
 			return ParsedDocument{}, err
@@ -123,7 +122,7 @@ func parseDocument(name string, doc []byte, opts ImportOptions) (ParsedDocument,
 	if err := qadoc.CheckBudget(text); err != nil {
 		return ParsedDocument{}, err
 	}
-	if ext == ".html" || ext == ".htm" || ext == ".xhtml" || qadoc.LooksLikeHTMLPage(text) {
+	if kind == format.HTML {
 		return fromQADocument(name, qadoc.Parse(text, qadoc.Options{HTMLPage: true}), opts)
 	}
 	modern := qadoc.Parse(text, qadoc.Options{})

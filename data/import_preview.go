@@ -58,7 +58,8 @@ type pendingUpload struct {
 // KeepPendingImport keeps an upload until it is confirmed and returns its id.
 func (s *Store) KeepPendingImport(userID int64, name string, doc []byte) (PendingImport, error) {
 	if len(doc) > MaxCardTableBytes {
-		return PendingImport{}, ErrTooLarge
+		return PendingImport{}, Errorf(ErrTooLarge, "The document is too large: a Q&A write-up may hold %d MiB, a card table (.csv, .tsv) %d MiB.",
+			MaxDocumentBytes>>20, MaxCardTableBytes>>20)
 	}
 	p := &s.pending
 	p.mu.Lock()

@@ -341,7 +341,7 @@ func TestImportDocumentsThroughTheAPI(t *testing.T) {
 	if err := json.Unmarshal(raw, &got); status != http.StatusOK || err != nil {
 		t.Fatalf("%d %s", status, raw)
 	}
-	if got.Format != "document" || got.Deck != "queues" || got.Cards != 6 || len(got.NewCategories) != 3 || got.Unanswered == nil {
+	if got.Format != "html" || got.Deck != "queues" || got.Cards != 6 || len(got.NewCategories) != 3 || got.Unanswered == nil {
 		t.Errorf("page import answered %s", raw)
 	}
 

@@ -127,7 +127,7 @@ func TestExportAndRestoreCommands(t *testing.T) {
 	}
 
 	out, errOut, err := runCLI(t, db, "", "import", "--user", "bob", adaFile)
-	if err != nil || !strings.Contains(out, adaFile+": restored 4 cards and 6 reviews into bob's account; new categories: system-design; new decks: Notes") {
+	if err != nil || !strings.Contains(out, adaFile+": restored 4 cards and 6 reviews. New categories: system-design. New decks: Notes.") {
 		t.Fatalf("restore: %v\n%s%s", err, out, errOut)
 	}
 	stdout, _, err = runCLI(t, db, "", "export", "--user", "bob")
