@@ -213,7 +213,7 @@ type unansweredJSON struct {
 var importTypes = map[string]string{
 	"text/markdown": ".md", "text/x-markdown": ".md", "text/plain": ".txt", "text/html": ".html",
 	"application/xhtml+xml": ".html", "text/csv": ".csv", "text/tab-separated-values": ".tsv",
-	"application/json": ".json", "application/vnd.anki": ".apkg",
+	"application/json": ".json", data.ApkgContentType: ".apkg",
 }
 
 // apiImport answers POST /api/v1/import: the body, or the multipart

@@ -52,7 +52,7 @@ var doorCSRF = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
 // web signs name in through the log-in form and uploads the file on the
 // import page; a document goes through its preview, confirmed into a new
 // deck named after the file, as a person would.
-func (d *importDoors) web(user, name string, content []byte) doorResult {
+func (d *importDoors) web(user, name string, content []byte, category string) doorResult {
 	t := d.t
 	t.Helper()
 	jar, _ := cookiejar.New(nil)
@@ -88,6 +88,7 @@ func (d *importDoors) web(user, name string, content []byte) doorResult {
 	var buf bytes.Buffer
 	mw := multipart.NewWriter(&buf)
 	mw.WriteField("csrf", csrf)
+	mw.WriteField("category", category)
 	fw, _ := mw.CreateFormFile("file", name)
 	fw.Write(content)
 	mw.Close()
@@ -131,10 +132,10 @@ func refusalOnPage(body string) doorResult {
 }
 
 // api posts the file as the body with ?name=.
-func (d *importDoors) api(token, name string, content []byte) doorResult {
+func (d *importDoors) api(token, name string, content []byte, category string) doorResult {
 	t := d.t
 	t.Helper()
-	req, _ := http.NewRequest(http.MethodPost, d.srv.URL+"/api/v1/import?name="+url.QueryEscape(name), bytes.NewReader(content))
+	req, _ := http.NewRequest(http.MethodPost, d.srv.URL+"/api/v1/import?"+url.Values{"name": {name}, "category": {category}}.Encode(), bytes.NewReader(content))
 	req.Header.Set("Authorization", "Bearer "+token)
 	req.Header.Set("Content-Type", "application/octet-stream")
 	resp, err := http.DefaultClient.Do(req)
@@ -158,7 +159,7 @@ func (d *importDoors) api(token, name string, content []byte) doorResult {
 }
 
 // cli runs flashcards import on the file written under its name.
-func (d *importDoors) cli(user, name string, content []byte) doorResult {
+func (d *importDoors) cli(user, name string, content []byte, category string) doorResult {
 	t := d.t
 	t.Helper()
 	dir := filepath.Join(d.dir, user)
@@ -168,7 +169,7 @@ func (d *importDoors) cli(user, name string, content []byte) doorResult {
 		t.Fatal(err)
 	}
 	var stdout, stderr bytes.Buffer
-	err := importCommand(context.Background(), d.store, user, data.ImportOptions{}, []string{path}, &stdout, &stderr)
+	err := importCommand(context.Background(), d.store, user, data.ImportOptions{FallbackCategory: category}, []string{path}, &stdout, &stderr)
 	if err == nil {
 		line, _, _ := strings.Cut(stdout.String(), "\n")
 		summary, ok := strings.CutPrefix(line, path+": ")
@@ -277,12 +278,12 @@ func TestEveryDoorTakesEveryFormat(t *testing.T) {
 				var r doorResult
 				switch j {
 				case 0:
-					r = d.web(name, tc.name, []byte(tc.content))
+					r = d.web(name, tc.name, []byte(tc.content), "")
 				case 1:
 					tok, _, _ := store.CreateToken(ctx, u.ID, "import")
-					r = d.api(tok, tc.name, []byte(tc.content))
+					r = d.api(tok, tc.name, []byte(tc.content), "")
 				case 2:
-					r = d.cli(name, tc.name, []byte(tc.content))
+					r = d.cli(name, tc.name, []byte(tc.content), "")
 				}
 				if r.summary == "" {
 					t.Fatalf("%s: %s refused it: %q %q", door, tc.name, r.refusal, r.problems)
@@ -320,17 +321,19 @@ func TestEveryDoorTakesEveryFormat(t *testing.T) {
 	w.Write([]byte("not a collection"))
 	zw.Close()
 	notAnki := zipped.Bytes()
-	bad := []struct{ format, name, content, want string }{
-		{"Q&A text", "notes.txt", "Q1. Caf\xe9?\nAns: yes.\n", "The document is not UTF-8 text. Save it as UTF-8 and try again."},
-		{"Q&A text, a second answer", "notes.txt", "Q1. What?\nAns: a.\nAns: b.\n", "The document has 1 problem:"},
-		{"Markdown", "bare.md", "## What is X?\n\n## What is Y?\n", "No questions and answers were found: 2 question headings were found, but no answer followed them."},
-		{"HTML page", "page.html", "<!doctype html><body><p>Hello.</p></body>", "No questions and answers were found: it holds 1 paragraph"},
-		{"CSV", "trees.csv", "front,back\nq,\n", "The document has 1 problem:"},
-		{"TSV", "trees.tsv", "", "The document is empty."},
-		{"JSON export, cut short", "backup.json", string(json[:len(json)*2/3]), "The file ends in the middle of"},
-		{"JSON export, not one", "backup.json", `{"cards": []}`, "This is not a flashcards export"},
-		{"Anki package without a collection", "deck.apkg", string(notAnki), "This is not an Anki package: the zip holds no collection"},
-		{"Anki package, no zip", "deck.apkg", "just text", "This is not an Anki package (.apkg): it is not a zip archive"},
+	bad := []struct{ format, name, content, want, category string }{
+		{"Q&A text", "notes.txt", "Q1. Caf\xe9?\nAns: yes.\n", "The document is not UTF-8 text. Save it as UTF-8 and try again.", ""},
+		{"Q&A text, a second answer", "notes.txt", "Q1. What?\nAns: a.\nAns: b.\n", "The document has 1 problem:", ""},
+		{"Markdown", "bare.md", "## What is X?\n\n## What is Y?\n", "No questions and answers were found: 2 question headings were found, but no answer followed them.", ""},
+		{"HTML page", "page.html", "<!doctype html><body><p>Hello.</p></body>", "No questions and answers were found: it holds 1 paragraph", ""},
+		{"CSV", "trees.csv", "front,back\nq,\n", "The document has 1 problem:", ""},
+		{"TSV", "trees.tsv", "", "The document is empty.", ""},
+		{"JSON export, cut short", "backup.json", string(json[:len(json)*2/3]), "The file ends in the middle of", ""},
+		{"JSON export, not one", "backup.json", `{"cards": []}`, "This is not a flashcards export", ""},
+		{"Anki package without a collection", "deck.apkg", string(notAnki), "This is not an Anki package: the zip holds no collection", ""},
+		{"Anki package, no zip", "deck.apkg", "just text", "This is not an Anki package (.apkg): it is not a zip archive", ""},
+		{"Q&A text, a category not the user's", "notes.txt", "Q1. What?\nAns: That.\n", `Choose one of your categories for cards not filed automatically; you have no category "not-mine"`, "not-mine"},
+		{"Anki package, a category not the user's", "deck.apkg", string(exports[data.ExportApkg]), `Choose one of your categories for cards not filed automatically; you have no category "not-mine"`, "not-mine"},
 	}
 	for _, tc := range bad {
 		t.Run("bad "+tc.format, func(t *testing.T) {
@@ -342,11 +345,11 @@ func TestEveryDoorTakesEveryFormat(t *testing.T) {
 				var r doorResult
 				switch door {
 				case "web":
-					r = d.web(u.Name, tc.name, []byte(tc.content))
+					r = d.web(u.Name, tc.name, []byte(tc.content), tc.category)
 				case "api":
-					r = d.api(tokens[door], tc.name, []byte(tc.content))
+					r = d.api(tokens[door], tc.name, []byte(tc.content), tc.category)
 				case "cli":
-					r = d.cli(u.Name, tc.name, []byte(tc.content))
+					r = d.cli(u.Name, tc.name, []byte(tc.content), tc.category)
 				}
 				if !strings.HasPrefix(r.refusal, tc.want) {
 					t.Errorf("%s: refusal %q (summary %q), want it to start %q", door, r.refusal, r.summary, tc.want)
