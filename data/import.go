@@ -92,11 +92,11 @@ func (s *Store) Import(ctx context.Context, userID int64, f ImportFile) (ImportR
 	if _, err := f.Content.ReadAt(doc, 0); err != nil && err != io.EOF {
 		return rep, err
 	}
-	parsed, err := ParseDocumentWith(f.Name, doc, f.Options)
-	if err != nil {
-		return rep, err
-	}
 	if f.Preview {
+		parsed, err := ParseDocumentWith(f.Name, doc, f.Options)
+		if err != nil {
+			return rep, err
+		}
 		p, err := s.KeepPendingImport(userID, f.Name, doc)
 		if err != nil {
 			return rep, err
@@ -104,12 +104,12 @@ func (s *Store) Import(ctx context.Context, userID int64, f ImportFile) (ImportR
 		rep.Pending, rep.Found, rep.Unanswered = p.ID, len(parsed.Drafts), parsed.Unanswered
 		return rep, nil
 	}
-	res, err := s.ImportDrafts(ctx, userID, DeckNameFor(f.Name), parsed.Drafts, f.Progress)
+	res, err := s.ImportDocumentWith(ctx, userID, f.Name, doc, f.Options, f.Progress)
 	if err != nil {
 		return rep, err
 	}
 	rep.Deck, rep.Found, rep.Added, rep.Skipped, rep.NewCategories = res.Deck, res.Found, res.Added, res.Skipped, res.NewCategories
-	rep.Unanswered = parsed.Unanswered
+	rep.Unanswered = res.Unanswered
 	return rep, nil
 }
 

@@ -328,6 +328,8 @@ func TestEveryDoorTakesEveryFormat(t *testing.T) {
 		{"HTML page", "page.html", "<!doctype html><body><p>Hello.</p></body>", "No questions and answers were found: it holds 1 paragraph", ""},
 		{"CSV", "trees.csv", "front,back\nq,\n", "The document has 1 problem:", ""},
 		{"TSV", "trees.tsv", "", "The document is empty.", ""},
+		{"Markdown, too complex", "tables.md", "| q | a |\n|---|---|\n" + strings.Repeat("| x | y |\n", 40_000),
+			"This document is too complex to import: it has 40,002 table rows; split it into files of at most", ""},
 		{"JSON export, cut short", "backup.json", string(json[:len(json)*2/3]), "The file ends in the middle of", ""},
 		{"JSON export, not one", "backup.json", `{"cards": []}`, "This is not a flashcards export", ""},
 		{"Anki package without a collection", "deck.apkg", string(notAnki), "This is not an Anki package: the zip holds no collection", ""},
