@@ -34,7 +34,7 @@ type ImportReport struct {
 	Format format.Format
 	// Pending is the id of a document kept for its preview (Preview).
 	Pending string
-	Deck    string   // the deck a document's cards went to
+	Deck    string   // the deck a document's cards went to; an Anki package's with the most
 	Decks   []string // the decks an Anki package's cards went to
 	Found   int      // cards the file holds
 	Added   int      // cards stored (restored, for an export)
@@ -74,7 +74,7 @@ func (s *Store) Import(ctx context.Context, userID int64, f ImportFile) (ImportR
 			return rep, err
 		}
 		rep.Found, rep.Added, rep.Skipped, rep.Reviews = res.Found, res.Added, res.Skipped, res.Reviews
-		rep.Decks, rep.NewCategories = res.Decks, res.NewCategories
+		rep.Deck, rep.Decks, rep.NewCategories = res.Deck, res.Decks, res.NewCategories
 		rep.LeftOut, rep.Media = res.Empty+res.Unknown, res.Media
 		return rep, nil
 	case format.Export:
