@@ -15,7 +15,9 @@ type ImportFile struct {
 	// Name is the file's name: with its first bytes it tells the format
 	// (format.Detect), and a document's deck and cards' source are
 	// named after it.
-	Name    string
+	Name string
+	// Content is the file, Size bytes long: an *os.File is read in
+	// place; InMemory content is used without a copy.
 	Content io.ReaderAt
 	Size    int64
 	Options ImportOptions
@@ -26,6 +28,22 @@ type ImportFile struct {
 	Preview bool
 	// Progress, when set, hears how far a large import is.
 	Progress func(done, total int)
+}
+
+// InMemory is a file already in memory, as an upload is: Import reads a
+// document straight from it rather than copying it.
+type InMemory []byte
+
+// ReadAt reads as bytes.Reader does.
+func (b InMemory) ReadAt(p []byte, off int64) (int, error) {
+	if off >= int64(len(b)) {
+		return 0, io.EOF
+	}
+	n := copy(p, b[off:])
+	if n < len(p) {
+		return n, io.EOF
+	}
+	return n, nil
 }
 
 // ImportReport says what an import did, whatever the format; Summary
@@ -88,9 +106,15 @@ func (s *Store) Import(ctx context.Context, userID int64, f ImportFile) (ImportR
 	}
 	// A document: read whole, but not much past the largest any reader
 	// takes, which then refuses it as too large.
-	doc := make([]byte, min(f.Size, int64(max(MaxDocumentBytes, MaxCardTableBytes))+1))
-	if _, err := f.Content.ReadAt(doc, 0); err != nil && err != io.EOF {
-		return rep, err
+	limit := min(f.Size, int64(max(MaxDocumentBytes, MaxCardTableBytes))+1)
+	doc, ok := f.Content.(InMemory)
+	if ok {
+		doc = doc[:min(int64(len(doc)), limit)]
+	} else {
+		doc = make([]byte, limit)
+		if _, err := f.Content.ReadAt(doc, 0); err != nil && err != io.EOF {
+			return rep, err
+		}
 	}
 	if f.Preview {
 		parsed, err := ParseDocumentWith(f.Name, doc, f.Options)

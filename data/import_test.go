@@ -10,7 +10,7 @@ import (
 )
 
 func importBytes(s *Store, userID int64, name, content string, opts ImportOptions, preview bool) (ImportReport, error) {
-	return s.Import(context.Background(), userID, ImportFile{Name: name, Content: bytes.NewReader([]byte(content)), Size: int64(len(content)), Options: opts, Preview: preview})
+	return s.Import(context.Background(), userID, ImportFile{Name: name, Content: InMemory(content), Size: int64(len(content)), Options: opts, Preview: preview})
 }
 
 // TestImportTakesEveryFormat: the one entry point detects the format and

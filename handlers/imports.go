@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -69,7 +68,7 @@ func (a *App) importDocument(c echo.Context) error {
 	if err == nil {
 		var rep data.ImportReport
 		opts := data.ImportOptions{FallbackCategory: v.Category, IgnoreHeadings: v.IgnoreHeadings}
-		rep, err = a.store.Import(ctx, u.ID, data.ImportFile{Name: name, Content: bytes.NewReader(doc), Size: int64(len(doc)), Options: opts, Preview: true})
+		rep, err = a.store.Import(ctx, u.ID, data.ImportFile{Name: name, Content: data.InMemory(doc), Size: int64(len(doc)), Options: opts, Preview: true})
 		if err == nil {
 			if rep.Pending != "" {
 				return redirect(c, previewURL(rep.Pending, importChoices{Category: v.Category, IgnoreHeadings: v.IgnoreHeadings}))
@@ -239,7 +238,7 @@ func (a *App) apiImport(c echo.Context) error {
 		return err
 	}
 	opts := data.ImportOptions{FallbackCategory: c.QueryParam("category"), IgnoreHeadings: c.QueryParam("headings") == "ignore"}
-	rep, err := a.store.Import(c.Request().Context(), u.ID, data.ImportFile{Name: name, Content: bytes.NewReader(doc), Size: int64(len(doc)), Options: opts})
+	rep, err := a.store.Import(c.Request().Context(), u.ID, data.ImportFile{Name: name, Content: data.InMemory(doc), Size: int64(len(doc)), Options: opts})
 	if err != nil {
 		status, msg, problems := importErrorMessage(err)
 		if status == 0 {
