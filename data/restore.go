@@ -62,20 +62,6 @@ type RestoreResult struct {
 	NewDecks      []string // names
 }
 
-// IsExport reports whether a file's first bytes start a JSON export of
-// this server: an object whose first member is "format": "flashcards-export".
-func IsExport(head []byte) bool {
-	dec := json.NewDecoder(strings.NewReader(strings.TrimPrefix(string(head), "\uFEFF")))
-	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
-		return false
-	}
-	if tok, err := dec.Token(); err != nil || tok != "format" {
-		return false
-	}
-	tok, err := dec.Token()
-	return err == nil && tok == ExportFormat
-}
-
 // RestoreExport reads a JSON export from r and adds it to the user's
 // account in one transaction; see ReadExport and Restore.
 func (s *Store) RestoreExport(ctx context.Context, userID int64, r io.Reader) (RestoreResult, error) {
