@@ -7,7 +7,6 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -65,14 +64,7 @@ var ankiMinDay = srs.DateOf(1990, time.January, 1)
 
 // ankiError is a package the importer refuses, with the reason a person can act on.
 func ankiError(format string, args ...any) error {
-	return fmt.Errorf("%w: %s", ErrInvalid, fmt.Sprintf(format, args...))
-}
-
-// IsApkg reports whether a file starts like a zip archive, as an Anki
-// package does; the import then says whether it really is one.
-func IsApkg(head []byte) bool {
-	return len(head) >= 4 && head[0] == 'P' && head[1] == 'K' &&
-		((head[2] == 3 && head[3] == 4) || (head[2] == 5 && head[3] == 6))
+	return Errorf(ErrInvalid, format, args...)
 }
 
 // ankiNotetype is what the importer needs of an Anki note type.
@@ -126,7 +118,7 @@ type ankiCollection struct {
 // readApkg unpacks the package's collection into a folder of the store's
 // temporary folder, always removed, and reads it, within ankiReadTimeout.
 func (s *Store) readApkg(ctx context.Context, pkg io.ReaderAt, size int64) (*ankiCollection, error) {
-	tooSlow := ankiError("this Anki package takes longer than %v to read; it cannot be imported", ankiReadTimeout)
+	tooSlow := ankiError("This Anki package takes longer than %v to read; it cannot be imported", ankiReadTimeout)
 	ctx, cancel := context.WithTimeoutCause(ctx, ankiReadTimeout, tooSlow)
 	defer cancel()
 	col, err := s.readApkgFile(ctx, pkg, size)
@@ -139,7 +131,7 @@ func (s *Store) readApkg(ctx context.Context, pkg io.ReaderAt, size int64) (*ank
 func (s *Store) readApkgFile(ctx context.Context, pkg io.ReaderAt, size int64) (*ankiCollection, error) {
 	zr, err := zip.NewReader(pkg, size)
 	if err != nil {
-		return nil, ankiError("this is not an Anki package (.apkg): it is not a zip archive")
+		return nil, ankiError("This is not an Anki package (.apkg): it is not a zip archive")
 	}
 	var entry *zip.File
 	for _, want := range ankiCollectionEntries {
@@ -154,10 +146,10 @@ func (s *Store) readApkgFile(ctx context.Context, pkg io.ReaderAt, size int64) (
 		}
 	}
 	if entry == nil {
-		return nil, ankiError("this is not an Anki package: the zip holds no collection (collection.anki21b, collection.anki21 or collection.anki2)")
+		return nil, ankiError("This is not an Anki package: the zip holds no collection (collection.anki21b, collection.anki21 or collection.anki2)")
 	}
 	if entry.UncompressedSize64 > uint64(ankiMaxExtracted) {
-		return nil, ankiError("the package's collection unpacks to %d MiB, more than the %d MiB allowed", entry.UncompressedSize64>>20, ankiMaxExtracted>>20)
+		return nil, ankiError("The package's collection unpacks to %d MiB, more than the %d MiB allowed", entry.UncompressedSize64>>20, ankiMaxExtracted>>20)
 	}
 	dir, err := s.temp.mkdirTemp("apkg-")
 	if err != nil {
@@ -177,7 +169,7 @@ func (s *Store) readApkgFile(ctx context.Context, pkg io.ReaderAt, size int64) (
 func ankiExtract(ctx context.Context, f *zip.File, path string) error {
 	rc, err := f.Open()
 	if err != nil {
-		return ankiError("the package is damaged: %v", err)
+		return ankiError("The package is damaged: %v", err)
 	}
 	defer rc.Close()
 	var src io.Reader = rc
@@ -203,11 +195,11 @@ func ankiExtract(ctx context.Context, f *zip.File, path string) error {
 	case lim.err != nil:
 		return lim.err
 	case errors.Is(err, zstd.ErrDecoderSizeExceeded) || errors.Is(err, zstd.ErrWindowSizeExceeded) || errors.Is(err, zstd.ErrFrameSizeExceeded):
-		return ankiError("the package's collection unpacks to more than %d MiB", ankiMaxExtracted>>20)
+		return ankiError("The package's collection unpacks to more than %d MiB", ankiMaxExtracted>>20)
 	case err != nil && f.Name == "collection.anki21b":
-		return ankiError("the package's collection.anki21b is damaged or not zstd data: %v", err)
+		return ankiError("The package's collection.anki21b is damaged or not zstd data: %v", err)
 	case err != nil:
-		return ankiError("the package is damaged: %v", err)
+		return ankiError("The package is damaged: %v", err)
 	}
 	return nil
 }
@@ -234,9 +226,9 @@ func (l *ankiLimitReader) Read(p []byte) (int, error) {
 	l.n += int64(n)
 	switch {
 	case l.n > ankiMaxExtracted:
-		l.err = ankiError("the package's collection unpacks to more than %d MiB", ankiMaxExtracted>>20)
+		l.err = ankiError("The package's collection unpacks to more than %d MiB", ankiMaxExtracted>>20)
 	case l.n > ankiRatioFrom && l.n > max(l.compressed, 1)*ankiMaxRatio:
-		l.err = ankiError("the package's collection unpacks to over %d times its packed size; it looks like a zip bomb", ankiMaxRatio)
+		l.err = ankiError("The package's collection unpacks to over %d times its packed size; it looks like a zip bomb", ankiMaxRatio)
 	}
 	if l.err != nil {
 		return n, l.err
@@ -321,7 +313,7 @@ func ankiReadError(ctx context.Context, what string, err error) error {
 	case ankiTooBig(err):
 		return ankiValueTooLarge(what, "", -1)
 	}
-	return ankiError("the package's collection cannot be read (%s: %v)", what, ankiSQLiteReason(err))
+	return ankiError("The package's collection cannot be read (%s: %v)", what, ankiSQLiteReason(err))
 }
 
 // ankiSQLiteReason shortens a driver error to what it says about the file.
@@ -351,7 +343,7 @@ func (c *ankiCollection) readCol(ctx context.Context, conn *sql.Conn, current bo
 	var models, decks, conf sql.NullString
 	err := conn.QueryRowContext(ctx, "SELECT CAST(crt AS INTEGER), models, decks, conf FROM col LIMIT 1").Scan(&c.crt, &models, &decks, &conf)
 	if errors.Is(err, sql.ErrNoRows) {
-		return ankiError("the package's collection is empty: its col table has no row")
+		return ankiError("The package's collection is empty: its col table has no row")
 	}
 	if err != nil {
 		return err
@@ -367,7 +359,7 @@ func (c *ankiCollection) readCol(ctx context.Context, conn *sql.Conn, current bo
 	}
 	var ms map[string]ankiModelJSON
 	if err := json.Unmarshal([]byte(models.String), &ms); err != nil {
-		return ankiError("the package's note types (col.models) are not readable JSON: %v", err)
+		return ankiError("The package's note types (col.models) are not readable JSON: %v", err)
 	}
 	for id, m := range ms {
 		mid, err := strconv.ParseInt(id, 10, 64)
@@ -390,7 +382,7 @@ func (c *ankiCollection) readCol(ctx context.Context, conn *sql.Conn, current bo
 		Name string `json:"name"`
 	}
 	if err := json.Unmarshal([]byte(decks.String), &ds); err != nil {
-		return ankiError("the package's decks (col.decks) are not readable JSON: %v", err)
+		return ankiError("The package's decks (col.decks) are not readable JSON: %v", err)
 	}
 	for id, d := range ds {
 		if did, err := strconv.ParseInt(id, 10, 64); err == nil {
@@ -557,7 +549,7 @@ func (c *ankiCollection) readNotes(ctx context.Context, conn *sql.Conn) error {
 			return err
 		}
 		if len(c.notes) >= ankiMaxNotes {
-			return ankiError("the package holds more than %d notes", ankiMaxNotes)
+			return ankiError("The package holds more than %d notes", ankiMaxNotes)
 		}
 		n.tags = strings.Fields(tags)
 		n.fields = strings.Split(flds, "\x1f")
@@ -607,7 +599,7 @@ func (c *ankiCollection) readRevlog(ctx context.Context, conn *sql.Conn) error {
 			return err
 		}
 		if n++; n > ankiMaxReviews {
-			return ankiError("the package's review log holds more than %d reviews", ankiMaxReviews)
+			return ankiError("The package's review log holds more than %d reviews", ankiMaxReviews)
 		}
 		c.reviews[r.cid] = append(c.reviews[r.cid], r)
 	}

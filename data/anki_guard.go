@@ -121,7 +121,7 @@ func ankiCheckShape(ctx context.Context, conn *sql.Conn) (ankiShape, error) {
 		if ankiTooBig(err) {
 			return ankiValueTooLarge("schema", "", -1)
 		}
-		return ankiError("the package's collection is not a readable SQLite database (%v)", ankiSQLiteReason(err))
+		return ankiError("The package's collection is not a readable SQLite database (%v)", ankiSQLiteReason(err))
 	}
 	// SQLite's own reading of the schema, not the text of sqlite_schema,
 	// which could say "table" of what it parses as a view.
@@ -144,7 +144,7 @@ func ankiCheckShape(ctx context.Context, conn *sql.Conn) (ankiShape, error) {
 	}
 	for _, t := range ankiBaseTables {
 		if kinds[t.name] == "" {
-			return ankiShape{}, ankiError("the package's database is not an Anki collection: it has no %s table", t.name)
+			return ankiShape{}, ankiError("The package's database is not an Anki collection: it has no %s table", t.name)
 		}
 	}
 	shape := ankiShape{config: kinds["config"] != ""}
@@ -184,14 +184,14 @@ func ankiCheckShape(ctx context.Context, conn *sql.Conn) (ankiShape, error) {
 		switch kinds[t.name] {
 		case "table":
 		case "view":
-			return ankiShape{}, ankiError("this Anki package's %s is a view, not a table; it cannot be imported", t.name)
+			return ankiShape{}, ankiError("This Anki package's %s is a view, not a table; it cannot be imported", t.name)
 		case "virtual", "shadow":
-			return ankiShape{}, ankiError("this Anki package's %s table is a virtual table; it cannot be imported", t.name)
+			return ankiShape{}, ankiError("This Anki package's %s table is a virtual table; it cannot be imported", t.name)
 		default:
-			return ankiShape{}, ankiError("this Anki package's %s is a %s, not a table; it cannot be imported", t.name, kinds[t.name])
+			return ankiShape{}, ankiError("This Anki package's %s is a %s, not a table; it cannot be imported", t.name, kinds[t.name])
 		}
 		if name, ok := triggers[t.name]; ok {
-			return ankiShape{}, ankiError("this Anki package has a trigger (%s) on its %s table; it cannot be imported", name, t.name)
+			return ankiShape{}, ankiError("This Anki package has a trigger (%s) on its %s table; it cannot be imported", name, t.name)
 		}
 		if err := ankiCheckColumns(ctx, conn, t.name); err != nil {
 			if errors.Is(err, ErrInvalid) {
@@ -227,7 +227,7 @@ func ankiCheckColumns(ctx context.Context, conn *sql.Conn, table string) error {
 		}
 		// 2 and 3: a generated column, virtual or stored; 1: hidden.
 		if hidden != 0 {
-			return ankiError("this Anki package's %s table has a computed column (%s); it cannot be imported", table, ankiPrintable(name))
+			return ankiError("This Anki package's %s table has a computed column (%s); it cannot be imported", table, ankiPrintable(name))
 		}
 	}
 	return rows.Err()
@@ -259,7 +259,7 @@ func ankiSurvey(ctx context.Context, conn *sql.Conn, t ankiTable) error {
 		if t.tooMany != "" {
 			return ankiError(t.tooMany, t.maxRows)
 		}
-		return ankiError("this Anki package's %s table holds more than %d rows; it cannot be imported", t.name, t.maxRows)
+		return ankiError("This Anki package's %s table holds more than %d rows; it cannot be imported", t.name, t.maxRows)
 	}
 	for i, size := range sizes {
 		if size.Valid && size.Int64 > ankiMaxValue {
@@ -273,9 +273,9 @@ func ankiSurvey(ctx context.Context, conn *sql.Conn, t ankiTable) error {
 // length limit stopped it unmeasured.
 func ankiValueTooLarge(table, column string, size int64) error {
 	if size < 0 {
-		return ankiError("this Anki package holds a value larger than the %d MiB allowed (in %s); it cannot be imported", ankiMaxValue>>20, table)
+		return ankiError("This Anki package holds a value larger than the %d MiB allowed (in %s); it cannot be imported", ankiMaxValue>>20, table)
 	}
-	return ankiError("this Anki package's %s table holds a value of %d MiB (%s), more than the %d MiB allowed; it cannot be imported",
+	return ankiError("This Anki package's %s table holds a value of %d MiB (%s), more than the %d MiB allowed; it cannot be imported",
 		table, (size+1<<20-1)>>20, column, ankiMaxValue>>20)
 }
 

@@ -90,9 +90,9 @@ func TestImportApkgRefusesHostilePackages(t *testing.T) {
 		{"no col row", zipPackage(t, zipEntry{"collection.anki2", noCol}), 0, "col table has no row"},
 		{"no card with text", zipPackage(t, zipEntry{"collection.anki2", buildLegacyCollection(t, onlyEmpty)}), 0, "no card with text on both sides"},
 		{"computed field", zipPackage(t, zipEntry{"collection.anki2", computedField}), 0,
-			"this Anki package's notes table has a computed column (flds); it cannot be imported"},
+			"This Anki package's notes table has a computed column (flds); it cannot be imported"},
 		{"stored computed column", zipPackage(t, zipEntry{"collection.anki2", storedComputed}), 0, "cards table has a computed column (did)"},
-		{"endless view for a table", zipPackage(t, zipEntry{"collection.anki2", endlessView}), 0, "this Anki package's notes is a view, not a table"},
+		{"endless view for a table", zipPackage(t, zipEntry{"collection.anki2", endlessView}), 0, "This Anki package's notes is a view, not a table"},
 		{"trigger", zipPackage(t, zipEntry{"collection.anki2", trigger}), 0, "has a trigger (grow) on its cards table"},
 		{"virtual table", zipPackage(t, zipEntry{"collection.anki2", virtual}), 0, "revlog table is a virtual table"},
 		// Stored, not deflated: 50 MB of x would pass for a zip bomb.
@@ -222,14 +222,6 @@ func declaredSizeZip(t *testing.T, name string, data []byte, size uint64) []byte
 	return buf.Bytes()
 }
 
-func TestIsApkg(t *testing.T) {
-	for in, want := range map[string]bool{"PK\x03\x04rest": true, "PK\x05\x06": true, "PK": false, "Q1. x": false, "": false} {
-		if got := IsApkg([]byte(in)); got != want {
-			t.Errorf("IsApkg(%q) = %v", in, got)
-		}
-	}
-}
-
 // The connection a collection is read through bounds what one statement
 // can do, whatever the schema check missed: no value longer than
 // ankiMaxValue comes to exist, and a statement that would never end stops
@@ -277,7 +269,7 @@ func TestImportApkgTimeLimit(t *testing.T) {
 	defer func() { ankiReadTimeout = old }()
 	s, uid := ankiTestStore(t)
 	_, err := importApkg(t, s, uid, ankiLayouts(t, sampleAnki())["current anki21b beside a stub"], "")
-	if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "this Anki package takes longer than 1ns to read; it cannot be imported") {
+	if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "This Anki package takes longer than 1ns to read; it cannot be imported") {
 		t.Fatalf("error %v; want the time limit's", err)
 	}
 	if n, _ := s.CountCards(context.Background(), uid); n != 0 {

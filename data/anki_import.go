@@ -3,7 +3,6 @@ package data
 import (
 	"context"
 	"database/sql"
-	"fmt"
 	"io"
 	"sort"
 	"strconv"
@@ -45,7 +44,7 @@ type ankiDraft struct {
 func (s *Store) ImportApkg(ctx context.Context, userID int64, name string, pkg io.ReaderAt, size int64, fallbackCategory string, progress func(done, total int)) (AnkiImportResult, error) {
 	res := AnkiImportResult{}
 	if fallbackCategory != "" && !ValidSlug(fallbackCategory) {
-		return res, fmt.Errorf("%w: %q is not a category slug", ErrInvalid, fallbackCategory)
+		return res, Errorf(ErrInvalid, "%q is not a category slug", fallbackCategory)
 	}
 	col, err := s.readApkg(ctx, pkg, size)
 	if err != nil {
@@ -58,7 +57,7 @@ func (s *Store) ImportApkg(ctx context.Context, userID int64, name string, pkg i
 	}
 	res.Found, res.Empty, res.Unknown, res.Media = len(col.cards), stats.empty, stats.unknown, stats.media
 	if len(drafts) == 0 {
-		return res, ankiError("the package holds no card with text on both sides")
+		return res, ankiError("The package holds no card with text on both sides")
 	}
 	job := &ankiJob{s: s, userID: userID, col: col, drafts: drafts, fallbackCategory: fallbackCategory, src: sourceName(name),
 		progress: progress, base: res}
@@ -119,7 +118,7 @@ func (c *ankiCollection) drafts(fallbackDeck string) ([]ankiDraft, ankiDraftStat
 		}
 		front, back := nt.sides(note.fields, text, k.ord, &work)
 		if work > ankiMaxWork {
-			return nil, st, ankiError("the package's notes are too large to read (many cards of very long notes)")
+			return nil, st, ankiError("The package's notes are too large to read (many cards of very long notes)")
 		}
 		front, back = ankiTruncate(front), ankiTruncate(back)
 		if front == "" || back == "" {

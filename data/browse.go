@@ -139,7 +139,7 @@ func browseOrder(sort CardSort, desc bool) (string, error) {
 	case SortInterval:
 		return "s.interval" + dir + ", s.card_id" + dir, nil
 	}
-	return "", fmt.Errorf("%w: cards sort by added, due, ease, lapses or interval, not %q", ErrInvalid, sort)
+	return "", Errorf(ErrInvalid, "Cards sort by added, due, ease, lapses or interval, not %q", sort)
 }
 
 // browseWhere is the FROM and WHERE of a browse, on card_state s, joined
@@ -166,7 +166,7 @@ func browseWhere(userID int64, b CardBrowse, today srs.Day) (from, where string,
 		// "+" keeps the planner on the small index of suspended cards.
 		terms = append(terms, "s.suspended = 1 AND +s.trashed = 0")
 	default:
-		return "", "", nil, fmt.Errorf("%w: cards are new, learning, due or suspended, not %q", ErrInvalid, b.State)
+		return "", "", nil, Errorf(ErrInvalid, "Cards are new, learning, due or suspended, not %q", b.State)
 	}
 	if b.Category != "" {
 		terms = append(terms, "s.category_id = (SELECT id FROM categories WHERE user_id = ? AND slug = ?)")

@@ -91,14 +91,14 @@ func (in *CardInput) Validate() error {
 	in.Front = strings.TrimSpace(in.Front)
 	in.Back = strings.TrimSpace(in.Back)
 	if in.Front == "" || in.Back == "" {
-		return fmt.Errorf("%w: a card needs a front and a back", ErrInvalid)
+		return Errorf(ErrInvalid, "A card needs a front and a back")
 	}
 	for _, t := range []string{in.Front, in.Back} {
 		if !utf8.ValidString(t) {
-			return fmt.Errorf("%w: the text is not valid UTF-8", ErrInvalid)
+			return Errorf(ErrInvalid, "The text is not valid UTF-8")
 		}
 		if utf8.RuneCountInString(t) > MaxCardTextRunes {
-			return fmt.Errorf("%w: a card side may hold at most %d characters", ErrInvalid, MaxCardTextRunes)
+			return Errorf(ErrInvalid, "A card side may hold at most %d characters", MaxCardTextRunes)
 		}
 	}
 	kps, err := cleanKeyPoints(in.KeyPoints)
@@ -121,13 +121,13 @@ func cleanKeyPoints(in []string) ([]string, error) {
 			continue
 		}
 		if !utf8.ValidString(kp) || utf8.RuneCountInString(kp) > MaxKeyPointRunes {
-			return nil, fmt.Errorf("%w: a key point may hold at most %d characters", ErrInvalid, MaxKeyPointRunes)
+			return nil, Errorf(ErrInvalid, "A key point may hold at most %d characters", MaxKeyPointRunes)
 		}
 		seen[strings.ToLower(kp)] = true
 		out = append(out, kp)
 	}
 	if len(out) > MaxKeyPoints {
-		return nil, fmt.Errorf("%w: a card may have at most %d key points", ErrInvalid, MaxKeyPoints)
+		return nil, Errorf(ErrInvalid, "A card may have at most %d key points", MaxKeyPoints)
 	}
 	return out, nil
 }
@@ -157,14 +157,14 @@ func (s *Store) ListCategories(ctx context.Context, userID int64) ([]CategoryInf
 func (s *Store) CreateCategory(ctx context.Context, userID int64, name, description string) (CategoryInfo, error) {
 	name, description = strings.TrimSpace(name), strings.TrimSpace(description)
 	if name == "" || !utf8.ValidString(name) || utf8.RuneCountInString(name) > MaxNameRunes {
-		return CategoryInfo{}, fmt.Errorf("%w: a category name needs 1 to %d characters", ErrInvalid, MaxNameRunes)
+		return CategoryInfo{}, Errorf(ErrInvalid, "A category name needs 1 to %d characters", MaxNameRunes)
 	}
 	if !utf8.ValidString(description) || utf8.RuneCountInString(description) > 500 {
-		return CategoryInfo{}, fmt.Errorf("%w: a category description may hold at most 500 characters", ErrInvalid)
+		return CategoryInfo{}, Errorf(ErrInvalid, "A category description may hold at most 500 characters")
 	}
 	slug := Slugify(name)
 	if !ValidSlug(slug) {
-		return CategoryInfo{}, fmt.Errorf("%w: the name %q gives no usable short name; use some letters or digits", ErrInvalid, name)
+		return CategoryInfo{}, Errorf(ErrInvalid, "The name %q gives no usable short name; use some letters or digits", name)
 	}
 	c := CategoryInfo{Slug: slug, Name: name, Description: description}
 	err := s.write(ctx, func(tx *sql.Tx) error {
@@ -181,10 +181,10 @@ func insertCategory(ctx context.Context, tx *sql.Tx, userID int64, c CategoryInf
 		return 0, err
 	}
 	if n > 0 {
-		return 0, fmt.Errorf("%w: a category %q exists already", ErrConflict, c.Slug)
+		return 0, Errorf(ErrConflict, "A category %q exists already", c.Slug)
 	}
 	if all >= MaxCategories {
-		return 0, fmt.Errorf("%w: an account may have at most %d categories; %q would be one more", ErrInvalid, MaxCategories, c.Slug)
+		return 0, Errorf(ErrInvalid, "An account may have at most %d categories; %q would be one more", MaxCategories, c.Slug)
 	}
 	res, err := tx.ExecContext(ctx, "INSERT INTO categories (user_id, slug, name, description) VALUES (?, ?, ?, ?)",
 		userID, c.Slug, c.Name, c.Description)
@@ -200,7 +200,7 @@ func categoryID(ctx context.Context, q querier, userID int64, slug string) (int6
 	err := q.QueryRowContext(ctx, "SELECT id FROM categories WHERE user_id = ?1 AND slug = ?2 AND id NOT IN "+madeByPendingImport("categories", "?1"),
 		userID, slug).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
-		return 0, fmt.Errorf("%w: there is no category %q", ErrInvalid, slug)
+		return 0, Errorf(ErrInvalid, "There is no category %q", slug)
 	}
 	return id, err
 }
@@ -253,7 +253,7 @@ func (s *Store) CreateDeck(ctx context.Context, userID int64, name string) (Deck
 			return err
 		}
 		if n > 0 {
-			return fmt.Errorf("%w: a deck named %q exists already", ErrConflict, name)
+			return Errorf(ErrConflict, "A deck named %q exists already", name)
 		}
 		var err error
 		d.ID, err = s.ensureDeck(ctx, tx, userID, name, "")
@@ -266,7 +266,7 @@ func (s *Store) CreateDeck(ctx context.Context, userID int64, name string) (Deck
 func validDeckName(name string) (string, error) {
 	name = strings.TrimSpace(name)
 	if name == "" || !utf8.ValidString(name) || utf8.RuneCountInString(name) > MaxNameRunes {
-		return "", fmt.Errorf("%w: a deck name needs 1 to %d characters", ErrInvalid, MaxNameRunes)
+		return "", Errorf(ErrInvalid, "A deck name needs 1 to %d characters", MaxNameRunes)
 	}
 	return name, nil
 }
@@ -293,7 +293,7 @@ func (s *Store) RenameDeck(ctx context.Context, userID, deckID int64, name strin
 			return err
 		}
 		if n > 0 {
-			return fmt.Errorf("%w: a deck named %q exists already", ErrConflict, name)
+			return Errorf(ErrConflict, "A deck named %q exists already", name)
 		}
 		_, err = tx.ExecContext(ctx, "UPDATE decks SET name = ? WHERE id = ? AND user_id = ?", name, deckID, userID)
 		return err
@@ -380,7 +380,7 @@ func (s *Store) ensureDeck(ctx context.Context, tx *sql.Tx, userID int64, name, 
 		return 0, err
 	}
 	if all >= MaxDecks {
-		return 0, fmt.Errorf("%w: an account may have at most %d decks; %q would be one more", ErrInvalid, MaxDecks, name)
+		return 0, Errorf(ErrInvalid, "An account may have at most %d decks; %q would be one more", MaxDecks, name)
 	}
 	res, err := tx.ExecContext(ctx, "INSERT INTO decks (user_id, name, builtin, created_at) VALUES (?, ?, ?, ?)",
 		userID, name, builtin, formatTime(s.now()))
@@ -397,7 +397,7 @@ func deckOwned(ctx context.Context, q querier, userID, deckID int64) error {
 		return err
 	}
 	if n == 0 {
-		return fmt.Errorf("%w: there is no such deck", ErrInvalid)
+		return Errorf(ErrInvalid, "There is no such deck")
 	}
 	return nil
 }

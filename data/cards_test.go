@@ -375,7 +375,7 @@ func TestCategoriesPerAccountAreBounded(t *testing.T) {
 		t.Fatalf("category number %d: %v", MaxCategories, err)
 	}
 	_, err := s.CreateCategory(ctx, u.ID, "One too many", "")
-	if !errors.Is(err, ErrInvalid) || !strings.Contains(Reason(err), "at most 1000 categories") {
+	if !errors.Is(err, ErrInvalid) || !strings.Contains(Message(err), "at most 1000 categories") {
 		t.Errorf("category number %d: %v, want a refusal naming the limit", MaxCategories+1, err)
 	}
 	_, err = s.ImportDrafts(ctx, u.ID, "Deck", []CardDraft{{Key: "k", Front: "Q", Back: "A", Category: "brand-new"}}, nil)

@@ -92,11 +92,11 @@ func (m CardTableMapping) Check(n int) error {
 	in := func(i int) bool { return i >= 0 && i < n }
 	switch {
 	case !in(m.Front) || !in(m.Back):
-		return fmt.Errorf("%w: choose a column for the front and one for the back", ErrInvalid)
+		return Errorf(ErrInvalid, "Choose a column for the front and one for the back")
 	case m.Front == m.Back:
-		return fmt.Errorf("%w: the front and the back must be different columns", ErrInvalid)
+		return Errorf(ErrInvalid, "The front and the back must be different columns")
 	case m.Category != -1 && !in(m.Category), m.KeyPoints != -1 && !in(m.KeyPoints):
-		return fmt.Errorf("%w: choose one of the table's columns, or none", ErrInvalid)
+		return Errorf(ErrInvalid, "Choose one of the table's columns, or none")
 	}
 	return nil
 }

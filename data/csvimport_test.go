@@ -259,7 +259,7 @@ func TestParseCardTableSentinels(t *testing.T) {
 		})
 	}
 	_, err := ParseCardTable([]byte("a,b\nc,\xc3\x28\n"), "x.csv")
-	if err == nil || !strings.Contains(err.Error(), "line 2") {
+	if p := Problems(err); !errors.Is(err, ErrInvalidUTF8) || len(p) != 1 || p[0].Line != 2 {
 		t.Errorf("invalid UTF-8 error %v does not name line 2", err)
 	}
 }

@@ -32,20 +32,22 @@ const (
 type ExportKind string
 
 // The export formats: the lossless JSON document, a zip of three CSV
-// tables for spreadsheets, and a card list Anki's "Import File" reads.
+// tables for spreadsheets, a card list Anki's "Import File" reads, and an
+// Anki package with scheduling and history (anki_export.go).
 const (
 	ExportJSON ExportKind = "json"
 	ExportCSV  ExportKind = "csv"
 	ExportAnki ExportKind = "anki"
+	ExportApkg ExportKind = "apkg"
 )
 
 // ParseExportKind reads a format name as the CLI and the API take it.
 func ParseExportKind(s string) (ExportKind, error) {
 	switch k := ExportKind(strings.ToLower(strings.TrimSpace(s))); k {
-	case ExportJSON, ExportCSV, ExportAnki:
+	case ExportJSON, ExportCSV, ExportAnki, ExportApkg:
 		return k, nil
 	}
-	return "", fmt.Errorf("%w: the export format must be json, csv or anki, not %q", ErrInvalid, s)
+	return "", Errorf(ErrInvalid, "The export format must be json, csv, anki or apkg, not %q", s)
 }
 
 // ContentType is the media type of an export of this kind.
@@ -55,6 +57,8 @@ func (k ExportKind) ContentType() string {
 		return "application/zip"
 	case ExportAnki:
 		return "text/tab-separated-values; charset=utf-8"
+	case ExportApkg:
+		return ApkgContentType
 	}
 	return "application/json"
 }
@@ -67,6 +71,8 @@ func (k ExportKind) FileName(user string, day time.Time) string {
 		return base + ".zip"
 	case ExportAnki:
 		return base + "-anki.tsv"
+	case ExportApkg:
+		return ApkgFileName(user, day)
 	}
 	return base + ".json"
 }
@@ -84,6 +90,8 @@ func (s *Store) Export(ctx context.Context, userID int64, kind ExportKind, w io.
 		return s.ExportCSV(ctx, userID, w)
 	case ExportAnki:
 		return s.ExportAnki(ctx, userID, w)
+	case ExportApkg:
+		return s.ExportApkg(ctx, userID, w)
 	}
 	_, err := ParseExportKind(string(kind))
 	return err

@@ -4,9 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"strings"
 
+	"github.com/flashcards/flashcards/data/format"
 	"github.com/flashcards/flashcards/data/qadoc"
 )
 
@@ -78,20 +78,27 @@ func ParseDocument(name string, doc []byte, fallbackCategory string) ([]CardDraf
 	return p.Drafts, err
 }
 
-// ParseDocumentWith reads a document, choosing the reader by its name and
-// content: .csv and .tsv are card tables; .html and .htm, or text that
-// starts like a web page, are saved pages; anything else is a Q&A
+// ParseDocumentWith reads a document, choosing the reader by what
+// format.Detect says of its name and content: card tables (.csv, .tsv),
+// saved pages (.html, .htm, or text that starts like a web page); anything else is a Q&A
 // write-up, read both as "Q1. / Ans:" text and as Markdown, keeping the
 // reading that finds more answered questions (the "Q1." reading on a tie
 // when the Markdown reading found only "Q1." paragraphs itself).
+//
+// A document it refuses gives an *Error saying why in the words every
+// front door shows, with the line-numbered problems when there are some.
 func ParseDocumentWith(name string, doc []byte, opts ImportOptions) (ParsedDocument, error) {
+	p, err := parseDocument(name, doc, opts)
+	return p, documentError(err)
+}
+
+func parseDocument(name string, doc []byte, opts ImportOptions) (ParsedDocument, error) {
 	fallback := opts.FallbackCategory
 	if fallback != "" && !ValidSlug(fallback) {
-		return ParsedDocument{}, fmt.Errorf("%w: %q is not a category slug", ErrInvalid, fallback)
+		return ParsedDocument{}, Errorf(ErrInvalid, "%q is not a category slug", fallback)
 	}
-	ext := strings.ToLower(filepath.Ext(name))
-	switch ext {
-	case ".csv", ".tsv":
+	kind := format.Detect(name, doc)
+	if kind == format.CardTable {
 		drafts, err := parseCardTable(doc, name, opts.Columns)
 		if err != nil {
 			return ParsedDocument{}, err
@@ -113,9 +120,9 @@ func ParseDocumentWith(name string, doc []byte, opts ImportOptions) (ParsedDocum
 	// that would cost more than a few real ones together is refused
 	// before any reader runs (issue #15).
 	if err := qadoc.CheckBudget(text); err != nil {
-		return ParsedDocument{}, fmt.Errorf("%w: %w", ErrInvalid, err)
+		return ParsedDocument{}, err
 	}
-	if ext == ".html" || ext == ".htm" || ext == ".xhtml" || qadoc.LooksLikeHTMLPage(text) {
+	if kind == format.HTML {
 		return fromQADocument(name, qadoc.Parse(text, qadoc.Options{HTMLPage: true}), opts)
 	}
 	modern := qadoc.Parse(text, qadoc.Options{})
@@ -223,4 +230,39 @@ func mergeByLine(a, b []UnansweredQuestion) []UnansweredQuestion {
 		}
 	}
 	return out
+}
+
+// documentError is why a document was refused, in the words every front
+// door shows: a sentence, and the line-numbered problems when there are
+// some. An *Error already written for the person, and an error that is not
+// the document's fault, pass unchanged.
+func documentError(err error) error {
+	var e *Error
+	var pe ParseErrors
+	var noQA *NoQAError
+	var complex *qadoc.TooComplexError
+	switch {
+	case err == nil || errors.As(err, &e):
+		return err
+	case errors.As(err, &pe):
+		problems := make([]Problem, len(pe))
+		for i, p := range pe {
+			problems[i] = Problem{Line: p.Line, Message: p.Msg}
+		}
+		n := "1 problem"
+		if len(pe) != 1 {
+			n = fmt.Sprintf("%d problems", len(pe))
+		}
+		return &Error{Kind: ErrInvalid, Message: "The document has " + n + ":", Problems: problems, Err: err}
+	case errors.As(err, &complex):
+		return &Error{Kind: ErrInvalid, Err: err, Message: fmt.Sprintf("This document is too complex to import: it has %s %s; split it into files of at most %s %s",
+			groupDigits(complex.Count), complex.What, groupDigits(complex.Max), complex.What)}
+	case errors.As(err, &noQA):
+		return &Error{Kind: ErrInvalid, Err: err, Message: "No questions and answers were found: " + noQA.Saw + ". The importer looks for " + qadoc.LookedFor +
+			"; a card table (.csv, .tsv) has a front and a back column."}
+	case errors.Is(err, ErrNoQA):
+		return &Error{Kind: ErrInvalid, Err: err, Message: "No questions and answers were found. A write-up numbers its questions (Q1.) and starts each answer with Ans:; " +
+			"a card table has a front and a back column."}
+	}
+	return err
 }

@@ -48,7 +48,7 @@ func TestNoQAErrorSaysWhatItSaw(t *testing.T) {
 	} {
 		_, err := ParseDocument(tc.name, []byte(tc.doc), "")
 		var nq *NoQAError
-		if !errors.Is(err, ErrNoQA) || !errors.As(err, &nq) || nq.Saw != tc.saw || !strings.Contains(err.Error(), "the importer looks for question headings") {
+		if !errors.Is(err, ErrNoQA) || !errors.As(err, &nq) || nq.Saw != tc.saw || !strings.Contains(err.Error(), "The importer looks for question headings") {
 			t.Errorf("%s: %v\n want it to say %q", tc.name, err, tc.saw)
 		}
 	}

@@ -95,7 +95,7 @@ func TestHostileDocumentsAreBounded(t *testing.T) {
 			if !errors.As(err, &tc) || !errors.Is(err, ErrInvalid) {
 				t.Fatalf("got %v, want a TooComplexError", err)
 			}
-			want := "this document is too complex to import: it has " + h.refused + "; split it into files of at most "
+			want := "This document is too complex to import: it has " + h.refused + "; split it into files of at most "
 			if !strings.Contains(err.Error(), want) || tc.Max < 1 || tc.Max >= tc.Count {
 				t.Errorf("got %q, want it to say %q and a smaller count", err, want)
 			}

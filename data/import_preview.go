@@ -31,7 +31,7 @@ const PendingImportsPerUser = 3
 
 // ErrPendingImportGone is a preview that has expired, was pushed out by
 // newer ones, is another user's, or never was.
-var ErrPendingImportGone = fmt.Errorf("%w: this preview has expired or is not yours; upload the file again", ErrNotFound)
+var ErrPendingImportGone = Errorf(ErrNotFound, "This preview has expired or is not yours; upload the file again")
 
 // PendingImport is an upload waiting between its preview and its confirmation.
 type PendingImport struct {
@@ -58,7 +58,8 @@ type pendingUpload struct {
 // KeepPendingImport keeps an upload until it is confirmed and returns its id.
 func (s *Store) KeepPendingImport(userID int64, name string, doc []byte) (PendingImport, error) {
 	if len(doc) > MaxCardTableBytes {
-		return PendingImport{}, ErrTooLarge
+		return PendingImport{}, Errorf(ErrTooLarge, "The document is too large: a Q&A write-up may hold %d MiB, a card table (.csv, .tsv) %d MiB.",
+			MaxDocumentBytes>>20, MaxCardTableBytes>>20)
 	}
 	p := &s.pending
 	p.mu.Lock()

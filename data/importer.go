@@ -56,7 +56,7 @@ func DeckNameFor(name string) string {
 func (s *Store) ImportDrafts(ctx context.Context, userID int64, deckName string, drafts []CardDraft, progress func(done, total int)) (ImportResult, error) {
 	res := ImportResult{Deck: deckName, Found: len(drafts)}
 	if len(drafts) == 0 {
-		return res, ErrNoQA
+		return res, documentError(ErrNoQA)
 	}
 	if len(drafts) > importCardLimit {
 		return res, tooManyCards(len(drafts))
@@ -64,10 +64,10 @@ func (s *Store) ImportDrafts(ctx context.Context, userID int64, deckName string,
 	for i := range drafts {
 		in := CardInput{Front: drafts[i].Front, Back: drafts[i].Back, KeyPoints: drafts[i].KeyPoints, Category: drafts[i].Category}
 		if err := in.Validate(); err != nil {
-			return res, fmt.Errorf("card %d (%s): %w", i+1, drafts[i].Source, err)
+			return res, &Error{Kind: ErrInvalid, Message: fmt.Sprintf("Card %d (%s): %s", i+1, drafts[i].Source, Message(err)), Err: err}
 		}
 		if !ValidSlug(in.Category) {
-			return res, fmt.Errorf("card %d (%s): %w: %q is not a category slug", i+1, drafts[i].Source, ErrInvalid, in.Category)
+			return res, Errorf(ErrInvalid, "Card %d (%s): %q is not a category slug", i+1, drafts[i].Source, in.Category)
 		}
 		drafts[i].Front, drafts[i].Back, drafts[i].KeyPoints, drafts[i].Category = in.Front, in.Back, in.KeyPoints, in.Category
 	}

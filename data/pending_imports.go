@@ -90,7 +90,7 @@ func (c *chunkClock) over() bool {
 
 // tooManyCards is the error for a file of n cards, over the limit.
 func tooManyCards(n int) error {
-	return fmt.Errorf("%w: the file has %s cards; one import takes at most %s", ErrInvalid, groupDigits(n), groupDigits(importCardLimit))
+	return Errorf(ErrInvalid, "The file has %s cards; one import takes at most %s", groupDigits(n), groupDigits(importCardLimit))
 }
 
 // groupDigits writes 1000000 as 1,000,000.
@@ -120,11 +120,11 @@ func madeByPendingImport(column, param string) string {
 
 // errImportStopped means the pending import's row was taken over: its
 // writer died in the eyes of another process, which removes it.
-var errImportStopped = fmt.Errorf("%w: the import was stopped before it finished (the server restarted, or it stalled); nothing of it was kept, import the file again", ErrConflict)
+var errImportStopped = Errorf(ErrConflict, "The import was stopped before it finished (the server restarted, or it stalled); nothing of it was kept, import the file again")
 
 // errPendingImport refuses a write that would add to or take from a user's
 // cards while an import of theirs is being written.
-var errPendingImport = fmt.Errorf("%w: an import into this account is still running; try again when it has finished", ErrConflict)
+var errPendingImport = Errorf(ErrConflict, "An import into this account is still running; try again when it has finished")
 
 // noPendingImport refuses, inside a write transaction, while the user has a
 // pending import: its cards are the only ones that may be added meanwhile.

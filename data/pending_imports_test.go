@@ -97,7 +97,7 @@ func TestEveryImporterRefusesTooManyCards(t *testing.T) {
 	withImportLimit(t, 40)
 	want := func(t *testing.T, err error, n int) {
 		t.Helper()
-		msg := fmt.Sprintf("the file has %d cards; one import takes at most 40", n)
+		msg := fmt.Sprintf("The file has %d cards; one import takes at most 40", n)
 		if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), msg) {
 			t.Errorf("err = %v, want ErrInvalid with %q", err, msg)
 		}
@@ -153,7 +153,7 @@ func TestMillionRowTableRefused(t *testing.T) {
 		fmt.Fprintf(&b, "q%d,a\n", i)
 	}
 	_, err := ParseCardTable(b.Bytes(), "big.csv")
-	if err == nil || err.Error() != "invalid input: the file has 1,000,000 cards; one import takes at most 200,000" {
+	if err == nil || err.Error() != "The file has 1,000,000 cards; one import takes at most 200,000" {
 		t.Errorf("err = %v", err)
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 
 	"github.com/flashcards/flashcards/srs"
 )
@@ -224,7 +223,7 @@ func (s *Store) StudyMore(ctx context.Context, userID int64, moreNew, moreReview
 		}
 		extraNew, extraReviews, err = srs.StudyMore(soFar.new, soFar.reviews, moreNew, moreReviews)
 		if err != nil {
-			return fmt.Errorf("%w: %w", ErrInvalid, err)
+			return &Error{Kind: ErrInvalid, Message: err.Error(), Err: err}
 		}
 		_, err = tx.ExecContext(ctx, `INSERT INTO study_more (user_id, study_day, extra_new, extra_reviews) VALUES (?, ?, ?, ?)
 			ON CONFLICT (user_id) DO UPDATE SET study_day = excluded.study_day, extra_new = excluded.extra_new,

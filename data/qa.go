@@ -62,7 +62,6 @@ var (
 	ErrNoQA          = errors.New("no questions and answers found")
 	ErrEmptyDocument = errors.New("document is empty")
 	ErrInvalidUTF8   = errors.New("document is not valid UTF-8 text")
-	ErrTooLarge      = errors.New("document is too large")
 )
 
 // MaxDocumentBytes bounds an upload; real write-ups are a few kilobytes.
@@ -100,18 +99,20 @@ func ParseQA(doc []byte) ([]QA, error) {
 // limit is the largest document the format accepts, in bytes.
 func qaCleanDocument(doc []byte, limit int) (string, error) {
 	if len(doc) > limit {
-		return "", fmt.Errorf("%w: %d bytes, the limit is %d", ErrTooLarge, len(doc), limit)
+		return "", Errorf(ErrTooLarge, "The document is too large: a Q&A write-up may hold %d MiB, a card table (.csv, .tsv) %d MiB.",
+			MaxDocumentBytes>>20, MaxCardTableBytes>>20)
 	}
 	doc = bytes.TrimPrefix(doc, []byte("\ufeff"))
 	if len(bytes.TrimSpace(doc)) == 0 {
-		return "", ErrEmptyDocument
+		return "", &Error{Kind: ErrInvalid, Message: "The document is empty.", Err: ErrEmptyDocument}
 	}
 	// Windows and old Mac line ends both count as one line break, as
 	// editors count them, so the line numbers in errors match.
 	doc = bytes.ReplaceAll(doc, []byte("\r\n"), []byte("\n"))
 	doc = bytes.ReplaceAll(doc, []byte("\r"), []byte("\n"))
 	if !utf8.Valid(doc) {
-		return "", fmt.Errorf("line %d: %w", qaFirstInvalidLine(doc), ErrInvalidUTF8)
+		return "", &Error{Kind: ErrInvalid, Err: ErrInvalidUTF8, Message: "The document is not UTF-8 text. Save it as UTF-8 and try again.",
+			Problems: []Problem{{Line: qaFirstInvalidLine(doc), Message: "the first character that is not UTF-8"}}}
 	}
 	return string(doc), nil
 }

@@ -3,6 +3,7 @@ package data
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -440,7 +441,11 @@ func TestParseQASentinels(t *testing.T) {
 			if qas != nil {
 				t.Errorf("got Q&As %+v with a document-level error", qas)
 			}
-			if !strings.Contains(err.Error(), tc.line) {
+			named := err.Error()
+			for _, p := range Problems(err) {
+				named += fmt.Sprintf(" line %d", p.Line)
+			}
+			if !strings.Contains(named, tc.line) {
 				t.Errorf("error %q does not name %q", err, tc.line)
 			}
 		})

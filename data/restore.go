@@ -62,20 +62,6 @@ type RestoreResult struct {
 	NewDecks      []string // names
 }
 
-// IsExport reports whether a file's first bytes start a JSON export of
-// this server: an object whose first member is "format": "flashcards-export".
-func IsExport(head []byte) bool {
-	dec := json.NewDecoder(strings.NewReader(strings.TrimPrefix(string(head), "\uFEFF")))
-	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
-		return false
-	}
-	if tok, err := dec.Token(); err != nil || tok != "format" {
-		return false
-	}
-	tok, err := dec.Token()
-	return err == nil && tok == ExportFormat
-}
-
 // RestoreExport reads a JSON export from r and adds it to the user's
 // account in one transaction; see ReadExport and Restore.
 func (s *Store) RestoreExport(ctx context.Context, userID int64, r io.Reader) (RestoreResult, error) {
@@ -88,7 +74,7 @@ func (s *Store) RestoreExport(ctx context.Context, userID int64, r io.Reader) (R
 
 // exportError is a problem with the file, for the person who gave it.
 func exportError(format string, args ...any) error {
-	return fmt.Errorf("%w: "+format, append([]any{ErrInvalid}, args...)...)
+	return Errorf(ErrInvalid, format, args...)
 }
 
 // ReadExport decodes and checks a whole JSON export without touching the
@@ -114,7 +100,7 @@ func readExport(r io.Reader, limit int64) (*Export, error) {
 	err := rd.read()
 	switch {
 	case lr.N <= 0:
-		return nil, fmt.Errorf("%w: an export may be at most %d MiB", ErrTooLarge, limit>>20)
+		return nil, Errorf(ErrTooLarge, "An export may be at most %d MiB", limit>>20)
 	case ur.err != nil:
 		return nil, ur.err
 	case err != nil:
@@ -139,22 +125,22 @@ func (rd *exportReader) readErr(where string, err error) error {
 	case errors.Is(err, ErrInvalid):
 		return err
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
-		return exportError("the file ends in the middle of %s; it looks cut short", where)
+		return exportError("The file ends in the middle of %s; it looks cut short", where)
 	case errors.As(err, &syn) && strings.Contains(syn.Error(), "exceeded max depth"):
-		return exportError("in %s, the values are nested too deep", where)
+		return exportError("In %s, the values are nested too deep", where)
 	case errors.As(err, &syn):
-		return exportError("the file is not valid JSON (in %s, near byte %d): %s", where, syn.Offset, syn.Error())
+		return exportError("The file is not valid JSON (in %s, near byte %d): %s", where, syn.Offset, syn.Error())
 	case errors.As(err, &typ):
 		field := typ.Field
 		if field == "" {
 			field = where
 		}
-		return exportError("in %s, %s holds a JSON %s where the export format has %s", where, field, typ.Value, JSONTypeWords(typ.Type))
+		return exportError("In %s, %s holds a JSON %s where the export format has %s", where, field, typ.Value, JSONTypeWords(typ.Type))
 	case strings.HasPrefix(err.Error(), "json: "):
 		// Unknown fields, excessive nesting and the like.
-		return exportError("in %s: %s", where, strings.TrimPrefix(err.Error(), "json: "))
+		return exportError("In %s: %s", where, strings.TrimPrefix(err.Error(), "json: "))
 	case strings.HasPrefix(err.Error(), "srs: "):
-		return exportError("in %s: %s", where, strings.TrimPrefix(err.Error(), "srs: "))
+		return exportError("In %s: %s", where, strings.TrimPrefix(err.Error(), "srs: "))
 	}
 	return fmt.Errorf("reading the export: %w", err)
 }
@@ -163,12 +149,12 @@ func (rd *exportReader) read() error {
 	tok, err := rd.dec.Token()
 	if err != nil {
 		if errors.Is(err, io.EOF) {
-			return exportError("the file is empty")
+			return exportError("The file is empty")
 		}
 		return rd.readErr("the document", err)
 	}
 	if tok != json.Delim('{') {
-		return exportError("this is not a flashcards export: it must be a JSON object starting with \"format\": %q", ExportFormat)
+		return exportError("This is not a flashcards export: it must be a JSON object starting with \"format\": %q", ExportFormat)
 	}
 	seen := map[string]bool{}
 	for i := 0; rd.dec.More(); i++ {
@@ -178,14 +164,14 @@ func (rd *exportReader) read() error {
 		}
 		key, _ := tok.(string)
 		if seen[key] {
-			return exportError("the document holds %q twice", key)
+			return exportError("The document holds %q twice", key)
 		}
 		seen[key] = true
 		// The format and the version come first, so a file that is not an
 		// export, or is of a newer version, is refused before the rest is read.
 		switch {
 		case i == 0 && key != "format", i == 1 && key != "version":
-			return exportError("this is not a flashcards export: it must start with \"format\": %q, \"version\": %d", ExportFormat, ExportVersion)
+			return exportError("This is not a flashcards export: it must start with \"format\": %q, \"version\": %d", ExportFormat, ExportVersion)
 		}
 		if err := rd.member(key); err != nil {
 			return err
@@ -195,11 +181,11 @@ func (rd *exportReader) read() error {
 		return rd.readErr("the document", err)
 	}
 	if _, err := rd.dec.Token(); !errors.Is(err, io.EOF) {
-		return exportError("the file goes on after the end of the export")
+		return exportError("The file goes on after the end of the export")
 	}
 	for _, key := range []string{"settings", "categories", "decks", "cards", "reviews"} {
 		if !seen[key] {
-			return exportError("the export has no %q", key)
+			return exportError("The export has no %q", key)
 		}
 	}
 	return nil
@@ -217,7 +203,7 @@ func (rd *exportReader) member(key string) error {
 	case "format":
 		var f string
 		if err := decode(&f); err != nil || f != ExportFormat {
-			return exportError("this is not a flashcards export: its format is not %q", ExportFormat)
+			return exportError("This is not a flashcards export: its format is not %q", ExportFormat)
 		}
 	case "version":
 		var v int
@@ -225,10 +211,10 @@ func (rd *exportReader) member(key string) error {
 			return err
 		}
 		if v > ExportVersion {
-			return exportError("this export was made by a newer version of flashcards (export version %d); this server reads version %d. Update this server, then restore again", v, ExportVersion)
+			return exportError("This export was made by a newer version of flashcards (export version %d); this server reads version %d. Update this server, then restore again", v, ExportVersion)
 		}
 		if v < 1 {
-			return exportError("the export version %d does not exist", v)
+			return exportError("The export version %d does not exist", v)
 		}
 		exp.Version = v
 	case "exported_at":
@@ -238,7 +224,7 @@ func (rd *exportReader) member(key string) error {
 		}
 		t, err := time.Parse(time.RFC3339Nano, at)
 		if err != nil {
-			return exportError("exported_at %q is not an RFC 3339 time", clipText(at))
+			return exportError("Exported_at %q is not an RFC 3339 time", clipText(at))
 		}
 		exp.ExportedAt = t
 	case "user":
@@ -254,7 +240,7 @@ func (rd *exportReader) member(key string) error {
 		}
 		exp.Settings = Settings(st)
 		if err := exp.Settings.Validate(); err != nil {
-			return exportError("settings: %s", strings.TrimPrefix(err.Error(), ErrInvalid.Error()+": "))
+			return exportError("Settings: %s", Message(err))
 		}
 	case "categories":
 		return rd.array(key, MaxExportCategories, func(i int) error {
@@ -263,7 +249,7 @@ func (rd *exportReader) member(key string) error {
 				return err
 			}
 			if err := c.check(); err != nil {
-				return exportError("category %d: %v", i+1, err)
+				return exportError("Category %d: %v", i+1, err)
 			}
 			exp.categories = append(exp.categories, c)
 			return nil
@@ -275,7 +261,7 @@ func (rd *exportReader) member(key string) error {
 				return err
 			}
 			if err := d.check(); err != nil {
-				return exportError("deck %d: %v", i+1, err)
+				return exportError("Deck %d: %v", i+1, err)
 			}
 			exp.decks = append(exp.decks, d)
 			return nil
@@ -287,7 +273,7 @@ func (rd *exportReader) member(key string) error {
 				return err
 			}
 			if err := c.check(); err != nil {
-				return exportError("card %d (id %d): %v", i+1, c.ID, err)
+				return exportError("Card %d (id %d): %v", i+1, c.ID, err)
 			}
 			exp.cards = append(exp.cards, c)
 			return nil
@@ -299,7 +285,7 @@ func (rd *exportReader) member(key string) error {
 				return err
 			}
 			if err := r.check(); err != nil {
-				return exportError("review %d (of card %d): %v", i+1, r.CardID, err)
+				return exportError("Review %d (of card %d): %v", i+1, r.CardID, err)
 			}
 			exp.reviews = append(exp.reviews, r)
 			return nil
@@ -310,7 +296,7 @@ func (rd *exportReader) member(key string) error {
 			return rd.readErr(`"mastery"`, err)
 		}
 	default:
-		return exportError("the export holds an unknown member %q", clipText(key))
+		return exportError("The export holds an unknown member %q", clipText(key))
 	}
 	return nil
 }
@@ -335,7 +321,7 @@ func (rd *exportReader) array(key string, max int, elem func(i int) error) error
 			return tooManyCards(i)
 		}
 		if i == max {
-			return exportError("the export holds more than %d %s, more than a restore takes", max, key)
+			return exportError("The export holds more than %d %s, more than a restore takes", max, key)
 		}
 		if err := elem(i); err != nil {
 			return err
@@ -359,7 +345,7 @@ func skipValue(dec *json.Decoder, maxDepth int) error {
 		switch tok {
 		case json.Delim('{'), json.Delim('['):
 			if depth++; depth > maxDepth {
-				return exportError("the values are nested more than %d deep", maxDepth)
+				return exportError("The values are nested more than %d deep", maxDepth)
 			}
 		case json.Delim('}'), json.Delim(']'):
 			depth--
@@ -401,9 +387,9 @@ func (u *utf8Reader) Read(p []byte) (int, error) {
 				break
 			}
 			if !utf8.FullRune(b[i:]) {
-				u.err = exportError("the file is not UTF-8 text (it ends inside a character)")
+				u.err = exportError("The file is not UTF-8 text (it ends inside a character)")
 			} else {
-				u.err = exportError("the file is not UTF-8 text (a bad byte at offset %d)", u.off+int64(i))
+				u.err = exportError("The file is not UTF-8 text (a bad byte at offset %d)", u.off+int64(i))
 			}
 			return 0, u.err
 		}
@@ -610,14 +596,14 @@ func (exp *Export) check() error {
 	cats := map[string]bool{}
 	for _, c := range exp.categories {
 		if cats[c.Slug] {
-			return exportError("the category %q is listed twice", c.Slug)
+			return exportError("The category %q is listed twice", c.Slug)
 		}
 		cats[c.Slug] = true
 	}
 	decks := map[string]bool{}
 	for _, d := range exp.decks {
 		if decks[d.Name] {
-			return exportError("the deck %q is listed twice", clipText(d.Name))
+			return exportError("The deck %q is listed twice", clipText(d.Name))
 		}
 		decks[d.Name] = true
 	}
@@ -626,13 +612,13 @@ func (exp *Export) check() error {
 	for i, c := range exp.cards {
 		switch {
 		case ids[c.ID]:
-			return exportError("card %d: the id %d is used twice", i+1, c.ID)
+			return exportError("Card %d: the id %d is used twice", i+1, c.ID)
 		case keys[c.Key]:
-			return exportError("card %d: the key %q is used twice", i+1, clipText(c.Key))
+			return exportError("Card %d: the key %q is used twice", i+1, clipText(c.Key))
 		case !cats[c.Category]:
-			return exportError("card %d: its category %q is not among the export's categories", i+1, c.Category)
+			return exportError("Card %d: its category %q is not among the export's categories", i+1, c.Category)
 		case !decks[c.Deck]:
-			return exportError("card %d: its deck %q is not among the export's decks", i+1, clipText(c.Deck))
+			return exportError("Card %d: its deck %q is not among the export's decks", i+1, clipText(c.Deck))
 		}
 		ids[c.ID], keys[c.Key] = true, true
 	}
@@ -644,7 +630,7 @@ func (exp *Export) check() error {
 	lastCounted := make(map[int64]srs.Day, len(exp.cards))
 	for i, r := range exp.reviews {
 		if !ids[r.CardID] {
-			return exportError("review %d: card %d is not in the export", i+1, r.CardID)
+			return exportError("Review %d: card %d is not in the export", i+1, r.CardID)
 		}
 		if d, ok := lastCounted[r.CardID]; r.Counted && (!ok || r.StudyDay > d) {
 			lastCounted[r.CardID] = r.StudyDay
@@ -655,14 +641,14 @@ func (exp *Export) check() error {
 		switch {
 		case !ok:
 		case c.State.Due == nil:
-			return exportError("card %d (id %d, %q): its state says it was never graded, but its review log has a counted grade on %s; "+
+			return exportError("Card %d (id %d, %q): its state says it was never graded, but its review log has a counted grade on %s; "+
 				"the file contradicts itself and nothing was restored", i+1, c.ID, clipText(c.Front), d)
 		case c.State.LastDay == nil || *c.State.LastDay != d:
 			last := "no day"
 			if c.State.LastDay != nil {
 				last = c.State.LastDay.String()
 			}
-			return exportError("card %d (id %d, %q): its state says it was last graded on %s, but its review log's last counted grade is on %s; "+
+			return exportError("Card %d (id %d, %q): its state says it was last graded on %s, but its review log's last counted grade is on %s; "+
 				"the file contradicts itself and nothing was restored", i+1, c.ID, clipText(c.Front), last, d)
 		}
 	}
@@ -948,9 +934,9 @@ func restoreConflicts(ctx context.Context, tx *sql.Tx, userID int64, exp *Export
 	if clashes == 1 {
 		cards = "card"
 	}
-	return nil, fmt.Errorf("%w: the account already has progress on %d %s of this export (in %s); nothing was restored. "+
+	return nil, Errorf(ErrConflict, "The account already has progress on %d %s of this export (in %s); nothing was restored. "+
 		"Restore into an account without them, or delete those cards or decks first",
-		ErrConflict, clashes, cards, strings.Join(names, ", "))
+		clashes, cards, strings.Join(names, ", "))
 }
 
 // restoreWriter holds one transaction's prepared statements of a restore.

@@ -406,7 +406,7 @@ type coverageJSON struct {
 // key points the person saw a moment before.
 func (s *Store) coverage(ctx context.Context, userID int64, g Grade) (coverageJSON, string, error) {
 	if !utf8.ValidString(g.TypedAnswer) || utf8.RuneCountInString(g.TypedAnswer) > MaxTypedAnswerRunes {
-		return coverageJSON{}, "", fmt.Errorf("%w: a typed answer must be valid text of at most %d characters", ErrInvalid, MaxTypedAnswerRunes)
+		return coverageJSON{}, "", Errorf(ErrInvalid, "A typed answer must be valid text of at most %d characters", MaxTypedAnswerRunes)
 	}
 	if g.TypedAnswer == "" {
 		return coverageJSON{}, "", nil
@@ -428,7 +428,7 @@ func (s *Store) coverage(ctx context.Context, userID int64, g Grade) (coverageJS
 // in the trash, not in an import still being written.
 func (s *Store) GradeCard(ctx context.Context, userID int64, g Grade) (GradeResult, error) {
 	if !g.Grade.Valid() {
-		return GradeResult{}, fmt.Errorf("%w: a grade is a whole number from 0 to 5", ErrInvalid)
+		return GradeResult{}, Errorf(ErrInvalid, "A grade is a whole number from 0 to 5")
 	}
 	cov, covered, err := s.coverage(ctx, userID, g) // here, not in the single writer's batch
 	if err != nil {
@@ -482,21 +482,21 @@ func (s *Store) gradeTx(ctx context.Context, tx stmtTx, userID int64, g Grade, c
 		return GradeResult{}, err
 	}
 	if c.Suspended {
-		return GradeResult{}, fmt.Errorf("%w: the card is suspended", ErrConflict)
+		return GradeResult{}, Errorf(ErrConflict, "The card is suspended")
 	}
 	if g.Step >= 0 && g.Step != steps {
-		return GradeResult{}, fmt.Errorf("%w: this card was graded already", ErrConflict)
+		return GradeResult{}, Errorf(ErrConflict, "This card was graded already")
 	}
 	status := srs.StatusOf(c.Sched, today, grades)
 	if g.Practice {
 		return s.practiceTx(ctx, tx, userID, g, covered, c, status == srs.StatusRedrill, today)
 	}
 	if status == srs.StatusDue && ds.reviewsDone >= st.ReviewsPerDay {
-		return GradeResult{}, fmt.Errorf("%w: today's review limit is reached", ErrConflict)
+		return GradeResult{}, Errorf(ErrConflict, "Today's review limit is reached")
 	}
 	out, err := srs.ApplyGrade(c.Sched, today, grades, g.Grade, ds.newDone < st.NewPerDay)
 	if errors.Is(err, srs.ErrNotUpForReview) {
-		return GradeResult{}, fmt.Errorf("%w: the card is not up for review now", ErrConflict)
+		return GradeResult{}, Errorf(ErrConflict, "The card is not up for review now")
 	}
 	if err != nil {
 		return GradeResult{}, err
@@ -554,11 +554,11 @@ func (s *Store) Undo(ctx context.Context, userID int64) (GradeResult, error) {
 			return err
 		}
 		if !found {
-			return fmt.Errorf("%w: nothing to undo today", ErrConflict)
+			return Errorf(ErrConflict, "Nothing to undo today")
 		}
 		if r.day != today {
-			return fmt.Errorf("%w: nothing to undo today: your last grade was given on study day %s, and only today's grades can be undone",
-				ErrConflict, r.day)
+			return Errorf(ErrConflict, "Nothing to undo today: your last grade was given on study day %s, and only today's grades can be undone",
+				r.day)
 		}
 		var now reviewState
 		var trashed bool
@@ -570,10 +570,10 @@ func (s *Store) Undo(ctx context.Context, userID int64) (GradeResult, error) {
 		if trashed {
 			// Its grades still count today; taking one back would change a
 			// card the person has put away. Restoring it makes it undoable.
-			return fmt.Errorf("%w: your last grade was of a card now in the trash; restore it to undo that grade", ErrConflict)
+			return Errorf(ErrConflict, "Your last grade was of a card now in the trash; restore it to undo that grade")
 		}
 		if now != r.after {
-			return fmt.Errorf("%w: card %d has changed since your last grade; nothing was undone", ErrConflict, r.cardID)
+			return Errorf(ErrConflict, "Card %d has changed since your last grade; nothing was undone", r.cardID)
 		}
 		if _, err := tx.ExecContext(ctx, "DELETE FROM reviews WHERE id = ?", r.id); err != nil {
 			return err

@@ -24,27 +24,6 @@ import (
 	_ "modernc.org/sqlite" // registers the pure-Go "sqlite" driver
 )
 
-// Errors the store returns, wrapped with %w; handlers map them to statuses.
-var (
-	ErrNotFound = errors.New("not found")
-	ErrConflict = errors.New("conflict")
-	ErrInvalid  = errors.New("invalid input")
-	// ErrDiskFull: a write found no room on the disk and was rolled back
-	// (see diskfull.go).
-	ErrDiskFull = errors.New("the disk is full")
-)
-
-// Reason is an ErrInvalid or ErrConflict error as words for the person:
-// the store writes those errors for them, so only the sentinel's words go
-// ("card 3: invalid input: the front is empty" -> "card 3: the front is empty").
-func Reason(err error) string {
-	msg := err.Error()
-	for _, sentinel := range []error{ErrInvalid, ErrConflict} {
-		msg = strings.ReplaceAll(msg, sentinel.Error()+": ", "")
-	}
-	return msg
-}
-
 //go:embed migrations/*.sql
 var migrationFiles embed.FS
 

@@ -343,19 +343,3 @@ func TestRestartLogGivesWayToLongReaders(t *testing.T) {
 		t.Errorf("the reader sees %d reviews (%v), want its 199", n, err)
 	}
 }
-
-func TestReasonKeepsTheContextAndDropsTheSentinel(t *testing.T) {
-	for _, tc := range []struct {
-		err  error
-		want string
-	}{
-		{fmt.Errorf("%w: the front is empty", ErrInvalid), "the front is empty"},
-		{fmt.Errorf("card 3 (doc.txt Q1): %w", fmt.Errorf("%w: a key point may hold at most 200 characters", ErrInvalid)),
-			"card 3 (doc.txt Q1): a key point may hold at most 200 characters"},
-		{fmt.Errorf("%w: the card is suspended", ErrConflict), "the card is suspended"},
-	} {
-		if got := Reason(tc.err); got != tc.want {
-			t.Errorf("Reason(%q) = %q, want %q", tc.err, got, tc.want)
-		}
-	}
-}

@@ -57,7 +57,7 @@ func (s *Store) createToken(ctx context.Context, userID int64, name, sessionID s
 		name = "token"
 	}
 	if !utf8.ValidString(name) || utf8.RuneCountInString(name) > 100 {
-		return "", Token{}, fmt.Errorf("%w: token name must be at most 100 characters", ErrInvalid)
+		return "", Token{}, Errorf(ErrInvalid, "Token name must be at most 100 characters")
 	}
 	raw := make([]byte, 32)
 	rand.Read(raw)
@@ -74,7 +74,7 @@ func (s *Store) createToken(ctx context.Context, userID int64, name, sessionID s
 			return err
 		}
 		if live >= MaxTokens {
-			return fmt.Errorf("%w: an account may have at most %d API tokens; revoke one you no longer use", ErrInvalid, MaxTokens)
+			return Errorf(ErrInvalid, "An account may have at most %d API tokens; revoke one you no longer use", MaxTokens)
 		}
 		res, err := tx.ExecContext(ctx, "INSERT INTO api_tokens (user_id, name, hash, created_at) VALUES (?, ?, ?, ?)",
 			userID, name, hashToken(secret), formatTime(t.CreatedAt))

@@ -37,13 +37,13 @@ func newCardSet(ids []int64) (cardSet, error) {
 	slices.Sort(ids)
 	ids = slices.Compact(ids)
 	if len(ids) == 0 {
-		return cardSet{}, fmt.Errorf("%w: choose at least one card", ErrInvalid)
+		return cardSet{}, Errorf(ErrInvalid, "Choose at least one card")
 	}
 	if len(ids) > MaxCardsAtOnce {
-		return cardSet{}, fmt.Errorf("%w: choose at most %d cards at once", ErrInvalid, MaxCardsAtOnce)
+		return cardSet{}, Errorf(ErrInvalid, "Choose at most %d cards at once", MaxCardsAtOnce)
 	}
 	if ids[0] <= 0 {
-		return cardSet{}, fmt.Errorf("%w: a card id is a positive number", ErrInvalid)
+		return cardSet{}, Errorf(ErrInvalid, "A card id is a positive number")
 	}
 	b, _ := json.Marshal(ids)
 	return cardSet{json: string(b), n: len(ids)}, nil
@@ -109,7 +109,7 @@ func (s *Store) SuspendCards(ctx context.Context, userID int64, ids []int64, sus
 // their progress. It returns how many cards changed.
 func (s *Store) MoveCards(ctx context.Context, userID int64, ids []int64, deckID int64, category string) (int, error) {
 	if deckID == 0 && category == "" {
-		return 0, fmt.Errorf("%w: choose a deck or a category to move the cards to", ErrInvalid)
+		return 0, Errorf(ErrInvalid, "Choose a deck or a category to move the cards to")
 	}
 	return s.changeCards(ctx, userID, ids, false, func(tx *sql.Tx, set cardSet) (sql.Result, error) {
 		var deck, cat sql.NullInt64
@@ -155,8 +155,8 @@ func (s *Store) RestoreCards(ctx context.Context, userID int64, ids []int64) (in
 			JOIN cards c ON c.user_id = t.user_id AND c.key = substr(t.key, length('trash:' || t.id || ':') + 1)
 			WHERE t.user_id = ? AND t.id IN (SELECT value FROM json_each(?)) LIMIT 1`, userID, set.json).Scan(&front)
 		if err == nil {
-			return nil, fmt.Errorf("%w: the card “%s” is among your cards again (added since it was deleted); "+
-				"delete that copy first, or this one for good. Nothing was restored", ErrConflict, ShortText(PlainText(front), 80))
+			return nil, Errorf(ErrConflict, "The card “%s” is among your cards again (added since it was deleted); "+
+				"delete that copy first, or this one for good. Nothing was restored", ShortText(PlainText(front), 80))
 		}
 		if !errors.Is(err, sql.ErrNoRows) {
 			return nil, err

@@ -94,7 +94,7 @@ func TestUndoRefusesACardChangedSinceItsGrade(t *testing.T) {
 	syncCardEffects(t, s)
 	before, _ := s.GetCard(ctx, uid, 1)
 	_, err := s.Undo(ctx, uid)
-	if !errors.Is(err, ErrConflict) || !strings.Contains(err.Error(), "card 1") {
+	if !errors.Is(err, ErrConflict) || !strings.Contains(err.Error(), "Card 1") {
 		t.Fatalf("undo over a changed card: %v, want a conflict naming card 1", err)
 	}
 	after, _ := s.GetCard(ctx, uid, 1)
@@ -134,7 +134,7 @@ func TestRestoreRefusesACardItsLogContradicts(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			bad := strings.Replace(doc.String(), state, tc.state, 1)
 			_, err = s.RestoreExport(ctx, target.ID, strings.NewReader(bad))
-			if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), `card 1 (id 1, "front 0")`) || !strings.Contains(err.Error(), tc.want) {
+			if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), `Card 1 (id 1, "front 0")`) || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("restore: %v\nwant ErrInvalid naming card 1 and %q", err, tc.want)
 			}
 			if cards, _ := s.ListCards(ctx, target.ID, CardFilter{}); len(cards) != 0 {

@@ -53,19 +53,19 @@ func DefaultSettings() Settings {
 // Validate reports the first thing wrong with s, wrapped in ErrInvalid.
 func (st Settings) Validate() error {
 	if st.Timezone == "" || st.Timezone == "Local" {
-		return fmt.Errorf("%w: time zone must be an IANA name such as Europe/Berlin", ErrInvalid)
+		return Errorf(ErrInvalid, "Time zone must be an IANA name such as Europe/Berlin")
 	}
 	if _, err := time.LoadLocation(st.Timezone); err != nil {
-		return fmt.Errorf("%w: unknown time zone %q", ErrInvalid, st.Timezone)
+		return Errorf(ErrInvalid, "Unknown time zone %q", st.Timezone)
 	}
 	if st.RolloverHour < 0 || st.RolloverHour > 23 {
-		return fmt.Errorf("%w: rollover hour must be between 0 and 23", ErrInvalid)
+		return Errorf(ErrInvalid, "Rollover hour must be between 0 and 23")
 	}
 	if st.NewPerDay < 0 || st.NewPerDay > MaxPerDay {
-		return fmt.Errorf("%w: new cards per day must be between 0 and %d", ErrInvalid, MaxPerDay)
+		return Errorf(ErrInvalid, "New cards per day must be between 0 and %d", MaxPerDay)
 	}
 	if st.ReviewsPerDay < 0 || st.ReviewsPerDay > MaxPerDay {
-		return fmt.Errorf("%w: reviews per day must be between 0 and %d", ErrInvalid, MaxPerDay)
+		return Errorf(ErrInvalid, "Reviews per day must be between 0 and %d", MaxPerDay)
 	}
 	return nil
 }
@@ -91,14 +91,14 @@ var locations sync.Map
 // ValidateUserName checks a login name: 1 to 64 letters, digits, '.', '_' or '-'.
 func ValidateUserName(name string) error {
 	if name == "" {
-		return fmt.Errorf("%w: user name is empty", ErrInvalid)
+		return Errorf(ErrInvalid, "User name is empty")
 	}
 	if !utf8.ValidString(name) || utf8.RuneCountInString(name) > MaxUserNameLength {
-		return fmt.Errorf("%w: user name must be at most %d characters", ErrInvalid, MaxUserNameLength)
+		return Errorf(ErrInvalid, "User name must be at most %d characters", MaxUserNameLength)
 	}
 	for _, r := range name {
 		if !unicode.IsLetter(r) && !unicode.IsDigit(r) && !strings.ContainsRune("._-", r) {
-			return fmt.Errorf("%w: user name may hold only letters, digits, '.', '_' and '-'", ErrInvalid)
+			return Errorf(ErrInvalid, "User name may hold only letters, digits, '.', '_' and '-'")
 		}
 	}
 	return nil
@@ -107,10 +107,10 @@ func ValidateUserName(name string) error {
 // ValidatePassword checks a new password's length.
 func ValidatePassword(pw string) error {
 	if utf8.RuneCountInString(pw) < MinPasswordLength {
-		return fmt.Errorf("%w: password must be at least %d characters", ErrInvalid, MinPasswordLength)
+		return Errorf(ErrInvalid, "Password must be at least %d characters", MinPasswordLength)
 	}
 	if len(pw) > MaxPasswordBytes {
-		return fmt.Errorf("%w: password must be at most %d bytes", ErrInvalid, MaxPasswordBytes)
+		return Errorf(ErrInvalid, "Password must be at most %d bytes", MaxPasswordBytes)
 	}
 	return nil
 }
@@ -151,7 +151,7 @@ func (s *Store) createUser(ctx context.Context, name, password string, st Settin
 			return err
 		}
 		if taken > 0 {
-			return fmt.Errorf("%w: the user name %q is taken", ErrConflict, name)
+			return Errorf(ErrConflict, "The user name %q is taken", name)
 		}
 		res, err := tx.ExecContext(ctx, "INSERT INTO users (name, password_hash, created_at) VALUES (?, ?, ?)",
 			name, string(hash), formatTime(u.CreatedAt))

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -117,6 +118,74 @@ func TestBrowserImportPreviewThenConfirm(t *testing.T) {
 			}
 			wantNoSidewaysScroll(tb, "the card table's preview")
 			tb.keepScreenshot("csv-preview")
+			tb.wantNoConsoleProblems()
+		})
+	}
+}
+
+// TestBrowserImportPageRestoresAnExport: the import page takes every
+// format, so a JSON export uploaded there is restored at once, with its
+// history, and the card list says what came in; a broken one is refused
+// on the page with the store's words and nothing added.
+func TestBrowserImportPageRestoresAnExport(t *testing.T) {
+	browserCtx := startChromium(t)
+	for _, vp := range journeyViewports {
+		t.Run(vp.name, func(t *testing.T) {
+			app := newTestApp(t, openSignup())
+			ctx := context.Background()
+			bob, err := app.store.CreateUser(ctx, "bob", "correct horse", data.DefaultSettings())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := app.store.ImportDocument(ctx, bob.ID, "queues.txt", []byte("Q1. What is a queue?\nAns: First in, first out.\nQ2. What is a stack?\nAns: Last in, first out.\n"), "", nil); err != nil {
+				t.Fatal(err)
+			}
+			var exp strings.Builder
+			if err := app.store.Export(ctx, bob.ID, data.ExportJSON, &exp); err != nil {
+				t.Fatal(err)
+			}
+			ada, err := app.store.CreateUser(ctx, "ada", "correct horse", data.DefaultSettings())
+			if err != nil {
+				t.Fatal(err)
+			}
+			dir := t.TempDir()
+			broken := filepath.Join(dir, "broken.json")
+			good := filepath.Join(dir, "bob.json")
+			os.WriteFile(broken, []byte(exp.String()[:exp.Len()/2]), 0o644)
+			os.WriteFile(good, []byte(exp.String()), 0o644)
+
+			tb := newTab(t, browserCtx, vp)
+			logInInBrowser(tb, app, "ada")
+			tb.open(app, "/import")
+			tb.keepScreenshot("import-page")
+			tb.do("upload a cut-short export",
+				chromedp.SetUploadFiles(chromedp.CSS(`input[name="file"]`), []string{broken}),
+				chromedp.Click(chromedp.CSS(`form[action="/import"] button[type="submit"]`)),
+				chromedp.WaitVisible(chromedp.CSS(`.import-error`)),
+			)
+			if got := tb.text(".import-error"); !strings.Contains(got, "The file ends in the middle of") || !strings.Contains(got, "Nothing was imported") {
+				t.Errorf("the refusal reads %q", got)
+			}
+			if n, _ := app.store.CountCards(ctx, ada.ID); n != 0 {
+				t.Fatalf("the refused export stored %d cards", n)
+			}
+			time.Sleep(50 * time.Millisecond) // console events arrive asynchronously
+			tb.mu.Lock()
+			tb.problems = nil // the refusal's own 400, which the browser logs
+			tb.mu.Unlock()
+			tb.do("upload the export",
+				chromedp.SetUploadFiles(chromedp.CSS(`input[name="file"]`), []string{good}),
+				chromedp.Click(chromedp.CSS(`form[action="/import"] button[type="submit"]`)),
+				chromedp.WaitVisible(chromedp.CSS(`.flash.ok`)),
+			)
+			if got := tb.text(".flash.ok"); got != "bob.json: restored 2 cards and 0 reviews. New decks: queues." {
+				t.Errorf("the flash reads %q", got)
+			}
+			if n, _ := app.store.CountCards(ctx, ada.ID); n != 2 {
+				t.Errorf("%d cards restored, want 2", n)
+			}
+			wantNoSidewaysScroll(tb, "the card list after a restore")
+			tb.keepScreenshot("restored")
 			tb.wantNoConsoleProblems()
 		})
 	}

@@ -99,7 +99,7 @@ func cardForm(c echo.Context) (data.CardInput, views.CardFormView, error) {
 	if v.Deck != "" {
 		id, err := strconv.ParseInt(v.Deck, 10, 64)
 		if err != nil || id <= 0 {
-			return in, v, fmt.Errorf("%w: choose one of your decks", data.ErrInvalid)
+			return in, v, data.Errorf(data.ErrInvalid, "Choose one of your decks")
 		}
 		in.DeckID = id
 	}

@@ -20,11 +20,10 @@ func (a *App) handleError(err error, c echo.Context) {
 	if c.Response().Committed {
 		return
 	}
-	code, msg := http.StatusInternalServerError, "Something went wrong on our side. Please try again."
+	code, msg := errorStatus(err), "Something went wrong on our side. Please try again."
 	var he *echo.HTTPError
 	switch {
 	case errors.As(err, &he):
-		code = he.Code
 		if m, ok := he.Message.(string); ok {
 			msg = m
 		} else {
@@ -36,15 +35,13 @@ func (a *App) handleError(err error, c echo.Context) {
 		if code == http.StatusNotFound && msg == "Not Found" {
 			msg = "There is nothing at this address."
 		}
-	case data.IsDiskFull(err):
-		code, msg = http.StatusInsufficientStorage, diskFullMessage
-	case errors.Is(err, data.ErrNotFound):
-		code, msg = http.StatusNotFound, "There is nothing at this address."
-	case errors.Is(err, data.ErrInvalid), errors.Is(err, data.ErrConflict):
-		code = http.StatusBadRequest
-		if errors.Is(err, data.ErrConflict) {
-			code = http.StatusConflict
-		}
+	case code == http.StatusInsufficientStorage:
+		msg = diskFullMessage
+	case code == http.StatusNotFound:
+		msg = "There is nothing at this address."
+	case code == http.StatusRequestEntityTooLarge && data.Message(err) == "":
+		msg = "The request is too large."
+	case code < 500:
 		msg = userMessage(err)
 	}
 	switch {
@@ -76,13 +73,38 @@ func isAPI(c echo.Context) bool {
 	return strings.HasPrefix(c.Request().URL.Path, "/api/")
 }
 
-// userMessage turns a store validation error into a sentence for the user.
-func userMessage(err error) string {
-	msg := data.Reason(err)
-	if msg == "" {
-		return "The request could not be understood."
+// errorStatus is the one map from an error to the status it answers:
+// the kind of a store's *data.Error, an echo.HTTPError's own code, 413
+// for a body over its limit, 507 for a full disk, else 500.
+func errorStatus(err error) int {
+	var he *echo.HTTPError
+	var tooBig *http.MaxBytesError
+	switch {
+	case errors.As(err, &he):
+		return he.Code
+	case errors.As(err, &tooBig):
+		return http.StatusRequestEntityTooLarge
+	case data.IsDiskFull(err):
+		return http.StatusInsufficientStorage
+	case errors.Is(err, data.ErrNotFound):
+		return http.StatusNotFound
+	case errors.Is(err, data.ErrTooLarge):
+		return http.StatusRequestEntityTooLarge
+	case errors.Is(err, data.ErrConflict):
+		return http.StatusConflict
+	case errors.Is(err, data.ErrInvalid):
+		return http.StatusBadRequest
 	}
-	return strings.ToUpper(msg[:1]) + msg[1:]
+	return http.StatusInternalServerError
+}
+
+// userMessage is the sentence a refusal carries for the person
+// (data.Error's Message), as the store wrote it.
+func userMessage(err error) string {
+	if msg := data.Message(err); msg != "" {
+		return msg
+	}
+	return "The request could not be understood."
 }
 
 // diskFullMessage is what a write refused for want of disk space answers.

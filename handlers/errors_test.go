@@ -1,10 +1,16 @@
 package handlers
 
 import (
+	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
 	"testing"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/flashcards/flashcards/data"
 )
 
 // TestNotFoundPagesSayTheSame: an unknown address and a card, deck or token
@@ -39,4 +45,33 @@ func TestNotFoundPagesSayTheSame(t *testing.T) {
 	// Signed out, an unknown address is the same page too.
 	anon := newBrowser(t, app)
 	wantBody(t, "signed out", anon.get("/nope"), "Page not found")
+}
+
+// TestErrorStatusIsTheOneMap: every kind of refusal answers its status,
+// however it was wrapped on the way up, and an error that carries no
+// words for the person is the server's.
+func TestErrorStatusIsTheOneMap(t *testing.T) {
+	for _, tc := range []struct {
+		err  error
+		want int
+	}{
+		{data.Errorf(data.ErrInvalid, "A card needs a front and a back"), http.StatusBadRequest},
+		{fmt.Errorf("grade: %w", data.Errorf(data.ErrConflict, "This card was graded already")), http.StatusConflict},
+		{data.Errorf(data.ErrNotFound, "This preview has expired"), http.StatusNotFound},
+		{data.Errorf(data.ErrTooLarge, "An export may be at most 256 MiB"), http.StatusRequestEntityTooLarge},
+		{&http.MaxBytesError{Limit: 10}, http.StatusRequestEntityTooLarge},
+		{echo.NewHTTPError(http.StatusTeapot, "short and stout"), http.StatusTeapot},
+		{fmt.Errorf("write: %w", data.ErrDiskFull), http.StatusInsufficientStorage},
+		{errors.New("database is locked"), http.StatusInternalServerError},
+	} {
+		if got := errorStatus(tc.err); got != tc.want {
+			t.Errorf("errorStatus(%v) = %d, want %d", tc.err, got, tc.want)
+		}
+	}
+	if got := userMessage(fmt.Errorf("card 3: %w", data.Errorf(data.ErrInvalid, "A key point may hold at most 200 characters"))); got != "A key point may hold at most 200 characters" {
+		t.Errorf("userMessage = %q", got)
+	}
+	if got := userMessage(errors.New("database is locked")); got != "The request could not be understood." {
+		t.Errorf("an internal error's words reached the person: %q", got)
+	}
 }

@@ -1,8 +1,6 @@
 package handlers
 
 import (
-	"bufio"
-	"bytes"
 	"errors"
 	"fmt"
 	"mime"
@@ -29,25 +27,7 @@ func (a *App) renderExport(c echo.Context, status int, errMsg string) error {
 func (a *App) downloadJSON(c echo.Context) error { return a.download(c, data.ExportJSON) }
 func (a *App) downloadCSV(c echo.Context) error  { return a.download(c, data.ExportCSV) }
 func (a *App) downloadAnki(c echo.Context) error { return a.download(c, data.ExportAnki) }
-
-// downloadApkg is the Anki package (.apkg) with scheduling and history.
-func (a *App) downloadApkg(c echo.Context) error {
-	u, _ := currentUser(c)
-	return a.streamApkg(c, u)
-}
-
-// streamApkg sends the user's Anki package. The store builds the whole
-// collection before the first byte, so a failure is an ordinary error.
-func (a *App) streamApkg(c echo.Context, u data.User) error {
-	var buf bytes.Buffer
-	if err := a.store.ExportApkg(c.Request().Context(), u.ID, &buf); err != nil {
-		return err
-	}
-	h := c.Response().Header()
-	h.Set(echo.HeaderContentDisposition, mime.FormatMediaType("attachment", map[string]string{"filename": data.ApkgFileName(u.Name, a.now())}))
-	h.Set("Cache-Control", "no-store")
-	return c.Blob(http.StatusOK, data.ApkgContentType, buf.Bytes())
-}
+func (a *App) downloadApkg(c echo.Context) error { return a.download(c, data.ExportApkg) }
 
 func (a *App) download(c echo.Context, kind data.ExportKind) error {
 	u, _ := currentUser(c)
@@ -87,12 +67,8 @@ func restoreStatus(err error, limit int64) (status int, msg string, ok bool) {
 	switch {
 	case errors.As(err, &tooBig):
 		return http.StatusRequestEntityTooLarge, restoreTooLargeMessage(limit), true
-	case errors.Is(err, data.ErrTooLarge):
-		return http.StatusRequestEntityTooLarge, userMessage(err), true
-	case errors.Is(err, data.ErrConflict):
-		return http.StatusConflict, userMessage(err), true
-	case errors.Is(err, data.ErrInvalid):
-		return http.StatusBadRequest, userMessage(err), true
+	case data.Message(err) != "":
+		return errorStatus(err), data.Message(err), true
 	}
 	return 0, "", false
 }
@@ -144,56 +120,9 @@ func (a *App) apiExport(c echo.Context) error {
 	if format == "" {
 		format = string(data.ExportJSON)
 	}
-	if strings.EqualFold(format, "apkg") {
-		return a.streamApkg(c, u)
-	}
 	kind, err := data.ParseExportKind(format)
 	if err != nil {
 		return echo.NewHTTPError(http.StatusBadRequest, "format must be json, csv, anki or apkg")
 	}
 	return a.streamExport(c, u, kind)
-}
-
-type restoreJSON struct {
-	Cards         int      `json:"cards"`
-	Reviews       int      `json:"reviews"`
-	NewCategories []string `json:"new_categories"`
-	NewDecks      []string `json:"new_decks"`
-}
-
-// apiRestore restores the JSON export in the request body: 200 with what
-// was added, 400 for a file it refuses, 409 when the account already has
-// some of its cards, 413 over the upload limit. A body that is a zip is an
-// Anki package and goes to apiImportApkg instead; a Markdown, text, HTML,
-// CSV or TSV body is a document for apiImportDocument.
-func (a *App) apiRestore(c echo.Context) error {
-	u, _ := currentUser(c)
-	// A zip is an Anki package, whatever its Content-Type says.
-	body := bufio.NewReader(c.Request().Body)
-	if head, _ := body.Peek(4); data.IsApkg(head) {
-		return a.apiImportApkg(c, u, body)
-	}
-	mt, _, _ := mime.ParseMediaType(c.Request().Header.Get(echo.HeaderContentType))
-	if ext, ok := documentTypes[mt]; ok {
-		return a.apiImportDocument(c, u, ext, body)
-	}
-	if mt != echo.MIMEApplicationJSON {
-		return echo.NewHTTPError(http.StatusUnsupportedMediaType, "send an export as Content-Type: application/json, "+
-			"a document as text/markdown, text/plain, text/html, text/csv or text/tab-separated-values")
-	}
-	res, err := a.store.RestoreExport(c.Request().Context(), u.ID, body)
-	if err != nil {
-		if status, msg, ok := restoreStatus(err, a.cfg.MaxUploadBytes); ok {
-			return echo.NewHTTPError(status, msg)
-		}
-		return err
-	}
-	out := restoreJSON{Cards: res.Cards, Reviews: res.Reviews, NewCategories: res.NewCategories, NewDecks: res.NewDecks}
-	if out.NewCategories == nil {
-		out.NewCategories = []string{}
-	}
-	if out.NewDecks == nil {
-		out.NewDecks = []string{}
-	}
-	return c.JSON(http.StatusOK, out)
 }

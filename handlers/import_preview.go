@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -14,6 +13,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/flashcards/flashcards/data"
+	"github.com/flashcards/flashcards/data/format"
 	"github.com/flashcards/flashcards/views"
 )
 
@@ -62,7 +62,7 @@ func readImportChoices(c echo.Context) (importChoices, error) {
 	col := func(k string) (int, error) {
 		n, err := strconv.Atoi(c.FormValue(k))
 		if err != nil || n < -1 {
-			return 0, fmt.Errorf("%w: choose the table's columns from the lists", data.ErrInvalid)
+			return 0, data.Errorf(data.ErrInvalid, "Choose the table's columns from the lists")
 		}
 		return n, nil
 	}
@@ -81,11 +81,6 @@ func readImportChoices(c echo.Context) (importChoices, error) {
 	return ch, nil
 }
 
-func isCardTable(name string) bool {
-	ext := strings.ToLower(filepath.Ext(name))
-	return ext == ".csv" || ext == ".tsv"
-}
-
 func previewURL(id string, ch importChoices) string {
 	u := "/import/preview/" + id
 	if q := ch.values().Encode(); q != "" {
@@ -94,14 +89,21 @@ func previewURL(id string, ch importChoices) string {
 	return u
 }
 
-// keepForPreview keeps a parsed upload and sends the user to its preview.
-func (a *App) keepForPreview(c echo.Context, name string, doc []byte, ch importChoices) error {
+// openPreview loads the upload a preview's address names. handled is
+// true when the answer is already given: the preview is gone, or was
+// confirmed and shows its result.
+func (a *App) openPreview(c echo.Context) (pi data.PendingImport, doc []byte, handled bool, err error) {
 	u, _ := currentUser(c)
-	p, err := a.store.KeepPendingImport(u.ID, name, doc)
-	if err != nil {
-		return err
+	pi, doc, done, err := a.store.PendingImportDoc(u.ID, c.Param("id"))
+	switch {
+	case errors.Is(err, data.ErrNotFound):
+		return pi, nil, true, a.previewGone(c)
+	case err != nil:
+		return pi, nil, true, err
+	case done != nil:
+		return pi, nil, true, a.showConfirmed(c, pi.Name, *done)
 	}
-	return redirect(c, previewURL(p.ID, ch))
+	return pi, doc, false, nil
 }
 
 // previewGone shows the import page saying the preview is gone.
@@ -115,20 +117,12 @@ func (a *App) previewGone(c echo.Context) error {
 // something close to, the questions it skips, and for a card table which
 // column is which.
 func (a *App) importPreviewPage(c echo.Context) error {
-	u, _ := currentUser(c)
-	id := c.Param("id")
-	pi, doc, done, err := a.store.PendingImportDoc(u.ID, id)
-	if errors.Is(err, data.ErrNotFound) {
-		return a.previewGone(c)
-	}
-	if err != nil {
+	pi, doc, handled, err := a.openPreview(c)
+	if handled {
 		return err
 	}
-	if done != nil {
-		return a.showConfirmed(c, pi.Name, *done)
-	}
 	ch, err := readImportChoices(c)
-	v := views.ImportPreviewView{ID: id, Name: pi.Name}
+	v := views.ImportPreviewView{ID: c.Param("id"), Name: pi.Name}
 	if err != nil {
 		v.Error = userMessage(err)
 		ch.Columns = nil
@@ -147,7 +141,7 @@ func (a *App) renderPreview(c echo.Context, status int, v views.ImportPreviewVie
 			ch.Category = ""
 		}
 	}
-	if isCardTable(v.Name) {
+	if format.Detect(v.Name, doc) == format.CardTable {
 		l, err := data.ReadCardTableLayout(doc, v.Name)
 		if err == nil {
 			if ch.Columns != nil {
@@ -295,15 +289,9 @@ func (a *App) confirmImport(c echo.Context) error {
 	u, _ := currentUser(c)
 	ctx := c.Request().Context()
 	id := c.Param("id")
-	pi, doc, done, err := a.store.PendingImportDoc(u.ID, id)
-	if errors.Is(err, data.ErrNotFound) {
-		return a.previewGone(c)
-	}
-	if err != nil {
+	pi, doc, handled, err := a.openPreview(c)
+	if handled {
 		return err
-	}
-	if done != nil {
-		return a.showConfirmed(c, pi.Name, *done)
 	}
 	ch, err := readImportChoices(c)
 	v := views.ImportPreviewView{ID: id, Name: pi.Name}

@@ -1,10 +1,10 @@
 package handlers
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
 	"net/url"
 	"path/filepath"
@@ -14,7 +14,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/flashcards/flashcards/data"
-	"github.com/flashcards/flashcards/data/qadoc"
+	"github.com/flashcards/flashcards/data/format"
 	"github.com/flashcards/flashcards/views"
 )
 
@@ -46,10 +46,12 @@ func (a *App) renderImport(c echo.Context, status int, v views.ImportView) error
 	return a.render(c, status, views.Import(p, v))
 }
 
-// importDocument reads an uploaded or pasted document. A document with
-// a problem is refused here, with every problem listed; a readable one
-// is kept and shown on its preview (import_preview.go), to be imported
-// when the user confirms. Anki packages import at once.
+// importDocument imports an uploaded or pasted file through the one
+// entry point every front door shares (data.Store.Import), so the form
+// takes every format the importer reads. A Q&A document or card table is
+// checked and kept for its preview (import_preview.go), to be imported
+// when the user confirms; an export or an Anki package imports at once. A
+// refused file is refused on this page, with every problem listed.
 func (a *App) importDocument(c echo.Context) error {
 	u, _ := currentUser(c)
 	ctx := c.Request().Context()
@@ -62,56 +64,34 @@ func (a *App) importDocument(c echo.Context) error {
 		PasteName:      c.FormValue("name"),
 		PasteText:      c.FormValue("text"),
 	}
-	fail := func(status int, msg string) error {
-		v.Error = msg
-		return a.renderImport(c, status, v)
-	}
 	name, doc, err := submittedDocument(c)
-	if err != nil {
-		if errors.Is(err, data.ErrInvalid) {
-			return fail(http.StatusBadRequest, userMessage(err))
-		}
-		return err
-	}
-	if v.Category != "" {
-		ok, err := a.hasCategory(c, u.ID, v.Category)
-		if err != nil {
-			return err
-		}
-		if !ok {
-			return fail(http.StatusBadRequest, "Choose one of your categories for questions not filed automatically.")
-		}
-	}
-	if data.IsApkg(doc) || strings.EqualFold(filepath.Ext(name), ".apkg") {
-		res, err := a.store.ImportApkg(ctx, u.ID, name, bytes.NewReader(doc), int64(len(doc)), v.Category, nil)
-		if err != nil {
-			status, msg, _ := importErrorMessage(err)
-			if status == 0 {
+	if err == nil {
+		var rep data.ImportReport
+		opts := data.ImportOptions{FallbackCategory: v.Category, IgnoreHeadings: v.IgnoreHeadings}
+		rep, err = a.store.Import(ctx, u.ID, data.ImportFile{Name: name, Content: data.InMemory(doc), Size: int64(len(doc)), Options: opts, Preview: true})
+		if err == nil {
+			if rep.Pending != "" {
+				return redirect(c, previewURL(rep.Pending, importChoices{Category: v.Category, IgnoreHeadings: v.IgnoreHeadings}))
+			}
+			if err := a.flash(c, true, name+": "+rep.Summary()); err != nil {
 				return err
 			}
-			return fail(status, msg)
+			if rep.Format == format.Export {
+				return redirect(c, "/cards")
+			}
+			return redirect(c, a.deckCardsURL(c, u.ID, rep.Deck))
 		}
-		if err := a.flash(c, true, apkgSummary(name, res)); err != nil {
-			return err
-		}
-		return redirect(c, a.deckCardsURL(c, u.ID, res.Deck))
 	}
-	// Read it now, so a refused document is refused on this page; a
-	// readable one waits for the user's confirmation on its preview.
-	opts := data.ImportOptions{FallbackCategory: v.Category, IgnoreHeadings: v.IgnoreHeadings}
-	if _, err := data.ParseDocumentWith(name, doc, opts); err != nil {
-		status, msg, problems := importErrorMessage(err)
-		if status == 0 {
-			return err
-		}
-		if len(problems) > importProblemsShown {
-			v.MoreProblems = len(problems) - importProblemsShown
-			problems = problems[:importProblemsShown]
-		}
-		v.Problems = problems
-		return fail(status, msg)
+	status, msg, problems := importErrorMessage(err)
+	if status == 0 {
+		return err
 	}
-	return a.keepForPreview(c, name, doc, importChoices{Category: v.Category, IgnoreHeadings: v.IgnoreHeadings})
+	if len(problems) > importProblemsShown {
+		v.MoreProblems = len(problems) - importProblemsShown
+		problems = problems[:importProblemsShown]
+	}
+	v.Error, v.Problems = msg, problems
+	return a.renderImport(c, status, v)
 }
 
 // importReport is the import page's account of an import that skipped
@@ -139,7 +119,7 @@ func submittedDocument(c echo.Context) (name string, doc []byte, err error) {
 	switch {
 	case err == nil:
 		if strings.TrimSpace(pasted) != "" {
-			return "", nil, fmt.Errorf("%w: choose a file or paste a document, not both", data.ErrInvalid)
+			return "", nil, data.Errorf(data.ErrInvalid, "Choose a file or paste a document, not both")
 		}
 		f, err := fh.Open()
 		if err != nil {
@@ -160,7 +140,7 @@ func submittedDocument(c echo.Context) (name string, doc []byte, err error) {
 		return "", nil, err
 	}
 	if pasted == "" {
-		return "", nil, fmt.Errorf("%w: choose a file or paste a document", data.ErrInvalid)
+		return "", nil, data.Errorf(data.ErrInvalid, "Choose a file or paste a document")
 	}
 	name = strings.TrimSpace(strings.ToValidUTF8(c.FormValue("name"), ""))
 	if name == "" {
@@ -182,62 +162,42 @@ func (a *App) hasCategory(c echo.Context, userID int64, slug string) (bool, erro
 	return false, nil
 }
 
-// importErrorMessage explains why a document was refused: the status, a
-// sentence, and the line-numbered problems. Status 0 means the error is
-// not the document's fault.
+// importErrorMessage explains why a document was refused: the status, the
+// store's sentence, and the line-numbered problems. Status 0 means the
+// error is not the document's fault.
 func importErrorMessage(err error) (int, string, []views.ImportProblem) {
-	var pe data.ParseErrors
-	var noQA *data.NoQAError
-	switch {
-	case errors.As(err, &pe):
-		problems := make([]views.ImportProblem, len(pe))
-		for i, e := range pe {
-			problems[i] = views.ImportProblem{Line: e.Line, Message: e.Msg}
-		}
-		return http.StatusBadRequest, fmt.Sprintf("The document has %s:", plural(len(pe), "problem", "problems")), problems
-	case errors.Is(err, data.ErrEmptyDocument):
-		return http.StatusBadRequest, "The document is empty.", nil
-	case errors.Is(err, data.ErrInvalidUTF8):
-		var line int
-		fmt.Sscanf(err.Error(), "line %d:", &line)
-		return http.StatusBadRequest, "The document is not UTF-8 text. Save it as UTF-8 and try again.",
-			[]views.ImportProblem{{Line: line, Message: "the first character that is not UTF-8"}}
-	case errors.Is(err, data.ErrTooLarge):
-		return http.StatusRequestEntityTooLarge, fmt.Sprintf("The document is too large: a Q&A write-up may hold %s, a card table (.csv, .tsv) %s.",
-			formatSize(data.MaxDocumentBytes), formatSize(data.MaxCardTableBytes)), nil
-	case errors.As(err, &noQA):
-		return http.StatusBadRequest, "No questions and answers were found: " + noQA.Saw + ". The importer looks for " + qadoc.LookedFor +
-			"; a card table (.csv, .tsv) has a front and a back column.", nil
-	case errors.Is(err, data.ErrNoQA):
-		return http.StatusBadRequest, "No questions and answers were found. A write-up numbers its questions (Q1.) and starts each answer with Ans:; " +
-			"a card table has a front and a back column.", nil
-	case errors.Is(err, data.ErrInvalid):
-		return http.StatusBadRequest, userMessage(err), nil
-	case errors.Is(err, data.ErrConflict): // another import of the user's still running
-		return http.StatusConflict, userMessage(err), nil
+	msg := data.Message(err)
+	if msg == "" {
+		return 0, "", nil
 	}
-	return 0, "", nil
+	var problems []views.ImportProblem
+	for _, p := range data.Problems(err) {
+		problems = append(problems, views.ImportProblem{Line: p.Line, Message: p.Message})
+	}
+	return errorStatus(err), msg, problems
 }
 
-// importSummary is the flash after an import.
+// importSummary is the flash after a previewed import.
 func importSummary(name string, res data.ImportResult) string {
-	msg := fmt.Sprintf("%s: %s found, %d added, %d already there, in the deck %q.",
-		name, plural(res.Found, "card", "cards"), res.Added, res.Skipped, res.Deck)
-	if len(res.NewCategories) > 0 {
-		msg += " New categories: " + strings.Join(res.NewCategories, ", ") + "."
-	}
-	return msg
+	return name + ": " + data.ImportReport{Deck: res.Deck, Found: res.Found, Added: res.Added, Skipped: res.Skipped, NewCategories: res.NewCategories}.Summary()
 }
 
-// documentImportJSON is the API's answer to a document import.
-type documentImportJSON struct {
+// importJSON is the API's answer to an import, whatever the format:
+// counts a format does not have are 0, lists it does not have empty.
+type importJSON struct {
 	Format        string           `json:"format"`
-	Deck          string           `json:"deck"`
+	Summary       string           `json:"summary"`
+	Deck          string           `json:"deck,omitempty"`
+	Decks         []string         `json:"decks"`
 	Found         int              `json:"found"`
 	Cards         int              `json:"cards"`
 	Skipped       int              `json:"skipped"`
+	Reviews       int              `json:"reviews"`
 	NewCategories []string         `json:"new_categories"`
+	NewDecks      []string         `json:"new_decks"`
 	Unanswered    []unansweredJSON `json:"unanswered"`
+	LeftOut       int              `json:"left_out"`
+	Media         int              `json:"media_dropped"`
 }
 
 type unansweredJSON struct {
@@ -246,45 +206,39 @@ type unansweredJSON struct {
 	Reason   string `json:"reason"`
 }
 
-// documentTypes are the media types POST /api/v1/import reads as a
-// document, and the file extension each stands for when ?name= has none.
-var documentTypes = map[string]string{
+// importTypes are the media types POST /api/v1/import knows, and the
+// file extension each stands for when ?name= has none; any other type is
+// told by the content (format.Detect).
+var importTypes = map[string]string{
 	"text/markdown": ".md", "text/x-markdown": ".md", "text/plain": ".txt", "text/html": ".html",
 	"application/xhtml+xml": ".html", "text/csv": ".csv", "text/tab-separated-values": ".tsv",
+	"application/json": ".json", data.ApkgContentType: ".apkg",
 }
 
-// apiImportDocument imports the document POST /api/v1/import carries, as
-// the import page does (?name= names it and its deck, ?category= files
-// what no rule does, ?headings=ignore makes no categories of its section
-// headings): 200 with what was added and the questions skipped for want
-// of an answer, 400 for a document it refuses.
-func (a *App) apiImportDocument(c echo.Context, u data.User, ext string, body io.Reader) error {
+// apiImport answers POST /api/v1/import: the body, or the multipart
+// form's "file", is any file the importer reads (a Q&A write-up, Markdown
+// or saved page, a CSV or TSV card table, a JSON export, an Anki package),
+// imported through the entry point the import page and flashcards import
+// share. ?name= names it (its deck, and with the Content-Type its format),
+// ?category= files what no rule does, ?headings=ignore makes no categories
+// of section headings. 200 with the report; a refused file gets the store's
+// message with its line-numbered problems, and the status errorStatus maps.
+func (a *App) apiImport(c echo.Context) error {
+	u, _ := currentUser(c)
+	name, body, err := apiImportBody(c)
+	if err != nil {
+		return err
+	}
 	doc, err := io.ReadAll(body)
 	if err != nil {
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
-			return echo.NewHTTPError(http.StatusRequestEntityTooLarge, fmt.Sprintf("The document is larger than the limit of %s.", formatSize(a.cfg.MaxUploadBytes)))
+			return echo.NewHTTPError(http.StatusRequestEntityTooLarge, fmt.Sprintf("The file is larger than the limit of %s.", formatSize(a.cfg.MaxUploadBytes)))
 		}
 		return err
 	}
-	name := strings.TrimSpace(strings.ToValidUTF8(c.QueryParam("name"), ""))
-	if name == "" {
-		name = "Imported" + ext
-	} else if filepath.Ext(name) == "" {
-		name += ext
-	}
-	category := c.QueryParam("category")
-	if category != "" {
-		ok, err := a.hasCategory(c, u.ID, category)
-		if err != nil {
-			return err
-		}
-		if !ok {
-			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("category must be one of your categories; %q is not", category))
-		}
-	}
-	opts := data.ImportOptions{FallbackCategory: category, IgnoreHeadings: c.QueryParam("headings") == "ignore"}
-	res, err := a.store.ImportDocumentWith(c.Request().Context(), u.ID, name, doc, opts, nil)
+	opts := data.ImportOptions{FallbackCategory: c.QueryParam("category"), IgnoreHeadings: c.QueryParam("headings") == "ignore"}
+	rep, err := a.store.Import(c.Request().Context(), u.ID, data.ImportFile{Name: name, Content: data.InMemory(doc), Size: int64(len(doc)), Options: opts})
 	if err != nil {
 		status, msg, problems := importErrorMessage(err)
 		if status == 0 {
@@ -299,74 +253,54 @@ func (a *App) apiImportDocument(c echo.Context, u data.User, ext string, body io
 		}
 		return echo.NewHTTPError(status, msg)
 	}
-	out := documentImportJSON{Format: "document", Deck: res.Deck, Found: res.Found, Cards: res.Added, Skipped: res.Skipped,
-		NewCategories: res.NewCategories, Unanswered: []unansweredJSON{}}
-	if out.NewCategories == nil {
-		out.NewCategories = []string{}
+	out := importJSON{Format: string(rep.Format), Summary: rep.Summary(), Deck: rep.Deck, Decks: rep.Decks, Found: rep.Found, Cards: rep.Added,
+		Skipped: rep.Skipped, Reviews: rep.Reviews, NewCategories: rep.NewCategories, NewDecks: rep.NewDecks,
+		Unanswered: []unansweredJSON{}, LeftOut: rep.LeftOut, Media: rep.Media}
+	for _, l := range []*[]string{&out.Decks, &out.NewCategories, &out.NewDecks} {
+		if *l == nil {
+			*l = []string{}
+		}
 	}
-	for _, q := range res.Unanswered {
+	for _, q := range rep.Unanswered {
 		out.Unanswered = append(out.Unanswered, unansweredJSON{Line: q.Line, Question: q.Question, Reason: q.Reason})
 	}
 	return c.JSON(http.StatusOK, out)
 }
 
-// apkgSummary is the flash after an Anki package import.
-func apkgSummary(name string, res data.AnkiImportResult) string {
-	msg := fmt.Sprintf("%s: %s found, %d added, %d already there, %s of history",
-		name, plural(res.Found, "Anki card", "Anki cards"), res.Added, res.Skipped, plural(res.Reviews, "review", "reviews"))
-	if len(res.Decks) > 0 {
-		msg += ", in the decks " + strings.Join(res.Decks, ", ")
-	}
-	msg += "."
-	if left := res.Empty + res.Unknown; left > 0 {
-		msg += fmt.Sprintf(" %s left out: no text once media was dropped, or no note.", plural(left, "card", "cards"))
-	}
-	if res.Media > 0 {
-		msg += fmt.Sprintf(" %s not imported.", plural(res.Media, "image or sound", "images and sounds"))
-	}
-	return msg
-}
-
-type apkgImportJSON struct {
-	Format  string   `json:"format"`
-	Found   int      `json:"found"`
-	Cards   int      `json:"cards"`
-	Skipped int      `json:"skipped"`
-	Reviews int      `json:"reviews"`
-	Decks   []string `json:"decks"`
-	LeftOut int      `json:"left_out"`
-	Media   int      `json:"media_dropped"`
-}
-
-// apiImportApkg imports the Anki package POST /api/v1/import carries
-// (?category=SLUG for cards no tag files, ?name= for the deck of cards
-// without one): 200 with what was added, 400 for a package it refuses.
-func (a *App) apiImportApkg(c echo.Context, u data.User, body io.Reader) error {
-	pkg, err := io.ReadAll(body)
-	if err != nil {
-		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
-			return echo.NewHTTPError(http.StatusRequestEntityTooLarge, fmt.Sprintf("The package is larger than the limit of %s.", formatSize(a.cfg.MaxUploadBytes)))
-		}
-		return err
-	}
+// apiImportBody is the file an import request carries and its name: a
+// multipart form's "file" with its file name, or the body with ?name=. A
+// name without an extension gets the Content-Type's.
+func apiImportBody(c echo.Context) (string, io.Reader, error) {
 	name := strings.TrimSpace(strings.ToValidUTF8(c.QueryParam("name"), ""))
-	if name == "" {
-		name = "Anki package"
-	}
-	res, err := a.store.ImportApkg(c.Request().Context(), u.ID, name, bytes.NewReader(pkg), int64(len(pkg)), c.QueryParam("category"), nil)
-	if err != nil {
-		if status, msg, _ := importErrorMessage(err); status != 0 {
-			return echo.NewHTTPError(status, msg)
+	mt, _, _ := mime.ParseMediaType(c.Request().Header.Get(echo.HeaderContentType))
+	var body io.Reader = c.Request().Body
+	if mt == echo.MIMEMultipartForm {
+		fh, err := c.FormFile("file")
+		if err != nil {
+			var tooLarge *http.MaxBytesError
+			if errors.As(err, &tooLarge) {
+				return "", nil, err
+			}
+			return "", nil, data.Errorf(data.ErrInvalid, "Send the file in the form's \"file\" field")
 		}
-		return err
+		f, err := fh.Open()
+		if err != nil {
+			return "", nil, err
+		}
+		body = f // a multipart file is closed with the request's form
+		if name == "" {
+			name = strings.TrimSpace(strings.ToValidUTF8(fh.Filename, ""))
+		}
+		mt = fh.Header.Get(echo.HeaderContentType)
+		mt, _, _ = mime.ParseMediaType(mt)
 	}
-	out := apkgImportJSON{Format: "apkg", Found: res.Found, Cards: res.Added, Skipped: res.Skipped, Reviews: res.Reviews,
-		Decks: res.Decks, LeftOut: res.Empty + res.Unknown, Media: res.Media}
-	if out.Decks == nil {
-		out.Decks = []string{}
+	if name == "" {
+		name = "Imported"
 	}
-	return c.JSON(http.StatusOK, out)
+	if filepath.Ext(name) == "" {
+		name += importTypes[mt]
+	}
+	return name, body, nil
 }
 
 // deckCardsURL is the card list of the named deck, where an import's

@@ -341,7 +341,7 @@ func TestImportDocumentsThroughTheAPI(t *testing.T) {
 	if err := json.Unmarshal(raw, &got); status != http.StatusOK || err != nil {
 		t.Fatalf("%d %s", status, raw)
 	}
-	if got.Format != "document" || got.Deck != "queues" || got.Cards != 6 || len(got.NewCategories) != 3 || got.Unanswered == nil {
+	if got.Format != "html" || got.Deck != "queues" || got.Cards != 6 || len(got.NewCategories) != 3 || got.Unanswered == nil {
 		t.Errorf("page import answered %s", raw)
 	}
 
@@ -396,8 +396,47 @@ func TestImportOverTheCardLimit(t *testing.T) {
 // An import while another of the user's runs is refused with 409 and
 // words, on the import page.
 func TestImportErrorMessageForARunningImport(t *testing.T) {
-	status, msg, _ := importErrorMessage(fmt.Errorf("%w: an import into this account is still running; try again when it has finished", data.ErrConflict))
+	status, msg, _ := importErrorMessage(data.Errorf(data.ErrConflict, "An import into this account is still running; try again when it has finished"))
 	if status != http.StatusConflict || msg != "An import into this account is still running; try again when it has finished" {
 		t.Errorf("importErrorMessage = %d %q", status, msg)
+	}
+}
+
+// TestImportAFileUploadThroughTheAPI: POST /api/v1/import takes a
+// multipart form's "file" too, named by its file name, in any format; a
+// form without the field is refused in words.
+func TestImportAFileUploadThroughTheAPI(t *testing.T) {
+	app := newTestApp(t, openSignup())
+	ctx := context.Background()
+	u, err := app.store.CreateUser(ctx, "ada", "correct horse", data.DefaultSettings())
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, _, _ := app.store.CreateToken(ctx, u.ID, "import")
+	form := func(field, name, content string) (string, []byte) {
+		var buf bytes.Buffer
+		mw := multipart.NewWriter(&buf)
+		fw, _ := mw.CreateFormFile(field, name)
+		fw.Write([]byte(content))
+		mw.Close()
+		return mw.FormDataContentType(), buf.Bytes()
+	}
+	ct, body := form("file", "trees.csv", "front,back\nWhat is a B-tree?,A balanced tree\nWhat is a trie?,A prefix tree\n")
+	status, _, raw := exportRaw(t, app, http.MethodPost, "/api/v1/import", tok, ct, body)
+	var got struct {
+		Format, Deck, Summary string
+		Cards                 int
+	}
+	if err := json.Unmarshal(raw, &got); status != http.StatusOK || err != nil || got.Format != "table" || got.Deck != "trees" || got.Cards != 2 ||
+		got.Summary != `2 cards found, 2 added, 0 already there, in the deck "trees".` {
+		t.Fatalf("a CSV upload: %d %s", status, raw)
+	}
+	ct, body = form("upload", "more.csv", "front,back\nq,a\n")
+	status, _, raw = exportRaw(t, app, http.MethodPost, "/api/v1/import", tok, ct, body)
+	if status != http.StatusBadRequest || !strings.Contains(string(raw), `Send the file in the form's \"file\" field`) {
+		t.Errorf("a form without a file: %d %s", status, raw)
+	}
+	if n, _ := app.store.CountCards(ctx, u.ID); n != 2 {
+		t.Errorf("%d cards, want 2", n)
 	}
 }

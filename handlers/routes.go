@@ -121,9 +121,9 @@ func (a *App) Register(e *echo.Echo) {
 	api.GET("/mastery", a.apiMastery)
 	api.GET("/stats", a.apiStats)
 	api.GET("/export", a.apiExport)
-	// A restore carries a whole export: the upload limit, not the API's.
-	apiRestore := e.Group("/api/v1/import", bodyLimit(a.cfg.MaxUploadBytes), a.requireToken, a.apiIdempotency)
-	apiRestore.POST("", a.apiRestore)
+	// An import carries a whole file: the upload limit, not the API's.
+	apiImport := e.Group("/api/v1/import", bodyLimit(a.cfg.MaxUploadBytes), a.requireToken, a.apiIdempotency)
+	apiImport.POST("", a.apiImport)
 
 	// A group with middleware answers the paths it lacks through that
 	// middleware: the signed-in group sent a stranger at /nope to the log-in

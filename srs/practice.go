@@ -114,13 +114,13 @@ const (
 func StudyMore(newSoFar, reviewsSoFar, moreNew, moreReviews int) (newTotal, reviewsTotal int, err error) {
 	switch {
 	case moreNew < 0 || moreReviews < 0:
-		return newSoFar, reviewsSoFar, fmt.Errorf("study more today: a raise of the day's limits cannot be negative")
+		return newSoFar, reviewsSoFar, fmt.Errorf("A raise of the day's limits cannot be negative")
 	case moreNew == 0 && moreReviews == 0:
-		return newSoFar, reviewsSoFar, fmt.Errorf("study more today: say how many more new cards or reviews")
+		return newSoFar, reviewsSoFar, fmt.Errorf("Say how many more new cards or reviews to study today")
 	case moreNew > MaxStudyMoreNew-newSoFar: // not a sum, which could overflow
-		return newSoFar, reviewsSoFar, fmt.Errorf("study more today: at most %d extra new cards a day (%d so far today)", MaxStudyMoreNew, newSoFar)
+		return newSoFar, reviewsSoFar, fmt.Errorf("At most %d extra new cards a day (%d so far today)", MaxStudyMoreNew, newSoFar)
 	case moreReviews > MaxStudyMoreReviews-reviewsSoFar:
-		return newSoFar, reviewsSoFar, fmt.Errorf("study more today: at most %d extra reviews a day (%d so far today)", MaxStudyMoreReviews, reviewsSoFar)
+		return newSoFar, reviewsSoFar, fmt.Errorf("At most %d extra reviews a day (%d so far today)", MaxStudyMoreReviews, reviewsSoFar)
 	}
 	return newSoFar + moreNew, reviewsSoFar + moreReviews, nil
 }

@@ -309,14 +309,14 @@ func Import(p Page, v ImportView) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 28, " <section class=\"panel\"><p>A document becomes a deck named after it. Importing the same document again adds only the cards that are new, so a card keeps its progress.</p><ul class=\"muted\"><li><strong>Q&amp;A write-ups</strong> (.txt, .md): questions as headings (<code>## What is X?</code>, <code>### 3) Explain Y</code>), as bold lines (<code>**What is X?**</code>), in <code>&lt;details&gt;&lt;summary&gt;</code> blocks, as numbered bold list items, in a Question | Answer table, or numbered <code>Q1.</code> with <code>Ans:</code>; each followed by its answer. A list in an answer gets a card of its own. Questions without an answer are skipped and listed.</li><li><strong>Saved web pages</strong> (.html, from the browser's Save Page): the article's questions and answers in the same shapes; menus, sidebars and comments are left out.</li><li><strong>Card tables</strong> (.csv, .tsv, Anki's text export): front, back, category and key points, one card per row.</li><li><strong>Anki packages</strong> (.apkg, from Anki's File → Export): every card with its schedule and review history; Anki decks become decks, a tag naming one of your categories files the card there. Images and sounds are left out.</li><li>UTF-8 text, at most ")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 28, " <section class=\"panel\"><p>A document becomes a deck named after it. Importing the same document again adds only the cards that are new, so a card keeps its progress.</p><p class=\"muted\">A document or card table shows a preview first: nothing is added until you confirm it. An export or an Anki package is added at once, all or nothing.</p><ul class=\"muted\"><li><strong>Q&amp;A write-ups</strong> (.txt, .md): questions as headings (<code>## What is X?</code>, <code>### 3) Explain Y</code>), as bold lines (<code>**What is X?**</code>), in <code>&lt;details&gt;&lt;summary&gt;</code> blocks, as numbered bold list items, in a Question | Answer table, or numbered <code>Q1.</code> with <code>Ans:</code>; each followed by its answer. A list in an answer gets a card of its own. Questions without an answer are skipped and listed.</li><li><strong>Saved web pages</strong> (.html, from the browser's Save Page): the article's questions and answers in the same shapes; menus, sidebars and comments are left out.</li><li><strong>Card tables</strong> (.csv, .tsv, Anki's text export): front, back, category and key points, one card per row.</li><li><strong>Exports of this server</strong> (.json, from <a href=\"/settings/export\">Export and restore</a>): every card, deck and category with its whole history, all or nothing.</li><li><strong>Anki packages</strong> (.apkg, from Anki's File → Export): every card with its schedule and review history; Anki decks become decks, a tag naming one of your categories files the card there. Images and sounds are left out.</li><li>UTF-8 text, at most ")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var15 string
 			templ_7745c5c3_Var15, templ_7745c5c3_Err = templ.JoinStringErrs(v.MaxUpload)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/imports.templ`, Line: 85, Col: 41}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/imports.templ`, Line: 90, Col: 41}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var15))
 			if templ_7745c5c3_Err != nil {
@@ -330,14 +330,14 @@ func Import(p Page, v ImportView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 30, "<label>File <input type=\"file\" name=\"file\" accept=\".txt,.md,.markdown,.html,.htm,.csv,.tsv,.apkg,text/plain,text/markdown,text/html,text/csv,text/tab-separated-values\"></label><fieldset><legend>Or paste a document</legend> <label>Name <span class=\"hint\">Names the deck; end it in .csv or .tsv for a card table.</span> <input name=\"name\" value=\"")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 30, "<label>File <input type=\"file\" name=\"file\" accept=\".txt,.md,.markdown,.html,.htm,.csv,.tsv,.json,.apkg,text/plain,text/markdown,text/html,text/csv,text/tab-separated-values,application/json\"></label><fieldset><legend>Or paste a document</legend> <label>Name <span class=\"hint\">Names the deck; end it in .csv or .tsv for a card table.</span> <input name=\"name\" value=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var16 string
 			templ_7745c5c3_Var16, templ_7745c5c3_Err = templruntime.NewAttributeExpression(v.PasteName).Resolve(ctx)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/imports.templ`, Line: 93, Col: 44}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/imports.templ`, Line: 98, Col: 44}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var16)
 			if templ_7745c5c3_Err != nil {
@@ -350,7 +350,7 @@ func Import(p Page, v ImportView) templ.Component {
 			var templ_7745c5c3_Var17 string
 			templ_7745c5c3_Var17, templ_7745c5c3_Err = templ.JoinStringErrs(v.PasteText)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/imports.templ`, Line: 97, Col: 51}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/imports.templ`, Line: 102, Col: 51}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var17))
 			if templ_7745c5c3_Err != nil {
@@ -374,7 +374,7 @@ func Import(p Page, v ImportView) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 35, "> Don't make categories from the document's section headings</label><p class=\"muted\">Otherwise each topic heading the questions sit under (“Decision trees”, “Git basics”) becomes one of your categories.</p><div class=\"actions\"><button type=\"submit\">Import</button></div></form></section>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 35, "> Don't make categories from the document's section headings</label><p class=\"muted\">Otherwise each topic heading the questions sit under (“Decision trees”, “Git basics”) becomes one of your categories.</p><div class=\"actions\"><button type=\"submit\">Upload</button></div></form></section>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/flashcards/flashcards/data"
 )
@@ -21,25 +20,15 @@ func exportCommand(ctx context.Context, s *data.Store, userName, format, out str
 	if userName == "" || len(args) > 0 {
 		return errors.New(exportUsage)
 	}
-	// apkg is an Anki package with scheduling and history (data.ExportApkg).
-	apkg := strings.EqualFold(strings.TrimSpace(format), "apkg")
-	kind := data.ExportKind("apkg")
-	var err error
-	if !apkg {
-		if kind, err = data.ParseExportKind(format); err != nil {
-			return fmt.Errorf("--format must be json, csv, anki or apkg, not %q", format)
-		}
+	kind, err := data.ParseExportKind(format)
+	if err != nil {
+		return fmt.Errorf("--format must be json, csv, anki or apkg, not %q", format)
 	}
 	u, err := userNamed(ctx, s, userName)
 	if err != nil {
 		return err
 	}
-	export := func(w io.Writer) error {
-		if apkg {
-			return s.ExportApkg(ctx, u.ID, w)
-		}
-		return s.Export(ctx, u.ID, kind, w)
-	}
+	export := func(w io.Writer) error { return s.Export(ctx, u.ID, kind, w) }
 	if out == "" || out == "-" {
 		return export(stdout)
 	}
@@ -64,31 +53,5 @@ func exportCommand(ctx context.Context, s *data.Store, userName, format, out str
 		return err
 	}
 	fmt.Fprintf(stderr, "exported %s (%s) to %s\n", u.Name, kind, out)
-	return nil
-}
-
-// restoreFile restores a JSON export into the user's account, all or
-// nothing, and prints what it added. flashcards import sends exports here.
-func restoreFile(ctx context.Context, s *data.Store, u data.User, path string, stdout io.Writer) error {
-	f, err := os.Open(path)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	res, err := s.RestoreExport(ctx, u.ID, f)
-	if err != nil {
-		if errors.Is(err, data.ErrInvalid) || errors.Is(err, data.ErrConflict) {
-			return errors.New(data.Reason(err))
-		}
-		return err
-	}
-	fmt.Fprintf(stdout, "%s: restored %d cards and %d reviews into %s's account", path, res.Cards, res.Reviews, u.Name)
-	if len(res.NewCategories) > 0 {
-		fmt.Fprintf(stdout, "; new categories: %s", strings.Join(res.NewCategories, ", "))
-	}
-	if len(res.NewDecks) > 0 {
-		fmt.Fprintf(stdout, "; new decks: %s", strings.Join(res.NewDecks, ", "))
-	}
-	fmt.Fprintln(stdout)
 	return nil
 }

@@ -127,7 +127,7 @@ func TestExportAndRestoreCommands(t *testing.T) {
 	}
 
 	out, errOut, err := runCLI(t, db, "", "import", "--user", "bob", adaFile)
-	if err != nil || !strings.Contains(out, adaFile+": restored 4 cards and 6 reviews into bob's account; new categories: system-design; new decks: Notes") {
+	if err != nil || !strings.Contains(out, adaFile+": restored 4 cards and 6 reviews. New categories: system-design. New decks: Notes.") {
 		t.Fatalf("restore: %v\n%s%s", err, out, errOut)
 	}
 	stdout, _, err = runCLI(t, db, "", "export", "--user", "bob")
@@ -153,9 +153,9 @@ func TestExportAndRestoreCommands(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 	for _, want := range []string{
-		adaFile + ": not imported: the account already has progress on",
-		newer + ": not imported: this export was made by a newer version of flashcards (export version 2); this server reads version 1",
-		cut + ": not imported: the file ends in the middle of",
+		adaFile + ": not imported: The account already has progress on",
+		newer + ": not imported: This export was made by a newer version of flashcards (export version 2); this server reads version 1",
+		cut + ": not imported: The file ends in the middle of",
 	} {
 		if !strings.Contains(errOut, want) {
 			t.Errorf("stderr lacks %q:\n%s", want, errOut)
