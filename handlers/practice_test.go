@@ -208,7 +208,7 @@ func TestStudyMoreToday(t *testing.T) {
 	}{
 		{url.Values{"new": {"-5"}}, "cannot be negative"},
 		{url.Values{"new": {"many"}}, "new must be a whole number"},
-		{url.Values{"reviews": {"5000"}}, "at most 2000 extra reviews"},
+		{url.Values{"reviews": {"5000"}}, "At most 2000 extra reviews"},
 		{url.Values{}, "how many"},
 	} {
 		p := b.post("/review/more", tc.form)

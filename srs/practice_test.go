@@ -87,9 +87,9 @@ func TestStudyMore(t *testing.T) {
 		{"adds to today's", 10, 50, 10, 50, 20, 100, ""},
 		{"negative", 0, 0, -5, 0, 0, 0, "cannot be negative"},
 		{"nothing", 0, 0, 0, 0, 0, 0, "how many"},
-		{"over the new-card cap", 495, 0, 10, 0, 495, 0, "at most 500 extra new cards"},
-		{"over the review cap", 0, 1990, 0, 50, 0, 1990, "at most 2000 extra reviews"},
-		{"no overflow", 10, 0, math.MaxInt, 0, 10, 0, "at most 500"},
+		{"over the new-card cap", 495, 0, 10, 0, 495, 0, "At most 500 extra new cards"},
+		{"over the review cap", 0, 1990, 0, 50, 0, 1990, "At most 2000 extra reviews"},
+		{"no overflow", 10, 0, math.MaxInt, 0, 10, 0, "At most 500"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			n, r, err := StudyMore(tc.soFarNew, tc.soFarRev, tc.moreNew, tc.moreRev)
