@@ -32,7 +32,8 @@ type DayQueue struct {
 	Due        int // review cards due and still allowed today
 	New        int // new cards still allowed today
 	Redrill    int // cards in today's re-drill queue
-	Remaining  int // Due + New + Redrill: cards still to show today
+	FinalPass  int // interview mode: the final pass's cards left today (data/interview_queue.go)
+	Remaining  int // Due + New + FinalPass + Redrill: cards still to show today
 	Done       int // cards counted today (any filter): the day's progress
 	NewLeft    int // new-card slots left today (any filter)
 	ReviewLeft int // review slots left today (any filter)
@@ -42,7 +43,10 @@ type DayQueue struct {
 type QueueCard struct {
 	Card    Card
 	Redrill bool // it is a re-drill: its grade is logged but changes nothing
-	Queue   DayQueue
+	// FinalPass: it is the interview's final pass, not due for SM-2; its
+	// grade is a practice grade (data/interview_queue.go).
+	FinalPass bool
+	Queue     DayQueue
 	// Step counts the card's grades today. A grade form carries it, so a
 	// form submitted twice (double click, stale tab) is recognized.
 	Step int
@@ -128,6 +132,16 @@ type dayStart struct {
 	newDone, reviewsDone int // today's counted grades of new and review cards
 	redrills             int // cards in today's re-drill queue, in any deck
 	newCards             int // cards never graded, not suspended, in any deck
+	// interview is the user's interview date, when one is set (see
+	// interviewAhead and data/interview_queue.go).
+	interview    srs.Interview
+	hasInterview bool
+}
+
+// interviewAhead reports whether an interview is set and still to come:
+// then the queue follows interview mode (data/interview_queue.go).
+func (ds dayStart) interviewAhead() bool {
+	return ds.hasInterview && ds.interview.Ahead(ds.today)
 }
 
 func (ds dayStart) newLeft() int    { return max(0, ds.st.NewPerDay-ds.newDone) }
@@ -137,9 +151,10 @@ func (ds dayStart) reviewLeft() int { return max(0, ds.st.ReviewsPerDay-ds.revie
 // cards, in one statement when today already has grades or none.
 func (s *Store) startDay(ctx context.Context, q querier, userID int64) (dayStart, error) {
 	var ds dayStart
-	var day, newDone, reviewsDone, redrills sql.NullInt64
+	var day, newDone, reviewsDone, redrills, interviewDay sql.NullInt64
 	err := q.QueryRowContext(ctx, qDayStart, userID).Scan(&ds.st.Timezone, &ds.st.RolloverHour, &ds.st.NewPerDay,
-		&ds.st.ReviewsPerDay, &ds.st.TypeAnswers, &ds.newCards, &day, &newDone, &reviewsDone, &redrills)
+		&ds.st.ReviewsPerDay, &ds.st.TypeAnswers, &interviewDay, &ds.interview.FinalDays, &ds.interview.NewOnTime,
+		&ds.newCards, &day, &newDone, &reviewsDone, &redrills)
 	if errors.Is(err, sql.ErrNoRows) {
 		return dayStart{}, fmt.Errorf("user: %w", ErrNotFound)
 	}
@@ -147,6 +162,7 @@ func (s *Store) startDay(ctx context.Context, q querier, userID int64) (dayStart
 		return dayStart{}, err
 	}
 	ds.today = s.studyDay(ds.st)
+	ds.interview.Day, ds.hasInterview = srs.Day(interviewDay.Int64), interviewDay.Valid
 	switch {
 	case !day.Valid || srs.Day(day.Int64) < ds.today:
 		// Nothing graded today yet.
@@ -211,6 +227,10 @@ func (s *Store) Queue(ctx context.Context, userID int64, f ReviewFilter) (DayQue
 		if err != nil {
 			return err
 		}
+		if ds.interviewAhead() {
+			dq, _, _, _, err = interviewQueue(ctx, stx, userID, ds, f)
+			return err
+		}
 		dq, _, _, _, err = queue(ctx, stx, userID, ds, f)
 		return err
 	})
@@ -243,6 +263,9 @@ func (s *Store) nextInWholeQueue(ctx context.Context, userID int64) (QueueCard, 
 	if err != nil {
 		return QueueCard{}, err
 	}
+	if ds.interviewAhead() {
+		return s.nextCard(ctx, userID, ReviewFilter{}, 0)
+	}
 	dq := DayQueue{Today: ds.today, NewLeft: ds.newLeft(), ReviewLeft: ds.reviewLeft(), Done: ds.newDone + ds.reviewsDone}
 	d, u := int(ds.today), userID
 	var qc QueueCard
@@ -271,6 +294,10 @@ func (s *Store) nextCard(ctx context.Context, userID int64, f ReviewFilter, pref
 		tx := stmtTx{sqltx, s.rstmts}
 		ds, err := s.startDay(ctx, tx, userID)
 		if err != nil {
+			return err
+		}
+		if ds.interviewAhead() {
+			qc, err = s.nextInterviewCard(ctx, tx, userID, ds, f, prefer)
 			return err
 		}
 		today := ds.today
