@@ -677,7 +677,7 @@ func (j *ankiJob) step(ctx context.Context, tx *sql.Tx, p *pendingImport, clock 
 			_, err := reviewStmt.ExecContext(ctx, userID, id, formatTime(h.at), int(h.day), int(h.grade), h.counted, h.answerMS,
 				b.repetitions, b.interval, b.ease, dayOrNull(b.graded, b.due), b.lapses, dayOrNull(b.hasLastDay, b.lastDay),
 				a.repetitions, a.interval, a.ease, dayOrNull(a.graded, a.due), a.lapses, catID, "", "",
-				mb.Stability, mb.Difficulty, mbDay)
+				mb.Stability, mb.Difficulty, mbDay, KindReview)
 			if err != nil {
 				return false, err
 			}

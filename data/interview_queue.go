@@ -233,7 +233,7 @@ type interviewUp struct {
 // interviewUpNow is upNow in interview mode: the scope's new cards have
 // their own slots, and a final-pass card is up although SM-2 has it not due.
 func interviewUpNow(ctx context.Context, q querier, userID, cardID int64, ds dayStart, id interviewDay) (interviewUp, error) {
-	c, grades, err := gradeState(ctx, q, userID, cardID, ds.today)
+	c, grades, _, err := gradeState(ctx, q, userID, cardID, ds.today)
 	if errors.Is(err, ErrNotFound) {
 		return interviewUp{}, nil
 	}

@@ -233,6 +233,39 @@ func TestFinalPassAcrossTheBoundary(t *testing.T) {
 			if q, _ := s.Queue(ctx, uid, ReviewFilter{}); q.Remaining != 1 {
 				t.Fatalf("queue on D-K %+v, want the one in-scope card", q)
 			}
+			// Graded, it is a practice grade: SM-2's state stays as it was,
+			// the day's counts too, and the card has had its pass.
+			before, _ := s.GetCard(ctx, uid, 1)
+			r, err := s.GradeCard(ctx, uid, Grade{CardID: 1, Grade: 2, Step: qc.Step})
+			if err != nil || r.Counted {
+				t.Fatalf("the final pass's grade: %+v %v", r, err)
+			}
+			after, _ := s.GetCard(ctx, uid, 1)
+			if after.Sched != before.Sched || after.Lapses != before.Lapses || after.MemoryDay != from {
+				t.Fatalf("SM-2 state moved by the final pass: %+v, was %+v", after.Sched, before.Sched)
+			}
+			var kind string
+			var done int
+			s.reader.QueryRowContext(ctx, "SELECT kind FROM reviews ORDER BY id DESC LIMIT 1").Scan(&kind)
+			s.reader.QueryRowContext(ctx, "SELECT COALESCE(SUM(new_done + reviews_done), 0) FROM day_counts WHERE study_day = ?", int(from)).Scan(&done)
+			if kind != KindPractice || done != 0 {
+				t.Fatalf("logged as %q with %d counted today, want a practice grade counting nothing", kind, done)
+			}
+			if _, err := s.NextCard(ctx, uid, ReviewFilter{}, 0); !errors.Is(err, ErrQueueEmpty) {
+				t.Fatalf("after its pass: %v, want nothing left", err)
+			}
+			*clock = boundary.Add(24 * time.Hour)
+			if q, _ := s.Queue(ctx, uid, ReviewFilter{}); q.FinalPass != 0 {
+				t.Fatalf("the next day the card is in the final pass again: %+v", q)
+			}
+			// Undo restores the card to the final pass.
+			*clock = boundary
+			if _, err := s.Undo(ctx, uid); err != nil {
+				t.Fatal(err)
+			}
+			if q, _ := s.Queue(ctx, uid, ReviewFilter{}); q.FinalPass != 1 {
+				t.Fatalf("after undo: %+v, want the card back in the final pass", q)
+			}
 			// The same instant in the other zone's terms is another study
 			// day: the boundary is the user's, not UTC's.
 			if other := srs.StudyDay(boundary.Add(-time.Second), loc, 4); other != from-1 {

@@ -19,30 +19,34 @@ var (
 		FROM day_counts WHERE user_id = ? AND study_day = ?`)
 	// qDayStart is what every question about the day starts from, in one
 	// statement: the settings (which say what today is, and whether an
-	// interview is ahead), the counts of the
-	// latest day with grades (today's, unless today has none yet) and the
-	// number of new cards, less those of an import still being written.
+	// interview is ahead), the counts of the latest day with grades
+	// (today's, unless today has none yet), the number of new cards, less
+	// those of an import still being written, and the last "study more"
+	// raise of the limits with its study day.
 	qDayStart = planOnce(`SELECT st.timezone, st.rollover_hour, st.new_per_day, st.reviews_per_day, st.type_answers,
 		st.interview_day, st.final_days, st.new_on_time,
 		COALESCE((SELECT n FROM new_cards WHERE user_id = st.user_id), 0)
 			- COALESCE((SELECT new_cards FROM pending_imports WHERE user_id = st.user_id), 0),
-		dc.study_day, dc.new_done, dc.reviews_done, dc.redrills
+		dc.study_day, dc.new_done, dc.reviews_done, dc.redrills,
+		sm.study_day, COALESCE(sm.extra_new, 0), COALESCE(sm.extra_reviews, 0)
 		FROM settings st LEFT JOIN day_counts dc ON dc.user_id = st.user_id
 			AND dc.study_day = (SELECT MAX(study_day) FROM day_counts WHERE user_id = st.user_id)
+			LEFT JOIN study_more sm ON sm.user_id = st.user_id
 		WHERE st.user_id = ?`)
 	// qGradeState is what a grade needs of a card: its state, and its
-	// grades of the study day in order, as digits. A card in the trash is
-	// not there to grade. Its parameters: day, card, user, user.
+	// grades of the study day in order, review grades as digits and
+	// practice grades as letters ('a' for 0 to 'f' for 5). A card in the
+	// trash is not there to grade. Its parameters: day, card, user, user.
 	qGradeState = planOnce(`SELECT repetitions, interval, ease, due, last_day, lapses, suspended, category_id,
 		stability, difficulty, memory_day,
-		COALESCE((SELECT group_concat(grade, '') FROM (SELECT grade FROM reviews
+		COALESCE((SELECT group_concat(CASE WHEN kind = 'practice' THEN char(97 + grade) ELSE grade END, '') FROM (SELECT grade, kind FROM reviews
 			WHERE card_id = card_state.card_id AND study_day = ? ORDER BY id)), '')
 		FROM card_state WHERE card_id = ? AND user_id = ? AND trashed = 0 AND card_id < ` + visibleBelow("?"))
 	qInsertReview = `INSERT INTO reviews (user_id, card_id, reviewed_at, study_day, grade, counted, answer_ms,
 		before_repetitions, before_interval, before_ease, before_due, before_lapses, before_last_day,
 		after_repetitions, after_interval, after_ease, after_due, after_lapses, category_id, typed_answer, covered,
-		before_stability, before_difficulty, before_memory_day)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+		before_stability, before_difficulty, before_memory_day, kind)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	qTokenUser = `SELECT u.id, u.name, u.created_at, u.session_epoch, t.id, COALESCE(t.last_used_at, '')
 		FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.hash = CAST(? AS BLOB)`
 	// qCard is one card; its parameters: card, user, user.

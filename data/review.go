@@ -151,10 +151,11 @@ func (ds dayStart) reviewLeft() int { return max(0, ds.st.ReviewsPerDay-ds.revie
 // cards, in one statement when today already has grades or none.
 func (s *Store) startDay(ctx context.Context, q querier, userID int64) (dayStart, error) {
 	var ds dayStart
-	var day, newDone, reviewsDone, redrills, interviewDay sql.NullInt64
+	var day, newDone, reviewsDone, redrills, moreDay, interviewDay sql.NullInt64
+	var more studyMore
 	err := q.QueryRowContext(ctx, qDayStart, userID).Scan(&ds.st.Timezone, &ds.st.RolloverHour, &ds.st.NewPerDay,
 		&ds.st.ReviewsPerDay, &ds.st.TypeAnswers, &interviewDay, &ds.interview.FinalDays, &ds.interview.NewOnTime,
-		&ds.newCards, &day, &newDone, &reviewsDone, &redrills)
+		&ds.newCards, &day, &newDone, &reviewsDone, &redrills, &moreDay, &more.new, &more.reviews)
 	if errors.Is(err, sql.ErrNoRows) {
 		return dayStart{}, fmt.Errorf("user: %w", ErrNotFound)
 	}
@@ -163,6 +164,9 @@ func (s *Store) startDay(ctx context.Context, q querier, userID int64) (dayStart
 	}
 	ds.today = s.studyDay(ds.st)
 	ds.interview.Day, ds.hasInterview = srs.Day(interviewDay.Int64), interviewDay.Valid
+	if moreDay.Valid && srs.Day(moreDay.Int64) == ds.today {
+		ds.st.NewPerDay, ds.st.ReviewsPerDay = more.raise(ds.st.NewPerDay, ds.st.ReviewsPerDay)
+	}
 	switch {
 	case !day.Valid || srs.Day(day.Int64) < ds.today:
 		// Nothing graded today yet.
@@ -365,7 +369,7 @@ func (w withExtra) Scan(dest ...any) error { return w.row.Scan(append(dest, w.ex
 
 // upNow reports whether the card may be graded now, and whether as a re-drill.
 func upNow(ctx context.Context, q querier, userID, cardID int64, today srs.Day, dq DayQueue) (ok, redrill bool, err error) {
-	c, grades, err := gradeState(ctx, q, userID, cardID, today)
+	c, grades, _, err := gradeState(ctx, q, userID, cardID, today)
 	if errors.Is(err, ErrNotFound) {
 		return false, false, nil
 	}
@@ -396,7 +400,19 @@ type Grade struct {
 	TypedAnswer string
 	Covered     []string
 	Missed      []string
+	// Practice marks a grade given outside the schedule (practice mode, a
+	// mock interview): any card in play may take one at any time. It is
+	// logged with kind "practice" and moves the memory state, but leaves
+	// the SM-2 state, the day's counts and the re-drill queue as they were.
+	Practice bool
 }
+
+// The kinds of review in the log: a grade of the day's SM-2 queue, or a
+// practice grade (Grade.Practice).
+const (
+	KindReview   = "review"
+	KindPractice = "practice"
+)
 
 // MaxTypedAnswerRunes bounds a typed answer.
 const MaxTypedAnswerRunes = 20_000
@@ -427,7 +443,9 @@ func (g Grade) coverage() (string, error) {
 
 // GradeCard applies one grade in one transaction: SM-2 through srs.Next for
 // the day's first grade, a logged re-drill otherwise. A card that is not up
-// for review now gives ErrConflict; a foreign card ErrNotFound.
+// for review now gives ErrConflict; a foreign card ErrNotFound. A practice
+// grade (g.Practice) needs no more than a card in play: not suspended, not
+// in the trash, not in an import still being written.
 func (s *Store) GradeCard(ctx context.Context, userID int64, g Grade) (GradeResult, error) {
 	if !g.Grade.Valid() {
 		return GradeResult{}, fmt.Errorf("%w: a grade is a whole number from 0 to 5", ErrInvalid)
@@ -440,9 +458,11 @@ func (s *Store) GradeCard(ctx context.Context, userID int64, g Grade) (GradeResu
 }
 
 // gradeState reads what a grade needs of a card: its state, from the
-// narrow card_state table, and its grades of the day in order. Another
-// user's card, or one in the trash, is ErrNotFound.
-func gradeState(ctx context.Context, q querier, userID, cardID int64, day srs.Day) (Card, []srs.Grade, error) {
+// narrow card_state table, its review grades of the day in order (practice
+// grades are not the day's SM-2 grades: srs.StatusOf never sees them), and
+// its number of grades of the day of any kind, the step a grade form
+// carries. Another user's card, or one in the trash, is ErrNotFound.
+func gradeState(ctx context.Context, q querier, userID, cardID int64, day srs.Day) (Card, []srs.Grade, int, error) {
 	c := Card{ID: cardID}
 	var due, last, memDay sql.NullInt64
 	var digits string
@@ -450,18 +470,20 @@ func gradeState(ctx context.Context, q querier, userID, cardID int64, day srs.Da
 		Scan(&c.Sched.State.Repetitions, &c.Sched.State.Interval, &c.Sched.State.Ease, &due, &last, &c.Lapses, &c.Suspended, &c.CategoryID,
 			&c.Memory.Stability, &c.Memory.Difficulty, &memDay, &digits)
 	if errors.Is(err, sql.ErrNoRows) {
-		return Card{}, nil, fmt.Errorf("card %d: %w", cardID, ErrNotFound)
+		return Card{}, nil, 0, fmt.Errorf("card %d: %w", cardID, ErrNotFound)
 	}
 	if err != nil {
-		return Card{}, nil, err
+		return Card{}, nil, 0, err
 	}
 	c.Sched.Graded, c.Sched.Due, c.Sched.LastCounted = due.Valid, srs.Day(due.Int64), srs.Day(last.Int64)
 	c.MemoryDay, c.Reviewed = srs.Day(memDay.Int64), memDay.Valid
 	var grades []srs.Grade
 	for _, g := range digits {
-		grades = append(grades, srs.Grade(g-'0'))
+		if g >= '0' && g <= '9' { // a practice grade is a letter
+			grades = append(grades, srs.Grade(g-'0'))
+		}
 	}
-	return c, grades, nil
+	return c, grades, len(digits), nil
 }
 
 // covered is g's coverage as stored (see Grade.coverage).
@@ -471,21 +493,30 @@ func (s *Store) gradeTx(ctx context.Context, tx stmtTx, userID int64, g Grade, c
 		return GradeResult{}, err
 	}
 	now, today, st := s.now(), ds.today, ds.st
-	c, grades, err := gradeState(ctx, tx, userID, g.CardID, today)
+	c, grades, steps, err := gradeState(ctx, tx, userID, g.CardID, today)
 	if err != nil {
 		return GradeResult{}, err
 	}
 	if c.Suspended {
 		return GradeResult{}, fmt.Errorf("%w: the card is suspended", ErrConflict)
 	}
-	if g.Step >= 0 && g.Step != len(grades) {
+	if g.Step >= 0 && g.Step != steps {
 		return GradeResult{}, fmt.Errorf("%w: this card was graded already", ErrConflict)
 	}
 	status := srs.StatusOf(c.Sched, today, grades)
+	// With an interview ahead, the scope's new cards have more slots, and
+	// the final pass's cards take practice grades (data/interview_queue.go).
+	newSlot, finalPass, err := interviewGradeSlots(ctx, tx, userID, ds, c, status)
+	if err != nil {
+		return GradeResult{}, err
+	}
+	if g.Practice || finalPass {
+		return s.practiceTx(ctx, tx, userID, g, covered, c, status == srs.StatusRedrill, today)
+	}
 	if status == srs.StatusDue && ds.reviewsDone >= st.ReviewsPerDay {
 		return GradeResult{}, fmt.Errorf("%w: today's review limit is reached", ErrConflict)
 	}
-	out, err := srs.ApplyGrade(c.Sched, today, grades, g.Grade, ds.newDone < st.NewPerDay)
+	out, err := srs.ApplyGrade(c.Sched, today, grades, g.Grade, newSlot)
 	if errors.Is(err, srs.ErrNotUpForReview) {
 		return GradeResult{}, fmt.Errorf("%w: the card is not up for review now", ErrConflict)
 	}
@@ -509,7 +540,7 @@ func (s *Store) gradeTx(ctx context.Context, tx stmtTx, userID int64, g Grade, c
 		userID, c.ID, formatTime(now), int(today), int(g.Grade), out.Counted, answer,
 		before.State.Repetitions, before.State.Interval, before.State.Ease, dayOrNull(before.Graded, before.Due), c.Lapses, dayOrNull(before.Graded, before.LastCounted),
 		after.State.Repetitions, after.State.Interval, after.State.Ease, dayOrNull(after.Graded, after.Due), lapses, c.CategoryID, g.TypedAnswer, covered,
-		memBefore.Stability, memBefore.Difficulty, dayOrNull(c.Reviewed, c.MemoryDay))
+		memBefore.Stability, memBefore.Difficulty, dayOrNull(c.Reviewed, c.MemoryDay), KindReview)
 	if err != nil {
 		return GradeResult{}, err
 	}
@@ -584,7 +615,7 @@ func (s *Store) Undo(ctx context.Context, userID int64) (GradeResult, error) {
 		if _, err := tx.ExecContext(ctx, qUpdateMemory, r.beforeMem.Stability, r.beforeMem.Difficulty, r.beforeMemDay, r.cardID); err != nil {
 			return err
 		}
-		c, grades, err := gradeState(ctx, tx, userID, r.cardID, today)
+		c, grades, _, err := gradeState(ctx, tx, userID, r.cardID, today)
 		if err != nil {
 			return err
 		}

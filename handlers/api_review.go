@@ -120,6 +120,8 @@ func (a *App) apiGrade(c echo.Context) error {
 		Grade    *int   `json:"grade" expect:"a whole number from 0 to 5"`
 		AnswerMS *int   `json:"answer_ms" expect:"a whole number of milliseconds"`
 		Answer   string `json:"answer" expect:"text in quotes"`
+		// A practice grade: any card in play, outside the schedule.
+		Practice bool `json:"practice" expect:"true or false"`
 	}
 	if err := decodeJSON(c, &body); err != nil {
 		return err
@@ -134,7 +136,8 @@ func (a *App) apiGrade(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	g := data.Grade{CardID: id, Grade: srs.Grade(*body.Grade), Step: -1, TypedAnswer: body.Answer, Covered: covered, Missed: missed}
+	g := data.Grade{CardID: id, Grade: srs.Grade(*body.Grade), Step: -1, TypedAnswer: body.Answer, Covered: covered, Missed: missed,
+		Practice: body.Practice}
 	if body.AnswerMS != nil {
 		g.AnswerMS = *body.AnswerMS
 	}

@@ -1,0 +1,253 @@
+package data
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/flashcards/flashcards/srs"
+)
+
+// Practice beyond the schedule. A practice grade (Grade.Practice) is a
+// grade given outside the day's SM-2 queue: in practice mode, which draws
+// any card of a scope weakest recall first, or in a mock interview. It is
+// logged as a review of kind "practice" and moves the card's FSRS memory
+// state as any grade does (so the recall figures see it, and undo takes it
+// back), but the SM-2 state it logs after is the state before, bit for
+// bit, and it is never counted: the day's limits, the re-drill queue and
+// the mastery credit do not move.
+
+// practiceTx records one practice grade of card c, read by gradeTx in the
+// same transaction (in play, the step checked). redrill says whether the
+// card is in today's re-drill queue, which a practice grade leaves alone.
+func (s *Store) practiceTx(ctx context.Context, tx stmtTx, userID int64, g Grade, covered string, c Card, redrill bool, today srs.Day) (GradeResult, error) {
+	memBefore := c.memory()
+	memAfter, err := srs.NextMemory(memBefore, today.Sub(c.MemoryDay), g.Grade)
+	if err != nil {
+		return GradeResult{}, err
+	}
+	st := c.Sched
+	due, last := dayOrNull(st.Graded, st.Due), dayOrNull(st.Graded, st.LastCounted)
+	answer := min(max(g.AnswerMS, 0), MaxAnswerMS)
+	_, err = tx.ExecContext(ctx, qInsertReview,
+		userID, c.ID, formatTime(s.now()), int(today), int(g.Grade), false, answer,
+		st.State.Repetitions, st.State.Interval, st.State.Ease, due, c.Lapses, last,
+		st.State.Repetitions, st.State.Interval, st.State.Ease, due, c.Lapses, c.CategoryID, g.TypedAnswer, covered,
+		memBefore.Stability, memBefore.Difficulty, dayOrNull(c.Reviewed, c.MemoryDay), KindPractice)
+	if err != nil {
+		return GradeResult{}, err
+	}
+	if _, err := tx.ExecContext(ctx, qUpdateMemory, memAfter.Stability, memAfter.Difficulty, int(today), c.ID); err != nil {
+		return GradeResult{}, err
+	}
+	return GradeResult{CardID: c.ID, State: st.State, Graded: st.Graded, Due: st.Due, Lapses: c.Lapses, Redrill: redrill}, nil
+}
+
+// ErrPracticeDone means every card of the practice scope has had its
+// practice grade in this round (or the scope has no cards in play).
+var ErrPracticeDone = errors.New("every card of the scope is practised")
+
+// PracticeQuery is what practice mode asks for: a scope, the round, and a
+// card to show first.
+type PracticeQuery struct {
+	// Filter is the scope: a category, a deck, or all cards.
+	Filter ReviewFilter
+	// Round starts after this review id: the practice grades of today with
+	// a larger id are this round's, and their cards are left out until the
+	// scope is exhausted. 0: all of today's practice grades.
+	Round int64
+	// Prefer, when in the scope and not yet practised in the round, is
+	// shown first: a revealed card, or the card an undo took back.
+	Prefer int64
+}
+
+// PracticeCard is the next card to practise, with the round around it.
+type PracticeCard struct {
+	Card  Card
+	Today srs.Day
+	// Step counts the card's grades today, of any kind, for the grade form.
+	Step int
+	// Recall is the card's predicted recall today (0 for a new card), what
+	// it was ranked by.
+	Recall float64
+	// Left counts the scope's cards not yet practised in the round, this
+	// one included; Practised those practised in it.
+	Left, Practised int
+	// NextRound, when the scope is exhausted (ErrPracticeDone), is the
+	// Round that starts the scope over.
+	NextRound int64
+}
+
+// PracticeNext returns the card to practise now within the scope: any
+// card in play (not suspended, not in the trash, not in an import still
+// being written), new ones included, lowest predicted recall today first
+// (srs.WeakestCard), with no daily limit. A card practised in this round
+// is not shown again, so a round ends only when the scope is exhausted:
+// then it returns ErrPracticeDone with the counts and the Round that
+// starts over. Grades of the day's queue do not take a card out of the
+// round; they leave it at recall 1, the back of the line.
+func (s *Store) PracticeNext(ctx context.Context, userID int64, q PracticeQuery) (PracticeCard, error) {
+	var pc PracticeCard
+	err := s.read(ctx, func(sqltx *sql.Tx) error {
+		tx := stmtTx{sqltx, s.rstmts}
+		st, err := userSettings(ctx, tx, userID)
+		if err != nil {
+			return err
+		}
+		pc.Today = s.studyDay(st)
+		cards, err := practiceCandidates(ctx, tx, userID, q.Filter)
+		if err != nil {
+			return err
+		}
+		practised := map[int64]bool{}
+		rows, err := tx.QueryContext(ctx, `SELECT DISTINCT card_id FROM reviews
+			WHERE user_id = ? AND study_day = ? AND kind = 'practice' AND id > ?`, userID, int(pc.Today), q.Round)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return err
+			}
+			practised[id] = true
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		left := cards[:0]
+		var prefer *srs.PracticeCard
+		for _, c := range cards {
+			if practised[c.ID] {
+				pc.Practised++
+				continue
+			}
+			left = append(left, c)
+			if c.ID == q.Prefer {
+				prefer = &left[len(left)-1]
+			}
+		}
+		pc.Left = len(left)
+		next, ok := srs.WeakestCard(left, pc.Today)
+		if prefer != nil {
+			next, ok = *prefer, true
+		}
+		if !ok {
+			// The next round starts after every review so far: day_counts
+			// bounds each day's review ids from above.
+			return tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(latest_review), 0) FROM day_counts WHERE user_id = ?`, userID).
+				Scan(&pc.NextRound)
+		}
+		pc.Recall = next.RecallToday(pc.Today)
+		pc.Card, err = scanCard(withExtra{tx.QueryRowContext(ctx, qQueueCard, int(pc.Today), next.ID, userID), []any{&pc.Step}})
+		return err
+	})
+	if err == nil && pc.Card.ID == 0 {
+		err = ErrPracticeDone
+	}
+	return pc, err
+}
+
+// practiceCandidates reads the cards in play within the filter, with what
+// practice ranks them by.
+func practiceCandidates(ctx context.Context, q querier, userID int64, f ReviewFilter) ([]srs.PracticeCard, error) {
+	where, fargs, err := filterSQL(ctx, q, userID, f)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := q.QueryContext(ctx, `SELECT s.card_id, s.category_id, s.stability, s.difficulty, s.memory_day
+		FROM card_state s WHERE `+pileOf+` AND s.suspended = 0`+where, append([]any{userID, userID}, fargs...)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var cards []srs.PracticeCard
+	for rows.Next() {
+		var c srs.PracticeCard
+		var day sql.NullInt64
+		if err := rows.Scan(&c.ID, &c.Category, &c.Memory.Stability, &c.Memory.Difficulty, &day); err != nil {
+			return nil, err
+		}
+		c.Reviewed, c.MemoryDay = day.Valid, srs.Day(day.Int64)
+		cards = append(cards, c)
+	}
+	return cards, rows.Err()
+}
+
+// MockDraw draws up to n cards for a mock interview from all the user's
+// cards in play, due or not, new ones included: srs.MockDraw, weakest
+// recall first across categories. It returns their ids in order.
+func (s *Store) MockDraw(ctx context.Context, userID int64, n int) ([]int64, error) {
+	var ids []int64
+	err := s.read(ctx, func(sqltx *sql.Tx) error {
+		tx := stmtTx{sqltx, s.rstmts}
+		st, err := userSettings(ctx, tx, userID)
+		if err != nil {
+			return err
+		}
+		cards, err := practiceCandidates(ctx, tx, userID, ReviewFilter{})
+		if err != nil {
+			return err
+		}
+		ids = srs.MockDraw(cards, n, s.studyDay(st))
+		return nil
+	})
+	return ids, err
+}
+
+// studyMore is a raise of the day's limits ("study more today").
+type studyMore struct{ new, reviews int }
+
+// raise is the day's limits with the raise, capped at MaxPerDay.
+func (m studyMore) raise(newPerDay, reviewsPerDay int) (int, int) {
+	return min(newPerDay+m.new, MaxPerDay), min(reviewsPerDay+m.reviews, MaxPerDay)
+}
+
+// StudyMore raises today's new-card and review limits by moreNew and
+// moreReviews, on top of any raise given earlier today; the raise is gone
+// the next study day. Amounts srs.StudyMore refuses are ErrInvalid, in its
+// words, and change nothing. It returns the day's raise so far.
+func (s *Store) StudyMore(ctx context.Context, userID int64, moreNew, moreReviews int) (extraNew, extraReviews int, err error) {
+	err = s.write(ctx, func(tx *sql.Tx) error {
+		st, err := userSettings(ctx, tx, userID)
+		if err != nil {
+			return err
+		}
+		today := s.studyDay(st)
+		var soFar studyMore
+		err = tx.QueryRowContext(ctx, `SELECT extra_new, extra_reviews FROM study_more WHERE user_id = ? AND study_day = ?`,
+			userID, int(today)).Scan(&soFar.new, &soFar.reviews)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		extraNew, extraReviews, err = srs.StudyMore(soFar.new, soFar.reviews, moreNew, moreReviews)
+		if err != nil {
+			return fmt.Errorf("%w: %w", ErrInvalid, err)
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO study_more (user_id, study_day, extra_new, extra_reviews) VALUES (?, ?, ?, ?)
+			ON CONFLICT (user_id) DO UPDATE SET study_day = excluded.study_day, extra_new = excluded.extra_new,
+				extra_reviews = excluded.extra_reviews`, userID, int(today), extraNew, extraReviews)
+		return err
+	})
+	return extraNew, extraReviews, err
+}
+
+// StudyMoreToday is the raise of today's limits given so far.
+func (s *Store) StudyMoreToday(ctx context.Context, userID int64) (extraNew, extraReviews int, err error) {
+	err = s.read(ctx, func(tx *sql.Tx) error {
+		st, err := userSettings(ctx, tx, userID)
+		if err != nil {
+			return err
+		}
+		err = tx.QueryRowContext(ctx, `SELECT extra_new, extra_reviews FROM study_more WHERE user_id = ? AND study_day = ?`,
+			userID, int(s.studyDay(st))).Scan(&extraNew, &extraReviews)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil
+		}
+		return err
+	})
+	return extraNew, extraReviews, err
+}
