@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -79,7 +80,18 @@ func readinessCharts(r data.Readiness) (views.HBarChart, []views.ReadinessRow) {
 		chart.Title += ", and on " + views.ShortDate(r.Interview.Date) + " if you review nothing more"
 	}
 	var rows []views.ReadinessRow
-	for _, c := range r.Categories {
+	// The interview's categories first, in the categories' order.
+	cats := slices.Clone(r.Categories)
+	slices.SortStableFunc(cats, func(a, b data.CategoryReadiness) int {
+		switch {
+		case a.InScope == b.InScope:
+			return 0
+		case a.InScope:
+			return -1
+		}
+		return 1
+	})
+	for _, c := range cats {
 		if c.Cards == 0 {
 			continue
 		}

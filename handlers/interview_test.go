@@ -72,11 +72,13 @@ func toStrings(v any) []string {
 }
 
 // seedInterview is a user with the built-in deck, some cards reviewed, and
-// an interview on D with the given scope.
-func seedInterview(t *testing.T, app *testApp, d srs.Day, scope ...string) data.User {
+// an interview in daysAhead days with the given scope.
+func seedInterview(t *testing.T, app *testApp, daysAhead int, scope ...string) data.User {
 	t.Helper()
 	ctx := context.Background()
 	u := seedStudyHistory(t, app, "ada", 20)
+	today, _ := app.store.Today(ctx, u.ID)
+	d := today.AddDays(daysAhead)
 	if err := app.store.UpdateInterview(ctx, u.ID, data.InterviewSettings{Date: d, HasDate: true, FinalDays: 3, NewOnTime: true, Scope: scope}); err != nil {
 		t.Fatal(err)
 	}
@@ -202,8 +204,7 @@ func TestInterviewPageForm(t *testing.T) {
 // readable. With FLASHCARDS_SCREENSHOT_DIR set it keeps screenshots.
 func TestInterviewPageInBrowser(t *testing.T) {
 	app := newTestApp(t, openSignup())
-	today := srs.StudyDay(app.clock.Now(), time.UTC, 4)
-	seedInterview(t, app, today.AddDays(14), "memorizing-definitions", "skipping-clarification", "accuracy-only")
+	seedInterview(t, app, 14, "memorizing-definitions", "skipping-clarification", "accuracy-only")
 	browserCtx := startChromium(t)
 	for _, vp := range journeyViewports {
 		t.Run(vp.name, func(t *testing.T) {
