@@ -274,3 +274,46 @@ func TestFinalPassAcrossTheBoundary(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkReadiness computes the interview forecast of a user with 10,000
+// cards and 100,000 reviews, an interview four weeks ahead, and shows the
+// next card of the interview's queue.
+func BenchmarkReadiness(b *testing.B) {
+	ctx := context.Background()
+	s := openExportStore(b)
+	uid := heavyExportUser(b, s, 10_000, 100_000)
+	now := time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)
+	s.Now = func() time.Time { return now }
+	today := srs.DayOf(now)
+	// Due days over the next month, memory states as grades leave them.
+	if _, err := s.writer.ExecContext(ctx, `UPDATE card_state SET repetitions = 3, interval = 1 + (card_id * 7) % 40,
+		due = ? + (card_id % 30) - 5, last_day = ? - (card_id % 20) - 1,
+		stability = 1 + (card_id * 13) % 60 + 0.25, difficulty = 1 + (card_id % 9) + 0.5, memory_day = ? - (card_id % 20) - 1
+		WHERE user_id = ? AND card_id % 10 <> 0`, int(today), int(today), int(today), uid); err != nil {
+		b.Fatal(err)
+	}
+	setInterview(b, s, uid, today.AddDays(28), 3, true, "memorizing-definitions", "data-quality", "accuracy-only", "no-trade-offs")
+	b.Run("Readiness", func(b *testing.B) {
+		for b.Loop() {
+			r, err := s.Readiness(ctx, uid)
+			if err != nil || len(r.Plan) != 28 {
+				b.Fatal(len(r.Plan), err)
+			}
+		}
+	})
+	b.Run("NextCard", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := s.NextCard(ctx, uid, ReviewFilter{}, 0); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("NextCard/final-pass", func(b *testing.B) {
+		now = time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
+		for b.Loop() {
+			if _, err := s.NextCard(ctx, uid, ReviewFilter{}, 0); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}

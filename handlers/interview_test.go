@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -232,6 +233,64 @@ func TestInterviewPageInBrowser(t *testing.T) {
 			}
 			tb.keepScreenshot("interview")
 			tb.wantNoConsoleProblems()
+		})
+	}
+}
+
+// BenchmarkReadinessHeavyUser measures the interview page and GET
+// /api/v1/readiness for a user with 10,000 cards and 100,000 reviews and
+// an interview four weeks ahead (target: under 50 ms), and the dashboard
+// and the review page with the interview's queue.
+func BenchmarkReadinessHeavyUser(b *testing.B) {
+	srv, client := heavyApp(b)
+	form := func(path string, values url.Values) string {
+		resp, err := client.Get(srv.URL + path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		m := csrfField.FindStringSubmatch(string(body))
+		if m == nil {
+			b.Fatalf("no CSRF token on %s", path)
+		}
+		values.Set("csrf", m[1])
+		resp, err = client.PostForm(srv.URL+path, values)
+		if err != nil {
+			b.Fatal(err)
+		}
+		body, _ = io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode >= 400 {
+			b.Fatalf("POST %s: %d", path, resp.StatusCode)
+		}
+		return string(body)
+	}
+	// The heavy user's today is 2026-11-01.
+	form("/interview", url.Values{"interview_date": {"2026-11-29"}, "final_days": {"3"}, "new_on_time": {"1"},
+		"scope": {"memorizing-definitions", "data-quality", "accuracy-only", "no-trade-offs"}})
+	m := tokenShown.FindStringSubmatch(form("/settings/tokens", url.Values{"name": {"bench"}}))
+	if m == nil {
+		b.Fatal("no token shown")
+	}
+	token := m[1]
+	for _, path := range []string{"/interview", "/api/v1/readiness", "/", "/review"} {
+		b.Run(path, func(b *testing.B) {
+			for b.Loop() {
+				req, _ := http.NewRequest(http.MethodGet, srv.URL+path, nil)
+				if strings.HasPrefix(path, "/api/") {
+					req.Header.Set("Authorization", "Bearer "+token)
+				}
+				resp, err := client.Do(req)
+				if err != nil {
+					b.Fatal(err)
+				}
+				io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode != http.StatusOK {
+					b.Fatalf("%s: %d", path, resp.StatusCode)
+				}
+			}
 		})
 	}
 }

@@ -93,6 +93,7 @@ func InFinalPassSet(iv Interview, today Day, inScope, graded bool, lastReview Da
 type PlanCard struct {
 	InScope bool
 	// Sched is the card's SM-2 state; a card with Graded false is new.
+	// Only State, Graded and Due are read.
 	Sched Card
 	// LastReview is the study day of its last review of any kind;
 	// meaningful when Reviewed.
@@ -158,12 +159,8 @@ func Plan(cards []PlanCard, today Day, iv Interview, lim PlanLimits) []PlanDay {
 			newIn = append(newIn, int32(i))
 		case !c.Sched.Graded:
 			newOut = append(newOut, int32(i))
-		case c.Sched.LastCounted == today:
-			// Done for today: its next due day is in the future.
-			if k := c.Sched.Due.Sub(today); k > 0 && k < n {
-				due[k] = append(due[k], int32(i))
-			}
 		default:
+			// A card counted today is due after today: no case of its own.
 			if k := max(c.Sched.Due.Sub(today), 0); k < n {
 				due[k] = append(due[k], int32(i))
 			}
