@@ -190,11 +190,14 @@ func readInterviewScope(ctx context.Context, q querier, userID int64) (interview
 }
 
 // sql is the condition "in the scope" on a category id column: the ids are
-// the store's own integers, written into the statement.
+// the store's own integers, written into the statement. The "+" keeps it a
+// filter: as an index search on (user, category) it walked every card of
+// the scope where the piles' own indexes (new cards, due order) stop early.
 func (sc interviewScope) sql(column string) string {
 	if len(sc.ids) == 0 {
 		return "1"
 	}
+	column = "+" + column
 	parts := make([]string, len(sc.ids))
 	for i, id := range sc.ids {
 		parts[i] = strconv.FormatInt(id, 10)
