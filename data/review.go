@@ -55,6 +55,14 @@ type QueueCard struct {
 // Comebacks says, for each grade 0..5, when the card comes back after it
 // (srs.Comebacks), from the card's state as the queue read it.
 func (qc QueueCard) Comebacks() ([6]srs.Comeback, error) {
+	if qc.FinalPass {
+		// A practice grade: the card keeps its due day, whatever the grade.
+		var out [6]srs.Comeback
+		for g := range out {
+			out[g] = srs.Comeback{Days: qc.Card.Sched.Due.Sub(qc.Queue.Today)}
+		}
+		return out, nil
+	}
 	status := srs.StatusNew
 	switch {
 	case qc.Redrill:

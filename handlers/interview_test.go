@@ -294,3 +294,57 @@ func BenchmarkReadinessHeavyUser(b *testing.B) {
 		})
 	}
 }
+
+// TestFinalPassThroughTheAPI: a card SM-2 has due after the interview is
+// shown on D-K with final_pass, its grade is a practice grade, and the
+// review page marks it.
+func TestFinalPassThroughTheAPI(t *testing.T) {
+	app := newTestApp(t, openSignup())
+	ctx := context.Background()
+	u, err := app.store.CreateUser(ctx, "ada", "correct horse", data.DefaultSettings())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := app.store.ImportDrafts(ctx, u.ID, "deck", []data.CardDraft{{Key: "k", Front: "What is leakage?", Back: "b", Category: "data-quality"}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	token, _, _ := app.store.CreateToken(ctx, u.ID, "t")
+	day0, _ := app.store.Today(ctx, u.ID)
+	grade := func(body string) map[string]any {
+		t.Helper()
+		status, out, _ := apiCall(t, app, http.MethodPost, "/api/v1/cards/1/grade", token, body)
+		if status != http.StatusOK {
+			t.Fatalf("grade %s: %d %v", body, status, out)
+		}
+		return out
+	}
+	grade(`{"grade":5}`) // due tomorrow
+	app.clock.Advance(24 * time.Hour)
+	grade(`{"grade":5}`) // due in 6 days: day 7
+	status, _, _ := apiCall(t, app, http.MethodPut, "/api/v1/settings", token,
+		`{"interview_date":"`+day0.AddDays(5).String()+`","final_days":2,"interview_scope":["data-quality"]}`)
+	if status != http.StatusOK {
+		t.Fatal(status)
+	}
+	app.clock.Advance(24 * time.Hour) // day 2: before D-K
+	if status, body, _ := apiCall(t, app, http.MethodGet, "/api/v1/review/next", token, ""); status != http.StatusNoContent {
+		t.Fatalf("day 2: %d %v, want nothing to review", status, body)
+	}
+	app.clock.Advance(24 * time.Hour) // day 3: D-K
+	status, body, _ := apiCall(t, app, http.MethodGet, "/api/v1/review/next", token, "")
+	if status != http.StatusOK || body["final_pass"] != true || body["remaining"] != float64(1) {
+		t.Fatalf("D-K: %d %v, want card 1 in the final pass", status, body)
+	}
+	b := newBrowser(t, app)
+	b.login("ada", "correct horse")
+	wantBody(t, "the review page", b.get("/review"), `id="final-pass"`)
+	before, _ := app.store.GetCard(ctx, u.ID, 1)
+	grade(`{"grade":1}`)
+	after, _ := app.store.GetCard(ctx, u.ID, 1)
+	if after.Sched != before.Sched || after.Lapses != before.Lapses {
+		t.Fatalf("the final pass changed SM-2's state: %+v, was %+v", after.Sched, before.Sched)
+	}
+	if status, _, _ := apiCall(t, app, http.MethodGet, "/api/v1/review/next", token, ""); status != http.StatusNoContent {
+		t.Fatalf("after its pass: %d, want nothing left", status)
+	}
+}
