@@ -195,7 +195,8 @@ type CardReview struct {
 	At            time.Time
 	Day           srs.Day
 	Grade         srs.Grade
-	Counted       bool // false: a re-drill, which leaves the schedule alone
+	Counted       bool // false: a re-drill or a practice grade, which leave the schedule alone
+	Practice      bool // a practice grade (Grade.Practice)
 	IntervalAfter int
 	EaseAfter     int // in hundredths
 	DueAfter      srs.Day
@@ -226,7 +227,7 @@ func (s *Store) CardHistory(ctx context.Context, userID, cardID int64) ([]CardRe
 			return err
 		}
 		rows, err := tx.QueryContext(ctx, `SELECT reviewed_at, study_day, grade, counted, after_interval, after_ease,
-			COALESCE(after_due, 0), typed_answer, covered
+			COALESCE(after_due, 0), typed_answer, covered, kind = 'practice'
 			FROM reviews WHERE card_id = ? ORDER BY id DESC LIMIT ?`, cardID, MaxHistoryShown)
 		if err != nil {
 			return err
@@ -236,7 +237,7 @@ func (s *Store) CardHistory(ctx context.Context, userID, cardID int64) ([]CardRe
 			var r CardReview
 			var at, covered string
 			var day, due int64
-			if err := rows.Scan(&at, &day, &r.Grade, &r.Counted, &r.IntervalAfter, &r.EaseAfter, &due, &r.TypedAnswer, &covered); err != nil {
+			if err := rows.Scan(&at, &day, &r.Grade, &r.Counted, &r.IntervalAfter, &r.EaseAfter, &due, &r.TypedAnswer, &covered, &r.Practice); err != nil {
 				return err
 			}
 			r.At, _ = parseTime(at)

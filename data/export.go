@@ -161,6 +161,9 @@ type exportReview struct {
 	After       exportSched   `json:"after"`
 	TypedAnswer string        `json:"typed_answer"`
 	Covered     *coverageJSON `json:"covered"` // null without a typed answer
+	// Kind is "review" (a grade of the day's queue) or "practice" (a grade
+	// outside the schedule, which changed the memory state only).
+	Kind string `json:"kind"`
 }
 
 // MasteryTableRow is one category of the mastery table as /api/v1/mastery
@@ -490,7 +493,7 @@ func exportReviews(ctx context.Context, tx *sql.Tx, userID int64, fn func(*expor
 	stmt, err := tx.PrepareContext(ctx, `SELECT r.card_id, r.reviewed_at, r.study_day, r.grade, r.counted, r.answer_ms,
 		r.before_repetitions, r.before_interval, r.before_ease, r.before_due, r.before_lapses, r.before_last_day,
 		r.after_repetitions, r.after_interval, r.after_ease, r.after_due, r.after_lapses,
-		r.typed_answer, r.covered, cat.slug
+		r.typed_answer, r.covered, cat.slug, r.kind
 		FROM reviews r JOIN categories cat ON cat.id = r.category_id
 		WHERE r.user_id = ?1 AND r.study_day = ?2 AND r.card_id < `+visibleBelow("?1")+`
 			AND r.card_id NOT IN (SELECT card_id FROM card_state WHERE user_id = ?1 AND trashed = 1)
@@ -521,7 +524,7 @@ func exportReviewsOf(ctx context.Context, stmt *sql.Stmt, userID, day int64, r *
 		if err := rows.Scan(&r.CardID, &at, &studyDay, &r.Grade, &r.Counted, &r.AnswerMS,
 			&r.Before.Repetitions, &r.Before.Interval, &r.Before.Ease, &beforeDue, &r.Before.Lapses, &beforeLast,
 			&r.After.Repetitions, &r.After.Interval, &r.After.Ease, &afterDue, &r.After.Lapses,
-			&r.TypedAnswer, &covered, &category); err != nil {
+			&r.TypedAnswer, &covered, &category, &r.Kind); err != nil {
 			return err
 		}
 		if r.Time, err = exportTime(at); err != nil {
@@ -599,7 +602,7 @@ var (
 	csvReviewColumns = []string{"time", "study_day", "card_id", "category", "grade", "counted", "answer_ms",
 		"before_repetitions", "before_interval", "before_ease", "before_due", "before_lapses", "before_last_day",
 		"after_repetitions", "after_interval", "after_ease", "after_due", "after_lapses",
-		"typed_answer", "covered", "missed"}
+		"typed_answer", "covered", "missed", "kind"}
 	csvMasteryColumns = []string{"category", "name", "cards", "new", "learning", "young", "mature", "mastery",
 		"recall_30d", "lapses", "avg_ease", "last_reviewed", "most_missed", "weakest"}
 )
@@ -663,7 +666,7 @@ func (s *Store) ExportCSV(ctx context.Context, userID int64, w io.Writer) error 
 					csvDay(r.Before.Due), strconv.Itoa(r.Before.Lapses), csvDay(r.Before.LastDay),
 					strconv.Itoa(r.After.Repetitions), strconv.Itoa(r.After.Interval), strconv.Itoa(r.After.Ease),
 					csvDay(r.After.Due), strconv.Itoa(r.After.Lapses),
-					csvCell(r.TypedAnswer), csvCell(covered), csvCell(missed))
+					csvCell(r.TypedAnswer), csvCell(covered), csvCell(missed), r.Kind)
 				return cw.Write(rec)
 			})
 		})

@@ -14,7 +14,7 @@ import (
 // review cards (those of deleted cards counted apart, see migration 0005),
 // its re-drills and the bound on its review ids, each card's mirror of its
 // suspension and trash in card_state, and the new cards of an import being
-// written. A mismatch means a write path bypassed the triggers; the tests
+// written, and that practice grades left the schedule alone. A mismatch means a write path bypassed the triggers; the tests
 // run it after every test store's work.
 func (s *Store) CheckCounts(ctx context.Context) error {
 	checks := []struct{ what, query string }{
@@ -43,6 +43,11 @@ func (s *Store) CheckCounts(ctx context.Context) error {
 			MIN(COALESCE(d.latest_review, 0), COALESCE(MAX(r.id), 0)), COALESCE(MAX(r.id), 0)
 			FROM day_counts d LEFT JOIN reviews r ON r.user_id = d.user_id AND r.study_day = d.study_day
 			GROUP BY d.user_id, d.study_day`},
+		// A practice grade changes the memory state only (migration 0009).
+		{"practice grade's schedule", `SELECT r.id, 0, (r.counted <> 0) + (r.before_repetitions <> r.after_repetitions)
+			+ (r.before_interval <> r.after_interval) + (r.before_ease <> r.after_ease)
+			+ (r.before_due IS NOT r.after_due) + (r.before_lapses <> r.after_lapses)
+			FROM reviews r WHERE r.kind = 'practice'`},
 		{"new cards of a pending import", `SELECT p.user_id, p.new_cards,
 			(SELECT COUNT(*) FROM card_state s WHERE s.user_id = p.user_id AND s.card_id >= p.first_card
 				AND s.due IS NULL AND s.suspended = 0)

@@ -251,3 +251,18 @@ func (s *Store) StudyMoreToday(ctx context.Context, userID int64) (extraNew, ext
 	})
 	return extraNew, extraReviews, err
 }
+
+// PracticeCount counts the cards practice can draw within the filter: the
+// user's cards in play.
+func (s *Store) PracticeCount(ctx context.Context, userID int64, f ReviewFilter) (int, error) {
+	var n int
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		where, fargs, err := filterSQL(ctx, tx, userID, f)
+		if err != nil {
+			return err
+		}
+		return tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM card_state s WHERE `+pileOf+` AND s.suspended = 0`+where,
+			append([]any{userID, userID}, fargs...)...).Scan(&n)
+	})
+	return n, err
+}

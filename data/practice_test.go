@@ -1,6 +1,7 @@
 package data
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -271,5 +272,71 @@ func TestStudyMoreRaisesTodayOnly(t *testing.T) {
 	}
 	if n, r, _ := s.StudyMoreToday(ctx, uid); n != 0 || r != 0 {
 		t.Fatalf("yesterday's raise still reported: %d %d", n, r)
+	}
+}
+
+// Export carries each review's kind; restore brings practice grades back
+// as practice grades (memory recomputed with them, the schedule from the
+// cards' states), reads an export without kinds as reviews, and refuses an
+// unknown kind or a practice grade that claims to change the schedule.
+func TestPracticeGradesExportAndRestore(t *testing.T) {
+	ctx := context.Background()
+	s, uid, _ := reviewFixture(t, 2, DefaultSettings(), time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC))
+	grade(t, s, uid, 1, 4)
+	practise(t, s, uid, 1, 1)
+	practise(t, s, uid, 2, 5)
+	var doc bytes.Buffer
+	if err := s.ExportJSON(ctx, uid, &doc); err != nil {
+		t.Fatal(err)
+	}
+	exported := doc.String()
+	if strings.Count(exported, `"kind":"practice"`) != 2 || strings.Count(exported, `"kind":"review"`) != 1 {
+		t.Fatalf("the export's kinds: %s", exported)
+	}
+	restoreAs := func(name, text string) (User, error) {
+		u, err := s.CreateUser(ctx, name, "correct horse", DefaultSettings())
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = s.RestoreExport(ctx, u.ID, strings.NewReader(text))
+		return u, err
+	}
+	bob, err := restoreAs("bob", exported)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kinds := rowOf(t, s, `SELECT group_concat(kind, ',') FROM (SELECT kind FROM reviews WHERE user_id = ? ORDER BY id)`, bob.ID)
+	if !strings.Contains(kinds, `"review,practice,practice"`) {
+		t.Fatalf("restored kinds: %s", kinds)
+	}
+	for _, key := range []string{"k0", "k1"} {
+		q := `SELECT s.repetitions, s.interval, s.ease, s.due, s.lapses, s.last_day, s.stability, s.difficulty, s.memory_day
+			FROM card_state s JOIN cards c ON c.id = s.card_id WHERE c.user_id = ? AND c.key = ?`
+		if a, b := rowOf(t, s, q, uid, key), rowOf(t, s, q, bob.ID, key); a != b {
+			t.Fatalf("card %s restored as %s, was %s", key, b, a)
+		}
+	}
+	// An export from before kinds: every review is a review.
+	old := strings.ReplaceAll(strings.ReplaceAll(exported, `,"kind":"practice"`, ""), `,"kind":"review"`, "")
+	if strings.Contains(old, "kind") {
+		t.Fatal("the test's old export still has kinds")
+	}
+	// Practice grades in an old export look like re-drills that changed
+	// nothing: restore them as reviews.
+	cat, err := restoreAs("cat", old)
+	if err != nil {
+		t.Fatalf("restoring an export without kinds: %v", err)
+	}
+	if k := rowOf(t, s, `SELECT COUNT(*) FROM reviews WHERE user_id = ? AND kind = 'review'`, cat.ID); !strings.Contains(k, "3") {
+		t.Fatalf("an old export's reviews: %s", k)
+	}
+	for _, bad := range []struct{ from, to, want string }{
+		{`"kind":"practice"`, `"kind":"cram"`, `kind "cram" is neither`},
+		{`"counted":false`, `"counted":true`, "never counted"},
+	} {
+		_, err := restoreAs("dan"+fmt.Sprint(len(bad.want)), strings.Replace(exported, bad.from, bad.to, 1))
+		if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), bad.want) {
+			t.Fatalf("restore with %s: %v, want %q", bad.to, err, bad.want)
+		}
 	}
 }

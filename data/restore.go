@@ -551,9 +551,25 @@ func (c exportCard) check() error {
 	return c.State.check("state")
 }
 
-func (r exportReview) check() error {
+func (r *exportReview) check() error {
 	if err := checkStoredTime("the time", r.Time); err != nil {
 		return err
+	}
+	switch r.Kind {
+	case "":
+		r.Kind = KindReview // an export from before practice grades
+	case KindReview:
+	case KindPractice:
+		// A practice grade changes the memory state only: the log that
+		// says it changed the schedule contradicts itself.
+		if r.Counted {
+			return fmt.Errorf("a practice grade is never counted, but this one says counted: true")
+		}
+		if !sameSched(r.Before.exportSched, r.After) {
+			return fmt.Errorf("a practice grade leaves the schedule as it was, but this one's after differs from its before")
+		}
+	default:
+		return fmt.Errorf("kind %q is neither %q nor %q", clipText(r.Kind), KindReview, KindPractice)
 	}
 	if r.StudyDay.Before(minExportDay) || r.StudyDay.After(maxExportDay) {
 		return fmt.Errorf("study day %s is outside %s to %s", r.StudyDay, minExportDay, maxExportDay)
@@ -963,8 +979,8 @@ func newRestoreWriter(ctx context.Context, tx *sql.Tx, j *restoreJob) (*restoreW
 	if w.insR, err = tx.PrepareContext(ctx, `INSERT INTO reviews (user_id, card_id, reviewed_at, study_day, grade, counted, answer_ms,
 		before_repetitions, before_interval, before_ease, before_due, before_lapses, before_last_day,
 		after_repetitions, after_interval, after_ease, after_due, after_lapses, category_id, typed_answer, covered,
-		before_stability, before_difficulty, before_memory_day)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`); err != nil {
+		before_stability, before_difficulty, before_memory_day, kind)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`); err != nil {
 		w.close()
 		return nil, err
 	}
@@ -1062,9 +1078,15 @@ func (w *restoreWriter) review(ctx context.Context, r *exportReview) error {
 	if _, err := w.insR.ExecContext(ctx, j.userID, card.id, formatTime(at), int(r.StudyDay), r.Grade, r.Counted, r.AnswerMS,
 		b.Repetitions, b.Interval, b.Ease, dayOrNil(b.Due), b.Lapses, dayOrNil(b.LastDay),
 		a.Repetitions, a.Interval, a.Ease, dayOrNil(a.Due), a.Lapses, card.categoryID, r.TypedAnswer, covered,
-		mb.Stability, mb.Difficulty, mbDay); err != nil {
+		mb.Stability, mb.Difficulty, mbDay, r.Kind); err != nil {
 		return fmt.Errorf("restore a review of card %d: %w", r.CardID, err)
 	}
 	j.res.Reviews++
 	return nil
+}
+
+// sameSched reports whether two scheduling states are the same.
+func sameSched(a, b exportSched) bool {
+	return a.Repetitions == b.Repetitions && a.Interval == b.Interval && a.Ease == b.Ease && a.Lapses == b.Lapses &&
+		(a.Due == nil) == (b.Due == nil) && (a.Due == nil || *a.Due == *b.Due)
 }

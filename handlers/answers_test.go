@@ -128,9 +128,14 @@ func TestMockInterview(t *testing.T) {
 	wantBody(t, "summary", p, "Points missed, by category")
 	wantBody(t, "checklist", p, "State your assumptions")
 	wantBody(t, "graded count", p, `<div class="value">3</div><div class="label">answers graded`)
+	// Mock grades are practice grades: logged, never counted.
 	sum, _ := app.store.Summary(context.Background(), 1)
-	if sum.Counted != 3 {
-		t.Errorf("mock grades counted as reviews: %d, want 3", sum.Counted)
+	if sum.Counted != 0 || sum.Reviewed != 3 {
+		t.Errorf("mock grades: %d logged, %d counted; want 3 practice grades, none counted", sum.Reviewed, sum.Counted)
+	}
+	q, _ := app.store.Queue(context.Background(), 1, data.ReviewFilter{})
+	if q.Done != 0 || q.Redrill != 0 {
+		t.Errorf("mock grades of 2 moved the day's queue: %+v", q)
 	}
 }
 
@@ -144,8 +149,9 @@ func regexpFind(t *testing.T, body, expr string) string {
 	return m[1]
 }
 
-// A card of the round graded elsewhere meanwhile is skipped and counted as
-// skipped; one suspended meanwhile leaves the round quietly.
+// A card of the round graded elsewhere meanwhile is still practised (a
+// mock interview takes any card in play); one suspended meanwhile leaves
+// the round quietly.
 func TestMockInterviewSkipsCardsThatChangedMeanwhile(t *testing.T) {
 	ctx := context.Background()
 	app := newTestApp(t, openSignup())
@@ -167,18 +173,20 @@ func TestMockInterviewSkipsCardsThatChangedMeanwhile(t *testing.T) {
 	if _, err := app.store.GradeCard(ctx, 1, data.Grade{CardID: first, Grade: 4, Step: -1}); err != nil {
 		t.Fatal(err)
 	}
-	second := cardOf(2)
-	if second == first {
-		t.Fatal("the card graded elsewhere is still shown")
+	if again := cardOf(1); again != first {
+		t.Fatalf("after a review elsewhere the round moved on to card %d", again)
 	}
+	p := b.post("/mock/reveal", url.Values{"card_id": {fmt.Sprint(first)}, "answer": {"no idea"}})
+	step := regexpFind(t, p.body, `name="step" value="(\d+)"`)
+	wantStatus(t, "grade", b.post("/mock/grade", url.Values{"card_id": {fmt.Sprint(first)}, "grade": {"3"}, "step": {step}}), http.StatusSeeOther)
+	second := cardOf(2)
 	if err := app.store.SetSuspended(ctx, 1, second, true); err != nil {
 		t.Fatal(err)
 	}
 	third := cardOf(3)
-	p := b.post("/mock/reveal", url.Values{"card_id": {fmt.Sprint(third)}, "answer": {"no idea"}})
-	step := regexpFind(t, p.body, `name="step" value="(\d+)"`)
+	p = b.post("/mock/reveal", url.Values{"card_id": {fmt.Sprint(third)}, "answer": {"no idea"}})
+	step = regexpFind(t, p.body, `name="step" value="(\d+)"`)
 	wantStatus(t, "grade", b.post("/mock/grade", url.Values{"card_id": {fmt.Sprint(third)}, "grade": {"3"}, "step": {step}}), http.StatusSeeOther)
 	p = b.get("/mock/summary")
-	wantBody(t, "graded", p, `<div class="value">1</div><div class="label">answers graded`)
-	wantBody(t, "skipped", p, `<div class="value">1</div><div class="label">skipped`)
+	wantBody(t, "graded", p, `<div class="value">2</div><div class="label">answers graded`)
 }

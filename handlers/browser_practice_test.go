@@ -114,7 +114,7 @@ func TestBrowserMasteryChangesOnTheDashboard(t *testing.T) {
 			// The only category started is the weakest: the others, never
 			// shown, are listed apart as not started.
 			drill := evalIn[string](tb, "drill link", `(document.querySelector("#drill-weakest") || {}).getAttribute ? document.querySelector("#drill-weakest").getAttribute("href") : ""`)
-			if drill != "/review?category=memorizing-definitions" {
+			if drill != "/practice?category=memorizing-definitions" {
 				t.Errorf("drill-weakest links to %q: want the one category started", drill)
 			}
 			if got := tb.text("#category-measures tbody"); !strings.Contains(got, "Memorizing definitions") || !strings.Contains(got, "100%") {

@@ -20,7 +20,8 @@ func cardHistory(reviews []data.CardReview, total int, loc *time.Location) views
 		h.Rows = append(h.Rows, views.HistoryRow{
 			When:        r.At.In(loc).Format("2006-01-02 15:04"),
 			Grade:       int(r.Grade),
-			Redrill:     !r.Counted,
+			Redrill:     !r.Counted && !r.Practice,
+			Practice:    r.Practice,
 			Interval:    plural(r.IntervalAfter, "day", "days"),
 			Ease:        easeText(r.EaseAfter),
 			TypedAnswer: r.TypedAnswer,

@@ -177,6 +177,6 @@ func TestDashboardAndMasteryPageShowBothMeasures(t *testing.T) {
 			t.Errorf("%s: Coding fundamentals, never shown, should be listed apart as not started", path)
 		}
 	}
-	wantBody(t, "dashboard drill", b.get("/"), `href="/review?category=data-quality" id="drill-weakest"`)
+	wantBody(t, "dashboard drill", b.get("/"), `href="/practice?category=data-quality" id="drill-weakest"`)
 	wantBody(t, "mastery weakest", b.get("/mastery"), "Your weakest category is <strong>Data quality</strong>")
 }

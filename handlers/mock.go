@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"slices"
 	"strconv"
 	"time"
 
@@ -15,9 +14,11 @@ import (
 	"github.com/flashcards/flashcards/views"
 )
 
-// A mock interview is a timed round of cards drawn across categories,
-// weakest first, always answered by typing. Its state lives in the session;
-// its grades are normal reviews.
+// A mock interview is a timed round of cards drawn from all cards, due or
+// not, across categories, weakest recall first (srs.MockDraw), always
+// answered by typing. Its state lives in the session; its grades are
+// practice grades: they sharpen the recall figures and leave the schedule
+// alone, so a mock interview works past the day's queue.
 
 const sessionKeyMock = "mock"
 
@@ -72,14 +73,11 @@ func (a *App) saveMock(c echo.Context, m *mockState) error {
 
 func (a *App) mockPage(c echo.Context) error {
 	u, _ := currentUser(c)
-	up, err := a.store.UpForReview(c.Request().Context(), u.ID)
+	n, err := a.store.PracticeCount(c.Request().Context(), u.ID, data.ReviewFilter{})
 	if err != nil {
 		return err
 	}
-	v := views.MockStartView{}
-	for _, ids := range up {
-		v.Available += len(ids)
-	}
+	v := views.MockStartView{Available: n}
 	if m, ok := a.loadMock(c); ok && !m.Done {
 		v.Active = true
 	}
@@ -88,8 +86,8 @@ func (a *App) mockPage(c echo.Context) error {
 	return a.render(c, http.StatusOK, views.MockStart(p, v))
 }
 
-// mockStart draws the round: one card per category in turn, weakest
-// category first, until N cards.
+// mockStart draws the round (data.MockDraw): any cards in play, weakest
+// recall first, one category after another.
 func (a *App) mockStart(c echo.Context) error {
 	u, _ := currentUser(c)
 	ctx := c.Request().Context()
@@ -101,36 +99,12 @@ func (a *App) mockStart(c echo.Context) error {
 	if err != nil || minutes < 1 || minutes > 10 {
 		return echo.NewHTTPError(http.StatusBadRequest, "Choose 1 to 10 minutes per card.")
 	}
-	up, err := a.store.UpForReview(ctx, u.ID)
+	cards, err := a.store.MockDraw(ctx, u.ID, n)
 	if err != nil {
 		return err
-	}
-	rep, err := a.store.Mastery(ctx, u.ID)
-	if err != nil {
-		return err
-	}
-	var order [][]int64 // rep.Categories is weakest first
-	for _, cat := range rep.Categories {
-		if ids := up[cat.ID]; len(ids) > 0 {
-			order = append(order, slices.Clone(ids))
-		}
-	}
-	var cards []int64
-	for len(cards) < n && len(order) > 0 {
-		var next [][]int64
-		for _, ids := range order {
-			if len(cards) == n {
-				break
-			}
-			cards = append(cards, ids[0])
-			if len(ids) > 1 {
-				next = append(next, ids[1:])
-			}
-		}
-		order = next
 	}
 	if len(cards) == 0 {
-		if err := a.flash(c, false, "No cards are up for review now."); err != nil {
+		if err := a.flash(c, false, "You have no cards to practise: add or import some first."); err != nil {
 			return err
 		}
 		return redirect(c, "/mock")
@@ -155,23 +129,14 @@ func (a *App) mockCurrent(c echo.Context) (*mockState, data.Card, int, bool, err
 	}
 	ctx := c.Request().Context()
 	for !m.Done && m.Pos < len(m.Cards) {
-		id := m.Cards[m.Pos]
-		q, err := a.store.NextCard(ctx, u.ID, data.ReviewFilter{}, id)
-		if err != nil && !errors.Is(err, data.ErrQueueEmpty) {
-			return nil, data.Card{}, 0, false, err
-		}
-		if err == nil && q.Card.ID == id && !q.Redrill {
-			return m, q.Card, q.Step, true, nil // still up as a counted review
-		}
-		card, err := a.store.GetCard(ctx, u.ID, id)
+		card, err := a.store.GetCard(ctx, u.ID, m.Cards[m.Pos])
 		switch {
-		case errors.Is(err, data.ErrNotFound) || (err == nil && card.Suspended):
-			// deleted or suspended meanwhile
-		case err != nil:
-			return nil, data.Card{}, 0, false, err
+		case err == nil && !card.Suspended:
+			return m, card, 0, true, nil // still in play: practice takes it whatever its schedule
+		case errors.Is(err, data.ErrNotFound) || err == nil:
+			// deleted, trashed or suspended meanwhile
 		default:
-			// Graded elsewhere meanwhile: it no longer counts here.
-			m.Results = append(m.Results, mockResult{CardID: card.ID, Category: card.CategoryName, Skipped: true})
+			return nil, data.Card{}, 0, false, err
 		}
 		m.Pos++
 	}
@@ -241,6 +206,10 @@ func (a *App) mockGrade(c echo.Context) error {
 	if g.CardID != card.ID {
 		return redirect(c, "/mock/card") // a stale form
 	}
+	// A practice grade. The round's position guards against a form sent
+	// twice (the second names a card that is no longer current), and the
+	// form's idempotency key replays a double click; the step is not checked.
+	g.Practice, g.Step = true, -1
 	_, err = a.store.GradeCard(c.Request().Context(), u.ID, g)
 	switch {
 	case errors.Is(err, data.ErrConflict):

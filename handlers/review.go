@@ -232,6 +232,15 @@ func (a *App) summaryPage(c echo.Context, f data.ReviewFilter, query string) err
 	if sum.HasNext {
 		v.NextDue = dueInDated(sum.NextDue, sum.Today)
 	}
+	// Study more today: a raise where a limit stops the day.
+	dq, err := a.store.Queue(c.Request().Context(), u.ID, f)
+	if err != nil {
+		return err
+	}
+	v.MoreNew, v.MoreReviews = sum.NewLeft > 0 && dq.NewLeft == 0, dq.ReviewLeft == 0
+	if v.ExtraNew, v.ExtraReviews, err = a.store.StudyMoreToday(c.Request().Context(), u.ID); err != nil {
+		return err
+	}
 	p := a.page(c, "Review")
 	p.Nav = "review"
 	return a.render(c, http.StatusOK, views.Summary(p, v))

@@ -99,6 +99,13 @@ func (a *App) Register(e *echo.Echo) {
 	user.POST("/review/reveal", a.revealForm)
 	user.POST("/review/grade", a.gradeForm, a.formIdempotency)
 	user.POST("/review/undo", a.undoForm)
+	user.POST("/review/more", a.studyMoreForm)
+
+	// Practice beyond the schedule.
+	user.GET("/practice", a.practicePage)
+	user.POST("/practice/reveal", a.practiceReveal)
+	user.POST("/practice/grade", a.practiceGrade, a.formIdempotency)
+	user.POST("/practice/undo", a.practiceUndo)
 
 	// JSON API: bearer tokens, never cookies, never HTML. A state change
 	// with an Idempotency-Key runs once per key.
@@ -107,6 +114,7 @@ func (a *App) Register(e *echo.Echo) {
 	api.GET("/settings", a.apiSettings)
 	api.PUT("/settings", a.apiUpdateSettings)
 	api.GET("/review/next", a.apiNext)
+	api.GET("/practice/next", a.apiPracticeNext)
 	api.POST("/cards/:id/grade", a.apiGrade)
 	api.POST("/cards/:id/check", a.apiCheck)
 	api.POST("/undo", a.apiUndo)

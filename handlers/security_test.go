@@ -100,6 +100,8 @@ func TestUsersCannotReachEachOthersCards(t *testing.T) {
 		{http.MethodPost, fmt.Sprintf("/api/v1/cards/%d/grade", fresh.ID), `{"grade":5}`},
 		{http.MethodPost, fmt.Sprintf("/api/v1/cards/%d/grade", graded.ID), `{"grade":1}`},
 		{http.MethodPost, fmt.Sprintf("/api/v1/cards/%d/check", fresh.ID), `{"answer":"precision"}`},
+		{http.MethodPost, fmt.Sprintf("/api/v1/cards/%d/grade", fresh.ID), `{"grade":5,"practice":true}`},
+		{http.MethodPost, fmt.Sprintf("/api/v1/cards/%d/grade", graded.ID), `{"grade":0,"practice":true}`},
 	} {
 		status, body := rawCall(t, app, tc.method, tc.path, bobTok, strings.NewReader(tc.body), "application/json")
 		if status != http.StatusNotFound || strings.Contains(body, secret) {
@@ -116,6 +118,29 @@ func TestUsersCannotReachEachOthersCards(t *testing.T) {
 	}
 	if status, _, _ := apiCall(t, app, http.MethodPost, "/api/v1/undo", bobTok, ""); status != http.StatusConflict {
 		t.Errorf("bob's undo with nothing of his own graded: %d, want 409", status)
+	}
+	for i := 0; ; i++ { // bob's practice walks his own two cards, never ada's
+		status, body := rawCall(t, app, http.MethodGet, "/api/v1/practice/next", bobTok, nil, "")
+		if strings.Contains(body, secret) {
+			t.Fatalf("bob's practice shows ada's card: %d %.200s", status, body)
+		}
+		if status == http.StatusNoContent {
+			if i != 2 {
+				t.Errorf("bob's practice ended after %d cards, want his 2", i)
+			}
+			break
+		}
+		if i == 2 {
+			t.Fatalf("bob's practice goes on past his 2 cards: %.200s", body)
+		}
+		var next struct{ Card struct{ ID int64 } }
+		json.Unmarshal([]byte(body), &next)
+		if s, _, _ := apiCall(t, app, http.MethodPost, fmt.Sprintf("/api/v1/cards/%d/grade", next.Card.ID), bobTok, `{"grade":4,"practice":true}`); s != http.StatusOK {
+			t.Fatalf("bob practises his card %d: %d", next.Card.ID, s)
+		}
+	}
+	if p := bob.get(fmt.Sprintf("/practice?reveal=%d", fresh.ID)); strings.Contains(p.body, secret) {
+		t.Errorf("bob's practice page reveals ada's card %d", fresh.ID)
 	}
 	// Exports, in every format, by token and by session: ada's holds her
 	// cards, bob's does not. (Skipped where no export is served yet.)
@@ -428,6 +453,7 @@ func TestXSSPayloadsAreEscapedEverywhere(t *testing.T) {
 		"/cards?category=" + cat.Slug, fmt.Sprintf("/cards?deck=%d", deck.ID),
 		cardPath(ids[1], "/edit"), cardPath(ids[1], "/delete"), fmt.Sprintf("/decks/%d/delete", deck.ID),
 		"/decks", "/categories", "/mastery", "/stats", "/mock", "/settings", "/import",
+		"/practice?category=" + cat.Slug, fmt.Sprintf("/practice?deck=%d&reveal=%d", deck.ID, ids[1]),
 	}
 	shown := map[string]bool{}
 	for _, path := range pages {
@@ -453,7 +479,7 @@ func TestXSSPayloadsAreEscapedEverywhere(t *testing.T) {
 		t.Errorf("the revealed card shows no rendered link; the Markdown checks prove nothing")
 	}
 	// The payloads were on the pages, as text.
-	for _, path := range []string{"/review", "/cards", "/mastery", pages[2], cardPath(ids[1], "/edit")} {
+	for _, path := range []string{"/review", "/cards", "/mastery", pages[2], cardPath(ids[1], "/edit"), pages[len(pages)-1]} {
 		if !shown[path] {
 			t.Errorf("GET %s does not show the payload as text; the check above proves nothing there", path)
 		}

@@ -19,6 +19,7 @@ type HistoryRow struct {
 	When        string // local date and time
 	Grade       int
 	Redrill     bool   // a re-drill: it left the schedule alone
+	Practice    bool   // a practice grade: it left the schedule alone too
 	Interval    string // after the review
 	Ease        string
 	TypedAnswer string

@@ -12,7 +12,7 @@ import templruntime "github.com/a-h/templ/runtime"
 // MockStartView is the mock-interview start page.
 type MockStartView struct {
 	Active    bool // a round is under way
-	Available int  // cards up for review now
+	Available int  // cards in play: a round may draw any of them
 	Error     string
 }
 
@@ -108,7 +108,7 @@ func MockStart(p Page, v MockStartView) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 4, " <section class=\"panel\"><p>A timed round of cards drawn across categories, weakest first. You type every answer; each key point is marked covered or missed, and your grades count as normal reviews.</p>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 4, " <section class=\"panel\"><p>A timed round of cards drawn from all your cards, due or not, across categories, weakest recall first. You type every answer; each key point is marked covered or missed. Your grades are practice grades: they update how well you recall each card and leave your review schedule as it is.</p>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -126,7 +126,7 @@ func MockStart(p Page, v MockStartView) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			} else if v.Available == 0 {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 7, "<p class=\"muted\">No cards are up for review now. Come back tomorrow, or raise your new-card limit in <a href=\"/settings\">settings</a>.</p>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 7, "<p class=\"muted\">You have no cards to practise yet. <a href=\"/import\">Import a Q&amp;A document</a> or <a href=\"/cards/new\">add a card</a>.</p>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -139,20 +139,20 @@ func MockStart(p Page, v MockStartView) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 9, "<label>Cards in the round <span class=\"hint\">")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 9, "<label>Cards in the round <span class=\"hint\">Drawn from your ")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var4 string
-				templ_7745c5c3_Var4, templ_7745c5c3_Err = templ.JoinStringErrs(itoa(v.Available))
+				templ_7745c5c3_Var4, templ_7745c5c3_Err = templ.JoinStringErrs(plural(v.Available, "card", "cards"))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/mock.templ`, Line: 72, Col: 63}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/mock.templ`, Line: 72, Col: 98}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var4))
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 10, " are up for review now.</span> <input type=\"number\" name=\"cards\" min=\"1\" max=\"20\" value=\"")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 10, ", weakest first.</span> <input type=\"number\" name=\"cards\" min=\"1\" max=\"20\" value=\"")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
