@@ -317,3 +317,39 @@ func BenchmarkReadiness(b *testing.B) {
 		}
 	})
 }
+
+// TestFinalPassPastTheReviewLimit: in the final pass, a due card of the
+// scope is an ordinary review while the day's review limit has room, and
+// the final pass's (a practice grade) once it is reached.
+func TestFinalPassPastTheReviewLimit(t *testing.T) {
+	ctx := context.Background()
+	st := DefaultSettings()
+	st.ReviewsPerDay = 1
+	start := time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
+	s, uid, clock := interviewFixture(t, 2, 0, st, start)
+	grade(t, s, uid, 1, 5)
+	grade(t, s, uid, 2, 5) // both due Dec 2
+	setInterview(t, s, uid, srs.DateOf(2026, 12, 5), 3, true)
+	*clock = start.AddDate(0, 0, 1) // Dec 2 = D-3, the final pass's first day
+	first, err := s.NextCard(ctx, uid, ReviewFilter{}, 0)
+	if err != nil || first.FinalPass || first.Card.ID != 1 {
+		t.Fatalf("first card: %+v %v, want card 1 as an ordinary review", first, err)
+	}
+	if r := grade(t, s, uid, 1, 5); !r.Counted {
+		t.Fatalf("the review within the limit was not counted: %+v", r)
+	}
+	second, err := s.NextCard(ctx, uid, ReviewFilter{}, 0)
+	if err != nil || !second.FinalPass || second.Card.ID != 2 {
+		t.Fatalf("second card: %+v %v, want card 2 in the final pass", second, err)
+	}
+	before, _ := s.GetCard(ctx, uid, 2)
+	if r := grade(t, s, uid, 2, 4); r.Counted {
+		t.Fatalf("past the limit, the final pass's grade was counted: %+v", r)
+	}
+	if after, _ := s.GetCard(ctx, uid, 2); after.Sched != before.Sched {
+		t.Fatalf("the final pass moved SM-2's state: %+v, was %+v", after.Sched, before.Sched)
+	}
+	if _, err := s.NextCard(ctx, uid, ReviewFilter{}, 0); !errors.Is(err, ErrQueueEmpty) {
+		t.Fatalf("after both: %v, want the day done", err)
+	}
+}
