@@ -512,14 +512,17 @@ func (s *Store) gradeTx(ctx context.Context, tx stmtTx, userID int64, g Grade, c
 		return GradeResult{}, fmt.Errorf("%w: this card was graded already", ErrConflict)
 	}
 	status := srs.StatusOf(c.Sched, today, grades)
+	if g.Practice {
+		return s.practiceTx(ctx, tx, userID, g, covered, c, status == srs.StatusRedrill, today)
+	}
 	// With an interview ahead, the scope's new cards have more slots, and
 	// the final pass's cards take practice grades (data/interview_queue.go).
 	newSlot, finalPass, err := interviewGradeSlots(ctx, tx, userID, ds, c, status)
 	if err != nil {
 		return GradeResult{}, err
 	}
-	if g.Practice || finalPass {
-		return s.practiceTx(ctx, tx, userID, g, covered, c, status == srs.StatusRedrill, today)
+	if finalPass {
+		return s.practiceTx(ctx, tx, userID, g, covered, c, false, today)
 	}
 	if status == srs.StatusDue && ds.reviewsDone >= st.ReviewsPerDay {
 		return GradeResult{}, fmt.Errorf("%w: today's review limit is reached", ErrConflict)
