@@ -340,3 +340,57 @@ func TestPracticeGradesExportAndRestore(t *testing.T) {
 		}
 	}
 }
+
+// What practice grades count in: recall today and at-risk move; mastery,
+// its trend, recall 30d, lapses and the grade distribution do not (they
+// read intervals and counted grades); the heatmap counts them as activity.
+func TestPracticeGradesInTheFigures(t *testing.T) {
+	ctx := context.Background()
+	s, uid, clock := reviewFixture(t, 2, DefaultSettings(), time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC))
+	grade(t, s, uid, 1, 5)
+	*clock = clock.Add(3 * 24 * time.Hour) // card 1's recall has fallen a little
+	figures := func() (CategoryMastery, string, Stats) {
+		rep, err := s.Mastery(ctx, uid)
+		if err != nil {
+			t.Fatal(err)
+		}
+		trend, err := s.MasteryTrend(ctx, uid, rep)
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, err := s.Stats(ctx, uid)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range rep.Categories {
+			if c.Slug == "data-quality" {
+				return c, fmt.Sprint(trend), st
+			}
+		}
+		t.Fatal("no data-quality category")
+		return CategoryMastery{}, "", Stats{}
+	}
+	before, trendBefore, statsBefore := figures()
+	practise(t, s, uid, 1, 0)
+	practise(t, s, uid, 2, 1)
+	after, trendAfter, statsAfter := figures()
+	if after.Mastery != before.Mastery || after.Credit != before.Credit || after.Recall30 != before.Recall30 ||
+		after.Lapses != before.Lapses || after.New != before.New || after.LastReviewed != before.LastReviewed {
+		t.Errorf("practice moved the schedule's figures:\n before %+v\n after  %+v", before, after)
+	}
+	if trendAfter != trendBefore {
+		t.Errorf("practice moved the mastery trend:\n before %s\n after  %s", trendBefore, trendAfter)
+	}
+	if fmt.Sprint(statsAfter.Grades) != fmt.Sprint(statsBefore.Grades) {
+		t.Errorf("practice moved the grade distribution: %v, was %v", statsAfter.Grades, statsBefore.Grades)
+	}
+	if statsAfter.Reviews != statsBefore.Reviews+2 {
+		t.Errorf("the heatmap counts %d grades, want %d (practice is activity)", statsAfter.Reviews, statsBefore.Reviews+2)
+	}
+	// Both cards practised today: recall today is 100 % on the day of a
+	// review, and card 2, never reviewed before, now starts its category.
+	if after.Reviewed != 2 || after.RecallNow != 100 || before.RecallNow >= 100 || before.Reviewed != 1 {
+		t.Errorf("recall today: before %d cards at %.2f, after %d at %.2f; want 2 cards at 100 after practice",
+			before.Reviewed, before.RecallNow, after.Reviewed, after.RecallNow)
+	}
+}

@@ -79,7 +79,7 @@ func TestBrowserNoSeriousAccessibilityViolations(t *testing.T) {
 
 	signedOut := []string{"/login", "/signup"}
 	signedIn := []string{"/", "/cards", fmt.Sprintf("/cards/%d/edit", cards[0].ID), "/cards/new", "/decks",
-		"/categories", "/import", preview, "/mastery", "/stats", "/interview", "/settings", "/settings/export", "/mock", "/nope"}
+		"/categories", "/import", preview, "/mastery", "/stats", "/interview", "/settings", "/settings/export", "/mock", "/practice", "/nope"}
 	// Colours are the same at every width; on a phone, the pages whose
 	// layout changes most: the stacked mastery table, the scrolling
 	// heatmap, the bar charts, the grade buttons in rows of three.

@@ -268,3 +268,22 @@ func (a *App) apiPracticeNext(c echo.Context) error {
 	}
 	return c.JSON(http.StatusOK, nextJSON{Card: toCardJSON(pc.Card), Remaining: pc.Left})
 }
+
+// apiStudyMore raises today's limits, as the Done for today page does:
+// {"new": 10, "reviews": 50}, either may be left out. It answers the
+// day's raise so far.
+func (a *App) apiStudyMore(c echo.Context) error {
+	u, _ := currentUser(c)
+	var body struct {
+		New     int `json:"new" expect:"a whole number of new cards"`
+		Reviews int `json:"reviews" expect:"a whole number of reviews"`
+	}
+	if err := decodeJSON(c, &body); err != nil {
+		return err
+	}
+	extraNew, extraReviews, err := a.store.StudyMore(c.Request().Context(), u.ID, body.New, body.Reviews)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]int{"extra_new": extraNew, "extra_reviews": extraReviews})
+}

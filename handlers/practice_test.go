@@ -219,4 +219,19 @@ func TestStudyMoreToday(t *testing.T) {
 	if n, r, _ := app.store.StudyMoreToday(context.Background(), uid); n != 10 || r != 0 {
 		t.Fatalf("refused raises changed the day's raise: %d %d", n, r)
 	}
+
+	// The API: the same raise, the same refusals.
+	token, _, _ := app.store.CreateToken(context.Background(), uid, "more")
+	status, body, _ := apiCall(t, app, http.MethodPost, "/api/v1/study-more", token, `{"reviews": 50}`)
+	if status != http.StatusOK || body["extra_new"] != float64(10) || body["extra_reviews"] != float64(50) {
+		t.Fatalf("POST /study-more: %d %v", status, body)
+	}
+	for _, bad := range []string{`{"new": -1}`, `{"new": "ten"}`, `{}`, `{"reviews": 1951}`} {
+		if status, body, _ := apiCall(t, app, http.MethodPost, "/api/v1/study-more", token, bad); status != http.StatusBadRequest || body["error"] == nil {
+			t.Errorf("POST /study-more %s: %d %v, want 400 in words", bad, status, body)
+		}
+	}
+	if q, _ := app.store.Queue(context.Background(), uid, data.ReviewFilter{}); q.ReviewLeft != 50 {
+		t.Fatalf("after 50 more reviews through the API: %+v", q)
+	}
 }

@@ -115,6 +115,7 @@ func (a *App) Register(e *echo.Echo) {
 	api.PUT("/settings", a.apiUpdateSettings)
 	api.GET("/review/next", a.apiNext)
 	api.GET("/practice/next", a.apiPracticeNext)
+	api.POST("/study-more", a.apiStudyMore)
 	api.POST("/cards/:id/grade", a.apiGrade)
 	api.POST("/cards/:id/check", a.apiCheck)
 	api.POST("/undo", a.apiUndo)
