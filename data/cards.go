@@ -136,7 +136,12 @@ func cleanKeyPoints(in []string) ([]string, error) {
 
 // ListCategories returns the user's categories, built-in ones first in their order.
 func (s *Store) ListCategories(ctx context.Context, userID int64) ([]CategoryInfo, error) {
-	rows, err := s.reader.QueryContext(ctx, `SELECT id, slug, name, description, builtin FROM categories
+	return listCategories(ctx, s.reader, userID)
+}
+
+// listCategories is ListCategories on q: a read transaction, or the reader pool.
+func listCategories(ctx context.Context, q querier, userID int64) ([]CategoryInfo, error) {
+	rows, err := q.QueryContext(ctx, `SELECT id, slug, name, description, builtin FROM categories
 		WHERE user_id = ?1 AND id NOT IN `+madeByPendingImport("categories", "?1")+` ORDER BY builtin DESC, slug = 'uncategorized', id`, userID)
 	if err != nil {
 		return nil, err

@@ -18,11 +18,13 @@ var (
 	qDayCounts = planOnce(`SELECT COALESCE(MAX(new_done), 0), COALESCE(MAX(reviews_done), 0), COALESCE(MAX(redrills), 0)
 		FROM day_counts WHERE user_id = ? AND study_day = ?`)
 	// qDayStart is what every question about the day starts from, in one
-	// statement: the settings (which say what today is), the counts of the
-	// latest day with grades (today's, unless today has none yet), the
-	// number of new cards, less those of an import still being written, and
-	// the last "study more" raise of the limits with its study day.
+	// statement: the settings (which say what today is, and whether an
+	// interview is ahead), the counts of the latest day with grades
+	// (today's, unless today has none yet), the number of new cards, less
+	// those of an import still being written, and the last "study more"
+	// raise of the limits with its study day.
 	qDayStart = planOnce(`SELECT st.timezone, st.rollover_hour, st.new_per_day, st.reviews_per_day, st.type_answers,
+		st.interview_day, st.final_days, st.new_on_time,
 		COALESCE((SELECT n FROM new_cards WHERE user_id = st.user_id), 0)
 			- COALESCE((SELECT new_cards FROM pending_imports WHERE user_id = st.user_id), 0),
 		dc.study_day, dc.new_done, dc.reviews_done, dc.redrills,

@@ -32,7 +32,8 @@ type DayQueue struct {
 	Due        int // review cards due and still allowed today
 	New        int // new cards still allowed today
 	Redrill    int // cards in today's re-drill queue
-	Remaining  int // Due + New + Redrill: cards still to show today
+	FinalPass  int // interview mode: the final pass's cards left today (data/interview_queue.go)
+	Remaining  int // Due + New + FinalPass + Redrill: cards still to show today
 	Done       int // cards counted today (any filter): the day's progress
 	NewLeft    int // new-card slots left today (any filter)
 	ReviewLeft int // review slots left today (any filter)
@@ -42,7 +43,10 @@ type DayQueue struct {
 type QueueCard struct {
 	Card    Card
 	Redrill bool // it is a re-drill: its grade is logged but changes nothing
-	Queue   DayQueue
+	// FinalPass: it is the interview's final pass, not due for SM-2; its
+	// grade is a practice grade (data/interview_queue.go).
+	FinalPass bool
+	Queue     DayQueue
 	// Step counts the card's grades today. A grade form carries it, so a
 	// form submitted twice (double click, stale tab) is recognized.
 	Step int
@@ -51,6 +55,14 @@ type QueueCard struct {
 // Comebacks says, for each grade 0..5, when the card comes back after it
 // (srs.Comebacks), from the card's state as the queue read it.
 func (qc QueueCard) Comebacks() ([6]srs.Comeback, error) {
+	if qc.FinalPass {
+		// A practice grade: the card keeps its due day, whatever the grade.
+		var out [6]srs.Comeback
+		for g := range out {
+			out[g] = srs.Comeback{Days: qc.Card.Sched.Due.Sub(qc.Queue.Today)}
+		}
+		return out, nil
+	}
 	status := srs.StatusNew
 	switch {
 	case qc.Redrill:
@@ -131,6 +143,16 @@ type dayStart struct {
 	newDone, reviewsDone int // today's counted grades of new and review cards
 	redrills             int // cards in today's re-drill queue, in any deck
 	newCards             int // cards never graded, not suspended, in any deck
+	// interview is the user's interview date, when one is set (see
+	// interviewAhead and data/interview_queue.go).
+	interview    srs.Interview
+	hasInterview bool
+}
+
+// interviewAhead reports whether an interview is set and still to come:
+// then the queue follows interview mode (data/interview_queue.go).
+func (ds dayStart) interviewAhead() bool {
+	return ds.hasInterview && ds.interview.Ahead(ds.today)
 }
 
 func (ds dayStart) newLeft() int    { return max(0, ds.st.NewPerDay-ds.newDone) }
@@ -140,11 +162,11 @@ func (ds dayStart) reviewLeft() int { return max(0, ds.st.ReviewsPerDay-ds.revie
 // cards, in one statement when today already has grades or none.
 func (s *Store) startDay(ctx context.Context, q querier, userID int64) (dayStart, error) {
 	var ds dayStart
-	var day, newDone, reviewsDone, redrills, moreDay sql.NullInt64
+	var day, newDone, reviewsDone, redrills, moreDay, interviewDay sql.NullInt64
 	var more studyMore
 	err := q.QueryRowContext(ctx, qDayStart, userID).Scan(&ds.st.Timezone, &ds.st.RolloverHour, &ds.st.NewPerDay,
-		&ds.st.ReviewsPerDay, &ds.st.TypeAnswers, &ds.newCards, &day, &newDone, &reviewsDone, &redrills,
-		&moreDay, &more.new, &more.reviews)
+		&ds.st.ReviewsPerDay, &ds.st.TypeAnswers, &interviewDay, &ds.interview.FinalDays, &ds.interview.NewOnTime,
+		&ds.newCards, &day, &newDone, &reviewsDone, &redrills, &moreDay, &more.new, &more.reviews)
 	if errors.Is(err, sql.ErrNoRows) {
 		return dayStart{}, fmt.Errorf("user: %w", ErrNotFound)
 	}
@@ -152,6 +174,7 @@ func (s *Store) startDay(ctx context.Context, q querier, userID int64) (dayStart
 		return dayStart{}, err
 	}
 	ds.today = s.studyDay(ds.st)
+	ds.interview.Day, ds.hasInterview = srs.Day(interviewDay.Int64), interviewDay.Valid
 	if moreDay.Valid && srs.Day(moreDay.Int64) == ds.today {
 		ds.st.NewPerDay, ds.st.ReviewsPerDay = more.raise(ds.st.NewPerDay, ds.st.ReviewsPerDay)
 	}
@@ -219,6 +242,10 @@ func (s *Store) Queue(ctx context.Context, userID int64, f ReviewFilter) (DayQue
 		if err != nil {
 			return err
 		}
+		if ds.interviewAhead() {
+			dq, _, _, _, err = interviewQueue(ctx, stx, userID, ds, f)
+			return err
+		}
 		dq, _, _, _, err = queue(ctx, stx, userID, ds, f)
 		return err
 	})
@@ -251,6 +278,9 @@ func (s *Store) nextInWholeQueue(ctx context.Context, userID int64) (QueueCard, 
 	if err != nil {
 		return QueueCard{}, err
 	}
+	if ds.interviewAhead() {
+		return s.nextCard(ctx, userID, ReviewFilter{}, 0)
+	}
 	dq := DayQueue{Today: ds.today, NewLeft: ds.newLeft(), ReviewLeft: ds.reviewLeft(), Done: ds.newDone + ds.reviewsDone}
 	d, u := int(ds.today), userID
 	var qc QueueCard
@@ -279,6 +309,10 @@ func (s *Store) nextCard(ctx context.Context, userID int64, f ReviewFilter, pref
 		tx := stmtTx{sqltx, s.rstmts}
 		ds, err := s.startDay(ctx, tx, userID)
 		if err != nil {
+			return err
+		}
+		if ds.interviewAhead() {
+			qc, err = s.nextInterviewCard(ctx, tx, userID, ds, f, prefer)
 			return err
 		}
 		today := ds.today
@@ -491,10 +525,19 @@ func (s *Store) gradeTx(ctx context.Context, tx stmtTx, userID int64, g Grade, c
 	if g.Practice {
 		return s.practiceTx(ctx, tx, userID, g, covered, c, status == srs.StatusRedrill, today)
 	}
+	// With an interview ahead, the scope's new cards have more slots, and
+	// the final pass's cards take practice grades (data/interview_queue.go).
+	newSlot, finalPass, err := interviewGradeSlots(ctx, tx, userID, ds, c, status)
+	if err != nil {
+		return GradeResult{}, err
+	}
+	if finalPass {
+		return s.practiceTx(ctx, tx, userID, g, covered, c, false, today)
+	}
 	if status == srs.StatusDue && ds.reviewsDone >= st.ReviewsPerDay {
 		return GradeResult{}, Errorf(ErrConflict, "Today's review limit is reached")
 	}
-	out, err := srs.ApplyGrade(c.Sched, today, grades, g.Grade, ds.newDone < st.NewPerDay)
+	out, err := srs.ApplyGrade(c.Sched, today, grades, g.Grade, newSlot)
 	if errors.Is(err, srs.ErrNotUpForReview) {
 		return GradeResult{}, Errorf(ErrConflict, "The card is not up for review now")
 	}

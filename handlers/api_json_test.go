@@ -48,7 +48,7 @@ func TestAPIBodyErrorsInWords(t *testing.T) {
 		{"PUT", "/api/v1/settings", `{"reviews_per_day":2.5}`, "reviews_per_day must be a whole number from 0 to 1000000"},
 		{"PUT", "/api/v1/settings", `{"type_answers":"yes"}`, "type_answers must be true or false"},
 		{"PUT", "/api/v1/settings", `{"timezone":1}`, `timezone must be an IANA time zone name in quotes, such as "Europe/Berlin"`},
-		{"PUT", "/api/v1/settings", `{"colour":"blue"}`, `this call takes no field "colour", only the fields timezone, rollover_hour, new_per_day, reviews_per_day and type_answers`},
+		{"PUT", "/api/v1/settings", `{"colour":"blue"}`, `this call takes no field "colour", only the fields timezone, rollover_hour, new_per_day, reviews_per_day, type_answers, interview_date, interview_scope, final_days and new_cards_on_time`},
 		{"POST", "/api/v1/import", export + `"settings":{"timezone":"UTC","rollover_hour":"4"}}`, "rollover_hour holds a JSON string where the export format has a whole number"},
 		{"POST", "/api/v1/import", export + `"categories":[{"slug":"x","name":"X","builtin":"no"}]}`, "builtin holds a JSON string where the export format has true or false"},
 		{"POST", "/api/v1/import", export + `"categories":[{"slug":3}]}`, "slug holds a JSON number where the export format has text in quotes"},

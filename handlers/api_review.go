@@ -98,7 +98,7 @@ func (a *App) apiNext(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, nextJSON{Card: toCardJSON(qc.Card), Remaining: qc.Queue.Remaining, Redrill: qc.Redrill})
+	return c.JSON(http.StatusOK, nextJSON{Card: toCardJSON(qc.Card), Remaining: qc.Queue.Remaining, Redrill: qc.Redrill, FinalPass: qc.FinalPass})
 }
 
 // nextJSON is the answer of GET /review/next.
@@ -106,6 +106,9 @@ type nextJSON struct {
 	Card      cardJSON `json:"card"`
 	Remaining int      `json:"remaining"`
 	Redrill   bool     `json:"redrill"`
+	// FinalPass: the interview's final pass shows the card; its grade is a
+	// practice grade (docs/scheduling.md, interview mode).
+	FinalPass bool `json:"final_pass"`
 }
 
 // apiGrade grades a card: 400 for a bad body, 404 for a card that is not

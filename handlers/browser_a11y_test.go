@@ -67,16 +67,23 @@ func TestBrowserNoSeriousAccessibilityViolations(t *testing.T) {
 		t.Fatal(err)
 	}
 	preview := "/import/preview/" + pending.ID + "?front=0&back=1&catcol=2&kpcol=-1&header=1"
+	// An interview ahead: the dashboard's countdown, the interview page's
+	// readiness bars and plan charts.
+	today, _ := app.store.Today(context.Background(), u.ID)
+	if err := app.store.UpdateInterview(context.Background(), u.ID, data.InterviewSettings{Date: today.AddDays(14), HasDate: true,
+		FinalDays: 3, NewOnTime: true, Scope: []string{"data-quality", "accuracy-only"}}); err != nil {
+		t.Fatal(err)
+	}
 
 	t.Cleanup(func() { t.Logf("took %v", time.Since(start).Round(time.Millisecond)) })
 
 	signedOut := []string{"/login", "/signup"}
 	signedIn := []string{"/", "/cards", fmt.Sprintf("/cards/%d/edit", cards[0].ID), "/cards/new", "/decks",
-		"/categories", "/import", preview, "/mastery", "/stats", "/settings", "/settings/export", "/mock", "/practice", "/nope"}
+		"/categories", "/import", preview, "/mastery", "/stats", "/interview", "/settings", "/settings/export", "/mock", "/practice", "/nope"}
 	// Colours are the same at every width; on a phone, the pages whose
 	// layout changes most: the stacked mastery table, the scrolling
 	// heatmap, the bar charts, the grade buttons in rows of three.
-	phone := map[string]bool{"/login": true, "/": true, "/cards": true, "/mastery": true, "/stats": true, preview: true}
+	phone := map[string]bool{"/login": true, "/": true, "/cards": true, "/mastery": true, "/stats": true, "/interview": true, preview: true}
 
 	for _, vp := range journeyViewports {
 		t.Run(vp.name, func(t *testing.T) {

@@ -85,6 +85,10 @@ func (a *App) dashboard(c echo.Context) error {
 		Due: q.Due, New: q.New, Redrill: q.Redrill, Streak: streak,
 		HasBuiltinDeck: hasDeck,
 		Chart:          masteryChart(rep),
+		FinalPass:      q.FinalPass,
+	}
+	if v.Countdown, err = a.countdown(c, q.Today); err != nil {
+		return err
 	}
 	for _, cat := range rep.Categories {
 		v.Cards += cat.Cards

@@ -90,6 +90,10 @@ func (a *App) Register(e *echo.Echo) {
 	user.GET("/mastery", a.masteryPage)
 	user.GET("/stats", a.statsPage)
 
+	// The interview date and the readiness forecast.
+	user.GET("/interview", a.interviewPage)
+	user.POST("/interview", a.saveInterview)
+
 	// Review.
 	user.GET("/review", a.reviewPage)
 	user.POST("/review/reveal", a.revealForm)
@@ -120,6 +124,7 @@ func (a *App) Register(e *echo.Echo) {
 	api.GET("/categories", a.apiCategories)
 	api.GET("/mastery", a.apiMastery)
 	api.GET("/stats", a.apiStats)
+	api.GET("/readiness", a.apiReadiness)
 	api.GET("/export", a.apiExport)
 	// An import carries a whole file: the upload limit, not the API's.
 	apiImport := e.Group("/api/v1/import", bodyLimit(a.cfg.MaxUploadBytes), a.requireToken, a.apiIdempotency)
