@@ -154,13 +154,13 @@ func browseWhere(userID int64, b CardBrowse, today srs.Day) (from, where string,
 		terms = append(terms, "s.trashed = 0")
 	case NewCards:
 		// suspended = 0 also leaves the trash out (see migration 0008).
-		terms = append(terms, "s.due IS NULL AND s.suspended = 0")
+		terms = append(terms, isNew("s."))
 	case LearningCards:
 		terms = append(terms, "s.redrill_day = ? AND s.suspended = 0")
 		args = append(args, d)
 	case DueCards:
 		// As the day's queue has them (qQueueDue), without the limits.
-		terms = append(terms, "s.suspended = 0 AND s.due <= ? AND (s.last_day IS NULL OR s.last_day < ?)")
+		terms = append(terms, dueNow("s.", "?"))
 		args = append(args, d, d)
 	case SuspendedCards:
 		// "+" keeps the planner on the small index of suspended cards.

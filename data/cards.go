@@ -326,8 +326,8 @@ func (s *Store) DecksToStudy(ctx context.Context, userID int64) ([]DeckToStudy, 
 		rows, err := tx.QueryContext(ctx, `SELECT d.id, d.name, d.builtin,
 			COALESCE(n.cards, 0), COALESCE(n.fresh, 0), COALESCE(n.due, 0)
 			FROM decks d LEFT JOIN (SELECT deck_id, COUNT(*) AS cards,
-					SUM(due IS NULL AND suspended = 0) AS fresh,
-					SUM(suspended = 0 AND due <= ?1 AND (last_day IS NULL OR last_day < ?1)) AS due
+					SUM(`+isNew("")+`) AS fresh,
+					SUM(`+dueNow("", "?1")+`) AS due
 				FROM card_state WHERE user_id = ?2 AND trashed = 0 AND card_id < `+visibleBelow("?2")+` GROUP BY deck_id) n ON n.deck_id = d.id
 			WHERE d.user_id = ?2 AND d.id NOT IN `+madeByPendingImport("decks", "?2")+` ORDER BY d.name`, d, userID)
 		if err != nil {

@@ -19,7 +19,7 @@ import (
 func (s *Store) CheckCounts(ctx context.Context) error {
 	checks := []struct{ what, query string }{
 		{"new cards", `SELECT u.id, COALESCE(n.n, -1),
-			(SELECT COUNT(*) FROM card_state s WHERE s.user_id = u.id AND s.due IS NULL AND s.suspended = 0)
+			(SELECT COUNT(*) FROM card_state s WHERE s.user_id = u.id AND ` + isNew("s.") + `)
 			FROM users u LEFT JOIN new_cards n ON n.user_id = u.id`},
 		{"new cards graded today", `SELECT d.user_id || '/' || d.study_day, d.new_done, d.gone_new +
 			(SELECT COALESCE(SUM(r.day_new), 0) FROM reviews r WHERE r.user_id = d.user_id AND r.study_day = d.study_day)
@@ -48,7 +48,7 @@ func (s *Store) CheckCounts(ctx context.Context) error {
 			FROM reviews r WHERE r.kind = 'practice'`},
 		{"new cards of a pending import", `SELECT p.user_id, p.new_cards,
 			(SELECT COUNT(*) FROM card_state s WHERE s.user_id = p.user_id AND s.card_id >= p.first_card
-				AND s.due IS NULL AND s.suspended = 0)
+				AND ` + isNew("s.") + `)
 			FROM pending_imports p`},
 	}
 	for _, c := range checks {

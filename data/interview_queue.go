@@ -44,7 +44,7 @@ func readInterviewDay(ctx context.Context, q querier, userID int64, ds dayStart)
 	}
 	id.finalFrom = ds.interview.FinalPassFrom()
 	err = q.QueryRowContext(ctx, `SELECT
-		(SELECT COUNT(*) FROM card_state s WHERE `+pileOf+` AND s.due IS NULL AND s.suspended = 0 AND `+id.scope.sql("s.category_id")+`),
+		(SELECT COUNT(*) FROM card_state s WHERE `+pileOf+` AND `+isNew("s.")+` AND `+id.scope.sql("s.category_id")+`),
 		(SELECT COUNT(*) FROM reviews r WHERE r.user_id = ? AND r.study_day = ? AND r.counted = 1 AND r.before_due IS NULL
 			AND `+id.scope.sql("r.category_id")+` AND r.card_id < `+visibleBelow("r.user_id")+`)`,
 		userID, userID, userID, int(ds.today)).Scan(&id.inScopeNew, &id.inScopeDone)
@@ -67,12 +67,12 @@ type ivPile struct {
 
 func duePile(today srs.Day, scope string) ivPile {
 	d := int(today)
-	return ivPile{"s.suspended = 0 AND s.due <= ? AND (s.last_day IS NULL OR s.last_day < ?) AND " + scope,
+	return ivPile{dueNow("s.", "?") + " AND " + scope,
 		[]any{d, d}, "s.due, s.last_day, s.card_id"}
 }
 
 func newPile(scope string) ivPile {
-	return ivPile{"s.due IS NULL AND s.suspended = 0 AND " + scope, nil, "s.card_id"}
+	return ivPile{isNew("s.") + " AND " + scope, nil, "s.card_id"}
 }
 
 // finalPassPile is srs.InFinalPassSet in SQL terms, less the cards up for
@@ -82,7 +82,7 @@ func newPile(scope string) ivPile {
 func finalPassPile(today, from srs.Day, reviewLeft int, scope string) ivPile {
 	d := int(today)
 	return ivPile{"s.suspended = 0 AND s.due IS NOT NULL AND s.memory_day < ? AND " + scope +
-		" AND NOT (? > 0 AND s.due <= ? AND (s.last_day IS NULL OR s.last_day < ?))",
+		" AND NOT (? > 0 AND " + dueNow("s.", "?") + ")",
 		[]any{int(from), reviewLeft, d, d}, "s.memory_day, s.card_id"}
 }
 

@@ -88,10 +88,10 @@ func TestInterviewSettingsAreValidatedAndKept(t *testing.T) {
 		iv   InterviewSettings
 		msg  string
 	}{
-		{"unknown slug", InterviewSettings{FinalDays: 3, Scope: []string{"data-quality", "cooking"}}, `the interview's categories (interview_scope) name a category "cooking" you do not have`},
-		{"K 0", InterviewSettings{FinalDays: 0}, "the final pass (final_days) must be a whole number of days from 1 to 14"},
+		{"unknown slug", InterviewSettings{FinalDays: 3, Scope: []string{"data-quality", "cooking"}}, `The interview's categories (interview_scope) name a category "cooking" you do not have`},
+		{"K 0", InterviewSettings{FinalDays: 0}, "The final pass (final_days) must be a whole number of days from 1 to 14"},
 		{"K 15", InterviewSettings{FinalDays: 15}, "from 1 to 14"},
-		{"past date", InterviewSettings{Date: srs.DateOf(2026, 12, 6), HasDate: true, FinalDays: 3}, "the interview date (interview_date) 2026-12-06 has passed; today is 2026-12-07"},
+		{"past date", InterviewSettings{Date: srs.DateOf(2026, 12, 6), HasDate: true, FinalDays: 3}, "The interview date (interview_date) 2026-12-06 has passed; today is 2026-12-07"},
 		{"too far", InterviewSettings{Date: srs.DateOf(2040, 1, 1), HasDate: true, FinalDays: 3}, "more than ten years ahead"},
 	} {
 		err := s.UpdateInterview(ctx, uid, tt.iv)
@@ -218,6 +218,7 @@ func TestFinalPassAcrossTheBoundary(t *testing.T) {
 			if _, err := s.writer.ExecContext(ctx, "UPDATE card_state SET due = ?, interval = 100, repetitions = 4", int(d)+60); err != nil {
 				t.Fatal(err)
 			}
+			syncCardEffects(t, s)
 			setInterview(t, s, uid, d, 3, true, "data-quality")
 			boundary := srs.DayStart(from, loc, 4) // 04:00 local on Dec 17
 			*clock = boundary.Add(-time.Second)
@@ -292,6 +293,7 @@ func BenchmarkReadiness(b *testing.B) {
 		WHERE user_id = ? AND card_id % 10 <> 0`, int(today), int(today), int(today), uid); err != nil {
 		b.Fatal(err)
 	}
+	syncCardEffects(b, s)
 	setInterview(b, s, uid, today.AddDays(28), 3, true, "memorizing-definitions", "data-quality", "accuracy-only", "no-trade-offs")
 	b.Run("Readiness", func(b *testing.B) {
 		for b.Loop() {

@@ -130,6 +130,27 @@ func TestStoreAndSrsAgree(t *testing.T) {
 			t.Fatalf("day %d: store counts %d new, %d reviews, %d re-drills; srs %d, %d, %d",
 				day, keptNew, keptReviews, redrills, newDone, reviewsDone, wantRedrills)
 		}
+		// The queue's piles against srs.StatusOf: due and new cards, each
+		// up to what the day's limits leave.
+		q, err := s.Queue(ctx, uid, ReviewFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		statuses := map[srs.Status]int{}
+		for id := int64(1); id <= cards; id++ {
+			m := models[id]
+			var grades []srs.Grade
+			if m.day == today {
+				grades = m.today
+			}
+			statuses[srs.StatusOf(m.card, today, grades)]++
+		}
+		wantDue := min(statuses[srs.StatusDue], max(0, st.ReviewsPerDay-reviewsDone))
+		wantNew := min(statuses[srs.StatusNew], max(0, st.NewPerDay-newDone))
+		if q.Due != wantDue || q.New != wantNew || q.Redrill != statuses[srs.StatusRedrill] {
+			t.Fatalf("day %d: the queue holds %d due, %d new, %d re-drills; srs.StatusOf says %d, %d, %d",
+				day, q.Due, q.New, q.Redrill, wantDue, wantNew, statuses[srs.StatusRedrill])
+		}
 		// Every category's mastery: the store's sums against srs.Mastery.
 		rep, err := s.Mastery(ctx, uid)
 		if err != nil {

@@ -55,6 +55,21 @@ var (
 	qUpdateMemory = `UPDATE card_state SET stability = ?, difficulty = ?, memory_day = ? WHERE card_id = ?`
 )
 
+// dueNow and isNew are srs.StatusOf in SQL, on card_state with the given
+// alias prefix ("s." or ""), for the study day in placeholder day: dueNow
+// is a card in play up for its counted review (srs.StatusDue: due on or
+// before the day and not yet counted on it; day appears twice), isNew one
+// in play never graded (srs.StatusNew). Every query that asks "due now?"
+// or "new?" uses them; TestStoreAndSrsAgree checks the queue's counts
+// against srs.StatusOf.
+func dueNow(alias, day string) string {
+	return alias + "suspended = 0 AND " + alias + "due <= " + day + " AND (" + alias + "last_day IS NULL OR " + alias + "last_day < " + day + ")"
+}
+
+func isNew(alias string) string {
+	return alias + "due IS NULL AND " + alias + "suspended = 0"
+}
+
 // The day's queue, with the filter's extra WHERE terms on card_state s
 // ("" for none). Counts stop at today's limits, so a deck of 10,000 cards
 // costs no more than one of 100. Their parameters are all integers: the
@@ -63,12 +78,12 @@ var (
 // card id is in each index, so it costs no lookup).
 func qQueueDue(where string) string {
 	return `SELECT COUNT(*) FROM (SELECT 1 FROM card_state s
-		WHERE ` + pileOf + ` AND s.suspended = 0 AND s.due <= ? AND (s.last_day IS NULL OR s.last_day < ?)` + where + ` LIMIT ?)`
+		WHERE ` + pileOf + ` AND ` + dueNow("s.", "?") + where + ` LIMIT ?)`
 }
 
 func qQueueNew(where string) string {
 	return `SELECT COUNT(*) FROM (SELECT 1 FROM card_state s
-		WHERE ` + pileOf + ` AND s.due IS NULL AND s.suspended = 0` + where + ` LIMIT ?)`
+		WHERE ` + pileOf + ` AND ` + isNew("s.") + where + ` LIMIT ?)`
 }
 
 func qQueueRedrill(where string) string {
@@ -112,12 +127,12 @@ var qNextCard = planOnce("SELECT " + cardColumns + `,
 // first, then the longest unseen, then in the order added.
 func qNextDue(where string) string {
 	return `SELECT s.card_id FROM card_state s
-		WHERE ` + pileOf + ` AND s.suspended = 0 AND s.due <= ? AND (s.last_day IS NULL OR s.last_day < ?)` + where + `
+		WHERE ` + pileOf + ` AND ` + dueNow("s.", "?") + where + `
 		ORDER BY s.due, s.last_day, s.card_id LIMIT 1`
 }
 
 func qNextNew(where string) string {
-	return `SELECT s.card_id FROM card_state s WHERE ` + pileOf + ` AND s.due IS NULL AND s.suspended = 0` + where + `
+	return `SELECT s.card_id FROM card_state s WHERE ` + pileOf + ` AND ` + isNew("s.") + where + `
 		ORDER BY s.card_id LIMIT 1`
 }
 
