@@ -72,7 +72,7 @@ func isSVG(b []byte) bool {
 	if !utf8.Valid(b) {
 		return false
 	}
-	dec := xml.NewDecoder(bytes.NewReader(b))
+	dec := xml.NewDecoder(bytes.NewReader(bytes.TrimPrefix(b, []byte("\uFEFF"))))
 	dec.Strict = true
 	for range 64 { // the XML declaration, comments, a doctype: then the root
 		tok, err := dec.Token()
