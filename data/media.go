@@ -213,7 +213,7 @@ func mebibytes(n int64) string {
 	case n >= 1<<20:
 		return strings.TrimSuffix(fmt.Sprintf("%.1f", float64(n)/(1<<20)), ".0") + " MiB"
 	case n >= 1<<10:
-		return fmt.Sprintf("%d KiB", (n+1<<10-1)>>10)
+		return strings.TrimSuffix(fmt.Sprintf("%.1f", float64(n)/(1<<10)), ".0") + " KiB"
 	}
 	return fmt.Sprintf("%d bytes", n)
 }
