@@ -1,0 +1,188 @@
+package handlers
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"image"
+	"image/color"
+	"image/png"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/flashcards/flashcards/data"
+)
+
+// chartPNG is a picture a person would put on a card: a w×h chart with
+// axes, a diagonal and a curve above it, in colour c.
+func chartPNG(t *testing.T, w, h int, c color.NRGBA) []byte {
+	img := image.NewNRGBA(image.Rect(0, 0, w, h))
+	for i := range img.Pix {
+		img.Pix[i] = 255
+	}
+	for x := range w {
+		img.Set(x, h-10, color.Black)
+		y := h - 10 - (x*(h-20))/w
+		img.Set(x, y, color.Gray{Y: 150})
+		// A concave curve: sqrt-like, as a good classifier's ROC.
+		f := float64(x) / float64(w)
+		cy := h - 10 - int(float64(h-20)*(1-(1-f)*(1-f)))
+		for d := -2; d <= 2; d++ {
+			img.Set(x, cy+d, c)
+		}
+	}
+	for y := range h {
+		img.Set(10, y, color.Black)
+	}
+	var b bytes.Buffer
+	if err := png.Encode(&b, img); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// TestBrowserCardImages: on a desktop and on a phone, a person adds an
+// image to the front with the file picker and one to the back by pasting
+// it, sees both in the preview, saves the card, and sees them on the
+// review page, within the card's width. The page's CSP lets the images
+// load and nothing is logged.
+func TestBrowserCardImages(t *testing.T) {
+	browserCtx := startChromium(t)
+	for _, vp := range journeyViewports {
+		t.Run(vp.name, func(t *testing.T) {
+			app := newTestApp(t, openSignup())
+			tb := newTab(t, browserCtx, vp)
+			tb.do("watch for CSP violations", cspWatch())
+			uid := signUpInBrowser(tb, app, "ada", "Europe/Berlin")
+			ctx := context.Background()
+			deck, err := app.store.CreateDeck(ctx, uid, "Diagrams")
+			if err != nil {
+				t.Fatal(err)
+			}
+			picked := filepath.Join(t.TempDir(), "roc curve.png")
+			if err := os.WriteFile(picked, chartPNG(t, 640, 400, color.NRGBA{20, 110, 220, 255}), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			pasted := base64.StdEncoding.EncodeToString(chartPNG(t, 480, 300, color.NRGBA{220, 60, 40, 255}))
+
+			tb.do("open the new-card form",
+				chromedp.Navigate(app.URL+"/cards/new"),
+				chromedp.WaitVisible(chromedp.CSS(`[data-media-upload]`)))
+			tb.do("write the front and pick an image",
+				chromedp.SendKeys(chromedp.CSS(`textarea[name="front"]`), "Which curve is this?"),
+				chromedp.SetUploadFiles(chromedp.CSS(`input[data-media-input]`), []string{picked}))
+			tb.waitFor("the picked image's Markdown in the front", `/!\[roc curve\]\(\/media\/[0-9a-f]{64}\.png\)/.test(document.querySelector('textarea[name="front"]').value)`)
+
+			tb.do("write the back and paste an image",
+				chromedp.SendKeys(chromedp.CSS(`textarea[name="back"]`), "A good ROC curve, above the diagonal:"),
+				chromedp.Evaluate[chromedp.Void](`(() => {
+					const bytes = Uint8Array.from(atob("`+pasted+`"), c => c.charCodeAt(0));
+					const dt = new DataTransfer();
+					dt.items.add(new File([bytes], "image.png", {type: "image/png"}));
+					const area = document.querySelector('textarea[name="back"]');
+					area.focus();
+					area.dispatchEvent(new ClipboardEvent("paste", {clipboardData: dt, bubbles: true, cancelable: true}));
+				})()`))
+			tb.waitFor("the pasted image's Markdown in the back", `/A good ROC curve, above the diagonal:\n!\[image\]\(\/media\/[0-9a-f]{64}\.png\)/.test(document.querySelector('textarea[name="back"]').value)`)
+			if got := tb.text("[data-media-status]"); got != "Added image.png." {
+				t.Errorf("the upload says %q", got)
+			}
+			tb.waitFor("both images in the preview", `Array.from(document.querySelectorAll("#card-preview img.card-image")).filter(i => i.complete && i.naturalWidth > 0).length === 2`)
+			tb.keepScreenshot("form")
+
+			tb.do("choose the deck and add the card",
+				chromedp.SetValue(chromedp.CSS(`select[name="deck"]`), strconv.FormatInt(deck.ID, 10)),
+				chromedp.Click(chromedp.CSS(`form.stack button[type="submit"]:not([name])`)),
+				chromedp.WaitVisible(chromedp.CSS(".flash.ok")))
+			cards, err := app.store.ListCards(ctx, uid, data.CardFilter{DeckID: deck.ID})
+			if err != nil || len(cards) != 1 {
+				t.Fatalf("cards after adding: %d, %v", len(cards), err)
+			}
+			if !strings.Contains(cards[0].Front, "](/media/") || !strings.Contains(cards[0].Back, "](/media/") {
+				t.Fatalf("the saved card: front %q, back %q", cards[0].Front, cards[0].Back)
+			}
+
+			tb.do("open the review",
+				chromedp.Navigate(app.URL+"/review?deck="+strconv.FormatInt(deck.ID, 10)),
+				chromedp.WaitVisible(chromedp.CSS("#show-answer")))
+			tb.waitFor("the front's image loaded", `(() => { const i = document.querySelector(".card-front img.card-image"); return !!i && i.complete && i.naturalWidth === 640; })()`)
+			wantImagesWithinCard(tb, ".card-front")
+			wantPageFits(tb)
+			tb.saveScreenshot("review-front")
+			reviewer{tb: tb, app: app}.showAnswer()
+			tb.waitFor("the back's image loaded", `(() => { const i = document.querySelector(".card-back img.card-image"); return !!i && i.complete && i.naturalWidth === 480; })()`)
+			if alt := evalIn[string](tb, "alt text", `document.querySelector(".card-front img.card-image").alt`); alt != "roc curve" {
+				t.Errorf("the front image's alt text is %q", alt)
+			}
+			wantImagesWithinCard(tb, ".card-back")
+			wantPageFits(tb)
+			tb.saveScreenshot("review-back")
+			wantNoCSPViolations(tb)
+			tb.wantNoConsoleProblems()
+		})
+	}
+}
+
+// wantImagesWithinCard fails when an image is wider than the card side
+// that holds it (a phone would cut it off or scroll).
+func wantImagesWithinCard(tb *tab, side string) {
+	tb.t.Helper()
+	type fit struct{ Image, Side float64 }
+	f := evalIn[fit](tb, "image width", `(() => {
+		const s = document.querySelector("`+side+`"), i = s.querySelector("img.card-image");
+		return {Image: i.getBoundingClientRect().width, Side: s.getBoundingClientRect().width};
+	})()`)
+	if f.Image <= 0 || f.Image > f.Side {
+		tb.t.Errorf("%s: the image in %s is %.0fpx wide in a %.0fpx side", tb.vp.name, side, f.Image, f.Side)
+	}
+}
+
+// TestBrowserSVGScriptDoesNotRun: an SVG whose script would set the title
+// is kept as the user's image; opened at its own URL it shows, and its script does not run; on
+// the card, as an <img>, neither.
+func TestBrowserSVGScriptDoesNotRun(t *testing.T) {
+	browserCtx := startChromium(t)
+	app := newTestApp(t, openSignup())
+	tb := newTab(t, browserCtx, journeyViewports[0])
+	uid := signUpInBrowser(tb, app, "ada", "Europe/Berlin")
+	ctx := context.Background()
+	m, err := app.store.AddMedia(ctx, uid, "chart.svg", []byte(scriptSVG))
+	if err != nil {
+		t.Fatal(err)
+	}
+	deck, err := app.store.CreateDeck(ctx, uid, "SVG")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := app.store.CreateCard(ctx, uid, data.CardInput{Front: "Chart: " + m.Markdown(), Back: "b", DeckID: deck.ID}); err != nil {
+		t.Fatal(err)
+	}
+
+	tb.do("open the SVG at its URL", chromedp.Navigate(app.URL+m.URL()))
+	tb.do("let it load", chromedp.WaitReady(chromedp.CSS("rect")))
+	type doc struct {
+		Root, Title string
+	}
+	d := evalIn[doc](tb, "the SVG document", `({Root: document.documentElement.tagName, Title: document.title})`)
+	if d.Root != "svg" {
+		t.Fatalf("the image URL shows a %q document, not the SVG", d.Root)
+	}
+	if d.Title == "svg-ran" {
+		t.Error("the SVG's script ran when its URL was opened")
+	}
+
+	tb.do("open the review", chromedp.Navigate(app.URL+"/review?deck="+strconv.FormatInt(deck.ID, 10)),
+		chromedp.WaitVisible(chromedp.CSS("#show-answer")))
+	tb.waitFor("the SVG shown on the card", `(() => { const i = document.querySelector(".card-front img.card-image"); return !!i && i.complete && i.naturalWidth === 120; })()`)
+	if title := evalIn[string](tb, "page title", `document.title`); strings.Contains(title, "svg-ran") {
+		t.Error("the SVG's script ran on the review page")
+	}
+	if n := evalIn[int](tb, "inline svg", `document.querySelectorAll(".card-front svg, .card-front script").length`); n != 0 {
+		t.Errorf("the SVG is inline in the page (%d elements)", n)
+	}
+}
