@@ -346,6 +346,29 @@ func ankiTidyText(s string) string {
 	return strings.TrimSpace(strings.Join(out, "\n"))
 }
 
+// ankiImageRef is an image of the user's in card text, ![alt](/media/...)
+// with an optional title, as the card form and the Anki import write it.
+var ankiImageRef = regexp.MustCompile(`!\[([^\]\n]*)\]\((/media/([0-9a-f]{64})\.(?:png|jpg|gif|webp|svg))(?:\s+"[^"\n]*")?\)`)
+
+// ankiFieldHTMLImages is ankiFieldHTML writing each image the user holds
+// (images, by hash) as <img src="<hash>.<ext>">, the file the package
+// carries; ankiFieldTextImages reads it back to the same Markdown.
+func ankiFieldHTMLImages(text string, images map[string]Media) string {
+	var b strings.Builder
+	last := 0
+	for _, m := range ankiImageRef.FindAllStringSubmatchIndex(text, -1) {
+		img, ok := images[text[m[6]:m[7]]]
+		if !ok {
+			continue
+		}
+		b.WriteString(ankiFieldHTML(text[last:m[0]]))
+		b.WriteString(`<img src="` + html.EscapeString(img.FileName()) + `" alt="` + html.EscapeString(text[m[2]:m[3]]) + `">`)
+		last = m[1]
+	}
+	b.WriteString(ankiFieldHTML(text[last:]))
+	return b.String()
+}
+
 // ankiFieldHTML writes card text as the HTML of an Anki field, the inverse
 // of ankiFieldText for any text it produced: special characters are
 // escaped, a newline is <br>, a tab &#9;, and a space that HTML would

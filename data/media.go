@@ -352,26 +352,35 @@ func (s *Store) SweepMedia(ctx context.Context) (int64, error) {
 	return n, err
 }
 
-// userMediaTx lists the images the user's cards refer to and the user
-// holds, with their bytes, for an export; visible says which cards count.
-func userMediaTx(ctx context.Context, tx *sql.Tx, userID int64, texts []string, fn func(m Media, data []byte) error) error {
-	for _, h := range mediaRefs(texts...) {
+// heldMediaTx returns, by hash, those of the hashes the user holds an
+// image for: the images an export carries (bytes not included).
+func heldMediaTx(ctx context.Context, tx *sql.Tx, userID int64, hashes []string) (map[string]Media, error) {
+	out := map[string]Media{}
+	for _, h := range hashes {
 		m := Media{Hash: h}
-		var data []byte
 		var created string
-		err := tx.QueryRowContext(ctx, `SELECT m.name, m.size, m.created_at, b.content_type, b.data FROM media m
+		err := tx.QueryRowContext(ctx, `SELECT m.name, m.size, m.created_at, b.content_type FROM media m
 			JOIN media_blobs b ON b.hash = m.hash WHERE m.user_id = ? AND m.hash = ?`, userID, h).
-			Scan(&m.Name, &m.Size, &created, &m.ContentType, &data)
+			Scan(&m.Name, &m.Size, &created, &m.ContentType)
 		if errors.Is(err, sql.ErrNoRows) {
-			continue // a reference to an image the user does not hold shows nothing
+			continue // text naming an image the user does not hold shows nothing
 		}
 		if err != nil {
-			return err
+			return nil, err
 		}
 		m.Created, _ = parseTime(created)
-		if err := fn(m, data); err != nil {
-			return err
-		}
+		out[h] = m
 	}
-	return nil
+	return out, nil
+}
+
+// mediaBlob reads an image's bytes by hash, for an export that has
+// already checked, in its snapshot, that the user holds it.
+func (s *Store) mediaBlob(ctx context.Context, hash string) ([]byte, error) {
+	var data []byte
+	err := s.reader.QueryRowContext(ctx, "SELECT data FROM media_blobs WHERE hash = ?", hash).Scan(&data)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("image: %w", ErrNotFound)
+	}
+	return data, err
 }
