@@ -209,3 +209,73 @@ func TestSweepMedia(t *testing.T) {
 		t.Errorf("%d blobs after the sweep, want 2", blobs)
 	}
 }
+
+// A JSON export carries the images its cards show, in base64; a restore
+// into another account brings them back, bounded like an upload.
+func TestJSONExportRestoresImages(t *testing.T) {
+	ctx := context.Background()
+	s := openTestStore(t)
+	ada, bob := mediaUser(t, s, "ada"), mediaUser(t, s, "bob")
+	shown, _ := s.AddMedia(ctx, ada, "shown.png", testPNG(t, 1, 800))
+	if _, err := s.AddMedia(ctx, ada, "unused.png", testPNG(t, 2, 800)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.CreateCard(ctx, ada, CardInput{Front: "Q " + shown.Markdown(), Back: "A", Category: "data-quality"}); err != nil {
+		t.Fatal(err)
+	}
+	var doc bytes.Buffer
+	if err := s.ExportJSON(ctx, ada, &doc); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(doc.String(), `"media":[`) || !strings.Contains(doc.String(), `"file":"`+shown.FileName()+`"`) ||
+		strings.Count(doc.String(), `"file":`) != 1 {
+		t.Fatalf("the export's media: %.300s", doc.String()[strings.Index(doc.String(), `"media"`):])
+	}
+
+	exp, err := ReadExport(bytes.NewReader(doc.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := s.Restore(ctx, bob, exp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Images != 1 {
+		t.Errorf("restore result %+v", res)
+	}
+	_, got, err := s.MediaFile(ctx, bob, shown.Hash)
+	if _, want, _ := s.MediaFile(ctx, ada, shown.Hash); err != nil || !bytes.Equal(got, want) {
+		t.Errorf("bob's restored image: %v", err)
+	}
+
+	// Refusals store nothing.
+	carol := mediaUser(t, s, "carol")
+	tampered := strings.Replace(doc.String(), `"file":"`+shown.Hash, `"file":"`+strings.Repeat("0", 64), 1)
+	for _, tc := range []struct {
+		name, doc, says string
+		setup           func()
+	}{
+		{"bytes not matching the name", tampered, "its bytes are not the image its name says", nil},
+		{"over the quota", doc.String(), "your images take", func() { s.MediaLimits.MaxUser = 100 }},
+		{"over the per-image cap", doc.String(), "an image may be at most", func() { s.MediaLimits.MaxFile = 100 }},
+		{"not an image", strings.Replace(doc.String(), `"data":"iVBORw0K`, `"data":"AAAAAAAA`, 1), "is not a PNG, JPEG, GIF, WebP or SVG image", nil},
+	} {
+		s.MediaLimits = DefaultMediaLimits
+		if tc.setup != nil {
+			tc.setup()
+		}
+		exp, err := ReadExport(strings.NewReader(tc.doc))
+		if err == nil {
+			_, err = s.Restore(ctx, carol, exp)
+		}
+		if err == nil || !strings.Contains(err.Error(), tc.says) {
+			t.Errorf("%s: err = %v, want %q", tc.name, err, tc.says)
+		}
+		var cards, media int
+		s.reader.QueryRow("SELECT COUNT(*) FROM cards WHERE user_id = ?", carol).Scan(&cards)
+		s.reader.QueryRow("SELECT COUNT(*) FROM media WHERE user_id = ?", carol).Scan(&media)
+		if cards != 0 || media != 0 {
+			t.Errorf("%s: the refused restore stored %d cards and %d images", tc.name, cards, media)
+		}
+	}
+}
