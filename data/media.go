@@ -181,14 +181,20 @@ func mediaName(name string) string {
 // MediaError is an image refused, with the words for the person: its
 // Error is the message alone, and it unwraps to ErrInvalid (not an image
 // we keep, or damaged), ErrTooLarge (past the per-file limit) or
-// ErrMediaQuota (past the user's).
+// ErrMediaQuota (past the user's), which is ErrInvalid too, so an import
+// or a restore that would overrun the quota is refused in its words.
 type MediaError struct {
 	Kind    error
 	Message string
 }
 
 func (e *MediaError) Error() string { return e.Message }
-func (e *MediaError) Unwrap() error { return e.Kind }
+func (e *MediaError) Unwrap() []error {
+	if e.Kind == ErrMediaQuota {
+		return []error{e.Kind, ErrInvalid}
+	}
+	return []error{e.Kind}
+}
 
 func mediaError(kind error, format string, args ...any) error {
 	return &MediaError{Kind: kind, Message: fmt.Sprintf(format, args...)}

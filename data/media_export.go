@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"strconv"
 	"strings"
 )
 
@@ -117,7 +116,7 @@ func (s *Store) restoreMediaDrafts(exp *Export) ([]mediaDraft, error) {
 		if err != nil {
 			var me *MediaError
 			if errors.As(err, &me) {
-				return nil, &MediaError{Kind: me.Kind, Message: "the export's image " + strconv.Itoa(i+1) + " (" + m.File + "): " + me.Message}
+				return nil, exportError("the export's image %d (%s): %s", i+1, m.File, me.Message)
 			}
 			return nil, err
 		}

@@ -321,6 +321,9 @@ func apkgSummary(name string, res data.AnkiImportResult) string {
 	if left := res.Empty + res.Unknown; left > 0 {
 		msg += fmt.Sprintf(" %s left out: no text once media was dropped, or no note.", plural(left, "card", "cards"))
 	}
+	if res.Images > 0 {
+		msg += fmt.Sprintf(" %s kept.", plural(res.Images, "image", "images"))
+	}
 	if res.Media > 0 {
 		msg += fmt.Sprintf(" %s not imported.", plural(res.Media, "image or sound", "images and sounds"))
 	}
@@ -336,6 +339,7 @@ type apkgImportJSON struct {
 	Decks   []string `json:"decks"`
 	LeftOut int      `json:"left_out"`
 	Media   int      `json:"media_dropped"`
+	Images  int      `json:"images"` // kept as the user's media
 }
 
 // apiImportApkg imports the Anki package POST /api/v1/import carries
@@ -362,7 +366,7 @@ func (a *App) apiImportApkg(c echo.Context, u data.User, body io.Reader) error {
 		return err
 	}
 	out := apkgImportJSON{Format: "apkg", Found: res.Found, Cards: res.Added, Skipped: res.Skipped, Reviews: res.Reviews,
-		Decks: res.Decks, LeftOut: res.Empty + res.Unknown, Media: res.Media}
+		Decks: res.Decks, LeftOut: res.Empty + res.Unknown, Media: res.Media, Images: res.Images}
 	if out.Decks == nil {
 		out.Decks = []string{}
 	}

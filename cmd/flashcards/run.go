@@ -145,6 +145,7 @@ func withStore(ctx context.Context, cfg config, fn func(*data.Store) error) erro
 	if err != nil {
 		return err
 	}
+	s.MediaLimits = cfg.mediaLimits()
 	return errors.Join(fn(s), s.Close())
 }
 
@@ -175,6 +176,7 @@ func serve(ctx context.Context, cfg config, stderr io.Writer) error {
 		return err
 	}
 	defer store.Close()
+	store.MediaLimits = cfg.mediaLimits()
 	// Imports a process left half-written when it died: this server runs
 	// none yet, so every one found is dead.
 	if n, err := store.RemoveUnfinishedImports(ctx, 0); err != nil {
@@ -264,6 +266,7 @@ func sweepOnce(ctx context.Context, store *data.Store, log *slog.Logger) {
 		{"expired sessions", store.DeleteExpiredSessions},
 		{"expired idempotency keys", store.DeleteExpiredIdempotencyKeys},
 		{"cards from the trash", store.PurgeTrash},
+		{"images no card shows", store.SweepMedia},
 	} {
 		if n, err := job.run(ctx); err != nil && ctx.Err() == nil {
 			log.Warn("deleting "+job.what, "err", err)
