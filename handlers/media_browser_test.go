@@ -186,3 +186,104 @@ func TestBrowserSVGScriptDoesNotRun(t *testing.T) {
 		t.Errorf("the SVG is inline in the page (%d elements)", n)
 	}
 }
+
+// TestBrowserApkgWithImagesRoundTrip: an Anki package with an image is
+// imported through the import page, its card shows the image on review,
+// the account's .apkg export carries it, and importing that export into
+// another account shows the same image there.
+func TestBrowserApkgWithImagesRoundTrip(t *testing.T) {
+	browserCtx := startChromium(t)
+	app := newTestApp(t, openSignup())
+	ctx := context.Background()
+
+	// The first package, as an Anki user would bring it: made by an
+	// account elsewhere with a picture on a card.
+	src, err := app.store.CreateUser(ctx, "elsewhere", "correct horse", data.DefaultSettings())
+	if err != nil {
+		t.Fatal(err)
+	}
+	pic := chartPNG(t, 560, 320, color.NRGBA{120, 40, 200, 255})
+	m, err := app.store.AddMedia(ctx, src.ID, "confusion.png", pic)
+	if err != nil {
+		t.Fatal(err)
+	}
+	deck, err := app.store.CreateDeck(ctx, src.ID, "Diagrams")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := app.store.CreateCard(ctx, src.ID, data.CardInput{Front: "Read this chart:\n\n" + m.Markdown(), Back: "Precision falls as recall rises.", DeckID: deck.ID}); err != nil {
+		t.Fatal(err)
+	}
+	var pkg bytes.Buffer
+	if err := app.store.ExportApkg(ctx, src.ID, &pkg); err != nil {
+		t.Fatal(err)
+	}
+	first := filepath.Join(t.TempDir(), "diagrams.apkg")
+	if err := os.WriteFile(first, pkg.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	// importAndReview imports a package on the import page and reviews the
+	// deck it made, as the user signed in on tb.
+	importAndReview := func(tb *tab, file, label string) {
+		tb.t.Helper()
+		tb.open(app, "/import")
+		tb.do("import "+filepath.Base(file),
+			chromedp.SetUploadFiles(chromedp.CSS(`input[name="file"]`), []string{file}),
+			chromedp.Click(chromedp.CSS(`form[action="/import"] button[type="submit"]`)),
+			chromedp.WaitVisible(chromedp.CSS(".flash.ok")))
+		if msg := tb.text(".flash.ok"); !strings.Contains(msg, "1 added") || !strings.Contains(msg, "1 image kept") {
+			t.Errorf("%s: the import says %q", label, msg)
+		}
+		deckURL := evalIn[string](tb, "deck URL", `location.search`)
+		tb.do("review the imported deck", chromedp.Navigate(app.URL+"/review"+deckURL),
+			chromedp.WaitVisible(chromedp.CSS("#show-answer")))
+		tb.waitFor("the image on the card", `(() => { const i = document.querySelector(".card-front img.card-image"); return !!i && i.complete && i.naturalWidth === 560; })()`)
+		wantImagesWithinCard(tb, ".card-front")
+		tb.saveScreenshot(label)
+		wantNoCSPViolations(tb)
+	}
+
+	ada := newTab(t, browserCtx, journeyViewports[0])
+	ada.do("watch for CSP violations", cspWatch())
+	signUpInBrowser(ada, app, "ada", "Europe/Berlin")
+	importAndReview(ada, first, "ada-review")
+
+	// The account's export, fetched as the export page's link does.
+	exported := awaitIn[string](ada, "download the .apkg export", `fetch("/export.apkg").then(r => r.arrayBuffer()).then(b => {
+		let s = ""; const u = new Uint8Array(b);
+		for (let i = 0; i < u.length; i++) s += String.fromCharCode(u[i]);
+		return btoa(s);
+	})`)
+	raw, err := base64.StdEncoding.DecodeString(exported)
+	if err != nil || len(raw) < 4 || string(raw[:2]) != "PK" {
+		t.Fatalf("the export is not a zip (%d bytes, %v)", len(raw), err)
+	}
+	again := filepath.Join(t.TempDir(), "ada.apkg")
+	if err := os.WriteFile(again, raw, 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	bob := newTab(t, browserCtx, journeyViewports[1])
+	bob.do("watch for CSP violations", cspWatch())
+	bobID := signUpInBrowser(bob, app, "bob", "Europe/Berlin")
+	importAndReview(bob, again, "bob-review")
+	if _, got, err := app.store.MediaFile(ctx, bobID, m.Hash); err != nil || !bytes.Equal(got, pic) {
+		t.Errorf("bob's image after the round trip: %v (same bytes: %v)", err, bytes.Equal(got, pic))
+	}
+	ada.wantNoConsoleProblems()
+	bob.wantNoConsoleProblems()
+}
+
+// awaitIn evaluates an expression whose value is a promise and returns
+// what it resolves to.
+func awaitIn[T any](tb *tab, what, expr string) T {
+	tb.t.Helper()
+	ctx, cancel := context.WithTimeout(tb.ctx, browserStepTimeout)
+	defer cancel()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr, chromedp.EvalAwaitPromise))
+	if err != nil {
+		tb.t.Fatalf("%s: %v", what, err)
+	}
+	return v
+}
