@@ -270,6 +270,9 @@ func (s *Store) storeMediaTx(ctx context.Context, tx *sql.Tx, userID int64, draf
 		case err == nil:
 			m.Hash = d.Hash
 			m.Created, _ = parseTime(created)
+			if d.Name != "" {
+				m.Name = d.Name // this upload's name describes it in the Markdown
+			}
 			out[i] = m
 			// Touched, so the sweep gives a card being written the time.
 			if _, err := tx.ExecContext(ctx, "UPDATE media SET created_at = ? WHERE user_id = ? AND hash = ?",
@@ -342,20 +345,96 @@ func (s *Store) MediaUsage(ctx context.Context, userID int64) (MediaUsage, error
 // uploaded more than MediaKeep ago. The last reference to a blob takes the
 // blob with it (migration 0011's trigger). It runs hourly with the other
 // sweeps and returns how many references it deleted.
+//
+// The cards are read on a reader, outside the writer: the writer then
+// only deletes the images found unused, a few at a time, checking each
+// again against its owner's cards, so a card saved meanwhile keeps its
+// image, and grades never wait on the scan.
 func (s *Store) SweepMedia(ctx context.Context) (int64, error) {
-	var n int64
-	err := s.write(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `DELETE FROM media WHERE created_at < ?1 AND NOT EXISTS (
-			SELECT 1 FROM cards c WHERE c.user_id = media.user_id
-				AND (instr(c.front, media.hash) > 0 OR instr(c.back, media.hash) > 0 OR instr(c.key_points, media.hash) > 0))`,
-			formatTime(s.now().Add(-MediaKeep)))
-		if err != nil {
-			return err
+	cutoff := formatTime(s.now().Add(-MediaKeep))
+	type ref struct {
+		user int64
+		hash string
+	}
+	var old []ref
+	rows, err := s.reader.QueryContext(ctx, "SELECT user_id, hash FROM media WHERE created_at < ? ORDER BY user_id", cutoff)
+	if err != nil {
+		return 0, err
+	}
+	for rows.Next() {
+		var r ref
+		if err := rows.Scan(&r.user, &r.hash); err != nil {
+			rows.Close()
+			return 0, err
 		}
-		n, err = res.RowsAffected()
-		return err
-	})
-	return n, err
+		old = append(old, r)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
+	var unused []ref
+	for i := 0; i < len(old); {
+		user := old[i].user
+		shown, err := s.userMediaRefs(ctx, user)
+		if err != nil {
+			return 0, err
+		}
+		for ; i < len(old) && old[i].user == user; i++ {
+			if !shown[old[i].hash] {
+				unused = append(unused, old[i])
+			}
+		}
+	}
+	var n int64
+	const batch = 20
+	for len(unused) > 0 {
+		part := unused[:min(batch, len(unused))]
+		unused = unused[len(part):]
+		err := s.write(ctx, func(tx *sql.Tx) error {
+			for _, r := range part {
+				res, err := tx.ExecContext(ctx, `DELETE FROM media WHERE user_id = ?1 AND hash = ?2 AND created_at < ?3
+					AND NOT EXISTS (SELECT 1 FROM cards c WHERE c.user_id = ?1
+						AND (instr(c.front, ?2) > 0 OR instr(c.back, ?2) > 0 OR instr(c.key_points, ?2) > 0))`,
+					r.user, r.hash, cutoff)
+				if err != nil {
+					return err
+				}
+				k, err := res.RowsAffected()
+				if err != nil {
+					return err
+				}
+				n += k
+			}
+			return nil
+		})
+		if err != nil {
+			return n, err
+		}
+	}
+	return n, nil
+}
+
+// userMediaRefs is the set of image hashes the user's cards refer to, all
+// of them: in the trash and waiting in an import too.
+func (s *Store) userMediaRefs(ctx context.Context, userID int64) (map[string]bool, error) {
+	rows, err := s.reader.QueryContext(ctx, `SELECT front, back, key_points FROM cards WHERE user_id = ?
+		AND (instr(front, '/media/') > 0 OR instr(back, '/media/') > 0 OR instr(key_points, '/media/') > 0)`, userID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]bool{}
+	for rows.Next() {
+		var f, b, k string
+		if err := rows.Scan(&f, &b, &k); err != nil {
+			return nil, err
+		}
+		for _, h := range mediaRefs(f, b, k) {
+			out[h] = true
+		}
+	}
+	return out, rows.Err()
 }
 
 // heldMediaTx returns, by hash, those of the hashes the user holds an

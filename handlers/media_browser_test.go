@@ -48,7 +48,7 @@ func chartPNG(t *testing.T, w, h int, c color.NRGBA) []byte {
 
 // TestBrowserCardImages: on a desktop and on a phone, a person adds an
 // image to the front with the file picker and one to the back by pasting
-// it, sees both in the preview, saves the card, and sees them on the
+// it (and drops one more), sees them in the preview, saves the card, and sees them on the
 // review page, within the card's width. The page's CSP lets the images
 // load and nothing is logged.
 func TestBrowserCardImages(t *testing.T) {
@@ -92,7 +92,22 @@ func TestBrowserCardImages(t *testing.T) {
 			if got := tb.text("[data-media-status]"); got != "Added image.png." {
 				t.Errorf("the upload says %q", got)
 			}
-			tb.waitFor("both images in the preview", `Array.from(document.querySelectorAll("#card-preview img.card-image")).filter(i => i.complete && i.naturalWidth > 0).length === 2`)
+			// A third, dropped on the back's end: the same image as the
+			// pasted one, so it shows twice and is stored once.
+			tb.do("drop an image on the back", chromedp.Evaluate[chromedp.Void](`(() => {
+					const bytes = Uint8Array.from(atob("`+pasted+`"), c => c.charCodeAt(0));
+					const dt = new DataTransfer();
+					dt.items.add(new File([bytes], "dropped.png", {type: "image/png"}));
+					const area = document.querySelector('textarea[name="back"]');
+					area.setSelectionRange(area.value.length, area.value.length);
+					area.dispatchEvent(new DragEvent("dragover", {dataTransfer: dt, bubbles: true, cancelable: true}));
+					area.dispatchEvent(new DragEvent("drop", {dataTransfer: dt, bubbles: true, cancelable: true}));
+				})()`))
+			tb.waitFor("the dropped image's Markdown in the back", `/\n!\[dropped\]\(\/media\/[0-9a-f]{64}\.png\)$/.test(document.querySelector('textarea[name="back"]').value)`)
+			tb.waitFor("the images in the preview", `Array.from(document.querySelectorAll("#card-preview img.card-image")).filter(i => i.complete && i.naturalWidth > 0).length === 3`)
+			if u, _ := app.store.MediaUsage(ctx, uid); u.Files != 2 {
+				t.Errorf("%d images stored, want 2 (the dropped one is the pasted one)", u.Files)
+			}
 			tb.keepScreenshot("form")
 
 			tb.do("choose the deck and add the card",
