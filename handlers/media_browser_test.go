@@ -139,6 +139,26 @@ func TestBrowserCardImages(t *testing.T) {
 			tb.saveScreenshot("review-back")
 			wantNoCSPViolations(tb)
 			tb.wantNoConsoleProblems()
+
+			// A file that is no image is refused in words, and the text stays.
+			fake := filepath.Join(t.TempDir(), "notes.png")
+			if err := os.WriteFile(fake, []byte("just some notes"), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			// (The browser logs the 400 as a console error: this comes last.)
+			tb.do("open the new-card form again",
+				chromedp.Navigate(app.URL+"/cards/new"),
+				chromedp.WaitVisible(chromedp.CSS(`[data-media-upload]`)),
+				chromedp.SendKeys(chromedp.CSS(`textarea[name="back"]`), "Some text"))
+			before := evalIn[string](tb, "the back", `document.querySelector('textarea[name="back"]').value`)
+			tb.do("pick a file that is no image", chromedp.SetUploadFiles(chromedp.CSS(`input[data-media-input]`), []string{fake}))
+			tb.waitFor("the refusal", `document.querySelector("[data-media-status]").classList.contains("error")`)
+			if got := tb.text("[data-media-status]"); got != `The image "notes.png" is not a PNG, JPEG, GIF, WebP or SVG image.` {
+				t.Errorf("the refusal says %q", got)
+			}
+			if after := evalIn[string](tb, "the back", `document.querySelector('textarea[name="back"]').value`); after != before {
+				t.Errorf("a refused upload changed the back: %q", after)
+			}
 		})
 	}
 }
