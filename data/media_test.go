@@ -279,3 +279,43 @@ func TestJSONExportRestoresImages(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkAddMedia stores distinct 4 MiB PNGs (sniff, clean, hash, one
+// write transaction each); BenchmarkMediaFile reads one back as the
+// server does to answer /media/....
+func BenchmarkAddMedia(b *testing.B) {
+	ctx := context.Background()
+	s := openTestStore(b)
+	s.MediaLimits.MaxUser = 1 << 40
+	uid := mediaUser(b, s, "ada")
+	files := make([][]byte, 16)
+	for i := range files {
+		files[i] = testPNG(b, i, 1<<20)
+	}
+	b.SetBytes(int64(len(files[0])))
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		f := files[i%len(files)]
+		f[len(f)/2] = byte(i) // distinct bytes: a new image each time
+		if _, err := s.AddMedia(ctx, uid, "p.png", f); err != nil && !errors.Is(err, ErrInvalid) {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkMediaFile(b *testing.B) {
+	ctx := context.Background()
+	s := openTestStore(b)
+	uid := mediaUser(b, s, "ada")
+	m, err := s.AddMedia(ctx, uid, "p.png", testPNG(b, 1, 1<<20))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(m.Size)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, _, err := s.MediaFile(ctx, uid, m.Hash); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
