@@ -115,3 +115,14 @@ func (a *App) serveMedia(c echo.Context) error {
 	}
 	return c.Blob(http.StatusOK, m.ContentType, body)
 }
+
+// imageUse says, on the card form, what the user's images take of their
+// share and how large one may be.
+func (a *App) imageUse(c echo.Context, userID int64) (string, error) {
+	u, err := a.store.MediaUsage(c.Request().Context(), userID)
+	if err != nil {
+		return "", err
+	}
+	return "Your images take " + formatSize(u.Bytes) + " of the " + formatSize(u.Limit) + " you may keep; one may be at most " +
+		formatSize(a.store.MediaLimits.MaxFile) + ".", nil
+}

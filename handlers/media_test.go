@@ -121,6 +121,8 @@ func TestMediaUploadAndServe(t *testing.T) {
 	if s.header.Get("Content-Type") != "image/svg+xml" || s.header.Get("Content-Security-Policy") != mediaCSP {
 		t.Errorf("svg served as %q with CSP %q", s.header.Get("Content-Type"), s.header.Get("Content-Security-Policy"))
 	}
+	// The card form says what the images take.
+	wantBody(t, "the card form", ada.get("/cards/new"), "Your images take "+formatSize(int64(len(pic))+int64(len(scriptSVG)))+" of the 100 MiB you may keep; one may be at most 5 MiB.")
 	// Without the CSRF token nothing is kept.
 	ada.csrf = "wrong"
 	p, _ = ada.uploadImage("x.png", noisePNG(t, 9, 500))
