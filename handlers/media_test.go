@@ -11,6 +11,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/flashcards/flashcards/data"
 )
 
 // noisePNG is a distinct PNG of at least size bytes (noise does not compress).
@@ -185,4 +187,36 @@ func TestMediaPerFileCap(t *testing.T) {
 	wantStatus(t, "a file over the cap", p, http.StatusRequestEntityTooLarge)
 	wantBody(t, "a file over the cap", p, `The image \"big.png\" is`)
 	wantBody(t, "a file over the cap", p, "an image may be at most 2.9 KiB")
+}
+
+// The API uploads and serves images with a bearer token, to their owner only.
+func TestMediaThroughTheAPI(t *testing.T) {
+	app := newTestApp(t, openSignup())
+	_, adaTok := studyUser(t, app, "ada", 1, data.DefaultSettings())
+	_, bobTok := studyUser(t, app, "bob", 1, data.DefaultSettings())
+	pic := noisePNG(t, 3, 1500)
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	fw, _ := mw.CreateFormFile("file", "chart.png")
+	fw.Write(pic)
+	mw.Close()
+	status, _, raw := exportRaw(t, app, http.MethodPost, "/api/v1/media", adaTok, mw.FormDataContentType(), body.Bytes())
+	var m mediaJSON
+	if status != http.StatusCreated || json.Unmarshal(raw, &m) != nil || !strings.HasPrefix(m.URL, "/media/") {
+		t.Fatalf("upload: %d %s", status, raw)
+	}
+	status, hdr, got := exportRaw(t, app, http.MethodGet, "/api/v1"+m.URL, adaTok, "", nil)
+	if status != http.StatusOK || !bytes.Equal(got, pic) || hdr.Get("Content-Type") != "image/png" {
+		t.Errorf("owner's read: %d %s", status, hdr.Get("Content-Type"))
+	}
+	if status, _, _ := exportRaw(t, app, http.MethodGet, "/api/v1"+m.URL, bobTok, "", nil); status != http.StatusNotFound {
+		t.Errorf("bob's read: %d, want 404", status)
+	}
+	if status, _, _ := exportRaw(t, app, http.MethodGet, "/api/v1"+m.URL, "", "", nil); status != http.StatusUnauthorized {
+		t.Errorf("a read without a token: %d, want 401", status)
+	}
+	status, _, raw = exportRaw(t, app, http.MethodPost, "/api/v1/media", adaTok, "text/plain", []byte("hello"))
+	if status != http.StatusBadRequest || !strings.Contains(string(raw), `"error"`) {
+		t.Errorf("a body that is no form: %d %s", status, raw)
+	}
 }
