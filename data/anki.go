@@ -27,7 +27,7 @@ import (
 // collection.anki2 or collection.anki21, with note types and decks as JSON
 // in the col table; the current one is collection.anki21b, the same
 // database compressed with zstd, with notetypes, fields, templates and
-// decks tables. Nothing but the collection is read: media files are not.
+// decks tables. The images notes show are read by anki_media.go.
 // docs/anki.md describes the mapping onto cards.
 
 // The collection entries an apkg may hold, best first: an export made for
@@ -113,6 +113,7 @@ type ankiCollection struct {
 	notes     map[int64]*ankiNote
 	cards     []ankiCard
 	reviews   map[int64][]ankiReview // by card id, oldest first
+	media     *ankiMedia             // the package's media files (anki_media.go)
 }
 
 // readApkg unpacks the package's collection into a folder of the store's

@@ -7,6 +7,7 @@ import (
 	"database/sql"
 	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/url"
@@ -100,6 +101,7 @@ func (s *Store) ExportApkg(ctx context.Context, userID int64, w io.Writer) error
 		decks   = map[int64]string{}
 		cards   []ankiExportCard
 		reviews []ankiExportReview
+		images  map[string]Media // by hash: the user's images the cards show
 	)
 	err := s.read(ctx, func(tx *sql.Tx) error {
 		var err error
@@ -112,7 +114,14 @@ func (s *Store) ExportApkg(ctx context.Context, userID int64, w io.Writer) error
 		if cards, err = ankiExportCards(ctx, tx, userID); err != nil {
 			return err
 		}
-		reviews, err = ankiExportReviews(ctx, tx, userID)
+		if reviews, err = ankiExportReviews(ctx, tx, userID); err != nil {
+			return err
+		}
+		texts := make([]string, 0, 2*len(cards))
+		for _, c := range cards {
+			texts = append(texts, c.front, c.back)
+		}
+		images, err = heldMediaTx(ctx, tx, userID, mediaRefs(texts...))
 		return err
 	})
 	if err != nil {
@@ -124,10 +133,10 @@ func (s *Store) ExportApkg(ctx context.Context, userID int64, w io.Writer) error
 	}
 	defer os.RemoveAll(dir)
 	path := filepath.Join(dir, "collection.anki2")
-	if err := s.writeAnkiCollection(ctx, path, st, decks, cards, reviews); err != nil {
+	if err := s.writeAnkiCollection(ctx, path, st, decks, cards, reviews, images); err != nil {
 		return fmt.Errorf("export apkg: %w", err)
 	}
-	return ankiZip(w, path, s.now())
+	return s.ankiZip(ctx, w, path, images, s.now())
 }
 
 func ankiExportDecks(ctx context.Context, tx *sql.Tx, userID int64) (map[int64]string, error) {
@@ -231,7 +240,7 @@ func (u *ankiUniqueMS) next(t time.Time) int64 {
 }
 
 func (s *Store) writeAnkiCollection(ctx context.Context, path string, st Settings, decks map[int64]string,
-	cards []ankiExportCard, reviews []ankiExportReview) error {
+	cards []ankiExportCard, reviews []ankiExportReview, images map[string]Media) error {
 	loc, now := st.Location(), s.now()
 	today := srs.StudyDay(now, loc, st.RolloverHour)
 	// The collection is made on the earliest day it mentions, so every due
@@ -304,7 +313,7 @@ func (s *Store) writeAnkiCollection(ctx context.Context, path string, st Setting
 			tags = " " + c.category + " "
 		}
 		_, err := noteStmt.ExecContext(ctx, nid, ankiExportGUIDPrefix+c.key, ankiExportModelID, mod, tags,
-			ankiFieldHTML(c.front)+"\x1f"+ankiFieldHTML(c.back), c.front, ankiChecksum(c.front))
+			ankiFieldHTMLImages(c.front, images)+"\x1f"+ankiFieldHTMLImages(c.back, images), c.front, ankiChecksum(c.front))
 		if err != nil {
 			return err
 		}
@@ -432,8 +441,11 @@ func ankiColJSON(st Settings, mod int64, nextPos int, decks map[string]any) (con
 	return out[0], out[1], out[2], out[3], nil
 }
 
-// ankiZip writes the package: the collection and an empty media list.
-func ankiZip(w io.Writer, path string, now time.Time) error {
+// ankiZip writes the package: the collection, the images the cards show
+// as files 0, 1, 2... and the media list naming them, {"0": "<hash>.png"}.
+// Each image is read when it is written, so one at a time is in memory; an
+// image gone since the snapshot (swept meanwhile) is left out.
+func (s *Store) ankiZip(ctx context.Context, w io.Writer, path string, images map[string]Media, now time.Time) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return err
@@ -447,11 +459,40 @@ func ankiZip(w io.Writer, path string, now time.Time) error {
 	if _, err := io.Copy(cw, f); err != nil {
 		return err
 	}
+	hashes := make([]string, 0, len(images))
+	for h := range images {
+		hashes = append(hashes, h)
+	}
+	sort.Strings(hashes)
+	names := map[string]string{}
+	for _, h := range hashes {
+		data, err := s.mediaBlob(ctx, h)
+		if errors.Is(err, ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		num := strconv.Itoa(len(names))
+		// Stored: images are compressed already.
+		iw, err := zw.CreateHeader(&zip.FileHeader{Name: num, Method: zip.Store, Modified: now})
+		if err != nil {
+			return err
+		}
+		if _, err := iw.Write(data); err != nil {
+			return err
+		}
+		names[num] = images[h].FileName()
+	}
+	list, err := json.Marshal(names)
+	if err != nil {
+		return err
+	}
 	mw, err := zw.CreateHeader(&zip.FileHeader{Name: "media", Method: zip.Deflate, Modified: now})
 	if err != nil {
 		return err
 	}
-	if _, err := io.WriteString(mw, "{}"); err != nil {
+	if _, err := mw.Write(list); err != nil {
 		return err
 	}
 	return zw.Close()

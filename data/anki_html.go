@@ -52,13 +52,24 @@ var ankiSoundRef = regexp.MustCompile(`\[sound:[^\]]*\]`)
 // counted. The text has no trailing spaces on a line, at most one blank
 // line in a row, and no control characters but tab and newline.
 func ankiFieldText(field string) (text string, media int) {
-	r := ankiReducer{}
+	return ankiFieldTextImages(field, nil)
+}
+
+// ankiImageFunc turns an <img>'s src and alt into the Markdown that shows
+// the image, or reports that the package holds no such image.
+type ankiImageFunc func(src, alt string) (string, bool)
+
+// ankiFieldTextImages is ankiFieldText keeping the images images knows:
+// an <img src> it resolves becomes ![alt](/media/...) in the text.
+func ankiFieldTextImages(field string, images ankiImageFunc) (text string, media int) {
+	r := ankiReducer{images: images}
 	r.run(field)
 	return r.finish()
 }
 
 type ankiReducer struct {
 	b      strings.Builder
+	images ankiImageFunc
 	media  int
 	lists  int      // open ul/ol
 	pre    int      // open pre: whitespace kept
@@ -102,8 +113,20 @@ func (r *ankiReducer) run(field string) {
 				r.hidden = append(r.hidden, tag)
 				continue
 			}
-			if ankiMediaTags[tag] && hasAttr && ankiHasSrc(z) {
-				r.media++
+			if ankiMediaTags[tag] && hasAttr {
+				src, alt := ankiSrcAlt(z)
+				switch {
+				case src == "":
+				case tag == "img" && r.images != nil:
+					if md, ok := r.images(src, alt); ok {
+						r.b.WriteString(md)
+						r.literalLT = false
+						continue
+					}
+					r.media++
+				default:
+					r.media++
+				}
 			}
 			r.start(tag, tt == html.SelfClosingTagToken)
 		case html.EndTagToken:
@@ -121,14 +144,21 @@ func (r *ankiReducer) run(field string) {
 	}
 }
 
-func ankiHasSrc(z *html.Tokenizer) bool {
+// ankiSrcAlt reads a media element's source (src, or data for an
+// object) and its alt text.
+func ankiSrcAlt(z *html.Tokenizer) (src, alt string) {
 	for {
 		key, val, more := z.TagAttr()
-		if (string(key) == "src" || string(key) == "data") && len(strings.TrimSpace(string(val))) > 0 {
-			return true
+		switch string(key) {
+		case "src", "data":
+			if v := strings.TrimSpace(string(val)); v != "" && src == "" {
+				src = v
+			}
+		case "alt":
+			alt = string(val)
 		}
 		if !more {
-			return false
+			return src, alt
 		}
 	}
 }
@@ -314,6 +344,29 @@ func ankiTidyText(s string) string {
 		out = append(out, l)
 	}
 	return strings.TrimSpace(strings.Join(out, "\n"))
+}
+
+// ankiImageRef is an image of the user's in card text, ![alt](/media/...)
+// with an optional title, as the card form and the Anki import write it.
+var ankiImageRef = regexp.MustCompile(`!\[([^\]\n]*)\]\((/media/([0-9a-f]{64})\.(?:png|jpg|gif|webp|svg))(?:\s+"[^"\n]*")?\)`)
+
+// ankiFieldHTMLImages is ankiFieldHTML writing each image the user holds
+// (images, by hash) as <img src="<hash>.<ext>">, the file the package
+// carries; ankiFieldTextImages reads it back to the same Markdown.
+func ankiFieldHTMLImages(text string, images map[string]Media) string {
+	var b strings.Builder
+	last := 0
+	for _, m := range ankiImageRef.FindAllStringSubmatchIndex(text, -1) {
+		img, ok := images[text[m[6]:m[7]]]
+		if !ok {
+			continue
+		}
+		b.WriteString(ankiFieldHTML(text[last:m[0]]))
+		b.WriteString(`<img src="` + html.EscapeString(img.FileName()) + `" alt="` + html.EscapeString(text[m[2]:m[3]]) + `">`)
+		last = m[1]
+	}
+	b.WriteString(ankiFieldHTML(text[last:]))
+	return b.String()
 }
 
 // ankiFieldHTML writes card text as the HTML of an Anki field, the inverse

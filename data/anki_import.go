@@ -22,7 +22,8 @@ type AnkiImportResult struct {
 	Decks   []string // the decks the added cards went to
 	Reviews int      // review-log entries added to the history
 	Empty   int      // cards left out: a side had no text once HTML and media were dropped
-	Media   int      // media references (images, sounds) dropped from the notes read
+	Media   int      // media references (sounds, files that are no image) dropped from the notes read
+	Images  int      // images the cards show, kept as the user's media (docs/anki.md)
 	Unknown int      // cards left out: their note or note type is not in the package
 }
 
@@ -46,10 +47,15 @@ func (s *Store) ImportApkg(ctx context.Context, userID int64, name string, pkg i
 	if fallbackCategory != "" && !ValidSlug(fallbackCategory) {
 		return res, Errorf(ErrInvalid, "%q is not a category slug", fallbackCategory)
 	}
+	media, err := ankiOpenMedia(pkg, size, s.MediaLimits.MaxFile)
+	if err != nil {
+		return res, err
+	}
 	col, err := s.readApkg(ctx, pkg, size)
 	if err != nil {
 		return res, err
 	}
+	col.media = media
 	fallbackDeck := DeckNameFor(name)
 	drafts, stats, err := col.drafts(fallbackDeck)
 	if err != nil {
@@ -59,8 +65,9 @@ func (s *Store) ImportApkg(ctx context.Context, userID int64, name string, pkg i
 	if len(drafts) == 0 {
 		return res, ankiError("The package holds no card with text on both sides")
 	}
+	res.Images = len(media.used)
 	job := &ankiJob{s: s, userID: userID, col: col, drafts: drafts, fallbackCategory: fallbackCategory, src: sourceName(name),
-		progress: progress, base: res}
+		progress: progress, base: res, media: media.sortedUsed()}
 	if err := s.runImport(ctx, userID, job); err != nil {
 		return AnkiImportResult{ImportResult: ImportResult{Found: len(col.cards)}}, err
 	}
@@ -94,6 +101,7 @@ func (c *ankiCollection) drafts(fallbackDeck string) ([]ankiDraft, ankiDraftStat
 	work := 0
 	var out []ankiDraft
 	texts := map[int64][]string{} // each note's fields as text, made once
+	images := c.media.image
 	for _, k := range c.cards {
 		note := c.notes[k.nid]
 		var nt *ankiNotetype
@@ -109,14 +117,17 @@ func (c *ankiCollection) drafts(fallbackDeck string) ([]ankiDraft, ankiDraftStat
 			text = make([]string, len(note.fields))
 			for i, f := range note.fields {
 				var m int
-				text[i], m = ankiFieldText(f)
+				text[i], m = ankiFieldTextImages(f, images)
 				// No side holds more, so no field need be longer.
 				text[i] = ankiTruncate(text[i])
 				st.media += m
 			}
 			texts[k.nid] = text
 		}
-		front, back := nt.sides(note.fields, text, k.ord, &work)
+		front, back := nt.sides(note.fields, text, k.ord, &work, images)
+		if c.media != nil && c.media.err != nil {
+			return nil, st, c.media.err
+		}
 		if work > ankiMaxWork {
 			return nil, st, ankiError("The package's notes are too large to read (many cards of very long notes)")
 		}
@@ -187,7 +198,7 @@ func ankiGoodKey(s string) bool {
 // the fields its question template names and on the back those its answer
 // template adds; a template naming none falls back to field order (first
 // field on the front, reversed for the second template).
-func (nt *ankiNotetype) sides(raw, text []string, ord int, work *int) (front, back string) {
+func (nt *ankiNotetype) sides(raw, text []string, ord int, work *int, images ankiImageFunc) (front, back string) {
 	index := func(name string) int {
 		for i, f := range nt.fields {
 			if f == name {
@@ -249,8 +260,8 @@ func (nt *ankiNotetype) sides(raw, text []string, ord int, work *int) (front, ba
 		if !ankiClozeNumbers(raw[clozeField])[n] {
 			return "", ""
 		}
-		front, _ = ankiFieldText(ankiCloze(raw[clozeField], n))
-		back, _ = ankiFieldText(ankiCloze(raw[clozeField], 0))
+		front, _ = ankiFieldTextImages(ankiCloze(raw[clozeField], n), images)
+		back, _ = ankiFieldTextImages(ankiCloze(raw[clozeField], 0), images)
 		extra := refs(t.afmt, true, map[int]bool{clozeField: true})
 		if t.afmt == "" {
 			*work += len(text)
@@ -493,6 +504,7 @@ type ankiJob struct {
 	fallbackCategory, src string
 	progress              func(done, total int)
 	base                  AnkiImportResult // what reading the package found
+	media                 []mediaDraft     // the images the cards show
 
 	// Set by begin: the first chunk may run twice.
 	res        AnkiImportResult
@@ -524,6 +536,11 @@ func (j *ankiJob) begin(ctx context.Context, tx *sql.Tx, p *pendingImport) error
 	j.deckIDs, j.perDeck = map[string]int64{}, map[string]int{}
 	userID := j.userID
 	if _, err := j.s.userByIDTx(ctx, tx, userID); err != nil {
+		return err
+	}
+	// The images first: past the user's quota, nothing is stored. Should
+	// the import stop later, they are left to SweepMedia.
+	if _, err := j.s.storeMediaTx(ctx, tx, userID, j.media); err != nil {
 		return err
 	}
 	st, err := userSettings(ctx, tx, userID)

@@ -368,6 +368,9 @@ func (s *Store) ExportJSON(ctx context.Context, userID int64, w io.Writer) error
 		if err != nil {
 			return err
 		}
+		if err := exportMediaJSON(ctx, tx, userID, j); err != nil {
+			return err
+		}
 		j.field("mastery", rep.Table())
 		j.raw("}\n")
 		if j.err != nil {

@@ -66,6 +66,7 @@ type ImportReport struct {
 	Unanswered []UnansweredQuestion
 	LeftOut    int // Anki cards left out: no text once media was dropped, or no note
 	Media      int // Anki media references (images, sounds) dropped
+	Images     int // Anki images kept as the user's images
 }
 
 // Import reads one file of any format the importer takes (format.Detect)
@@ -93,7 +94,7 @@ func (s *Store) Import(ctx context.Context, userID int64, f ImportFile) (ImportR
 		}
 		rep.Found, rep.Added, rep.Skipped, rep.Reviews = res.Found, res.Added, res.Skipped, res.Reviews
 		rep.Deck, rep.Decks, rep.NewCategories = res.Deck, res.Decks, res.NewCategories
-		rep.LeftOut, rep.Media = res.Empty+res.Unknown, res.Media
+		rep.LeftOut, rep.Media, rep.Images = res.Empty+res.Unknown, res.Media, res.Images
 		return rep, nil
 	case format.Export:
 		res, err := s.RestoreExport(ctx, userID, io.NewSectionReader(f.Content, 0, f.Size))
@@ -176,6 +177,9 @@ func (r ImportReport) Summary() string {
 		b.WriteString(".")
 		if r.LeftOut > 0 {
 			fmt.Fprintf(&b, " %s left out: no text once media was dropped, or no note.", countOf(r.LeftOut, "card", "cards"))
+		}
+		if r.Images > 0 {
+			fmt.Fprintf(&b, " %s kept.", countOf(r.Images, "image", "images"))
 		}
 		if r.Media > 0 {
 			fmt.Fprintf(&b, " %s not imported.", countOf(r.Media, "image or sound", "images and sounds"))

@@ -8,8 +8,9 @@ package data
 //
 // The renderer's output is safe to put in a page as it is, whatever the
 // input: raw HTML is shown escaped, never passed through; links keep only
-// http, https and mailto addresses; images become links, so reviewing a
-// card never fetches anything from elsewhere; no attribute carries a style
+// http, https and mailto addresses; only the user's own images
+// (/media/<hash>.<ext>) show, others become links, so reviewing a card
+// never fetches anything from elsewhere; no attribute carries a style
 // or an event handler. render_test.go and FuzzRenderMarkdown hold it to that.
 
 import (
@@ -40,7 +41,7 @@ import (
 // stores. Bump it whenever the HTML for the same source changes: cards
 // rendered by an older version are rendered again when read, and for good
 // by Store.RerenderCards at start-up.
-const RenderVersion = 2 // 2: a card's headings start at h3
+const RenderVersion = 3 // 2: a card's headings start at h3; 3: the user's own images show
 
 // RenderedCard is a card's text as HTML, from our renderer only.
 type RenderedCard struct {
@@ -409,11 +410,30 @@ func renderAutoLink(w util.BufWriter, source []byte, node ast.Node, entering boo
 	return ast.WalkSkipChildren, nil
 }
 
-// renderImage writes an image as a link to it: a card that loaded pictures
-// from elsewhere would tell their host when and how often it is reviewed.
-// The link text is the image's description, or its address.
+// renderImage shows one of the user's own images (/media/<hash>.<ext>,
+// served only to its owner) as an <img>. Any other image becomes a link to
+// it: a card that loaded pictures from elsewhere would tell their host
+// when and how often it is reviewed. The link text is the image's
+// description, or its address.
 func renderImage(w util.BufWriter, source []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
 	n := node.(*ast.Image)
+	if dest := unescapeText(n.Destination); mediaURLPattern.Match(dest) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		_, _ = w.WriteString(`<img class="card-image" src="`)
+		_, _ = w.Write(dest) // hex, a dot and an extension: nothing to escape
+		_, _ = w.WriteString(`" alt="`)
+		_, _ = w.Write(util.EscapeHTML([]byte(imageAlt(n, source))))
+		_ = w.WriteByte('"')
+		if n.Title != nil {
+			_, _ = w.WriteString(` title="`)
+			_, _ = w.Write(util.EscapeHTML(unescapeText(n.Title)))
+			_ = w.WriteByte('"')
+		}
+		_, _ = w.WriteString(` loading="lazy">`)
+		return ast.WalkSkipChildren, nil
+	}
 	href, ok := safeHref(n.Destination, true)
 	if entering {
 		if ok {
@@ -432,6 +452,42 @@ func renderImage(w util.BufWriter, source []byte, node ast.Node, entering bool) 
 		_, _ = w.WriteString("</a>")
 	}
 	return ast.WalkContinue, nil
+}
+
+// imageAlt is an image's description as plain text.
+func imageAlt(n ast.Node, source []byte) string {
+	var b strings.Builder
+	_ = ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch c := c.(type) {
+		case *ast.Text:
+			b.Write(unescapeText(c.Segment.Value(source)))
+			if c.SoftLineBreak() {
+				b.WriteByte(' ')
+			}
+		case *ast.String:
+			b.Write(c.Value)
+		case *ast.CodeSpan:
+			for t := c.FirstChild(); t != nil; t = t.NextSibling() {
+				if t, ok := t.(*ast.Text); ok {
+					b.Write(t.Segment.Value(source))
+				}
+			}
+			return ast.WalkSkipChildren, nil
+		case *ast.RawHTML:
+			for i := range c.Segments.Len() {
+				seg := c.Segments.At(i)
+				b.Write(seg.Value(source))
+			}
+			return ast.WalkSkipChildren, nil
+		case *mathInline:
+			b.Write(c.tex)
+		}
+		return ast.WalkContinue, nil
+	})
+	return strings.TrimSpace(b.String())
 }
 
 // ---- code ----

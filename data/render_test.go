@@ -77,6 +77,16 @@ func TestRenderMarkdown(t *testing.T) {
 			[]string{"<p>javascript:alert(1) ftp://example.com</p>"}, []string{"<a"}},
 		{"image is a link", "![ROC curve](https://example.com/roc.png)",
 			[]string{`<a class="image-link" href="https://example.com/roc.png"` + rel + `>[image: ROC curve]</a>`}, []string{"<img"}},
+		{"own image shows", "![ROC *curve*](/media/" + hash64 + ".png \"t\")",
+			[]string{`<p><img class="card-image" src="/media/` + hash64 + `.png" alt="ROC curve" title="t" loading="lazy"></p>`}, []string{"<a"}},
+		{"own image alt is escaped", "![a\"b<c>](/media/" + hash64 + ".svg)",
+			[]string{`alt="a&quot;b&lt;c&gt;"`}, []string{"<c>"}},
+		{"a media path of another shape is a link", "![x](/media/" + hash64 + ".exe)",
+			[]string{"<p>[image: x]</p>"}, []string{"<img"}},
+		{"a relative image is text", "![x](../media/" + hash64 + ".png)",
+			[]string{"<p>[image: x]</p>"}, []string{"<img"}},
+		{"an external image on another host's media path is a link", "![x](https://evil.example/media/" + hash64 + ".png)",
+			[]string{`href="https://evil.example/media/`}, []string{"<img"}},
 		{"refused image is text", "![x](data:image/png;base64,AAAA)",
 			[]string{"<p>[image: x]</p>"}, []string{"<img", "<a", "data:"}},
 		{"strikethrough", "~~accuracy~~ F1",
@@ -235,6 +245,9 @@ func wantInert(t testing.TB, src, out string) {
 	}
 }
 
+// hash64 is a hash as an image URL carries it.
+var hash64 = strings.Repeat("ab", 32)
+
 // allowedMarkup is every element the renderer writes, with its attributes.
 var allowedMarkup = map[string][]string{
 	"p": nil, "em": nil, "strong": nil, "del": nil, "br": nil, "hr": nil, "blockquote": nil,
@@ -243,6 +256,8 @@ var allowedMarkup = map[string][]string{
 	"table": nil, "thead": nil, "tbody": nil, "tr": nil, "th": {"align"}, "td": {"align"},
 	"pre": {"class", "tabindex"}, "code": nil, "span": {"class"}, "div": {"class"},
 	"a": {"href", "rel", "target", "title", "class"},
+	// Only the user's own images, from /media/ (checked below).
+	"img": {"class", "src", "alt", "title", "loading"},
 	// html.Parse adds these around a fragment.
 	"html": nil, "head": nil, "body": nil,
 }
@@ -278,6 +293,10 @@ func inertProblem(out string) string {
 				}
 				if a.Key == "href" && !allowedHref.MatchString(a.Val) {
 					problem = "a link to " + a.Val
+					return
+				}
+				if a.Key == "src" && !mediaURLPattern.MatchString(a.Val) {
+					problem = "an image from " + a.Val
 					return
 				}
 				if a.Key == "href" && strings.ContainsAny(a.Val, "\t\n\r \x00") {
@@ -532,6 +551,9 @@ func TestInertCheckCatchesMarkup(t *testing.T) {
 		`<a href=" javascript:alert(1)">x</a>`,
 		`<a href="&#106;avascript:alert(1)">x</a>`,
 		`<img src="https://example.com/a.png">`,
+		`<img src="/media/` + strings.Repeat("a", 64) + `.png" onerror="alert(1)">`,
+		`<img src="/media/../../etc/passwd">`,
+		`<img src="data:image/png;base64,AAAA">`,
 		`<svg><a href="https://example.com">x</a></svg>`,
 		`<p style="color:red">x</p>`,
 		`<span class="x"><!-- comment --></span>`,

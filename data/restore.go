@@ -52,6 +52,7 @@ type Export struct {
 	decks      []exportDeck
 	cards      []exportCard
 	reviews    []exportReview
+	media      []exportMedia // images (media_export.go)
 }
 
 // RestoreResult says what a restore added.
@@ -60,6 +61,7 @@ type RestoreResult struct {
 	Reviews       int
 	NewCategories []string // slugs
 	NewDecks      []string // names
+	Images        int      // images the export carried, now the user's
 }
 
 // RestoreExport reads a JSON export from r and adds it to the user's
@@ -290,6 +292,8 @@ func (rd *exportReader) member(key string) error {
 			exp.reviews = append(exp.reviews, r)
 			return nil
 		})
+	case "media":
+		return rd.readMedia()
 	case "mastery":
 		// Computed from the cards and reviews; a restore recomputes it.
 		if err := skipValue(rd.dec, maxExportDepth); err != nil {
@@ -675,7 +679,11 @@ func (s *Store) Restore(ctx context.Context, userID int64, exp *Export) (Restore
 	if len(exp.cards) > importCardLimit {
 		return RestoreResult{}, tooManyCards(len(exp.cards))
 	}
-	job := &restoreJob{s: s, userID: userID, exp: exp}
+	media, err := s.restoreMediaDrafts(exp)
+	if err != nil {
+		return RestoreResult{}, err
+	}
+	job := &restoreJob{s: s, userID: userID, exp: exp, media: media}
 	if err := s.runImport(ctx, userID, job); err != nil {
 		return RestoreResult{}, err
 	}
@@ -689,6 +697,7 @@ type restoreJob struct {
 	userID int64
 	exp    *Export
 	keys   priorKeys
+	media  []mediaDraft // the export's images, checked
 
 	// Set by begin: the first chunk may run twice.
 	res        RestoreResult
@@ -724,6 +733,12 @@ func (j *restoreJob) begin(ctx context.Context, tx *sql.Tx, p *pendingImport) er
 	if err != nil {
 		return err
 	}
+	// Past the user's image quota nothing is restored; images of a
+	// restore that fails later are left to SweepMedia.
+	if _, err := j.s.storeMediaTx(ctx, tx, userID, j.media); err != nil {
+		return err
+	}
+	j.res.Images = len(j.media)
 	if len(untouched) > restoreReplaceAtCommit {
 		for _, c := range untouched {
 			if _, err := tx.ExecContext(ctx, "DELETE FROM cards WHERE id = ? AND user_id = ?", c.id, userID); err != nil {

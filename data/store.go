@@ -42,6 +42,8 @@ type Store struct {
 	Now func() time.Time
 	// PasswordCost is the bcrypt cost; tests lower it.
 	PasswordCost int
+	// MediaLimits bound the images a user keeps (data/media.go).
+	MediaLimits MediaLimits
 
 	dummyOnce sync.Once
 	dummy     []byte
@@ -94,7 +96,7 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 			return nil, fmt.Errorf("open database: %w", err)
 		}
 	}
-	s := &Store{path: path, Now: time.Now, PasswordCost: bcrypt.DefaultCost, importChunk: defaultImportChunk}
+	s := &Store{path: path, Now: time.Now, PasswordCost: bcrypt.DefaultCost, MediaLimits: DefaultMediaLimits, importChunk: defaultImportChunk}
 	var err error
 	if s.temp, err = openTempRun(o.tempDir); err != nil {
 		return nil, fmt.Errorf("open database: %w", err)

@@ -143,6 +143,9 @@ func (a *App) renderCardForm(c echo.Context, status int, title string, v views.C
 	if v.Categories, v.Decks, err = a.cardChoices(c, u.ID); err != nil {
 		return err
 	}
+	if v.ImageUse, err = a.imageUse(c, u.ID); err != nil {
+		return err
+	}
 	if v.ID == 0 && !hasOption(v.Decks, data.DefaultDeckName) {
 		// No deck chosen means the default deck, made with the first card.
 		v.Decks = append([]views.SelectOption{{Value: "", Label: data.DefaultDeckName}}, v.Decks...)

@@ -198,6 +198,7 @@ type importJSON struct {
 	Unanswered    []unansweredJSON `json:"unanswered"`
 	LeftOut       int              `json:"left_out"`
 	Media         int              `json:"media_dropped"`
+	Images        int              `json:"images"` // an Anki package's images kept
 }
 
 type unansweredJSON struct {
@@ -255,7 +256,7 @@ func (a *App) apiImport(c echo.Context) error {
 	}
 	out := importJSON{Format: string(rep.Format), Summary: rep.Summary(), Deck: rep.Deck, Decks: rep.Decks, Found: rep.Found, Cards: rep.Added,
 		Skipped: rep.Skipped, Reviews: rep.Reviews, NewCategories: rep.NewCategories, NewDecks: rep.NewDecks,
-		Unanswered: []unansweredJSON{}, LeftOut: rep.LeftOut, Media: rep.Media}
+		Unanswered: []unansweredJSON{}, LeftOut: rep.LeftOut, Media: rep.Media, Images: rep.Images}
 	for _, l := range []*[]string{&out.Decks, &out.NewCategories, &out.NewDecks} {
 		if *l == nil {
 			*l = []string{}

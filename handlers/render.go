@@ -38,6 +38,7 @@ func (a *App) page(c echo.Context, title string) views.Page {
 			KatexCSS: a.assets.URL("katex/katex.min.css"),
 			KatexJS:  a.assets.URL("katex/katex.min.js"),
 			MathJS:   a.assets.URL("js/math.js"),
+			MediaJS:  a.assets.URL("js/media.js"),
 		},
 	}
 	if u, ok := currentUser(c); ok {

@@ -69,6 +69,10 @@ func (a *App) Register(e *echo.Echo) {
 	user.POST("/decks/:id/delete", a.deleteDeck)
 	user.GET("/categories", a.categoriesPage)
 	user.POST("/categories", a.createCategory)
+	// Images on cards: uploaded from the card form, served to their owner
+	// alone (404 to anyone else); see handlers/media.go.
+	web.GET("/media/:file", a.serveMedia)
+	e.POST("/media", a.uploadMedia, a.loadSession, bodyLimit(a.mediaUploadLimit()), a.checkCSRF)
 	user.GET("/import", a.importPage)
 	// Uploads get their own, larger body limit; showTooLarge needs the
 	// session to show a refused upload on the import page.
@@ -126,6 +130,9 @@ func (a *App) Register(e *echo.Echo) {
 	api.GET("/stats", a.apiStats)
 	api.GET("/readiness", a.apiReadiness)
 	api.GET("/export", a.apiExport)
+	api.GET("/media/:file", a.serveMedia)
+	apiMedia := e.Group("/api/v1/media", bodyLimit(a.mediaUploadLimit()), a.requireToken, a.apiIdempotency)
+	apiMedia.POST("", a.uploadMedia)
 	// An import carries a whole file: the upload limit, not the API's.
 	apiImport := e.Group("/api/v1/import", bodyLimit(a.cfg.MaxUploadBytes), a.requireToken, a.apiIdempotency)
 	apiImport.POST("", a.apiImport)

@@ -32,6 +32,8 @@ type AssetURLs struct {
 	KatexCSS string
 	KatexJS  string
 	MathJS   string
+	// MediaJS uploads images from the card form.
+	MediaJS string
 }
 
 func current(p Page, item string) string { return navCurrent(p.Nav, item) }

@@ -6,6 +6,8 @@ import (
 	"io"
 	"strconv"
 	"strings"
+
+	"github.com/flashcards/flashcards/data"
 )
 
 // config is every setting of the binary. Each is a flag with an
@@ -19,6 +21,10 @@ type config struct {
 	MaxBody    int64
 	MaxUpload  int64
 	TmpDir     string
+	// MaxImage and MaxImages bound the images on cards: one file, and all
+	// of one user's together (data.MediaLimits).
+	MaxImage  int64
+	MaxImages int64
 }
 
 // setting describes one flag, for parsing and for `flashcards help`.
@@ -68,6 +74,22 @@ var settings = []setting{
 		fs.Int64Var(&c.MaxUpload, "max-upload", v, "")
 		return nil
 	}},
+	{"max-image", "FLASHCARDS_MAX_IMAGE", "largest image on a card in bytes, once its location data is stripped", func(fs *flag.FlagSet, c *config, def string) error {
+		v, err := strconv.ParseInt(def, 10, 64)
+		if err != nil {
+			return fmt.Errorf("FLASHCARDS_MAX_IMAGE: %q is not a number", def)
+		}
+		fs.Int64Var(&c.MaxImage, "max-image", v, "")
+		return nil
+	}},
+	{"max-images-per-user", "FLASHCARDS_MAX_IMAGES_PER_USER", "bytes of images one user may keep", func(fs *flag.FlagSet, c *config, def string) error {
+		v, err := strconv.ParseInt(def, 10, 64)
+		if err != nil {
+			return fmt.Errorf("FLASHCARDS_MAX_IMAGES_PER_USER: %q is not a number", def)
+		}
+		fs.Int64Var(&c.MaxImages, "max-images-per-user", v, "")
+		return nil
+	}},
 	{"tmp-dir", "FLASHCARDS_TMP_DIR", "folder for temporary files; what a killed run left there goes at the next start (empty: the database's path + .tmp)", func(fs *flag.FlagSet, c *config, def string) error {
 		fs.StringVar(&c.TmpDir, "tmp-dir", def, "")
 		return nil
@@ -83,6 +105,9 @@ var defaults = map[string]string{
 	"max-body":    strconv.Itoa(1 << 20),
 	"max-upload":  strconv.Itoa(33 << 20), // a 32 MiB card table (data.MaxCardTableBytes) and the form around it
 	"tmp-dir":     "",
+	// data.DefaultMediaLimits
+	"max-image":           strconv.FormatInt(data.DefaultMediaLimits.MaxFile, 10),
+	"max-images-per-user": strconv.FormatInt(data.DefaultMediaLimits.MaxUser, 10),
 }
 
 // newFlagSet binds every setting, with defaults taken from the environment.
@@ -111,6 +136,9 @@ func (c config) validate() error {
 	}
 	if c.MaxBody <= 0 || c.MaxUpload <= 0 {
 		return fmt.Errorf("--max-body and --max-upload must be positive")
+	}
+	if c.MaxImage <= 0 || c.MaxImages <= 0 {
+		return fmt.Errorf("--max-image and --max-images-per-user must be positive")
 	}
 	return nil
 }
@@ -154,4 +182,16 @@ func printHelp(w io.Writer) {
 	for _, s := range settings {
 		fmt.Fprintf(w, "  --%-12s %-24s %s (default %q)\n", s.name, s.env, s.usage, defaults[s.name])
 	}
+}
+
+// mediaLimits are the image limits the settings ask for; zero keeps the default.
+func (c config) mediaLimits() data.MediaLimits {
+	l := data.DefaultMediaLimits
+	if c.MaxImage > 0 {
+		l.MaxFile = c.MaxImage
+	}
+	if c.MaxImages > 0 {
+		l.MaxUser = c.MaxImages
+	}
+	return l
 }

@@ -145,6 +145,7 @@ func withStore(ctx context.Context, cfg config, fn func(*data.Store) error) erro
 	if err != nil {
 		return err
 	}
+	s.MediaLimits = cfg.mediaLimits()
 	return errors.Join(fn(s), s.Close())
 }
 
@@ -175,6 +176,7 @@ func serve(ctx context.Context, cfg config, stderr io.Writer) error {
 		return err
 	}
 	defer store.Close()
+	store.MediaLimits = cfg.mediaLimits()
 	// Imports a process left half-written when it died: their writer's
 	// lock is free. A command-line import running meanwhile holds its own
 	// and goes on.
@@ -265,6 +267,7 @@ func sweepOnce(ctx context.Context, store *data.Store, log *slog.Logger) {
 		{"expired sessions", store.DeleteExpiredSessions},
 		{"expired idempotency keys", store.DeleteExpiredIdempotencyKeys},
 		{"cards from the trash", store.PurgeTrash},
+		{"images no card shows", store.SweepMedia},
 	} {
 		if n, err := job.run(ctx); err != nil && ctx.Err() == nil {
 			log.Warn("deleting "+job.what, "err", err)
