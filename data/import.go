@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/flashcards/flashcards/data/format"
+	"github.com/flashcards/flashcards/srs/words"
 )
 
 // ImportFile is one file handed to Import, as every front door hands it
@@ -166,7 +167,7 @@ func (r ImportReport) Summary() string {
 	switch r.Format {
 	case format.Apkg:
 		fmt.Fprintf(&b, "%s found, %d added, %d already there, %s of history",
-			countOf(r.Found, "Anki card", "Anki cards"), r.Added, r.Skipped, countOf(r.Reviews, "review", "reviews"))
+			words.Count(r.Found, "Anki card", "Anki cards"), r.Added, r.Skipped, words.Count(r.Reviews, "review", "reviews"))
 		switch len(r.Decks) {
 		case 0:
 		case 1:
@@ -176,16 +177,16 @@ func (r ImportReport) Summary() string {
 		}
 		b.WriteString(".")
 		if r.LeftOut > 0 {
-			fmt.Fprintf(&b, " %s left out: no text once media was dropped, or no note.", countOf(r.LeftOut, "card", "cards"))
+			fmt.Fprintf(&b, " %s left out: no text once media was dropped, or no note.", words.Count(r.LeftOut, "card", "cards"))
 		}
 		if r.Images > 0 {
-			fmt.Fprintf(&b, " %s kept.", countOf(r.Images, "image", "images"))
+			fmt.Fprintf(&b, " %s kept.", words.Count(r.Images, "image", "images"))
 		}
 		if r.Media > 0 {
-			fmt.Fprintf(&b, " %s not imported.", countOf(r.Media, "image or sound", "images and sounds"))
+			fmt.Fprintf(&b, " %s not imported.", words.Count(r.Media, "image or sound", "images and sounds"))
 		}
 	case format.Export:
-		fmt.Fprintf(&b, "restored %s and %s.", countOf(r.Added, "card", "cards"), countOf(r.Reviews, "review", "reviews"))
+		fmt.Fprintf(&b, "restored %s and %s.", words.Count(r.Added, "card", "cards"), words.Count(r.Reviews, "review", "reviews"))
 		if len(r.NewCategories) > 0 {
 			b.WriteString(" New categories: " + strings.Join(r.NewCategories, ", ") + ".")
 		}
@@ -194,7 +195,7 @@ func (r ImportReport) Summary() string {
 		}
 		return b.String()
 	default:
-		fmt.Fprintf(&b, "%s found, %d added, %d already there, in the deck %q.", countOf(r.Found, "card", "cards"), r.Added, r.Skipped, r.Deck)
+		fmt.Fprintf(&b, "%s found, %d added, %d already there, in the deck %q.", words.Count(r.Found, "card", "cards"), r.Added, r.Skipped, r.Deck)
 	}
 	if len(r.NewCategories) > 0 {
 		b.WriteString(" New categories: " + strings.Join(r.NewCategories, ", ") + ".")
@@ -203,9 +204,3 @@ func (r ImportReport) Summary() string {
 }
 
 // countOf is "1 card", "3 cards".
-func countOf(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return fmt.Sprintf("%d %s", n, many)
-}

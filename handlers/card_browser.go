@@ -12,6 +12,7 @@ import (
 
 	"github.com/flashcards/flashcards/data"
 	"github.com/flashcards/flashcards/srs"
+	"github.com/flashcards/flashcards/srs/words"
 	"github.com/flashcards/flashcards/views"
 )
 
@@ -223,7 +224,7 @@ func cardRow(card data.Card, today srs.Day, learning bool) views.CardRow {
 		return r
 	}
 	r.Due = dueIn(st.Due, today) // "tomorrow", "in 5 days", "on 2027-01-10"
-	r.Interval = plural(st.State.Interval, "day", "days")
+	r.Interval = words.Count(st.State.Interval, "day", "days")
 	r.Ease = easeText(st.State.Ease)
 	// As the day's queue has it (see data.DueCards).
 	r.DueNow = !card.Suspended && !st.Due.After(today) && st.LastCounted.Before(today)
@@ -293,7 +294,7 @@ func (a *App) bulkCards(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	cards := func(n int) string { return plural(n, "card", "cards") }
+	cards := func(n int) string { return words.Count(n, "card", "cards") }
 	var n int
 	var msg string
 	switch action := c.FormValue("action"); action {

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/flashcards/flashcards/data"
+	"github.com/flashcards/flashcards/srs/words"
 	"github.com/flashcards/flashcards/views"
 )
 
@@ -22,7 +23,7 @@ func cardHistory(reviews []data.CardReview, total int, loc *time.Location) views
 			Grade:       int(r.Grade),
 			Redrill:     !r.Counted && !r.Practice,
 			Practice:    r.Practice,
-			Interval:    plural(r.IntervalAfter, "day", "days"),
+			Interval:    words.Count(r.IntervalAfter, "day", "days"),
 			Ease:        easeText(r.EaseAfter),
 			TypedAnswer: r.TypedAnswer,
 			HasCoverage: r.HasCoverage,
@@ -39,7 +40,7 @@ func cardHistory(reviews []data.CardReview, total int, loc *time.Location) views
 	if len(intervals) >= 2 {
 		h.HasChart = true
 		h.Interval = views.NewHistoryChart("history-interval", "Interval after each review", intervals, 0,
-			func(n int) string { return plural(n, "day", "days") })
+			func(n int) string { return words.Count(n, "day", "days") })
 		h.Ease = views.NewHistoryChart("history-ease", "Ease after each review", eases, math.MaxInt, easeText) // from the lowest
 	}
 	return h

@@ -13,6 +13,7 @@ import (
 
 	"github.com/flashcards/flashcards/data"
 	"github.com/flashcards/flashcards/srs"
+	"github.com/flashcards/flashcards/srs/words"
 	"github.com/flashcards/flashcards/views"
 )
 
@@ -240,8 +241,8 @@ func cardStateLong(c data.Card, today srs.Day) string {
 		return "New: not reviewed yet."
 	}
 	s, when := c.Sched.State, dueInDated(c.Sched.Due, today)
-	return fmt.Sprintf("Due %s (interval %s). %s in a row, ease %d.%02d, %s.", when, plural(s.Interval, "day", "days"),
-		plural(s.Repetitions, "successful review", "successful reviews"), s.Ease/100, s.Ease%100, plural(c.Lapses, "lapse", "lapses"))
+	return fmt.Sprintf("Due %s (interval %s). %s in a row, ease %d.%02d, %s.", when, words.Count(s.Interval, "day", "days"),
+		words.Count(s.Repetitions, "successful review", "successful reviews"), s.Ease/100, s.Ease%100, words.Count(c.Lapses, "lapse", "lapses"))
 }
 
 func (a *App) editCardPage(c echo.Context) error {

@@ -10,6 +10,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/flashcards/flashcards/data"
+	"github.com/flashcards/flashcards/srs/words"
 	"github.com/flashcards/flashcards/views"
 )
 
@@ -75,7 +76,7 @@ func restoreStatus(err error, limit int64) (status int, msg string, ok bool) {
 
 // restoreSummary is the one line a successful restore reports.
 func restoreSummary(res data.RestoreResult) string {
-	msg := fmt.Sprintf("Restored %s and %s.", plural(res.Cards, "card", "cards"), plural(res.Reviews, "review", "reviews"))
+	msg := fmt.Sprintf("Restored %s and %s.", words.Count(res.Cards, "card", "cards"), words.Count(res.Reviews, "review", "reviews"))
 	if len(res.NewCategories) > 0 {
 		msg += " New categories: " + strings.Join(res.NewCategories, ", ") + "."
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/flashcards/flashcards/data"
 	"github.com/flashcards/flashcards/data/format"
+	"github.com/flashcards/flashcards/srs/words"
 	"github.com/flashcards/flashcards/views"
 )
 
@@ -437,12 +438,12 @@ func freeDeckName(name string, taken map[string]bool) string {
 func (a *App) showConfirmed(c echo.Context, name string, res data.ConfirmedImport) error {
 	u, _ := currentUser(c)
 	if res.Added == 0 && res.CloseSkipped > 0 && res.CloseSkipped+res.Skipped == res.Found {
-		msg := fmt.Sprintf("Nothing imported: all %s closely match cards you have.", plural(res.Found, "card", "cards"))
+		msg := fmt.Sprintf("Nothing imported: all %s closely match cards you have.", words.Count(res.Found, "card", "cards"))
 		if res.Found == 1 {
 			msg = "Nothing imported: the 1 card closely matches a card you have."
 		}
 		if res.Skipped > 0 {
-			msg = fmt.Sprintf("Nothing imported: of the %s, %s already there and %d %s.", plural(res.Found, "card", "cards"),
+			msg = fmt.Sprintf("Nothing imported: of the %s, %s already there and %d %s.", words.Count(res.Found, "card", "cards"),
 				isAre(res.Skipped), res.CloseSkipped, closeMatchVerb(res.CloseSkipped))
 		}
 		if err := a.flash(c, true, msg); err != nil {
@@ -454,13 +455,13 @@ func (a *App) showConfirmed(c echo.Context, name string, res data.ConfirmedImpor
 	if len(res.Unanswered) > 0 {
 		r := importReport(name, res.ImportResult, deckURL)
 		if res.CloseSkipped > 0 {
-			r.Summary += fmt.Sprintf(" %s left out as close matches of yours.", plural(res.CloseSkipped, "card", "cards"))
+			r.Summary += fmt.Sprintf(" %s left out as close matches of yours.", words.Count(res.CloseSkipped, "card", "cards"))
 		}
 		return a.renderImport(c, http.StatusOK, views.ImportView{Report: r})
 	}
 	msg := importSummary(name, res.ImportResult)
 	if res.CloseSkipped > 0 {
-		msg += fmt.Sprintf(" %s left out as close matches of cards you have.", plural(res.CloseSkipped, "card", "cards"))
+		msg += fmt.Sprintf(" %s left out as close matches of cards you have.", words.Count(res.CloseSkipped, "card", "cards"))
 	}
 	if err := a.flash(c, true, msg); err != nil {
 		return err

@@ -15,6 +15,7 @@ import (
 
 	"github.com/flashcards/flashcards/data"
 	"github.com/flashcards/flashcards/data/format"
+	"github.com/flashcards/flashcards/srs/words"
 	"github.com/flashcards/flashcards/views"
 )
 
@@ -99,7 +100,7 @@ func (a *App) importDocument(c echo.Context) error {
 func importReport(name string, res data.ImportResult, deckURL string) *views.ImportReport {
 	r := &views.ImportReport{
 		Summary: fmt.Sprintf("%s: %s found, %d added, %d already there.",
-			name, plural(res.Found, "card", "cards"), res.Added, res.Skipped),
+			name, words.Count(res.Found, "card", "cards"), res.Added, res.Skipped),
 		Deck: res.Deck, DeckURL: deckURL, NewCategories: res.NewCategories,
 	}
 	for i, q := range res.Unanswered {

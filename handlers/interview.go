@@ -13,6 +13,7 @@ import (
 
 	"github.com/flashcards/flashcards/data"
 	"github.com/flashcards/flashcards/srs"
+	"github.com/flashcards/flashcards/srs/words"
 	"github.com/flashcards/flashcards/views"
 )
 
@@ -63,7 +64,7 @@ func (a *App) renderInterview(c echo.Context, status int, errMsg string, form *d
 			if err != nil {
 				return err
 			}
-			v.FinalPassNote = fmt.Sprintf("Final pass: %s of the interview left to see once more today.", plural(q.FinalPass, "card", "cards"))
+			v.FinalPassNote = fmt.Sprintf("Final pass: %s of the interview left to see once more today.", words.Count(q.FinalPass, "card", "cards"))
 		}
 	}
 	p := a.page(c, "Interview")
@@ -125,23 +126,23 @@ func planCharts(r data.Readiness) (reviews, fresh views.VBarChart, summary strin
 			label = views.ShortDate(d.Day)
 		}
 		class := "bar"
-		title := fmt.Sprintf("%s: %s", d.Day, plural(d.Reviews, "review", "reviews"))
+		title := fmt.Sprintf("%s: %s", d.Day, words.Count(d.Reviews, "review", "reviews"))
 		if d.FinalPass > 0 {
 			class = "bar-final"
 			title += fmt.Sprintf(" (%d of the final pass)", d.FinalPass)
 		}
 		rc = append(rc, views.Column{Label: label, Title: title, Value: d.Reviews, Class: class})
-		nc = append(nc, views.Column{Label: label, Title: fmt.Sprintf("%s: %s", d.Day, plural(d.New, "new card", "new cards")), Value: d.New})
+		nc = append(nc, views.Column{Label: label, Title: fmt.Sprintf("%s: %s", d.Day, words.Count(d.New, "new card", "new cards")), Value: d.New})
 		totalNew += d.New
 		totalReviews += d.Reviews
 	}
 	reviews = views.NewVBarChart("plan-reviews", "Reviews per day (the final pass in its own colour)", rc)
 	fresh = views.NewVBarChart("plan-new", "New cards per day", nc)
-	summary = fmt.Sprintf("%s until the interview: about %s and %s.", plural(len(r.Plan), "day", "days"),
-		plural(totalReviews, "review", "reviews"), plural(totalNew, "new card", "new cards"))
+	summary = fmt.Sprintf("%s until the interview: about %s and %s.", words.Count(len(r.Plan), "day", "days"),
+		words.Count(totalReviews, "review", "reviews"), words.Count(totalNew, "new card", "new cards"))
 	if len(r.Plan) == srs.MaxPlanDays && r.DaysLeft > srs.MaxPlanDays {
 		summary = fmt.Sprintf("The first %d days of the %d until the interview: about %s and %s.", len(r.Plan), r.DaysLeft,
-			plural(totalReviews, "review", "reviews"), plural(totalNew, "new card", "new cards"))
+			words.Count(totalReviews, "review", "reviews"), words.Count(totalNew, "new card", "new cards"))
 	}
 	return reviews, fresh, summary
 }

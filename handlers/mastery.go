@@ -11,6 +11,7 @@ import (
 
 	"github.com/flashcards/flashcards/data"
 	"github.com/flashcards/flashcards/srs"
+	"github.com/flashcards/flashcards/srs/words"
 	"github.com/flashcards/flashcards/views"
 )
 
@@ -152,13 +153,6 @@ func (a *App) masteryPage(c echo.Context) error {
 	return a.render(c, http.StatusOK, views.Mastery(p, v))
 }
 
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return strconv.Itoa(n) + " " + many
-}
-
 func shortDate(d srs.Day) string {
 	y, m, day := d.Date()
 	return time.Date(y, m, day, 0, 0, 0, 0, time.UTC).Format("Jan 2")
@@ -181,9 +175,9 @@ func (a *App) statsPage(c echo.Context) error {
 		if i%7 == 0 {
 			label = shortDate(d.Day)
 		}
-		title := d.Day.String() + ": " + plural(d.Count, "card due", "cards due")
+		title := d.Day.String() + ": " + words.Count(d.Count, "card due", "cards due")
 		if i == 0 {
-			title = "today (with overdue): " + plural(d.Count, "card due", "cards due")
+			title = "today (with overdue): " + words.Count(d.Count, "card due", "cards due")
 		}
 		forecast[i] = views.Column{Label: label, Title: title, Value: d.Count}
 	}
@@ -193,7 +187,7 @@ func (a *App) statsPage(c echo.Context) error {
 		if i%7 == 0 {
 			label = shortDate(d.Day)
 		}
-		perDay = append(perDay, views.Column{Label: label, Title: d.Day.String() + ": " + plural(d.Count, "review", "reviews"), Value: d.Count})
+		perDay = append(perDay, views.Column{Label: label, Title: d.Day.String() + ": " + words.Count(d.Count, "review", "reviews"), Value: d.Count})
 	}
 	grades := make([]views.Column, 6)
 	for g := range 6 {

@@ -11,6 +11,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/flashcards/flashcards/data"
+	"github.com/flashcards/flashcards/srs/words"
 	"github.com/flashcards/flashcards/views"
 )
 
@@ -243,7 +244,7 @@ func (a *App) studyMoreForm(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	msg := fmt.Sprintf("Today's limits are raised by %s and %s.", plural(extraNew, "new card", "new cards"), plural(extraReviews, "review", "reviews"))
+	msg := fmt.Sprintf("Today's limits are raised by %s and %s.", words.Count(extraNew, "new card", "new cards"), words.Count(extraReviews, "review", "reviews"))
 	if err := a.flash(c, true, msg); err != nil {
 		return err
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/flashcards/flashcards/data"
+	"github.com/flashcards/flashcards/srs/words"
 	"github.com/flashcards/flashcards/views"
 )
 
@@ -109,7 +110,7 @@ func (a *App) changePassword(c echo.Context) error {
 	}
 	msg := "Password changed. Other sessions were logged out."
 	if revokeTokens {
-		msg = fmt.Sprintf("Password changed. Other sessions were logged out and %s revoked.", plural(changed.TokensRevoked, "API token", "API tokens"))
+		msg = fmt.Sprintf("Password changed. Other sessions were logged out and %s revoked.", words.Count(changed.TokensRevoked, "API token", "API tokens"))
 	}
 	if err := a.flash(c, true, msg); err != nil {
 		return err

@@ -11,6 +11,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/flashcards/flashcards/data"
+	"github.com/flashcards/flashcards/srs/words"
 	"github.com/flashcards/flashcards/views"
 )
 
@@ -80,7 +81,7 @@ func (a *App) trashAction(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	cards := func(n int) string { return plural(n, "card", "cards") }
+	cards := func(n int) string { return words.Count(n, "card", "cards") }
 	var msg string
 	switch c.FormValue("action") {
 	case "restore":

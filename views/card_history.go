@@ -3,6 +3,8 @@ package views
 import (
 	"fmt"
 	"strings"
+
+	"github.com/flashcards/flashcards/srs/words"
 )
 
 // CardHistoryView is a card's review history on its edit page.
@@ -82,7 +84,7 @@ func NewHistoryChart(id, title string, values []int, floor int, format func(int)
 
 // historySummary says how many reviews a card has and how many are listed.
 func historySummary(shown, total int) string {
-	s := plural(total, "review", "reviews")
+	s := words.Count(total, "review", "reviews")
 	if shown < total {
 		s += ", the latest " + itoa(shown) + " shown"
 	}
@@ -91,7 +93,7 @@ func historySummary(shown, total int) string {
 
 // coverageText says which key points a typed answer covered.
 func coverageText(covered, missed []string) string {
-	s := "Covered " + itoa(len(covered)) + " of " + plural(len(covered)+len(missed), "key point", "key points")
+	s := "Covered " + itoa(len(covered)) + " of " + words.Count(len(covered)+len(missed), "key point", "key points")
 	if len(missed) > 0 {
 		s += "; missed: " + joinComma(missed)
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/flashcards/flashcards/srs"
+	"github.com/flashcards/flashcards/srs/words"
 )
 
 // InterviewView is the interview page: the date and how to prepare for it,
@@ -78,5 +79,5 @@ func CountdownText(iv srs.Interview, today srs.Day) string {
 	case !today.Before(from):
 		return fmt.Sprintf("Interview in %d days — final pass under way since %s", left, ShortDate(from))
 	}
-	return fmt.Sprintf("Interview in %s — final pass from %s", plural(left, "day", "days"), ShortDate(from))
+	return fmt.Sprintf("Interview in %s — final pass from %s", words.Count(left, "day", "days"), ShortDate(from))
 }
