@@ -206,7 +206,7 @@ func TestImportApkgHostileMedia(t *testing.T) {
 		}, nil, "times its packed size, as a zip bomb does"},
 		{"too many files", func() []byte { return mediaPackage(t, fx, withFiles(many), list) },
 			func(*Store) func() { old := ankiMaxFiles; ankiMaxFiles = 20; return func() { ankiMaxFiles = old } },
-			"the package holds 34 files, more than the 20 allowed"},
+			"The package holds 34 files, more than the 20 allowed"},
 		{"huge single file", func() []byte { return mediaPackage(t, fx, withFiles(map[string][]byte{"9": random(3 << 20)}), list) },
 			func(*Store) func() {
 				old := ankiMaxMediaEntry
@@ -219,15 +219,15 @@ func TestImportApkgHostileMedia(t *testing.T) {
 			old := ankiMaxMediaTotal
 			ankiMaxMediaTotal = 3 << 20
 			return func() { ankiMaxMediaTotal = old }
-		}, "the package's files unpack to more than the 3 MiB allowed"},
+		}, "The package's files unpack to more than the 3 MiB allowed"},
 		{"an image over the per-file cap", func() []byte {
 			return mediaPackage(t, fx, withFiles(map[string][]byte{"0": testPNG(t, 3, 40000)}), list)
 		}, func(s *Store) func() { s.MediaLimits.MaxFile = 20000; return func() {} }, `the image "roc curve.png" is`},
 		{"images past the user's quota", func() []byte { return mediaPackage(t, fx, ok, list) },
-			func(s *Store) func() { s.MediaLimits.MaxUser = 1000; return func() {} }, "your images take 0 bytes of the"},
+			func(s *Store) func() { s.MediaLimits.MaxUser = 1000; return func() {} }, "Your images take 0 bytes of the"},
 		{"a damaged media list", func() []byte {
 			return zipPackage(t, zipEntry{"collection.anki2", buildLegacyCollection(t, fx)}, zipEntry{"media", []byte(`{"0": 1`)})
-		}, nil, "the package's media list is damaged"},
+		}, nil, "The package's media list is damaged"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s, uid := ankiTestStore(t)

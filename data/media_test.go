@@ -146,7 +146,7 @@ func TestMediaQuotaUnderParallelUploads(t *testing.T) {
 			ok++
 		case errors.Is(err, ErrMediaQuota):
 			refused++
-			if !strings.Contains(err.Error(), "your images take") {
+			if !strings.Contains(err.Error(), "Your images take") {
 				t.Errorf("quota message: %v", err)
 			}
 		default:
@@ -256,7 +256,7 @@ func TestJSONExportRestoresImages(t *testing.T) {
 		setup           func()
 	}{
 		{"bytes not matching the name", tampered, "its bytes are not the image its name says", nil},
-		{"over the quota", doc.String(), "your images take", func() { s.MediaLimits.MaxUser = 100 }},
+		{"over the quota", doc.String(), "Your images take", func() { s.MediaLimits.MaxUser = 100 }},
 		{"over the per-image cap", doc.String(), "an image may be at most", func() { s.MediaLimits.MaxFile = 100 }},
 		{"not an image", strings.Replace(doc.String(), `"data":"iVBORw0K`, `"data":"AAAAAAAA`, 1), "is not a PNG, JPEG, GIF, WebP or SVG image", nil},
 	} {
