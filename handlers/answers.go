@@ -15,8 +15,7 @@ import (
 
 // revealForm shows the back of the card after a typed answer, with each key
 // point marked covered or missed and a suggested grade pre-selected.
-func (a *App) revealForm(c echo.Context) error {
-	u, _ := currentUser(c)
+func (a *App) revealForm(c echo.Context, u data.User) error {
 	vals, _ := url.ParseQuery(c.FormValue("filter"))
 	f, query, err := reviewFilter(vals)
 	if err != nil {
@@ -41,7 +40,7 @@ func (a *App) revealForm(c echo.Context) error {
 	if shown <= 0 {
 		shown = a.now().UnixMilli()
 	}
-	v := a.reviewView(c, qc, f, query, shown)
+	v := a.reviewView(c, u, qc, f, query, shown)
 	v.Revealed, v.Checked, v.Typed = true, true, answer
 	v.Points, v.Suggested = markPoints(qc.Card, answer)
 	p := a.page(c, "Review")
@@ -51,8 +50,7 @@ func (a *App) revealForm(c echo.Context) error {
 
 // apiCheck checks a typed answer against a card's key points. It is
 // read-only: nothing is graded or stored.
-func (a *App) apiCheck(c echo.Context) error {
-	u, _ := currentUser(c)
+func (a *App) apiCheck(c echo.Context, u data.User) error {
 	id, err := cardParam(c)
 	if err != nil {
 		return err

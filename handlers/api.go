@@ -11,8 +11,7 @@ import (
 )
 
 // apiMe answers who the token belongs to.
-func (a *App) apiMe(c echo.Context) error {
-	u, _ := currentUser(c)
+func (a *App) apiMe(c echo.Context, u data.User) error {
 	return c.JSON(http.StatusOK, map[string]any{"id": u.ID, "name": u.Name})
 }
 
@@ -44,8 +43,7 @@ func newSettingsJSON(st data.Settings, iv data.InterviewSettings) settingsJSON {
 	return j
 }
 
-func (a *App) apiSettings(c echo.Context) error {
-	u, _ := currentUser(c)
+func (a *App) apiSettings(c echo.Context, u data.User) error {
 	ctx := c.Request().Context()
 	st, err := a.store.UserSettings(ctx, u.ID)
 	if err != nil {
@@ -63,8 +61,7 @@ const interviewDateWords = "interview_date must be a date written YYYY-MM-DD in 
 
 // apiUpdateSettings changes only the fields present in the body, all in
 // one transaction: a refused field changes nothing.
-func (a *App) apiUpdateSettings(c echo.Context) error {
-	u, _ := currentUser(c)
+func (a *App) apiUpdateSettings(c echo.Context, u data.User) error {
 	ctx := c.Request().Context()
 	st, err := a.store.UserSettings(ctx, u.ID)
 	if err != nil {

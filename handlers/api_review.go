@@ -85,8 +85,7 @@ func toGradeJSON(r data.GradeResult) gradeJSON {
 }
 
 // apiNext answers the next card of the day, or 204 when the day is done.
-func (a *App) apiNext(c echo.Context) error {
-	u, _ := currentUser(c)
+func (a *App) apiNext(c echo.Context, u data.User) error {
 	f, _, err := reviewFilter(c.QueryParams())
 	if err != nil {
 		return err
@@ -113,8 +112,7 @@ type nextJSON struct {
 
 // apiGrade grades a card: 400 for a bad body, 404 for a card that is not
 // the caller's, 409 for a card that is not up for review now.
-func (a *App) apiGrade(c echo.Context) error {
-	u, _ := currentUser(c)
+func (a *App) apiGrade(c echo.Context, u data.User) error {
 	id, err := cardParam(c)
 	if err != nil {
 		return err
@@ -146,8 +144,7 @@ func (a *App) apiGrade(c echo.Context) error {
 	return c.JSON(http.StatusOK, toGradeJSON(res))
 }
 
-func (a *App) apiUndo(c echo.Context) error {
-	u, _ := currentUser(c)
+func (a *App) apiUndo(c echo.Context, u data.User) error {
 	res, err := a.store.Undo(c.Request().Context(), u.ID)
 	if err != nil {
 		return err
@@ -156,8 +153,7 @@ func (a *App) apiUndo(c echo.Context) error {
 }
 
 // apiCards answers one page of the user's cards, newest first.
-func (a *App) apiCards(c echo.Context) error {
-	u, _ := currentUser(c)
+func (a *App) apiCards(c echo.Context, u data.User) error {
 	limit, last, err := pageParams(c)
 	if err != nil {
 		return err
@@ -197,8 +193,7 @@ type cardPageJSON struct {
 	NextCursor *string        `json:"next_cursor"`
 }
 
-func (a *App) apiCard(c echo.Context) error {
-	u, _ := currentUser(c)
+func (a *App) apiCard(c echo.Context, u data.User) error {
 	id, err := cardParam(c)
 	if err != nil {
 		return err
@@ -216,8 +211,7 @@ func (a *App) apiCard(c echo.Context) error {
 
 // apiCategories answers the user's categories whole: an account has at most
 // data.MaxCategories of them.
-func (a *App) apiCategories(c echo.Context) error {
-	u, _ := currentUser(c)
+func (a *App) apiCategories(c echo.Context, u data.User) error {
 	cats, err := a.store.ListCategories(c.Request().Context(), u.ID)
 	if err != nil {
 		return err

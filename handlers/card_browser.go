@@ -130,8 +130,7 @@ func orDefault(s, def string) string {
 // cardsPage is the card browser: the user's cards, searched, filtered by
 // deck, category and state, sorted, counted and numbered in pages, with
 // boxes to choose cards for the actions of bulkCards.
-func (a *App) cardsPage(c echo.Context) error {
-	u, _ := currentUser(c)
+func (a *App) cardsPage(c echo.Context, u data.User) error {
 	ctx := c.Request().Context()
 	l := readCardList(c.Request().URL.Query())
 	page, err := a.store.BrowseCards(ctx, u.ID, l.browse())
@@ -283,8 +282,7 @@ var notAllYours = echo.NewHTTPError(http.StatusNotFound, "Some of the chosen car
 // unsuspend, move to a deck or category, or move to the trash. It is one
 // form post and one transaction; a card that is not the user's fails the
 // whole request and changes nothing.
-func (a *App) bulkCards(c echo.Context) error {
-	u, _ := currentUser(c)
+func (a *App) bulkCards(c echo.Context, u data.User) error {
 	ctx := c.Request().Context()
 	back := safeNext(c.FormValue("return"))
 	if back == "" || !strings.HasPrefix(back, "/cards") {

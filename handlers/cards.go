@@ -137,8 +137,7 @@ func (a *App) previewCard(c echo.Context) error {
 	return a.render(c, http.StatusOK, views.CardPreview(cardPreview(v)))
 }
 
-func (a *App) renderCardForm(c echo.Context, status int, title string, v views.CardFormView) error {
-	u, _ := currentUser(c)
+func (a *App) renderCardForm(c echo.Context, u data.User, status int, title string, v views.CardFormView) error {
 	var err error
 	v.Preview = cardPreview(v)
 	if v.Categories, v.Decks, err = a.cardChoices(c, u.ID); err != nil {
@@ -165,20 +164,18 @@ func hasOption(opts []views.SelectOption, label string) bool {
 	return false
 }
 
-func (a *App) newCardPage(c echo.Context) error {
+func (a *App) newCardPage(c echo.Context, u data.User) error {
 	v := views.CardFormView{Category: data.UncategorizedSlug, Deck: c.QueryParam("deck")}
 	if cat := c.QueryParam("category"); cat != "" {
 		v.Category = cat // one the user does not have selects nothing: the first
 	}
 	if id, err := strconv.ParseInt(c.QueryParam("added"), 10, 64); err == nil && id > 0 {
 		// The card just added, when it is the user's: a link to it.
-		u, _ := currentUser(c)
 		if card, err := a.store.GetCard(c.Request().Context(), u.ID, id); err == nil {
 			v.Added = &views.AddedCard{ID: card.ID, Front: data.ShortText(data.PlainText(card.Front), cardFrontShown)}
 		}
 	}
 	if v.Deck == "" {
-		u, _ := currentUser(c)
 		decks, err := a.store.ListDecks(c.Request().Context(), u.ID)
 		if err != nil {
 			return err
@@ -189,15 +186,14 @@ func (a *App) newCardPage(c echo.Context) error {
 			}
 		}
 	}
-	return a.renderCardForm(c, http.StatusOK, "New card", v)
+	return a.renderCardForm(c, u, http.StatusOK, "New card", v)
 }
 
-func (a *App) createCard(c echo.Context) error {
-	u, _ := currentUser(c)
+func (a *App) createCard(c echo.Context, u data.User) error {
 	in, v, err := cardForm(c)
 	if c.FormValue("preview") != "" {
 		// The Preview button, without JavaScript: show the form again, previewed.
-		return a.renderCardForm(c, http.StatusOK, "New card", v)
+		return a.renderCardForm(c, u, http.StatusOK, "New card", v)
 	}
 	var card data.Card
 	if err == nil {
@@ -205,7 +201,7 @@ func (a *App) createCard(c echo.Context) error {
 	}
 	if errors.Is(err, data.ErrInvalid) {
 		v.Error = userMessage(err)
-		return a.renderCardForm(c, http.StatusBadRequest, "New card", v)
+		return a.renderCardForm(c, u, http.StatusBadRequest, "New card", v)
 	}
 	if err != nil {
 		return err
@@ -245,8 +241,7 @@ func cardStateLong(c data.Card, today srs.Day) string {
 		words.Count(s.Repetitions, "successful review", "successful reviews"), s.Ease/100, s.Ease%100, words.Count(c.Lapses, "lapse", "lapses"))
 }
 
-func (a *App) editCardPage(c echo.Context) error {
-	u, _ := currentUser(c)
+func (a *App) editCardPage(c echo.Context, u data.User) error {
 	id, err := cardParam(c)
 	if err != nil {
 		return err
@@ -266,12 +261,11 @@ func (a *App) editCardPage(c echo.Context) error {
 		return err
 	}
 	v.History = cardHistory(reviews, total, a.userLocation(c, u.ID))
-	return a.renderCardForm(c, http.StatusOK, "Edit card", v)
+	return a.renderCardForm(c, u, http.StatusOK, "Edit card", v)
 }
 
 // updateCard saves an edit; the card's progress stays as it was.
-func (a *App) updateCard(c echo.Context) error {
-	u, _ := currentUser(c)
+func (a *App) updateCard(c echo.Context, u data.User) error {
 	ctx := c.Request().Context()
 	id, err := cardParam(c)
 	if err != nil {
@@ -296,10 +290,10 @@ func (a *App) updateCard(c echo.Context) error {
 		v.Return = safeNext(c.FormValue("return"))
 		if preview {
 			// The Preview button, without JavaScript: nothing is saved.
-			return a.renderCardForm(c, http.StatusOK, "Edit card", v)
+			return a.renderCardForm(c, u, http.StatusOK, "Edit card", v)
 		}
 		v.Error = userMessage(err)
-		return a.renderCardForm(c, http.StatusBadRequest, "Edit card", v)
+		return a.renderCardForm(c, u, http.StatusBadRequest, "Edit card", v)
 	}
 	if err != nil {
 		return err
@@ -315,11 +309,10 @@ func (a *App) updateCard(c echo.Context) error {
 	return redirect(c, fmt.Sprintf("/cards/%d/edit", id))
 }
 
-func (a *App) suspendCard(c echo.Context) error   { return a.setSuspended(c, true) }
-func (a *App) unsuspendCard(c echo.Context) error { return a.setSuspended(c, false) }
+func (a *App) suspendCard(c echo.Context, u data.User) error   { return a.setSuspended(c, u, true) }
+func (a *App) unsuspendCard(c echo.Context, u data.User) error { return a.setSuspended(c, u, false) }
 
-func (a *App) setSuspended(c echo.Context, suspended bool) error {
-	u, _ := currentUser(c)
+func (a *App) setSuspended(c echo.Context, u data.User, suspended bool) error {
 	id, err := cardParam(c)
 	if err != nil {
 		return err
@@ -338,8 +331,7 @@ func (a *App) setSuspended(c echo.Context, suspended bool) error {
 }
 
 // deleteCardPage asks first, so deleting works, and is safe, without JavaScript.
-func (a *App) deleteCardPage(c echo.Context) error {
-	u, _ := currentUser(c)
+func (a *App) deleteCardPage(c echo.Context, u data.User) error {
 	id, err := cardParam(c)
 	if err != nil {
 		return err
@@ -354,8 +346,7 @@ func (a *App) deleteCardPage(c echo.Context) error {
 }
 
 // deleteCard moves the card to the trash, whence it can come back.
-func (a *App) deleteCard(c echo.Context) error {
-	u, _ := currentUser(c)
+func (a *App) deleteCard(c echo.Context, u data.User) error {
 	id, err := cardParam(c)
 	if err != nil {
 		return err
@@ -372,12 +363,11 @@ func (a *App) deleteCard(c echo.Context) error {
 
 // ---- decks ----
 
-func (a *App) decksPage(c echo.Context) error {
-	return a.renderDecks(c, http.StatusOK, views.DecksView{})
+func (a *App) decksPage(c echo.Context, u data.User) error {
+	return a.renderDecks(c, u, http.StatusOK, views.DecksView{})
 }
 
-func (a *App) renderDecks(c echo.Context, status int, v views.DecksView) error {
-	u, _ := currentUser(c)
+func (a *App) renderDecks(c echo.Context, u data.User, status int, v views.DecksView) error {
 	ctx := c.Request().Context()
 	decks, err := a.store.DecksToStudy(ctx, u.ID)
 	if err != nil {
@@ -394,12 +384,11 @@ func (a *App) renderDecks(c echo.Context, status int, v views.DecksView) error {
 	return a.render(c, status, views.Decks(p, v))
 }
 
-func (a *App) createDeck(c echo.Context) error {
-	u, _ := currentUser(c)
+func (a *App) createDeck(c echo.Context, u data.User) error {
 	name := c.FormValue("name")
 	d, err := a.store.CreateDeck(c.Request().Context(), u.ID, name)
 	if errors.Is(err, data.ErrInvalid) || errors.Is(err, data.ErrConflict) {
-		return a.renderDecks(c, http.StatusBadRequest, views.DecksView{Name: name, Error: userMessage(err)})
+		return a.renderDecks(c, u, http.StatusBadRequest, views.DecksView{Name: name, Error: userMessage(err)})
 	}
 	if err != nil {
 		return err
@@ -411,8 +400,7 @@ func (a *App) createDeck(c echo.Context) error {
 }
 
 // deckParam finds the user's deck named by :id; anything else is a 404.
-func (a *App) deckParam(c echo.Context) (data.Deck, error) {
-	u, _ := currentUser(c)
+func (a *App) deckParam(c echo.Context, u data.User) (data.Deck, error) {
 	notFound := echo.NewHTTPError(http.StatusNotFound, "There is no such deck.")
 	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
 	if err != nil || id <= 0 {
@@ -430,8 +418,8 @@ func (a *App) deckParam(c echo.Context) (data.Deck, error) {
 	return data.Deck{}, notFound
 }
 
-func (a *App) renameDeckPage(c echo.Context) error {
-	d, err := a.deckParam(c)
+func (a *App) renameDeckPage(c echo.Context, u data.User) error {
+	d, err := a.deckParam(c, u)
 	if err != nil {
 		return err
 	}
@@ -445,9 +433,8 @@ func (a *App) renderRenameDeck(c echo.Context, status int, v views.DeckRenameVie
 }
 
 // renameDeck gives a deck a new name; the names of a user's decks differ.
-func (a *App) renameDeck(c echo.Context) error {
-	u, _ := currentUser(c)
-	d, err := a.deckParam(c)
+func (a *App) renameDeck(c echo.Context, u data.User) error {
+	d, err := a.deckParam(c, u)
 	if err != nil {
 		return err
 	}
@@ -465,8 +452,8 @@ func (a *App) renameDeck(c echo.Context) error {
 	return redirect(c, "/decks")
 }
 
-func (a *App) deleteDeckPage(c echo.Context) error {
-	d, err := a.deckParam(c)
+func (a *App) deleteDeckPage(c echo.Context, u data.User) error {
+	d, err := a.deckParam(c, u)
 	if err != nil {
 		return err
 	}
@@ -475,9 +462,8 @@ func (a *App) deleteDeckPage(c echo.Context) error {
 	return a.render(c, http.StatusOK, views.DeckDelete(p, views.DeckDeleteView{ID: d.ID, Name: d.Name, Cards: d.Cards}))
 }
 
-func (a *App) deleteDeck(c echo.Context) error {
-	u, _ := currentUser(c)
-	d, err := a.deckParam(c)
+func (a *App) deleteDeck(c echo.Context, u data.User) error {
+	d, err := a.deckParam(c, u)
 	if err != nil {
 		return err
 	}
@@ -491,8 +477,7 @@ func (a *App) deleteDeck(c echo.Context) error {
 }
 
 // addBuiltinDeck gives the user the built-in deck; a second click adds nothing.
-func (a *App) addBuiltinDeck(c echo.Context) error {
-	u, _ := currentUser(c)
+func (a *App) addBuiltinDeck(c echo.Context, u data.User) error {
 	res, err := a.store.AddBuiltinDeck(c.Request().Context(), u.ID)
 	if err != nil {
 		return err
@@ -513,12 +498,11 @@ func (a *App) addBuiltinDeck(c echo.Context) error {
 
 // ---- categories ----
 
-func (a *App) categoriesPage(c echo.Context) error {
-	return a.renderCategories(c, http.StatusOK, views.CategoriesView{})
+func (a *App) categoriesPage(c echo.Context, u data.User) error {
+	return a.renderCategories(c, u, http.StatusOK, views.CategoriesView{})
 }
 
-func (a *App) renderCategories(c echo.Context, status int, v views.CategoriesView) error {
-	u, _ := currentUser(c)
+func (a *App) renderCategories(c echo.Context, u data.User, status int, v views.CategoriesView) error {
 	cats, err := a.store.ListCategories(c.Request().Context(), u.ID)
 	if err != nil {
 		return err
@@ -531,12 +515,11 @@ func (a *App) renderCategories(c echo.Context, status int, v views.CategoriesVie
 	return a.render(c, status, views.Categories(p, v))
 }
 
-func (a *App) createCategory(c echo.Context) error {
-	u, _ := currentUser(c)
+func (a *App) createCategory(c echo.Context, u data.User) error {
 	name, desc := c.FormValue("name"), c.FormValue("description")
 	cat, err := a.store.CreateCategory(c.Request().Context(), u.ID, name, desc)
 	if errors.Is(err, data.ErrInvalid) || errors.Is(err, data.ErrConflict) {
-		return a.renderCategories(c, http.StatusBadRequest, views.CategoriesView{Name: name, Description: desc, Error: userMessage(err)})
+		return a.renderCategories(c, u, http.StatusBadRequest, views.CategoriesView{Name: name, Description: desc, Error: userMessage(err)})
 	}
 	if err != nil {
 		return err

@@ -25,13 +25,18 @@ func (a *App) renderExport(c echo.Context, status int, errMsg string) error {
 }
 
 // The browser's downloads, one per format.
-func (a *App) downloadJSON(c echo.Context) error { return a.download(c, data.ExportJSON) }
-func (a *App) downloadCSV(c echo.Context) error  { return a.download(c, data.ExportCSV) }
-func (a *App) downloadAnki(c echo.Context) error { return a.download(c, data.ExportAnki) }
-func (a *App) downloadApkg(c echo.Context) error { return a.download(c, data.ExportApkg) }
+func (a *App) downloadJSON(c echo.Context, u data.User) error {
+	return a.download(c, u, data.ExportJSON)
+}
+func (a *App) downloadCSV(c echo.Context, u data.User) error { return a.download(c, u, data.ExportCSV) }
+func (a *App) downloadAnki(c echo.Context, u data.User) error {
+	return a.download(c, u, data.ExportAnki)
+}
+func (a *App) downloadApkg(c echo.Context, u data.User) error {
+	return a.download(c, u, data.ExportApkg)
+}
 
-func (a *App) download(c echo.Context, kind data.ExportKind) error {
-	u, _ := currentUser(c)
+func (a *App) download(c echo.Context, u data.User, kind data.ExportKind) error {
 	return a.streamExport(c, u, kind)
 }
 
@@ -87,8 +92,7 @@ func restoreSummary(res data.RestoreResult) string {
 }
 
 // restoreUpload restores an uploaded JSON export, all or nothing.
-func (a *App) restoreUpload(c echo.Context) error {
-	u, _ := currentUser(c)
+func (a *App) restoreUpload(c echo.Context, u data.User) error {
 	if err := parseForm(c.Request()); err != nil {
 		return err
 	}
@@ -115,8 +119,7 @@ func (a *App) restoreUpload(c echo.Context) error {
 }
 
 // apiExport answers GET /api/v1/export?format=json|csv|anki (json when absent).
-func (a *App) apiExport(c echo.Context) error {
-	u, _ := currentUser(c)
+func (a *App) apiExport(c echo.Context, u data.User) error {
 	format := c.QueryParam("format")
 	if format == "" {
 		format = string(data.ExportJSON)

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"errors"
+	"fmt"
 	"hash"
 	"io"
 	"net/http"
@@ -106,7 +107,10 @@ func validIdempotencyKey(k string) bool {
 // every answer but a server error; for a form, by method and path, and
 // redirects only.
 func (a *App) runOnce(c echo.Context, next echo.HandlerFunc, key string, api bool) error {
-	u, _ := currentUser(c)
+	u, ok := currentUser(c)
+	if !ok {
+		return fmt.Errorf("idempotency key on %s without a signed-in user: the route lacks requireUser or requireToken", c.Path())
+	}
 	r := c.Request()
 	req := data.IdempotentRequest{UserID: u.ID, Key: key, Method: r.Method, Path: r.URL.RequestURI()}
 	ctx := r.Context()

@@ -93,23 +93,22 @@ func previewURL(id string, ch importChoices) string {
 // openPreview loads the upload a preview's address names. handled is
 // true when the answer is already given: the preview is gone, or was
 // confirmed and shows its result.
-func (a *App) openPreview(c echo.Context) (pi data.PendingImport, doc []byte, handled bool, err error) {
-	u, _ := currentUser(c)
+func (a *App) openPreview(c echo.Context, u data.User) (pi data.PendingImport, doc []byte, handled bool, err error) {
 	pi, doc, done, err := a.store.PendingImportDoc(u.ID, c.Param("id"))
 	switch {
 	case errors.Is(err, data.ErrNotFound):
-		return pi, nil, true, a.previewGone(c)
+		return pi, nil, true, a.previewGone(c, u)
 	case err != nil:
 		return pi, nil, true, err
 	case done != nil:
-		return pi, nil, true, a.showConfirmed(c, pi.Name, *done)
+		return pi, nil, true, a.showConfirmed(c, u, pi.Name, *done)
 	}
 	return pi, doc, false, nil
 }
 
 // previewGone shows the import page saying the preview is gone.
-func (a *App) previewGone(c echo.Context) error {
-	return a.renderImport(c, http.StatusNotFound, views.ImportView{
+func (a *App) previewGone(c echo.Context, u data.User) error {
+	return a.renderImport(c, u, http.StatusNotFound, views.ImportView{
 		Error: "This preview has expired or is not yours. Upload the file again."})
 }
 
@@ -117,8 +116,8 @@ func (a *App) previewGone(c echo.Context) error {
 // its cards and their categories, the ones the user already has or has
 // something close to, the questions it skips, and for a card table which
 // column is which.
-func (a *App) importPreviewPage(c echo.Context) error {
-	pi, doc, handled, err := a.openPreview(c)
+func (a *App) importPreviewPage(c echo.Context, u data.User) error {
+	pi, doc, handled, err := a.openPreview(c, u)
 	if handled {
 		return err
 	}
@@ -128,12 +127,11 @@ func (a *App) importPreviewPage(c echo.Context) error {
 		v.Error = userMessage(err)
 		ch.Columns = nil
 	}
-	return a.renderPreview(c, http.StatusOK, v, doc, ch)
+	return a.renderPreview(c, u, http.StatusOK, v, doc, ch)
 }
 
 // renderPreview reads the upload with the choices and renders the preview.
-func (a *App) renderPreview(c echo.Context, status int, v views.ImportPreviewView, doc []byte, ch importChoices) error {
-	u, _ := currentUser(c)
+func (a *App) renderPreview(c echo.Context, u data.User, status int, v views.ImportPreviewView, doc []byte, ch importChoices) error {
 	ctx := c.Request().Context()
 	if ch.Category != "" {
 		if ok, err := a.hasCategory(c, u.ID, ch.Category); err != nil {
@@ -286,11 +284,10 @@ func formFields(v url.Values) []views.FormField {
 
 // confirmImport imports a previewed upload into the deck the user chose,
 // once: a second submission shows the first one's result.
-func (a *App) confirmImport(c echo.Context) error {
-	u, _ := currentUser(c)
+func (a *App) confirmImport(c echo.Context, u data.User) error {
 	ctx := c.Request().Context()
 	id := c.Param("id")
-	pi, doc, handled, err := a.openPreview(c)
+	pi, doc, handled, err := a.openPreview(c, u)
 	if handled {
 		return err
 	}
@@ -302,7 +299,7 @@ func (a *App) confirmImport(c echo.Context) error {
 		if v.DeckChoice != "existing" {
 			v.DeckChoice = "new"
 		}
-		return a.renderPreview(c, http.StatusBadRequest, v, doc, ch)
+		return a.renderPreview(c, u, http.StatusBadRequest, v, doc, ch)
 	}
 	if err != nil {
 		ch.Columns = nil
@@ -364,7 +361,7 @@ func (a *App) confirmImport(c echo.Context) error {
 		return out, nil
 	})
 	if errors.Is(err, data.ErrPendingImportGone) {
-		return a.previewGone(c)
+		return a.previewGone(c, u)
 	}
 	var dce deckChoiceError
 	if errors.As(err, &dce) {
@@ -377,7 +374,7 @@ func (a *App) confirmImport(c echo.Context) error {
 		return err
 	}
 	_ = again // the same answer either way: the import's result
-	return a.showConfirmed(c, pi.Name, res)
+	return a.showConfirmed(c, u, pi.Name, res)
 }
 
 // deckChoiceError says what is wrong with the deck a confirmation chose.
@@ -435,8 +432,7 @@ func freeDeckName(name string, taken map[string]bool) string {
 
 // showConfirmed shows what a confirmed import did: the report on the
 // import page when it skipped questions, else the deck with a summary.
-func (a *App) showConfirmed(c echo.Context, name string, res data.ConfirmedImport) error {
-	u, _ := currentUser(c)
+func (a *App) showConfirmed(c echo.Context, u data.User, name string, res data.ConfirmedImport) error {
 	if res.Added == 0 && res.CloseSkipped > 0 && res.CloseSkipped+res.Skipped == res.Found {
 		msg := fmt.Sprintf("Nothing imported: all %s closely match cards you have.", words.Count(res.Found, "card", "cards"))
 		if res.Found == 1 {
@@ -457,7 +453,7 @@ func (a *App) showConfirmed(c echo.Context, name string, res data.ConfirmedImpor
 		if res.CloseSkipped > 0 {
 			r.Summary += fmt.Sprintf(" %s left out as close matches of yours.", words.Count(res.CloseSkipped, "card", "cards"))
 		}
-		return a.renderImport(c, http.StatusOK, views.ImportView{Report: r})
+		return a.renderImport(c, u, http.StatusOK, views.ImportView{Report: r})
 	}
 	msg := importSummary(name, res.ImportResult)
 	if res.CloseSkipped > 0 {

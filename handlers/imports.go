@@ -26,12 +26,11 @@ const importProblemsShown = 100
 // pastedDocumentName names a pasted document when the form gives no name.
 const pastedDocumentName = "Pasted notes"
 
-func (a *App) importPage(c echo.Context) error {
-	return a.renderImport(c, http.StatusOK, views.ImportView{})
+func (a *App) importPage(c echo.Context, u data.User) error {
+	return a.renderImport(c, u, http.StatusOK, views.ImportView{})
 }
 
-func (a *App) renderImport(c echo.Context, status int, v views.ImportView) error {
-	u, _ := currentUser(c)
+func (a *App) renderImport(c echo.Context, u data.User, status int, v views.ImportView) error {
 	cats, err := a.store.ListCategories(c.Request().Context(), u.ID)
 	if err != nil {
 		return err
@@ -53,8 +52,7 @@ func (a *App) renderImport(c echo.Context, status int, v views.ImportView) error
 // checked and kept for its preview (import_preview.go), to be imported
 // when the user confirms; an export or an Anki package imports at once. A
 // refused file is refused on this page, with every problem listed.
-func (a *App) importDocument(c echo.Context) error {
-	u, _ := currentUser(c)
+func (a *App) importDocument(c echo.Context, u data.User) error {
 	ctx := c.Request().Context()
 	if err := parseForm(c.Request()); err != nil {
 		return err
@@ -92,7 +90,7 @@ func (a *App) importDocument(c echo.Context) error {
 		problems = problems[:importProblemsShown]
 	}
 	v.Error, v.Problems = msg, problems
-	return a.renderImport(c, status, v)
+	return a.renderImport(c, u, status, v)
 }
 
 // importReport is the import page's account of an import that skipped
@@ -225,8 +223,7 @@ var importTypes = map[string]string{
 // ?category= files what no rule does, ?headings=ignore makes no categories
 // of section headings. 200 with the report; a refused file gets the store's
 // message with its line-numbered problems, and the status errorStatus maps.
-func (a *App) apiImport(c echo.Context) error {
-	u, _ := currentUser(c)
+func (a *App) apiImport(c echo.Context, u data.User) error {
 	name, body, err := apiImportBody(c)
 	if err != nil {
 		return err
@@ -322,7 +319,7 @@ func (a *App) deckCardsURL(c echo.Context, userID int64, deck string) string {
 // showTooLarge shows an upload over the limit on the page it came from,
 // with the limit, rather than as a bare error page. It runs after
 // loadSession, so it knows the user, and before the body limit it reports on.
-func (a *App) showTooLarge(render func(c echo.Context) error) echo.MiddlewareFunc {
+func (a *App) showTooLarge(render userHandler) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			err := next(c)
@@ -330,23 +327,24 @@ func (a *App) showTooLarge(render func(c echo.Context) error) echo.MiddlewareFun
 			if !errors.As(err, &he) || he.Code != http.StatusRequestEntityTooLarge {
 				return err
 			}
-			if _, ok := currentUser(c); !ok {
+			u, ok := currentUser(c)
+			if !ok {
 				return err
 			}
-			return render(c)
+			return render(c, u)
 		}
 	}
 }
 
 // importTooLarge and restoreTooLarge render the import and restore pages
 // with the upload limit.
-func (a *App) importTooLarge(c echo.Context) error {
-	return a.renderImport(c, http.StatusRequestEntityTooLarge, views.ImportView{
+func (a *App) importTooLarge(c echo.Context, u data.User) error {
+	return a.renderImport(c, u, http.StatusRequestEntityTooLarge, views.ImportView{
 		Error: fmt.Sprintf("The upload is larger than the limit of %s.", formatSize(a.cfg.MaxUploadBytes)),
 	})
 }
 
-func (a *App) restoreTooLarge(c echo.Context) error {
+func (a *App) restoreTooLarge(c echo.Context, _ data.User) error {
 	return a.renderExport(c, http.StatusRequestEntityTooLarge, restoreTooLargeMessage(a.cfg.MaxUploadBytes))
 }
 

@@ -21,14 +21,13 @@ import (
 // pass and pacing, and draws the readiness forecast; GET /api/v1/readiness
 // answers the forecast as JSON. The rules are srs's (srs/readiness.go).
 
-func (a *App) interviewPage(c echo.Context) error {
-	return a.renderInterview(c, http.StatusOK, "", nil)
+func (a *App) interviewPage(c echo.Context, u data.User) error {
+	return a.renderInterview(c, u, http.StatusOK, "", nil)
 }
 
 // renderInterview draws the page; form, when not nil, is a refused form
 // shown back as it was sent.
-func (a *App) renderInterview(c echo.Context, status int, errMsg string, form *data.InterviewSettings) error {
-	u, _ := currentUser(c)
+func (a *App) renderInterview(c echo.Context, u data.User, status int, errMsg string, form *data.InterviewSettings) error {
 	ctx := c.Request().Context()
 	r, err := a.store.Readiness(ctx, u.ID)
 	if err != nil {
@@ -148,8 +147,7 @@ func planCharts(r data.Readiness) (reviews, fresh views.VBarChart, summary strin
 }
 
 // countdown is the dashboard's line about an interview ahead, "" for none.
-func (a *App) countdown(c echo.Context, today srs.Day) (string, error) {
-	u, _ := currentUser(c)
+func (a *App) countdown(c echo.Context, u data.User, today srs.Day) (string, error) {
 	iv, err := a.store.Interview(c.Request().Context(), u.ID)
 	if err != nil || !iv.Ahead(today) {
 		return "", err
@@ -158,8 +156,7 @@ func (a *App) countdown(c echo.Context, today srs.Day) (string, error) {
 }
 
 // saveInterview stores the form; every refusal names the field.
-func (a *App) saveInterview(c echo.Context) error {
-	u, _ := currentUser(c)
+func (a *App) saveInterview(c echo.Context, u data.User) error {
 	form := data.InterviewSettings{NewOnTime: c.FormValue("new_on_time") != ""}
 	if err := c.Request().ParseForm(); err != nil {
 		return err
@@ -169,18 +166,18 @@ func (a *App) saveInterview(c echo.Context) error {
 	var err error
 	form.FinalDays, err = strconv.Atoi(strings.TrimSpace(c.FormValue("final_days")))
 	if err != nil {
-		return a.renderInterview(c, http.StatusBadRequest, "The final pass must be a whole number of days from 1 to 14.", &form)
+		return a.renderInterview(c, u, http.StatusBadRequest, "The final pass must be a whole number of days from 1 to 14.", &form)
 	}
 	if c.FormValue("clear") == "" && date != "" {
 		d, err := srs.ParseDay(date)
 		if err != nil {
-			return a.renderInterview(c, http.StatusBadRequest, "The interview date must be a date such as 2027-03-15.", &form)
+			return a.renderInterview(c, u, http.StatusBadRequest, "The interview date must be a date such as 2027-03-15.", &form)
 		}
 		form.Date, form.HasDate = d, true
 	}
 	err = a.store.UpdateInterview(c.Request().Context(), u.ID, form)
 	if errors.Is(err, data.ErrInvalid) {
-		return a.renderInterview(c, http.StatusBadRequest, userMessage(err), &form)
+		return a.renderInterview(c, u, http.StatusBadRequest, userMessage(err), &form)
 	}
 	if err != nil {
 		return err
@@ -224,8 +221,7 @@ type planDayJSON struct {
 	FinalPass int     `json:"final_pass"`
 }
 
-func (a *App) apiReadiness(c echo.Context) error {
-	u, _ := currentUser(c)
+func (a *App) apiReadiness(c echo.Context, u data.User) error {
 	r, err := a.store.Readiness(c.Request().Context(), u.ID)
 	if err != nil {
 		return err

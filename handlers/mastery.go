@@ -88,7 +88,7 @@ func (a *App) dashboard(c echo.Context) error {
 		Chart:          masteryChart(rep),
 		FinalPass:      q.FinalPass,
 	}
-	if v.Countdown, err = a.countdown(c, q.Today); err != nil {
+	if v.Countdown, err = a.countdown(c, u, q.Today); err != nil {
 		return err
 	}
 	for _, cat := range rep.Categories {
@@ -103,8 +103,7 @@ func (a *App) dashboard(c echo.Context) error {
 	return a.render(c, http.StatusOK, views.Dashboard(p, v))
 }
 
-func (a *App) masteryPage(c echo.Context) error {
-	u, _ := currentUser(c)
+func (a *App) masteryPage(c echo.Context, u data.User) error {
 	ctx := c.Request().Context()
 	rep, err := a.store.Mastery(ctx, u.ID)
 	if err != nil {
@@ -158,8 +157,7 @@ func shortDate(d srs.Day) string {
 	return time.Date(y, m, day, 0, 0, 0, 0, time.UTC).Format("Jan 2")
 }
 
-func (a *App) statsPage(c echo.Context) error {
-	u, _ := currentUser(c)
+func (a *App) statsPage(c echo.Context, u data.User) error {
 	st, err := a.store.Stats(c.Request().Context(), u.ID)
 	if err != nil {
 		return err
@@ -214,8 +212,7 @@ func (a *App) statsPage(c echo.Context) error {
 	return a.render(c, http.StatusOK, views.Stats(p, v))
 }
 
-func (a *App) apiMastery(c echo.Context) error {
-	u, _ := currentUser(c)
+func (a *App) apiMastery(c echo.Context, u data.User) error {
 	rep, err := a.store.Mastery(c.Request().Context(), u.ID)
 	if err != nil {
 		return err
@@ -223,8 +220,7 @@ func (a *App) apiMastery(c echo.Context) error {
 	return c.JSON(http.StatusOK, rep.Table())
 }
 
-func (a *App) apiStats(c echo.Context) error {
-	u, _ := currentUser(c)
+func (a *App) apiStats(c echo.Context, u data.User) error {
 	st, err := a.store.Stats(c.Request().Context(), u.ID)
 	if err != nil {
 		return err

@@ -117,6 +117,25 @@ func currentUser(c echo.Context) (data.User, bool) {
 	return u, ok
 }
 
+// userHandler is a handler of a signed-in user's request (a session or an
+// API token): it is handed the user, so it never reads one that is not
+// there.
+type userHandler func(c echo.Context, u data.User) error
+
+// withUser adapts a userHandler to Echo. The route table puts it behind
+// requireUser or requireToken; reached without a user all the same (a
+// route registered outside them), it refuses with 500 and says so in the
+// log, instead of serving the request as user 0.
+func (a *App) withUser(h userHandler) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		u, ok := currentUser(c)
+		if !ok || u.ID == 0 {
+			return fmt.Errorf("handler %s reached without a signed-in user: its route lacks requireUser or requireToken", c.Path())
+		}
+		return h(c, u)
+	}
+}
+
 // csrfToken returns the session's CSRF token, creating (and saving) one if needed.
 func (a *App) csrfToken(c echo.Context) (string, error) {
 	sess := session(c)

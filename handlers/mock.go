@@ -71,8 +71,7 @@ func (a *App) saveMock(c echo.Context, m *mockState) error {
 	return sess.Save(c.Request(), c.Response())
 }
 
-func (a *App) mockPage(c echo.Context) error {
-	u, _ := currentUser(c)
+func (a *App) mockPage(c echo.Context, u data.User) error {
 	n, err := a.store.PracticeCount(c.Request().Context(), u.ID, data.ReviewFilter{})
 	if err != nil {
 		return err
@@ -88,8 +87,7 @@ func (a *App) mockPage(c echo.Context) error {
 
 // mockStart draws the round (data.MockDraw): any cards in play, weakest
 // recall first, one category after another.
-func (a *App) mockStart(c echo.Context) error {
-	u, _ := currentUser(c)
+func (a *App) mockStart(c echo.Context, u data.User) error {
 	ctx := c.Request().Context()
 	n, err := strconv.Atoi(c.FormValue("cards"))
 	if err != nil || n < 1 || n > 20 {
@@ -118,8 +116,7 @@ func (a *App) mockStart(c echo.Context) error {
 
 // mockCurrent returns the round and its current card, or redirects to the
 // summary when the round is over (all cards, or out of time).
-func (a *App) mockCurrent(c echo.Context) (*mockState, data.Card, int, bool, error) {
-	u, _ := currentUser(c)
+func (a *App) mockCurrent(c echo.Context, u data.User) (*mockState, data.Card, int, bool, error) {
 	m, ok := a.loadMock(c)
 	if !ok {
 		return nil, data.Card{}, 0, false, redirect(c, "/mock")
@@ -157,8 +154,8 @@ func (a *App) mockCardView(m *mockState, card data.Card, step int) views.MockCar
 	}
 }
 
-func (a *App) mockCard(c echo.Context) error {
-	m, card, step, ok, err := a.mockCurrent(c)
+func (a *App) mockCard(c echo.Context, u data.User) error {
+	m, card, step, ok, err := a.mockCurrent(c, u)
 	if !ok {
 		return err
 	}
@@ -170,8 +167,8 @@ func (a *App) mockCard(c echo.Context) error {
 	return a.render(c, http.StatusOK, views.MockCard(p, a.mockCardView(m, card, step)))
 }
 
-func (a *App) mockReveal(c echo.Context) error {
-	m, card, step, ok, err := a.mockCurrent(c)
+func (a *App) mockReveal(c echo.Context, u data.User) error {
+	m, card, step, ok, err := a.mockCurrent(c, u)
 	if !ok {
 		return err
 	}
@@ -193,9 +190,8 @@ func (a *App) mockReveal(c echo.Context) error {
 	return a.render(c, http.StatusOK, views.MockCard(p, v))
 }
 
-func (a *App) mockGrade(c echo.Context) error {
-	u, _ := currentUser(c)
-	m, card, _, ok, err := a.mockCurrent(c)
+func (a *App) mockGrade(c echo.Context, u data.User) error {
+	m, card, _, ok, err := a.mockCurrent(c, u)
 	if !ok {
 		return err
 	}

@@ -50,8 +50,7 @@ func practiceURL(query, extra string) string {
 
 // practicePage shows the card to practise, its back when ?reveal=ID names
 // it, or the end of the round.
-func (a *App) practicePage(c echo.Context) error {
-	u, _ := currentUser(c)
+func (a *App) practicePage(c echo.Context, u data.User) error {
 	ctx := c.Request().Context()
 	q, query, err := practiceQuery(c.QueryParams())
 	if err != nil {
@@ -64,7 +63,7 @@ func (a *App) practicePage(c echo.Context) error {
 	}
 	pc, err := a.store.PracticeNext(ctx, u.ID, q)
 	if errors.Is(err, data.ErrPracticeDone) {
-		return a.practiceDonePage(c, q, pc)
+		return a.practiceDonePage(c, u, q, pc)
 	}
 	if err != nil {
 		return err
@@ -81,7 +80,7 @@ func (a *App) practicePage(c echo.Context) error {
 		}
 		typeAnswer = st.TypeAnswers
 	}
-	v := a.practiceView(c, pc, q.Filter, query, shown)
+	v := a.practiceView(c, u, pc, q.Filter, query, shown)
 	v.Revealed = reveal == pc.Card.ID
 	v.TypeAnswer = typeAnswer
 	p := a.page(c, "Practice")
@@ -89,12 +88,12 @@ func (a *App) practicePage(c echo.Context) error {
 	return a.render(c, http.StatusOK, views.Review(p, v))
 }
 
-func (a *App) practiceView(c echo.Context, pc data.PracticeCard, f data.ReviewFilter, query string, shown int64) views.ReviewView {
+func (a *App) practiceView(c echo.Context, u data.User, pc data.PracticeCard, f data.ReviewFilter, query string, shown int64) views.ReviewView {
 	v := views.ReviewView{
 		Practice: true, PracticeLeft: pc.Left, PracticeDone: pc.Practised,
 		CardID: pc.Card.ID, Front: pc.Card.Front, Back: pc.Card.Back, Category: pc.Card.CategoryName, KeyPoints: pc.Card.KeyPoints,
 		FrontHTML: pc.Card.FrontHTML, BackHTML: pc.Card.BackHTML, KeyPointsHTML: pc.Card.KeyPointsHTML,
-		Step: pc.Step, GradeKey: newFormKey(), Shown: shown, Query: query, Filter: a.filterLabel(c, f),
+		Step: pc.Step, GradeKey: newFormKey(), Shown: shown, Query: query, Filter: a.filterLabel(c, u, f),
 		// A practice grade moves no due day: the buttons say nothing of when.
 		Grades: gradeButtons(), Suggested: -1,
 	}
@@ -104,11 +103,11 @@ func (a *App) practiceView(c echo.Context, pc data.PracticeCard, f data.ReviewFi
 	return v
 }
 
-func (a *App) practiceDonePage(c echo.Context, q data.PracticeQuery, pc data.PracticeCard) error {
+func (a *App) practiceDonePage(c echo.Context, u data.User, q data.PracticeQuery, pc data.PracticeCard) error {
 	_, scope, _ := reviewFilter(url.Values{"category": {q.Filter.Category}, "deck": {deckParam(q.Filter.DeckID)}})
 	v := views.PracticeDoneView{
 		Practised: pc.Practised,
-		Filter:    a.filterLabel(c, q.Filter),
+		Filter:    a.filterLabel(c, u, q.Filter),
 		AgainURL:  practiceURL(scope, "round="+strconv.FormatInt(pc.NextRound, 10)),
 		Empty:     pc.Practised == 0,
 	}
@@ -129,8 +128,7 @@ func deckParam(id int64) string {
 
 // practiceReveal checks a typed answer and shows the back, as revealForm
 // does for the day's queue.
-func (a *App) practiceReveal(c echo.Context) error {
-	u, _ := currentUser(c)
+func (a *App) practiceReveal(c echo.Context, u data.User) error {
 	vals, _ := url.ParseQuery(c.FormValue("filter"))
 	q, query, err := practiceQuery(vals)
 	if err != nil {
@@ -156,7 +154,7 @@ func (a *App) practiceReveal(c echo.Context) error {
 	if shown <= 0 {
 		shown = a.now().UnixMilli()
 	}
-	v := a.practiceView(c, pc, q.Filter, query, shown)
+	v := a.practiceView(c, u, pc, q.Filter, query, shown)
 	v.Revealed, v.Checked, v.Typed = true, true, answer
 	v.Points, v.Suggested = markPoints(pc.Card, answer)
 	p := a.page(c, "Practice")
@@ -166,8 +164,7 @@ func (a *App) practiceReveal(c echo.Context) error {
 
 // practiceGrade records a practice grade and shows the next card. A stale
 // form (graded meanwhile, a double click) changes nothing.
-func (a *App) practiceGrade(c echo.Context) error {
-	u, _ := currentUser(c)
+func (a *App) practiceGrade(c echo.Context, u data.User) error {
 	vals, _ := url.ParseQuery(c.FormValue("filter"))
 	_, query, err := practiceQuery(vals)
 	if err != nil {
@@ -192,8 +189,7 @@ func (a *App) practiceGrade(c echo.Context) error {
 
 // practiceUndo takes back the last grade, as on the review page, and shows
 // its card again.
-func (a *App) practiceUndo(c echo.Context) error {
-	u, _ := currentUser(c)
+func (a *App) practiceUndo(c echo.Context, u data.User) error {
 	vals, _ := url.ParseQuery(c.FormValue("filter"))
 	_, query, err := practiceQuery(vals)
 	if err != nil {
@@ -214,8 +210,7 @@ func (a *App) practiceUndo(c echo.Context) error {
 
 // studyMoreForm raises today's limits from the "Done for today" page:
 // new=N more new cards, reviews=N more reviews.
-func (a *App) studyMoreForm(c echo.Context) error {
-	u, _ := currentUser(c)
+func (a *App) studyMoreForm(c echo.Context, u data.User) error {
 	vals, _ := url.ParseQuery(c.FormValue("filter"))
 	_, query, err := reviewFilter(vals)
 	if err != nil {
@@ -254,8 +249,7 @@ func (a *App) studyMoreForm(c echo.Context) error {
 // apiPracticeNext answers the next card to practise, in the shape of
 // GET /review/next (remaining: the scope's cards left in the round), or
 // 204 when the scope is exhausted.
-func (a *App) apiPracticeNext(c echo.Context) error {
-	u, _ := currentUser(c)
+func (a *App) apiPracticeNext(c echo.Context, u data.User) error {
 	q, _, err := practiceQuery(c.QueryParams())
 	if err != nil {
 		return err
@@ -273,8 +267,7 @@ func (a *App) apiPracticeNext(c echo.Context) error {
 // apiStudyMore raises today's limits, as the Done for today page does:
 // {"new": 10, "reviews": 50}, either may be left out. It answers the
 // day's raise so far.
-func (a *App) apiStudyMore(c echo.Context) error {
-	u, _ := currentUser(c)
+func (a *App) apiStudyMore(c echo.Context, u data.User) error {
 	var body struct {
 		New     int `json:"new" expect:"a whole number of new cards"`
 		Reviews int `json:"reviews" expect:"a whole number of reviews"`

@@ -103,11 +103,10 @@ func longDays(n int) string {
 	return fmt.Sprintf("in %d days", n)
 }
 
-func (a *App) filterLabel(c echo.Context, f data.ReviewFilter) string {
+func (a *App) filterLabel(c echo.Context, u data.User, f data.ReviewFilter) string {
 	if f.Category == "" && f.DeckID == 0 {
 		return ""
 	}
-	u, _ := currentUser(c)
 	var parts []string
 	if f.Category != "" {
 		name := f.Category
@@ -136,8 +135,7 @@ func (a *App) filterLabel(c echo.Context, f data.ReviewFilter) string {
 
 // reviewPage shows the next card's front, or its back when ?reveal=ID
 // names the card that is up now, or the day's summary.
-func (a *App) reviewPage(c echo.Context) error {
-	u, _ := currentUser(c)
+func (a *App) reviewPage(c echo.Context, u data.User) error {
 	ctx := c.Request().Context()
 	f, query, err := reviewFilter(c.QueryParams())
 	if err != nil {
@@ -150,7 +148,7 @@ func (a *App) reviewPage(c echo.Context) error {
 	}
 	qc, err := a.store.NextCard(ctx, u.ID, f, prefer)
 	if errors.Is(err, data.ErrQueueEmpty) {
-		return a.summaryPage(c, f, query)
+		return a.summaryPage(c, u, f, query)
 	}
 	if err != nil {
 		return err
@@ -167,7 +165,7 @@ func (a *App) reviewPage(c echo.Context) error {
 		}
 		typeAnswer = st.TypeAnswers
 	}
-	v := a.reviewView(c, qc, f, query, shown)
+	v := a.reviewView(c, u, qc, f, query, shown)
 	v.Revealed = reveal == qc.Card.ID
 	v.TypeAnswer = typeAnswer
 	p := a.page(c, "Review")
@@ -175,7 +173,7 @@ func (a *App) reviewPage(c echo.Context) error {
 	return a.render(c, http.StatusOK, views.Review(p, v))
 }
 
-func (a *App) reviewView(c echo.Context, qc data.QueueCard, f data.ReviewFilter, query string, shown int64) views.ReviewView {
+func (a *App) reviewView(c echo.Context, u data.User, qc data.QueueCard, f data.ReviewFilter, query string, shown int64) views.ReviewView {
 	v := views.ReviewView{
 		CardID:    qc.Card.ID,
 		Front:     qc.Card.Front,
@@ -192,7 +190,7 @@ func (a *App) reviewView(c echo.Context, qc data.QueueCard, f data.ReviewFilter,
 		GradeKey:  newFormKey(),
 		Shown:     shown,
 		Query:     query,
-		Filter:    a.filterLabel(c, f),
+		Filter:    a.filterLabel(c, u, f),
 		Grades:    gradeButtonsFor(qc),
 		Suggested: -1,
 	}
@@ -210,8 +208,7 @@ func checkTypedAnswer(answer string) error {
 	return nil
 }
 
-func (a *App) summaryPage(c echo.Context, f data.ReviewFilter, query string) error {
-	u, _ := currentUser(c)
+func (a *App) summaryPage(c echo.Context, u data.User, f data.ReviewFilter, query string) error {
 	sum, err := a.store.Summary(c.Request().Context(), u.ID)
 	if err != nil {
 		return err
@@ -223,7 +220,7 @@ func (a *App) summaryPage(c echo.Context, f data.ReviewFilter, query string) err
 		Recall:    "-",
 		TimeSpent: formatSpent(sum.TimeSpent),
 		NewLeft:   sum.NewLeft,
-		Filter:    a.filterLabel(c, f),
+		Filter:    a.filterLabel(c, u, f),
 		Query:     query,
 	}
 	if sum.Counted > 0 {
@@ -256,8 +253,7 @@ func formatSpent(d time.Duration) string {
 // gradeForm applies a grade from the card page. A stale form (the card
 // was graded meanwhile in another tab, or the button was clicked twice)
 // changes nothing: the page shows whatever card is up now.
-func (a *App) gradeForm(c echo.Context) error {
-	u, _ := currentUser(c)
+func (a *App) gradeForm(c echo.Context, u data.User) error {
 	vals, _ := url.ParseQuery(c.FormValue("filter"))
 	_, query, err := reviewFilter(vals)
 	if err != nil {
@@ -306,8 +302,7 @@ func (a *App) readGradeForm(c echo.Context, userID int64) (data.Grade, error) {
 	return data.Grade{CardID: cardID, Grade: srs.Grade(g), AnswerMS: answerMS, Step: step, TypedAnswer: answer}, nil
 }
 
-func (a *App) undoForm(c echo.Context) error {
-	u, _ := currentUser(c)
+func (a *App) undoForm(c echo.Context, u data.User) error {
 	vals, _ := url.ParseQuery(c.FormValue("filter"))
 	_, query, err := reviewFilter(vals)
 	if err != nil {

@@ -14,12 +14,11 @@ import (
 	"github.com/flashcards/flashcards/views"
 )
 
-func (a *App) settingsPage(c echo.Context) error {
-	return a.renderSettings(c, http.StatusOK, "", "")
+func (a *App) settingsPage(c echo.Context, u data.User) error {
+	return a.renderSettings(c, u, http.StatusOK, "", "")
 }
 
-func (a *App) renderSettings(c echo.Context, status int, errMsg, newToken string) error {
-	u, _ := currentUser(c)
+func (a *App) renderSettings(c echo.Context, u data.User, status int, errMsg, newToken string) error {
 	ctx := c.Request().Context()
 	st, err := a.store.UserSettings(ctx, u.ID)
 	if err != nil {
@@ -46,8 +45,7 @@ func (a *App) renderSettings(c echo.Context, status int, errMsg, newToken string
 	return a.render(c, status, views.Settings(p, v))
 }
 
-func (a *App) saveSettings(c echo.Context) error {
-	u, _ := currentUser(c)
+func (a *App) saveSettings(c echo.Context, u data.User) error {
 	st := data.Settings{Timezone: strings.TrimSpace(c.FormValue("timezone")), TypeAnswers: c.FormValue("type_answers") != ""}
 	for _, f := range []struct {
 		name  string
@@ -60,13 +58,13 @@ func (a *App) saveSettings(c echo.Context) error {
 	} {
 		n, err := strconv.Atoi(strings.TrimSpace(c.FormValue(f.name)))
 		if err != nil {
-			return a.renderSettings(c, http.StatusBadRequest, f.label+" must be a whole number.", "")
+			return a.renderSettings(c, u, http.StatusBadRequest, f.label+" must be a whole number.", "")
 		}
 		*f.dst = n
 	}
 	err := a.store.UpdateSettings(c.Request().Context(), u.ID, st)
 	if errors.Is(err, data.ErrInvalid) {
-		return a.renderSettings(c, http.StatusBadRequest, userMessage(err), "")
+		return a.renderSettings(c, u, http.StatusBadRequest, userMessage(err), "")
 	}
 	if err != nil {
 		return err
@@ -77,23 +75,22 @@ func (a *App) saveSettings(c echo.Context) error {
 	return redirect(c, "/settings")
 }
 
-func (a *App) changePassword(c echo.Context) error {
-	u, _ := currentUser(c)
+func (a *App) changePassword(c echo.Context, u data.User) error {
 	ctx := c.Request().Context()
 	if _, err := a.store.Authenticate(ctx, u.Name, c.FormValue("current")); err != nil {
 		if errors.Is(err, data.ErrBadCredentials) {
-			return a.renderSettings(c, http.StatusBadRequest, "The current password is wrong.", "")
+			return a.renderSettings(c, u, http.StatusBadRequest, "The current password is wrong.", "")
 		}
 		return err
 	}
 	password := c.FormValue("password")
 	if password != c.FormValue("password2") {
-		return a.renderSettings(c, http.StatusBadRequest, "The two new passwords differ.", "")
+		return a.renderSettings(c, u, http.StatusBadRequest, "The two new passwords differ.", "")
 	}
 	revokeTokens := c.FormValue("revoke_tokens") != ""
 	changed, err := a.store.ChangePassword(ctx, u.ID, password, revokeTokens)
 	if errors.Is(err, data.ErrInvalid) {
-		return a.renderSettings(c, http.StatusBadRequest, userMessage(err), "")
+		return a.renderSettings(c, u, http.StatusBadRequest, userMessage(err), "")
 	}
 	if err != nil {
 		return err
@@ -118,25 +115,23 @@ func (a *App) changePassword(c echo.Context) error {
 	return redirect(c, "/settings")
 }
 
-func (a *App) createToken(c echo.Context) error {
-	u, _ := currentUser(c)
+func (a *App) createToken(c echo.Context, u data.User) error {
 	secret, _, err := a.store.CreateSessionToken(c.Request().Context(), session(c).ID, u.ID, c.FormValue("name"))
 	if errors.Is(err, data.ErrNotFound) {
 		// The session ended (log-out, password change) while this ran.
 		return redirect(c, "/login")
 	}
 	if errors.Is(err, data.ErrInvalid) {
-		return a.renderSettings(c, http.StatusBadRequest, userMessage(err), "")
+		return a.renderSettings(c, u, http.StatusBadRequest, userMessage(err), "")
 	}
 	if err != nil {
 		return err
 	}
 	// Rendered directly, not redirected: the secret must not sit in the session.
-	return a.renderSettings(c, http.StatusOK, "", secret)
+	return a.renderSettings(c, u, http.StatusOK, "", secret)
 }
 
-func (a *App) revokeToken(c echo.Context) error {
-	u, _ := currentUser(c)
+func (a *App) revokeToken(c echo.Context, u data.User) error {
 	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
 	if err != nil {
 		return echo.NewHTTPError(http.StatusNotFound, "There is no such token.")
@@ -150,12 +145,11 @@ func (a *App) revokeToken(c echo.Context) error {
 	return redirect(c, "/settings")
 }
 
-func (a *App) deleteAccount(c echo.Context) error {
-	u, _ := currentUser(c)
+func (a *App) deleteAccount(c echo.Context, u data.User) error {
 	ctx := c.Request().Context()
 	if _, err := a.store.Authenticate(ctx, u.Name, c.FormValue("password")); err != nil {
 		if errors.Is(err, data.ErrBadCredentials) {
-			return a.renderSettings(c, http.StatusBadRequest, "The password is wrong; the account was not deleted.", "")
+			return a.renderSettings(c, u, http.StatusBadRequest, "The password is wrong; the account was not deleted.", "")
 		}
 		return err
 	}

@@ -20,8 +20,7 @@ const trashDays = int(data.TrashKeep / (24 * time.Hour))
 
 // trashPage lists the cards in the user's trash, most recently deleted
 // first, with boxes to restore them or delete them for good.
-func (a *App) trashPage(c echo.Context) error {
-	u, _ := currentUser(c)
+func (a *App) trashPage(c echo.Context, u data.User) error {
 	pageNo := 1
 	if n, err := strconv.Atoi(c.QueryParam("page")); err == nil && n > 1 && n <= maxPage {
 		pageNo = n
@@ -70,8 +69,7 @@ func (a *App) userLocation(c echo.Context, userID int64) *time.Location {
 
 // trashAction restores the chosen cards or, once confirmed on a page of
 // its own (so that it is safe without JavaScript), deletes them for good.
-func (a *App) trashAction(c echo.Context) error {
-	u, _ := currentUser(c)
+func (a *App) trashAction(c echo.Context, u data.User) error {
 	ctx := c.Request().Context()
 	back := safeNext(c.FormValue("return"))
 	if back == "" || back[:min(len(back), 12)] != "/cards/trash" {
@@ -90,7 +88,7 @@ func (a *App) trashAction(c echo.Context) error {
 		msg = fmt.Sprintf("Restored %s, with %s history.", cards(n), pick(n, "its", "their"))
 	case "delete":
 		if c.FormValue("confirm") != "yes" {
-			return a.confirmPurge(c, ids, back)
+			return a.confirmPurge(c, u, ids, back)
 		}
 		var n int
 		n, err = a.store.DeleteTrashedCards(ctx, u.ID, ids)
@@ -121,8 +119,7 @@ func (a *App) trashAction(c echo.Context) error {
 }
 
 // confirmPurge asks before cards leave the trash for good.
-func (a *App) confirmPurge(c echo.Context, ids []int64, back string) error {
-	u, _ := currentUser(c)
+func (a *App) confirmPurge(c echo.Context, u data.User, ids []int64, back string) error {
 	cards, err := a.store.TrashedCardsByID(c.Request().Context(), u.ID, ids)
 	if errors.Is(err, data.ErrInvalid) {
 		if ferr := a.flash(c, false, userMessage(err)); ferr != nil {
