@@ -222,7 +222,7 @@ func TestImportApkgHostileMedia(t *testing.T) {
 		}, "The package's files unpack to more than the 3 MiB allowed"},
 		{"an image over the per-file cap", func() []byte {
 			return mediaPackage(t, fx, withFiles(map[string][]byte{"0": testPNG(t, 3, 40000)}), list)
-		}, func(s *Store) func() { s.MediaLimits.MaxFile = 20000; return func() {} }, `the image "roc curve.png" is`},
+		}, func(s *Store) func() { s.MediaLimits.MaxFile = 20000; return func() {} }, `The image "roc curve.png" is`},
 		{"images past the user's quota", func() []byte { return mediaPackage(t, fx, ok, list) },
 			func(s *Store) func() { s.MediaLimits.MaxUser = 1000; return func() {} }, "Your images take 0 bytes of the"},
 		{"a damaged media list", func() []byte {

@@ -153,9 +153,9 @@ func prepareMedia(name string, b []byte, maxFile int64) (mediaDraft, error) {
 
 func mediaWhat(name string) string {
 	if n := mediaName(name); n != "" {
-		return fmt.Sprintf("the image %q", n)
+		return fmt.Sprintf("The image %q", n)
 	}
-	return "the image"
+	return "The image"
 }
 
 // mediaName is a file name fit to keep: its last path element, printable,

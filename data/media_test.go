@@ -107,9 +107,9 @@ func TestMediaRefusals(t *testing.T) {
 		want error
 		says string
 	}{
-		{"evil.png", []byte("<html><script>alert(1)</script>"), ErrInvalid, `the image "evil.png" is not a PNG, JPEG, GIF, WebP or SVG image`},
-		{"big.png", testPNG(t, 2, 6000), ErrTooLarge, `the image "big.png" is `},
-		{"cut.png", testPNG(t, 3, 1000)[:60], ErrInvalid, `the image "cut.png" cannot be read`},
+		{"evil.png", []byte("<html><script>alert(1)</script>"), ErrInvalid, `The image "evil.png" is not a PNG, JPEG, GIF, WebP or SVG image`},
+		{"big.png", testPNG(t, 2, 6000), ErrTooLarge, `The image "big.png" is `},
+		{"cut.png", testPNG(t, 3, 1000)[:60], ErrInvalid, `The image "cut.png" cannot be read`},
 	} {
 		_, err := s.AddMedia(ctx, ada, tc.name, tc.file)
 		if !errors.Is(err, tc.want) || !strings.Contains(err.Error(), tc.says) {
