@@ -21,12 +21,8 @@ func (a *App) revealForm(c echo.Context, u data.User) error {
 	if err != nil {
 		return err
 	}
-	cardID, err := strconv.ParseInt(c.FormValue("card_id"), 10, 64)
+	cardID, answer, err := readRevealForm(c)
 	if err != nil {
-		return echo.NewHTTPError(http.StatusBadRequest, "The form names no card.")
-	}
-	answer := c.FormValue("answer")
-	if err := checkTypedAnswer(answer); err != nil {
 		return err
 	}
 	qc, err := a.store.NextCard(c.Request().Context(), u.ID, f, cardID)

@@ -68,17 +68,10 @@ func (a *App) practicePage(c echo.Context, u data.User) error {
 	if err != nil {
 		return err
 	}
-	shown, _ := strconv.ParseInt(c.QueryParam("shown"), 10, 64)
-	if shown <= 0 || reveal != pc.Card.ID {
-		shown = a.now().UnixMilli()
-	}
-	typeAnswer := c.QueryParam("type") == "1"
-	if c.QueryParam("type") == "" {
-		st, err := a.store.UserSettings(ctx, u.ID)
-		if err != nil {
-			return err
-		}
-		typeAnswer = st.TypeAnswers
+	shown := a.shownAt(c, reveal, pc.Card.ID)
+	typeAnswer, err := a.typeAnswer(c, u)
+	if err != nil {
+		return err
 	}
 	v := a.practiceView(c, u, pc, q.Filter, query, shown)
 	v.Revealed = reveal == pc.Card.ID
@@ -134,12 +127,8 @@ func (a *App) practiceReveal(c echo.Context, u data.User) error {
 	if err != nil {
 		return err
 	}
-	cardID, err := strconv.ParseInt(c.FormValue("card_id"), 10, 64)
+	cardID, answer, err := readRevealForm(c)
 	if err != nil {
-		return echo.NewHTTPError(http.StatusBadRequest, "The form names no card.")
-	}
-	answer := c.FormValue("answer")
-	if err := checkTypedAnswer(answer); err != nil {
 		return err
 	}
 	q.Prefer = cardID

@@ -153,17 +153,10 @@ func (a *App) reviewPage(c echo.Context, u data.User) error {
 	if err != nil {
 		return err
 	}
-	shown, _ := strconv.ParseInt(c.QueryParam("shown"), 10, 64)
-	if shown <= 0 || reveal != qc.Card.ID {
-		shown = a.now().UnixMilli()
-	}
-	typeAnswer := c.QueryParam("type") == "1"
-	if c.QueryParam("type") == "" {
-		st, err := a.store.UserSettings(ctx, u.ID)
-		if err != nil {
-			return err
-		}
-		typeAnswer = st.TypeAnswers
+	shown := a.shownAt(c, reveal, qc.Card.ID)
+	typeAnswer, err := a.typeAnswer(c, u)
+	if err != nil {
+		return err
 	}
 	v := a.reviewView(c, u, qc, f, query, shown)
 	v.Revealed = reveal == qc.Card.ID
@@ -329,4 +322,37 @@ func reviewURLFor(query, extra string) string {
 		return "/review"
 	}
 	return "/review?" + q
+}
+
+// shownAt is when the card on a card page was first shown: the page's
+// "shown" while the same card is revealed, now for a card shown afresh.
+func (a *App) shownAt(c echo.Context, reveal, cardID int64) int64 {
+	shown, _ := strconv.ParseInt(c.QueryParam("shown"), 10, 64)
+	if shown <= 0 || reveal != cardID {
+		shown = a.now().UnixMilli()
+	}
+	return shown
+}
+
+// typeAnswer says whether a card page asks for a typed answer: ?type=1 or
+// ?type=0 says so, else the user's setting.
+func (a *App) typeAnswer(c echo.Context, u data.User) (bool, error) {
+	switch c.QueryParam("type") {
+	case "1":
+		return true, nil
+	case "":
+		st, err := a.store.UserSettings(c.Request().Context(), u.ID)
+		return st.TypeAnswers, err
+	}
+	return false, nil
+}
+
+// readRevealForm reads a reveal form: the card and the typed answer.
+func readRevealForm(c echo.Context) (cardID int64, answer string, err error) {
+	cardID, err = strconv.ParseInt(c.FormValue("card_id"), 10, 64)
+	if err != nil {
+		return 0, "", echo.NewHTTPError(http.StatusBadRequest, "The form names no card.")
+	}
+	answer = c.FormValue("answer")
+	return cardID, answer, checkTypedAnswer(answer)
 }
