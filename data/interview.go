@@ -96,14 +96,8 @@ func (s *Store) UpdateSettingsAndInterview(ctx context.Context, userID int64, st
 		return err
 	}
 	return s.write(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE settings SET timezone = ?, rollover_hour = ?, new_per_day = ?,
-			reviews_per_day = ?, type_answers = ? WHERE user_id = ?`,
-			st.Timezone, st.RolloverHour, st.NewPerDay, st.ReviewsPerDay, st.TypeAnswers, userID)
-		if err != nil {
+		if err := writeSettings(ctx, tx, userID, st); err != nil {
 			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return fmt.Errorf("settings: %w", ErrNotFound)
 		}
 		return s.updateInterview(ctx, tx, userID, iv)
 	})

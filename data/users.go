@@ -358,21 +358,26 @@ func (s *Store) UserSettings(ctx context.Context, userID int64) (Settings, error
 	return userSettings(ctx, readerStmts{s}, userID)
 }
 
+// writeSettings stores checked settings in a write transaction.
+func writeSettings(ctx context.Context, tx *sql.Tx, userID int64, st Settings) error {
+	res, err := tx.ExecContext(ctx, `UPDATE settings SET timezone = ?, rollover_hour = ?, new_per_day = ?,
+		reviews_per_day = ?, type_answers = ? WHERE user_id = ?`,
+		st.Timezone, st.RolloverHour, st.NewPerDay, st.ReviewsPerDay, st.TypeAnswers, userID)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("settings: %w", ErrNotFound)
+	}
+	return nil
+}
+
 // UpdateSettings validates and stores the user's settings.
 func (s *Store) UpdateSettings(ctx context.Context, userID int64, st Settings) error {
 	if err := st.Validate(); err != nil {
 		return err
 	}
 	return s.write(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE settings SET timezone = ?, rollover_hour = ?, new_per_day = ?,
-			reviews_per_day = ?, type_answers = ? WHERE user_id = ?`,
-			st.Timezone, st.RolloverHour, st.NewPerDay, st.ReviewsPerDay, st.TypeAnswers, userID)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return fmt.Errorf("settings: %w", ErrNotFound)
-		}
-		return nil
+		return writeSettings(ctx, tx, userID, st)
 	})
 }
