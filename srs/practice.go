@@ -108,19 +108,25 @@ const (
 	MaxStudyMoreReviews = 2000
 )
 
+// RefusedRaise is a raise StudyMore refuses, in the words the person
+// reads: a sentence of its own.
+type RefusedRaise string
+
+func (e RefusedRaise) Error() string { return string(e) }
+
 // StudyMore adds a raise of the day's limits (more new cards, more
 // reviews) to the raise already given today, refusing in words a negative
 // or zero raise, or a total beyond MaxStudyMoreNew or MaxStudyMoreReviews.
 func StudyMore(newSoFar, reviewsSoFar, moreNew, moreReviews int) (newTotal, reviewsTotal int, err error) {
 	switch {
 	case moreNew < 0 || moreReviews < 0:
-		return newSoFar, reviewsSoFar, fmt.Errorf("A raise of the day's limits cannot be negative")
+		return newSoFar, reviewsSoFar, RefusedRaise("A raise of the day's limits cannot be negative")
 	case moreNew == 0 && moreReviews == 0:
-		return newSoFar, reviewsSoFar, fmt.Errorf("Say how many more new cards or reviews to study today")
+		return newSoFar, reviewsSoFar, RefusedRaise("Say how many more new cards or reviews to study today")
 	case moreNew > MaxStudyMoreNew-newSoFar: // not a sum, which could overflow
-		return newSoFar, reviewsSoFar, fmt.Errorf("At most %d extra new cards a day (%d so far today)", MaxStudyMoreNew, newSoFar)
+		return newSoFar, reviewsSoFar, RefusedRaise(fmt.Sprintf("At most %d extra new cards a day (%d so far today)", MaxStudyMoreNew, newSoFar))
 	case moreReviews > MaxStudyMoreReviews-reviewsSoFar:
-		return newSoFar, reviewsSoFar, fmt.Errorf("At most %d extra reviews a day (%d so far today)", MaxStudyMoreReviews, reviewsSoFar)
+		return newSoFar, reviewsSoFar, RefusedRaise(fmt.Sprintf("At most %d extra reviews a day (%d so far today)", MaxStudyMoreReviews, reviewsSoFar))
 	}
 	return newSoFar + moreNew, reviewsSoFar + moreReviews, nil
 }
