@@ -15,21 +15,6 @@ func (a *App) apiMe(c echo.Context, u data.User) error {
 	return c.JSON(http.StatusOK, map[string]any{"id": u.ID, "name": u.Name})
 }
 
-type settingsJSON struct {
-	Timezone      string `json:"timezone"`
-	RolloverHour  int    `json:"rollover_hour"`
-	NewPerDay     int    `json:"new_per_day"`
-	ReviewsPerDay int    `json:"reviews_per_day"`
-	TypeAnswers   bool   `json:"type_answers"`
-	// The interview (data.InterviewSettings): its date or null, the slugs
-	// of the categories it covers ([] for all), the final pass's length
-	// and the new-card pacing.
-	InterviewDate  *srs.Day `json:"interview_date"`
-	InterviewScope []string `json:"interview_scope"`
-	FinalDays      int      `json:"final_days"`
-	NewCardsOnTime bool     `json:"new_cards_on_time"`
-}
-
 func newSettingsJSON(st data.Settings, iv data.InterviewSettings) settingsJSON {
 	j := settingsJSON{Timezone: st.Timezone, RolloverHour: st.RolloverHour, NewPerDay: st.NewPerDay,
 		ReviewsPerDay: st.ReviewsPerDay, TypeAnswers: st.TypeAnswers,

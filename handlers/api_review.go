@@ -12,38 +12,6 @@ import (
 	"github.com/flashcards/flashcards/srs"
 )
 
-type cardJSON struct {
-	ID        int64    `json:"id"`
-	Front     string   `json:"front"`
-	Back      string   `json:"back"`
-	Category  string   `json:"category"`
-	KeyPoints []string `json:"key_points"`
-}
-
-type cardStateJSON struct {
-	Repetitions int     `json:"repetitions"`
-	Interval    int     `json:"interval"`
-	Ease        int     `json:"ease"`
-	Due         *string `json:"due"`
-	Lapses      int     `json:"lapses"`
-}
-
-type fullCardJSON struct {
-	cardJSON
-	Deck      string        `json:"deck"`
-	Suspended bool          `json:"suspended"`
-	State     cardStateJSON `json:"state"`
-	Memory    *memoryJSON   `json:"memory"` // null for a card never reviewed
-}
-
-// memoryJSON is a card's FSRS memory state, and its predicted recall on
-// the user's study day now, a fraction from 0 to 1.
-type memoryJSON struct {
-	Stability  float64 `json:"stability"`
-	Difficulty float64 `json:"difficulty"`
-	RecallNow  float64 `json:"recall_now"`
-}
-
 func toCardJSON(c data.Card) cardJSON {
 	kps := c.KeyPoints
 	if kps == nil {
@@ -65,15 +33,6 @@ func toFullCardJSON(c data.Card, today srs.Day) fullCardJSON {
 		out.Memory = &memoryJSON{Stability: c.Memory.Stability, Difficulty: c.Memory.Difficulty, RecallNow: r}
 	}
 	return out
-}
-
-type gradeJSON struct {
-	CardID      int64  `json:"card_id"`
-	Repetitions int    `json:"repetitions"`
-	Interval    int    `json:"interval"`
-	Ease        int    `json:"ease"`
-	Due         string `json:"due"`
-	Redrill     bool   `json:"redrill"`
 }
 
 func toGradeJSON(r data.GradeResult) gradeJSON {
@@ -98,16 +57,6 @@ func (a *App) apiNext(c echo.Context, u data.User) error {
 		return err
 	}
 	return c.JSON(http.StatusOK, nextJSON{Card: toCardJSON(qc.Card), Remaining: qc.Queue.Remaining, Redrill: qc.Redrill, FinalPass: qc.FinalPass})
-}
-
-// nextJSON is the answer of GET /review/next.
-type nextJSON struct {
-	Card      cardJSON `json:"card"`
-	Remaining int      `json:"remaining"`
-	Redrill   bool     `json:"redrill"`
-	// FinalPass: the interview's final pass shows the card; its grade is a
-	// practice grade (docs/scheduling.md, interview mode).
-	FinalPass bool `json:"final_pass"`
 }
 
 // apiGrade grades a card: 400 for a bad body, 404 for a card that is not
@@ -185,12 +134,6 @@ func (a *App) apiCards(c echo.Context, u data.User) error {
 		page.NextCursor = &next
 	}
 	return c.JSON(http.StatusOK, page)
-}
-
-// cardPageJSON is a page of GET /cards; NextCursor is null on the last.
-type cardPageJSON struct {
-	Cards      []fullCardJSON `json:"cards"`
-	NextCursor *string        `json:"next_cursor"`
 }
 
 func (a *App) apiCard(c echo.Context, u data.User) error {

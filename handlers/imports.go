@@ -181,31 +181,6 @@ func importSummary(name string, res data.ImportResult) string {
 	return name + ": " + data.ImportReport{Deck: res.Deck, Found: res.Found, Added: res.Added, Skipped: res.Skipped, NewCategories: res.NewCategories}.Summary()
 }
 
-// importJSON is the API's answer to an import, whatever the format:
-// counts a format does not have are 0, lists it does not have empty.
-type importJSON struct {
-	Format        string           `json:"format"`
-	Summary       string           `json:"summary"`
-	Deck          string           `json:"deck,omitempty"`
-	Decks         []string         `json:"decks"`
-	Found         int              `json:"found"`
-	Cards         int              `json:"cards"`
-	Skipped       int              `json:"skipped"`
-	Reviews       int              `json:"reviews"`
-	NewCategories []string         `json:"new_categories"`
-	NewDecks      []string         `json:"new_decks"`
-	Unanswered    []unansweredJSON `json:"unanswered"`
-	LeftOut       int              `json:"left_out"`
-	Media         int              `json:"media_dropped"`
-	Images        int              `json:"images"` // an Anki package's images kept
-}
-
-type unansweredJSON struct {
-	Line     int    `json:"line"`
-	Question string `json:"question"`
-	Reason   string `json:"reason"`
-}
-
 // importTypes are the media types POST /api/v1/import knows, and the
 // file extension each stands for when ?name= has none; any other type is
 // told by the content (format.Detect).

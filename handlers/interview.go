@@ -192,35 +192,6 @@ func (a *App) saveInterview(c echo.Context, u data.User) error {
 	return redirect(c, "/interview")
 }
 
-// readinessJSON is GET /api/v1/readiness (docs/api.md).
-type readinessJSON struct {
-	InterviewDate *srs.Day                `json:"interview_date"`
-	Today         srs.Day                 `json:"today"`
-	DaysLeft      *int                    `json:"days_left"`
-	FinalPassFrom *srs.Day                `json:"final_pass_from"`
-	Passed        bool                    `json:"passed"`
-	Categories    []categoryReadinessJSON `json:"categories"`
-	Plan          []planDayJSON           `json:"plan"`
-}
-
-type categoryReadinessJSON struct {
-	Slug              string   `json:"slug"`
-	Name              string   `json:"name"`
-	InScope           bool     `json:"in_scope"`
-	Cards             int      `json:"cards"`
-	Started           bool     `json:"started"`
-	NotStarted        int      `json:"not_started"`
-	RecallNow         *float64 `json:"recall_now"`
-	RecallAtInterview *float64 `json:"recall_at_interview"`
-}
-
-type planDayJSON struct {
-	Date      srs.Day `json:"date"`
-	New       int     `json:"new"`
-	Reviews   int     `json:"reviews"`
-	FinalPass int     `json:"final_pass"`
-}
-
 func (a *App) apiReadiness(c echo.Context, u data.User) error {
 	r, err := a.store.Readiness(c.Request().Context(), u.ID)
 	if err != nil {

@@ -27,15 +27,6 @@ func (a *App) mediaUploadLimit() int64 {
 	return 2*a.store.MediaLimits.MaxFile + mediaUploadSlack
 }
 
-// mediaJSON is an uploaded image, as the card form and the API get it.
-type mediaJSON struct {
-	URL         string `json:"url"`
-	Markdown    string `json:"markdown"`
-	Name        string `json:"name"`
-	ContentType string `json:"content_type"`
-	Size        int64  `json:"size"`
-}
-
 // uploadMedia keeps one image (the form's "file") for the signed-in user
 // and answers its URL and the Markdown that shows it, as JSON. A refused
 // file answers {"error": "..."}: 413 past the per-file or per-user limit,
