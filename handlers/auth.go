@@ -15,14 +15,6 @@ import (
 	"github.com/flashcards/flashcards/views"
 )
 
-func (a *App) healthz(c echo.Context) error {
-	if err := a.store.Ping(c.Request().Context()); err != nil {
-		a.log.Error("health check", "err", err)
-		return c.String(http.StatusServiceUnavailable, "database unavailable")
-	}
-	return c.String(http.StatusOK, "ok")
-}
-
 func (a *App) loginPage(c echo.Context) error {
 	if _, ok := currentUser(c); ok {
 		return redirect(c, "/")
