@@ -184,17 +184,7 @@ func (a *App) practiceUndo(c echo.Context, u data.User) error {
 	if err != nil {
 		return err
 	}
-	res, err := a.store.Undo(c.Request().Context(), u.ID)
-	if errors.Is(err, data.ErrConflict) {
-		if err := a.flash(c, false, userMessage(err)+"."); err != nil {
-			return err
-		}
-		return redirect(c, practiceURL(query, ""))
-	}
-	if err != nil {
-		return err
-	}
-	return redirect(c, practiceURL(query, "card="+strconv.FormatInt(res.CardID, 10)))
+	return a.undoThenShow(c, u, func(extra string) string { return practiceURL(query, extra) })
 }
 
 // studyMoreForm raises today's limits from the "Done for today" page:

@@ -301,19 +301,25 @@ func (a *App) undoForm(c echo.Context, u data.User) error {
 	if err != nil {
 		return err
 	}
+	return a.undoThenShow(c, u, func(extra string) string { return reviewURLFor(query, extra) })
+}
+
+// undoThenShow takes back the user's last grade and goes to the card page
+// at pageURL with that card shown again; when nothing can be taken back
+// (nothing left today, the last grade is of another study day or was
+// overtaken), it says why the store refused and goes to the page as it is.
+func (a *App) undoThenShow(c echo.Context, u data.User, pageURL func(extra string) string) error {
 	res, err := a.store.Undo(c.Request().Context(), u.ID)
 	if errors.Is(err, data.ErrConflict) {
-		// Nothing left today, or the last grade is of another study day or
-		// was overtaken: the store says which.
 		if err := a.flash(c, false, userMessage(err)+"."); err != nil {
 			return err
 		}
-		return redirect(c, reviewURLFor(query, ""))
+		return redirect(c, pageURL(""))
 	}
 	if err != nil {
 		return err
 	}
-	return redirect(c, reviewURLFor(query, "card="+strconv.FormatInt(res.CardID, 10)))
+	return redirect(c, pageURL("card="+strconv.FormatInt(res.CardID, 10)))
 }
 
 func reviewURLFor(query, extra string) string {
