@@ -1,6 +1,9 @@
 package data
 
-import "github.com/flashcards/flashcards/srs/answer"
+import (
+	"github.com/flashcards/flashcards/data/cardtext"
+	"github.com/flashcards/flashcards/srs/answer"
+)
 
 // CheckAnswer checks a typed answer against the card's key points and says,
 // for each key point in the card's order, whether it was covered, and how
@@ -11,7 +14,7 @@ import "github.com/flashcards/flashcards/srs/answer"
 func (c Card) CheckAnswer(typed string) (marks []bool, covered int) {
 	kps := make([]answer.KeyPoint, len(c.KeyPoints))
 	for i, kp := range c.KeyPoints {
-		kps[i] = answer.KeyPoint{Text: PlainText(kp), Synonyms: c.Synonyms[kp]}
+		kps[i] = answer.KeyPoint{Text: cardtext.PlainText(kp), Synonyms: c.Synonyms[kp]}
 	}
 	cov := answer.Check(typed, kps)
 	// Coverage keeps the card's order and names each key point once, in

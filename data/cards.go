@@ -10,6 +10,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/flashcards/flashcards/data/cardtext"
 	"github.com/flashcards/flashcards/srs"
 )
 
@@ -70,7 +71,7 @@ type Card struct {
 	CreatedAt time.Time
 	UpdatedAt time.Time
 
-	// The text as HTML from RenderCard, safe to put in a page as it is;
+	// The text as HTML from cardtext.RenderCard, safe to put in a page as it is;
 	// KeyPointsHTML has one entry per key point.
 	FrontHTML     string
 	BackHTML      string
@@ -457,11 +458,11 @@ func scanCard(row scanner) (Card, error) {
 	if err := json.Unmarshal([]byte(kps), &c.KeyPoints); err != nil {
 		return Card{}, fmt.Errorf("card %d key points: %w", c.ID, err)
 	}
-	if version != RenderVersion || json.Unmarshal([]byte(kpsHTML), &c.KeyPointsHTML) != nil || len(c.KeyPointsHTML) != len(c.KeyPoints) {
+	if version != cardtext.RenderVersion || json.Unmarshal([]byte(kpsHTML), &c.KeyPointsHTML) != nil || len(c.KeyPointsHTML) != len(c.KeyPoints) {
 		// Inserted by a path that does not render (a restore, an Anki
 		// import, SQL) or by an older renderer: render it now;
 		// RerenderCards stores it at the next start.
-		r := RenderCard(c.Front, c.Back, c.KeyPoints)
+		r := cardtext.RenderCard(c.Front, c.Back, c.KeyPoints)
 		c.FrontHTML, c.BackHTML, c.KeyPointsHTML = r.FrontHTML, r.BackHTML, r.KeyPointsHTML
 	}
 	if err := json.Unmarshal([]byte(syn), &c.Synonyms); err != nil {
@@ -582,7 +583,7 @@ func (s *Store) CreateCard(ctx context.Context, userID int64, in CardInput) (Car
 		return Card{}, err
 	}
 	var id int64
-	r := RenderCard(in.Front, in.Back, in.KeyPoints) // before taking the writer
+	r := cardtext.RenderCard(in.Front, in.Back, in.KeyPoints) // before taking the writer
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		if err := noPendingImport(ctx, tx, userID); err != nil {
 			return err
@@ -620,7 +621,7 @@ func (s *Store) UpdateCard(ctx context.Context, userID, cardID int64, in CardInp
 		return err
 	}
 	kps, _ := json.Marshal(in.KeyPoints)
-	r := RenderCard(in.Front, in.Back, in.KeyPoints)
+	r := cardtext.RenderCard(in.Front, in.Back, in.KeyPoints)
 	return s.write(ctx, func(tx *sql.Tx) error {
 		cur, err := getCard(ctx, tx, userID, cardID)
 		if err != nil {
@@ -640,7 +641,7 @@ func (s *Store) UpdateCard(ctx context.Context, userID, cardID int64, in CardInp
 			front_html = ?, back_html = ?, key_points_html = ?, render_version = ?,
 			edited = 1, updated_at = ? WHERE id = ? AND user_id = ?`,
 			in.Front, in.Back, catID, deckID, string(kps),
-			r.FrontHTML, r.BackHTML, r.keyPointsHTMLJSON(), RenderVersion,
+			r.FrontHTML, r.BackHTML, keyPointsHTMLJSON(r), cardtext.RenderVersion,
 			formatTime(s.now()), cardID, userID)
 		return err
 	})
@@ -697,7 +698,7 @@ func newCardInserter(ctx context.Context, tx *sql.Tx, userID int64, now time.Tim
 // insert adds a card. r is its HTML, rendered before the transaction; nil
 // stores none, for bulk imports that render afterwards (rerenderUser), so
 // the single writer never waits on the renderer.
-func (ci *cardInserter) insert(ctx context.Context, deckID, catID int64, key, front, back string, kps []string, syn map[string][]string, source string, r *RenderedCard) (int64, error) {
+func (ci *cardInserter) insert(ctx context.Context, deckID, catID int64, key, front, back string, kps []string, syn map[string][]string, source string, r *cardtext.RenderedCard) (int64, error) {
 	if kps == nil {
 		kps = []string{}
 	}
@@ -708,7 +709,7 @@ func (ci *cardInserter) insert(ctx context.Context, deckID, catID int64, key, fr
 	synJSON, _ := json.Marshal(syn)
 	frontHTML, backHTML, kpsHTML, version := "", "", "[]", 0
 	if r != nil {
-		frontHTML, backHTML, kpsHTML, version = r.FrontHTML, r.BackHTML, r.keyPointsHTMLJSON(), RenderVersion
+		frontHTML, backHTML, kpsHTML, version = r.FrontHTML, r.BackHTML, keyPointsHTMLJSON(*r), cardtext.RenderVersion
 	}
 	res, err := ci.card.ExecContext(ctx, ci.userID, deckID, catID, key, front, back, string(kpJSON), string(synJSON), source, false, ci.now, ci.now,
 		frontHTML, backHTML, kpsHTML, version)

@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/flashcards/flashcards/data/cardtext"
 )
 
 // ImportResult says what an import did.
@@ -96,7 +98,7 @@ type draftsImport struct {
 	// rendered holds the HTML of drafts not stored yet, by index, made
 	// ahead of the chunk that stores them; every draft from next up to
 	// ahead is rendered or already the user's.
-	rendered map[int]*RenderedCard
+	rendered map[int]*cardtext.RenderedCard
 	ahead    int
 	keys     priorKeys
 
@@ -110,7 +112,7 @@ type draftsImport struct {
 
 func (j *draftsImport) prepare(ctx context.Context) error {
 	if j.rendered == nil {
-		j.rendered = map[int]*RenderedCard{}
+		j.rendered = map[int]*cardtext.RenderedCard{}
 		if err := j.keys.read(ctx, j.s, j.userID); err != nil {
 			return err
 		}
@@ -121,7 +123,7 @@ func (j *draftsImport) prepare(ctx context.Context) error {
 		if j.existing[d.Key] || j.rendered[j.ahead] != nil {
 			continue
 		}
-		r := RenderCard(d.Front, d.Back, d.KeyPoints)
+		r := cardtext.RenderCard(d.Front, d.Back, d.KeyPoints)
 		j.rendered[j.ahead] = &r
 		n++
 	}
@@ -373,7 +375,7 @@ func (s *Store) addBuiltinDeck(ctx context.Context, tx *sql.Tx, userID int64) (I
 		if !ok {
 			return res, fmt.Errorf("built-in card %s: no category %q", c.ID, c.Category)
 		}
-		r := RenderCard(c.Front, c.Back, c.KeyPoints) // 37 short cards: no need to defer
+		r := cardtext.RenderCard(c.Front, c.Back, c.KeyPoints) // 37 short cards: no need to defer
 		if _, err := ins.insert(ctx, deckID, catID, builtinKey(c.ID), c.Front, c.Back, c.KeyPoints, c.Synonyms, c.Source, &r); err != nil {
 			return res, err
 		}
@@ -405,9 +407,9 @@ func (s *Store) SyncBuiltinDeck(ctx context.Context) (int64, error) {
 		for _, c := range BuiltinDeck() {
 			kps, _ := json.Marshal(c.KeyPoints)
 			syn, _ := json.Marshal(c.Synonyms)
-			html := RenderCard(c.Front, c.Back, c.KeyPoints)
+			html := cardtext.RenderCard(c.Front, c.Back, c.KeyPoints)
 			r, err := stmt.ExecContext(ctx, c.Front, c.Back, string(kps), string(syn), c.Source,
-				html.FrontHTML, html.BackHTML, html.keyPointsHTMLJSON(), RenderVersion,
+				html.FrontHTML, html.BackHTML, keyPointsHTMLJSON(html), cardtext.RenderVersion,
 				builtinKey(c.ID), c.Front, c.Back, string(kps), string(syn), c.Source)
 			if err != nil {
 				return err

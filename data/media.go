@@ -21,6 +21,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/flashcards/flashcards/data/cardtext"
 	"github.com/flashcards/flashcards/data/mediafile"
 )
 
@@ -84,9 +85,8 @@ func (m Media) Markdown() string {
 // MediaURLPrefix starts every image's URL.
 const MediaURLPrefix = "/media/"
 
-// mediaURLPattern is an image URL in card text: our prefix, a hash and an
-// extension of a type we keep. The renderer shows only these as images.
-var mediaURLPattern = regexp.MustCompile(`^/media/([0-9a-f]{64})\.(png|jpg|gif|webp|svg)$`)
+// mediaURLPattern is an image URL in card text (cardtext.MediaURLPattern).
+var mediaURLPattern = cardtext.MediaURLPattern
 
 // mediaRefPattern finds image URLs anywhere in card text.
 var mediaRefPattern = regexp.MustCompile(`/media/([0-9a-f]{64})\.(?:png|jpg|gif|webp|svg)`)

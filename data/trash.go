@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"slices"
 	"time"
+
+	"github.com/flashcards/flashcards/data/cardtext"
 )
 
 // TrashKeep is how long a deleted card stays in the trash, with its
@@ -156,7 +158,7 @@ func (s *Store) RestoreCards(ctx context.Context, userID int64, ids []int64) (in
 			WHERE t.user_id = ? AND t.id IN (SELECT value FROM json_each(?)) LIMIT 1`, userID, set.json).Scan(&front)
 		if err == nil {
 			return nil, Errorf(ErrConflict, "The card “%s” is among your cards again (added since it was deleted); "+
-				"delete that copy first, or this one for good. Nothing was restored", ShortText(PlainText(front), 80))
+				"delete that copy first, or this one for good. Nothing was restored", cardtext.ShortText(cardtext.PlainText(front), 80))
 		}
 		if !errors.Is(err, sql.ErrNoRows) {
 			return nil, err

@@ -11,6 +11,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/flashcards/flashcards/data"
+	"github.com/flashcards/flashcards/data/cardtext"
 	"github.com/flashcards/flashcards/srs"
 	"github.com/flashcards/flashcards/srs/words"
 	"github.com/flashcards/flashcards/views"
@@ -206,7 +207,7 @@ func (a *App) cardsPage(c echo.Context, u data.User) error {
 func cardRow(card data.Card, today srs.Day, learning bool) views.CardRow {
 	r := views.CardRow{
 		ID:        card.ID,
-		Front:     data.ShortText(data.PlainText(card.Front), cardFrontShown),
+		Front:     cardtext.ShortText(cardtext.PlainText(card.Front), cardFrontShown),
 		Category:  card.CategoryName,
 		Deck:      card.Deck,
 		Lapses:    card.Lapses,
@@ -267,7 +268,7 @@ func formCardIDs(c echo.Context) ([]int64, error) {
 	for _, v := range form["id"] {
 		id, err := strconv.ParseInt(v, 10, 64)
 		if err != nil || id <= 0 {
-			return nil, echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("%q is not a card; nothing was changed.", data.ShortText(v, 40)))
+			return nil, echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("%q is not a card; nothing was changed.", cardtext.ShortText(v, 40)))
 		}
 		ids = append(ids, id)
 	}

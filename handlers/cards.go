@@ -12,6 +12,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/flashcards/flashcards/data"
+	"github.com/flashcards/flashcards/data/cardtext"
 	"github.com/flashcards/flashcards/srs"
 	"github.com/flashcards/flashcards/srs/words"
 	"github.com/flashcards/flashcards/views"
@@ -126,7 +127,7 @@ func cardPreview(v views.CardFormView) views.CardPreviewView {
 	if front == "" && back == "" && len(kps) == 0 {
 		return views.CardPreviewView{Empty: true}
 	}
-	r := data.RenderCard(front, back, kps)
+	r := cardtext.RenderCard(front, back, kps)
 	return views.CardPreviewView{FrontHTML: r.FrontHTML, BackHTML: r.BackHTML, KeyPointsHTML: r.KeyPointsHTML}
 }
 
@@ -172,7 +173,7 @@ func (a *App) newCardPage(c echo.Context, u data.User) error {
 	if id, err := strconv.ParseInt(c.QueryParam("added"), 10, 64); err == nil && id > 0 {
 		// The card just added, when it is the user's: a link to it.
 		if card, err := a.store.GetCard(c.Request().Context(), u.ID, id); err == nil {
-			v.Added = &views.AddedCard{ID: card.ID, Front: data.ShortText(data.PlainText(card.Front), cardFrontShown)}
+			v.Added = &views.AddedCard{ID: card.ID, Front: cardtext.ShortText(cardtext.PlainText(card.Front), cardFrontShown)}
 		}
 	}
 	if v.Deck == "" {
@@ -342,7 +343,7 @@ func (a *App) deleteCardPage(c echo.Context, u data.User) error {
 	}
 	p := a.page(c, "Delete card")
 	p.Nav = "cards"
-	return a.render(c, http.StatusOK, views.CardDelete(p, views.CardDeleteView{ID: card.ID, Front: data.ShortText(data.PlainText(card.Front), 300), Days: trashDays}))
+	return a.render(c, http.StatusOK, views.CardDelete(p, views.CardDeleteView{ID: card.ID, Front: cardtext.ShortText(cardtext.PlainText(card.Front), 300), Days: trashDays}))
 }
 
 // deleteCard moves the card to the trash, whence it can come back.

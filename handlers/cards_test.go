@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/flashcards/flashcards/data"
+	"github.com/flashcards/flashcards/data/cardtext"
 	"github.com/flashcards/flashcards/srs"
 )
 
@@ -428,10 +429,10 @@ func TestCardStateSummary(t *testing.T) {
 			t.Errorf("cardStateLong(%+v) = %q, want it to start %q", tc.c.Sched, got, tc.long)
 		}
 	}
-	if got := data.ShortText("line one\nline two", 100); got != "line one…" {
+	if got := cardtext.ShortText("line one\nline two", 100); got != "line one…" {
 		t.Errorf("shortenText = %q", got)
 	}
-	if got := data.ShortText(strings.Repeat("é", 10), 4); got != "éééé…" {
+	if got := cardtext.ShortText(strings.Repeat("é", 10), 4); got != "éééé…" {
 		t.Errorf("shortenText = %q", got)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/flashcards/flashcards/data"
+	"github.com/flashcards/flashcards/data/cardtext"
 	"github.com/flashcards/flashcards/srs"
 	"github.com/flashcards/flashcards/views"
 )
@@ -92,7 +93,7 @@ func (a *App) masteryPage(c echo.Context, u data.User) error {
 			r.Recall = pct(cat.Recall30)
 		}
 		for _, m := range cat.MostMissed {
-			r.Missed = append(r.Missed, fmt.Sprintf("%s (%d×)", data.PlainText(m.Text), m.Count))
+			r.Missed = append(r.Missed, fmt.Sprintf("%s (%d×)", cardtext.PlainText(m.Text), m.Count))
 		}
 		if cat.AvgEase > 0 {
 			r.AvgEase = strconv.FormatFloat(cat.AvgEase, 'f', 2, 64)

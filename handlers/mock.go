@@ -11,6 +11,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/flashcards/flashcards/data"
+	"github.com/flashcards/flashcards/data/cardtext"
 	"github.com/flashcards/flashcards/views"
 )
 
@@ -256,7 +257,7 @@ func (a *App) mockSummary(c echo.Context) error {
 		}
 		v.Categories[i].Cards++
 		for _, m := range r.Missed {
-			v.Categories[i].Missed = append(v.Categories[i].Missed, data.PlainText(m))
+			v.Categories[i].Missed = append(v.Categories[i].Missed, cardtext.PlainText(m))
 		}
 	}
 	v.Skipped += max(len(m.Cards)-m.Pos, 0)

@@ -11,6 +11,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/flashcards/flashcards/data"
+	"github.com/flashcards/flashcards/data/cardtext"
 	"github.com/flashcards/flashcards/srs/words"
 	"github.com/flashcards/flashcards/views"
 )
@@ -45,7 +46,7 @@ func (a *App) trashPage(c echo.Context, u data.User) error {
 	for _, card := range t.Cards {
 		v.Rows = append(v.Rows, views.TrashRow{
 			ID:       card.ID,
-			Front:    data.ShortText(data.PlainText(card.Front), cardFrontShown),
+			Front:    cardtext.ShortText(cardtext.PlainText(card.Front), cardFrontShown),
 			Deck:     card.Deck,
 			Category: card.Category,
 			Reviews:  card.Reviews,
@@ -133,7 +134,7 @@ func (a *App) confirmPurge(c echo.Context, u data.User, ids []int64, back string
 	v := views.PurgeView{Return: back}
 	for _, card := range cards {
 		v.IDs = append(v.IDs, card.ID)
-		v.Fronts = append(v.Fronts, data.ShortText(data.PlainText(card.Front), cardFrontShown))
+		v.Fronts = append(v.Fronts, cardtext.ShortText(cardtext.PlainText(card.Front), cardFrontShown))
 	}
 	if want := len(slices.Compact(slices.Sorted(slices.Values(ids)))); len(v.IDs) != want {
 		return echo.NewHTTPError(http.StatusNotFound, "Some of the chosen cards are not in your trash; nothing was changed.")

@@ -115,7 +115,7 @@ type AddedCard struct {
 }
 
 // CardPreviewView is the editor's text as the card will show it, from
-// data.RenderCard; Empty when nothing is typed yet.
+// cardtext.RenderCard; Empty when nothing is typed yet.
 type CardPreviewView struct {
 	FrontHTML     string
 	BackHTML      string

@@ -27,7 +27,7 @@ type MockCardView struct {
 	Total     int
 	Front     string
 	Back      string
-	FrontHTML string // from data.RenderCard, as in ReviewView
+	FrontHTML string // from cardtext.RenderCard, as in ReviewView
 	BackHTML  string
 	Category  string
 	Deadline  int64  // unix ms when the round's time runs out

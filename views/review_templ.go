@@ -23,7 +23,7 @@ type ReviewView struct {
 	Back      string
 	Category  string
 	KeyPoints []string
-	// The card's text as our renderer's HTML (data.RenderCard), put in the
+	// The card's text as our renderer's HTML (cardtext.RenderCard), put in the
 	// page as it is: never anything else.
 	FrontHTML     string
 	BackHTML      string
@@ -1158,7 +1158,7 @@ func coverageList(points []PointView) templ.Component {
 	})
 }
 
-// cardText is one side of a card: Markdown rendered by data.RenderCard,
+// cardText is one side of a card: Markdown rendered by cardtext.RenderCard,
 // the only HTML ever put in a page unescaped.
 func cardText(html string) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {

@@ -1,4 +1,4 @@
-package data
+package cardtext
 
 import (
 	"strings"
@@ -10,7 +10,7 @@ import (
 // close, unclosed link brackets, deep lists and quotes.
 func hostileCards() map[string]string {
 	fill := func(unit string) string {
-		return strings.Repeat(unit, MaxCardTextRunes/len(unit))
+		return strings.Repeat(unit, maxCardRunes/len(unit))
 	}
 	return map[string]string{
 		"emphasis *a_":  fill("*a_"),
@@ -42,4 +42,16 @@ func BenchmarkRenderHostileCard(b *testing.B) {
 			}
 		})
 	}
+}
+
+// maxCardRunes is a card side at its longest (data.MaxCardTextRunes).
+const maxCardRunes = 20_000
+
+// nestedList is a list nested depth levels deep.
+func nestedList(depth int) string {
+	var b strings.Builder
+	for i := range depth {
+		b.WriteString(strings.Repeat("  ", i) + "- **What is X?**\n")
+	}
+	return b.String()
 }

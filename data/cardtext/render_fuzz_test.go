@@ -1,4 +1,4 @@
-package data
+package cardtext
 
 import (
 	"strings"
@@ -26,7 +26,7 @@ func FuzzRenderMarkdown(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, src string) {
-		if !utf8.ValidString(src) || len(src) > 4*MaxCardTextRunes {
+		if !utf8.ValidString(src) || len(src) > 4*maxCardRunes {
 			return // card text is refused unless it is UTF-8 within the limit
 		}
 		wantInert(t, src, RenderMarkdown(src))

@@ -1,6 +1,5 @@
-package data
-
-// Card text is Markdown: CommonMark with GitHub tables, strikethrough and
+// Package cardtext turns a card's text into what pages and the answer
+// checker need. Card text is Markdown: CommonMark with GitHub tables, strikethrough and
 // bare links, fenced code highlighted on the server, and $...$ / $$...$$
 // math marked for KaTeX in the browser. The source is what a card stores
 // and what exports carry; the HTML is rendered when a card is saved and
@@ -12,15 +11,12 @@ package data
 // (/media/<hash>.<ext>) show, others become links, so reviewing a card
 // never fetches anything from elsewhere; no attribute carries a style
 // or an event handler. render_test.go and FuzzRenderMarkdown hold it to that.
+package cardtext
 
 import (
 	"bytes"
-	"context"
-	"database/sql"
-	"encoding/json"
-	"fmt"
+	"regexp"
 	"strings"
-	"time"
 
 	"github.com/alecthomas/chroma/v2"
 	chromahtml "github.com/alecthomas/chroma/v2/formatters/html"
@@ -40,7 +36,7 @@ import (
 // RenderVersion is the version of the renderer whose HTML the cards table
 // stores. Bump it whenever the HTML for the same source changes: cards
 // rendered by an older version are rendered again when read, and for good
-// by Store.RerenderCards at start-up.
+// by data.Store.RerenderCards at start-up.
 const RenderVersion = 3 // 2: a card's headings start at h3; 3: the user's own images show
 
 // RenderedCard is a card's text as HTML, from our renderer only.
@@ -61,106 +57,6 @@ func RenderCard(front, back string, keyPoints []string) RenderedCard {
 		r.KeyPointsHTML[i] = RenderInlineMarkdown(kp)
 	}
 	return r
-}
-
-// rerenderBatch is how many cards RerenderCards renders per transaction:
-// the writer is held for one batch at a time, not for the whole table.
-const rerenderBatch = 500
-
-// RerenderCards stores fresh HTML for every card rendered by another
-// version of the renderer, or by none (a restore, an Anki import, SQL). It
-// runs at start-up and returns how many cards it rendered. The Markdown
-// source is only read: a card edited meanwhile is left to its edit.
-func (s *Store) RerenderCards(ctx context.Context) (int, error) {
-	return s.rerender(ctx, 0)
-}
-
-// rerenderUser renders one user's stale cards, right after an import that
-// wrote card source without HTML, so reads need not render them.
-// A failure is harmless: stale cards are rendered on read and at start-up.
-func (s *Store) rerenderUser(ctx context.Context, userID int64) {
-	s.rerender(ctx, userID)
-}
-
-// rerender renders the stale cards of one user, or of everyone (userID 0).
-func (s *Store) rerender(ctx context.Context, userID int64) (int, error) {
-	type stale struct {
-		id               int64
-		front, back, kps string
-	}
-	total := 0
-	var after int64
-	for {
-		rows, err := s.reader.QueryContext(ctx, `SELECT id, front, back, key_points FROM cards
-			WHERE (? = 0 OR user_id = ?) AND render_version <> ? AND id > ? ORDER BY id LIMIT ?`,
-			userID, userID, RenderVersion, after, rerenderBatch)
-		if err != nil {
-			return total, err
-		}
-		var batch []stale
-		for rows.Next() {
-			var c stale
-			if err := rows.Scan(&c.id, &c.front, &c.back, &c.kps); err != nil {
-				rows.Close()
-				return total, err
-			}
-			batch = append(batch, c)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return total, err
-		}
-		if len(batch) == 0 {
-			return total, nil
-		}
-		after = batch[len(batch)-1].id
-		// Rendered before taking the writer, so grades never wait on it.
-		rendered := make([]RenderedCard, len(batch))
-		for i, c := range batch {
-			var kps []string
-			if err := json.Unmarshal([]byte(c.kps), &kps); err != nil {
-				return total, fmt.Errorf("card %d key points: %w", c.id, err)
-			}
-			rendered[i] = RenderCard(c.front, c.back, kps)
-		}
-		// Stored in as many transactions as it takes to hold the writer no
-		// longer than an import's chunk (after a restore of 200,000 cards
-		// this renders them all).
-		for stored := 0; stored < len(batch); {
-			done := 0
-			err = s.write(ctx, func(tx *sql.Tx) error {
-				clock := s.startChunkClock(time.Now(), 0)
-				stmt, err := tx.PrepareContext(ctx, `UPDATE cards SET front_html = ?, back_html = ?, key_points_html = ?, render_version = ?
-					WHERE id = ? AND front = ? AND back = ? AND key_points = ?`)
-				if err != nil {
-					return err
-				}
-				defer stmt.Close()
-				from := stored
-				for i := from; i < len(batch) && (i == from || !clock.over()); i++ {
-					c, r := batch[i], rendered[i]
-					res, err := stmt.ExecContext(ctx, r.FrontHTML, r.BackHTML, r.keyPointsHTMLJSON(), RenderVersion, c.id, c.front, c.back, c.kps)
-					if err != nil {
-						return err
-					}
-					n, _ := res.RowsAffected()
-					done += int(n)
-					stored = i + 1
-				}
-				return nil
-			})
-			if err != nil {
-				return total, err
-			}
-			total += done
-		}
-	}
-}
-
-// keyPointsHTMLJSON is the key_points_html column's value.
-func (r RenderedCard) keyPointsHTMLJSON() string {
-	b, _ := json.Marshal(r.KeyPointsHTML)
-	return string(b)
 }
 
 var markdown = goldmark.New(
@@ -417,7 +313,7 @@ func renderAutoLink(w util.BufWriter, source []byte, node ast.Node, entering boo
 // description, or its address.
 func renderImage(w util.BufWriter, source []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
 	n := node.(*ast.Image)
-	if dest := unescapeText(n.Destination); mediaURLPattern.Match(dest) {
+	if dest := unescapeText(n.Destination); MediaURLPattern.Match(dest) {
 		if !entering {
 			return ast.WalkContinue, nil
 		}
@@ -769,6 +665,11 @@ func renderMathBlock(w util.BufWriter, source []byte, node ast.Node, entering bo
 	}
 	return ast.WalkSkipChildren, nil
 }
+
+// MediaURLPattern is an image URL in card text: the /media/ prefix, a
+// hash and an extension of a type the store keeps. The renderer shows only
+// these as images; the store serves them.
+var MediaURLPattern = regexp.MustCompile(`^/media/([0-9a-f]{64})\.(png|jpg|gif|webp|svg)$`)
 
 // ShortText is the first line of s, at most n characters, with "…" when
 // anything was cut: a card's text in a list or a message.
