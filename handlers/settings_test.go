@@ -1,9 +1,11 @@
 package handlers
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"regexp"
+	"strings"
 	"testing"
 )
 
@@ -77,5 +79,30 @@ func TestPasswordChangeRevokesAPITokens(t *testing.T) {
 	wantStatus(t, "wrong current password", p, http.StatusBadRequest)
 	if s := apiStatus(t, app, script); s != http.StatusOK {
 		t.Fatalf("a refused change revoked the token: %d", s)
+	}
+}
+
+// The settings page offers the common time zones as suggestions, keeps the
+// user's own zone among them, and still takes any IANA name typed in.
+func TestSettingsTimeZoneSuggestions(t *testing.T) {
+	app := newTestApp(t, openSignup())
+	b := newBrowser(t, app)
+	b.signup("ada", "correct horse")
+	p := b.get("/settings")
+	wantBody(t, "zone list", p, `list="timezones"`)
+	wantBody(t, "a common zone", p, `<option value="Europe/Berlin">Europe/Berlin</option>`)
+	wantBody(t, "a zone's label", p, `<option value="America/New_York">America/New York</option>`)
+	form := url.Values{"timezone": {"Asia/Kathmandu"}, "rollover_hour": {"4"}, "new_per_day": {"20"}, "reviews_per_day": {"200"}}
+	wantStatus(t, "an uncommon zone typed in", b.post("/settings", form), http.StatusSeeOther)
+	if st, _ := app.store.UserSettings(context.Background(), 1); st.Timezone != "Asia/Kathmandu" {
+		t.Fatalf("the typed zone was not kept: %+v", st)
+	}
+	wantBody(t, "the user's own zone among the suggestions", b.get("/settings"), `<option value="Asia/Kathmandu">Asia/Kathmandu</option>`)
+	form.Set("timezone", "Mars/Olympus_Mons")
+	if p := b.post("/settings", form); p.status != http.StatusBadRequest || !strings.Contains(strings.ToLower(p.body), "time zone") {
+		t.Errorf("an unknown zone: %d", p.status)
+	}
+	if st, _ := app.store.UserSettings(context.Background(), 1); st.Timezone != "Asia/Kathmandu" {
+		t.Fatalf("an unknown zone changed the settings: %+v", st)
 	}
 }

@@ -28,7 +28,8 @@ var commonTimezones = []string{
 	"Pacific/Auckland", "Pacific/Honolulu",
 }
 
-// timezoneChoices are the sign-up form's options: the common zones, and
+// timezoneChoices are the time-zone options of the sign-up form and the
+// settings page: the common zones, and
 // the one chosen before when it is not among them.
 func timezoneChoices(chosen string) []string {
 	if chosen == "" || slices.Contains(commonTimezones, chosen) {
