@@ -330,15 +330,9 @@ func (a *App) bulkCards(c echo.Context, u data.User) error {
 		return notAllYours
 	case errors.Is(err, data.ErrInvalid):
 		// A choice left out (no card, no deck): say so on the list, as it was.
-		if ferr := a.flash(c, false, userMessage(err)); ferr != nil {
-			return ferr
-		}
-		return redirect(c, back)
+		return a.flashTo(c, false, userMessage(err), back)
 	case err != nil:
 		return err
 	}
-	if err := a.flash(c, true, msg); err != nil {
-		return err
-	}
-	return redirect(c, back)
+	return a.flashTo(c, true, msg, back)
 }

@@ -325,10 +325,7 @@ func (a *App) setSuspended(c echo.Context, u data.User, suspended bool) error {
 	if suspended {
 		msg = "Card suspended: it stays out of your reviews until you unsuspend it."
 	}
-	if err := a.flash(c, true, msg); err != nil {
-		return err
-	}
-	return redirect(c, fmt.Sprintf("/cards/%d/edit", id))
+	return a.flashTo(c, true, msg, fmt.Sprintf("/cards/%d/edit", id))
 }
 
 // deleteCardPage asks first, so deleting works, and is safe, without JavaScript.
@@ -356,8 +353,5 @@ func (a *App) deleteCard(c echo.Context, u data.User) error {
 		return err
 	}
 	msg := fmt.Sprintf("Card deleted: it is in the trash, with its history, for %d days.", trashDays)
-	if err := a.flash(c, true, msg); err != nil {
-		return err
-	}
-	return redirect(c, "/cards")
+	return a.flashTo(c, true, msg, "/cards")
 }

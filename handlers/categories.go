@@ -39,8 +39,5 @@ func (a *App) createCategory(c echo.Context, u data.User) error {
 	if err != nil {
 		return err
 	}
-	if err := a.flash(c, true, fmt.Sprintf("Category %q added.", cat.Name)); err != nil {
-		return err
-	}
-	return redirect(c, "/categories")
+	return a.flashTo(c, true, fmt.Sprintf("Category %q added.", cat.Name), "/categories")
 }

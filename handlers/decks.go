@@ -45,10 +45,7 @@ func (a *App) createDeck(c echo.Context, u data.User) error {
 	if err != nil {
 		return err
 	}
-	if err := a.flash(c, true, fmt.Sprintf("Deck %q created.", d.Name)); err != nil {
-		return err
-	}
-	return redirect(c, "/decks")
+	return a.flashTo(c, true, fmt.Sprintf("Deck %q created.", d.Name), "/decks")
 }
 
 // deckParam finds the user's deck named by :id; anything else is a 404.
@@ -98,10 +95,7 @@ func (a *App) renameDeck(c echo.Context, u data.User) error {
 	if err != nil {
 		return err
 	}
-	if err := a.flash(c, true, fmt.Sprintf("Deck %q renamed %q.", d.Name, strings.TrimSpace(name))); err != nil {
-		return err
-	}
-	return redirect(c, "/decks")
+	return a.flashTo(c, true, fmt.Sprintf("Deck %q renamed %q.", d.Name, strings.TrimSpace(name)), "/decks")
 }
 
 func (a *App) deleteDeckPage(c echo.Context, u data.User) error {
@@ -122,10 +116,7 @@ func (a *App) deleteDeck(c echo.Context, u data.User) error {
 	if err := a.store.DeleteDeck(c.Request().Context(), u.ID, d.ID); err != nil {
 		return err
 	}
-	if err := a.flash(c, true, fmt.Sprintf("Deck %q deleted with its cards.", d.Name)); err != nil {
-		return err
-	}
-	return redirect(c, "/decks")
+	return a.flashTo(c, true, fmt.Sprintf("Deck %q deleted with its cards.", d.Name), "/decks")
 }
 
 // addBuiltinDeck gives the user the built-in deck; a second click adds nothing.

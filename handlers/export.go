@@ -112,10 +112,7 @@ func (a *App) restoreUpload(c echo.Context, u data.User) error {
 		}
 		return err
 	}
-	if err := a.flash(c, true, restoreSummary(res)); err != nil {
-		return err
-	}
-	return redirect(c, "/settings/export")
+	return a.flashTo(c, true, restoreSummary(res), "/settings/export")
 }
 
 // apiExport answers GET /api/v1/export?format=json|csv|anki (json when absent).

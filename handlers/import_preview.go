@@ -442,10 +442,7 @@ func (a *App) showConfirmed(c echo.Context, u data.User, name string, res data.C
 			msg = fmt.Sprintf("Nothing imported: of the %s, %s already there and %d %s.", words.Count(res.Found, "card", "cards"),
 				isAre(res.Skipped), res.CloseSkipped, closeMatchVerb(res.CloseSkipped))
 		}
-		if err := a.flash(c, true, msg); err != nil {
-			return err
-		}
-		return redirect(c, "/import")
+		return a.flashTo(c, true, msg, "/import")
 	}
 	deckURL := a.deckCardsURL(c, u.ID, res.Deck)
 	if len(res.Unanswered) > 0 {
@@ -459,10 +456,7 @@ func (a *App) showConfirmed(c echo.Context, u data.User, name string, res data.C
 	if res.CloseSkipped > 0 {
 		msg += fmt.Sprintf(" %s left out as close matches of cards you have.", words.Count(res.CloseSkipped, "card", "cards"))
 	}
-	if err := a.flash(c, true, msg); err != nil {
-		return err
-	}
-	return redirect(c, deckURL)
+	return a.flashTo(c, true, msg, deckURL)
 }
 
 func closeMatchVerb(n int) string {

@@ -186,10 +186,7 @@ func (a *App) saveInterview(c echo.Context, u data.User) error {
 	if !form.HasDate {
 		msg = "Saved, with no interview date."
 	}
-	if err := a.flash(c, true, msg); err != nil {
-		return err
-	}
-	return redirect(c, "/interview")
+	return a.flashTo(c, true, msg, "/interview")
 }
 
 func (a *App) apiReadiness(c echo.Context, u data.User) error {

@@ -103,10 +103,7 @@ func (a *App) mockStart(c echo.Context, u data.User) error {
 		return err
 	}
 	if len(cards) == 0 {
-		if err := a.flash(c, false, "You have no cards to practise: add or import some first."); err != nil {
-			return err
-		}
-		return redirect(c, "/mock")
+		return a.flashTo(c, false, "You have no cards to practise: add or import some first.", "/mock")
 	}
 	m := &mockState{Cards: cards, Deadline: a.now().Add(time.Duration(len(cards)*minutes) * time.Minute).UnixMilli()}
 	if err := a.saveMock(c, m); err != nil {

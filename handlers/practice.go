@@ -219,10 +219,7 @@ func (a *App) studyMoreForm(c echo.Context, u data.User) error {
 		return err
 	}
 	msg := fmt.Sprintf("Today's limits are raised by %s and %s.", words.Count(extraNew, "new card", "new cards"), words.Count(extraReviews, "review", "reviews"))
-	if err := a.flash(c, true, msg); err != nil {
-		return err
-	}
-	return redirect(c, reviewURLFor(query, ""))
+	return a.flashTo(c, true, msg, reviewURLFor(query, ""))
 }
 
 // apiPracticeNext answers the next card to practise, in the shape of

@@ -75,6 +75,15 @@ func (a *App) flash(c echo.Context, ok bool, msg string) error {
 	return sess.Save(c.Request(), c.Response())
 }
 
+// flashTo shows msg on the next page (a success when ok) and goes there:
+// how a form post reports what it did.
+func (a *App) flashTo(c echo.Context, ok bool, msg, to string) error {
+	if err := a.flash(c, ok, msg); err != nil {
+		return err
+	}
+	return redirect(c, to)
+}
+
 // redirect answers a form post with 303 See Other.
 func redirect(c echo.Context, to string) error {
 	return c.Redirect(http.StatusSeeOther, to)

@@ -311,10 +311,7 @@ func (a *App) undoForm(c echo.Context, u data.User) error {
 func (a *App) undoThenShow(c echo.Context, u data.User, pageURL func(extra string) string) error {
 	res, err := a.store.Undo(c.Request().Context(), u.ID)
 	if errors.Is(err, data.ErrConflict) {
-		if err := a.flash(c, false, userMessage(err)+"."); err != nil {
-			return err
-		}
-		return redirect(c, pageURL(""))
+		return a.flashTo(c, false, userMessage(err)+".", pageURL(""))
 	}
 	if err != nil {
 		return err

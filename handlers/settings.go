@@ -69,10 +69,7 @@ func (a *App) saveSettings(c echo.Context, u data.User) error {
 	if err != nil {
 		return err
 	}
-	if err := a.flash(c, true, "Settings saved."); err != nil {
-		return err
-	}
-	return redirect(c, "/settings")
+	return a.flashTo(c, true, "Settings saved.", "/settings")
 }
 
 func (a *App) changePassword(c echo.Context, u data.User) error {
@@ -109,10 +106,7 @@ func (a *App) changePassword(c echo.Context, u data.User) error {
 	if revokeTokens {
 		msg = fmt.Sprintf("Password changed. Other sessions were logged out and %s revoked.", words.Count(changed.TokensRevoked, "API token", "API tokens"))
 	}
-	if err := a.flash(c, true, msg); err != nil {
-		return err
-	}
-	return redirect(c, "/settings")
+	return a.flashTo(c, true, msg, "/settings")
 }
 
 func (a *App) createToken(c echo.Context, u data.User) error {
@@ -139,10 +133,7 @@ func (a *App) revokeToken(c echo.Context, u data.User) error {
 	if err := a.store.RevokeToken(c.Request().Context(), u.ID, id); err != nil {
 		return err
 	}
-	if err := a.flash(c, true, "Token revoked."); err != nil {
-		return err
-	}
-	return redirect(c, "/settings")
+	return a.flashTo(c, true, "Token revoked.", "/settings")
 }
 
 func (a *App) deleteAccount(c echo.Context, u data.User) error {

@@ -100,33 +100,19 @@ func (a *App) trashAction(c echo.Context, u data.User) error {
 	switch {
 	case errors.Is(err, data.ErrNotFound):
 		return echo.NewHTTPError(http.StatusNotFound, "Some of the chosen cards are not in your trash; nothing was changed.")
-	case errors.Is(err, data.ErrInvalid):
-		if ferr := a.flash(c, false, userMessage(err)); ferr != nil {
-			return ferr
-		}
-		return redirect(c, back)
-	case errors.Is(err, data.ErrConflict):
-		if ferr := a.flash(c, false, userMessage(err)); ferr != nil {
-			return ferr
-		}
-		return redirect(c, back)
+	case errors.Is(err, data.ErrInvalid), errors.Is(err, data.ErrConflict):
+		return a.flashTo(c, false, userMessage(err), back)
 	case err != nil:
 		return err
 	}
-	if err := a.flash(c, true, msg); err != nil {
-		return err
-	}
-	return redirect(c, back)
+	return a.flashTo(c, true, msg, back)
 }
 
 // confirmPurge asks before cards leave the trash for good.
 func (a *App) confirmPurge(c echo.Context, u data.User, ids []int64, back string) error {
 	cards, err := a.store.TrashedCardsByID(c.Request().Context(), u.ID, ids)
 	if errors.Is(err, data.ErrInvalid) {
-		if ferr := a.flash(c, false, userMessage(err)); ferr != nil {
-			return ferr
-		}
-		return redirect(c, back)
+		return a.flashTo(c, false, userMessage(err), back)
 	}
 	if err != nil {
 		return err
