@@ -29,16 +29,22 @@ func newSettingsJSON(st data.Settings, iv data.InterviewSettings) settingsJSON {
 }
 
 func (a *App) apiSettings(c echo.Context, u data.User) error {
-	ctx := c.Request().Context()
-	st, err := a.store.UserSettings(ctx, u.ID)
-	if err != nil {
-		return err
-	}
-	iv, err := a.store.Interview(ctx, u.ID)
+	st, iv, err := a.settingsOf(c, u)
 	if err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, newSettingsJSON(st, iv))
+}
+
+// settingsOf reads both kinds of the user's settings.
+func (a *App) settingsOf(c echo.Context, u data.User) (data.Settings, data.InterviewSettings, error) {
+	ctx := c.Request().Context()
+	st, err := a.store.UserSettings(ctx, u.ID)
+	if err != nil {
+		return st, data.InterviewSettings{}, err
+	}
+	iv, err := a.store.Interview(ctx, u.ID)
+	return st, iv, err
 }
 
 // interviewDateWords is what interview_date takes, for its refusals.
@@ -47,12 +53,7 @@ const interviewDateWords = "interview_date must be a date written YYYY-MM-DD in 
 // apiUpdateSettings changes only the fields present in the body, all in
 // one transaction: a refused field changes nothing.
 func (a *App) apiUpdateSettings(c echo.Context, u data.User) error {
-	ctx := c.Request().Context()
-	st, err := a.store.UserSettings(ctx, u.ID)
-	if err != nil {
-		return err
-	}
-	iv, err := a.store.Interview(ctx, u.ID)
+	st, iv, err := a.settingsOf(c, u)
 	if err != nil {
 		return err
 	}
@@ -109,10 +110,10 @@ func (a *App) apiUpdateSettings(c echo.Context, u data.User) error {
 	if patch.NewCardsOnTime != nil {
 		iv.NewOnTime = *patch.NewCardsOnTime
 	}
-	if err := a.store.UpdateSettingsAndInterview(ctx, u.ID, st, iv); err != nil {
+	if err := a.store.UpdateSettingsAndInterview(c.Request().Context(), u.ID, st, iv); err != nil {
 		return err
 	}
-	if iv, err = a.store.Interview(ctx, u.ID); err != nil {
+	if iv, err = a.store.Interview(c.Request().Context(), u.ID); err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, newSettingsJSON(st, iv))
