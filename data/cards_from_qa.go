@@ -8,17 +8,12 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/flashcards/flashcards/data/draft"
 )
 
-// CardDraft is a card an import proposes, before it is stored.
-type CardDraft struct {
-	Key       string   // stable identity for de-duplication on re-import
-	Front     string   // the prompt
-	Back      string   // the expected answer
-	Category  string   // a category slug
-	KeyPoints []string // phrases a good answer contains
-	Source    string   // where it came from, e.g. "ml-interview-mistakes.txt Q4"
-}
+// CardDraft is one card as a document describes it (see data/draft).
+type CardDraft = draft.Card
 
 // CardsFromQA turns parsed Q&As into card drafts. Each Q&A gives a basic
 // card (question -> answer prose, kept as written), and a Q&A with a list
