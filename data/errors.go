@@ -33,6 +33,10 @@ type Error struct {
 	// Err is what the message explains, when it is more than the kind:
 	// ErrEmptyDocument, a ParseErrors. errors.Is and errors.As find it.
 	Err error
+	// Field names the API field the message is about ("interview_date"),
+	// when there is one. The message itself never names it: a form's
+	// reader knows the field by its label, the API's by this.
+	Field string
 }
 
 // Problem is one line-numbered problem in a file.
@@ -67,6 +71,22 @@ func Message(err error) string {
 	var e *Error
 	if errors.As(err, &e) {
 		return e.Message
+	}
+	return ""
+}
+
+// FieldErrorf is Errorf about one field of a request (see Error.Field).
+func FieldErrorf(kind error, field, format string, args ...any) *Error {
+	e := Errorf(kind, format, args...)
+	e.Field = field
+	return e
+}
+
+// Field is the field the first *Error in err's chain is about, or "".
+func Field(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Field
 	}
 	return ""
 }

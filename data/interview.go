@@ -108,7 +108,7 @@ func (s *Store) UpdateSettingsAndInterview(ctx context.Context, userID int64, st
 // (in the user's time zone, read in the same transaction) or later.
 func (s *Store) updateInterview(ctx context.Context, tx *sql.Tx, userID int64, iv InterviewSettings) error {
 	if iv.FinalDays < srs.MinFinalDays || iv.FinalDays > srs.MaxFinalDays {
-		return Errorf(ErrInvalid, "The final pass (final_days) must be a whole number of days from %d to %d",
+		return FieldErrorf(ErrInvalid, "final_days", "The final pass must be a whole number of days from %d to %d",
 			srs.MinFinalDays, srs.MaxFinalDays)
 	}
 	st, err := userSettings(ctx, tx, userID)
@@ -122,10 +122,10 @@ func (s *Store) updateInterview(ctx context.Context, tx *sql.Tx, userID int64, i
 	today := s.studyDay(st)
 	if iv.HasDate && (!old.HasDate || old.Date != iv.Date) {
 		if iv.Date.Before(today) {
-			return Errorf(ErrInvalid, "The interview date (interview_date) %s has passed; today is %s in your time zone", iv.Date, today)
+			return FieldErrorf(ErrInvalid, "interview_date", "The interview date %s has passed; today is %s in your time zone", iv.Date, today)
 		}
 		if iv.Date.Sub(today) > MaxInterviewDaysAhead {
-			return Errorf(ErrInvalid, "The interview date (interview_date) %s is more than ten years ahead", iv.Date)
+			return FieldErrorf(ErrInvalid, "interview_date", "The interview date %s is more than ten years ahead", iv.Date)
 		}
 	}
 	ids, err := categoryIDs(ctx, tx, userID)
@@ -136,7 +136,7 @@ func (s *Store) updateInterview(ctx context.Context, tx *sql.Tx, userID int64, i
 	for _, slug := range iv.Scope {
 		id, ok := ids[slug]
 		if !ok {
-			return Errorf(ErrInvalid, "The interview's categories (interview_scope) name a category %q you do not have", slug)
+			return FieldErrorf(ErrInvalid, "interview_scope", "The interview's categories name a category %q you do not have", slug)
 		}
 		if !slices.Contains(scope, id) {
 			scope = append(scope, id)

@@ -88,10 +88,10 @@ func TestInterviewSettingsAreValidatedAndKept(t *testing.T) {
 		iv   InterviewSettings
 		msg  string
 	}{
-		{"unknown slug", InterviewSettings{FinalDays: 3, Scope: []string{"data-quality", "cooking"}}, `The interview's categories (interview_scope) name a category "cooking" you do not have`},
-		{"K 0", InterviewSettings{FinalDays: 0}, "The final pass (final_days) must be a whole number of days from 1 to 14"},
+		{"unknown slug", InterviewSettings{FinalDays: 3, Scope: []string{"data-quality", "cooking"}}, `The interview's categories name a category "cooking" you do not have`},
+		{"K 0", InterviewSettings{FinalDays: 0}, "The final pass must be a whole number of days from 1 to 14"},
 		{"K 15", InterviewSettings{FinalDays: 15}, "from 1 to 14"},
-		{"past date", InterviewSettings{Date: srs.DateOf(2026, 12, 6), HasDate: true, FinalDays: 3}, "The interview date (interview_date) 2026-12-06 has passed; today is 2026-12-07"},
+		{"past date", InterviewSettings{Date: srs.DateOf(2026, 12, 6), HasDate: true, FinalDays: 3}, "The interview date 2026-12-06 has passed; today is 2026-12-07"},
 		{"too far", InterviewSettings{Date: srs.DateOf(2040, 1, 1), HasDate: true, FinalDays: 3}, "more than ten years ahead"},
 	} {
 		err := s.UpdateInterview(ctx, uid, tt.iv)

@@ -53,7 +53,11 @@ func (a *App) handleError(err error, c echo.Context) {
 		a.log.Error("request failed", "method", c.Request().Method, "path", c.Request().URL.Path, "err", err)
 	}
 	if isAPI(c) {
-		err = c.JSON(code, map[string]string{"error": msg}) // for HEAD, the server drops the body
+		body := map[string]string{"error": msg} // for HEAD, the server drops the body
+		if f := data.Field(err); f != "" && code < 500 {
+			body["field"] = f
+		}
+		err = c.JSON(code, body)
 	} else if code == http.StatusNotFound {
 		// One 404 page, whatever was missing: an unknown address reads like
 		// a deleted card, or anyone else's, and says the same.

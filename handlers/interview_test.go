@@ -37,20 +37,24 @@ func TestAPIInterviewSettings(t *testing.T) {
 	}
 	before, _ := app.store.Interview(ctx, 1)
 	for _, tt := range []struct{ body, msg string }{
-		{`{"interview_scope":["data-quality","cooking"]}`, `The interview's categories (interview_scope) name a category "cooking" you do not have`},
+		{`{"interview_scope":["data-quality","cooking"]}`, `The interview's categories name a category "cooking" you do not have`},
 		{`{"interview_scope":"data-quality"}`, `interview_scope must be a list of category slugs`},
-		{`{"final_days":0}`, `The final pass (final_days) must be a whole number of days from 1 to 14`},
+		{`{"final_days":0}`, `The final pass must be a whole number of days from 1 to 14`},
 		{`{"final_days":15,"new_per_day":3}`, `from 1 to 14`},
 		{`{"final_days":"3"}`, `final_days must be a whole number of days from 1 to 14`},
 		{`{"interview_date":"01/04/2026"}`, `interview_date must be a date written YYYY-MM-DD`},
 		{`{"interview_date":20260401}`, `interview_date must be a date written YYYY-MM-DD`},
-		{`{"interview_date":"2026-03-09"}`, `The interview date (interview_date) 2026-03-09 has passed; today is 2026-03-10`},
+		{`{"interview_date":"2026-03-09"}`, `The interview date 2026-03-09 has passed; today is 2026-03-10`},
 		{`{"new_cards_on_time":"yes"}`, `new_cards_on_time must be true or false`},
 	} {
 		status, body, _ := apiCall(t, app, http.MethodPut, "/api/v1/settings", token, tt.body)
 		if msg, _ := body["error"].(string); status != http.StatusBadRequest || !strings.Contains(msg, tt.msg) {
 			t.Errorf("PUT %s: %d %v, want 400 saying %q", tt.body, status, body, tt.msg)
 		}
+	}
+	// The API names the field a store refusal is about beside the message.
+	if _, body, _ := apiCall(t, app, http.MethodPut, "/api/v1/settings", token, `{"interview_date":"2026-03-09"}`); body["field"] != "interview_date" {
+		t.Errorf("a past interview date: %v, want field interview_date", body)
 	}
 	after, _ := app.store.Interview(ctx, 1)
 	st, _ := app.store.UserSettings(ctx, 1)
@@ -162,10 +166,10 @@ func TestInterviewPageForm(t *testing.T) {
 		msg    string
 	}{
 		{url.Values{"interview_date": {"25.3.2026"}}, "The interview date must be a date such as 2027-03-15."},
-		{url.Values{"interview_date": {"2026-03-01"}}, "The interview date (interview_date) 2026-03-01 has passed; today is 2026-03-10 in your time zone"},
+		{url.Values{"interview_date": {"2026-03-01"}}, "The interview date 2026-03-01 has passed; today is 2026-03-10 in your time zone"},
 		{url.Values{"final_days": {"three"}}, "The final pass must be a whole number of days from 1 to 14."},
-		{url.Values{"final_days": {"20"}}, "The final pass (final_days) must be a whole number of days from 1 to 14"},
-		{url.Values{"scope": {"cooking"}}, `The interview&#39;s categories (interview_scope) name a category &#34;cooking&#34; you do not have`},
+		{url.Values{"final_days": {"20"}}, "The final pass must be a whole number of days from 1 to 14"},
+		{url.Values{"scope": {"cooking"}}, `The interview&#39;s categories name a category &#34;cooking&#34; you do not have`},
 	} {
 		f := url.Values{}
 		for k, v := range form {
@@ -177,6 +181,9 @@ func TestInterviewPageForm(t *testing.T) {
 		p := b.post("/interview", f)
 		wantStatus(t, "refused form", p, http.StatusBadRequest)
 		wantBody(t, "refused form", p, tt.msg)
+		if strings.Contains(p.body, "(interview_") || strings.Contains(p.body, "(final_days)") {
+			t.Errorf("the form's refusal names an API field: %s", tt.change)
+		}
 	}
 	iv, _ := app.store.Interview(ctx, 1)
 	if iv.Date != srs.DateOf(2026, 3, 25) || iv.FinalDays != 3 || strings.Join(iv.Scope, ",") != "data-quality" {
