@@ -16,7 +16,6 @@ import (
 	"errors"
 	"fmt"
 	"path"
-	"regexp"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -85,19 +84,13 @@ func (m Media) Markdown() string {
 // MediaURLPrefix starts every image's URL.
 const MediaURLPrefix = "/media/"
 
-// mediaURLPattern is an image URL in card text (cardtext.MediaURLPattern).
-var mediaURLPattern = cardtext.MediaURLPattern
-
-// mediaRefPattern finds image URLs anywhere in card text.
-var mediaRefPattern = regexp.MustCompile(`/media/([0-9a-f]{64})\.(?:png|jpg|gif|webp|svg)`)
-
 // ParseMediaURL reads /media/<hash>.<ext> (or the file name alone) into
 // the hash and the type the extension names.
 func ParseMediaURL(s string) (hash string, t mediafile.Type, ok bool) {
 	if !strings.HasPrefix(s, MediaURLPrefix) {
 		s = MediaURLPrefix + s
 	}
-	m := mediaURLPattern.FindStringSubmatch(s)
+	m := cardtext.MediaURLPattern.FindStringSubmatch(s)
 	if m == nil {
 		return "", t, false
 	}
@@ -106,19 +99,7 @@ func ParseMediaURL(s string) (hash string, t mediafile.Type, ok bool) {
 }
 
 // mediaRefs lists the hashes of the images card text refers to.
-func mediaRefs(texts ...string) []string {
-	var out []string
-	seen := map[string]bool{}
-	for _, t := range texts {
-		for _, m := range mediaRefPattern.FindAllStringSubmatch(t, -1) {
-			if !seen[m[1]] {
-				seen[m[1]] = true
-				out = append(out, m[1])
-			}
-		}
-	}
-	return out
-}
+func mediaRefs(texts ...string) []string { return cardtext.MediaHashes(texts...) }
 
 // mediaDraft is an image made ready to store: sniffed, cleaned, hashed.
 type mediaDraft struct {

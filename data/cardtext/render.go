@@ -669,7 +669,29 @@ func renderMathBlock(w util.BufWriter, source []byte, node ast.Node, entering bo
 // MediaURLPattern is an image URL in card text: the /media/ prefix, a
 // hash and an extension of a type the store keeps. The renderer shows only
 // these as images; the store serves them.
-var MediaURLPattern = regexp.MustCompile(`^/media/([0-9a-f]{64})\.(png|jpg|gif|webp|svg)$`)
+var MediaURLPattern = regexp.MustCompile(`^` + mediaURL + `$`)
+
+// mediaURL is the one shape of an image URL: its hash, then its extension.
+const mediaURL = `/media/([0-9a-f]{64})\.(png|jpg|gif|webp|svg)`
+
+// mediaRef finds image URLs anywhere in text.
+var mediaRef = regexp.MustCompile(mediaURL)
+
+// MediaHashes lists the hashes of the images the texts refer to, each
+// once, in the order first met.
+func MediaHashes(texts ...string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, t := range texts {
+		for _, m := range mediaRef.FindAllStringSubmatch(t, -1) {
+			if !seen[m[1]] {
+				seen[m[1]] = true
+				out = append(out, m[1])
+			}
+		}
+	}
+	return out
+}
 
 // ShortText is the first line of s, at most n characters, with "…" when
 // anything was cut: a card's text in a list or a message.

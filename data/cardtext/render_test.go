@@ -356,3 +356,16 @@ func TestInertCheckCatchesMarkup(t *testing.T) {
 		}
 	}
 }
+
+func TestMediaHashes(t *testing.T) {
+	a, b := strings.Repeat("a", 64), strings.Repeat("b", 64)
+	text := "![x](/media/" + a + ".png) and ![y](/media/" + b + ".svg), ![again](/media/" + a + ".png), " +
+		"not /media/" + strings.Repeat("c", 63) + ".png nor /media/" + b + ".exe"
+	got := MediaHashes(text, "![z](/media/"+b+".gif)")
+	if strings.Join(got, ",") != a+","+b {
+		t.Errorf("MediaHashes = %q, want [%s %s]", got, a, b)
+	}
+	if !MediaURLPattern.MatchString("/media/"+a+".webp") || MediaURLPattern.MatchString("x/media/"+a+".webp") {
+		t.Error("MediaURLPattern does not match a whole image URL only")
+	}
+}
