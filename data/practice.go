@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"slices"
 
 	"github.com/flashcards/flashcards/srs"
 )
@@ -175,25 +176,77 @@ func practiceCandidates(ctx context.Context, q querier, userID int64, f ReviewFi
 	return cards, rows.Err()
 }
 
-// MockDraw draws up to n cards for a mock interview from all the user's
-// cards in play, due or not, new ones included: srs.MockDraw, weakest
-// recall first across categories. It returns their ids in order.
+// MockDraw draws up to n cards for a mock interview from the user's
+// cards in play (MockPool), due or not, new ones included: srs.MockDraw,
+// weakest recall first across categories. It returns their ids in order.
 func (s *Store) MockDraw(ctx context.Context, userID int64, n int) ([]int64, error) {
 	var ids []int64
 	err := s.read(ctx, func(sqltx *sql.Tx) error {
 		tx := stmtTx{sqltx, s.rstmts}
-		st, err := userSettings(ctx, tx, userID)
+		cards, _, today, err := mockPool(ctx, tx, s, userID)
 		if err != nil {
 			return err
 		}
-		cards, err := practiceCandidates(ctx, tx, userID, ReviewFilter{})
-		if err != nil {
-			return err
-		}
-		ids = srs.MockDraw(cards, n, s.studyDay(st))
+		ids = srs.MockDraw(cards, n, today)
 		return nil
 	})
 	return ids, err
+}
+
+// MockPool is what a mock interview draws from.
+type MockPool struct {
+	Cards int
+	// Scope are the names of the interview's categories when the round
+	// keeps to them (an interview is ahead, or today, and has a scope
+	// with cards in play); none: all categories.
+	Scope []string
+}
+
+// MockPool says how many cards a mock interview may draw and whether it
+// keeps to the interview's categories.
+func (s *Store) MockPool(ctx context.Context, userID int64) (MockPool, error) {
+	var p MockPool
+	err := s.read(ctx, func(sqltx *sql.Tx) error {
+		tx := stmtTx{sqltx, s.rstmts}
+		cards, scope, _, err := mockPool(ctx, tx, s, userID)
+		p = MockPool{Cards: len(cards), Scope: scope}
+		return err
+	})
+	return p, err
+}
+
+// mockPool is the cards in play a mock interview draws from: those of
+// the interview's scope while the interview is ahead (its day included)
+// and the scope has cards in play, else all of them. scope names the
+// categories kept to, in the interview's order.
+func mockPool(ctx context.Context, tx querier, s *Store, userID int64) (cards []srs.PracticeCard, scope []string, today srs.Day, err error) {
+	st, err := userSettings(ctx, tx, userID)
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	today = s.studyDay(st)
+	if cards, err = practiceCandidates(ctx, tx, userID, ReviewFilter{}); err != nil {
+		return nil, nil, 0, err
+	}
+	iv, err := interviewSettings(ctx, tx, userID)
+	if err != nil || !iv.HasDate || iv.Date.Before(today) || len(iv.Scope) == 0 {
+		return cards, nil, today, err
+	}
+	sc, err := readInterviewScope(ctx, tx, userID)
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	in := slices.DeleteFunc(slices.Clone(cards), func(c srs.PracticeCard) bool { return !slices.Contains(sc.ids, c.Category) })
+	if len(in) == 0 {
+		return cards, nil, today, nil
+	}
+	cats, err := listCategories(ctx, tx, userID)
+	for _, slug := range iv.Scope {
+		if i := slices.IndexFunc(cats, func(c CategoryInfo) bool { return c.Slug == slug }); i >= 0 {
+			scope = append(scope, cats[i].Name)
+		}
+	}
+	return in, scope, today, err
 }
 
 // studyMore is a raise of the day's limits ("study more today").

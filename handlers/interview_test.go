@@ -160,6 +160,7 @@ func TestInterviewPageForm(t *testing.T) {
 	p := b.get("/interview")
 	wantBody(t, "the countdown", p, "Interview in 15 days — final pass from Mar 22")
 	wantBody(t, "the dashboard's countdown", b.get("/"), "Interview in 15 days — final pass from Mar 22")
+	wantBody(t, "the mock page keeps to the scope", b.get("/mock"), "Drawn from the 2 cards of your interview's categories (Data quality)")
 
 	for _, tt := range []struct {
 		change url.Values

@@ -73,11 +73,11 @@ func (a *App) saveMock(c echo.Context, m *mockState) error {
 }
 
 func (a *App) mockPage(c echo.Context, u data.User) error {
-	n, err := a.store.PracticeCount(c.Request().Context(), u.ID, data.ReviewFilter{})
+	pool, err := a.store.MockPool(c.Request().Context(), u.ID)
 	if err != nil {
 		return err
 	}
-	v := views.MockStartView{Available: n}
+	v := views.MockStartView{Available: pool.Cards, Scope: pool.Scope}
 	if m, ok := a.loadMock(c); ok && !m.Done {
 		v.Active = true
 	}
@@ -86,8 +86,9 @@ func (a *App) mockPage(c echo.Context, u data.User) error {
 	return a.render(c, http.StatusOK, views.MockStart(p, v))
 }
 
-// mockStart draws the round (data.MockDraw): any cards in play, weakest
-// recall first, one category after another.
+// mockStart draws the round (data.MockDraw): any cards in play (of the
+// interview's categories while one is ahead), weakest recall first, one
+// category after another.
 func (a *App) mockStart(c echo.Context, u data.User) error {
 	ctx := c.Request().Context()
 	n, err := strconv.Atoi(c.FormValue("cards"))
