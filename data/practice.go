@@ -70,8 +70,9 @@ type PracticeCard struct {
 	// Recall is the card's predicted recall today (0 for a new card), what
 	// it was ranked by.
 	Recall float64
-	// Left counts the scope's cards not yet practised in the round, this
-	// one included; Practised those practised in it.
+	// Left counts the scope's cards still to pass in the round (not yet
+	// practised, or failed and coming again), this one included;
+	// Practised those passed in it.
 	Left, Practised int
 	// NextRound, when the scope is exhausted (ErrPracticeDone), is the
 	// Round that starts the scope over.
@@ -81,10 +82,11 @@ type PracticeCard struct {
 // PracticeNext returns the card to practise now within the scope: any
 // card in play (not suspended, not in the trash, not in an import still
 // being written), new ones included, lowest predicted recall today first
-// (srs.WeakestCard), with no daily limit. A card practised in this round
-// is not shown again, so a round ends only when the scope is exhausted:
-// then it returns ErrPracticeDone with the counts and the Round that
-// starts over. Grades of the day's queue do not take a card out of the
+// (srs.WeakestCard), with no daily limit. A card passed in this round is
+// not shown again; a card failed in it (srs.PracticeAgain) comes back
+// after every card not yet practised, until it is passed. So a round ends
+// only when every card of the scope is passed: then it returns
+// ErrPracticeDone with the counts and the Round that starts over. Grades of the day's queue do not take a card out of the
 // round; they leave it at recall 1, the back of the line.
 func (s *Store) PracticeNext(ctx context.Context, userID int64, q PracticeQuery) (PracticeCard, error) {
 	var pc PracticeCard
@@ -99,37 +101,50 @@ func (s *Store) PracticeNext(ctx context.Context, userID int64, q PracticeQuery)
 		if err != nil {
 			return err
 		}
-		practised := map[int64]bool{}
-		rows, err := tx.QueryContext(ctx, `SELECT DISTINCT card_id FROM reviews
-			WHERE user_id = ? AND study_day = ? AND kind = 'practice' AND id > ?`, userID, int(pc.Today), q.Round)
+		// The latest practice grade of each card in the round: a pass
+		// takes the card out of it, a fail (srs.PracticeAgain) sends it to
+		// the back, to come again once the cards not yet practised are.
+		last := map[int64]srs.Grade{}
+		rows, err := tx.QueryContext(ctx, `SELECT card_id, grade FROM reviews
+			WHERE user_id = ? AND study_day = ? AND kind = 'practice' AND id > ? ORDER BY id`, userID, int(pc.Today), q.Round)
 		if err != nil {
 			return err
 		}
 		for rows.Next() {
 			var id int64
-			if err := rows.Scan(&id); err != nil {
+			var g srs.Grade
+			if err := rows.Scan(&id, &g); err != nil {
 				rows.Close()
 				return err
 			}
-			practised[id] = true
+			last[id] = g
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
 			return err
 		}
-		left := cards[:0]
-		var prefer *srs.PracticeCard
+		var fresh, again []srs.PracticeCard
 		for _, c := range cards {
-			if practised[c.ID] {
+			switch g, graded := last[c.ID]; {
+			case !graded:
+				fresh = append(fresh, c)
+			case srs.PracticeAgain(g):
+				again = append(again, c)
+			default:
 				pc.Practised++
-				continue
-			}
-			left = append(left, c)
-			if c.ID == q.Prefer {
-				prefer = &left[len(left)-1]
 			}
 		}
-		pc.Left = len(left)
+		left := fresh
+		if len(left) == 0 {
+			left = again
+		}
+		var prefer *srs.PracticeCard
+		for _, pile := range [][]srs.PracticeCard{fresh, again} {
+			if i := slices.IndexFunc(pile, func(c srs.PracticeCard) bool { return c.ID == q.Prefer }); i >= 0 {
+				prefer = &pile[i]
+			}
+		}
+		pc.Left = len(fresh) + len(again)
 		next, ok := srs.WeakestCard(left, pc.Today)
 		if prefer != nil {
 			next, ok = *prefer, true

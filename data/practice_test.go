@@ -206,7 +206,7 @@ func TestPracticeNextWalksTheWholeScope(t *testing.T) {
 			t.Fatalf("card %d: left %d practised %d after %v", pc.Card.ID, pc.Left, pc.Practised, order)
 		}
 		order = append(order, pc.Card.ID)
-		if _, err := s.GradeCard(ctx, uid, Grade{CardID: pc.Card.ID, Grade: 0, Step: pc.Step, Practice: true}); err != nil {
+		if _, err := s.GradeCard(ctx, uid, Grade{CardID: pc.Card.ID, Grade: 4, Step: pc.Step, Practice: true}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -229,6 +229,34 @@ func TestPracticeNextWalksTheWholeScope(t *testing.T) {
 	}
 	if pc, err := s.PracticeNext(ctx, uid, PracticeQuery{Prefer: 1}); !errors.Is(err, ErrPracticeDone) || pc.Practised != 3 {
 		t.Fatalf("with card 1 suspended: %+v %v", pc, err)
+	}
+}
+
+// TestPracticeFailedCardsComeAgain: a card failed in a practice round
+// comes back after the cards not yet practised, until it is passed; a
+// pass takes it out of the round.
+func TestPracticeFailedCardsComeAgain(t *testing.T) {
+	ctx := context.Background()
+	st := DefaultSettings()
+	s, uid, _ := reviewFixture(t, 3, st, time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC))
+	var got []string
+	for _, g := range []srs.Grade{2, 5, 3, 4, 4} {
+		pc, err := s.PracticeNext(ctx, uid, PracticeQuery{})
+		if err != nil {
+			t.Fatalf("after %v: %v", got, err)
+		}
+		got = append(got, fmt.Sprintf("%d:%d/%d", pc.Card.ID, pc.Left, pc.Practised))
+		if _, err := s.GradeCard(ctx, uid, Grade{CardID: pc.Card.ID, Grade: g, Step: pc.Step, Practice: true}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Card 1 failed (2), 2 passed, 3 failed (3 is below the re-drill pass
+	// of 4), then 1 and 3 again, weakest first, each passed.
+	if want := "[1:3/0 2:3/0 3:2/1 1:2/1 3:1/2]"; fmt.Sprint(got) != want {
+		t.Errorf("card:left/practised %v, want %s", got, want)
+	}
+	if pc, err := s.PracticeNext(ctx, uid, PracticeQuery{}); !errors.Is(err, ErrPracticeDone) || pc.Practised != 3 {
+		t.Errorf("after every card passed: %+v %v, want the round done with 3 practised", pc, err)
 	}
 }
 

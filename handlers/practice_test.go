@@ -92,9 +92,10 @@ func TestAPIPractice(t *testing.T) {
 	if q.Done != 0 || q.Redrill != 0 {
 		t.Fatalf("a practice grade moved the day's queue: %+v", q)
 	}
-	// The practised card leaves the round: the next card is another.
+	// The failed card goes to the back of the round: the next card is
+	// another, and the failed one is still to pass.
 	_, next2, _ := apiCall(t, app, http.MethodGet, "/api/v1/practice/next?category=data-quality", token, "")
-	if c2 := next2["card"].(map[string]any); int64(c2["id"].(float64)) == id || next2["remaining"].(float64) != next["remaining"].(float64)-1 {
+	if c2 := next2["card"].(map[string]any); int64(c2["id"].(float64)) == id || next2["remaining"].(float64) != next["remaining"].(float64) {
 		t.Fatalf("after practising card %d the next is %v", id, next2)
 	}
 	// Without "practice" the same card is refused: no new-card slot.
@@ -154,7 +155,7 @@ func TestPracticePageWalksACategory(t *testing.T) {
 		wantBody(t, "grade form", p, `action="/practice/grade"`)
 		step := regexpFind(t, p.body, `name="step" value="(\d+)"`)
 		key := regexpFind(t, p.body, `name="idempotency_key" value="([^"]+)"`)
-		form := url.Values{"card_id": {id}, "grade": {"1"}, "step": {step}, "filter": {"category=data-quality"}, "idempotency_key": {key}}
+		form := url.Values{"card_id": {id}, "grade": {"4"}, "step": {step}, "filter": {"category=data-quality"}, "idempotency_key": {key}}
 		p = b.post("/practice/grade", form)
 		if loc := p.header.Get("Location"); p.status != http.StatusSeeOther || loc != "/practice?category=data-quality" {
 			t.Fatalf("grade: %d %q", p.status, loc)

@@ -52,6 +52,11 @@ func WeakestCard(cards []PracticeCard, today Day) (c PracticeCard, ok bool) {
 	return slices.MinFunc(cards, weaker(today)), true
 }
 
+// PracticeAgain says whether a card whose latest practice grade of a
+// round is g comes back later in that round: below 4, as a grade of the
+// day's queue puts a card in its re-drill queue.
+func PracticeAgain(g Grade) bool { return g < redrillPass }
+
 // MockDraw draws up to n cards for a mock interview on study day today,
 // from any cards (due or not, new included). An interview ranges over
 // topics, so the draw goes round the categories: in each pass, one card
