@@ -93,9 +93,10 @@ func isSVG(b []byte) bool {
 
 // Clean sniffs b and returns its type and its bytes without location
 // metadata: a JPEG loses its APP1 (EXIF, XMP) and APP13 (IPTC) segments,
-// a PNG its eXIf chunk and XMP text, a WebP its EXIF and XMP chunks. The
-// picture's own bytes are copied as they are. GIF and SVG carry no EXIF
-// and are kept as they are.
+// a PNG its eXIf chunk and XMP text, a WebP its EXIF and XMP chunks, a
+// GIF its comments and XMP, an SVG its <metadata> elements (where editors
+// write RDF, authors and places). The picture's own bytes are copied as
+// they are.
 func Clean(b []byte) (Type, []byte, error) {
 	t, err := Sniff(b)
 	if err != nil {
@@ -109,6 +110,10 @@ func Clean(b []byte) (Type, []byte, error) {
 		out, err = cleanPNG(b)
 	case WebP:
 		out, err = cleanWebP(b)
+	case GIF:
+		out, err = cleanGIF(b)
+	case SVG:
+		out, err = cleanSVG(b)
 	default:
 		out = b
 	}
@@ -228,4 +233,102 @@ func cleanWebP(b []byte) ([]byte, error) {
 	}
 	binary.LittleEndian.PutUint32(out[4:8], uint32(len(out)-8))
 	return out, nil
+}
+
+// cleanGIF copies the header, the colour table, the images and every
+// extension but comments (label 0xFE) and XMP (an application extension
+// named "XMP DataXMP"), up to the trailer.
+func cleanGIF(b []byte) ([]byte, error) {
+	if len(b) < 13 {
+		return nil, io.ErrUnexpectedEOF
+	}
+	i := 13
+	if flags := b[10]; flags&0x80 != 0 {
+		i += 3 << (flags&7 + 1) // the global colour table
+	}
+	if i > len(b) {
+		return nil, errors.New("the colour table runs past the end")
+	}
+	out := make([]byte, 0, len(b))
+	out = append(out, b[:i]...)
+	for {
+		if i >= len(b) {
+			return nil, io.ErrUnexpectedEOF
+		}
+		start := i
+		drop := false
+		switch b[i] {
+		case 0x3b: // the trailer
+			return append(out, 0x3b), nil
+		case 0x21: // an extension: its label, then sub-blocks
+			if i+2 > len(b) {
+				return nil, io.ErrUnexpectedEOF
+			}
+			label := b[i+1]
+			i += 2
+			drop = label == 0xfe || (label == 0xff && i+12 <= len(b) && b[i] == 11 && string(b[i+1:i+12]) == "XMP DataXMP")
+		case 0x2c: // an image: its descriptor, a local colour table, the LZW code size, then sub-blocks
+			if i+11 > len(b) {
+				return nil, io.ErrUnexpectedEOF
+			}
+			flags := b[i+9]
+			i += 10
+			if flags&0x80 != 0 {
+				i += 3 << (flags&7 + 1)
+			}
+			i++ // the LZW minimum code size
+		default:
+			return nil, fmt.Errorf("unknown block 0x%02x at byte %d", b[i], i)
+		}
+		for { // sub-blocks, each its length then its bytes, up to an empty one
+			if i >= len(b) {
+				return nil, io.ErrUnexpectedEOF
+			}
+			n := int(b[i])
+			i += 1 + n
+			if n == 0 {
+				break
+			}
+		}
+		if i > len(b) {
+			return nil, io.ErrUnexpectedEOF
+		}
+		if !drop {
+			out = append(out, b[start:i]...)
+		}
+	}
+}
+
+// cleanSVG cuts out every <metadata> element, leaving every other byte as
+// it is. A file that is not well-formed XML is damaged: a browser would
+// not draw it either.
+func cleanSVG(b []byte) ([]byte, error) {
+	dec := xml.NewDecoder(bytes.NewReader(b))
+	var cuts [][2]int64
+	for {
+		start := dec.InputOffset()
+		tok, err := dec.Token()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		if el, ok := tok.(xml.StartElement); ok && el.Name.Local == "metadata" {
+			if err := dec.Skip(); err != nil {
+				return nil, err
+			}
+			cuts = append(cuts, [2]int64{start, dec.InputOffset()})
+		}
+	}
+	if len(cuts) == 0 {
+		return b, nil
+	}
+	out := make([]byte, 0, len(b))
+	at := int64(0)
+	for _, c := range cuts {
+		out = append(out, b[at:c[0]]...)
+		at = c[1]
+	}
+	return append(out, b[at:]...), nil
 }

@@ -119,6 +119,40 @@ func webpWithGPS(t *testing.T) []byte {
 	return append(out, body...)
 }
 
+// gifWithGPS is an animated GIF (so it has a NETSCAPE2.0 loop extension,
+// which must stay) with a comment and an XMP packet naming a place.
+func gifWithGPS(t *testing.T) []byte {
+	t.Helper()
+	pal := color.Palette{color.Black, color.White}
+	frame := image.NewPaletted(image.Rect(0, 0, 8, 6), pal)
+	frame.SetColorIndex(3, 3, 1)
+	var buf bytes.Buffer
+	if err := gif.EncodeAll(&buf, &gif.GIF{Image: []*image.Paletted{frame, frame}, Delay: []int{10, 10}, LoopCount: 0}); err != nil {
+		t.Fatal(err)
+	}
+	b := buf.Bytes()
+	at := 13 // after the screen descriptor, and the global colour table if any
+	if b[10]&0x80 != 0 {
+		at += 3 << (b[10]&7 + 1)
+	}
+	comment := append([]byte{0x21, 0xfe, byte(len(gpsMarker))}, append([]byte(gpsMarker), 0)...)
+	xmp := []byte{0x21, 0xff, 11}
+	xmp = append(xmp, "XMP DataXMP"...)
+	packet := "<x:xmpmeta>" + gpsMarker + "</x:xmpmeta>"
+	xmp = append(xmp, byte(len(packet)))
+	xmp = append(append(xmp, packet...), 0)
+	out := append([]byte(nil), b[:at]...)
+	out = append(append(out, comment...), xmp...)
+	return append(out, b[at:]...)
+}
+
+const svgWithGPS = `<?xml version="1.0"?>
+<svg xmlns="http://www.w3.org/2000/svg" xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" width="8" height="6">
+  <metadata><rdf:RDF><rdf:Description>` + gpsMarker + `</rdf:Description></rdf:RDF></metadata>
+  <rect width="8" height="6" fill="&amp;red"/><metadata/>
+  <g><metadata id="m">` + gpsMarker + `</metadata><title>kept</title></g>
+</svg>`
+
 func TestCleanStripsLocation(t *testing.T) {
 	for _, tc := range []struct {
 		name string
@@ -130,6 +164,8 @@ func TestCleanStripsLocation(t *testing.T) {
 		{"jpeg", jpegWithGPS(t), JPEG, []string{"Exif\x00\x00", "GPSLatitude", "Photoshop 3.0", "xmpmeta"}, nil},
 		{"png", pngWithGPS(t), PNG, []string{"eXIf", "GPSLatitude", "XML:com.adobe.xmp"}, []string{"Comment\x00kept"}},
 		{"webp", webpWithGPS(t), WebP, []string{"EXIF", "XMP ", "GPSLatitude"}, []string{"VP8X", "VP8L"}},
+		{"gif", gifWithGPS(t), GIF, []string{"GPSLatitude", "XMP DataXMP"}, []string{"NETSCAPE2.0"}},
+		{"svg", []byte(svgWithGPS), SVG, []string{"GPSLatitude", "<metadata", "</metadata>"}, []string{`<rect width="8" height="6" fill="&amp;red"/>`, "<title>kept</title>", "<?xml"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if !bytes.Contains(tc.file, []byte(gpsMarker)) {
@@ -165,6 +201,18 @@ func TestCleanStripsLocation(t *testing.T) {
 				orig, _, _ := image.Decode(bytes.NewReader(tc.file))
 				if r1, _, _, _ := img.At(3, 3).RGBA(); func() uint32 { r, _, _, _ := orig.At(3, 3).RGBA(); return r }() != r1 {
 					t.Error("the picture changed")
+				}
+			case GIF:
+				g, err := gif.DecodeAll(bytes.NewReader(out))
+				if err != nil {
+					t.Fatalf("the cleaned file does not decode: %v", err)
+				}
+				if len(g.Image) != 2 || g.LoopCount != 0 || g.Image[0].ColorIndexAt(3, 3) != 1 {
+					t.Errorf("the animation changed: %d frames, loop %d", len(g.Image), g.LoopCount)
+				}
+			case SVG:
+				if !isSVG(out) {
+					t.Errorf("the cleaned file is no longer an SVG:\n%s", out)
 				}
 			case WebP:
 				if size := binary.LittleEndian.Uint32(out[4:8]); int(size) != len(out)-8 {
@@ -214,7 +262,11 @@ func TestCleanRefusesDamagedFiles(t *testing.T) {
 	j := jpegWithGPS(t)
 	p := pngWithGPS(t)
 	w := webpWithGPS(t)
+	g := gifWithGPS(t)
 	for name, file := range map[string][]byte{
+		"gif cut":                g[:len(g)-20],
+		"gif unknown block":      append(append([]byte(nil), g[:13+6]...), 0x99, 0x3b),
+		"svg not well-formed":    []byte(`<svg xmlns="http://www.w3.org/2000/svg"><metadata></svg>`),
 		"jpeg cut in its header": j[:30],
 		"jpeg segment too long":  append([]byte{0xff, 0xd8, 0xff, 0xe0, 0xff, 0xff}, 1, 2, 3),
 		"png cut":                p[:40],
