@@ -1,15 +1,13 @@
-package data
+package anki
 
 import (
 	"archive/zip"
 	"bytes"
 	"encoding/json"
-	"errors"
+	"fmt"
 	"io"
 	"net/url"
-	"sort"
 	"strconv"
-	"strings"
 
 	"github.com/klauspost/compress/zstd"
 )
@@ -18,50 +16,35 @@ import (
 // "media" that maps those numbers to the names notes use (<img
 // src="diagram.png">). Legacy packages write that map as JSON; current
 // ones (anki21b) as a zstd-compressed protobuf, with each file compressed
-// with zstd too. The importer keeps the images the imported notes show
-// (PNG, JPEG, GIF, WebP, SVG, sniffed from their bytes), cleaned and
-// stored as the user's media, and counts the rest (sounds, other files)
-// as dropped.
+// with zstd too. The reader opens the files the notes show only when asked
+// (Media.File); the importer keeps the images among them and counts the
+// rest (sounds, other files) as dropped.
 //
 // The package as a whole is checked before anything is read: how many
 // files it holds, how large each one and all together unpack, and how far
 // each one unpacks beyond its packed size (a zip bomb). A package past a
-// limit is refused with the reason, and nothing is stored.
+// limit is refused with the reason.
 
-var (
-	// ankiMaxFiles bounds the entries of a package's zip.
-	ankiMaxFiles = 20_000
-	// ankiMaxMediaEntry bounds what one media file unpacks to.
-	ankiMaxMediaEntry int64 = 100 << 20
-	// ankiMaxMediaTotal bounds what all media files together unpack to.
-	ankiMaxMediaTotal int64 = 1 << 30
-	// ankiMaxMediaIndex bounds the media list (file names) itself.
-	ankiMaxMediaIndex int64 = 16 << 20
-)
+// ankiMaxMediaIndex bounds the media list (file names) itself.
+const ankiMaxMediaIndex int64 = 16 << 20
 
-// ankiMedia is a package's media, opened and checked.
-type ankiMedia struct {
-	files    map[string]*zip.File // by the name notes use
-	zstd     bool                 // files are zstd-compressed (anki21b)
-	maxImage int64
-
-	images map[string]*mediaDraft // by name, once read; nil: no image
-	used   []mediaDraft           // the images the imported cards show, once each
-	hashes map[string]bool
-	err    error // the first image refused; the import stops
+// Media is a package's media files, opened and checked, by the name notes use.
+type Media struct {
+	files map[string]*zip.File
+	zstd  bool // files are zstd-compressed (anki21b)
 }
 
 // ankiOpenMedia checks the package's zip against the limits and reads
 // its media list.
-func ankiOpenMedia(pkg io.ReaderAt, size int64, maxImage int64) (*ankiMedia, error) {
+func ankiOpenMedia(pkg io.ReaderAt, size int64, lim Limits) (*Media, error) {
 	zr, err := zip.NewReader(pkg, size)
 	if err != nil {
 		return nil, ankiError("This is not an Anki package (.apkg): it is not a zip archive")
 	}
-	if len(zr.File) > ankiMaxFiles {
-		return nil, ankiError("The package holds %d files, more than the %d allowed; it cannot be imported", len(zr.File), ankiMaxFiles)
+	if len(zr.File) > lim.Files {
+		return nil, ankiError("The package holds %d files, more than the %d allowed; it cannot be imported", len(zr.File), lim.Files)
 	}
-	m := &ankiMedia{files: map[string]*zip.File{}, maxImage: maxImage, images: map[string]*mediaDraft{}, hashes: map[string]bool{}}
+	m := &Media{files: map[string]*zip.File{}}
 	var total uint64
 	var index *zip.File
 	byNumber := map[string]*zip.File{}
@@ -69,13 +52,13 @@ func ankiOpenMedia(pkg io.ReaderAt, size int64, maxImage int64) (*ankiMedia, err
 		if isCollectionEntry(f.Name) {
 			continue // bounded on its own as it is unpacked (ankiExtract)
 		}
-		if f.UncompressedSize64 > uint64(ankiMaxMediaEntry) {
+		if f.UncompressedSize64 > uint64(lim.MediaFile) {
 			return nil, ankiError("The package holds a file (%s) that unpacks to %d MiB, more than the %d MiB allowed for one file; it cannot be imported",
-				ankiPrintable(f.Name), f.UncompressedSize64>>20, ankiMaxMediaEntry>>20)
+				ankiPrintable(f.Name), f.UncompressedSize64>>20, lim.MediaFile>>20)
 		}
 		total += f.UncompressedSize64
-		if total > uint64(ankiMaxMediaTotal) {
-			return nil, ankiError("The package's files unpack to more than the %d MiB allowed; it cannot be imported", ankiMaxMediaTotal>>20)
+		if total > uint64(lim.Media) {
+			return nil, ankiError("The package's files unpack to more than the %d MiB allowed; it cannot be imported", lim.Media>>20)
 		}
 		if f.UncompressedSize64 > uint64(ankiRatioFrom) && f.UncompressedSize64 > uint64(ankiMaxRatio)*max(f.CompressedSize64, 1) {
 			return nil, ankiError("The package's file %s unpacks to %d times its packed size, as a zip bomb does; it cannot be imported",
@@ -183,13 +166,18 @@ func ankiMediaEntries(pb []byte) []string {
 	return names
 }
 
-// image returns the Markdown that shows the package's file src, reading,
-// checking and cleaning it the first time; false when src names no image
-// in the package (the reference is then dropped and counted). A file too
-// large or damaged stops the import (m.err).
-func (m *ankiMedia) image(src, alt string) (string, bool) {
-	if m == nil || m.err != nil {
-		return "", false
+// MediaFile is one of the package's media files.
+type MediaFile struct {
+	Name string // the name notes use
+	f    *zip.File
+	zstd bool
+}
+
+// File finds the file a note's src names, as written or URL-escaped;
+// false when the package holds none (nil m holds none).
+func (m *Media) File(src string) (MediaFile, bool) {
+	if m == nil {
+		return MediaFile{}, false
 	}
 	name := src
 	f, ok := m.files[name]
@@ -199,87 +187,45 @@ func (m *ankiMedia) image(src, alt string) (string, bool) {
 			f, ok = m.files[name]
 		}
 	}
-	if !ok {
-		return "", false
-	}
-	d, seen := m.images[name]
-	if !seen {
-		d = m.read(name, f)
-		m.images[name] = d
-	}
-	if d == nil {
-		return "", false
-	}
-	if !m.hashes[d.Hash] {
-		m.hashes[d.Hash] = true
-		m.used = append(m.used, *d)
-	}
-	return "![" + ankiAlt(alt) + "](" + d.URL() + ")", true
+	return MediaFile{Name: name, f: f, zstd: m.zstd}, ok
 }
 
-// read unpacks and cleans one file; nil when it is no image we keep.
-func (m *ankiMedia) read(name string, f *zip.File) *mediaDraft {
-	rc, err := f.Open()
+// MediaTooLargeError is a media file whose zip entry says it unpacks to
+// Size bytes, more than the most Read was asked to return.
+type MediaTooLargeError struct {
+	Name string
+	Size int64
+}
+
+func (e *MediaTooLargeError) Error() string {
+	return fmt.Sprintf("the package's file %s unpacks to %d bytes", ankiPrintable(e.Name), e.Size)
+}
+
+// Read unpacks the file: at most limit+1 bytes, so that a caller can tell
+// a file past limit. A file its zip entry says is larger is refused
+// unread (*MediaTooLargeError); a damaged one is an *Error.
+func (f MediaFile) Read(limit int64) ([]byte, error) {
+	rc, err := f.f.Open()
 	if err != nil {
-		m.err = ankiError("The package's file %s is damaged (%v); it cannot be imported", ankiPrintable(name), err)
-		return nil
+		return nil, ankiError("The package's file %s is damaged (%v); it cannot be imported", ankiPrintable(f.Name), err)
 	}
 	defer rc.Close()
-	if !m.zstd && f.UncompressedSize64 > uint64(2*m.maxImage) {
-		m.err = ankiError("%s (in the package); it cannot be imported",
-			mediaTooLarge(mediaWhat(name), int64(f.UncompressedSize64), m.maxImage).Error())
-		return nil
+	if !f.zstd && f.f.UncompressedSize64 > uint64(limit) {
+		return nil, &MediaTooLargeError{Name: f.Name, Size: int64(f.f.UncompressedSize64)}
 	}
 	var src io.Reader = rc
-	if m.zstd {
+	if f.zstd {
 		dec, err := zstd.NewReader(rc, zstd.WithDecoderConcurrency(1),
-			zstd.WithDecoderMaxMemory(uint64(2*m.maxImage+1)), zstd.WithDecoderMaxWindow(8<<20))
+			zstd.WithDecoderMaxMemory(uint64(limit+1)), zstd.WithDecoderMaxWindow(8<<20))
 		if err != nil {
-			m.err = err
-			return nil
+			return nil, err
 		}
 		defer dec.Close()
 		src = dec
 	}
-	b, err := io.ReadAll(io.LimitReader(src, 2*m.maxImage+1))
+	b, err := io.ReadAll(io.LimitReader(src, limit+1))
 	if err != nil {
-		m.err = ankiError("The package's file %s is damaged (%v); it cannot be imported", ankiPrintable(name), err)
-		return nil
+		return nil, ankiError("The package's file %s is damaged (%v); it cannot be imported", ankiPrintable(f.Name), err)
 	}
-	d, err := prepareMedia(name, b, m.maxImage)
-	switch {
-	case errors.Is(err, ErrTooLarge):
-		m.err = ankiError("%s (in the package); it cannot be imported", Message(err))
-		return nil
-	case err != nil:
-		return nil // a sound, or anything else: dropped and counted
-	}
-	return &d
-}
-
-// ankiAlt is an image's alt text fit for Markdown's brackets.
-func ankiAlt(alt string) string {
-	alt = strings.Map(func(r rune) rune {
-		switch {
-		case r == '[' || r == ']' || r == '\\':
-			return -1
-		case r < 0x20 || r == 0x7f:
-			return ' '
-		}
-		return r
-	}, alt)
-	if r := []rune(strings.TrimSpace(alt)); len(r) > 200 {
-		alt = string(r[:200])
-	}
-	return strings.TrimSpace(alt)
-}
-
-// sortedUsed is the images to store, in a stable order.
-func (m *ankiMedia) sortedUsed() []mediaDraft {
-	if m == nil {
-		return nil
-	}
-	out := append([]mediaDraft(nil), m.used...)
-	sort.Slice(out, func(i, j int) bool { return out[i].Hash < out[j].Hash })
-	return out
+	return b, nil
 }

@@ -1,4 +1,10 @@
-package data
+// Package anki reads Anki packages (.apkg) into plain values: note types
+// with their fields and templates, decks, notes, cards with Anki's
+// scheduling, the review log and the media files, and turns Anki's field
+// HTML into plain text and back. It opens the package's own SQLite file,
+// never the store, and bounds everything a hostile package could make it
+// unpack, hold or compute. docs/anki.md describes the mapping onto cards.
+package anki
 
 import (
 	"archive/zip"
@@ -7,6 +13,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -18,8 +25,6 @@ import (
 
 	"github.com/klauspost/compress/zstd"
 	"modernc.org/sqlite"
-
-	"github.com/flashcards/flashcards/srs"
 )
 
 // This file reads Anki packages (.apkg): a zip holding the collection, a
@@ -27,109 +32,148 @@ import (
 // collection.anki2 or collection.anki21, with note types and decks as JSON
 // in the col table; the current one is collection.anki21b, the same
 // database compressed with zstd, with notetypes, fields, templates and
-// decks tables. The images notes show are read by anki_media.go.
-// docs/anki.md describes the mapping onto cards.
+// decks tables. The media files notes show are opened by media.go.
 
 // The collection entries an apkg may hold, best first: an export made for
 // current Anki versions holds anki21b beside a stub anki2 that only asks
 // the reader to update Anki.
 var ankiCollectionEntries = []string{"collection.anki21b", "collection.anki21", "collection.anki2"}
 
-// Limits on what a package may make the server unpack and hold.
-var (
-	// ankiMaxExtracted caps the collection's unpacked size.
-	ankiMaxExtracted int64 = 256 << 20
-	// ankiRatioFrom is how much an entry may unpack to before its
-	// compression ratio is checked: small files compress any which way.
-	ankiRatioFrom int64 = 8 << 20
-	// ankiMaxWork bounds the bytes of fields and templates rendered into cards.
-	ankiMaxWork = 1 << 30
-)
+// Limits bound what one package may make the reader unpack, hold and take.
+// The store's importer fills Cards with its own limit of every import.
+type Limits struct {
+	Cards      int           // cards one package may hold
+	Collection int64         // bytes the collection may unpack to
+	Files      int           // entries of the package's zip
+	MediaFile  int64         // bytes one media file may unpack to
+	Media      int64         // bytes all media files may unpack to together
+	Time       time.Duration // unpacking and reading the collection
+}
+
+// DefaultLimits are the limits of an import: 200,000 cards, a collection
+// of 256 MiB, 20,000 files, 100 MiB a media file and 1 GiB of media, and
+// two minutes. The largest package allowed (200,000 notes and cards,
+// 600,000 reviews, 126 MiB) read in 12 to 19 s on two shared cores; the
+// HTTP server gives up on writing the answer after 5 minutes anyway.
+func DefaultLimits() Limits {
+	return Limits{Cards: 200_000, Collection: 256 << 20, Files: 20_000, MediaFile: 100 << 20, Media: 1 << 30, Time: 2 * time.Minute}
+}
+
+// ankiRatioFrom is how much an entry may unpack to before its compression
+// ratio is checked: small files compress any which way.
+const ankiRatioFrom int64 = 8 << 20
 
 const (
 	// ankiMaxRatio is the most an entry may grow when unpacked. Real
 	// collections compress 3 to 10 times; a zip bomb a thousand times.
 	ankiMaxRatio = 100
-	ankiMaxNotes = MaxImportCards
-	ankiMaxCards = MaxImportCards
+	ankiMaxNotes = 200_000
 	// ankiMaxReviews bounds the review log read from one package.
 	ankiMaxReviews = 1_000_000
-	// ankiMaxEase and ankiMaxCount bound an imported ease and lapse count.
-	ankiMaxEase  = 100_000
-	ankiMaxCount = 1_000_000
 )
 
-// ankiMinDay is the earliest day an imported review or due date may have.
-var ankiMinDay = srs.DateOf(1990, time.January, 1)
+// Error is a package the reader refuses, with the reason a person can act
+// on: Message is a sentence to show as it is.
+type Error struct{ Message string }
 
-// ankiError is a package the importer refuses, with the reason a person can act on.
+func (e *Error) Error() string { return e.Message }
+
+// ankiError is a package the reader refuses.
 func ankiError(format string, args ...any) error {
-	return Errorf(ErrInvalid, format, args...)
+	return &Error{Message: fmt.Sprintf(format, args...)}
 }
 
-// ankiNotetype is what the importer needs of an Anki note type.
-type ankiNotetype struct {
-	name      string
-	cloze     bool
-	fields    []string // names, by position
-	templates map[int]ankiTemplate
+// refused reports whether err is a refusal of the package (an *Error, or
+// too many cards) rather than a failure to read it.
+func refused(err error) bool {
+	var e *Error
+	var tooMany *TooManyCardsError
+	return errors.As(err, &e) || errors.As(err, &tooMany)
 }
 
-type ankiTemplate struct {
-	qfmt, afmt string
+// TooManyCardsError is a package holding more cards than Limits.Cards:
+// the importer refuses it in the words it uses for every file too large.
+type TooManyCardsError struct{ Cards int }
+
+func (e *TooManyCardsError) Error() string {
+	return fmt.Sprintf("the package holds %d cards, more than allowed", e.Cards)
 }
 
-type ankiNote struct {
-	guid   string
-	mid    int64
-	tags   []string
-	fields []string
+// Notetype is what the importer needs of an Anki note type.
+type Notetype struct {
+	Name      string
+	Cloze     bool             // it makes one card per cloze deletion
+	Fields    []string         // names, by position
+	Templates map[int]Template // by ord
 }
 
-// ankiCard is one row of Anki's cards table.
-type ankiCard struct {
-	id, nid, did              int64
-	ord, typ, queue           int
-	due                       int64
-	ivl, factor, reps, lapses int
-	odue, odid                int64
+// Template is one card template: its question and answer formats.
+type Template struct {
+	Qfmt, Afmt string
 }
 
-// ankiReview is one row of Anki's revlog.
-type ankiReview struct {
-	id                         int64 // answered at, ms since the epoch
-	cid                        int64
-	ease, ivl, lastIvl, factor int
-	timeMS                     int64
-	typ                        int
+// Note is one row of Anki's notes table.
+type Note struct {
+	GUID   string
+	Mid    int64 // its note type
+	Tags   []string
+	Fields []string // the fields' HTML, by position
 }
 
-// ankiCollection is everything the importer reads from a package.
-type ankiCollection struct {
-	crt       int64 // creation time, s since the epoch
-	rollover  int   // the hour Anki's day starts
-	notetypes map[int64]*ankiNotetype
-	decks     map[int64]string
-	notes     map[int64]*ankiNote
-	cards     []ankiCard
-	reviews   map[int64][]ankiReview // by card id, oldest first
-	media     *ankiMedia             // the package's media files (anki_media.go)
+// Card is one row of Anki's cards table, with Anki's column names.
+type Card struct {
+	ID, Nid, Did              int64
+	Ord, Type, Queue          int
+	Due                       int64
+	Ivl, Factor, Reps, Lapses int
+	Odue, Odid                int64
 }
 
-// readApkg unpacks the package's collection into a folder of the store's
-// temporary folder, always removed, and reads it, within ankiReadTimeout.
-func (s *Store) readApkg(ctx context.Context, pkg io.ReaderAt, size int64) (*ankiCollection, error) {
-	tooSlow := ankiError("This Anki package takes longer than %v to read; it cannot be imported", ankiReadTimeout)
-	ctx, cancel := context.WithTimeoutCause(ctx, ankiReadTimeout, tooSlow)
+// Review is one row of Anki's revlog, with Anki's column names.
+type Review struct {
+	ID                         int64 // answered at, ms since the epoch
+	Cid                        int64
+	Ease, Ivl, LastIvl, Factor int
+	TimeMS                     int64
+	Type                       int
+}
+
+// Collection is everything the importer reads from a package.
+type Collection struct {
+	Created   int64 // crt: creation time, s since the epoch
+	Rollover  int   // the hour Anki's day starts
+	Notetypes map[int64]*Notetype
+	Decks     map[int64]string // levels separated by "::"
+	Notes     map[int64]*Note
+	Cards     []Card             // by note, then ord
+	Reviews   map[int64][]Review // by card id, oldest first
+	Media     *Media             // the package's media files (media.go)
+}
+
+// Read reads an Anki package: it checks the zip and opens its media list,
+// then unpacks the collection into a new folder in dir, always removed,
+// and reads it, within lim.Time. A package that is not one, or is damaged,
+// hostile or past a limit, is an *Error or a *TooManyCardsError.
+func Read(ctx context.Context, pkg io.ReaderAt, size int64, dir string, lim Limits) (*Collection, error) {
+	media, err := ankiOpenMedia(pkg, size, lim)
+	if err != nil {
+		return nil, err
+	}
+	tooSlow := ankiError("This Anki package takes longer than %v to read; it cannot be imported", lim.Time)
+	ctx, cancel := context.WithTimeoutCause(ctx, lim.Time, tooSlow)
 	defer cancel()
-	col, err := s.readApkgFile(ctx, pkg, size)
+	col, err := readApkgFile(ctx, pkg, size, dir, lim)
 	if err != nil && errors.Is(context.Cause(ctx), tooSlow) {
 		return nil, tooSlow
 	}
-	return col, err
+	if err != nil {
+		return nil, err
+	}
+	col.Media = media
+	return col, nil
 }
 
-func (s *Store) readApkgFile(ctx context.Context, pkg io.ReaderAt, size int64) (*ankiCollection, error) {
+func readApkgFile(ctx context.Context, pkg io.ReaderAt, size int64, parent string, lim Limits) (*Collection, error) {
 	zr, err := zip.NewReader(pkg, size)
 	if err != nil {
 		return nil, ankiError("This is not an Anki package (.apkg): it is not a zip archive")
@@ -149,25 +193,25 @@ func (s *Store) readApkgFile(ctx context.Context, pkg io.ReaderAt, size int64) (
 	if entry == nil {
 		return nil, ankiError("This is not an Anki package: the zip holds no collection (collection.anki21b, collection.anki21 or collection.anki2)")
 	}
-	if entry.UncompressedSize64 > uint64(ankiMaxExtracted) {
-		return nil, ankiError("The package's collection unpacks to %d MiB, more than the %d MiB allowed", entry.UncompressedSize64>>20, ankiMaxExtracted>>20)
+	if entry.UncompressedSize64 > uint64(lim.Collection) {
+		return nil, ankiError("The package's collection unpacks to %d MiB, more than the %d MiB allowed", entry.UncompressedSize64>>20, lim.Collection>>20)
 	}
-	dir, err := s.temp.mkdirTemp("apkg-")
+	dir, err := os.MkdirTemp(parent, "apkg-")
 	if err != nil {
 		return nil, err
 	}
 	defer os.RemoveAll(dir)
 	// The file gets a name of our own: entry names are never paths here.
 	path := filepath.Join(dir, "collection.sqlite")
-	if err := ankiExtract(ctx, entry, path); err != nil {
+	if err := ankiExtract(ctx, entry, path, lim.Collection); err != nil {
 		return nil, err
 	}
-	return readAnkiCollection(ctx, path)
+	return readAnkiCollection(ctx, path, lim.Cards)
 }
 
 // ankiExtract writes the collection entry to path, unpacking zstd for
 // anki21b, and stops at the size and ratio limits.
-func ankiExtract(ctx context.Context, f *zip.File, path string) error {
+func ankiExtract(ctx context.Context, f *zip.File, path string, maxSize int64) error {
 	rc, err := f.Open()
 	if err != nil {
 		return ankiError("The package is damaged: %v", err)
@@ -176,7 +220,7 @@ func ankiExtract(ctx context.Context, f *zip.File, path string) error {
 	var src io.Reader = rc
 	if f.Name == "collection.anki21b" {
 		dec, err := zstd.NewReader(rc, zstd.WithDecoderConcurrency(1),
-			zstd.WithDecoderMaxMemory(uint64(ankiMaxExtracted)), zstd.WithDecoderMaxWindow(64<<20))
+			zstd.WithDecoderMaxMemory(uint64(maxSize)), zstd.WithDecoderMaxWindow(64<<20))
 		if err != nil {
 			return err
 		}
@@ -187,7 +231,7 @@ func ankiExtract(ctx context.Context, f *zip.File, path string) error {
 	if err != nil {
 		return err
 	}
-	lim := &ankiLimitReader{ctx: ctx, r: src, compressed: int64(min(f.CompressedSize64, uint64(ankiMaxExtracted)))}
+	lim := &ankiLimitReader{ctx: ctx, r: src, max: maxSize, compressed: int64(min(f.CompressedSize64, uint64(maxSize)))}
 	_, err = io.Copy(out, lim)
 	if cerr := out.Close(); err == nil {
 		err = cerr
@@ -196,7 +240,7 @@ func ankiExtract(ctx context.Context, f *zip.File, path string) error {
 	case lim.err != nil:
 		return lim.err
 	case errors.Is(err, zstd.ErrDecoderSizeExceeded) || errors.Is(err, zstd.ErrWindowSizeExceeded) || errors.Is(err, zstd.ErrFrameSizeExceeded):
-		return ankiError("The package's collection unpacks to more than %d MiB", ankiMaxExtracted>>20)
+		return ankiError("The package's collection unpacks to more than %d MiB", maxSize>>20)
 	case err != nil && f.Name == "collection.anki21b":
 		return ankiError("The package's collection.anki21b is damaged or not zstd data: %v", err)
 	case err != nil:
@@ -206,12 +250,13 @@ func ankiExtract(ctx context.Context, f *zip.File, path string) error {
 }
 
 // ankiLimitReader counts what an entry unpacks to and fails past the
-// total cap or, once past ankiRatioFrom, past ankiMaxRatio times its
+// total cap max or, once past ankiRatioFrom, past ankiMaxRatio times its
 // compressed size, or once ctx is done.
 type ankiLimitReader struct {
 	ctx        context.Context
 	r          io.Reader
 	n          int64
+	max        int64
 	compressed int64
 	err        error
 }
@@ -226,8 +271,8 @@ func (l *ankiLimitReader) Read(p []byte) (int, error) {
 	n, err := l.r.Read(p)
 	l.n += int64(n)
 	switch {
-	case l.n > ankiMaxExtracted:
-		l.err = ankiError("The package's collection unpacks to more than %d MiB", ankiMaxExtracted>>20)
+	case l.n > l.max:
+		l.err = ankiError("The package's collection unpacks to more than %d MiB", l.max>>20)
 	case l.n > ankiRatioFrom && l.n > max(l.compressed, 1)*ankiMaxRatio:
 		l.err = ankiError("The package's collection unpacks to over %d times its packed size; it looks like a zip bomb", ankiMaxRatio)
 	}
@@ -253,19 +298,19 @@ func ankiRegisterCollation() {
 // readAnkiCollection opens the unpacked collection read-only and reads it
 // into memory, after checking that it cannot make the server compute or
 // hold more than the limits allow (anki_guard.go).
-func readAnkiCollection(ctx context.Context, path string) (*ankiCollection, error) {
+func readAnkiCollection(ctx context.Context, path string, maxCards int) (*Collection, error) {
 	db, conn, err := ankiOpen(ctx, path)
 	if err != nil {
 		return nil, err
 	}
 	defer db.Close()
 	defer conn.Close()
-	shape, err := ankiCheckShape(ctx, conn)
+	shape, err := ankiCheckShape(ctx, conn, maxCards)
 	if err != nil {
 		return nil, err
 	}
-	c := &ankiCollection{notetypes: map[int64]*ankiNotetype{}, decks: map[int64]string{}, notes: map[int64]*ankiNote{},
-		reviews: map[int64][]ankiReview{}, rollover: 4}
+	c := &Collection{Notetypes: map[int64]*Notetype{}, Decks: map[int64]string{}, Notes: map[int64]*Note{},
+		Reviews: map[int64][]Review{}, Rollover: 4}
 	current := shape.current
 	steps := []struct {
 		what string
@@ -291,7 +336,7 @@ func readAnkiCollection(ctx context.Context, path string) (*ankiCollection, erro
 			return nil
 		}},
 		{"notes", func() error { return c.readNotes(ctx, conn) }},
-		{"cards", func() error { return c.readCards(ctx, conn) }},
+		{"cards", func() error { return c.readCards(ctx, conn, maxCards) }},
 		{"revlog", func() error { return c.readRevlog(ctx, conn) }},
 	}
 	for _, st := range steps {
@@ -305,7 +350,7 @@ func readAnkiCollection(ctx context.Context, path string) (*ankiCollection, erro
 // ankiReadError says why reading the collection failed.
 func ankiReadError(ctx context.Context, what string, err error) error {
 	switch {
-	case errors.Is(err, ErrInvalid):
+	case refused(err):
 		return err
 	case ctx.Err() != nil:
 		// An interrupted statement may report "interrupted" rather than
@@ -340,9 +385,9 @@ type ankiModelJSON struct {
 	} `json:"tmpls"`
 }
 
-func (c *ankiCollection) readCol(ctx context.Context, conn *sql.Conn, current bool) error {
+func (c *Collection) readCol(ctx context.Context, conn *sql.Conn, current bool) error {
 	var models, decks, conf sql.NullString
-	err := conn.QueryRowContext(ctx, "SELECT CAST(crt AS INTEGER), models, decks, conf FROM col LIMIT 1").Scan(&c.crt, &models, &decks, &conf)
+	err := conn.QueryRowContext(ctx, "SELECT CAST(crt AS INTEGER), models, decks, conf FROM col LIMIT 1").Scan(&c.Created, &models, &decks, &conf)
 	if errors.Is(err, sql.ErrNoRows) {
 		return ankiError("The package's collection is empty: its col table has no row")
 	}
@@ -353,7 +398,7 @@ func (c *ankiCollection) readCol(ctx context.Context, conn *sql.Conn, current bo
 		Rollover *int `json:"rollover"`
 	}
 	if json.Unmarshal([]byte(conf.String), &cfg) == nil && cfg.Rollover != nil {
-		c.rollover = min(max(*cfg.Rollover, 0), 23)
+		c.Rollover = min(max(*cfg.Rollover, 0), 23)
 	}
 	if current {
 		return nil
@@ -367,17 +412,17 @@ func (c *ankiCollection) readCol(ctx context.Context, conn *sql.Conn, current bo
 		if err != nil {
 			continue
 		}
-		nt := &ankiNotetype{name: m.Name, cloze: m.Type == 1, templates: map[int]ankiTemplate{}}
+		nt := &Notetype{Name: m.Name, Cloze: m.Type == 1, Templates: map[int]Template{}}
 		flds := m.Flds
 		sort.SliceStable(flds, func(i, j int) bool { return flds[i].Ord < flds[j].Ord })
 		for _, f := range flds {
-			nt.fields = append(nt.fields, f.Name)
+			nt.Fields = append(nt.Fields, f.Name)
 		}
 		for _, t := range m.Tmpls {
-			nt.templates[t.Ord] = ankiTemplate{qfmt: t.Qfmt, afmt: t.Afmt}
+			nt.Templates[t.Ord] = Template{Qfmt: t.Qfmt, Afmt: t.Afmt}
 		}
 		nt.settleKind()
-		c.notetypes[mid] = nt
+		c.Notetypes[mid] = nt
 	}
 	var ds map[string]struct {
 		Name string `json:"name"`
@@ -387,7 +432,7 @@ func (c *ankiCollection) readCol(ctx context.Context, conn *sql.Conn, current bo
 	}
 	for id, d := range ds {
 		if did, err := strconv.ParseInt(id, 10, 64); err == nil {
-			c.decks[did] = d.Name
+			c.Decks[did] = d.Name
 		}
 	}
 	return nil
@@ -396,24 +441,24 @@ func (c *ankiCollection) readCol(ctx context.Context, conn *sql.Conn, current bo
 // settleKind decides whether a note type makes cloze cards: when Anki
 // says so (type or kind 1), when a template shows {{cloze:...}}, or, with
 // no template to go by, when its name says Cloze.
-func (nt *ankiNotetype) settleKind() {
-	if nt.cloze {
+func (nt *Notetype) settleKind() {
+	if nt.Cloze {
 		return
 	}
-	for _, t := range nt.templates {
-		for _, r := range ankiTemplateFields(t.qfmt) {
-			if r.cloze {
-				nt.cloze = true
+	for _, t := range nt.Templates {
+		for _, r := range TemplateFields(t.Qfmt) {
+			if r.Cloze {
+				nt.Cloze = true
 				return
 			}
 		}
 	}
-	if len(nt.templates) == 0 && strings.Contains(strings.ToLower(nt.name), "cloze") {
-		nt.cloze = true
+	if len(nt.Templates) == 0 && strings.Contains(strings.ToLower(nt.Name), "cloze") {
+		nt.Cloze = true
 	}
 }
 
-func (c *ankiCollection) readNotetypes(ctx context.Context, conn *sql.Conn) error {
+func (c *Collection) readNotetypes(ctx context.Context, conn *sql.Conn) error {
 	rows, err := conn.QueryContext(ctx, "SELECT CAST(id AS INTEGER), name, config FROM notetypes")
 	if err != nil {
 		return err
@@ -426,14 +471,14 @@ func (c *ankiCollection) readNotetypes(ctx context.Context, conn *sql.Conn) erro
 		if err := rows.Scan(&id, &name, &config); err != nil {
 			return err
 		}
-		nt := &ankiNotetype{name: name, templates: map[int]ankiTemplate{}}
+		nt := &Notetype{Name: name, Templates: map[int]Template{}}
 		// Notetype.Config: field 1 is the kind, 1 for cloze.
 		ankiProtoFields(config, func(num, wire int, v uint64, _ []byte) {
 			if num == 1 && wire == 0 && v == 1 {
-				nt.cloze = true
+				nt.Cloze = true
 			}
 		})
-		c.notetypes[id] = nt
+		c.Notetypes[id] = nt
 	}
 	if err := rows.Err(); err != nil {
 		return err
@@ -444,13 +489,13 @@ func (c *ankiCollection) readNotetypes(ctx context.Context, conn *sql.Conn) erro
 	if err := c.readNotetypeTemplates(ctx, conn); err != nil {
 		return err
 	}
-	for _, nt := range c.notetypes {
+	for _, nt := range c.Notetypes {
 		nt.settleKind()
 	}
 	return nil
 }
 
-func (c *ankiCollection) readNotetypeFields(ctx context.Context, conn *sql.Conn) error {
+func (c *Collection) readNotetypeFields(ctx context.Context, conn *sql.Conn) error {
 	rows, err := conn.QueryContext(ctx, "SELECT CAST(ntid AS INTEGER), CAST(ord AS INTEGER), name FROM fields ORDER BY ntid, ord")
 	if err != nil {
 		return err
@@ -463,14 +508,14 @@ func (c *ankiCollection) readNotetypeFields(ctx context.Context, conn *sql.Conn)
 		if err := rows.Scan(&ntid, &ord, &name); err != nil {
 			return err
 		}
-		if nt := c.notetypes[ntid]; nt != nil {
-			nt.fields = append(nt.fields, name)
+		if nt := c.Notetypes[ntid]; nt != nil {
+			nt.Fields = append(nt.Fields, name)
 		}
 	}
 	return rows.Err()
 }
 
-func (c *ankiCollection) readNotetypeTemplates(ctx context.Context, conn *sql.Conn) error {
+func (c *Collection) readNotetypeTemplates(ctx context.Context, conn *sql.Conn) error {
 	rows, err := conn.QueryContext(ctx, "SELECT CAST(ntid AS INTEGER), CAST(ord AS INTEGER), config FROM templates")
 	if err != nil {
 		return err
@@ -483,26 +528,26 @@ func (c *ankiCollection) readNotetypeTemplates(ctx context.Context, conn *sql.Co
 		if err := rows.Scan(&ntid, &ord, &config); err != nil {
 			return err
 		}
-		nt := c.notetypes[ntid]
+		nt := c.Notetypes[ntid]
 		if nt == nil {
 			continue
 		}
 		// Template.Config: field 1 is the question format, 2 the answer's.
-		var t ankiTemplate
+		var t Template
 		ankiProtoFields(config, func(num, wire int, _ uint64, data []byte) {
 			switch {
 			case num == 1 && wire == 2:
-				t.qfmt = string(data)
+				t.Qfmt = string(data)
 			case num == 2 && wire == 2:
-				t.afmt = string(data)
+				t.Afmt = string(data)
 			}
 		})
-		nt.templates[ord] = t
+		nt.Templates[ord] = t
 	}
 	return rows.Err()
 }
 
-func (c *ankiCollection) readDecks(ctx context.Context, conn *sql.Conn) error {
+func (c *Collection) readDecks(ctx context.Context, conn *sql.Conn) error {
 	rows, err := conn.QueryContext(ctx, "SELECT CAST(id AS INTEGER), name FROM decks")
 	if err != nil {
 		return err
@@ -515,12 +560,12 @@ func (c *ankiCollection) readDecks(ctx context.Context, conn *sql.Conn) error {
 			return err
 		}
 		// Current collections separate deck levels with \x1f; people write "::".
-		c.decks[id] = strings.ReplaceAll(name, "\x1f", "::")
+		c.Decks[id] = strings.ReplaceAll(name, "\x1f", "::")
 	}
 	return rows.Err()
 }
 
-func (c *ankiCollection) readConfigRollover(ctx context.Context, conn *sql.Conn) error {
+func (c *Collection) readConfigRollover(ctx context.Context, conn *sql.Conn) error {
 	var val []byte
 	err := conn.QueryRowContext(ctx, "SELECT val FROM config WHERE key = 'rollover'").Scan(&val)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -531,12 +576,12 @@ func (c *ankiCollection) readConfigRollover(ctx context.Context, conn *sql.Conn)
 	}
 	var h int
 	if json.Unmarshal(val, &h) == nil {
-		c.rollover = min(max(h, 0), 23)
+		c.Rollover = min(max(h, 0), 23)
 	}
 	return nil
 }
 
-func (c *ankiCollection) readNotes(ctx context.Context, conn *sql.Conn) error {
+func (c *Collection) readNotes(ctx context.Context, conn *sql.Conn) error {
 	rows, err := conn.QueryContext(ctx, "SELECT CAST(id AS INTEGER), guid, CAST(mid AS INTEGER), tags, flds FROM notes")
 	if err != nil {
 		return err
@@ -544,22 +589,22 @@ func (c *ankiCollection) readNotes(ctx context.Context, conn *sql.Conn) error {
 	defer rows.Close()
 	for rows.Next() {
 		var id int64
-		var n ankiNote
+		var n Note
 		var tags, flds string
-		if err := rows.Scan(&id, &n.guid, &n.mid, &tags, &flds); err != nil {
+		if err := rows.Scan(&id, &n.GUID, &n.Mid, &tags, &flds); err != nil {
 			return err
 		}
-		if len(c.notes) >= ankiMaxNotes {
+		if len(c.Notes) >= ankiMaxNotes {
 			return ankiError("The package holds more than %d notes", ankiMaxNotes)
 		}
-		n.tags = strings.Fields(tags)
-		n.fields = strings.Split(flds, "\x1f")
-		c.notes[id] = &n
+		n.Tags = strings.Fields(tags)
+		n.Fields = strings.Split(flds, "\x1f")
+		c.Notes[id] = &n
 	}
 	return rows.Err()
 }
 
-func (c *ankiCollection) readCards(ctx context.Context, conn *sql.Conn) error {
+func (c *Collection) readCards(ctx context.Context, conn *sql.Conn, maxCards int) error {
 	rows, err := conn.QueryContext(ctx, `SELECT CAST(id AS INTEGER), CAST(nid AS INTEGER), CAST(did AS INTEGER), CAST(ord AS INTEGER),
 		CAST(type AS INTEGER), CAST(queue AS INTEGER), CAST(due AS INTEGER), CAST(ivl AS INTEGER), CAST(factor AS INTEGER),
 		CAST(reps AS INTEGER), CAST(lapses AS INTEGER), CAST(odue AS INTEGER), CAST(odid AS INTEGER)
@@ -569,23 +614,23 @@ func (c *ankiCollection) readCards(ctx context.Context, conn *sql.Conn) error {
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var k ankiCard
-		if err := rows.Scan(&k.id, &k.nid, &k.did, &k.ord, &k.typ, &k.queue, &k.due, &k.ivl, &k.factor,
-			&k.reps, &k.lapses, &k.odue, &k.odid); err != nil {
+		var k Card
+		if err := rows.Scan(&k.ID, &k.Nid, &k.Did, &k.Ord, &k.Type, &k.Queue, &k.Due, &k.Ivl, &k.Factor,
+			&k.Reps, &k.Lapses, &k.Odue, &k.Odid); err != nil {
 			return err
 		}
-		if len(c.cards) == importCardLimit {
+		if len(c.Cards) == maxCards {
 			rows.Close()
-			n := len(c.cards) + 1
+			n := len(c.Cards) + 1
 			conn.QueryRowContext(ctx, "SELECT COUNT(*) FROM cards").Scan(&n) // for the message only
-			return tooManyCards(max(n, len(c.cards)+1))
+			return &TooManyCardsError{Cards: max(n, len(c.Cards)+1)}
 		}
-		c.cards = append(c.cards, k)
+		c.Cards = append(c.Cards, k)
 	}
 	return rows.Err()
 }
 
-func (c *ankiCollection) readRevlog(ctx context.Context, conn *sql.Conn) error {
+func (c *Collection) readRevlog(ctx context.Context, conn *sql.Conn) error {
 	rows, err := conn.QueryContext(ctx, `SELECT CAST(id AS INTEGER), CAST(cid AS INTEGER), CAST(ease AS INTEGER), CAST(ivl AS INTEGER),
 		CAST(lastIvl AS INTEGER), CAST(factor AS INTEGER), CAST(time AS INTEGER), CAST(type AS INTEGER)
 		FROM revlog ORDER BY cid, id`)
@@ -595,14 +640,14 @@ func (c *ankiCollection) readRevlog(ctx context.Context, conn *sql.Conn) error {
 	defer rows.Close()
 	n := 0
 	for rows.Next() {
-		var r ankiReview
-		if err := rows.Scan(&r.id, &r.cid, &r.ease, &r.ivl, &r.lastIvl, &r.factor, &r.timeMS, &r.typ); err != nil {
+		var r Review
+		if err := rows.Scan(&r.ID, &r.Cid, &r.Ease, &r.Ivl, &r.LastIvl, &r.Factor, &r.TimeMS, &r.Type); err != nil {
 			return err
 		}
 		if n++; n > ankiMaxReviews {
 			return ankiError("The package's review log holds more than %d reviews", ankiMaxReviews)
 		}
-		c.reviews[r.cid] = append(c.reviews[r.cid], r)
+		c.Reviews[r.Cid] = append(c.Reviews[r.Cid], r)
 	}
 	return rows.Err()
 }

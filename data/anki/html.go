@@ -1,11 +1,10 @@
-package data
+package anki
 
 import (
 	"regexp"
 	"strconv"
 	"strings"
 	"unicode"
-	"unicode/utf8"
 
 	"golang.org/x/net/html"
 )
@@ -43,7 +42,7 @@ var ankiMediaTags = map[string]bool{"img": true, "audio": true, "video": true, "
 // ankiSoundRef is how Anki puts a sound in a field's text.
 var ankiSoundRef = regexp.MustCompile(`\[sound:[^\]]*\]`)
 
-// ankiFieldText reduces the HTML of one Anki field to plain text: br, div,
+// FieldText reduces the HTML of one Anki field to plain text: br, div,
 // p and the other blocks become line breaks, li a "- " line (indented when
 // nested), table cells are joined with " | ", entities are decoded,
 // whitespace collapses as a browser collapses it (&nbsp; is kept as a
@@ -51,17 +50,17 @@ var ankiSoundRef = regexp.MustCompile(`\[sound:[^\]]*\]`)
 // like are dropped. Media (<img src>, <audio>, [sound:...]) is dropped and
 // counted. The text has no trailing spaces on a line, at most one blank
 // line in a row, and no control characters but tab and newline.
-func ankiFieldText(field string) (text string, media int) {
-	return ankiFieldTextImages(field, nil)
+func FieldText(field string) (text string, media int) {
+	return FieldTextImages(field, nil)
 }
 
-// ankiImageFunc turns an <img>'s src and alt into the Markdown that shows
+// ImageFunc turns an <img>'s src and alt into the Markdown that shows
 // the image, or reports that the package holds no such image.
-type ankiImageFunc func(src, alt string) (string, bool)
+type ImageFunc func(src, alt string) (string, bool)
 
-// ankiFieldTextImages is ankiFieldText keeping the images images knows:
+// FieldTextImages is FieldText keeping the images images knows:
 // an <img src> it resolves becomes ![alt](/media/...) in the text.
-func ankiFieldTextImages(field string, images ankiImageFunc) (text string, media int) {
+func FieldTextImages(field string, images ImageFunc) (text string, media int) {
 	r := ankiReducer{images: images}
 	r.run(field)
 	return r.finish()
@@ -69,7 +68,7 @@ func ankiFieldTextImages(field string, images ankiImageFunc) (text string, media
 
 type ankiReducer struct {
 	b      strings.Builder
-	images ankiImageFunc
+	images ImageFunc
 	media  int
 	lists  int      // open ul/ol
 	pre    int      // open pre: whitespace kept
@@ -350,30 +349,30 @@ func ankiTidyText(s string) string {
 // with an optional title, as the card form and the Anki import write it.
 var ankiImageRef = regexp.MustCompile(`!\[([^\]\n]*)\]\((/media/([0-9a-f]{64})\.(?:png|jpg|gif|webp|svg))(?:\s+"[^"\n]*")?\)`)
 
-// ankiFieldHTMLImages is ankiFieldHTML writing each image the user holds
-// (images, by hash) as <img src="<hash>.<ext>">, the file the package
-// carries; ankiFieldTextImages reads it back to the same Markdown.
-func ankiFieldHTMLImages(text string, images map[string]Media) string {
+// FieldHTMLImages is FieldHTML writing each image of the user's that
+// fileName knows, by its hash, as <img src="<hash>.<ext>">, the file the
+// package carries; FieldTextImages reads it back to the same Markdown.
+func FieldHTMLImages(text string, fileName func(hash string) (string, bool)) string {
 	var b strings.Builder
 	last := 0
 	for _, m := range ankiImageRef.FindAllStringSubmatchIndex(text, -1) {
-		img, ok := images[text[m[6]:m[7]]]
+		name, ok := fileName(text[m[6]:m[7]])
 		if !ok {
 			continue
 		}
-		b.WriteString(ankiFieldHTML(text[last:m[0]]))
-		b.WriteString(`<img src="` + html.EscapeString(img.FileName()) + `" alt="` + html.EscapeString(text[m[2]:m[3]]) + `">`)
+		b.WriteString(FieldHTML(text[last:m[0]]))
+		b.WriteString(`<img src="` + html.EscapeString(name) + `" alt="` + html.EscapeString(text[m[2]:m[3]]) + `">`)
 		last = m[1]
 	}
-	b.WriteString(ankiFieldHTML(text[last:]))
+	b.WriteString(FieldHTML(text[last:]))
 	return b.String()
 }
 
-// ankiFieldHTML writes card text as the HTML of an Anki field, the inverse
-// of ankiFieldText for any text it produced: special characters are
+// FieldHTML writes card text as the HTML of an Anki field, the inverse
+// of FieldText for any text it produced: special characters are
 // escaped, a newline is <br>, a tab &#9;, and a space that HTML would
 // collapse (at the start of a line or after another space) is &nbsp;.
-func ankiFieldHTML(text string) string {
+func FieldHTML(text string) string {
 	var b strings.Builder
 	prevSpace, lineStart := false, true
 	for i, c := range text {
@@ -415,9 +414,9 @@ func ankiFieldHTML(text string) string {
 
 // ---- cloze deletions ----
 
-// ankiClozeNumbers lists the cloze numbers ({{c1::...}}, {{c2::...}}, nested
+// ClozeNumbers lists the cloze numbers ({{c1::...}}, {{c2::...}}, nested
 // ones too) a field holds.
-func ankiClozeNumbers(field string) map[int]bool {
+func ClozeNumbers(field string) map[int]bool {
 	nums := map[int]bool{}
 	for i := 0; i < len(field); i++ {
 		if n, body, ok := ankiClozeOpen(field, i); ok {
@@ -448,10 +447,10 @@ func ankiClozeOpen(s string, i int) (n, body int, ok bool) {
 	return n, j + 2, true
 }
 
-// ankiCloze renders a cloze field for the card of cloze number active: that
+// Cloze renders a cloze field for the card of cloze number active: that
 // deletion is shown as [...] (or [hint]), every other one as its text.
 // active 0 renders the answer side, every deletion shown.
-func ankiCloze(s string, active int) string {
+func Cloze(s string, active int) string {
 	var b strings.Builder
 	ankiClozeRender(&b, s, active, 0)
 	return b.String()
@@ -527,7 +526,7 @@ func ankiClozeHint(inner string) (content, hint string) {
 			depth--
 			i += 2
 		case strings.HasPrefix(inner[i:], "::") && depth == 0:
-			hint, _ = ankiFieldText(inner[i+2:])
+			hint, _ = FieldText(inner[i+2:])
 			return inner[:i], strings.ReplaceAll(hint, "\n", " ")
 		default:
 			i++
@@ -546,17 +545,17 @@ var ankiTemplateSpecial = map[string]bool{
 
 var ankiTemplateRef = regexp.MustCompile(`\{\{([^{}]*)\}\}`)
 
-// ankiTemplateRef is one field a template shows.
-type ankiFieldRef struct {
-	field   string
-	cloze   bool // {{cloze:Field}}
-	typeAns bool // {{type:Field}}: the typed-answer box
+// FieldRef is one field a template shows.
+type FieldRef struct {
+	Field   string
+	Cloze   bool // {{cloze:Field}}
+	TypeAns bool // {{type:Field}}: the typed-answer box
 }
 
-// ankiTemplateFields lists the fields a card template shows, in order,
+// TemplateFields lists the fields a card template shows, in order,
 // skipping conditional markers ({{#F}}, {{^F}}, {{/F}}) and special names.
-func ankiTemplateFields(tmpl string) []ankiFieldRef {
-	var refs []ankiFieldRef
+func TemplateFields(tmpl string) []FieldRef {
+	var refs []FieldRef
 	for _, m := range ankiTemplateRef.FindAllStringSubmatch(tmpl, -1) {
 		ref := strings.TrimSpace(m[1])
 		if ref == "" || strings.ContainsAny(ref[:1], "#^/!") {
@@ -567,25 +566,16 @@ func ankiTemplateFields(tmpl string) []ankiFieldRef {
 		if name == "" || ankiTemplateSpecial[name] {
 			continue
 		}
-		r := ankiFieldRef{field: name}
+		r := FieldRef{Field: name}
 		for _, f := range parts[:len(parts)-1] {
 			switch strings.TrimSpace(f) {
 			case "cloze":
-				r.cloze = true
+				r.Cloze = true
 			case "type":
-				r.typeAns = true
+				r.TypeAns = true
 			}
 		}
 		refs = append(refs, r)
 	}
 	return refs
-}
-
-// ankiTruncate cuts text to the most a card side may hold.
-func ankiTruncate(s string) string {
-	if utf8.RuneCountInString(s) <= MaxCardTextRunes {
-		return s
-	}
-	r := []rune(s)
-	return strings.TrimSpace(string(r[:MaxCardTextRunes-1])) + "…"
 }

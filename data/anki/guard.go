@@ -1,4 +1,4 @@
-package data
+package anki
 
 import (
 	"context"
@@ -6,7 +6,6 @@ import (
 	"errors"
 	"net/url"
 	"strings"
-	"time"
 
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
@@ -27,7 +26,7 @@ import (
 //     length of each text column, which octet_length gives from the record
 //     header without loading the value; too many rows or a value over
 //     ankiMaxValue refuses the package before any value is fetched;
-//   - the whole read, unpacking included, has ankiReadTimeout (readApkg):
+//   - the whole read, unpacking included, has Limits.Time (Read):
 //     the driver interrupts the statement running when the context ends,
 //     and database/sql stops a row loop at the next row.
 //
@@ -38,27 +37,20 @@ import (
 // is built with SQLITE_DEFAULT_MEMSTATUS=0, which turns the limits off
 // (with a hard limit of 1 MB, a 50 MB value still read). The per-connection
 // length limit and the survey bound memory instead: the file is at most
-// ankiMaxExtracted, nothing computed is read, and no value exceeds
+// Limits.Collection, nothing computed is read, and no value exceeds
 // ankiMaxValue. max_page_count bounds a database that grows; this one is
 // read-only, and its size was capped when it was unpacked.
 
-var (
-	// ankiMaxValue is the longest string or blob read from a collection.
-	// Real notes hold kilobytes, a legacy col.models JSON a few megabytes.
-	ankiMaxValue int64 = 16 << 20
-	// ankiReadTimeout bounds unpacking and reading one package. The
-	// largest allowed (200,000 notes and cards, 600,000 reviews, 126 MiB)
-	// read in 12 to 19 s on two shared cores; the HTTP server gives up on
-	// writing the answer after 5 minutes anyway.
-	ankiReadTimeout = 2 * time.Minute
-)
+// ankiMaxValue is the longest string or blob read from a collection.
+// Real notes hold kilobytes, a legacy col.models JSON a few megabytes.
+const ankiMaxValue int64 = 16 << 20
 
 // ankiMaxRows bounds the rows of a table with no limit of its own (note
 // types, fields, templates, decks, config): real collections hold hundreds.
 const ankiMaxRows = 100_000
 
-// ankiTable is a table the importer reads, the columns it reads as text or
-// bytes, and the most rows it may hold.
+// ankiTable is a table the reader reads, the columns it reads as text or
+// bytes, and the most rows it may hold (0: Limits.Cards).
 type ankiTable struct {
 	name    string
 	texts   []string
@@ -70,7 +62,7 @@ var (
 	ankiBaseTables = []ankiTable{
 		{"col", []string{"models", "decks", "conf"}, ankiMaxRows, ""},
 		{"notes", []string{"guid", "tags", "flds"}, ankiMaxNotes, "the package holds more than %d notes"},
-		{"cards", nil, ankiMaxCards, "the package holds more than %d cards"},
+		{"cards", nil, 0, ""},
 		{"revlog", nil, ankiMaxReviews, "the package's review log holds more than %d reviews"},
 	}
 	// ankiCurrentTables hold note types and decks in current collections.
@@ -113,7 +105,7 @@ func ankiOpen(ctx context.Context, path string) (*sql.DB, *sql.Conn, error) {
 
 // ankiCheckShape refuses a collection whose tables are not the plain
 // tables an Anki collection has, and surveys each table it will read.
-func ankiCheckShape(ctx context.Context, conn *sql.Conn) (ankiShape, error) {
+func ankiCheckShape(ctx context.Context, conn *sql.Conn, maxCards int) (ankiShape, error) {
 	unreadable := func(err error) error {
 		if ctx.Err() != nil {
 			return ctx.Err()
@@ -194,15 +186,15 @@ func ankiCheckShape(ctx context.Context, conn *sql.Conn) (ankiShape, error) {
 			return ankiShape{}, ankiError("This Anki package has a trigger (%s) on its %s table; it cannot be imported", name, t.name)
 		}
 		if err := ankiCheckColumns(ctx, conn, t.name); err != nil {
-			if errors.Is(err, ErrInvalid) {
+			if refused(err) {
 				return ankiShape{}, err
 			}
 			return ankiShape{}, unreadable(err)
 		}
 	}
 	for _, t := range read {
-		if err := ankiSurvey(ctx, conn, t); err != nil {
-			if errors.Is(err, ErrInvalid) {
+		if err := ankiSurvey(ctx, conn, t, maxCards); err != nil {
+			if refused(err) {
 				return ankiShape{}, err
 			}
 			return ankiShape{}, ankiReadError(ctx, t.name, err)
@@ -235,7 +227,7 @@ func ankiCheckColumns(ctx context.Context, conn *sql.Conn, table string) error {
 
 // ankiSurvey counts the table's rows and measures its text columns
 // without fetching a value, and refuses it past the limits.
-func ankiSurvey(ctx context.Context, conn *sql.Conn, t ankiTable) error {
+func ankiSurvey(ctx context.Context, conn *sql.Conn, t ankiTable, maxCards int) error {
 	// NOT INDEXED: count the table itself, not a smaller index of it,
 	// which a crafted file could make hold fewer entries.
 	q := "SELECT count(*)"
@@ -252,10 +244,10 @@ func ankiSurvey(ctx context.Context, conn *sql.Conn, t ankiTable) error {
 	if err := conn.QueryRowContext(ctx, q).Scan(dest...); err != nil {
 		return err
 	}
-	if t.name == "cards" && count > int64(importCardLimit) {
-		return tooManyCards(int(count)) // the words of every importer's limit
+	if t.name == "cards" && count > int64(maxCards) {
+		return &TooManyCardsError{Cards: int(count)} // the words of every importer's limit
 	}
-	if count > int64(t.maxRows) {
+	if t.maxRows > 0 && count > int64(t.maxRows) {
 		if t.tooMany != "" {
 			return ankiError(t.tooMany, t.maxRows)
 		}
