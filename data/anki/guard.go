@@ -245,7 +245,7 @@ func ankiSurvey(ctx context.Context, conn *sql.Conn, t ankiTable, maxCards int) 
 		return err
 	}
 	if t.name == "cards" && count > int64(maxCards) {
-		return &TooManyCardsError{Cards: int(count)} // the words of every importer's limit
+		return &TooManyCardsError{Cards: int(count)} // refused in the words of every importer's limit
 	}
 	if t.maxRows > 0 && count > int64(t.maxRows) {
 		if t.tooMany != "" {

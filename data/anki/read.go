@@ -99,7 +99,7 @@ func (e *TooManyCardsError) Error() string {
 	return fmt.Sprintf("the package holds %d cards, more than allowed", e.Cards)
 }
 
-// Notetype is what the importer needs of an Anki note type.
+// Notetype is what an importer needs of an Anki note type.
 type Notetype struct {
 	Name      string
 	Cloze     bool             // it makes one card per cloze deletion
@@ -138,7 +138,7 @@ type Review struct {
 	Type                       int
 }
 
-// Collection is everything the importer reads from a package.
+// Collection is everything Read takes from a package.
 type Collection struct {
 	Created   int64 // crt: creation time, s since the epoch
 	Rollover  int   // the hour Anki's day starts
@@ -297,7 +297,7 @@ func ankiRegisterCollation() {
 
 // readAnkiCollection opens the unpacked collection read-only and reads it
 // into memory, after checking that it cannot make the server compute or
-// hold more than the limits allow (anki_guard.go).
+// hold more than the limits allow (guard.go).
 func readAnkiCollection(ctx context.Context, path string, maxCards int) (*Collection, error) {
 	db, conn, err := ankiOpen(ctx, path)
 	if err != nil {
