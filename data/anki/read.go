@@ -40,7 +40,8 @@ import (
 var ankiCollectionEntries = []string{"collection.anki21b", "collection.anki21", "collection.anki2"}
 
 // Limits bound what one package may make the reader unpack, hold and take.
-// The store's importer fills Cards with its own limit of every import.
+// A zero is a limit too, not its absence: start from DefaultLimits. The
+// store's importer sets Cards to its limit of every import.
 type Limits struct {
 	Cards      int           // cards one package may hold
 	Collection int64         // bytes the collection may unpack to
