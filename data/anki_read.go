@@ -54,7 +54,8 @@ func ankiRefusal(err error) error {
 	return err
 }
 
-// ankiCollection is a package read, with the images its cards show.
+// ankiCollection is a package read, with the images its cards show:
+// media keeps them as they are found among the package's files (Media).
 type ankiCollection struct {
 	*anki.Collection
 	media *ankiImages
