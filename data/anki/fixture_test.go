@@ -162,7 +162,7 @@ func protoField(num int, v any) []byte {
 // in protobuf blobs, deck levels separated by \x1f, the rollover in config.
 func buildCurrentCollection(t testing.TB, fx fixture) []byte {
 	t.Helper()
-	ankiRegisterCollation()
+	registerCollation()
 	return buildCollection(t, schema18, func(db *sql.DB) {
 		mustExec(t, db, `INSERT INTO col VALUES (1, ?, 0, 0, 18, 0, 0, 0, '', '', '', '', '')`, fx.crt)
 		for _, nt := range fx.notetypes {

@@ -18,14 +18,14 @@ import (
 // So, before a row is read:
 //
 //   - the file is opened read-only and immutable on one connection whose
-//     SQLITE_LIMIT_LENGTH is ankiMaxValue: no string or blob longer than
+//     SQLITE_LIMIT_LENGTH is maxValue: no string or blob longer than
 //     that can exist on it, stored or computed ("string or blob too big");
 //   - each table read must be a plain table: not a view, not virtual, no
-//     generated or hidden column, no trigger on it (ankiCheckShape);
-//   - each table is surveyed (ankiSurvey): its row count, and the byte
+//     generated or hidden column, no trigger on it (checkShape);
+//   - each table is surveyed (survey): its row count, and the byte
 //     length of each text column, which octet_length gives from the record
 //     header without loading the value; too many rows or a value over
-//     ankiMaxValue refuses the package before any value is fetched;
+//     maxValue refuses the package before any value is fetched;
 //   - the whole read, unpacking included, has Limits.Time (Read):
 //     the driver interrupts the statement running when the context ends,
 //     and database/sql stops a row loop at the next row.
@@ -38,20 +38,20 @@ import (
 // (with a hard limit of 1 MB, a 50 MB value still read). The per-connection
 // length limit and the survey bound memory instead: the file is at most
 // Limits.Collection, nothing computed is read, and no value exceeds
-// ankiMaxValue. max_page_count bounds a database that grows; this one is
+// maxValue. max_page_count bounds a database that grows; this one is
 // read-only, and its size was capped when it was unpacked.
 
-// ankiMaxValue is the longest string or blob read from a collection.
+// maxValue is the longest string or blob read from a collection.
 // Real notes hold kilobytes, a legacy col.models JSON a few megabytes.
-const ankiMaxValue int64 = 16 << 20
+const maxValue int64 = 16 << 20
 
-// ankiMaxRows bounds the rows of a table with no limit of its own (note
+// maxTableRows bounds the rows of a table with no limit of its own (note
 // types, fields, templates, decks, config): real collections hold hundreds.
-const ankiMaxRows = 100_000
+const maxTableRows = 100_000
 
-// ankiTable is a table the reader reads, the columns it reads as text or
+// tableSpec is a table the reader reads, the columns it reads as text or
 // bytes, and the most rows it may hold (0: Limits.Cards).
-type ankiTable struct {
+type tableSpec struct {
 	name    string
 	texts   []string
 	maxRows int
@@ -59,32 +59,32 @@ type ankiTable struct {
 }
 
 var (
-	ankiBaseTables = []ankiTable{
-		{"col", []string{"models", "decks", "conf"}, ankiMaxRows, ""},
-		{"notes", []string{"guid", "tags", "flds"}, ankiMaxNotes, "the package holds more than %d notes"},
+	baseTables = []tableSpec{
+		{"col", []string{"models", "decks", "conf"}, maxTableRows, ""},
+		{"notes", []string{"guid", "tags", "flds"}, maxNotes, "the package holds more than %d notes"},
 		{"cards", nil, 0, ""},
-		{"revlog", nil, ankiMaxReviews, "the package's review log holds more than %d reviews"},
+		{"revlog", nil, maxReviews, "the package's review log holds more than %d reviews"},
 	}
-	// ankiCurrentTables hold note types and decks in current collections.
-	ankiCurrentTables = []ankiTable{
-		{"notetypes", []string{"name", "config"}, ankiMaxRows, ""},
-		{"fields", []string{"name"}, ankiMaxRows, ""},
-		{"templates", []string{"config"}, ankiMaxRows, ""},
-		{"decks", []string{"name"}, ankiMaxRows, ""},
+	// currentTables hold note types and decks in current collections.
+	currentTables = []tableSpec{
+		{"notetypes", []string{"name", "config"}, maxTableRows, ""},
+		{"fields", []string{"name"}, maxTableRows, ""},
+		{"templates", []string{"config"}, maxTableRows, ""},
+		{"decks", []string{"name"}, maxTableRows, ""},
 	}
-	ankiConfigTable = ankiTable{"config", []string{"key", "val"}, ankiMaxRows, ""}
+	configTable = tableSpec{"config", []string{"key", "val"}, maxTableRows, ""}
 )
 
-// ankiShape is what ankiCheckShape learnt of the collection.
-type ankiShape struct {
+// collectionShape is what checkShape learnt of the collection.
+type collectionShape struct {
 	current bool // note types and decks are in tables (schema 18)
 	config  bool // a config table holds the rollover hour
 }
 
-// ankiOpen opens the unpacked collection read-only, immutable (no journal,
+// openCollection opens the unpacked collection read-only, immutable (no journal,
 // WAL or lock files beside it), on one connection with the length limit.
-func ankiOpen(ctx context.Context, path string) (*sql.DB, *sql.Conn, error) {
-	ankiRegisterCollation()
+func openCollection(ctx context.Context, path string) (*sql.DB, *sql.Conn, error) {
+	registerCollation()
 	db, err := sql.Open("sqlite", "file:"+(&url.URL{Path: path}).EscapedPath()+"?mode=ro&immutable=1")
 	if err != nil {
 		return nil, nil, err
@@ -95,7 +95,7 @@ func ankiOpen(ctx context.Context, path string) (*sql.DB, *sql.Conn, error) {
 		db.Close()
 		return nil, nil, err
 	}
-	if _, err := sqlite.Limit(conn, sqlite3.SQLITE_LIMIT_LENGTH, int(ankiMaxValue)); err != nil {
+	if _, err := sqlite.Limit(conn, sqlite3.SQLITE_LIMIT_LENGTH, int(maxValue)); err != nil {
 		conn.Close()
 		db.Close()
 		return nil, nil, err
@@ -103,53 +103,53 @@ func ankiOpen(ctx context.Context, path string) (*sql.DB, *sql.Conn, error) {
 	return db, conn, nil
 }
 
-// ankiCheckShape refuses a collection whose tables are not the plain
+// checkShape refuses a collection whose tables are not the plain
 // tables an Anki collection has, and surveys each table it will read.
-func ankiCheckShape(ctx context.Context, conn *sql.Conn, maxCards int) (ankiShape, error) {
+func checkShape(ctx context.Context, conn *sql.Conn, maxCards int) (collectionShape, error) {
 	unreadable := func(err error) error {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		if ankiTooBig(err) {
-			return ankiValueTooLarge("schema", "", -1)
+		if tooBig(err) {
+			return valueTooLarge("schema", "", -1)
 		}
-		return ankiError("The package's collection is not a readable SQLite database (%v)", ankiSQLiteReason(err))
+		return refusef("The package's collection is not a readable SQLite database (%v)", sqliteReason(err))
 	}
 	// SQLite's own reading of the schema, not the text of sqlite_schema,
 	// which could say "table" of what it parses as a view.
 	kinds := map[string]string{} // lower-case name: table, view, virtual or shadow
 	rows, err := conn.QueryContext(ctx, "SELECT lower(name), type FROM pragma_table_list WHERE schema = 'main'")
 	if err != nil {
-		return ankiShape{}, unreadable(err)
+		return collectionShape{}, unreadable(err)
 	}
 	for rows.Next() {
 		var name, kind string
 		if err := rows.Scan(&name, &kind); err != nil {
 			rows.Close()
-			return ankiShape{}, unreadable(err)
+			return collectionShape{}, unreadable(err)
 		}
 		kinds[name] = kind
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return ankiShape{}, unreadable(err)
+		return collectionShape{}, unreadable(err)
 	}
-	for _, t := range ankiBaseTables {
+	for _, t := range baseTables {
 		if kinds[t.name] == "" {
-			return ankiShape{}, ankiError("The package's database is not an Anki collection: it has no %s table", t.name)
+			return collectionShape{}, refusef("The package's database is not an Anki collection: it has no %s table", t.name)
 		}
 	}
-	shape := ankiShape{config: kinds["config"] != ""}
+	shape := collectionShape{config: kinds["config"] != ""}
 	shape.current = true
-	for _, t := range ankiCurrentTables {
+	for _, t := range currentTables {
 		shape.current = shape.current && kinds[t.name] != ""
 	}
-	read := append([]ankiTable(nil), ankiBaseTables...)
+	read := append([]tableSpec(nil), baseTables...)
 	if shape.current {
-		read = append(read, ankiCurrentTables...)
+		read = append(read, currentTables...)
 	}
 	if shape.config {
-		read = append(read, ankiConfigTable)
+		read = append(read, configTable)
 	}
 
 	// Triggers never fire on a file opened read-only; one on a table read
@@ -157,55 +157,55 @@ func ankiCheckShape(ctx context.Context, conn *sql.Conn, maxCards int) (ankiShap
 	triggers := map[string]string{}
 	rows, err = conn.QueryContext(ctx, "SELECT lower(tbl_name), name FROM sqlite_schema WHERE type = 'trigger'")
 	if err != nil {
-		return ankiShape{}, unreadable(err)
+		return collectionShape{}, unreadable(err)
 	}
 	for rows.Next() {
 		var table, name string
 		if err := rows.Scan(&table, &name); err != nil {
 			rows.Close()
-			return ankiShape{}, unreadable(err)
+			return collectionShape{}, unreadable(err)
 		}
 		triggers[table] = name
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return ankiShape{}, unreadable(err)
+		return collectionShape{}, unreadable(err)
 	}
 
 	for _, t := range read {
 		switch kinds[t.name] {
 		case "table":
 		case "view":
-			return ankiShape{}, ankiError("This Anki package's %s is a view, not a table; it cannot be imported", t.name)
+			return collectionShape{}, refusef("This Anki package's %s is a view, not a table; it cannot be imported", t.name)
 		case "virtual", "shadow":
-			return ankiShape{}, ankiError("This Anki package's %s table is a virtual table; it cannot be imported", t.name)
+			return collectionShape{}, refusef("This Anki package's %s table is a virtual table; it cannot be imported", t.name)
 		default:
-			return ankiShape{}, ankiError("This Anki package's %s is a %s, not a table; it cannot be imported", t.name, kinds[t.name])
+			return collectionShape{}, refusef("This Anki package's %s is a %s, not a table; it cannot be imported", t.name, kinds[t.name])
 		}
 		if name, ok := triggers[t.name]; ok {
-			return ankiShape{}, ankiError("This Anki package has a trigger (%s) on its %s table; it cannot be imported", name, t.name)
+			return collectionShape{}, refusef("This Anki package has a trigger (%s) on its %s table; it cannot be imported", name, t.name)
 		}
-		if err := ankiCheckColumns(ctx, conn, t.name); err != nil {
+		if err := checkColumns(ctx, conn, t.name); err != nil {
 			if refused(err) {
-				return ankiShape{}, err
+				return collectionShape{}, err
 			}
-			return ankiShape{}, unreadable(err)
+			return collectionShape{}, unreadable(err)
 		}
 	}
 	for _, t := range read {
-		if err := ankiSurvey(ctx, conn, t, maxCards); err != nil {
+		if err := survey(ctx, conn, t, maxCards); err != nil {
 			if refused(err) {
-				return ankiShape{}, err
+				return collectionShape{}, err
 			}
-			return ankiShape{}, ankiReadError(ctx, t.name, err)
+			return collectionShape{}, readError(ctx, t.name, err)
 		}
 	}
 	return shape, nil
 }
 
-// ankiCheckColumns refuses a table with a generated column (whose value
+// checkColumns refuses a table with a generated column (whose value
 // SQLite would compute on every read) or a hidden one.
-func ankiCheckColumns(ctx context.Context, conn *sql.Conn, table string) error {
+func checkColumns(ctx context.Context, conn *sql.Conn, table string) error {
 	rows, err := conn.QueryContext(ctx, "SELECT name, hidden FROM pragma_table_xinfo(?)", table)
 	if err != nil {
 		return err
@@ -219,15 +219,15 @@ func ankiCheckColumns(ctx context.Context, conn *sql.Conn, table string) error {
 		}
 		// 2 and 3: a generated column, virtual or stored; 1: hidden.
 		if hidden != 0 {
-			return ankiError("This Anki package's %s table has a computed column (%s); it cannot be imported", table, ankiPrintable(name))
+			return refusef("This Anki package's %s table has a computed column (%s); it cannot be imported", table, printable(name))
 		}
 	}
 	return rows.Err()
 }
 
-// ankiSurvey counts the table's rows and measures its text columns
+// survey counts the table's rows and measures its text columns
 // without fetching a value, and refuses it past the limits.
-func ankiSurvey(ctx context.Context, conn *sql.Conn, t ankiTable, maxCards int) error {
+func survey(ctx context.Context, conn *sql.Conn, t tableSpec, maxCards int) error {
 	// NOT INDEXED: count the table itself, not a smaller index of it,
 	// which a crafted file could make hold fewer entries.
 	q := "SELECT count(*)"
@@ -249,36 +249,36 @@ func ankiSurvey(ctx context.Context, conn *sql.Conn, t ankiTable, maxCards int) 
 	}
 	if t.maxRows > 0 && count > int64(t.maxRows) {
 		if t.tooMany != "" {
-			return ankiError(t.tooMany, t.maxRows)
+			return refusef(t.tooMany, t.maxRows)
 		}
-		return ankiError("This Anki package's %s table holds more than %d rows; it cannot be imported", t.name, t.maxRows)
+		return refusef("This Anki package's %s table holds more than %d rows; it cannot be imported", t.name, t.maxRows)
 	}
 	for i, size := range sizes {
-		if size.Valid && size.Int64 > ankiMaxValue {
-			return ankiValueTooLarge(t.name, t.texts[i], size.Int64)
+		if size.Valid && size.Int64 > maxValue {
+			return valueTooLarge(t.name, t.texts[i], size.Int64)
 		}
 	}
 	return nil
 }
 
-// ankiValueTooLarge refuses a value over ankiMaxValue; size -1 when the
+// valueTooLarge refuses a value over maxValue; size -1 when the
 // length limit stopped it unmeasured.
-func ankiValueTooLarge(table, column string, size int64) error {
+func valueTooLarge(table, column string, size int64) error {
 	if size < 0 {
-		return ankiError("This Anki package holds a value larger than the %d MiB allowed (in %s); it cannot be imported", ankiMaxValue>>20, table)
+		return refusef("This Anki package holds a value larger than the %d MiB allowed (in %s); it cannot be imported", maxValue>>20, table)
 	}
-	return ankiError("This Anki package's %s table holds a value of %d MiB (%s), more than the %d MiB allowed; it cannot be imported",
-		table, (size+1<<20-1)>>20, column, ankiMaxValue>>20)
+	return refusef("This Anki package's %s table holds a value of %d MiB (%s), more than the %d MiB allowed; it cannot be imported",
+		table, (size+1<<20-1)>>20, column, maxValue>>20)
 }
 
-// ankiTooBig reports SQLite refusing a string or blob past the length limit.
-func ankiTooBig(err error) bool {
+// tooBig reports SQLite refusing a string or blob past the length limit.
+func tooBig(err error) bool {
 	var se *sqlite.Error
 	return errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_TOOBIG
 }
 
-// ankiPrintable is a name from the file fit to quote in a message.
-func ankiPrintable(s string) string {
+// printable is a name from the file fit to quote in a message.
+func printable(s string) string {
 	s = strings.Map(func(r rune) rune {
 		if r < 0x20 || r == 0x7f {
 			return -1

@@ -11,7 +11,7 @@ import (
 
 // The connection a collection is read through bounds what one statement
 // can do, whatever the schema check missed: no value longer than
-// ankiMaxValue comes to exist, and a statement that would never end stops
+// maxValue comes to exist, and a statement that would never end stops
 // when the read's time is up.
 func TestAnkiConnectionBoundsEachStatement(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "collection")
@@ -19,7 +19,7 @@ func TestAnkiConnectionBoundsEachStatement(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	db, conn, err := ankiOpen(ctx, path)
+	db, conn, err := openCollection(ctx, path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -29,7 +29,7 @@ func TestAnkiConnectionBoundsEachStatement(t *testing.T) {
 	start := time.Now()
 	var n int64
 	err = conn.QueryRowContext(ctx, "SELECT octet_length(printf('%.*c', 900000000, 'x'))").Scan(&n)
-	if !ankiTooBig(err) {
+	if !tooBig(err) {
 		t.Errorf("a 900 MB string: %v, %d; want string or blob too big", err, n)
 	}
 	if took := time.Since(start); took > hostileRefusalBound {

@@ -25,8 +25,8 @@ import (
 // each one unpacks beyond its packed size (a zip bomb). A package past a
 // limit is refused with the reason.
 
-// ankiMaxMediaIndex bounds the media list (file names) itself.
-const ankiMaxMediaIndex int64 = 16 << 20
+// maxMediaIndex bounds the media list (file names) itself.
+const maxMediaIndex int64 = 16 << 20
 
 // Media is a package's media files, opened and checked, by the name notes use.
 type Media struct {
@@ -34,15 +34,15 @@ type Media struct {
 	zstd  bool // files are zstd-compressed (anki21b)
 }
 
-// ankiOpenMedia checks the package's zip against the limits and reads
+// openMedia checks the package's zip against the limits and reads
 // its media list.
-func ankiOpenMedia(pkg io.ReaderAt, size int64, lim Limits) (*Media, error) {
+func openMedia(pkg io.ReaderAt, size int64, lim Limits) (*Media, error) {
 	zr, err := zip.NewReader(pkg, size)
 	if err != nil {
-		return nil, ankiError("This is not an Anki package (.apkg): it is not a zip archive")
+		return nil, refusef("This is not an Anki package (.apkg): it is not a zip archive")
 	}
 	if len(zr.File) > lim.Files {
-		return nil, ankiError("The package holds %d files, more than the %d allowed; it cannot be imported", len(zr.File), lim.Files)
+		return nil, refusef("The package holds %d files, more than the %d allowed; it cannot be imported", len(zr.File), lim.Files)
 	}
 	m := &Media{files: map[string]*zip.File{}}
 	var total uint64
@@ -50,19 +50,19 @@ func ankiOpenMedia(pkg io.ReaderAt, size int64, lim Limits) (*Media, error) {
 	byNumber := map[string]*zip.File{}
 	for _, f := range zr.File {
 		if isCollectionEntry(f.Name) {
-			continue // bounded on its own as it is unpacked (ankiExtract)
+			continue // bounded on its own as it is unpacked (extract)
 		}
 		if f.UncompressedSize64 > uint64(lim.MediaFile) {
-			return nil, ankiError("The package holds a file (%s) that unpacks to %d MiB, more than the %d MiB allowed for one file; it cannot be imported",
-				ankiPrintable(f.Name), f.UncompressedSize64>>20, lim.MediaFile>>20)
+			return nil, refusef("The package holds a file (%s) that unpacks to %d MiB, more than the %d MiB allowed for one file; it cannot be imported",
+				printable(f.Name), f.UncompressedSize64>>20, lim.MediaFile>>20)
 		}
 		total += f.UncompressedSize64
 		if total > uint64(lim.Media) {
-			return nil, ankiError("The package's files unpack to more than the %d MiB allowed; it cannot be imported", lim.Media>>20)
+			return nil, refusef("The package's files unpack to more than the %d MiB allowed; it cannot be imported", lim.Media>>20)
 		}
-		if f.UncompressedSize64 > uint64(ankiRatioFrom) && f.UncompressedSize64 > uint64(ankiMaxRatio)*max(f.CompressedSize64, 1) {
-			return nil, ankiError("The package's file %s unpacks to %d times its packed size, as a zip bomb does; it cannot be imported",
-				ankiPrintable(f.Name), f.UncompressedSize64/max(f.CompressedSize64, 1))
+		if f.UncompressedSize64 > uint64(ratioFrom) && f.UncompressedSize64 > uint64(maxRatio)*max(f.CompressedSize64, 1) {
+			return nil, refusef("The package's file %s unpacks to %d times its packed size, as a zip bomb does; it cannot be imported",
+				printable(f.Name), f.UncompressedSize64/max(f.CompressedSize64, 1))
 		}
 		if f.Name == "media" {
 			index = f
@@ -73,7 +73,7 @@ func ankiOpenMedia(pkg io.ReaderAt, size int64, lim Limits) (*Media, error) {
 	if index == nil {
 		return m, nil
 	}
-	names, isZstd, err := ankiMediaIndex(index)
+	names, isZstd, err := mediaIndex(index)
 	if err != nil {
 		return nil, err
 	}
@@ -87,7 +87,7 @@ func ankiOpenMedia(pkg io.ReaderAt, size int64, lim Limits) (*Media, error) {
 }
 
 func isCollectionEntry(name string) bool {
-	for _, c := range ankiCollectionEntries {
+	for _, c := range collectionEntries {
 		if name == c {
 			return true
 		}
@@ -98,22 +98,22 @@ func isCollectionEntry(name string) bool {
 // zstdMagic starts a zstd frame.
 var zstdMagic = []byte{0x28, 0xb5, 0x2f, 0xfd}
 
-// ankiMediaIndex reads the media list: file number to name.
-func ankiMediaIndex(f *zip.File) (map[string]string, bool, error) {
+// mediaIndex reads the media list: file number to name.
+func mediaIndex(f *zip.File) (map[string]string, bool, error) {
 	damaged := func(err error) error {
-		return ankiError("The package's media list is damaged (%v); it cannot be imported", err)
+		return refusef("The package's media list is damaged (%v); it cannot be imported", err)
 	}
 	rc, err := f.Open()
 	if err != nil {
 		return nil, false, damaged(err)
 	}
 	defer rc.Close()
-	raw, err := io.ReadAll(io.LimitReader(rc, ankiMaxMediaIndex+1))
+	raw, err := io.ReadAll(io.LimitReader(rc, maxMediaIndex+1))
 	if err != nil {
 		return nil, false, damaged(err)
 	}
-	if int64(len(raw)) > ankiMaxMediaIndex {
-		return nil, false, ankiError("The package's media list is larger than %d MiB; it cannot be imported", ankiMaxMediaIndex>>20)
+	if int64(len(raw)) > maxMediaIndex {
+		return nil, false, refusef("The package's media list is larger than %d MiB; it cannot be imported", maxMediaIndex>>20)
 	}
 	if !bytes.HasPrefix(raw, zstdMagic) {
 		names := map[string]string{}
@@ -126,19 +126,19 @@ func ankiMediaIndex(f *zip.File) (map[string]string, bool, error) {
 		return names, false, nil
 	}
 	dec, err := zstd.NewReader(bytes.NewReader(raw), zstd.WithDecoderConcurrency(1),
-		zstd.WithDecoderMaxMemory(uint64(ankiMaxMediaIndex)), zstd.WithDecoderMaxWindow(8<<20))
+		zstd.WithDecoderMaxMemory(uint64(maxMediaIndex)), zstd.WithDecoderMaxWindow(8<<20))
 	if err != nil {
 		return nil, false, damaged(err)
 	}
 	defer dec.Close()
-	pb, err := io.ReadAll(io.LimitReader(dec, ankiMaxMediaIndex+1))
+	pb, err := io.ReadAll(io.LimitReader(dec, maxMediaIndex+1))
 	if err != nil {
 		return nil, false, damaged(err)
 	}
-	if int64(len(pb)) > ankiMaxMediaIndex {
-		return nil, false, ankiError("The package's media list is larger than %d MiB; it cannot be imported", ankiMaxMediaIndex>>20)
+	if int64(len(pb)) > maxMediaIndex {
+		return nil, false, refusef("The package's media list is larger than %d MiB; it cannot be imported", maxMediaIndex>>20)
 	}
-	list := ankiMediaEntries(pb)
+	list := mediaEntries(pb)
 	names := make(map[string]string, len(list))
 	for i, name := range list {
 		names[strconv.Itoa(i)] = name
@@ -146,17 +146,17 @@ func ankiMediaIndex(f *zip.File) (map[string]string, bool, error) {
 	return names, true, nil
 }
 
-// ankiMediaEntries reads the protobuf MediaEntries {repeated MediaEntry
+// mediaEntries reads the protobuf MediaEntries {repeated MediaEntry
 // entries = 1} with MediaEntry {string name = 1; ...}: the names in order,
 // the nth being zip entry n.
-func ankiMediaEntries(pb []byte) []string {
+func mediaEntries(pb []byte) []string {
 	var names []string
-	ankiProtoFields(pb, func(num, wire int, _ uint64, entry []byte) {
+	protoFields(pb, func(num, wire int, _ uint64, entry []byte) {
 		if num != 1 || wire != 2 {
 			return
 		}
 		name := ""
-		ankiProtoFields(entry, func(num, wire int, _ uint64, v []byte) {
+		protoFields(entry, func(num, wire int, _ uint64, v []byte) {
 			if num == 1 && wire == 2 {
 				name = string(v)
 			}
@@ -198,7 +198,7 @@ type MediaTooLargeError struct {
 }
 
 func (e *MediaTooLargeError) Error() string {
-	return fmt.Sprintf("the package's file %s unpacks to %d bytes", ankiPrintable(e.Name), e.Size)
+	return fmt.Sprintf("the package's file %s unpacks to %d bytes", printable(e.Name), e.Size)
 }
 
 // Read unpacks the file: at most limit+1 bytes, so that a caller can tell
@@ -207,7 +207,7 @@ func (e *MediaTooLargeError) Error() string {
 func (f MediaFile) Read(limit int64) ([]byte, error) {
 	rc, err := f.f.Open()
 	if err != nil {
-		return nil, ankiError("The package's file %s is damaged (%v); it cannot be imported", ankiPrintable(f.Name), err)
+		return nil, refusef("The package's file %s is damaged (%v); it cannot be imported", printable(f.Name), err)
 	}
 	defer rc.Close()
 	if !f.zstd && f.f.UncompressedSize64 > uint64(limit) {
@@ -225,7 +225,7 @@ func (f MediaFile) Read(limit int64) ([]byte, error) {
 	}
 	b, err := io.ReadAll(io.LimitReader(src, limit+1))
 	if err != nil {
-		return nil, ankiError("The package's file %s is damaged (%v); it cannot be imported", ankiPrintable(f.Name), err)
+		return nil, refusef("The package's file %s is damaged (%v); it cannot be imported", printable(f.Name), err)
 	}
 	return b, nil
 }

@@ -37,7 +37,7 @@ import (
 // The collection entries an apkg may hold, best first: an export made for
 // current Anki versions holds anki21b beside a stub anki2 that only asks
 // the reader to update Anki.
-var ankiCollectionEntries = []string{"collection.anki21b", "collection.anki21", "collection.anki2"}
+var collectionEntries = []string{"collection.anki21b", "collection.anki21", "collection.anki2"}
 
 // Limits bound what one package may make the reader unpack, hold and take.
 // A zero is a limit too, not its absence: start from DefaultLimits. The
@@ -60,17 +60,17 @@ func DefaultLimits() Limits {
 	return Limits{Cards: 200_000, Collection: 256 << 20, Files: 20_000, MediaFile: 100 << 20, Media: 1 << 30, Time: 2 * time.Minute}
 }
 
-// ankiRatioFrom is how much an entry may unpack to before its compression
+// ratioFrom is how much an entry may unpack to before its compression
 // ratio is checked: small files compress any which way.
-const ankiRatioFrom int64 = 8 << 20
+const ratioFrom int64 = 8 << 20
 
 const (
-	// ankiMaxRatio is the most an entry may grow when unpacked. Real
+	// maxRatio is the most an entry may grow when unpacked. Real
 	// collections compress 3 to 10 times; a zip bomb a thousand times.
-	ankiMaxRatio = 100
-	ankiMaxNotes = 200_000
-	// ankiMaxReviews bounds the review log read from one package.
-	ankiMaxReviews = 1_000_000
+	maxRatio = 100
+	maxNotes = 200_000
+	// maxReviews bounds the review log read from one package.
+	maxReviews = 1_000_000
 )
 
 // Error is a package the reader refuses, with the reason a person can act
@@ -79,8 +79,8 @@ type Error struct{ Message string }
 
 func (e *Error) Error() string { return e.Message }
 
-// ankiError is a package the reader refuses.
-func ankiError(format string, args ...any) error {
+// refusef is a package the reader refuses.
+func refusef(format string, args ...any) error {
 	return &Error{Message: fmt.Sprintf(format, args...)}
 }
 
@@ -156,11 +156,11 @@ type Collection struct {
 // and reads it, within lim.Time. A package that is not one, or is damaged,
 // hostile or past a limit, is an *Error or a *TooManyCardsError.
 func Read(ctx context.Context, pkg io.ReaderAt, size int64, dir string, lim Limits) (*Collection, error) {
-	media, err := ankiOpenMedia(pkg, size, lim)
+	media, err := openMedia(pkg, size, lim)
 	if err != nil {
 		return nil, err
 	}
-	tooSlow := ankiError("This Anki package takes longer than %v to read; it cannot be imported", lim.Time)
+	tooSlow := refusef("This Anki package takes longer than %v to read; it cannot be imported", lim.Time)
 	ctx, cancel := context.WithTimeoutCause(ctx, lim.Time, tooSlow)
 	defer cancel()
 	col, err := readApkgFile(ctx, pkg, size, dir, lim)
@@ -177,10 +177,10 @@ func Read(ctx context.Context, pkg io.ReaderAt, size int64, dir string, lim Limi
 func readApkgFile(ctx context.Context, pkg io.ReaderAt, size int64, parent string, lim Limits) (*Collection, error) {
 	zr, err := zip.NewReader(pkg, size)
 	if err != nil {
-		return nil, ankiError("This is not an Anki package (.apkg): it is not a zip archive")
+		return nil, refusef("This is not an Anki package (.apkg): it is not a zip archive")
 	}
 	var entry *zip.File
-	for _, want := range ankiCollectionEntries {
+	for _, want := range collectionEntries {
 		for _, f := range zr.File {
 			if f.Name == want {
 				entry = f
@@ -192,10 +192,10 @@ func readApkgFile(ctx context.Context, pkg io.ReaderAt, size int64, parent strin
 		}
 	}
 	if entry == nil {
-		return nil, ankiError("This is not an Anki package: the zip holds no collection (collection.anki21b, collection.anki21 or collection.anki2)")
+		return nil, refusef("This is not an Anki package: the zip holds no collection (collection.anki21b, collection.anki21 or collection.anki2)")
 	}
 	if entry.UncompressedSize64 > uint64(lim.Collection) {
-		return nil, ankiError("The package's collection unpacks to %d MiB, more than the %d MiB allowed", entry.UncompressedSize64>>20, lim.Collection>>20)
+		return nil, refusef("The package's collection unpacks to %d MiB, more than the %d MiB allowed", entry.UncompressedSize64>>20, lim.Collection>>20)
 	}
 	dir, err := os.MkdirTemp(parent, "apkg-")
 	if err != nil {
@@ -204,18 +204,18 @@ func readApkgFile(ctx context.Context, pkg io.ReaderAt, size int64, parent strin
 	defer os.RemoveAll(dir)
 	// The file gets a name of our own: entry names are never paths here.
 	path := filepath.Join(dir, "collection.sqlite")
-	if err := ankiExtract(ctx, entry, path, lim.Collection); err != nil {
+	if err := extract(ctx, entry, path, lim.Collection); err != nil {
 		return nil, err
 	}
 	return readAnkiCollection(ctx, path, lim.Cards)
 }
 
-// ankiExtract writes the collection entry to path, unpacking zstd for
+// extract writes the collection entry to path, unpacking zstd for
 // anki21b, and stops at the size and ratio limits.
-func ankiExtract(ctx context.Context, f *zip.File, path string, maxSize int64) error {
+func extract(ctx context.Context, f *zip.File, path string, maxSize int64) error {
 	rc, err := f.Open()
 	if err != nil {
-		return ankiError("The package is damaged: %v", err)
+		return refusef("The package is damaged: %v", err)
 	}
 	defer rc.Close()
 	var src io.Reader = rc
@@ -232,7 +232,7 @@ func ankiExtract(ctx context.Context, f *zip.File, path string, maxSize int64) e
 	if err != nil {
 		return err
 	}
-	lim := &ankiLimitReader{ctx: ctx, r: src, max: maxSize, compressed: int64(min(f.CompressedSize64, uint64(maxSize)))}
+	lim := &limitReader{ctx: ctx, r: src, max: maxSize, compressed: int64(min(f.CompressedSize64, uint64(maxSize)))}
 	_, err = io.Copy(out, lim)
 	if cerr := out.Close(); err == nil {
 		err = cerr
@@ -241,19 +241,19 @@ func ankiExtract(ctx context.Context, f *zip.File, path string, maxSize int64) e
 	case lim.err != nil:
 		return lim.err
 	case errors.Is(err, zstd.ErrDecoderSizeExceeded) || errors.Is(err, zstd.ErrWindowSizeExceeded) || errors.Is(err, zstd.ErrFrameSizeExceeded):
-		return ankiError("The package's collection unpacks to more than %d MiB", maxSize>>20)
+		return refusef("The package's collection unpacks to more than %d MiB", maxSize>>20)
 	case err != nil && f.Name == "collection.anki21b":
-		return ankiError("The package's collection.anki21b is damaged or not zstd data: %v", err)
+		return refusef("The package's collection.anki21b is damaged or not zstd data: %v", err)
 	case err != nil:
-		return ankiError("The package is damaged: %v", err)
+		return refusef("The package is damaged: %v", err)
 	}
 	return nil
 }
 
-// ankiLimitReader counts what an entry unpacks to and fails past the
-// total cap max or, once past ankiRatioFrom, past ankiMaxRatio times its
+// limitReader counts what an entry unpacks to and fails past the
+// total cap max or, once past ratioFrom, past maxRatio times its
 // compressed size, or once ctx is done.
-type ankiLimitReader struct {
+type limitReader struct {
 	ctx        context.Context
 	r          io.Reader
 	n          int64
@@ -262,7 +262,7 @@ type ankiLimitReader struct {
 	err        error
 }
 
-func (l *ankiLimitReader) Read(p []byte) (int, error) {
+func (l *limitReader) Read(p []byte) (int, error) {
 	if l.err == nil {
 		l.err = l.ctx.Err()
 	}
@@ -273,9 +273,9 @@ func (l *ankiLimitReader) Read(p []byte) (int, error) {
 	l.n += int64(n)
 	switch {
 	case l.n > l.max:
-		l.err = ankiError("The package's collection unpacks to more than %d MiB", l.max>>20)
-	case l.n > ankiRatioFrom && l.n > max(l.compressed, 1)*ankiMaxRatio:
-		l.err = ankiError("The package's collection unpacks to over %d times its packed size; it looks like a zip bomb", ankiMaxRatio)
+		l.err = refusef("The package's collection unpacks to more than %d MiB", l.max>>20)
+	case l.n > ratioFrom && l.n > max(l.compressed, 1)*maxRatio:
+		l.err = refusef("The package's collection unpacks to over %d times its packed size; it looks like a zip bomb", maxRatio)
 	}
 	if l.err != nil {
 		return n, l.err
@@ -283,12 +283,12 @@ func (l *ankiLimitReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-var ankiCollationOnce sync.Once
+var collationOnce sync.Once
 
-// ankiRegisterCollation teaches the SQLite driver Anki's "unicase"
+// registerCollation teaches the SQLite driver Anki's "unicase"
 // collation, which current collections declare on their name columns.
-func ankiRegisterCollation() {
-	ankiCollationOnce.Do(func() {
+func registerCollation() {
+	collationOnce.Do(func() {
 		// Fails only if someone registered it already, which is as good.
 		_ = sqlite.RegisterCollationUtf8("unicase", func(a, b string) int {
 			return strings.Compare(strings.ToLower(a), strings.ToLower(b))
@@ -300,13 +300,13 @@ func ankiRegisterCollation() {
 // into memory, after checking that it cannot make the server compute or
 // hold more than the limits allow (guard.go).
 func readAnkiCollection(ctx context.Context, path string, maxCards int) (*Collection, error) {
-	db, conn, err := ankiOpen(ctx, path)
+	db, conn, err := openCollection(ctx, path)
 	if err != nil {
 		return nil, err
 	}
 	defer db.Close()
 	defer conn.Close()
-	shape, err := ankiCheckShape(ctx, conn, maxCards)
+	shape, err := checkShape(ctx, conn, maxCards)
 	if err != nil {
 		return nil, err
 	}
@@ -342,14 +342,14 @@ func readAnkiCollection(ctx context.Context, path string, maxCards int) (*Collec
 	}
 	for _, st := range steps {
 		if err := st.read(); err != nil {
-			return nil, ankiReadError(ctx, st.what, err)
+			return nil, readError(ctx, st.what, err)
 		}
 	}
 	return c, nil
 }
 
-// ankiReadError says why reading the collection failed.
-func ankiReadError(ctx context.Context, what string, err error) error {
+// readError says why reading the collection failed.
+func readError(ctx context.Context, what string, err error) error {
 	switch {
 	case refused(err):
 		return err
@@ -357,14 +357,14 @@ func ankiReadError(ctx context.Context, what string, err error) error {
 		// An interrupted statement may report "interrupted" rather than
 		// the context's error.
 		return ctx.Err()
-	case ankiTooBig(err):
-		return ankiValueTooLarge(what, "", -1)
+	case tooBig(err):
+		return valueTooLarge(what, "", -1)
 	}
-	return ankiError("The package's collection cannot be read (%s: %v)", what, ankiSQLiteReason(err))
+	return refusef("The package's collection cannot be read (%s: %v)", what, sqliteReason(err))
 }
 
-// ankiSQLiteReason shortens a driver error to what it says about the file.
-func ankiSQLiteReason(err error) string {
+// sqliteReason shortens a driver error to what it says about the file.
+func sqliteReason(err error) string {
 	msg := err.Error()
 	if i := strings.LastIndex(msg, ": "); i >= 0 && strings.Contains(msg, "SQLITE_") {
 		return msg[i+2:]
@@ -372,7 +372,7 @@ func ankiSQLiteReason(err error) string {
 	return msg
 }
 
-type ankiModelJSON struct {
+type modelJSON struct {
 	Name string `json:"name"`
 	Type int    `json:"type"`
 	Flds []struct {
@@ -390,7 +390,7 @@ func (c *Collection) readCol(ctx context.Context, conn *sql.Conn, current bool) 
 	var models, decks, conf sql.NullString
 	err := conn.QueryRowContext(ctx, "SELECT CAST(crt AS INTEGER), models, decks, conf FROM col LIMIT 1").Scan(&c.Created, &models, &decks, &conf)
 	if errors.Is(err, sql.ErrNoRows) {
-		return ankiError("The package's collection is empty: its col table has no row")
+		return refusef("The package's collection is empty: its col table has no row")
 	}
 	if err != nil {
 		return err
@@ -404,9 +404,9 @@ func (c *Collection) readCol(ctx context.Context, conn *sql.Conn, current bool) 
 	if current {
 		return nil
 	}
-	var ms map[string]ankiModelJSON
+	var ms map[string]modelJSON
 	if err := json.Unmarshal([]byte(models.String), &ms); err != nil {
-		return ankiError("The package's note types (col.models) are not readable JSON: %v", err)
+		return refusef("The package's note types (col.models) are not readable JSON: %v", err)
 	}
 	for id, m := range ms {
 		mid, err := strconv.ParseInt(id, 10, 64)
@@ -429,7 +429,7 @@ func (c *Collection) readCol(ctx context.Context, conn *sql.Conn, current bool) 
 		Name string `json:"name"`
 	}
 	if err := json.Unmarshal([]byte(decks.String), &ds); err != nil {
-		return ankiError("The package's decks (col.decks) are not readable JSON: %v", err)
+		return refusef("The package's decks (col.decks) are not readable JSON: %v", err)
 	}
 	for id, d := range ds {
 		if did, err := strconv.ParseInt(id, 10, 64); err == nil {
@@ -474,7 +474,7 @@ func (c *Collection) readNotetypes(ctx context.Context, conn *sql.Conn) error {
 		}
 		nt := &Notetype{Name: name, Templates: map[int]Template{}}
 		// Notetype.Config: field 1 is the kind, 1 for cloze.
-		ankiProtoFields(config, func(num, wire int, v uint64, _ []byte) {
+		protoFields(config, func(num, wire int, v uint64, _ []byte) {
 			if num == 1 && wire == 0 && v == 1 {
 				nt.Cloze = true
 			}
@@ -535,7 +535,7 @@ func (c *Collection) readNotetypeTemplates(ctx context.Context, conn *sql.Conn) 
 		}
 		// Template.Config: field 1 is the question format, 2 the answer's.
 		var t Template
-		ankiProtoFields(config, func(num, wire int, _ uint64, data []byte) {
+		protoFields(config, func(num, wire int, _ uint64, data []byte) {
 			switch {
 			case num == 1 && wire == 2:
 				t.Qfmt = string(data)
@@ -595,8 +595,8 @@ func (c *Collection) readNotes(ctx context.Context, conn *sql.Conn) error {
 		if err := rows.Scan(&id, &n.GUID, &n.Mid, &tags, &flds); err != nil {
 			return err
 		}
-		if len(c.Notes) >= ankiMaxNotes {
-			return ankiError("The package holds more than %d notes", ankiMaxNotes)
+		if len(c.Notes) >= maxNotes {
+			return refusef("The package holds more than %d notes", maxNotes)
 		}
 		n.Tags = strings.Fields(tags)
 		n.Fields = strings.Split(flds, "\x1f")
@@ -645,19 +645,19 @@ func (c *Collection) readRevlog(ctx context.Context, conn *sql.Conn) error {
 		if err := rows.Scan(&r.ID, &r.Cid, &r.Ease, &r.Ivl, &r.LastIvl, &r.Factor, &r.TimeMS, &r.Type); err != nil {
 			return err
 		}
-		if n++; n > ankiMaxReviews {
-			return ankiError("The package's review log holds more than %d reviews", ankiMaxReviews)
+		if n++; n > maxReviews {
+			return refusef("The package's review log holds more than %d reviews", maxReviews)
 		}
 		c.Reviews[r.Cid] = append(c.Reviews[r.Cid], r)
 	}
 	return rows.Err()
 }
 
-// ankiProtoFields calls fn with each top-level field of a protobuf message:
+// protoFields calls fn with each top-level field of a protobuf message:
 // its number, wire type, and the varint value or the bytes. Anki keeps note
 // type and template settings as protobuf; this reads the few it needs
 // without the schema. Malformed input ends the walk quietly.
-func ankiProtoFields(b []byte, fn func(num, wire int, v uint64, data []byte)) {
+func protoFields(b []byte, fn func(num, wire int, v uint64, data []byte)) {
 	for len(b) > 0 {
 		key, n := binary.Uvarint(b)
 		if n <= 0 {
