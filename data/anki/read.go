@@ -163,7 +163,7 @@ func Read(ctx context.Context, pkg io.ReaderAt, size int64, dir string, lim Limi
 	tooSlow := refusef("This Anki package takes longer than %v to read; it cannot be imported", lim.Time)
 	ctx, cancel := context.WithTimeoutCause(ctx, lim.Time, tooSlow)
 	defer cancel()
-	col, err := readApkgFile(ctx, pkg, size, dir, lim)
+	col, err := readPackage(ctx, pkg, size, dir, lim)
 	if err != nil && errors.Is(context.Cause(ctx), tooSlow) {
 		return nil, tooSlow
 	}
@@ -174,7 +174,7 @@ func Read(ctx context.Context, pkg io.ReaderAt, size int64, dir string, lim Limi
 	return col, nil
 }
 
-func readApkgFile(ctx context.Context, pkg io.ReaderAt, size int64, parent string, lim Limits) (*Collection, error) {
+func readPackage(ctx context.Context, pkg io.ReaderAt, size int64, parent string, lim Limits) (*Collection, error) {
 	zr, err := zip.NewReader(pkg, size)
 	if err != nil {
 		return nil, refusef("This is not an Anki package (.apkg): it is not a zip archive")
@@ -207,7 +207,7 @@ func readApkgFile(ctx context.Context, pkg io.ReaderAt, size int64, parent strin
 	if err := extract(ctx, entry, path, lim.Collection); err != nil {
 		return nil, err
 	}
-	return readAnkiCollection(ctx, path, lim.Cards)
+	return readCollection(ctx, path, lim.Cards)
 }
 
 // extract writes the collection entry to path, unpacking zstd for
@@ -296,10 +296,10 @@ func registerCollation() {
 	})
 }
 
-// readAnkiCollection opens the unpacked collection read-only and reads it
+// readCollection opens the unpacked collection read-only and reads it
 // into memory, after checking that it cannot make the server compute or
 // hold more than the limits allow (guard.go).
-func readAnkiCollection(ctx context.Context, path string, maxCards int) (*Collection, error) {
+func readCollection(ctx context.Context, path string, maxCards int) (*Collection, error) {
 	db, conn, err := openCollection(ctx, path)
 	if err != nil {
 		return nil, err
