@@ -14,6 +14,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/flashcards/flashcards/data/anki"
 )
 
 // Packages the importer must refuse with a clear reason, storing nothing
@@ -30,13 +32,13 @@ func TestImportApkgRefusesHostilePackages(t *testing.T) {
 	rand.Read(random)
 
 	wrongSchema := buildCollection(t, "CREATE TABLE foo (x)", func(*sql.DB) {})
-	missingColumn := buildCollection(t, strings.Replace(ankiSchema11, "ivl integer NOT NULL, factor", "factor", 1), func(db *sql.DB) {
+	missingColumn := buildCollection(t, strings.Replace(anki.Schema11, "ivl integer NOT NULL, factor", "factor", 1), func(db *sql.DB) {
 		mustExec(t, db, `INSERT INTO col VALUES (1, 0, 0, 0, 11, 0, 0, 0, '{}', '{}', '{}', '{}', '{}')`)
 	})
-	badModels := buildCollection(t, ankiSchema11, func(db *sql.DB) {
+	badModels := buildCollection(t, anki.Schema11, func(db *sql.DB) {
 		mustExec(t, db, `INSERT INTO col VALUES (1, 0, 0, 0, 11, 0, 0, 0, '{}', '{"1": {"name": 5}}', '{}', '{}', '{}')`)
 	})
-	noCol := buildCollection(t, ankiSchema11, func(*sql.DB) {})
+	noCol := buildCollection(t, anki.Schema11, func(*sql.DB) {})
 
 	// Collections that would make SQLite compute or hold without bound.
 	// The stub has one note and one card, so the old importer, which read
@@ -56,7 +58,7 @@ func TestImportApkgRefusesHostilePackages(t *testing.T) {
 		mustExec(t, db, "UPDATE notes SET flds = ?", strings.Repeat("x", 50_000_000))
 	})
 	manyTemplates := alterCollection(t, buildCurrentCollection(t, ankiFixture{crt: 1, notetypes: sampleAnki().notetypes, decks: map[int64]string{1: "Default"},
-		notes: []fixtureNote{{1, "g", 1001, "", []string{"front", "back"}}}, cards: []ankiCard{{id: 1, nid: 1, did: 1}}}),
+		notes: []fixtureNote{{1, "g", 1001, "", []string{"front", "back"}}}, cards: []fixtureCard{{id: 1, nid: 1, did: 1}}}),
 		`WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 100001)
 			INSERT INTO templates SELECT 5000, n, 'card ' || n, 0, 0, x'' FROM r`)
 	sample := ankiLayouts(t, sampleAnki())["legacy anki2"]
@@ -66,7 +68,7 @@ func TestImportApkgRefusesHostilePackages(t *testing.T) {
 	for _, tc := range []struct {
 		name    string
 		pkg     []byte
-		limit   int64 // ankiMaxExtracted for the case, 0 for the default
+		limit   int64 // ankiLimits.Collection for the case, 0 for the default
 		message string
 	}{
 		{"not a zip", []byte("Q1. What is this?\nAns: not a package"), 0, "not a zip archive"},
@@ -104,9 +106,9 @@ func TestImportApkgRefusesHostilePackages(t *testing.T) {
 			tmp := t.TempDir()
 			t.Setenv("TMPDIR", tmp)
 			if tc.limit > 0 {
-				old := ankiMaxExtracted
-				ankiMaxExtracted = tc.limit
-				defer func() { ankiMaxExtracted = old }()
+				old := ankiLimits
+				ankiLimits.Collection = tc.limit
+				defer func() { ankiLimits = old }()
 			}
 			ctx := context.Background()
 			s, uid := ankiTestStore(t)
@@ -160,7 +162,7 @@ func TestImportApkgWorkBudget(t *testing.T) {
 	fx.notes = []fixtureNote{{1, "huge", 1003, "", []string{"{{c1::a}} " + strings.Repeat("x", 64<<10), ""}}}
 	fx.cards = nil
 	for ord := range 500 {
-		fx.cards = append(fx.cards, ankiCard{id: int64(ord + 1), nid: 1, did: 1, ord: ord})
+		fx.cards = append(fx.cards, fixtureCard{id: int64(ord + 1), nid: 1, did: 1, ord: ord})
 	}
 	fx.revlog = nil
 	s, uid := ankiTestStore(t)
@@ -222,51 +224,12 @@ func declaredSizeZip(t *testing.T, name string, data []byte, size uint64) []byte
 	return buf.Bytes()
 }
 
-// The connection a collection is read through bounds what one statement
-// can do, whatever the schema check missed: no value longer than
-// ankiMaxValue comes to exist, and a statement that would never end stops
-// when the read's time is up.
-func TestAnkiConnectionBoundsEachStatement(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "collection")
-	if err := os.WriteFile(path, stubCollection(t), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	ctx := context.Background()
-	db, conn, err := ankiOpen(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	defer conn.Close()
-
-	start := time.Now()
-	var n int64
-	err = conn.QueryRowContext(ctx, "SELECT octet_length(printf('%.*c', 900000000, 'x'))").Scan(&n)
-	if !ankiTooBig(err) {
-		t.Errorf("a 900 MB string: %v, %d; want string or blob too big", err, n)
-	}
-	if took := time.Since(start); took > hostileRefusalBound {
-		t.Errorf("refusing a 900 MB string took %v", took)
-	}
-
-	ctx, cancel := context.WithTimeout(ctx, 300*time.Millisecond)
-	defer cancel()
-	start = time.Now()
-	err = conn.QueryRowContext(ctx, "WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r) SELECT count(*) FROM r").Scan(&n)
-	if !errors.Is(err, context.DeadlineExceeded) {
-		t.Errorf("an endless statement: %v; want the deadline's error", err)
-	}
-	if took := time.Since(start); took > 3*time.Second {
-		t.Errorf("an endless statement ran %v past a 300 ms deadline", took)
-	}
-}
-
-// A package whose reading outlasts ankiReadTimeout is refused with the
+// A package whose reading outlasts its time limit is refused with the
 // reason, and nothing is stored.
 func TestImportApkgTimeLimit(t *testing.T) {
-	old := ankiReadTimeout
-	ankiReadTimeout = time.Nanosecond
-	defer func() { ankiReadTimeout = old }()
+	old := ankiLimits
+	ankiLimits.Time = time.Nanosecond
+	defer func() { ankiLimits = old }()
 	s, uid := ankiTestStore(t)
 	_, err := importApkg(t, s, uid, ankiLayouts(t, sampleAnki())["current anki21b beside a stub"], "")
 	if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "This Anki package takes longer than 1ns to read; it cannot be imported") {

@@ -10,6 +10,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/flashcards/flashcards/data/anki"
 	"github.com/flashcards/flashcards/srs"
 )
 
@@ -33,7 +34,7 @@ type ankiDraft struct {
 	deck        string
 	front, back string
 	tags        []string
-	card        ankiCard
+	card        anki.Card
 }
 
 // ImportApkg imports an Anki package (.apkg) read from pkg: its cards with
@@ -47,21 +48,17 @@ func (s *Store) ImportApkg(ctx context.Context, userID int64, name string, pkg i
 	if fallbackCategory != "" && !ValidSlug(fallbackCategory) {
 		return res, Errorf(ErrInvalid, "%q is not a category slug", fallbackCategory)
 	}
-	media, err := ankiOpenMedia(pkg, size, s.MediaLimits.MaxFile)
-	if err != nil {
-		return res, err
-	}
 	col, err := s.readApkg(ctx, pkg, size)
 	if err != nil {
 		return res, err
 	}
-	col.media = media
+	media := col.media
 	fallbackDeck := DeckNameFor(name)
 	drafts, stats, err := col.drafts(fallbackDeck)
 	if err != nil {
 		return res, err
 	}
-	res.Found, res.Empty, res.Unknown, res.Media = len(col.cards), stats.empty, stats.unknown, stats.media
+	res.Found, res.Empty, res.Unknown, res.Media = len(col.Cards), stats.empty, stats.unknown, stats.media
 	if len(drafts) == 0 {
 		return res, ankiError("The package holds no card with text on both sides")
 	}
@@ -69,7 +66,7 @@ func (s *Store) ImportApkg(ctx context.Context, userID int64, name string, pkg i
 	job := &ankiJob{s: s, userID: userID, col: col, drafts: drafts, fallbackCategory: fallbackCategory, src: sourceName(name),
 		progress: progress, base: res, media: media.sortedUsed()}
 	if err := s.runImport(ctx, userID, job); err != nil {
-		return AnkiImportResult{ImportResult: ImportResult{Found: len(col.cards)}}, err
+		return AnkiImportResult{ImportResult: ImportResult{Found: len(col.Cards)}}, err
 	}
 	if progress != nil {
 		progress(len(drafts), len(drafts))
@@ -102,29 +99,29 @@ func (c *ankiCollection) drafts(fallbackDeck string) ([]ankiDraft, ankiDraftStat
 	var out []ankiDraft
 	texts := map[int64][]string{} // each note's fields as text, made once
 	images := c.media.image
-	for _, k := range c.cards {
-		note := c.notes[k.nid]
-		var nt *ankiNotetype
+	for _, k := range c.Cards {
+		note := c.Notes[k.Nid]
+		var nt *anki.Notetype
 		if note != nil {
-			nt = c.notetypes[note.mid]
+			nt = c.Notetypes[note.Mid]
 		}
 		if nt == nil {
 			st.unknown++
 			continue
 		}
-		text, ok := texts[k.nid]
+		text, ok := texts[k.Nid]
 		if !ok {
-			text = make([]string, len(note.fields))
-			for i, f := range note.fields {
+			text = make([]string, len(note.Fields))
+			for i, f := range note.Fields {
 				var m int
-				text[i], m = ankiFieldTextImages(f, images)
+				text[i], m = anki.FieldTextImages(f, images)
 				// No side holds more, so no field need be longer.
 				text[i] = ankiTruncate(text[i])
 				st.media += m
 			}
-			texts[k.nid] = text
+			texts[k.Nid] = text
 		}
-		front, back := nt.sides(note.fields, text, k.ord, &work, images)
+		front, back := ankiSides(nt, note.Fields, text, k.Ord, &work, images)
 		if c.media != nil && c.media.err != nil {
 			return nil, st, c.media.err
 		}
@@ -137,19 +134,19 @@ func (c *ankiCollection) drafts(fallbackDeck string) ([]ankiDraft, ankiDraftStat
 			continue
 		}
 		deck := c.deckName(k, fallbackDeck)
-		out = append(out, ankiDraft{key: ankiCardKey(note, k), deck: deck, front: front, back: back, tags: note.tags, card: k})
+		out = append(out, ankiDraft{key: ankiCardKey(note, k), deck: deck, front: front, back: back, tags: note.Tags, card: k})
 	}
 	return out, st, nil
 }
 
 // deckName is the name of the card's deck: its home deck when it sits in
 // a filtered deck for now.
-func (c *ankiCollection) deckName(k ankiCard, fallback string) string {
-	id := k.did
-	if k.odid != 0 {
-		id = k.odid
+func (c *ankiCollection) deckName(k anki.Card, fallback string) string {
+	id := k.Did
+	if k.Odid != 0 {
+		id = k.Odid
 	}
-	name := strings.TrimSpace(strings.ToValidUTF8(c.decks[id], ""))
+	name := strings.TrimSpace(strings.ToValidUTF8(c.Decks[id], ""))
 	name = strings.Map(func(r rune) rune {
 		if r < 0x20 || r == 0x7f {
 			return -1
@@ -169,14 +166,14 @@ func (c *ankiCollection) deckName(k ankiCard, fallback string) string {
 // when the guid is odd) and the card's template or cloze number. A note
 // this server exported carries the card's own key, so the card comes back
 // as itself.
-func ankiCardKey(n *ankiNote, k ankiCard) string {
-	if rest, ok := strings.CutPrefix(n.guid, ankiExportGUIDPrefix); ok && k.ord == 0 && ankiGoodKey(rest) {
+func ankiCardKey(n *anki.Note, k anki.Card) string {
+	if rest, ok := strings.CutPrefix(n.GUID, ankiExportGUIDPrefix); ok && k.Ord == 0 && ankiGoodKey(rest) {
 		return rest
 	}
-	if ankiGoodKey(n.guid) && len(n.guid) <= 64 {
-		return "anki:" + n.guid + ":" + strconv.Itoa(k.ord)
+	if ankiGoodKey(n.GUID) && len(n.GUID) <= 64 {
+		return "anki:" + n.GUID + ":" + strconv.Itoa(k.Ord)
 	}
-	return "anki:" + strconv.FormatInt(k.nid, 10) + ":" + strconv.Itoa(k.ord)
+	return "anki:" + strconv.FormatInt(k.Nid, 10) + ":" + strconv.Itoa(k.Ord)
 }
 
 func ankiGoodKey(s string) bool {
@@ -191,21 +188,21 @@ func ankiGoodKey(s string) bool {
 	return true
 }
 
-// sides renders an Anki card's front and back from its note's fields (raw
+// ankiSides renders an Anki card's front and back from its note's fields (raw
 // HTML and reduced text) for the card's template ord. A cloze card shows
 // its deletion as [...] on the front and the whole text, with any extra
 // field its template shows, on the back. Another card shows on the front
 // the fields its question template names and on the back those its answer
 // template adds; a template naming none falls back to field order (first
 // field on the front, reversed for the second template).
-func (nt *ankiNotetype) sides(raw, text []string, ord int, work *int, images ankiImageFunc) (front, back string) {
+func ankiSides(nt *anki.Notetype, raw, text []string, ord int, work *int, images anki.ImageFunc) (front, back string) {
 	index := func(name string) int {
-		for i, f := range nt.fields {
+		for i, f := range nt.Fields {
 			if f == name {
 				return i
 			}
 		}
-		for i, f := range nt.fields {
+		for i, f := range nt.Fields {
 			if strings.EqualFold(f, name) {
 				return i
 			}
@@ -230,11 +227,11 @@ func (nt *ankiNotetype) sides(raw, text []string, ord int, work *int, images ank
 	}
 	refs := func(tmpl string, withType bool, skip map[int]bool) []int {
 		var idx []int
-		for _, r := range ankiTemplateFields(tmpl) {
-			if r.typeAns && !withType {
+		for _, r := range anki.TemplateFields(tmpl) {
+			if r.TypeAns && !withType {
 				continue
 			}
-			if i := index(r.field); i >= 0 && !skip[i] {
+			if i := index(r.Field); i >= 0 && !skip[i] {
 				skip[i] = true
 				idx = append(idx, i)
 			}
@@ -242,12 +239,12 @@ func (nt *ankiNotetype) sides(raw, text []string, ord int, work *int, images ank
 		return idx
 	}
 
-	if nt.cloze {
-		t := nt.templates[0]
-		*work += len(t.qfmt) + len(t.afmt)
+	if nt.Cloze {
+		t := nt.Templates[0]
+		*work += len(t.Qfmt) + len(t.Afmt)
 		clozeField := 0
-		for _, r := range ankiTemplateFields(t.qfmt) {
-			if i := index(r.field); r.cloze && i >= 0 {
+		for _, r := range anki.TemplateFields(t.Qfmt) {
+			if i := index(r.Field); r.Cloze && i >= 0 {
 				clozeField = i
 				break
 			}
@@ -257,13 +254,13 @@ func (nt *ankiNotetype) sides(raw, text []string, ord int, work *int, images ank
 		}
 		n := ord + 1
 		*work += 3 * len(raw[clozeField])
-		if !ankiClozeNumbers(raw[clozeField])[n] {
+		if !anki.ClozeNumbers(raw[clozeField])[n] {
 			return "", ""
 		}
-		front, _ = ankiFieldTextImages(ankiCloze(raw[clozeField], n), images)
-		back, _ = ankiFieldTextImages(ankiCloze(raw[clozeField], 0), images)
-		extra := refs(t.afmt, true, map[int]bool{clozeField: true})
-		if t.afmt == "" {
+		front, _ = anki.FieldTextImages(anki.Cloze(raw[clozeField], n), images)
+		back, _ = anki.FieldTextImages(anki.Cloze(raw[clozeField], 0), images)
+		extra := refs(t.Afmt, true, map[int]bool{clozeField: true})
+		if t.Afmt == "" {
 			*work += len(text)
 			for i := range text {
 				if i != clozeField {
@@ -277,13 +274,13 @@ func (nt *ankiNotetype) sides(raw, text []string, ord int, work *int, images ank
 		return front, back
 	}
 
-	t, ok := nt.templates[ord]
-	*work += len(t.qfmt) + len(t.afmt)
+	t, ok := nt.Templates[ord]
+	*work += len(t.Qfmt) + len(t.Afmt)
 	used := map[int]bool{}
 	var frontIdx, backIdx []int
 	if ok {
-		frontIdx = refs(t.qfmt, false, used)
-		backIdx = refs(t.afmt, true, used)
+		frontIdx = refs(t.Qfmt, false, used)
+		backIdx = refs(t.Afmt, true, used)
 	}
 	if len(frontIdx) == 0 {
 		used = map[int]bool{}
@@ -347,24 +344,24 @@ func ankiRepetitions(interval int) int {
 // ankiCardState maps an Anki card's scheduling (docs/anki.md has the table).
 // created is the study day of the collection's creation, today the user's.
 // last is the study day of the card's last imported review, if any.
-func ankiCardState(k ankiCard, created, today srs.Day, last srs.Day, hasLast bool) ankiState {
-	st := ankiState{ease: 250, lapses: min(max(k.lapses, 0), ankiMaxCount), suspended: k.queue == -1,
+func ankiCardState(k anki.Card, created, today srs.Day, last srs.Day, hasLast bool) ankiState {
+	st := ankiState{ease: 250, lapses: min(max(k.Lapses, 0), ankiMaxCount), suspended: k.Queue == -1,
 		lastDay: last, hasLastDay: hasLast}
-	switch k.typ {
+	switch k.Type {
 	case 2: // review
 		st.graded = true
-		st.interval = min(max(k.ivl, 1), srs.MaxInterval)
+		st.interval = min(max(k.Ivl, 1), srs.MaxInterval)
 		st.repetitions = ankiRepetitions(st.interval)
-		st.ease = ankiEase(k.factor)
-		due := k.due
-		if k.odid != 0 && k.odue != 0 {
-			due = k.odue // in a filtered deck: its own due day is kept here
+		st.ease = ankiEase(k.Factor)
+		due := k.Due
+		if k.Odid != 0 && k.Odue != 0 {
+			due = k.Odue // in a filtered deck: its own due day is kept here
 		}
 		st.due = ankiClampDay(created, due, today)
 	case 1, 3: // learning, relearning: back today, or tomorrow if answered today
 		st.graded = true
 		st.interval = 1
-		st.ease = ankiEase(k.factor)
+		st.ease = ankiEase(k.Factor)
 		st.due = today
 		if hasLast && last >= today {
 			st.due = today + 1
@@ -414,14 +411,14 @@ type ankiHistoryRow struct {
 // rescheduling, ease 0) or have an impossible time are left out; answers
 // in a filtered deck without rescheduling (type 3) are logged uncounted,
 // as this server logs re-drills.
-func ankiHistory(revs []ankiReview, loc *time.Location, rollover int, now time.Time) []ankiHistoryRow {
+func ankiHistory(revs []anki.Review, loc *time.Location, rollover int, now time.Time) []ankiHistoryRow {
 	var rows []ankiHistoryRow
 	earliest := srs.DayStart(ankiMinDay, time.UTC, 0)
 	latest := now.Add(24 * time.Hour)
 	var prev *ankiState
 	for _, r := range revs {
-		g, ok := ankiGrade(r.ease)
-		at := time.UnixMilli(r.id).UTC()
+		g, ok := ankiGrade(r.Ease)
+		at := time.UnixMilli(r.ID).UTC()
 		if !ok || at.Before(earliest) || at.After(latest) {
 			continue
 		}
@@ -430,30 +427,30 @@ func ankiHistory(revs []ankiReview, loc *time.Location, rollover int, now time.T
 		switch {
 		case prev != nil:
 			before = *prev
-		case r.lastIvl != 0:
-			iv := ankiDays(r.lastIvl)
-			before = ankiState{graded: true, interval: iv, repetitions: ankiRepetitions(iv), ease: ankiEase(r.factor), due: day}
+		case r.LastIvl != 0:
+			iv := ankiDays(r.LastIvl)
+			before = ankiState{graded: true, interval: iv, repetitions: ankiRepetitions(iv), ease: ankiEase(r.Factor), due: day}
 		default:
 			before = ankiState{ease: 250}
 		}
-		row := ankiHistoryRow{at: at, day: day, grade: g, counted: r.typ != 3,
-			answerMS: int(min(max(r.timeMS, 0), MaxAnswerMS)), before: before, after: before}
+		row := ankiHistoryRow{at: at, day: day, grade: g, counted: r.Type != 3,
+			answerMS: int(min(max(r.TimeMS, 0), MaxAnswerMS)), before: before, after: before}
 		if row.counted {
-			after := ankiState{graded: true, interval: ankiDays(r.ivl), lapses: before.lapses,
+			after := ankiState{graded: true, interval: ankiDays(r.Ivl), lapses: before.lapses,
 				lastDay: day, hasLastDay: true}
 			after.ease = before.ease
-			if r.factor > 0 {
-				after.ease = ankiEase(r.factor)
+			if r.Factor > 0 {
+				after.ease = ankiEase(r.Factor)
 			}
 			switch {
 			case !g.Passed():
 				after.repetitions = 0
-			case r.ivl <= 0: // still in learning steps
+			case r.Ivl <= 0: // still in learning steps
 				after.repetitions = 0
 			default:
 				after.repetitions = ankiRepetitions(after.interval)
 			}
-			if r.ease == 1 && r.typ == 1 {
+			if r.Ease == 1 && r.Type == 1 {
 				after.lapses = min(after.lapses+1, ankiMaxCount)
 			}
 			after.due = day + srs.Day(after.interval)
@@ -551,7 +548,7 @@ func (j *ankiJob) begin(ctx context.Context, tx *sql.Tx, p *pendingImport) error
 	j.today = srs.StudyDay(j.now, j.loc, st.RolloverHour)
 	// Anki's day numbers count from the study day the collection was made,
 	// by its own rollover hour; the zone is the user's, the best guess.
-	j.created = srs.StudyDay(time.Unix(j.col.crt, 0), j.loc, j.col.rollover)
+	j.created = srs.StudyDay(time.Unix(j.col.Created, 0), j.loc, j.col.Rollover)
 
 	j.cats = ankiCategories{}
 	rows, err := tx.QueryContext(ctx, "SELECT id, slug, name FROM categories WHERE user_id = ?", userID)
@@ -662,7 +659,7 @@ func (j *ankiJob) step(ctx context.Context, tx *sql.Tx, p *pendingImport, clock 
 		j.res.Added++
 		j.perDeck[d.deck]++
 
-		history := ankiHistory(j.col.reviews[d.card.id], j.loc, j.rollover, j.now)
+		history := ankiHistory(j.col.Reviews[d.card.ID], j.loc, j.rollover, j.now)
 		var last srs.Day
 		hasLast := false
 		for _, h := range history {

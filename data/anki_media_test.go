@@ -41,7 +41,7 @@ func mediaFixture() ankiFixture {
 			{1, "imgGuid1", 1001, "", []string{`Which curve? <img src="roc%20curve.png" alt="ROC">`,
 				`Above the diagonal.<br><img src="diagonal.png">[sound:say.mp3]`}},
 		},
-		cards: []ankiCard{{id: 101, nid: 1, did: 1, ord: 0, typ: 2, queue: 2, due: 70, ivl: 10, factor: 2300, reps: 3}},
+		cards: []fixtureCard{{id: 101, nid: 1, did: 1, ord: 0, typ: 2, queue: 2, due: 70, ivl: 10, factor: 2300, reps: 3}},
 	}
 }
 
@@ -205,20 +205,20 @@ func TestImportApkgHostileMedia(t *testing.T) {
 			return mediaPackage(t, fx, withFiles(map[string][]byte{"7": make([]byte, 24<<20)}), list)
 		}, nil, "times its packed size, as a zip bomb does"},
 		{"too many files", func() []byte { return mediaPackage(t, fx, withFiles(many), list) },
-			func(*Store) func() { old := ankiMaxFiles; ankiMaxFiles = 20; return func() { ankiMaxFiles = old } },
+			func(*Store) func() { old := ankiLimits; ankiLimits.Files = 20; return func() { ankiLimits = old } },
 			"The package holds 34 files, more than the 20 allowed"},
 		{"huge single file", func() []byte { return mediaPackage(t, fx, withFiles(map[string][]byte{"9": random(3 << 20)}), list) },
 			func(*Store) func() {
-				old := ankiMaxMediaEntry
-				ankiMaxMediaEntry = 2 << 20
-				return func() { ankiMaxMediaEntry = old }
+				old := ankiLimits
+				ankiLimits.MediaFile = 2 << 20
+				return func() { ankiLimits = old }
 			}, "unpacks to 3 MiB, more than the 2 MiB allowed for one file"},
 		{"all files together too large", func() []byte {
 			return mediaPackage(t, fx, withFiles(map[string][]byte{"8": random(2 << 20), "9": random(2 << 20)}), list)
 		}, func(*Store) func() {
-			old := ankiMaxMediaTotal
-			ankiMaxMediaTotal = 3 << 20
-			return func() { ankiMaxMediaTotal = old }
+			old := ankiLimits
+			ankiLimits.Media = 3 << 20
+			return func() { ankiLimits = old }
 		}, "The package's files unpack to more than the 3 MiB allowed"},
 		{"an image over the per-file cap", func() []byte {
 			return mediaPackage(t, fx, withFiles(map[string][]byte{"0": testPNG(t, 3, 40000)}), list)

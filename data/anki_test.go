@@ -11,11 +11,14 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/klauspost/compress/zstd"
+	"modernc.org/sqlite"
 
+	"github.com/flashcards/flashcards/data/anki"
 	"github.com/flashcards/flashcards/srs"
 )
 
@@ -44,8 +47,26 @@ type ankiFixture struct {
 	notetypes []fixtureNotetype
 	decks     map[int64]string
 	notes     []fixtureNote
-	cards     []ankiCard
-	revlog    []ankiReview
+	cards     []fixtureCard
+	revlog    []fixtureReview
+}
+
+// fixtureCard is one row of Anki's cards table, fixtureReview one of its
+// revlog, as the fixture writes them.
+type fixtureCard struct {
+	id, nid, did              int64
+	ord, typ, queue           int
+	due                       int64
+	ivl, factor, reps, lapses int
+	odue, odid                int64
+}
+
+type fixtureReview struct {
+	id                         int64 // answered at, ms since the epoch
+	cid                        int64
+	ease, ivl, lastIvl, factor int
+	timeMS                     int64
+	typ                        int
 }
 
 // The store's clock in these tests, and the collection's creation day.
@@ -84,7 +105,7 @@ func sampleAnki() ankiFixture {
 			{5, "suspGuid5", 1001, " ", []string{"Suspended question", "Suspended answer"}},
 			{6, "emptyGuid6", 1001, "", []string{`<img src="only.png">`, "Answer to an image"}},
 		},
-		cards: []ankiCard{
+		cards: []fixtureCard{
 			{id: 101, nid: 1, did: 2001, ord: 0, typ: 2, queue: 2, due: 70, ivl: 10, factor: 2300, reps: 6, lapses: 1},
 			{id: 201, nid: 2, did: 2001, ord: 0, typ: 2, queue: 2, due: 60, ivl: 3, factor: 2500, reps: 2},
 			{id: 202, nid: 2, did: 2001, ord: 1, typ: 0, queue: 0, due: 7},
@@ -95,7 +116,7 @@ func sampleAnki() ankiFixture {
 			{id: 601, nid: 6, did: 1, ord: 0, typ: 0, queue: 0, due: 9},
 			{id: 701, nid: 99, did: 1, ord: 0, typ: 0, queue: 0, due: 10},
 		},
-		revlog: []ankiReview{
+		revlog: []fixtureReview{
 			{id: ms(2026, 1, 5, 10, 0), cid: 101, ease: 3, ivl: -600, lastIvl: 0, factor: 0, timeMS: 8000, typ: 0},
 			{id: ms(2026, 1, 5, 10, 10), cid: 101, ease: 3, ivl: 1, lastIvl: -600, factor: 2500, timeMS: 6000, typ: 0},
 			{id: ms(2026, 1, 6, 9, 0), cid: 101, ease: 3, ivl: 4, lastIvl: 1, factor: 2500, timeMS: 5000, typ: 1},
@@ -139,7 +160,7 @@ func buildLegacyCollection(t testing.TB, fx ankiFixture) []byte {
 		conf["rollover"] = fx.rollover
 	}
 	js := func(v any) string { b, _ := json.Marshal(v); return string(b) }
-	return buildCollection(t, ankiSchema11, func(db *sql.DB) {
+	return buildCollection(t, anki.Schema11, func(db *sql.DB) {
 		mustExec(t, db, `INSERT INTO col VALUES (1, ?, 0, 0, 11, 0, 0, 0, ?, ?, ?, '{}', '{}')`, fx.crt, js(conf), js(models), js(decks))
 		insertNotesCardsRevlog(t, db, fx)
 	})
@@ -147,7 +168,7 @@ func buildLegacyCollection(t testing.TB, fx ankiFixture) []byte {
 
 // ankiSchema18 is the part of a current collection's schema the importer
 // reads, as Anki declares it (the unicase collation included).
-const ankiSchema18 = ankiSchema11 + `
+const ankiSchema18 = anki.Schema11 + `
 CREATE TABLE notetypes (id integer NOT NULL PRIMARY KEY, name text NOT NULL COLLATE unicase, mtime_secs integer NOT NULL,
 	usn integer NOT NULL, config blob NOT NULL);
 CREATE UNIQUE INDEX idx_notetypes_name ON notetypes (name);
@@ -161,6 +182,19 @@ CREATE TABLE decks (id integer PRIMARY KEY NOT NULL, name text NOT NULL COLLATE 
 CREATE UNIQUE INDEX idx_decks_name ON decks (name);
 CREATE TABLE config (KEY text NOT NULL PRIMARY KEY, usn integer NOT NULL, mtime_secs integer NOT NULL, val blob NOT NULL) without rowid;
 `
+
+var unicaseOnce sync.Once
+
+// registerUnicase teaches the SQLite driver Anki's "unicase" collation, as
+// data/anki does before it reads, so the fixture can declare it.
+func registerUnicase() {
+	unicaseOnce.Do(func() {
+		// Fails only if data/anki registered it already, which is as good.
+		_ = sqlite.RegisterCollationUtf8("unicase", func(a, b string) int {
+			return strings.Compare(strings.ToLower(a), strings.ToLower(b))
+		})
+	})
+}
 
 // protoField encodes one protobuf field: a varint (wire 0) or bytes (wire 2).
 func protoField(num int, v any) []byte {
@@ -182,7 +216,7 @@ func protoField(num int, v any) []byte {
 // in protobuf blobs, deck levels separated by \x1f, the rollover in config.
 func buildCurrentCollection(t testing.TB, fx ankiFixture) []byte {
 	t.Helper()
-	ankiRegisterCollation()
+	registerUnicase()
 	return buildCollection(t, ankiSchema18, func(db *sql.DB) {
 		mustExec(t, db, `INSERT INTO col VALUES (1, ?, 0, 0, 18, 0, 0, 0, '', '', '', '', '')`, fx.crt)
 		for _, nt := range fx.notetypes {
@@ -295,7 +329,7 @@ func stubCollection(t testing.TB) []byte {
 		notetypes: []fixtureNotetype{{id: 1, name: "Basic", fields: []string{"Front", "Back"}, tmpls: [][2]string{{"{{Front}}", "{{Back}}"}}}},
 		decks:     map[int64]string{1: "Default"},
 		notes:     []fixtureNote{{1, "stub", 1, "", []string{"Please update to the latest Anki version", "then import the .colpkg/.apkg file again."}}},
-		cards:     []ankiCard{{id: 1, nid: 1, did: 1}},
+		cards:     []fixtureCard{{id: 1, nid: 1, did: 1}},
 	})
 }
 
@@ -623,8 +657,8 @@ func TestExportApkgLayout(t *testing.T) {
 func TestAnkiCardResetToNewKeepsItsLogUncounted(t *testing.T) {
 	fx := sampleAnki()
 	fx.revlog = append(fx.revlog,
-		ankiReview{id: ms(2026, 2, 2, 9, 0), cid: 401, ease: 3, ivl: 3, lastIvl: 0, factor: 2500, timeMS: 4000, typ: 0},
-		ankiReview{id: ms(2026, 2, 5, 9, 0), cid: 401, ease: 3, ivl: 8, lastIvl: 3, factor: 2500, timeMS: 4000, typ: 1})
+		fixtureReview{id: ms(2026, 2, 2, 9, 0), cid: 401, ease: 3, ivl: 3, lastIvl: 0, factor: 2500, timeMS: 4000, typ: 0},
+		fixtureReview{id: ms(2026, 2, 5, 9, 0), cid: 401, ease: 3, ivl: 8, lastIvl: 3, factor: 2500, timeMS: 4000, typ: 1})
 	s, uid := ankiTestStore(t)
 	if _, err := importApkg(t, s, uid, ankiLayouts(t, fx)["legacy anki2"], ""); err != nil {
 		t.Fatal(err)

@@ -742,7 +742,7 @@ func manyNotesApkg(t testing.TB, n int) []byte {
 	for i := range n {
 		id := int64(i + 1)
 		fx.notes = append(fx.notes, fixtureNote{id, fmt.Sprint("guid", i), 1001, "", []string{fmt.Sprintf("front %d", i), "back"}})
-		fx.cards = append(fx.cards, ankiCard{id: id, nid: id, did: 1, ord: 0})
+		fx.cards = append(fx.cards, fixtureCard{id: id, nid: id, did: 1, ord: 0})
 	}
 	return zipPackage(t, zipEntry{"collection.anki2", buildLegacyCollection(t, fx)}, zipEntry{"media", []byte("{}")})
 }

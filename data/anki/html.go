@@ -1,11 +1,10 @@
-package data
+package anki
 
 import (
 	"regexp"
 	"strconv"
 	"strings"
 	"unicode"
-	"unicode/utf8"
 
 	"golang.org/x/net/html"
 )
@@ -15,12 +14,12 @@ import (
 // is ever kept as markup: the reducer keeps the words, the line breaks and
 // the lists, and drops everything else.
 
-// ankiListDepthMax bounds list indentation, so deeply nested hostile lists
+// listDepthMax bounds list indentation, so deeply nested hostile lists
 // cannot make every line a screen of spaces.
-const ankiListDepthMax = 8
+const listDepthMax = 8
 
-// ankiBlockTags start and end a line of their own.
-var ankiBlockTags = map[string]bool{
+// blockTags start and end a line of their own.
+var blockTags = map[string]bool{
 	"address": true, "article": true, "aside": true, "blockquote": true, "dd": true, "details": true,
 	"dialog": true, "div": true, "dl": true, "dt": true, "fieldset": true, "figcaption": true, "figure": true,
 	"footer": true, "form": true, "h1": true, "h2": true, "h3": true, "h4": true, "h5": true, "h6": true,
@@ -28,22 +27,22 @@ var ankiBlockTags = map[string]bool{
 	"section": true, "summary": true, "table": true, "tr": true, "ul": true, "caption": true,
 }
 
-// ankiHiddenTags hold no text a person reads: their content is dropped.
+// hiddenTags hold no text a person reads: their content is dropped.
 // The first group are the tokenizer's raw-text elements, whose content
 // comes as one text token even after a self-closing tag.
 var (
-	ankiHiddenRaw = map[string]bool{"script": true, "style": true, "title": true, "iframe": true, "noembed": true,
+	hiddenRaw = map[string]bool{"script": true, "style": true, "title": true, "iframe": true, "noembed": true,
 		"noframes": true, "noscript": true, "textarea": true, "xmp": true, "plaintext": true}
-	ankiHiddenTags = map[string]bool{"template": true, "head": true, "svg": true, "math": true, "object": true}
+	hiddenTags = map[string]bool{"template": true, "head": true, "svg": true, "math": true, "object": true}
 )
 
-// ankiMediaTags refer to a media file: with a src, each is one dropped reference.
-var ankiMediaTags = map[string]bool{"img": true, "audio": true, "video": true, "source": true, "embed": true, "track": true}
+// mediaTags refer to a media file: with a src, each is one dropped reference.
+var mediaTags = map[string]bool{"img": true, "audio": true, "video": true, "source": true, "embed": true, "track": true}
 
-// ankiSoundRef is how Anki puts a sound in a field's text.
-var ankiSoundRef = regexp.MustCompile(`\[sound:[^\]]*\]`)
+// soundRef is how Anki puts a sound in a field's text.
+var soundRef = regexp.MustCompile(`\[sound:[^\]]*\]`)
 
-// ankiFieldText reduces the HTML of one Anki field to plain text: br, div,
+// FieldText reduces the HTML of one Anki field to plain text: br, div,
 // p and the other blocks become line breaks, li a "- " line (indented when
 // nested), table cells are joined with " | ", entities are decoded,
 // whitespace collapses as a browser collapses it (&nbsp; is kept as a
@@ -51,25 +50,25 @@ var ankiSoundRef = regexp.MustCompile(`\[sound:[^\]]*\]`)
 // like are dropped. Media (<img src>, <audio>, [sound:...]) is dropped and
 // counted. The text has no trailing spaces on a line, at most one blank
 // line in a row, and no control characters but tab and newline.
-func ankiFieldText(field string) (text string, media int) {
-	return ankiFieldTextImages(field, nil)
+func FieldText(field string) (text string, media int) {
+	return FieldTextImages(field, nil)
 }
 
-// ankiImageFunc turns an <img>'s src and alt into the Markdown that shows
+// ImageFunc turns an <img>'s src and alt into the Markdown that shows
 // the image, or reports that the package holds no such image.
-type ankiImageFunc func(src, alt string) (string, bool)
+type ImageFunc func(src, alt string) (string, bool)
 
-// ankiFieldTextImages is ankiFieldText keeping the images images knows:
+// FieldTextImages is FieldText keeping the images images knows:
 // an <img src> it resolves becomes ![alt](/media/...) in the text.
-func ankiFieldTextImages(field string, images ankiImageFunc) (text string, media int) {
-	r := ankiReducer{images: images}
+func FieldTextImages(field string, images ImageFunc) (text string, media int) {
+	r := reducer{images: images}
 	r.run(field)
 	return r.finish()
 }
 
-type ankiReducer struct {
+type reducer struct {
 	b      strings.Builder
-	images ankiImageFunc
+	images ImageFunc
 	media  int
 	lists  int      // open ul/ol
 	pre    int      // open pre: whitespace kept
@@ -79,11 +78,11 @@ type ankiReducer struct {
 	literalLT bool
 }
 
-func (r *ankiReducer) run(field string) {
+func (r *reducer) run(field string) {
 	// Control characters go first, so dropping one cannot join a '<' to
 	// the letter after it.
 	field = strings.Map(func(c rune) rune {
-		if ankiControl(c) {
+		if isControl(c) {
 			return -1
 		}
 		return c
@@ -109,12 +108,12 @@ func (r *ankiReducer) run(field string) {
 				}
 				continue
 			}
-			if ankiHiddenRaw[tag] || (ankiHiddenTags[tag] && tt == html.StartTagToken) {
+			if hiddenRaw[tag] || (hiddenTags[tag] && tt == html.StartTagToken) {
 				r.hidden = append(r.hidden, tag)
 				continue
 			}
-			if ankiMediaTags[tag] && hasAttr {
-				src, alt := ankiSrcAlt(z)
+			if mediaTags[tag] && hasAttr {
+				src, alt := srcAlt(z)
 				switch {
 				case src == "":
 				case tag == "img" && r.images != nil:
@@ -144,9 +143,9 @@ func (r *ankiReducer) run(field string) {
 	}
 }
 
-// ankiSrcAlt reads a media element's source (src, or data for an
+// srcAlt reads a media element's source (src, or data for an
 // object) and its alt text.
-func ankiSrcAlt(z *html.Tokenizer) (src, alt string) {
+func srcAlt(z *html.Tokenizer) (src, alt string) {
 	for {
 		key, val, more := z.TagAttr()
 		switch string(key) {
@@ -163,31 +162,31 @@ func ankiSrcAlt(z *html.Tokenizer) (src, alt string) {
 	}
 }
 
-func (r *ankiReducer) atLineStart() bool {
+func (r *reducer) atLineStart() bool {
 	s := r.b.String()
 	return len(s) == 0 || s[len(s)-1] == '\n'
 }
 
-func (r *ankiReducer) newline() {
+func (r *reducer) newline() {
 	if !r.atLineStart() {
 		r.b.WriteByte('\n')
 	}
 }
 
-func (r *ankiReducer) start(tag string, selfClosing bool) {
+func (r *reducer) start(tag string, selfClosing bool) {
 	switch {
 	case tag == "br":
 		r.b.WriteByte('\n')
 	case tag == "li":
 		r.newline()
-		r.b.WriteString(strings.Repeat("  ", min(max(r.lists-1, 0), ankiListDepthMax)))
+		r.b.WriteString(strings.Repeat("  ", min(max(r.lists-1, 0), listDepthMax)))
 		r.b.WriteString("- ")
 	case tag == "td" || tag == "th":
 		if r.cells > 0 {
 			r.b.WriteString(" | ")
 		}
 		r.cells++
-	case ankiBlockTags[tag]:
+	case blockTags[tag]:
 		r.newline()
 		if tag == "tr" {
 			r.cells = 0
@@ -204,14 +203,14 @@ func (r *ankiReducer) start(tag string, selfClosing bool) {
 	}
 }
 
-func (r *ankiReducer) end(tag string) {
+func (r *reducer) end(tag string) {
 	switch {
 	case tag == "li":
 		r.newline()
 	case tag == "br":
 		// </br> is a line break to browsers too.
 		r.b.WriteByte('\n')
-	case ankiBlockTags[tag]:
+	case blockTags[tag]:
 		r.newline()
 		switch tag {
 		case "ul", "ol":
@@ -227,17 +226,17 @@ func (r *ankiReducer) end(tag string) {
 // text writes a text token given raw, as it stood in the field: runs of
 // HTML whitespace collapse to one space (none at the start of a line)
 // before entities are decoded, so &nbsp; and &#9; survive as spacing.
-func (r *ankiReducer) text(raw string) {
+func (r *reducer) text(raw string) {
 	raw = strings.ReplaceAll(raw, "\r\n", "\n")
 	raw = strings.ReplaceAll(raw, "\r", "\n")
 	// Sounds are found in the HTML, as Anki finds them; removing one can
 	// make another ("[sou[sound:a]nd:b]").
-	for ankiSoundRef.MatchString(raw) {
-		r.media += len(ankiSoundRef.FindAllStringIndex(raw, -1))
-		raw = ankiSoundRef.ReplaceAllString(raw, "")
+	for soundRef.MatchString(raw) {
+		r.media += len(soundRef.FindAllStringIndex(raw, -1))
+		raw = soundRef.ReplaceAllString(raw, "")
 	}
 	if r.pre == 0 {
-		raw = ankiCollapseSpace(raw)
+		raw = collapseSpace(raw)
 		if strings.HasPrefix(raw, " ") {
 			if s := r.b.String(); len(s) == 0 || s[len(s)-1] == '\n' || s[len(s)-1] == ' ' {
 				raw = raw[1:]
@@ -246,17 +245,17 @@ func (r *ankiReducer) text(raw string) {
 	}
 	// A literal '<' never starts a tag in a text token; dropping a tag or a
 	// sound must not make it start one: "<<b></b>i>" is "< i>", not "<i>".
-	raw = ankiBreakTags(raw)
-	if s := r.b.String(); r.literalLT && len(s) > 0 && s[len(s)-1] == '<' && ankiTagStart(raw) {
+	raw = breakTags(raw)
+	if s := r.b.String(); r.literalLT && len(s) > 0 && s[len(s)-1] == '<' && tagStart(raw) {
 		r.b.WriteByte(' ')
 	}
 	r.literalLT = strings.HasSuffix(raw, "<")
 	r.b.WriteString(html.UnescapeString(raw))
 }
 
-// ankiTagStart reports whether s, following a '<', would open a tag,
+// tagStart reports whether s, following a '<', would open a tag,
 // an end tag, a comment or a processing instruction.
-func ankiTagStart(s string) bool {
+func tagStart(s string) bool {
 	if s == "" {
 		return false
 	}
@@ -264,26 +263,26 @@ func ankiTagStart(s string) bool {
 	return c == '/' || c == '!' || c == '?' || (c|0x20 >= 'a' && c|0x20 <= 'z')
 }
 
-// ankiBreakTags puts a space after each '<' of raw text that now reads as
+// breakTags puts a space after each '<' of raw text that now reads as
 // the start of a tag.
-func ankiBreakTags(raw string) string {
+func breakTags(raw string) string {
 	if !strings.Contains(raw, "<") {
 		return raw
 	}
 	var b strings.Builder
 	for i := 0; i < len(raw); i++ {
 		b.WriteByte(raw[i])
-		if raw[i] == '<' && ankiTagStart(raw[i+1:]) {
+		if raw[i] == '<' && tagStart(raw[i+1:]) {
 			b.WriteByte(' ')
 		}
 	}
 	return b.String()
 }
 
-// ankiControl reports the characters card text never holds: C0 and C1
+// isControl reports the characters card text never holds: C0 and C1
 // controls but tab and newline (and the carriage return and form feed
 // HTML reads as whitespace).
-func ankiControl(c rune) bool {
+func isControl(c rune) bool {
 	switch c {
 	case '\t', '\n', '\r', '\f':
 		return false
@@ -291,7 +290,7 @@ func ankiControl(c rune) bool {
 	return c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0)
 }
 
-func ankiCollapseSpace(s string) string {
+func collapseSpace(s string) string {
 	var b strings.Builder
 	space := false
 	for i := 0; i < len(s); i++ {
@@ -309,21 +308,21 @@ func ankiCollapseSpace(s string) string {
 	return b.String()
 }
 
-func (r *ankiReducer) finish() (string, int) {
-	return ankiTidyText(r.b.String()), r.media
+func (r *reducer) finish() (string, int) {
+	return tidyText(r.b.String()), r.media
 }
 
-// ankiTidyText makes the final text: non-breaking spaces become spaces,
+// tidyText makes the final text: non-breaking spaces become spaces,
 // control characters but tab and newline go, each line loses its trailing
 // spaces, blank lines collapse to one, and the whole is trimmed.
-func ankiTidyText(s string) string {
+func tidyText(s string) string {
 	s = strings.Map(func(c rune) rune {
 		switch {
 		case c == '\u00a0':
 			return ' '
 		case c == '\n' || c == '\t':
 			return c
-		case ankiControl(c) || c == '\r' || c == '\f':
+		case isControl(c) || c == '\r' || c == '\f':
 			return -1
 		}
 		return c
@@ -346,34 +345,34 @@ func ankiTidyText(s string) string {
 	return strings.TrimSpace(strings.Join(out, "\n"))
 }
 
-// ankiImageRef is an image of the user's in card text, ![alt](/media/...)
+// imageRef is an image of the user's in card text, ![alt](/media/...)
 // with an optional title, as the card form and the Anki import write it.
-var ankiImageRef = regexp.MustCompile(`!\[([^\]\n]*)\]\((/media/([0-9a-f]{64})\.(?:png|jpg|gif|webp|svg))(?:\s+"[^"\n]*")?\)`)
+var imageRef = regexp.MustCompile(`!\[([^\]\n]*)\]\((/media/([0-9a-f]{64})\.(?:png|jpg|gif|webp|svg))(?:\s+"[^"\n]*")?\)`)
 
-// ankiFieldHTMLImages is ankiFieldHTML writing each image the user holds
-// (images, by hash) as <img src="<hash>.<ext>">, the file the package
-// carries; ankiFieldTextImages reads it back to the same Markdown.
-func ankiFieldHTMLImages(text string, images map[string]Media) string {
+// FieldHTMLImages is FieldHTML writing each image of the user's that
+// fileName knows, by its hash, as <img src="<hash>.<ext>">, the file the
+// package carries; FieldTextImages reads it back to the same Markdown.
+func FieldHTMLImages(text string, fileName func(hash string) (string, bool)) string {
 	var b strings.Builder
 	last := 0
-	for _, m := range ankiImageRef.FindAllStringSubmatchIndex(text, -1) {
-		img, ok := images[text[m[6]:m[7]]]
+	for _, m := range imageRef.FindAllStringSubmatchIndex(text, -1) {
+		name, ok := fileName(text[m[6]:m[7]])
 		if !ok {
 			continue
 		}
-		b.WriteString(ankiFieldHTML(text[last:m[0]]))
-		b.WriteString(`<img src="` + html.EscapeString(img.FileName()) + `" alt="` + html.EscapeString(text[m[2]:m[3]]) + `">`)
+		b.WriteString(FieldHTML(text[last:m[0]]))
+		b.WriteString(`<img src="` + html.EscapeString(name) + `" alt="` + html.EscapeString(text[m[2]:m[3]]) + `">`)
 		last = m[1]
 	}
-	b.WriteString(ankiFieldHTML(text[last:]))
+	b.WriteString(FieldHTML(text[last:]))
 	return b.String()
 }
 
-// ankiFieldHTML writes card text as the HTML of an Anki field, the inverse
-// of ankiFieldText for any text it produced: special characters are
+// FieldHTML writes card text as the HTML of an Anki field, the inverse
+// of FieldText for any text it produced: special characters are
 // escaped, a newline is <br>, a tab &#9;, and a space that HTML would
 // collapse (at the start of a line or after another space) is &nbsp;.
-func ankiFieldHTML(text string) string {
+func FieldHTML(text string) string {
 	var b strings.Builder
 	prevSpace, lineStart := false, true
 	for i, c := range text {
@@ -415,12 +414,12 @@ func ankiFieldHTML(text string) string {
 
 // ---- cloze deletions ----
 
-// ankiClozeNumbers lists the cloze numbers ({{c1::...}}, {{c2::...}}, nested
+// ClozeNumbers lists the cloze numbers ({{c1::...}}, {{c2::...}}, nested
 // ones too) a field holds.
-func ankiClozeNumbers(field string) map[int]bool {
+func ClozeNumbers(field string) map[int]bool {
 	nums := map[int]bool{}
 	for i := 0; i < len(field); i++ {
-		if n, body, ok := ankiClozeOpen(field, i); ok {
+		if n, body, ok := clozeOpen(field, i); ok {
 			nums[n] = true
 			i = body - 1
 		}
@@ -428,9 +427,9 @@ func ankiClozeNumbers(field string) map[int]bool {
 	return nums
 }
 
-// ankiClozeOpen reports whether a cloze opens at s[i:] ("{{c12::"), with
+// clozeOpen reports whether a cloze opens at s[i:] ("{{c12::"), with
 // its number and where its body starts.
-func ankiClozeOpen(s string, i int) (n, body int, ok bool) {
+func clozeOpen(s string, i int) (n, body int, ok bool) {
 	if !strings.HasPrefix(s[i:], "{{c") {
 		return 0, 0, false
 	}
@@ -448,34 +447,34 @@ func ankiClozeOpen(s string, i int) (n, body int, ok bool) {
 	return n, j + 2, true
 }
 
-// ankiCloze renders a cloze field for the card of cloze number active: that
+// Cloze renders a cloze field for the card of cloze number active: that
 // deletion is shown as [...] (or [hint]), every other one as its text.
 // active 0 renders the answer side, every deletion shown.
-func ankiCloze(s string, active int) string {
+func Cloze(s string, active int) string {
 	var b strings.Builder
-	ankiClozeRender(&b, s, active, 0)
+	clozeRender(&b, s, active, 0)
 	return b.String()
 }
 
-// ankiClozeMaxDepth bounds nested clozes; deeper ones are left as text.
-const ankiClozeMaxDepth = 16
+// clozeMaxDepth bounds nested clozes; deeper ones are left as text.
+const clozeMaxDepth = 16
 
-func ankiClozeRender(b *strings.Builder, s string, active, depth int) {
+func clozeRender(b *strings.Builder, s string, active, depth int) {
 	for i := 0; i < len(s); {
-		n, body, ok := ankiClozeOpen(s, i)
-		if !ok || depth >= ankiClozeMaxDepth {
+		n, body, ok := clozeOpen(s, i)
+		if !ok || depth >= clozeMaxDepth {
 			b.WriteByte(s[i])
 			i++
 			continue
 		}
-		end, close := ankiClozeEnd(s, body)
+		end, close := clozeEnd(s, body)
 		if end < 0 {
 			// Unclosed: the rest is text, as Anki shows it.
 			b.WriteString(s[i:])
 			return
 		}
 		inner := s[body:end]
-		content, hint := ankiClozeHint(inner)
+		content, hint := clozeHint(inner)
 		if n == active {
 			if hint != "" {
 				b.WriteString("[" + hint + "]")
@@ -483,18 +482,18 @@ func ankiClozeRender(b *strings.Builder, s string, active, depth int) {
 				b.WriteString("[...]")
 			}
 		} else {
-			ankiClozeRender(b, content, active, depth+1)
+			clozeRender(b, content, active, depth+1)
 		}
 		i = close
 	}
 }
 
-// ankiClozeEnd finds the "}}" closing a cloze whose body starts at body,
+// clozeEnd finds the "}}" closing a cloze whose body starts at body,
 // skipping nested clozes: the body's end and the index after the "}}".
-func ankiClozeEnd(s string, body int) (end, after int) {
+func clozeEnd(s string, body int) (end, after int) {
 	depth := 0
 	for i := body; i < len(s); {
-		if _, b, ok := ankiClozeOpen(s, i); ok {
+		if _, b, ok := clozeOpen(s, i); ok {
 			depth++
 			i = b
 			continue
@@ -512,12 +511,12 @@ func ankiClozeEnd(s string, body int) (end, after int) {
 	return -1, -1
 }
 
-// ankiClozeHint splits a cloze body at its first "::" outside nested
+// clozeHint splits a cloze body at its first "::" outside nested
 // clozes into the hidden text and the hint.
-func ankiClozeHint(inner string) (content, hint string) {
+func clozeHint(inner string) (content, hint string) {
 	depth := 0
 	for i := 0; i < len(inner); {
-		if _, b, ok := ankiClozeOpen(inner, i); ok {
+		if _, b, ok := clozeOpen(inner, i); ok {
 			depth++
 			i = b
 			continue
@@ -527,7 +526,7 @@ func ankiClozeHint(inner string) (content, hint string) {
 			depth--
 			i += 2
 		case strings.HasPrefix(inner[i:], "::") && depth == 0:
-			hint, _ = ankiFieldText(inner[i+2:])
+			hint, _ = FieldText(inner[i+2:])
 			return inner[:i], strings.ReplaceAll(hint, "\n", " ")
 		default:
 			i++
@@ -538,54 +537,45 @@ func ankiClozeHint(inner string) (content, hint string) {
 
 // ---- card templates ----
 
-// ankiTemplateSpecial are the template names that are no field.
-var ankiTemplateSpecial = map[string]bool{
+// templateSpecial are the template names that are no field.
+var templateSpecial = map[string]bool{
 	"FrontSide": true, "Tags": true, "Type": true, "Deck": true, "Subdeck": true,
 	"Card": true, "CardFlag": true, "CardID": true,
 }
 
-var ankiTemplateRef = regexp.MustCompile(`\{\{([^{}]*)\}\}`)
+var templateRef = regexp.MustCompile(`\{\{([^{}]*)\}\}`)
 
-// ankiTemplateRef is one field a template shows.
-type ankiFieldRef struct {
-	field   string
-	cloze   bool // {{cloze:Field}}
-	typeAns bool // {{type:Field}}: the typed-answer box
+// FieldRef is one field a template shows.
+type FieldRef struct {
+	Field   string
+	Cloze   bool // {{cloze:Field}}
+	TypeAns bool // {{type:Field}}: the typed-answer box
 }
 
-// ankiTemplateFields lists the fields a card template shows, in order,
+// TemplateFields lists the fields a card template shows, in order,
 // skipping conditional markers ({{#F}}, {{^F}}, {{/F}}) and special names.
-func ankiTemplateFields(tmpl string) []ankiFieldRef {
-	var refs []ankiFieldRef
-	for _, m := range ankiTemplateRef.FindAllStringSubmatch(tmpl, -1) {
+func TemplateFields(tmpl string) []FieldRef {
+	var refs []FieldRef
+	for _, m := range templateRef.FindAllStringSubmatch(tmpl, -1) {
 		ref := strings.TrimSpace(m[1])
 		if ref == "" || strings.ContainsAny(ref[:1], "#^/!") {
 			continue
 		}
 		parts := strings.Split(ref, ":")
 		name := strings.TrimSpace(parts[len(parts)-1])
-		if name == "" || ankiTemplateSpecial[name] {
+		if name == "" || templateSpecial[name] {
 			continue
 		}
-		r := ankiFieldRef{field: name}
+		r := FieldRef{Field: name}
 		for _, f := range parts[:len(parts)-1] {
 			switch strings.TrimSpace(f) {
 			case "cloze":
-				r.cloze = true
+				r.Cloze = true
 			case "type":
-				r.typeAns = true
+				r.TypeAns = true
 			}
 		}
 		refs = append(refs, r)
 	}
 	return refs
-}
-
-// ankiTruncate cuts text to the most a card side may hold.
-func ankiTruncate(s string) string {
-	if utf8.RuneCountInString(s) <= MaxCardTextRunes {
-		return s
-	}
-	r := []rune(s)
-	return strings.TrimSpace(string(r[:MaxCardTextRunes-1])) + "…"
 }

@@ -1,4 +1,4 @@
-package data
+package anki
 
 import (
 	"reflect"
@@ -43,9 +43,9 @@ func TestAnkiFieldText(t *testing.T) {
 		{"escaped tag is text", "&lt;b&gt;", "<b>", 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got, media := ankiFieldText(tc.in)
+			got, media := FieldText(tc.in)
 			if got != tc.want || media != tc.media {
-				t.Errorf("ankiFieldText(%q) = %q, %d media; want %q, %d", tc.in, got, media, tc.want, tc.media)
+				t.Errorf("FieldText(%q) = %q, %d media; want %q, %d", tc.in, got, media, tc.want, tc.media)
 			}
 		})
 	}
@@ -62,42 +62,42 @@ func TestAnkiFieldHTMLRoundTrip(t *testing.T) {
 		`quotes "and" [brackets]`,
 		"<b>not a tag</b>",
 	} {
-		html := ankiFieldHTML(text)
-		got, media := ankiFieldText(html)
+		html := FieldHTML(text)
+		got, media := FieldText(html)
 		if got != text || media != 0 {
-			t.Errorf("ankiFieldText(ankiFieldHTML(%q)) = %q (html %q), %d media", text, got, html, media)
+			t.Errorf("FieldText(FieldHTML(%q)) = %q (html %q), %d media", text, got, html, media)
 		}
 	}
 }
 
 func TestAnkiCloze(t *testing.T) {
 	s := "{{c1::Paris}} is the capital of {{c2::France::country}}."
-	if got := ankiCloze(s, 1); got != "[...] is the capital of France." {
+	if got := Cloze(s, 1); got != "[...] is the capital of France." {
 		t.Errorf("c1 = %q", got)
 	}
-	if got := ankiCloze(s, 2); got != "Paris is the capital of [country]." {
+	if got := Cloze(s, 2); got != "Paris is the capital of [country]." {
 		t.Errorf("c2 = %q", got)
 	}
-	if got := ankiCloze(s, 0); got != "Paris is the capital of France." {
+	if got := Cloze(s, 0); got != "Paris is the capital of France." {
 		t.Errorf("answer = %q", got)
 	}
-	if got := ankiClozeNumbers(s); !reflect.DeepEqual(got, map[int]bool{1: true, 2: true}) {
+	if got := ClozeNumbers(s); !reflect.DeepEqual(got, map[int]bool{1: true, 2: true}) {
 		t.Errorf("numbers = %v", got)
 	}
 
 	nested := "{{c1::outer {{c2::inner}} end}} tail"
 	for active, want := range map[int]string{0: "outer inner end tail", 1: "[...] tail", 2: "outer [...] end tail"} {
-		if got := ankiCloze(nested, active); got != want {
+		if got := Cloze(nested, active); got != want {
 			t.Errorf("nested, c%d = %q; want %q", active, got, want)
 		}
 	}
-	if got := ankiClozeNumbers(nested); !reflect.DeepEqual(got, map[int]bool{1: true, 2: true}) {
+	if got := ClozeNumbers(nested); !reflect.DeepEqual(got, map[int]bool{1: true, 2: true}) {
 		t.Errorf("nested numbers = %v", got)
 	}
-	if got := ankiCloze("{{c1::never closed", 1); got != "{{c1::never closed" {
+	if got := Cloze("{{c1::never closed", 1); got != "{{c1::never closed" {
 		t.Errorf("unclosed = %q", got)
 	}
-	if got := ankiCloze("{{c1::<b>bold</b>}} text", 1); got != "[...] text" {
+	if got := Cloze("{{c1::<b>bold</b>}} text", 1); got != "[...] text" {
 		t.Errorf("html in cloze = %q", got)
 	}
 }
@@ -105,17 +105,17 @@ func TestAnkiCloze(t *testing.T) {
 func TestAnkiTemplateFields(t *testing.T) {
 	for _, tc := range []struct {
 		tmpl string
-		want []ankiFieldRef
+		want []FieldRef
 	}{
-		{"{{Front}}", []ankiFieldRef{{field: "Front"}}},
-		{"{{FrontSide}}<hr id=answer>{{Back}}", []ankiFieldRef{{field: "Back"}}},
-		{"{{#Add Reverse}}{{Back}}{{/Add Reverse}}", []ankiFieldRef{{field: "Back"}}},
-		{"{{Front}}\n{{type:Back}}", []ankiFieldRef{{field: "Front"}, {field: "Back", typeAns: true}}},
-		{"{{cloze:Text}}", []ankiFieldRef{{field: "Text", cloze: true}}},
-		{"{{tts en_US:Front}} {{Tags}} {{!comment}}", []ankiFieldRef{{field: "Front"}}},
+		{"{{Front}}", []FieldRef{{Field: "Front"}}},
+		{"{{FrontSide}}<hr id=answer>{{Back}}", []FieldRef{{Field: "Back"}}},
+		{"{{#Add Reverse}}{{Back}}{{/Add Reverse}}", []FieldRef{{Field: "Back"}}},
+		{"{{Front}}\n{{type:Back}}", []FieldRef{{Field: "Front"}, {Field: "Back", TypeAns: true}}},
+		{"{{cloze:Text}}", []FieldRef{{Field: "Text", Cloze: true}}},
+		{"{{tts en_US:Front}} {{Tags}} {{!comment}}", []FieldRef{{Field: "Front"}}},
 	} {
-		if got := ankiTemplateFields(tc.tmpl); !reflect.DeepEqual(got, tc.want) {
-			t.Errorf("ankiTemplateFields(%q) = %+v; want %+v", tc.tmpl, got, tc.want)
+		if got := TemplateFields(tc.tmpl); !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("TemplateFields(%q) = %+v; want %+v", tc.tmpl, got, tc.want)
 		}
 	}
 }
@@ -142,7 +142,7 @@ func FuzzAnkiHTML(f *testing.F) {
 		f.Add(seed)
 	}
 	f.Fuzz(func(t *testing.T, field string) {
-		text, media := ankiFieldText(field)
+		text, media := FieldText(field)
 		if !utf8.ValidString(text) {
 			t.Fatalf("invalid UTF-8 from %q: %q", field, text)
 		}
@@ -169,12 +169,12 @@ func FuzzAnkiHTML(f *testing.F) {
 				}
 			}
 		}
-		if back, m := ankiFieldText(ankiFieldHTML(text)); back != text || m != 0 {
+		if back, m := FieldText(FieldHTML(text)); back != text || m != 0 {
 			t.Fatalf("round trip of %q gives %q (%d media)", text, back, m)
 		}
-		for n := range ankiClozeNumbers(field) {
-			_ = ankiCloze(field, n)
+		for n := range ClozeNumbers(field) {
+			_ = Cloze(field, n)
 		}
-		_ = ankiCloze(field, 0)
+		_ = Cloze(field, 0)
 	})
 }
