@@ -9,6 +9,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/flashcards/flashcards/data/category"
 	"github.com/flashcards/flashcards/data/draft"
 )
 
@@ -92,7 +93,7 @@ func qaCategorySlug(s string) string {
 	if ValidSlug(s) {
 		return s
 	}
-	if slug, ok := categoryBuiltinSlug(s); ok {
+	if slug, ok := category.BuiltinSlug(s); ok {
 		return slug
 	}
 	return Slugify(s)

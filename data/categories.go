@@ -4,141 +4,27 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/flashcards/flashcards/data/category"
 )
 
 // UncategorizedSlug is the category of a card nothing else claims.
-const UncategorizedSlug = "uncategorized"
+const UncategorizedSlug = category.Uncategorized
 
-// Category is a group of cards sharing one kind of interview mistake.
-// The slug is the stable identity; name and description may be reworded.
-type Category struct {
-	Slug, Name, Description string
-}
-
-// categoryBuiltins follows the order of the questions in the
-// "ML interview mistakes" deck, so listings read in the same order.
-var categoryBuiltins = []Category{
-	{"memorizing-definitions", "Memorizing definitions", "Reciting textbook definitions instead of showing what you understand."},
-	{"skipping-clarification", "Skipping clarification", "Answering before pinning down the goal, the data and the constraints."},
-	{"ignoring-real-world", "Ignoring the real world", "Talking theory with no word on messy data, shipping or monitoring."},
-	{"accuracy-only", "Accuracy only", "Judging a model by one number instead of the measures the problem calls for."},
-	{"data-quality", "Data quality", "Forgetting that gaps, outliers and validation decide results before any model does."},
-	{"weak-communication", "Weak communication", "Reasoning that interviewers and colleagues cannot follow."},
-	{"no-trade-offs", "No trade-offs", "Picking an approach without saying what it costs and what it buys."},
-	{"coding-fundamentals", "Coding fundamentals", "Leaning on libraries without knowing what they do, or writing untidy code."},
-	{"ignoring-deployment", "Ignoring deployment", "Treating training as the finish line and forgetting shipping and upkeep."},
-	{"overcomplicating", "Overcomplicating", "Reaching for a complex model before a simple baseline has earned it."},
-	{"unstructured-answers", "Unstructured answers", "Offering opinions instead of an ordered line of reasoning."},
-	{"ignoring-domain", "Ignoring the domain", "Solving the ML puzzle without the business or field around it."},
-}
+// Category is a group of cards sharing one kind of interview mistake
+// (see data/category).
+type Category = category.Category
 
 // BuiltinCategories returns the twelve built-in categories in deck order.
 // UncategorizedSlug is not among them. The slice is a fresh copy.
-func BuiltinCategories() []Category {
-	return append([]Category(nil), categoryBuiltins...)
-}
+func BuiltinCategories() []Category { return category.Builtins() }
 
-// categoryBuiltinSlug finds a built-in category by slug or by name,
-// ignoring case, so "Data quality" and "data-quality" both resolve.
-func categoryBuiltinSlug(s string) (string, bool) {
-	s = strings.TrimSpace(s)
-	for _, c := range categoryBuiltins {
-		if strings.EqualFold(s, c.Slug) || strings.EqualFold(s, c.Name) {
-			return c.Slug, true
-		}
-	}
-	return "", false
-}
+// ValidSlug reports whether s can name a category (category.ValidSlug).
+func ValidSlug(s string) bool { return category.ValidSlug(s) }
 
-// categoryMaxSlug bounds slugs so they stay usable in URLs and columns.
-const categoryMaxSlug = 64
-
-// ValidSlug reports whether s can name a category: 1 to 64 characters of
-// a-z and 0-9, with single hyphens between words (none leading or trailing).
-func ValidSlug(s string) bool {
-	if len(s) == 0 || len(s) > categoryMaxSlug {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c >= 'a' && c <= 'z', c >= '0' && c <= '9':
-		case c == '-':
-			if i == 0 || i == len(s)-1 || s[i-1] == '-' {
-				return false
-			}
-		default:
-			return false
-		}
-	}
-	return true
-}
-
-// Slugify turns a category name a user typed into a valid slug:
-// lowercase ASCII letters and digits, every other run of characters
-// becoming one hyphen. Apostrophes vanish ("Don't" -> "dont") and common
-// accented Latin letters lose their accent. The result is cut to 64
-// characters at a word boundary when it can be. It returns "" when the
-// name has nothing usable, e.g. only punctuation or only non-Latin script;
-// callers decide what that means (usually UncategorizedSlug).
-func Slugify(name string) string {
-	var b strings.Builder
-	b.Grow(len(name))
-	pendingHyphen := false
-	for _, r := range name {
-		switch {
-		case r == '\'' || r == '’' || r == 'ʼ':
-			continue
-		case r >= 'A' && r <= 'Z':
-			r += 'a' - 'A'
-		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
-		default:
-			if f, ok := categoryFold[r]; ok {
-				r = f
-				break
-			}
-			pendingHyphen = true
-			continue
-		}
-		if pendingHyphen && b.Len() > 0 {
-			b.WriteByte('-')
-		}
-		pendingHyphen = false
-		b.WriteRune(r)
-	}
-	s := b.String()
-	if len(s) > categoryMaxSlug {
-		cutMidWord := s[categoryMaxSlug] != '-'
-		s = s[:categoryMaxSlug]
-		if i := strings.LastIndexByte(s, '-'); cutMidWord && i > 0 {
-			s = s[:i]
-		}
-		s = strings.TrimRight(s, "-")
-	}
-	return s
-}
-
-// categoryFold strips accents from the Latin letters people are most
-// likely to type in a category name; anything else becomes a separator.
-var categoryFold = func() map[rune]rune {
-	m := map[rune]rune{}
-	add := func(to rune, from string) {
-		for _, r := range from {
-			m[r] = to
-		}
-	}
-	add('a', "àáâãäåāÀÁÂÃÄÅĀ")
-	add('c', "çćčÇĆČ")
-	add('e', "èéêëēėęÈÉÊËĒĖĘ")
-	add('i', "ìíîïīÌÍÎÏĪ")
-	add('n', "ñńÑŃ")
-	add('o', "òóôõöøōÒÓÔÕÖØŌ")
-	add('s', "śšŚŠ")
-	add('u', "ùúûüūÙÚÛÜŪ")
-	add('y', "ýÿÝ")
-	add('z', "źżžŹŻŽ")
-	return m
-}()
+// Slugify turns a category name a user typed into a valid slug, or ""
+// (category.Slugify).
+func Slugify(name string) string { return category.Slugify(name) }
 
 // categoryKeywords maps each built-in category to the words that give it
 // away in a question or answer. Matching is case-insensitive and starts at

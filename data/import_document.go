@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/flashcards/flashcards/data/cardtable"
+	"github.com/flashcards/flashcards/data/draft"
 	"github.com/flashcards/flashcards/data/format"
 	"github.com/flashcards/flashcards/data/qadoc"
 )
@@ -19,8 +21,14 @@ type ImportOptions struct {
 	IgnoreHeadings bool
 	// Columns says which columns of a card table hold what; nil finds
 	// them from the header row, or takes front, back, category, key points.
-	Columns *CardTableMapping
+	Columns *cardtable.Mapping
 }
+
+// The largest documents an import reads, in bytes (see data/draft).
+const (
+	MaxDocumentBytes  = draft.MaxWriteUpBytes
+	MaxCardTableBytes = draft.MaxTableBytes
+)
 
 // UnansweredQuestion is a question an import skipped: nothing answers it.
 type UnansweredQuestion struct {
@@ -89,7 +97,7 @@ func ParseDocument(name string, doc []byte, fallbackCategory string) ([]CardDraf
 // front door shows, with the line-numbered problems when there are some.
 func ParseDocumentWith(name string, doc []byte, opts ImportOptions) (ParsedDocument, error) {
 	p, err := parseDocument(name, doc, opts)
-	return p, documentError(err)
+	return p, DocumentError(err)
 }
 
 func parseDocument(name string, doc []byte, opts ImportOptions) (ParsedDocument, error) {
@@ -99,16 +107,9 @@ func parseDocument(name string, doc []byte, opts ImportOptions) (ParsedDocument,
 	}
 	kind := format.Detect(name, doc)
 	if kind == format.CardTable {
-		drafts, err := parseCardTable(doc, name, opts.Columns)
+		drafts, err := cardtable.ParseWith(doc, name, cardtable.Options{Columns: opts.Columns, Fallback: fallback, MaxCards: importCardLimit})
 		if err != nil {
 			return ParsedDocument{}, err
-		}
-		if fallback != "" {
-			for i := range drafts {
-				if drafts[i].Category == UncategorizedSlug {
-					drafts[i].Category = fallback
-				}
-			}
 		}
 		return ParsedDocument{Drafts: drafts}, nil
 	}
@@ -232,18 +233,34 @@ func mergeByLine(a, b []UnansweredQuestion) []UnansweredQuestion {
 	return out
 }
 
-// documentError is why a document was refused, in the words every front
-// door shows: a sentence, and the line-numbered problems when there are
-// some. An *Error already written for the person, and an error that is not
-// the document's fault, pass unchanged.
-func documentError(err error) error {
+// DocumentError is why a format refused a document, in the words every
+// front door shows: a sentence, and the line-numbered problems when there
+// are some. It is the one place a format package's error (data/draft's
+// Refusal, ParseErrors, TooManyCardsError; qadoc's TooComplexError; a
+// NoQAError) becomes an *Error. An *Error already written for the person,
+// and an error that is not the document's fault, pass unchanged.
+func DocumentError(err error) error {
 	var e *Error
 	var pe ParseErrors
 	var noQA *NoQAError
 	var complex *qadoc.TooComplexError
+	var refusal *draft.Refusal
+	var tooMany *draft.TooManyCardsError
 	switch {
 	case err == nil || errors.As(err, &e):
 		return err
+	case errors.As(err, &refusal):
+		kind := ErrInvalid
+		if errors.Is(refusal.Err, draft.ErrTooLarge) {
+			kind = ErrTooLarge
+		}
+		var problems []Problem
+		for _, p := range refusal.Problems {
+			problems = append(problems, Problem{Line: p.Line, Message: p.Msg})
+		}
+		return &Error{Kind: kind, Message: refusal.Message, Problems: problems, Err: refusal.Err}
+	case errors.As(err, &tooMany):
+		return Errorf(ErrInvalid, "The file has %s cards; one import takes at most %s", groupDigits(tooMany.Count), groupDigits(tooMany.Max))
 	case errors.As(err, &pe):
 		problems := make([]Problem, len(pe))
 		for i, p := range pe {

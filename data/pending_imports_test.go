@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/flashcards/flashcards/data/cardtable"
 	"github.com/flashcards/flashcards/srs"
 )
 
@@ -152,7 +153,7 @@ func TestMillionRowTableRefused(t *testing.T) {
 	for i := range 1_000_000 {
 		fmt.Fprintf(&b, "q%d,a\n", i)
 	}
-	_, err := ParseCardTable(b.Bytes(), "big.csv")
+	_, err := ParseDocumentWith("big.csv", b.Bytes(), ImportOptions{})
 	if err == nil || err.Error() != "The file has 1,000,000 cards; one import takes at most 200,000" {
 		t.Errorf("err = %v", err)
 	}
@@ -382,7 +383,7 @@ func TestPendingImportIsInvisibleUntilItEnds(t *testing.T) {
 		t.Errorf("moving an import's card: %v", err)
 	}
 	// The import preview sees none of its cards as there already.
-	drafts, err := ParseCardTable(smallTable(rows), "big.csv")
+	drafts, err := cardtable.Parse(smallTable(rows), "big.csv")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,8 +1,6 @@
 package data
 
 import (
-	"bytes"
-	"errors"
 	"fmt"
 	"regexp"
 	"slices"
@@ -10,6 +8,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/flashcards/flashcards/data/draft"
 )
 
 // QA is one question and its answer, read from an interview-prep write-up.
@@ -25,47 +25,16 @@ type QA struct {
 }
 
 // ParseError is one thing in a document the importer could not read.
-type ParseError struct {
-	Line int
-	Msg  string
-	// Question is set when the problem is a question nothing answers: an
-	// import may skip it and keep the rest.
-	Question string
-}
+type ParseError = draft.ParseError
 
-func (e ParseError) Error() string { return fmt.Sprintf("line %d: %s", e.Line, e.Msg) }
-
-// ParseErrors collects every problem in a document, so a user can fix
-// them all in one pass instead of one per upload.
-type ParseErrors []ParseError
-
-// qaMaxErrorsShown keeps the message of a badly broken 4 MiB file readable;
-// the slice itself keeps every error.
-const qaMaxErrorsShown = 20
-
-func (es ParseErrors) Error() string {
-	var b strings.Builder
-	for i, e := range es {
-		if i == qaMaxErrorsShown {
-			fmt.Fprintf(&b, "\n(and %d more)", len(es)-i)
-			break
-		}
-		if i > 0 {
-			b.WriteByte('\n')
-		}
-		b.WriteString(e.Error())
-	}
-	return b.String()
-}
+// ParseErrors collects every problem in a document (draft.ParseErrors).
+type ParseErrors = draft.ParseErrors
 
 var (
-	ErrNoQA          = errors.New("no questions and answers found")
-	ErrEmptyDocument = errors.New("document is empty")
-	ErrInvalidUTF8   = errors.New("document is not valid UTF-8 text")
+	ErrNoQA          = draft.ErrNoQA
+	ErrEmptyDocument = draft.ErrEmpty
+	ErrInvalidUTF8   = draft.ErrNotUTF8
 )
-
-// MaxDocumentBytes bounds an upload; real write-ups are a few kilobytes.
-const MaxDocumentBytes = 4 << 20
 
 // ParseQA reads the questions and answers of a plain-text or Markdown
 // write-up; docs/import-formats.md describes both formats and what counts
@@ -98,34 +67,8 @@ func ParseQA(doc []byte) ([]QA, error) {
 // encoding) and returns the text with any BOM removed and "\n" line ends.
 // limit is the largest document the format accepts, in bytes.
 func qaCleanDocument(doc []byte, limit int) (string, error) {
-	if len(doc) > limit {
-		return "", Errorf(ErrTooLarge, "The document is too large: a Q&A write-up may hold %d MiB, a card table (.csv, .tsv) %d MiB.",
-			MaxDocumentBytes>>20, MaxCardTableBytes>>20)
-	}
-	doc = bytes.TrimPrefix(doc, []byte("\ufeff"))
-	if len(bytes.TrimSpace(doc)) == 0 {
-		return "", &Error{Kind: ErrInvalid, Message: "The document is empty.", Err: ErrEmptyDocument}
-	}
-	// Windows and old Mac line ends both count as one line break, as
-	// editors count them, so the line numbers in errors match.
-	doc = bytes.ReplaceAll(doc, []byte("\r\n"), []byte("\n"))
-	doc = bytes.ReplaceAll(doc, []byte("\r"), []byte("\n"))
-	if !utf8.Valid(doc) {
-		return "", &Error{Kind: ErrInvalid, Err: ErrInvalidUTF8, Message: "The document is not UTF-8 text. Save it as UTF-8 and try again.",
-			Problems: []Problem{{Line: qaFirstInvalidLine(doc), Message: "the first character that is not UTF-8"}}}
-	}
-	return string(doc), nil
-}
-
-func qaFirstInvalidLine(doc []byte) int {
-	for i := 0; i < len(doc); {
-		r, size := utf8.DecodeRune(doc[i:])
-		if r == utf8.RuneError && size == 1 {
-			return 1 + bytes.Count(doc[:i], []byte("\n"))
-		}
-		i += size
-	}
-	return 1
+	text, err := draft.Clean(doc, limit)
+	return text, DocumentError(err)
 }
 
 var (

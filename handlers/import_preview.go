@@ -13,6 +13,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/flashcards/flashcards/data"
+	"github.com/flashcards/flashcards/data/cardtable"
 	"github.com/flashcards/flashcards/data/format"
 	"github.com/flashcards/flashcards/srs/words"
 	"github.com/flashcards/flashcards/views"
@@ -26,7 +27,7 @@ const previewCardsShown = 200
 type importChoices struct {
 	Category       string
 	IgnoreHeadings bool
-	Columns        *data.CardTableMapping // nil: the importer finds them
+	Columns        *cardtable.Mapping // nil: the importer finds them
 }
 
 func (ch importChoices) options() data.ImportOptions {
@@ -67,7 +68,7 @@ func readImportChoices(c echo.Context) (importChoices, error) {
 		}
 		return n, nil
 	}
-	var m data.CardTableMapping
+	var m cardtable.Mapping
 	var err error
 	for _, f := range []struct {
 		key string
@@ -141,10 +142,10 @@ func (a *App) renderPreview(c echo.Context, u data.User, status int, v views.Imp
 		}
 	}
 	if format.Detect(v.Name, doc) == format.CardTable {
-		l, err := data.ReadCardTableLayout(doc, v.Name)
+		l, err := cardtable.ReadLayout(doc, v.Name)
 		if err == nil {
 			if ch.Columns != nil {
-				if err := ch.Columns.Check(len(l.Columns)); err != nil {
+				if err := data.DocumentError(ch.Columns.Check(len(l.Columns))); err != nil {
 					v.Error = userMessage(err)
 					ch.Columns = nil
 				}
