@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/flashcards/flashcards/data/cardtable"
+	"github.com/flashcards/flashcards/data/draft"
 	"github.com/flashcards/flashcards/srs"
 )
 
@@ -470,7 +471,7 @@ func TestImportFailingMidwayLeavesNothing(t *testing.T) {
 				// the next chunks fail.
 				_, err := s.writer.Exec(`INSERT INTO cards (user_id, deck_id, category_id, key, front, back, created_at, updated_at)
 					SELECT user_id, deck_id, category_id, ?, 'x', 'y', created_at, updated_at FROM cards WHERE user_id = ? LIMIT 1`,
-					qaCardKey("csv:", fmt.Sprintf("Question %d?", rows-1), fmt.Sprintf("Answer %d.", rows-1)), u.ID)
+					draft.Key("csv:", fmt.Sprintf("Question %d?", rows-1), fmt.Sprintf("Answer %d.", rows-1)), u.ID)
 				if err != nil {
 					t.Error(err)
 				}

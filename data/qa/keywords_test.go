@@ -1,4 +1,4 @@
-package data
+package qa
 
 import (
 	"os"
@@ -70,7 +70,7 @@ func TestCategoryKeywordsCoverBuiltins(t *testing.T) {
 		}
 		have[c.slug] = true
 	}
-	for _, c := range BuiltinCategories() {
+	for _, c := range category.Builtins() {
 		if !have[c.Slug] {
 			t.Errorf("category %q has no keywords", c.Slug)
 		}
@@ -94,7 +94,7 @@ func TestCategoryKeywordsAreDocumented(t *testing.T) {
 // docs/import-formats.md, unescaping "\*".
 func categoryDocTable(t *testing.T, header string) map[string]string {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("..", "docs", "import-formats.md"))
+	b, err := os.ReadFile(filepath.Join("..", "..", "docs", "import-formats.md"))
 	if err != nil {
 		t.Fatal(err)
 	}

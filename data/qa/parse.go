@@ -1,4 +1,11 @@
-package data
+// Package qa turns interview Q&A write-ups into card drafts: plain text
+// ("Q1." and "Ans:"), Markdown and saved web pages. It reads a document
+// with both readers, the plain-text one here (Parse) and data/qadoc's,
+// keeps the reading that finds more answered questions (Read), and files
+// each card in a category: an explicit "Category:" line, the section
+// heading, the keyword map of mistake write-ups (DetectCategory), or the
+// fallback. docs/import-formats.md describes what it reads.
+package qa
 
 import (
 	"fmt"
@@ -24,25 +31,13 @@ type QA struct {
 	KeyPoints []string // from an explicit "Key points: a; b; c" line, nil if none
 }
 
-// ParseError is one thing in a document the importer could not read.
-type ParseError = draft.ParseError
-
-// ParseErrors collects every problem in a document (draft.ParseErrors).
-type ParseErrors = draft.ParseErrors
-
-var (
-	ErrNoQA          = draft.ErrNoQA
-	ErrEmptyDocument = draft.ErrEmpty
-	ErrInvalidUTF8   = draft.ErrNotUTF8
-)
-
-// ParseQA reads the questions and answers of a plain-text or Markdown
+// Parse reads the questions and answers of a plain-text or Markdown
 // write-up; docs/import-formats.md describes both formats and what counts
 // as an error. When some Q&As parse and others do not, it returns the good
-// ones together with a ParseErrors listing the rest, and the caller decides
+// ones together with a draft.ParseErrors listing the rest, and the caller decides
 // whether a partial import is acceptable.
-func ParseQA(doc []byte) ([]QA, error) {
-	text, err := qaCleanDocument(doc, MaxDocumentBytes)
+func Parse(doc []byte) ([]QA, error) {
+	text, err := draft.Clean(doc, draft.MaxWriteUpBytes)
 	if err != nil {
 		return nil, err
 	}
@@ -54,21 +49,13 @@ func ParseQA(doc []byte) ([]QA, error) {
 		p.parsePlain()
 	}
 	if len(p.errs) > 0 {
-		slices.SortStableFunc(p.errs, func(a, b ParseError) int { return a.Line - b.Line })
+		slices.SortStableFunc(p.errs, func(a, b draft.ParseError) int { return a.Line - b.Line })
 		return p.out, p.errs
 	}
 	if len(p.out) == 0 {
-		return nil, ErrNoQA
+		return nil, draft.ErrNoQA
 	}
 	return p.out, nil
-}
-
-// qaCleanDocument applies the checks every import shares (size, emptiness,
-// encoding) and returns the text with any BOM removed and "\n" line ends.
-// limit is the largest document the format accepts, in bytes.
-func qaCleanDocument(doc []byte, limit int) (string, error) {
-	text, err := draft.Clean(doc, limit)
-	return text, DocumentError(err)
 }
 
 var (
@@ -354,7 +341,7 @@ func (b *qaBody) line(raw, t string) {
 	if m := qaMatchKeyPoints(t); m != nil {
 		b.flush()
 		if b.keyPoints == nil {
-			b.keyPoints = qaSplitKeyPoints(m[1])
+			b.keyPoints = draft.SplitKeyPoints(m[1])
 		}
 		return
 	}
@@ -427,20 +414,10 @@ func (b *qaBody) finish(qa *QA) {
 	qa.KeyPoints = b.keyPoints
 }
 
-func qaSplitKeyPoints(s string) []string {
-	var out []string
-	for _, p := range strings.Split(s, ";") {
-		if p = strings.TrimSpace(p); p != "" {
-			out = append(out, p)
-		}
-	}
-	return out
-}
-
 type qaParser struct {
 	lines []string
 	out   []QA
-	errs  ParseErrors
+	errs  draft.ParseErrors
 	seen  map[int]int // explicit Q number -> line it first appeared on
 	count int
 	cur   *qaPending
@@ -457,7 +434,7 @@ type qaPending struct {
 }
 
 func (p *qaParser) errorf(line int, format string, args ...any) {
-	p.errs = append(p.errs, ParseError{Line: line, Msg: fmt.Sprintf(format, args...)})
+	p.errs = append(p.errs, draft.ParseError{Line: line, Msg: fmt.Sprintf(format, args...)})
 }
 
 func (p *qaParser) start(line, num int, explicit bool, text string) {
@@ -505,7 +482,7 @@ func (p *qaParser) finish() {
 	case c.dupOf != 0:
 		p.errorf(c.qa.Line, "duplicate question number Q%d (first used on line %d)", c.qa.Number, c.dupOf)
 	case c.qa.Answer == "" && len(c.qa.List) == 0:
-		p.errs = append(p.errs, ParseError{Line: c.qa.Line, Msg: c.label() + " has no answer", Question: c.qa.Question})
+		p.errs = append(p.errs, draft.ParseError{Line: c.qa.Line, Msg: c.label() + " has no answer", Question: c.qa.Question})
 	default:
 		p.out = append(p.out, c.qa)
 	}
