@@ -22,16 +22,18 @@ import (
 	"github.com/flashcards/flashcards/data/draft"
 )
 
-// ParseCardTable reads cards from a CSV or TSV table as Anki and
-// spreadsheets export them: front, back, category and key points
-// (separated by ";"), one card per row. An optional header row names the
-// columns, in any order. Anki's "#separator:", "#html:", "#columns:" and
-// "#tags column:" lines at the top are honoured, and other "#key:value"
-// lines there skipped. Rows it cannot read are reported as draft.ParseErrors
-// with their line numbers, returned together with the drafts that did
-// parse; rows repeating an earlier front and back are dropped. A table of
-// more than draft.MaxImportCards cards is refused whole, after counting them
-// without keeping them. The format is described in docs/import-formats.md.
+// Parse reads cards from a CSV or TSV table as Anki and spreadsheets
+// export them: front, back, category and key points (separated by ";"),
+// one card per row. An optional header row names the columns, in any
+// order, and may name a tags column (tags separated by spaces, Anki's
+// "::" levels written "/"). Anki's "#separator:", "#html:", "#columns:"
+// and "#tags column:" lines at the top are honoured, and other
+// "#key:value" lines there skipped. Rows it cannot read are reported as
+// draft.ParseErrors with their line numbers, returned together with the
+// drafts that did parse; rows repeating an earlier front and back are
+// dropped. A table of more than draft.MaxImportCards cards is refused
+// whole (a *draft.TooManyCardsError), after counting them without keeping
+// them. The format is described in docs/import-formats.md.
 func Parse(doc []byte, name string) ([]draft.Card, error) {
 	return ParseWith(doc, name, Options{})
 }
@@ -71,7 +73,7 @@ func ParseWith(doc []byte, name string, opts Options) ([]draft.Card, error) {
 	cols := head.defaultColumns()
 	headerSeen := false
 	if head.columns != "" {
-		if c, ok := csvHeaderColumns(strings.Split(head.columns, string(r.Comma))); ok {
+		if c, ok := head.headerColumns(strings.Split(head.columns, string(r.Comma))); ok {
 			cols, headerSeen = c, true
 		}
 	}
@@ -111,7 +113,7 @@ func ParseWith(doc []byte, name string, opts Options) ([]draft.Card, error) {
 				continue
 			}
 			if !headerSeen && mapping == nil {
-				if c, ok := csvHeaderColumns(rec); ok {
+				if c, ok := head.headerColumns(rec); ok {
 					cols, headerFields = c, csvFieldCount(rec)
 					continue
 				}
@@ -273,8 +275,10 @@ func csvSeparatorWord(sep rune) string {
 
 // csvColumns holds 0-based column positions; -1 means absent.
 type csvColumns struct {
-	front, back, category, keyPoints int
-	tags                             bool // the category column holds Anki tags
+	front, back, category, keyPoints, tags int
+	// firstTag says the category column is the tags column: its first
+	// tag names the category.
+	firstTag bool
 }
 
 // defaultColumns lays out a table without a header row: front, back,
@@ -287,19 +291,29 @@ func (h csvHead) defaultColumns() csvColumns {
 			free = append(free, i)
 		}
 	}
-	c := csvColumns{front: free[0], back: free[1], category: free[2], keyPoints: free[3]}
+	c := csvColumns{front: free[0], back: free[1], category: free[2], keyPoints: free[3], tags: -1}
 	if h.tagsColumn > 0 {
-		c.category, c.tags = h.tagsColumn-1, true
+		c.category, c.tags, c.firstTag = h.tagsColumn-1, h.tagsColumn-1, true
 		c.keyPoints = free[2]
 	}
 	return c
+}
+
+// headerColumns reads a header row's columns; a tags column Anki's
+// "#tags column:" line names counts when the row names none.
+func (h csvHead) headerColumns(rec []string) (csvColumns, bool) {
+	c, ok := csvHeaderColumns(rec)
+	if c.tags < 0 && h.tagsColumn > 0 {
+		c.tags = h.tagsColumn - 1
+	}
+	return c, ok
 }
 
 // csvHeaderColumns recognizes a header row by its names. It needs both a
 // front and a back column, so a card whose front happens to be "Question"
 // is not mistaken for a header unless its back is "Answer" too.
 func csvHeaderColumns(rec []string) (csvColumns, bool) {
-	c := csvColumns{front: -1, back: -1, category: -1, keyPoints: -1}
+	c := csvColumns{front: -1, back: -1, category: -1, keyPoints: -1, tags: -1}
 	for i, f := range rec {
 		n := strings.ToLower(strings.TrimSpace(f))
 		n = strings.NewReplacer(" ", "", "_", "", "-", "").Replace(n)
@@ -311,12 +325,13 @@ func csvHeaderColumns(rec []string) (csvColumns, bool) {
 		case "category", "categories":
 			c.category = i
 		case "tags", "tag":
-			if c.category < 0 {
-				c.category, c.tags = i, true
-			}
+			c.tags = i
 		case "keypoints", "keypoint":
 			c.keyPoints = i
 		}
+	}
+	if c.category < 0 && c.tags >= 0 {
+		c.category, c.firstTag = c.tags, true
 	}
 	return c, c.front >= 0 && c.back >= 0
 }
@@ -347,7 +362,7 @@ func csvDraft(rec []string, cols csvColumns, isHTML bool) (draft.Card, string) {
 		return draft.Card{}, "empty back"
 	}
 	slug := strings.TrimSpace(csvField(rec, cols.category))
-	if cols.tags {
+	if cols.firstTag {
 		// Anki tags are space-separated; the first one names the category.
 		if tags := strings.Fields(slug); len(tags) > 0 {
 			slug = tags[0]
@@ -363,7 +378,19 @@ func csvDraft(rec []string, cols csvColumns, isHTML bool) (draft.Card, string) {
 		Back:      back,
 		Category:  slug,
 		KeyPoints: draft.SplitKeyPoints(csvField(rec, cols.keyPoints)),
+		Tags:      csvTags(csvField(rec, cols.tags)),
 	}, ""
+}
+
+// csvTags reads a tags field as Anki writes it: tags separated by spaces,
+// "::" between the levels of a hierarchical tag, which become "/"
+// ("company::acme" is "company/acme"). The store checks what a tag may be.
+func csvTags(field string) []string {
+	var tags []string
+	for _, t := range strings.Fields(field) {
+		tags = append(tags, strings.ReplaceAll(t, "::", "/"))
+	}
+	return tags
 }
 
 // csvHead is what Anki's "#key:value" lines at the top of an export say.
@@ -468,16 +495,17 @@ func csvFromHTML(s string) string {
 }
 
 // Mapping says which of a card table's columns hold what, by
-// 0-based position; -1 is "none" for the category and key points.
+// 0-based position; -1 is "none" for the category, key points and tags.
+// A category column that is also the tags column takes the first tag.
 type Mapping struct {
-	Front, Back, Category, KeyPoints int
+	Front, Back, Category, KeyPoints, Tags int
 	// Header says the first row names the columns and holds no card.
 	Header bool
 }
 
 func (m Mapping) columns(found csvColumns) csvColumns {
-	return csvColumns{front: m.Front, back: m.Back, category: m.Category, keyPoints: m.KeyPoints,
-		tags: found.tags && found.category == m.Category}
+	return csvColumns{front: m.Front, back: m.Back, category: m.Category, keyPoints: m.KeyPoints, tags: m.Tags,
+		firstTag: found.firstTag && found.category == m.Category}
 }
 
 // Layout is what a card table's first rows show: a label for
@@ -512,11 +540,11 @@ func ReadLayout(doc []byte, name string) (Layout, error) {
 	cols, names := head.defaultColumns(), []string(nil)
 	header := false
 	if head.columns != "" {
-		if c, ok := csvHeaderColumns(strings.Split(head.columns, string(r.Comma))); ok {
+		if c, ok := head.headerColumns(strings.Split(head.columns, string(r.Comma))); ok {
 			cols, names = c, strings.Split(head.columns, string(r.Comma))
 		}
 	} else if len(rows) > 0 {
-		if c, ok := csvHeaderColumns(rows[0]); ok {
+		if c, ok := head.headerColumns(rows[0]); ok {
 			cols, names, header = c, rows[0], true
 		}
 	}
@@ -525,7 +553,7 @@ func ReadLayout(doc []byte, name string) (Layout, error) {
 		n = max(n, len(row))
 	}
 	n = min(max(n, 2), csvMaxColumn)
-	l := Layout{Mapping: Mapping{Front: cols.front, Back: cols.back, Category: cols.category, KeyPoints: cols.keyPoints, Header: header}}
+	l := Layout{Mapping: Mapping{Front: cols.front, Back: cols.back, Category: cols.category, KeyPoints: cols.keyPoints, Tags: cols.tags, Header: header}}
 	for i := range n {
 		label := "Column " + strconv.Itoa(i+1)
 		switch {
@@ -538,7 +566,7 @@ func ReadLayout(doc []byte, name string) (Layout, error) {
 		}
 		l.Columns = append(l.Columns, label)
 	}
-	for _, p := range []*int{&l.Mapping.Category, &l.Mapping.KeyPoints} {
+	for _, p := range []*int{&l.Mapping.Category, &l.Mapping.KeyPoints, &l.Mapping.Tags} {
 		if *p >= n {
 			*p = -1
 		}
@@ -555,7 +583,7 @@ func (m Mapping) Check(n int) error {
 		return draft.Refusef("Choose a column for the front and one for the back")
 	case m.Front == m.Back:
 		return draft.Refusef("The front and the back must be different columns")
-	case m.Category != -1 && !in(m.Category), m.KeyPoints != -1 && !in(m.KeyPoints):
+	case m.Category != -1 && !in(m.Category), m.KeyPoints != -1 && !in(m.KeyPoints), m.Tags != -1 && !in(m.Tags):
 		return draft.Refusef("Choose one of the table's columns, or none")
 	}
 	return nil

@@ -314,3 +314,79 @@ func FuzzParseCardTable(f *testing.F) {
 		}
 	})
 }
+
+// A tags column fills the drafts' tags: split on spaces as Anki writes
+// them, its "::" levels written "/" (issue 19). Without a category column
+// the first tag still names the category.
+func TestParseCardTableTags(t *testing.T) {
+	for _, tc := range []struct {
+		name, file, doc string
+		tags            [][]string
+		categories      []string
+	}{
+		{"header column, any case, beside a category", "cards.csv",
+			"front,back,category,TAGS\nF1,B1,data-quality,company::acme  round::onsite::day-1\nF2,B2,,\n",
+			[][]string{{"company/acme", "round/onsite/day-1"}, nil}, []string{"data-quality", "uncategorized"}},
+		{"a tags column before the category column", "cards.csv",
+			"tags,front,back,category\nx y,F1,B1,Data quality\n",
+			[][]string{{"x", "y"}}, []string{"data-quality"}},
+		{"header column without a category column", "cards.tsv",
+			"Question\tAnswer\tTag\nF1\tB1\tml::metrics interview\n",
+			[][]string{{"ml/metrics", "interview"}}, []string{"ml-metrics"}},
+		{"Anki's #tags column line", "deck.txt",
+			"#separator:tab\n#html:true\n#notetype column:1\n#tags column:4\nBasic\tF1\tB1\tml::metrics interview\n",
+			[][]string{{"ml/metrics", "interview"}}, []string{"ml-metrics"}},
+		{"Anki's #tags column line under a header row", "deck.txt",
+			"#separator:tab\n#tags column:3\nfront\tback\tlabels\nF1\tB1\tleetcode::arrays\n",
+			[][]string{{"leetcode/arrays"}}, []string{"uncategorized"}},
+		{"no tags column", "cards.csv", "front,back\nF1,B1\n", [][]string{nil}, []string{"uncategorized"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := Parse([]byte(tc.doc), tc.file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var tags [][]string
+			var cats []string
+			for _, d := range got {
+				tags, cats = append(tags, d.Tags), append(cats, d.Category)
+			}
+			if !reflect.DeepEqual(tags, tc.tags) || !reflect.DeepEqual(cats, tc.categories) {
+				t.Errorf("tags %q, categories %q; want %q, %q", tags, cats, tc.tags, tc.categories)
+			}
+		})
+	}
+}
+
+// The column mapping knows the tags column: the layout finds it, and a
+// mapping chosen in the preview puts it where the person said.
+func TestCardTableMappingTags(t *testing.T) {
+	doc := []byte("front,back,category,tags\nF1,B1,c,a::b c\n")
+	l, err := ReadLayout(doc, "cards.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := (Mapping{Front: 0, Back: 1, Category: 2, KeyPoints: -1, Tags: 3, Header: true}); l.Mapping != want {
+		t.Errorf("layout mapping %+v, want %+v", l.Mapping, want)
+	}
+	for _, tc := range []struct {
+		tags int
+		want []string
+	}{{3, []string{"a/b", "c"}}, {2, []string{"c"}}, {-1, nil}} {
+		m := l.Mapping
+		m.Tags = tc.tags
+		got, err := ParseWith(doc, "cards.csv", Options{Columns: &m})
+		if err != nil || len(got) != 1 || !reflect.DeepEqual(got[0].Tags, tc.want) {
+			t.Errorf("tags column %d: %+v, %v; want tags %q", tc.tags, got, err, tc.want)
+		}
+	}
+	bad := l.Mapping
+	bad.Tags = 4
+	var r *draft.Refusal
+	if err := bad.Check(len(l.Columns)); !errors.As(err, &r) || r.Message != "Choose one of the table's columns, or none" {
+		t.Errorf("a tags column past the table: %v", err)
+	}
+	if err := l.Mapping.Check(len(l.Columns)); err != nil {
+		t.Errorf("the layout's own mapping: %v", err)
+	}
+}
