@@ -48,6 +48,7 @@ func (ch importChoices) values() url.Values {
 		v.Set("back", strconv.Itoa(m.Back))
 		v.Set("catcol", strconv.Itoa(m.Category))
 		v.Set("kpcol", strconv.Itoa(m.KeyPoints))
+		v.Set("tagcol", strconv.Itoa(m.Tags))
 		if m.Header {
 			v.Set("header", "1")
 		}
@@ -62,6 +63,9 @@ func readImportChoices(c echo.Context) (importChoices, error) {
 		return ch, nil
 	}
 	col := func(k string) (int, error) {
+		if k == "tagcol" && c.FormValue(k) == "" {
+			return -1, nil // a preview address from before tags were read
+		}
 		n, err := strconv.Atoi(c.FormValue(k))
 		if err != nil || n < -1 {
 			return 0, data.Errorf(data.ErrInvalid, "Choose the table's columns from the lists")
@@ -73,7 +77,7 @@ func readImportChoices(c echo.Context) (importChoices, error) {
 	for _, f := range []struct {
 		key string
 		to  *int
-	}{{"front", &m.Front}, {"back", &m.Back}, {"catcol", &m.Category}, {"kpcol", &m.KeyPoints}} {
+	}{{"front", &m.Front}, {"back", &m.Back}, {"catcol", &m.Category}, {"kpcol", &m.KeyPoints}, {"tagcol", &m.Tags}} {
 		if *f.to, err = col(f.key); err != nil {
 			return ch, err
 		}
@@ -154,7 +158,7 @@ func (a *App) renderPreview(c echo.Context, u data.User, status int, v views.Imp
 			if ch.Columns != nil {
 				m = *ch.Columns
 			}
-			v.Table = &views.ImportTableView{Front: m.Front, Back: m.Back, Category: m.Category, KeyPoints: m.KeyPoints, Header: m.Header}
+			v.Table = &views.ImportTableView{Front: m.Front, Back: m.Back, Category: m.Category, KeyPoints: m.KeyPoints, Tags: m.Tags, Header: m.Header}
 			for i, label := range l.Columns {
 				v.Table.Columns = append(v.Table.Columns, views.SelectOption{Value: strconv.Itoa(i), Label: label})
 			}
@@ -275,7 +279,7 @@ func (a *App) renderPreviewPage(c echo.Context, status int, v views.ImportPrevie
 
 func formFields(v url.Values) []views.FormField {
 	var out []views.FormField
-	for _, k := range []string{"category", "headings", "front", "back", "catcol", "kpcol", "header"} {
+	for _, k := range []string{"category", "headings", "front", "back", "catcol", "kpcol", "tagcol", "header"} {
 		if val := v.Get(k); val != "" {
 			out = append(out, views.FormField{Name: k, Value: val})
 		}
