@@ -465,7 +465,7 @@ func TestParseQAAtSizeLimit(t *testing.T) {
 	}
 }
 
-func FuzzParse(f *testing.F) {
+func FuzzParseQA(f *testing.F) {
 	for _, name := range []string{"qa-sample.txt", "qa-sample.md"} {
 		f.Add(qaReadFixture(f, name))
 	}
