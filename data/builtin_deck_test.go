@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"unicode"
+
+	"github.com/flashcards/flashcards/data/draft"
 )
 
 func TestBuiltinDeckFile(t *testing.T) {
@@ -53,7 +55,7 @@ func TestBuiltinDeck(t *testing.T) {
 			t.Errorf("%s: duplicate ID", where)
 		}
 		ids[c.ID] = true
-		if front := qaNormalize(c.Front); fronts[front] {
+		if front := draft.Key("", c.Front); fronts[front] {
 			t.Errorf("%s: duplicate front %q", where, c.Front)
 		} else {
 			fronts[front] = true

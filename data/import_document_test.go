@@ -3,12 +3,11 @@ package data
 import (
 	"context"
 	"errors"
-	"os"
-	"path/filepath"
 	"reflect"
-	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/flashcards/flashcards/data/qa"
 )
 
 // One unanswered question no longer refuses a write-up: the rest is
@@ -47,123 +46,36 @@ func TestNoQAErrorSaysWhatItSaw(t *testing.T) {
 		{"page.html", "<!doctype html><body><nav>Home</nav><p>Hello.</p></body>", "it holds 1 paragraph, none of them a question followed by its answer"},
 	} {
 		_, err := ParseDocument(tc.name, []byte(tc.doc), "")
-		var nq *NoQAError
+		var nq *qa.NoQAError
 		if !errors.Is(err, ErrNoQA) || !errors.As(err, &nq) || nq.Saw != tc.saw || !strings.Contains(err.Error(), "The importer looks for question headings") {
 			t.Errorf("%s: %v\n want it to say %q", tc.name, err, tc.saw)
 		}
 	}
 }
 
-func draftCategories(t *testing.T, name, doc string, opts ImportOptions) map[string]string {
-	t.Helper()
-	p, err := ParseDocumentWith(name, []byte(doc), opts)
+// A list item too long to be a key point stays on the card's back and is
+// left out of its key points; the document still imports.
+func TestLongListItemsDoNotStopTheImport(t *testing.T) {
+	long := strings.Repeat("word ", 60)
+	doc := "Q1. What goes wrong?\nAns: Several things:\n- short one\n- " + long + "\n"
+	drafts, err := ParseDocument("doc.txt", []byte(doc), "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := map[string]string{}
-	for _, d := range p.Drafts {
-		got[d.Front] = d.Category
-	}
-	return got
-}
-
-// A document's own section headings file its Q&As, unless turned off; the
-// mistake keyword map applies only to write-ups about mistakes, only on a
-// strong signal, and never to words inside code or link addresses.
-func TestCategoriesFromTheDocument(t *testing.T) {
-	sections := "# Ops notes\n\n## Release engineering\n\n**How do you deploy safely?**\n\nIn small steps you can roll back.\n\n" +
-		"## Data Quality\n\n**What is a null rate?**\n\nThe share of empty values in a column.\n"
-	got := draftCategories(t, "ops.md", sections, ImportOptions{})
-	want := map[string]string{"How do you deploy safely?": "release-engineering", "What is a null rate?": "data-quality"}
-	if !reflect.DeepEqual(got, want) {
-		t.Errorf("by section: %v, want %v", got, want)
-	}
-	got = draftCategories(t, "ops.md", sections, ImportOptions{IgnoreHeadings: true, FallbackCategory: "my-notes"})
-	want = map[string]string{"How do you deploy safely?": "my-notes", "What is a null rate?": "my-notes"}
-	if !reflect.DeepEqual(got, want) {
-		t.Errorf("headings ignored: %v, want %v", got, want)
-	}
-	// One section is the document's subject, not a way to file it; and
-	// "deploy" in a question of a document not about mistakes is no category.
-	one := "## Release engineering\n\n**How do you deploy safely?**\n\nSmall steps.\n\n**Why monitor?**\n\nTo see failures.\n"
-	for front, cat := range draftCategories(t, "one.md", one, ImportOptions{}) {
-		if cat != UncategorizedSlug {
-			t.Errorf("%q filed under %q in a document with one section", front, cat)
-		}
-	}
-
-	mistakes := "# Five interview mistakes\n\n**Why is skipping clarification costly?**\n\nYou solve the wrong problem.\n\n" +
-		"**What goes wrong with `deploy.sh` scripts?**\n\nThey hide steps; see [the guide](https://example.com/monitoring).\n\n" +
-		"**Why do answers ramble?**\n\nNerves. Practice helps, and structure helps more.\n\n" +
-		"**What is the classic slip?**\n\nMemorizing definitions instead of reasoning.\n"
-	got = draftCategories(t, "mistakes.md", mistakes, ImportOptions{})
-	want = map[string]string{
-		"Why is skipping clarification costly?":     "skipping-clarification", // keyword in the question
-		"What goes wrong with `deploy.sh` scripts?": UncategorizedSlug,        // only in code and a link address
-		"Why do answers ramble?":                    UncategorizedSlug,        // only past the answer's first sentence
-		"What is the classic slip?":                 "memorizing-definitions", // in the answer's first sentence
-	}
-	if !reflect.DeepEqual(got, want) {
-		t.Errorf("mistake write-up: %v\n want %v", got, want)
-	}
-
-	// The plain-text reader follows the same rule.
-	plain := "Q1. Why deploy on Fridays?\nAns: You should not.\n"
-	if got := draftCategories(t, "p.txt", plain, ImportOptions{}); got["Why deploy on Fridays?"] != UncategorizedSlug {
-		t.Errorf("keyword map outside a mistake write-up: %v", got)
-	}
-	if got := draftCategories(t, "p.txt", "Common mistakes\n"+plain, ImportOptions{}); got["Why deploy on Fridays?"] != "ignoring-deployment" {
-		t.Errorf("keyword map in a mistake write-up: %v", got)
-	}
-}
-
-// A question's trailing source link becomes part of the card's source,
-// not its front; key points are the answer's phrases.
-func TestDocumentCardSourceAndKeyPoints(t *testing.T) {
-	doc := "#### 1) What is a bloom filter? [[src](https://example.com/bloom)]\n\nA bloom filter is a bit array that answers \"maybe\" or \"no\" for membership, using **hash functions**.\n"
-	drafts, err := ParseDocument("sets.md", []byte(doc), "")
+	s := openTestStore(t)
+	u, err := s.CreateUser(context.Background(), "ada", "correct horse", DefaultSettings())
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := CardDraft{Key: drafts[0].Key, Front: "What is a bloom filter?", Back: `A bloom filter is a bit array that answers "maybe" or "no" for membership, using **hash functions**.`,
-		Category: UncategorizedSlug, KeyPoints: []string{"bloom filter", "hash functions"}, Source: "sets.md Q1 (https://example.com/bloom)"}
-	if len(drafts) != 1 || !reflect.DeepEqual(drafts[0], want) {
-		t.Errorf("got %+v\nwant %+v", drafts, want)
+	if _, err := s.ImportDrafts(context.Background(), u.ID, "deck", drafts, nil); err != nil {
+		t.Fatalf("import: %v", err)
 	}
-}
-
-// Every shape docs/import-formats.md shows imports as the docs say.
-func TestDocumentedShapes(t *testing.T) {
-	b, err := os.ReadFile(filepath.Join("..", "docs", "import-formats.md"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, shapes, _ := strings.Cut(string(b), "### The shapes")
-	shapes, _, _ = strings.Cut(shapes, "### Clutter")
-	blocks := regexp.MustCompile("(?s)```(markdown|html)\n(.*?)```").FindAllStringSubmatch(shapes, -1)
-	want := []struct{ qas, unanswered int }{{1, 0}, {1, 1}, {1, 0}, {1, 1}, {1, 0}, {1, 1}, {2, 0}, {1, 1}}
-	if len(blocks) != len(want) {
-		t.Fatalf("the docs show %d examples, the test expects %d", len(blocks), len(want))
-	}
-	for i, m := range blocks {
-		name := "example.md"
-		if m[1] == "html" {
-			name = "example.html"
-		}
-		p, err := ParseDocumentWith(name, []byte(m[2]), ImportOptions{})
-		if err != nil {
-			t.Errorf("example %d: %v\n%s", i+1, err, m[2])
+	for _, d := range drafts {
+		if !strings.Contains(d.Back, "short one") {
 			continue
 		}
-		sources := map[string]bool{}
-		for _, d := range p.Drafts {
-			sources[d.Source] = true
-			if strings.ContainsAny(d.Front+d.Back, "<>") {
-				t.Errorf("example %d: markup on a card %+v", i+1, d)
-			}
-		}
-		if len(sources) != want[i].qas || len(p.Unanswered) != want[i].unanswered {
-			t.Errorf("example %d: %d Q&As and %d unanswered, want %d and %d\n%s", i+1, len(sources), len(p.Unanswered), want[i].qas, want[i].unanswered, m[2])
+		if !strings.Contains(d.Back, strings.TrimSpace(long)) || len(d.KeyPoints) != 1 || d.KeyPoints[0] != "short one" {
+			t.Errorf("back %q, key points %q", d.Back, d.KeyPoints)
 		}
 	}
 }

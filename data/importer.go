@@ -58,7 +58,7 @@ func DeckNameFor(name string) string {
 func (s *Store) ImportDrafts(ctx context.Context, userID int64, deckName string, drafts []CardDraft, progress func(done, total int)) (ImportResult, error) {
 	res := ImportResult{Deck: deckName, Found: len(drafts)}
 	if len(drafts) == 0 {
-		return res, documentError(ErrNoQA)
+		return res, DocumentError(ErrNoQA)
 	}
 	if len(drafts) > importCardLimit {
 		return res, tooManyCards(len(drafts))

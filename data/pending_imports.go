@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"time"
+
+	"github.com/flashcards/flashcards/data/draft"
 )
 
 // Chunked imports. Every write goes through one connection, so an import
@@ -45,7 +47,7 @@ import (
 // MaxImportCards is the most cards one import may bring, whatever its
 // format (a card table, a Q&A write-up, a restore, an Anki package);
 // checked before anything is written.
-const MaxImportCards = 200_000
+const MaxImportCards = draft.MaxImportCards
 
 // importCardLimit is the limit the importers check: MaxImportCards, which
 // tests lower to try it on small files.

@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/flashcards/flashcards/data/cardtable"
+	"github.com/flashcards/flashcards/data/draft"
 	"github.com/flashcards/flashcards/srs"
 )
 
@@ -152,7 +154,7 @@ func TestMillionRowTableRefused(t *testing.T) {
 	for i := range 1_000_000 {
 		fmt.Fprintf(&b, "q%d,a\n", i)
 	}
-	_, err := ParseCardTable(b.Bytes(), "big.csv")
+	_, err := ParseDocumentWith("big.csv", b.Bytes(), ImportOptions{})
 	if err == nil || err.Error() != "The file has 1,000,000 cards; one import takes at most 200,000" {
 		t.Errorf("err = %v", err)
 	}
@@ -382,7 +384,7 @@ func TestPendingImportIsInvisibleUntilItEnds(t *testing.T) {
 		t.Errorf("moving an import's card: %v", err)
 	}
 	// The import preview sees none of its cards as there already.
-	drafts, err := ParseCardTable(smallTable(rows), "big.csv")
+	drafts, err := cardtable.Parse(smallTable(rows), "big.csv")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -469,7 +471,7 @@ func TestImportFailingMidwayLeavesNothing(t *testing.T) {
 				// the next chunks fail.
 				_, err := s.writer.Exec(`INSERT INTO cards (user_id, deck_id, category_id, key, front, back, created_at, updated_at)
 					SELECT user_id, deck_id, category_id, ?, 'x', 'y', created_at, updated_at FROM cards WHERE user_id = ? LIMIT 1`,
-					qaCardKey("csv:", fmt.Sprintf("Question %d?", rows-1), fmt.Sprintf("Answer %d.", rows-1)), u.ID)
+					draft.Key("csv:", fmt.Sprintf("Question %d?", rows-1), fmt.Sprintf("Answer %d.", rows-1)), u.ID)
 				if err != nil {
 					t.Error(err)
 				}

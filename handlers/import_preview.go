@@ -13,6 +13,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/flashcards/flashcards/data"
+	"github.com/flashcards/flashcards/data/cardtable"
 	"github.com/flashcards/flashcards/data/format"
 	"github.com/flashcards/flashcards/srs/words"
 	"github.com/flashcards/flashcards/views"
@@ -26,7 +27,7 @@ const previewCardsShown = 200
 type importChoices struct {
 	Category       string
 	IgnoreHeadings bool
-	Columns        *data.CardTableMapping // nil: the importer finds them
+	Columns        *cardtable.Mapping // nil: the importer finds them
 }
 
 func (ch importChoices) options() data.ImportOptions {
@@ -47,6 +48,7 @@ func (ch importChoices) values() url.Values {
 		v.Set("back", strconv.Itoa(m.Back))
 		v.Set("catcol", strconv.Itoa(m.Category))
 		v.Set("kpcol", strconv.Itoa(m.KeyPoints))
+		v.Set("tagcol", strconv.Itoa(m.Tags))
 		if m.Header {
 			v.Set("header", "1")
 		}
@@ -61,18 +63,21 @@ func readImportChoices(c echo.Context) (importChoices, error) {
 		return ch, nil
 	}
 	col := func(k string) (int, error) {
+		if k == "tagcol" && c.FormValue(k) == "" {
+			return -1, nil // a preview address from before tags were read
+		}
 		n, err := strconv.Atoi(c.FormValue(k))
 		if err != nil || n < -1 {
 			return 0, data.Errorf(data.ErrInvalid, "Choose the table's columns from the lists")
 		}
 		return n, nil
 	}
-	var m data.CardTableMapping
+	var m cardtable.Mapping
 	var err error
 	for _, f := range []struct {
 		key string
 		to  *int
-	}{{"front", &m.Front}, {"back", &m.Back}, {"catcol", &m.Category}, {"kpcol", &m.KeyPoints}} {
+	}{{"front", &m.Front}, {"back", &m.Back}, {"catcol", &m.Category}, {"kpcol", &m.KeyPoints}, {"tagcol", &m.Tags}} {
 		if *f.to, err = col(f.key); err != nil {
 			return ch, err
 		}
@@ -141,10 +146,10 @@ func (a *App) renderPreview(c echo.Context, u data.User, status int, v views.Imp
 		}
 	}
 	if format.Detect(v.Name, doc) == format.CardTable {
-		l, err := data.ReadCardTableLayout(doc, v.Name)
+		l, err := cardtable.ReadLayout(doc, v.Name)
 		if err == nil {
 			if ch.Columns != nil {
-				if err := ch.Columns.Check(len(l.Columns)); err != nil {
+				if err := data.DocumentError(ch.Columns.Check(len(l.Columns))); err != nil {
 					v.Error = userMessage(err)
 					ch.Columns = nil
 				}
@@ -153,7 +158,7 @@ func (a *App) renderPreview(c echo.Context, u data.User, status int, v views.Imp
 			if ch.Columns != nil {
 				m = *ch.Columns
 			}
-			v.Table = &views.ImportTableView{Front: m.Front, Back: m.Back, Category: m.Category, KeyPoints: m.KeyPoints, Header: m.Header}
+			v.Table = &views.ImportTableView{Front: m.Front, Back: m.Back, Category: m.Category, KeyPoints: m.KeyPoints, Tags: m.Tags, Header: m.Header}
 			for i, label := range l.Columns {
 				v.Table.Columns = append(v.Table.Columns, views.SelectOption{Value: strconv.Itoa(i), Label: label})
 			}
@@ -274,7 +279,7 @@ func (a *App) renderPreviewPage(c echo.Context, status int, v views.ImportPrevie
 
 func formFields(v url.Values) []views.FormField {
 	var out []views.FormField
-	for _, k := range []string{"category", "headings", "front", "back", "catcol", "kpcol", "header"} {
+	for _, k := range []string{"category", "headings", "front", "back", "catcol", "kpcol", "tagcol", "header"} {
 		if val := v.Get(k); val != "" {
 			out = append(out, views.FormField{Name: k, Value: val})
 		}

@@ -273,6 +273,14 @@ func TestImportPreviewCardTableMapping(t *testing.T) {
 	if strings.Contains(again.body, `<span class="front">What is a B-tree?</span>`) {
 		t.Errorf("the swapped preview still shows the question as the front")
 	}
+	// An address without a tags column has none; one that names it
+	// keeps it, in the list and in the confirmation.
+	wantBody(t, "no tags column", again, `<select name="tagcol"><option value="-1" selected>None</option>`)
+	wantBody(t, "no tags column", again, `<input type="hidden" name="tagcol" value="-1">`)
+	tagged := b.get(path + "?front=0&back=1&catcol=-1&kpcol=-1&tagcol=2&header=1")
+	wantStatus(t, "a tags column", tagged, http.StatusOK)
+	wantBody(t, "a tags column", tagged, `<option value="2" selected>Column 3: topic</option></select>`)
+	wantBody(t, "a tags column", tagged, `<input type="hidden" name="tagcol" value="2">`)
 
 	// A column the table lacks is refused on the page, which falls back
 	// to the columns it found.

@@ -1,4 +1,4 @@
-package data
+package qa
 
 import (
 	"errors"
@@ -9,12 +9,14 @@ import (
 	"strings"
 	"testing"
 	"unicode"
+
+	"github.com/flashcards/flashcards/data/category"
 )
 
 // corpusDir holds real interview Q&A documents written by other people,
 // with hand counts in its README. They are never copied here: the test
 // reads them where the workplace keeps them and skips without them.
-var corpusDir = filepath.Join("..", "..", "shared", "corpus")
+var corpusDir = filepath.Join("..", "..", "..", "shared", "corpus")
 
 // corpusFiles are the documents and their hand counts. question finds,
 // in the file's own source, each line that holds a question: the test's
@@ -85,7 +87,7 @@ func TestImportCorpus(t *testing.T) {
 			if len(oracle) != f.questions {
 				t.Fatalf("the test finds %d question lines, the README counts %d", len(oracle), f.questions)
 			}
-			p, err := ParseDocumentWith(f.name, doc, ImportOptions{})
+			p, err := Read(f.name, doc, Options{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -112,7 +114,7 @@ func TestImportCorpus(t *testing.T) {
 				}
 				bySource[d.Source] = true
 				qaCards++
-				if d.Category == UncategorizedSlug {
+				if d.Category == category.Uncategorized {
 					uncategorized++
 				}
 				front := corpusNorm(d.Front)
@@ -168,15 +170,15 @@ func TestImportCorpus(t *testing.T) {
 // Q&As, 2 lists) in the 12 built-in categories.
 func TestImportSeedUnchanged(t *testing.T) {
 	doc := qaReadSeed(t)
-	got, err := ParseDocument("ml-interview-mistakes.txt", doc, "")
+	got, err := readDrafts("ml-interview-mistakes.txt", doc, "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	qas, err := ParseQA(doc)
+	qas, err := Parse(doc)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := CardsFromQA("ml-interview-mistakes.txt", qas, "")
+	want := Cards("ml-interview-mistakes.txt", qas, "")
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("the seed's drafts changed:\n got %+v\nwant %+v", got, want)
 	}
@@ -184,7 +186,7 @@ func TestImportSeedUnchanged(t *testing.T) {
 	for _, d := range got {
 		categories[d.Category] = true
 	}
-	if len(got) != 14 || len(categories) != 12 || categories[UncategorizedSlug] {
+	if len(got) != 14 || len(categories) != 12 || categories[category.Uncategorized] {
 		t.Errorf("%d cards in %d categories %v, want 14 in the 12 built-in ones", len(got), len(categories), categories)
 	}
 }

@@ -1,4 +1,10 @@
-package data
+// Package cardtable reads card tables: CSV and TSV files as Anki and
+// spreadsheets export them, one card per row, into card drafts. It knows
+// which column holds what from a header row, from Anki's "#key:value"
+// lines, or from a mapping the person chose, and says which line of the
+// file to fix when a row cannot be read. docs/import-formats.md describes
+// the format.
+package cardtable
 
 import (
 	"encoding/csv"
@@ -11,31 +17,48 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/flashcards/flashcards/data/category"
+	"github.com/flashcards/flashcards/data/draft"
 )
 
-// MaxCardTableBytes bounds a card table. Tables are larger than Q&A
-// write-ups: an Anki export of 100,000 notes with real text runs to tens
-// of megabytes, and the import must still take them.
-const MaxCardTableBytes = 32 << 20
-
-// ParseCardTable reads cards from a CSV or TSV table as Anki and
-// spreadsheets export them: front, back, category and key points
-// (separated by ";"), one card per row. An optional header row names the
-// columns, in any order. Anki's "#separator:", "#html:", "#columns:" and
-// "#tags column:" lines at the top are honoured, and other "#key:value"
-// lines there skipped. Rows it cannot read are reported as ParseErrors
-// with their line numbers, returned together with the drafts that did
-// parse; rows repeating an earlier front and back are dropped. A table of
-// more than MaxImportCards cards is refused whole, after counting them
-// without keeping them. The format is described in docs/import-formats.md.
-func ParseCardTable(doc []byte, name string) ([]CardDraft, error) {
-	return parseCardTable(doc, name, nil)
+// Parse reads cards from a CSV or TSV table as Anki and spreadsheets
+// export them: front, back, category and key points (separated by ";"),
+// one card per row. An optional header row names the columns, in any
+// order, and may name a tags column (tags separated by spaces, Anki's
+// "::" levels written "/"). Anki's "#separator:", "#html:", "#columns:"
+// and "#tags column:" lines at the top are honoured, and other
+// "#key:value" lines there skipped. Rows it cannot read are reported as
+// draft.ParseErrors with their line numbers, returned together with the
+// drafts that did parse; rows repeating an earlier front and back are
+// dropped. A table of more than draft.MaxImportCards cards is refused
+// whole (a *draft.TooManyCardsError), after counting them without keeping
+// them. The format is described in docs/import-formats.md.
+func Parse(doc []byte, name string) ([]draft.Card, error) {
+	return ParseWith(doc, name, Options{})
 }
 
-// parseCardTable reads a card table with the columns it finds, or with
-// the ones given (the import preview's mapping).
-func parseCardTable(doc []byte, name string, mapping *CardTableMapping) ([]CardDraft, error) {
-	text, err := qaCleanDocument(doc, MaxCardTableBytes)
+// Options say how to read a card table; the zero value is Parse's.
+type Options struct {
+	// Columns says which columns hold what (the import preview's
+	// mapping); nil finds them from the header row, or takes front,
+	// back, category, key points.
+	Columns *Mapping
+	// Fallback is the category of cards the table files nowhere ("" for
+	// uncategorized), a valid slug.
+	Fallback string
+	// MaxCards is the most cards a table may hold; 0 is
+	// draft.MaxImportCards.
+	MaxCards int
+}
+
+// ParseWith is Parse with options.
+func ParseWith(doc []byte, name string, opts Options) ([]draft.Card, error) {
+	mapping, limit := opts.Columns, opts.MaxCards
+	if limit <= 0 {
+		limit = draft.MaxImportCards
+	}
+	text, err := draft.Clean(doc, draft.MaxTableBytes)
 	if err != nil {
 		return nil, err
 	}
@@ -50,7 +73,7 @@ func parseCardTable(doc []byte, name string, mapping *CardTableMapping) ([]CardD
 	cols := head.defaultColumns()
 	headerSeen := false
 	if head.columns != "" {
-		if c, ok := csvHeaderColumns(strings.Split(head.columns, string(r.Comma))); ok {
+		if c, ok := head.headerColumns(strings.Split(head.columns, string(r.Comma))); ok {
 			cols, headerSeen = c, true
 		}
 	}
@@ -59,14 +82,14 @@ func parseCardTable(doc []byte, name string, mapping *CardTableMapping) ([]CardD
 	}
 
 	var (
-		drafts []CardDraft
-		errs   ParseErrors
+		drafts []draft.Card
+		errs   draft.ParseErrors
 		seen   = map[string]bool{}
 		first  = true
 		// headerFields is how many columns a header row names; 0 when
 		// the table has no header row.
 		headerFields = 0
-		over         int // cards past MaxImportCards: counted, not kept
+		over         int // cards past the limit: counted, not kept
 	)
 	for {
 		rec, err := r.Read()
@@ -90,7 +113,7 @@ func parseCardTable(doc []byte, name string, mapping *CardTableMapping) ([]CardD
 				continue
 			}
 			if !headerSeen && mapping == nil {
-				if c, ok := csvHeaderColumns(rec); ok {
+				if c, ok := head.headerColumns(rec); ok {
 					cols, headerFields = c, csvFieldCount(rec)
 					continue
 				}
@@ -99,24 +122,24 @@ func parseCardTable(doc []byte, name string, mapping *CardTableMapping) ([]CardD
 		if n := csvFieldCount(rec); headerFields > 0 && n > headerFields {
 			// Most often a separator inside a field that is not quoted:
 			// every field after it moved one column to the right.
-			errs = append(errs, ParseError{Line: line, Msg: fmt.Sprintf(
+			errs = append(errs, draft.ParseError{Line: line, Msg: fmt.Sprintf(
 				"this row has %d fields where the header has %d; put a field that holds %s in quotes",
 				n, headerFields, csvSeparatorWord(r.Comma))})
 			continue
 		}
 		d, msg := csvDraft(rec, cols, head.html)
 		if msg != "" {
-			errs = append(errs, ParseError{Line: line, Msg: msg})
+			errs = append(errs, draft.ParseError{Line: line, Msg: msg})
 			continue
 		}
-		if len(drafts) == importCardLimit {
+		if len(drafts) == limit {
 			if !seen[d.Key] {
 				over++
 			}
 			continue
 		}
 		d.Source = "line " + strconv.Itoa(line)
-		if src := sourceName(name); src != "" && src != "." {
+		if src := draft.SourceName(name); src != "" && src != "." {
 			d.Source = src + " " + d.Source
 		}
 		if !seen[d.Key] {
@@ -125,36 +148,43 @@ func parseCardTable(doc []byte, name string, mapping *CardTableMapping) ([]CardD
 		}
 	}
 	if over > 0 {
-		return nil, tooManyCards(len(drafts) + over)
+		return nil, &draft.TooManyCardsError{Count: len(drafts) + over, Max: limit}
 	}
 	if len(errs) > 0 {
 		return drafts, errs
 	}
 	if len(drafts) == 0 {
-		return nil, ErrNoQA
+		return nil, draft.ErrNoQA
+	}
+	if opts.Fallback != "" {
+		for i := range drafts {
+			if drafts[i].Category == category.Uncategorized {
+				drafts[i].Category = opts.Fallback
+			}
+		}
 	}
 	return drafts, nil
 }
 
 // csvReadProblem says what the CSV reader stumbled on, on the line where
 // the user can fix it, and how. Its line counts from the start of body.
-func csvReadProblem(err error, body string, sep rune) ParseError {
+func csvReadProblem(err error, body string, sep rune) draft.ParseError {
 	var pe *csv.ParseError
 	if !errors.As(err, &pe) {
-		return ParseError{Line: 1, Msg: err.Error()}
+		return draft.ParseError{Line: 1, Msg: err.Error()}
 	}
 	switch {
 	case errors.Is(pe.Err, csv.ErrQuote):
 		// The reader notices only where the quoted field can no longer
 		// go on, often many lines (or the whole file) later.
-		return ParseError{Line: csvQuotedFieldStart(body, sep, pe),
+		return draft.ParseError{Line: csvQuotedFieldStart(body, sep, pe),
 			Msg: `a quoted field starts here and its closing quote is missing; close it with " (a quote inside a quoted field is written "")`}
 	case errors.Is(pe.Err, csv.ErrBareQuote):
-		return ParseError{Line: pe.Line, Msg: fmt.Sprintf(
+		return draft.ParseError{Line: pe.Line, Msg: fmt.Sprintf(
 			`a quote at column %d is inside a field that does not start with a quote; put the whole field in quotes and double the quote ("")`,
 			csvCharColumn(body, pe.Line, pe.Column))}
 	}
-	return ParseError{Line: pe.StartLine, Msg: pe.Err.Error()}
+	return draft.ParseError{Line: pe.StartLine, Msg: pe.Err.Error()}
 }
 
 // csvQuotedFieldStart finds the line on which the quoted field the reader
@@ -245,8 +275,10 @@ func csvSeparatorWord(sep rune) string {
 
 // csvColumns holds 0-based column positions; -1 means absent.
 type csvColumns struct {
-	front, back, category, keyPoints int
-	tags                             bool // the category column holds Anki tags
+	front, back, category, keyPoints, tags int
+	// firstTag says the category column is the tags column: its first
+	// tag names the category.
+	firstTag bool
 }
 
 // defaultColumns lays out a table without a header row: front, back,
@@ -259,19 +291,29 @@ func (h csvHead) defaultColumns() csvColumns {
 			free = append(free, i)
 		}
 	}
-	c := csvColumns{front: free[0], back: free[1], category: free[2], keyPoints: free[3]}
+	c := csvColumns{front: free[0], back: free[1], category: free[2], keyPoints: free[3], tags: -1}
 	if h.tagsColumn > 0 {
-		c.category, c.tags = h.tagsColumn-1, true
+		c.category, c.tags, c.firstTag = h.tagsColumn-1, h.tagsColumn-1, true
 		c.keyPoints = free[2]
 	}
 	return c
+}
+
+// headerColumns reads a header row's columns; a tags column Anki's
+// "#tags column:" line names counts when the row names none.
+func (h csvHead) headerColumns(rec []string) (csvColumns, bool) {
+	c, ok := csvHeaderColumns(rec)
+	if c.tags < 0 && h.tagsColumn > 0 {
+		c.tags = h.tagsColumn - 1
+	}
+	return c, ok
 }
 
 // csvHeaderColumns recognizes a header row by its names. It needs both a
 // front and a back column, so a card whose front happens to be "Question"
 // is not mistaken for a header unless its back is "Answer" too.
 func csvHeaderColumns(rec []string) (csvColumns, bool) {
-	c := csvColumns{front: -1, back: -1, category: -1, keyPoints: -1}
+	c := csvColumns{front: -1, back: -1, category: -1, keyPoints: -1, tags: -1}
 	for i, f := range rec {
 		n := strings.ToLower(strings.TrimSpace(f))
 		n = strings.NewReplacer(" ", "", "_", "", "-", "").Replace(n)
@@ -283,12 +325,13 @@ func csvHeaderColumns(rec []string) (csvColumns, bool) {
 		case "category", "categories":
 			c.category = i
 		case "tags", "tag":
-			if c.category < 0 {
-				c.category, c.tags = i, true
-			}
+			c.tags = i
 		case "keypoints", "keypoint":
 			c.keyPoints = i
 		}
+	}
+	if c.category < 0 && c.tags >= 0 {
+		c.category, c.firstTag = c.tags, true
 	}
 	return c, c.front >= 0 && c.back >= 0
 }
@@ -301,9 +344,9 @@ func csvField(rec []string, i int) string {
 }
 
 // csvDraft builds one card from a row, or says what is wrong with it.
-func csvDraft(rec []string, cols csvColumns, isHTML bool) (CardDraft, string) {
+func csvDraft(rec []string, cols csvColumns, isHTML bool) (draft.Card, string) {
 	if len(rec) < 2 {
-		return CardDraft{}, "expected at least a front and a back, found 1 column"
+		return draft.Card{}, "expected at least a front and a back, found 1 column"
 	}
 	clean := strings.TrimSpace
 	if isHTML {
@@ -312,30 +355,42 @@ func csvDraft(rec []string, cols csvColumns, isHTML bool) (CardDraft, string) {
 	front, back := clean(csvField(rec, cols.front)), clean(csvField(rec, cols.back))
 	switch {
 	case front == "" && back == "":
-		return CardDraft{}, "empty front and back"
+		return draft.Card{}, "empty front and back"
 	case front == "":
-		return CardDraft{}, "empty front"
+		return draft.Card{}, "empty front"
 	case back == "":
-		return CardDraft{}, "empty back"
+		return draft.Card{}, "empty back"
 	}
-	category := strings.TrimSpace(csvField(rec, cols.category))
-	if cols.tags {
+	slug := strings.TrimSpace(csvField(rec, cols.category))
+	if cols.firstTag {
 		// Anki tags are space-separated; the first one names the category.
-		if tags := strings.Fields(category); len(tags) > 0 {
-			category = tags[0]
+		if tags := strings.Fields(slug); len(tags) > 0 {
+			slug = tags[0]
 		}
 	}
-	category = qaCategorySlug(category)
-	if category == "" {
-		category = UncategorizedSlug
+	slug = category.SlugFor(slug)
+	if slug == "" {
+		slug = category.Uncategorized
 	}
-	return CardDraft{
-		Key:       qaCardKey("csv:", front, back),
+	return draft.Card{
+		Key:       draft.Key("csv:", front, back),
 		Front:     front,
 		Back:      back,
-		Category:  category,
-		KeyPoints: qaSplitKeyPoints(csvField(rec, cols.keyPoints)),
+		Category:  slug,
+		KeyPoints: draft.SplitKeyPoints(csvField(rec, cols.keyPoints)),
+		Tags:      csvTags(csvField(rec, cols.tags)),
 	}, ""
+}
+
+// csvTags reads a tags field as Anki writes it: tags separated by spaces,
+// "::" between the levels of a hierarchical tag, which become "/"
+// ("company::acme" is "company/acme"). The store checks what a tag may be.
+func csvTags(field string) []string {
+	var tags []string
+	for _, t := range strings.Fields(field) {
+		tags = append(tags, strings.ReplaceAll(t, "::", "/"))
+	}
+	return tags
 }
 
 // csvHead is what Anki's "#key:value" lines at the top of an export say.
@@ -437,4 +492,108 @@ func csvFromHTML(s string) string {
 	s = html.UnescapeString(s)
 	s = strings.ReplaceAll(s, "\u00a0", " ")
 	return strings.TrimSpace(s)
+}
+
+// Mapping says which of a card table's columns hold what, by
+// 0-based position; -1 is "none" for the category, key points and tags.
+// A category column that is also the tags column takes the first tag.
+type Mapping struct {
+	Front, Back, Category, KeyPoints, Tags int
+	// Header says the first row names the columns and holds no card.
+	Header bool
+}
+
+func (m Mapping) columns(found csvColumns) csvColumns {
+	return csvColumns{front: m.Front, back: m.Back, category: m.Category, keyPoints: m.KeyPoints, tags: m.Tags,
+		firstTag: found.firstTag && found.category == m.Category}
+}
+
+// Layout is what a card table's first rows show: a label for
+// each column and the mapping the importer would use by itself.
+type Layout struct {
+	Columns []string // "front" from a header row, else `Column 2: "first value"`
+	Mapping Mapping
+}
+
+// layoutRows is how many rows are read to count a table's columns.
+const layoutRows = 50
+
+// ReadLayout reads a card table's columns and the mapping the
+// importer finds for them.
+func ReadLayout(doc []byte, name string) (Layout, error) {
+	text, err := draft.Clean(doc, draft.MaxTableBytes)
+	if err != nil {
+		return Layout{}, err
+	}
+	head, body, _ := csvAnkiHeader(text)
+	r := csv.NewReader(strings.NewReader(body))
+	r.Comma = csvSeparator(head, name, body)
+	r.FieldsPerRecord = -1
+	var rows [][]string
+	for len(rows) < layoutRows {
+		rec, err := r.Read()
+		if err != nil {
+			break // the parse reports it, with its line
+		}
+		rows = append(rows, rec)
+	}
+	cols, names := head.defaultColumns(), []string(nil)
+	header := false
+	if head.columns != "" {
+		if c, ok := head.headerColumns(strings.Split(head.columns, string(r.Comma))); ok {
+			cols, names = c, strings.Split(head.columns, string(r.Comma))
+		}
+	} else if len(rows) > 0 {
+		if c, ok := head.headerColumns(rows[0]); ok {
+			cols, names, header = c, rows[0], true
+		}
+	}
+	n := len(names)
+	for _, row := range rows {
+		n = max(n, len(row))
+	}
+	n = min(max(n, 2), csvMaxColumn)
+	l := Layout{Mapping: Mapping{Front: cols.front, Back: cols.back, Category: cols.category, KeyPoints: cols.keyPoints, Tags: cols.tags, Header: header}}
+	for i := range n {
+		label := "Column " + strconv.Itoa(i+1)
+		switch {
+		case i < len(names) && strings.TrimSpace(names[i]) != "":
+			label += ": " + clip(strings.TrimSpace(names[i]), 30)
+		case !header && len(rows) > 0 && i < len(rows[0]):
+			if v := strings.TrimSpace(rows[0][i]); v != "" {
+				label += fmt.Sprintf(": “%s”", clip(v, 30))
+			}
+		}
+		l.Columns = append(l.Columns, label)
+	}
+	for _, p := range []*int{&l.Mapping.Category, &l.Mapping.KeyPoints, &l.Mapping.Tags} {
+		if *p >= n {
+			*p = -1
+		}
+	}
+	return l, nil
+}
+
+// Check says what is wrong with a mapping for a table of n columns: a
+// *draft.Refusal with the sentence the preview shows.
+func (m Mapping) Check(n int) error {
+	in := func(i int) bool { return i >= 0 && i < n }
+	switch {
+	case !in(m.Front) || !in(m.Back):
+		return draft.Refusef("Choose a column for the front and one for the back")
+	case m.Front == m.Back:
+		return draft.Refusef("The front and the back must be different columns")
+	case m.Category != -1 && !in(m.Category), m.KeyPoints != -1 && !in(m.KeyPoints), m.Tags != -1 && !in(m.Tags):
+		return draft.Refusef("Choose one of the table's columns, or none")
+	}
+	return nil
+}
+
+// clip shortens s to at most n characters, marking the cut.
+func clip(s string, n int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:n-1]) + "…"
 }

@@ -1,56 +1,51 @@
-package data
+package qa
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"strconv"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
+	"github.com/flashcards/flashcards/data/category"
 	"github.com/flashcards/flashcards/data/draft"
 )
 
-// CardDraft is one card as a document describes it (see data/draft).
-type CardDraft = draft.Card
-
-// CardsFromQA turns parsed Q&As into card drafts. Each Q&A gives a basic
+// Cards turns parsed Q&As into card drafts. Each Q&A gives a basic
 // card (question -> answer prose, kept as written), and a Q&A with a list
 // gives a second card asking for the whole list. The category comes from
 // an explicit Category line, else DetectCategory, else fallbackCategory,
-// else UncategorizedSlug. Drafts with the same Key as an earlier one are
+// else category.Uncategorized. Drafts with the same Key as an earlier one are
 // dropped, so a document that repeats a question imports it once.
-func CardsFromQA(docName string, qas []QA, fallbackCategory string) []CardDraft {
-	return cardsFromQA(docName, qas, fallbackCategory, func(qa QA) (string, bool) {
+func Cards(docName string, qas []QA, fallbackCategory string) []draft.Card {
+	return cards(docName, qas, fallbackCategory, func(qa QA) (string, bool) {
 		return DetectCategory(qa.Question, qa.Answer)
 	})
 }
 
-// cardsFromQA is CardsFromQA with the keyword rule given: an import
+// cards is Cards with the keyword rule given: an import
 // applies it only where docs/import-formats.md says it does.
-func cardsFromQA(docName string, qas []QA, fallbackCategory string, detect func(QA) (string, bool)) []CardDraft {
+func cards(docName string, qas []QA, fallbackCategory string, detect func(QA) (string, bool)) []draft.Card {
 	docName = strings.ToValidUTF8(docName, "\uFFFD") // it ends up in every Source
-	fallback := qaCategorySlug(fallbackCategory)
+	fallback := category.SlugFor(fallbackCategory)
 	if fallback == "" {
-		fallback = UncategorizedSlug
+		fallback = category.Uncategorized
 	}
-	drafts := make([]CardDraft, 0, len(qas)*2)
+	drafts := make([]draft.Card, 0, len(qas)*2)
 	seen := make(map[string]bool, len(qas)*2)
-	add := func(d CardDraft) {
-		d.Key = qaCardKey("qa:", d.Front)
+	add := func(d draft.Card) {
+		d.Key = draft.Key("qa:", d.Front)
 		if !seen[d.Key] {
 			seen[d.Key] = true
 			drafts = append(drafts, d)
 		}
 	}
 	for _, qa := range qas {
-		category := qaCategorySlug(qa.Category)
-		if category == "" {
+		slug := category.SlugFor(qa.Category)
+		if slug == "" {
 			if s, ok := detect(qa); ok {
-				category = s
+				slug = s
 			} else {
-				category = fallback
+				slug = fallback
 			}
 		}
 		source := "Q" + strconv.Itoa(qa.Number)
@@ -64,7 +59,7 @@ func cardsFromQA(docName string, qas []QA, fallbackCategory string, detect func(
 			if qa.ListIntro != "" {
 				back = qa.ListIntro + "\n" + list
 			}
-			add(CardDraft{Front: qa.Question, Back: back, Category: category,
+			add(draft.Card{Front: qa.Question, Back: back, Category: slug,
 				KeyPoints: qaFirstNonEmpty(qa.KeyPoints, qaListKeyPoints(qa.List)), Source: source})
 			continue
 		}
@@ -72,30 +67,14 @@ func cardsFromQA(docName string, qas []QA, fallbackCategory string, detect func(
 		if keyPoints == nil {
 			keyPoints = qaFindPhrases(qa.Answer)
 		}
-		add(CardDraft{Front: qa.Question, Back: qa.Answer, Category: category,
+		add(draft.Card{Front: qa.Question, Back: qa.Answer, Category: slug,
 			KeyPoints: keyPoints, Source: source})
 		if len(qa.List) > 0 {
-			add(CardDraft{Front: qaListFront(qa), Back: list, Category: category,
+			add(draft.Card{Front: qaListFront(qa), Back: list, Category: slug,
 				KeyPoints: qaListKeyPoints(qa.List), Source: source})
 		}
 	}
 	return drafts
-}
-
-// qaCategorySlug accepts a slug, a built-in category's name, or any name
-// Slugify can turn into a slug; it returns "" when nothing usable is left.
-func qaCategorySlug(s string) string {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return ""
-	}
-	if ValidSlug(s) {
-		return s
-	}
-	if slug, ok := categoryBuiltinSlug(s); ok {
-		return slug
-	}
-	return Slugify(s)
 }
 
 // qaListKeyPoints takes a list's items as key points, those that fit one:
@@ -104,7 +83,7 @@ func qaCategorySlug(s string) string {
 func qaListKeyPoints(items []string) []string {
 	var kps []string
 	for _, it := range items {
-		if len(kps) < MaxKeyPoints && utf8.RuneCountInString(it) <= MaxKeyPointRunes {
+		if len(kps) < draft.MaxKeyPoints && utf8.RuneCountInString(it) <= draft.MaxKeyPointRunes {
 			kps = append(kps, it)
 		}
 	}
@@ -214,44 +193,4 @@ func qaFindPhrases(answer string) []string {
 		out = append(out, h.phrase)
 	}
 	return out
-}
-
-// qaCardKey hashes the normalized parts, so re-importing a document whose
-// only changes are case, spacing or curly quotes finds the same cards.
-func qaCardKey(prefix string, parts ...string) string {
-	h := sha256.New()
-	for i, p := range parts {
-		if i > 0 {
-			h.Write([]byte{0})
-		}
-		h.Write([]byte(qaNormalize(p)))
-	}
-	sum := h.Sum(nil)
-	return prefix + hex.EncodeToString(sum[:16])
-}
-
-func qaNormalize(s string) string {
-	var b strings.Builder
-	b.Grow(len(s))
-	space := false
-	for _, r := range strings.ToLower(s) {
-		switch r {
-		case '‘', '’', 'ʼ', '′':
-			r = '\''
-		case '“', '”', '″':
-			r = '"'
-		case '‐', '‑', '‒', '–', '—', '−':
-			r = '-'
-		}
-		if unicode.IsSpace(r) {
-			space = b.Len() > 0
-			continue
-		}
-		if space {
-			b.WriteByte(' ')
-			space = false
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
 }

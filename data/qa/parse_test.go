@@ -1,4 +1,4 @@
-package data
+package qa
 
 import (
 	"bytes"
@@ -10,11 +10,14 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/flashcards/flashcards/data/category"
+	"github.com/flashcards/flashcards/data/draft"
 )
 
 // qaSeedPath is the seed write-up outside the repository. Tests that read
 // it skip when it is absent, e.g. in a clone without the shared folder.
-var qaSeedPath = filepath.Join("..", "..", "shared", "seeds", "ml-interview-mistakes.txt")
+var qaSeedPath = filepath.Join("..", "..", "..", "shared", "seeds", "ml-interview-mistakes.txt")
 
 func qaReadSeed(t testing.TB) []byte {
 	t.Helper()
@@ -30,7 +33,7 @@ func qaReadSeed(t testing.TB) []byte {
 
 func qaReadFixture(t testing.TB, name string) []byte {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", name))
+	b, err := os.ReadFile(filepath.Join("..", "testdata", name))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -38,7 +41,7 @@ func qaReadFixture(t testing.TB, name string) []byte {
 }
 
 func TestParseQASampleText(t *testing.T) {
-	got, err := ParseQA(qaReadFixture(t, "qa-sample.txt"))
+	got, err := Parse(qaReadFixture(t, "qa-sample.txt"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,7 +80,7 @@ func TestParseQASampleText(t *testing.T) {
 }
 
 func TestParseQASampleMarkdown(t *testing.T) {
-	got, err := ParseQA(qaReadFixture(t, "qa-sample.md"))
+	got, err := Parse(qaReadFixture(t, "qa-sample.md"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -125,7 +128,7 @@ func qaDiff(t *testing.T, got, want []QA) {
 
 func TestParseQASeed(t *testing.T) {
 	doc := qaReadSeed(t)
-	qas, err := ParseQA(doc)
+	qas, err := Parse(doc)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -179,7 +182,7 @@ func TestParseQASeed(t *testing.T) {
 		t.Errorf("Q12 starts on line %d, too close to the end (%d lines) to leave room for the conclusion", q12.Line, n)
 	}
 
-	cards := CardsFromQA("ml-interview-mistakes.txt", qas, "")
+	cards := Cards("ml-interview-mistakes.txt", qas, "")
 	if len(cards) != 14 {
 		t.Errorf("seed gave %d cards, want 12 basic + 2 list cards", len(cards))
 	}
@@ -299,7 +302,7 @@ func TestParseQAVariants(t *testing.T) {
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := ParseQA([]byte(tc.doc))
+			got, err := Parse([]byte(tc.doc))
 			if err != nil {
 				t.Fatalf("ParseQA: %v", err)
 			}
@@ -315,7 +318,7 @@ func TestParseQAVariants(t *testing.T) {
 }
 
 func TestParseQAKeyPoints(t *testing.T) {
-	got, err := ParseQA([]byte("## Q: Why?\nBecause.\nKey points: one; two ;; three\nKey points: ignored\n"))
+	got, err := Parse([]byte("## Q: Why?\nBecause.\nKey points: one; two ;; three\nKey points: ignored\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -379,10 +382,10 @@ func TestParseQAErrors(t *testing.T) {
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := ParseQA([]byte(tc.doc))
-			var pe ParseErrors
+			got, err := Parse([]byte(tc.doc))
+			var pe draft.ParseErrors
 			if !errors.As(err, &pe) {
-				t.Fatalf("error = %v, want ParseErrors", err)
+				t.Fatalf("error = %v, want draft.ParseErrors", err)
 			}
 			if len(pe) != len(tc.lines) {
 				t.Fatalf("got %d errors, want %d:\n%v", len(pe), len(tc.lines), err)
@@ -407,8 +410,8 @@ func TestParseQAErrorsMessageIsBounded(t *testing.T) {
 	for range 100 {
 		doc.WriteString("Ans: orphan.\n")
 	}
-	_, err := ParseQA([]byte(doc.String()))
-	var pe ParseErrors
+	_, err := Parse([]byte(doc.String()))
+	var pe draft.ParseErrors
 	if !errors.As(err, &pe) || len(pe) != 100 {
 		t.Fatalf("want 100 errors, got %v", err)
 	}
@@ -425,16 +428,16 @@ func TestParseQASentinels(t *testing.T) {
 		want error
 		line string
 	}{
-		{"nil", nil, ErrEmptyDocument, ""},
-		{"blank lines", []byte("\n \r\n\t\n"), ErrEmptyDocument, ""},
-		{"only a BOM", []byte("\ufeff"), ErrEmptyDocument, ""},
-		{"invalid UTF-8 on line 3", []byte("Q1. What?\r\nAns: fine.\r\nbad \xff byte\n"), ErrInvalidUTF8, "line 3"},
-		{"Latin-1 file", []byte("Q1. Caf\xe9?\nAns: yes."), ErrInvalidUTF8, "line 1"},
-		{"too large", bytes.Repeat([]byte("a"), MaxDocumentBytes+1), ErrTooLarge, ""},
-		{"prose only", []byte("Conclusion\nThere are no questions here.\n- not even in a list"), ErrNoQA, ""},
+		{"nil", nil, draft.ErrEmpty, ""},
+		{"blank lines", []byte("\n \r\n\t\n"), draft.ErrEmpty, ""},
+		{"only a BOM", []byte("\ufeff"), draft.ErrEmpty, ""},
+		{"invalid UTF-8 on line 3", []byte("Q1. What?\r\nAns: fine.\r\nbad \xff byte\n"), draft.ErrNotUTF8, "line 3"},
+		{"Latin-1 file", []byte("Q1. Caf\xe9?\nAns: yes."), draft.ErrNotUTF8, "line 1"},
+		{"too large", bytes.Repeat([]byte("a"), draft.MaxWriteUpBytes+1), draft.ErrTooLarge, ""},
+		{"prose only", []byte("Conclusion\nThere are no questions here.\n- not even in a list"), draft.ErrNoQA, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			qas, err := ParseQA(tc.doc)
+			qas, err := Parse(tc.doc)
 			if !errors.Is(err, tc.want) {
 				t.Fatalf("error = %v, want %v", err, tc.want)
 			}
@@ -442,7 +445,7 @@ func TestParseQASentinels(t *testing.T) {
 				t.Errorf("got Q&As %+v with a document-level error", qas)
 			}
 			named := err.Error()
-			for _, p := range Problems(err) {
+			for _, p := range refusalProblems(err) {
 				named += fmt.Sprintf(" line %d", p.Line)
 			}
 			if !strings.Contains(named, tc.line) {
@@ -455,8 +458,8 @@ func TestParseQASentinels(t *testing.T) {
 // A document of exactly the size limit is accepted.
 func TestParseQAAtSizeLimit(t *testing.T) {
 	doc := []byte("Q1. Why?\nAns: Because.\n")
-	doc = append(doc, bytes.Repeat([]byte(" "), MaxDocumentBytes-len(doc))...)
-	qas, err := ParseQA(doc)
+	doc = append(doc, bytes.Repeat([]byte(" "), draft.MaxWriteUpBytes-len(doc))...)
+	qas, err := Parse(doc)
 	if err != nil || len(qas) != 1 {
 		t.Fatalf("got %d Q&As, %v", len(qas), err)
 	}
@@ -470,8 +473,8 @@ func FuzzParseQA(f *testing.F) {
 	f.Add([]byte("## Q: A?\n### Answer\n1. a\nCategory: x\nKey points: a;b\n---\n"))
 	f.Add([]byte("**Q:** A\nB\n\nC\nFinal Thoughts\n"))
 	f.Fuzz(func(t *testing.T, doc []byte) {
-		qas, err := ParseQA(doc)
-		var pe ParseErrors
+		qas, err := Parse(doc)
+		var pe draft.ParseErrors
 		if err != nil && !errors.As(err, &pe) && len(qas) > 0 {
 			t.Fatalf("document-level error %v came with Q&As", err)
 		}
@@ -501,8 +504,8 @@ func FuzzParseQA(f *testing.F) {
 				}
 			}
 		}
-		for _, d := range CardsFromQA("fuzz", qas, "") {
-			if d.Front == "" || d.Back == "" || !ValidSlug(d.Category) {
+		for _, d := range Cards("fuzz", qas, "") {
+			if d.Front == "" || d.Back == "" || !category.ValidSlug(d.Category) {
 				t.Fatalf("bad draft %+v", d)
 			}
 		}
@@ -520,10 +523,10 @@ func BenchmarkParseQALongRuns(b *testing.B) {
 	}
 	for name, doc := range docs {
 		b.Run(name, func(b *testing.B) {
-			in := []byte(doc[:min(len(doc), MaxDocumentBytes)])
+			in := []byte(doc[:min(len(doc), draft.MaxWriteUpBytes)])
 			for b.Loop() {
-				if _, err := ParseQA(in); err != nil {
-					var pe ParseErrors
+				if _, err := Parse(in); err != nil {
+					var pe draft.ParseErrors
 					if !errors.As(err, &pe) {
 						b.Fatal(err)
 					}

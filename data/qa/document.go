@@ -1,4 +1,4 @@
-package data
+package qa
 
 import (
 	"fmt"
@@ -7,6 +7,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/flashcards/flashcards/data/category"
+	"github.com/flashcards/flashcards/data/draft"
 	"github.com/flashcards/flashcards/data/qadoc"
 )
 
@@ -20,50 +22,50 @@ import (
 // (strongKeyword); the section heading above the question, when the
 // document has two or more and opts does not ignore them; the fallback;
 // uncategorized.
-func cardsFromDocument(docName string, d qadoc.Document, opts ImportOptions) ([]CardDraft, []UnansweredQuestion) {
+func cardsFromDocument(docName string, d qadoc.Document, opts Options) ([]draft.Card, []Unanswered) {
 	docName = strings.ToValidUTF8(docName, "\uFFFD")
-	fallback := qaCategorySlug(opts.FallbackCategory)
+	fallback := category.SlugFor(opts.Fallback)
 	if fallback == "" {
-		fallback = UncategorizedSlug
+		fallback = category.Uncategorized
 	}
 	mistakes := isMistakeWriteUp(d.Outline)
 	sections := !opts.IgnoreHeadings && d.Sections >= 2
-	var drafts []CardDraft
-	var skipped []UnansweredQuestion
+	var drafts []draft.Card
+	var skipped []Unanswered
 	seen := map[string]bool{}
-	add := func(c CardDraft) {
-		c.Key = qaCardKey("qa:", c.Front)
+	add := func(c draft.Card) {
+		c.Key = draft.Key("qa:", c.Front)
 		if !seen[c.Key] {
 			seen[c.Key] = true
 			drafts = append(drafts, c)
 		}
 	}
 	for _, qa := range d.QAs {
-		if utf8.RuneCountInString(qa.Question) > MaxCardTextRunes || utf8.RuneCountInString(qa.Answer) > MaxCardTextRunes {
-			skipped = append(skipped, UnansweredQuestion{Line: qa.Line, Question: clipRunes(qa.Question, 200),
-				Reason: fmt.Sprintf("longer than the %d characters a card side holds", MaxCardTextRunes)})
+		if utf8.RuneCountInString(qa.Question) > draft.MaxTextRunes || utf8.RuneCountInString(qa.Answer) > draft.MaxTextRunes {
+			skipped = append(skipped, Unanswered{Line: qa.Line, Question: clipRunes(qa.Question, 200),
+				Reason: fmt.Sprintf("longer than the %d characters a card side holds", draft.MaxTextRunes)})
 			continue
 		}
-		category := qaCategorySlug(qa.Category)
-		if category == "" && mistakes {
-			category, _ = strongKeyword(qa.Question, qa.Answer)
+		slug := category.SlugFor(qa.Category)
+		if slug == "" && mistakes {
+			slug, _ = strongKeyword(qa.Question, qa.Answer)
 		}
-		if category == "" && sections {
-			category = qaCategorySlug(qa.Section)
+		if slug == "" && sections {
+			slug = category.SlugFor(qa.Section)
 		}
-		if category == "" {
-			category = fallback
+		if slug == "" {
+			slug = fallback
 		}
 		keyPoints := fitKeyPoints(qa.KeyPoints)
 		if len(keyPoints) == 0 {
 			keyPoints = qaFindPhrases(plainText(qa.Answer))
 		}
 		source := documentSource(docName, qa.Number, qa.Link)
-		add(CardDraft{Front: qa.Question, Back: qa.Answer, Category: category, KeyPoints: keyPoints, Source: source})
+		add(draft.Card{Front: qa.Question, Back: qa.Answer, Category: slug, KeyPoints: keyPoints, Source: source})
 		if len(qa.List) >= 2 {
 			front := qaListFront(QA{Question: qa.Question, ListIntro: qa.ListIntro, List: qa.List})
-			if utf8.RuneCountInString(front) <= MaxCardTextRunes {
-				add(CardDraft{Front: front, Back: markdownList(qa.List), Category: category,
+			if utf8.RuneCountInString(front) <= draft.MaxTextRunes {
+				add(draft.Card{Front: front, Back: markdownList(qa.List), Category: slug,
 					KeyPoints: fitKeyPoints(qa.ListLeads), Source: source})
 			}
 		}
@@ -79,7 +81,7 @@ func documentSource(docName string, number int, link string) string {
 	if docName != "" {
 		source = docName + " " + source
 	}
-	if link != "" && utf8.ValidString(link) && utf8.RuneCountInString(source)+utf8.RuneCountInString(link) < maxExportSource-3 {
+	if link != "" && utf8.ValidString(link) && utf8.RuneCountInString(source)+utf8.RuneCountInString(link) < draft.MaxSourceRunes-3 {
 		source += " (" + link + ")"
 	}
 	return source
@@ -89,7 +91,7 @@ func documentSource(docName string, number int, link string) string {
 func fitKeyPoints(kps []string) []string {
 	var out []string
 	for _, kp := range kps {
-		if len(out) < MaxKeyPoints && kp != "" && utf8.RuneCountInString(kp) <= MaxKeyPointRunes {
+		if len(out) < draft.MaxKeyPoints && kp != "" && utf8.RuneCountInString(kp) <= draft.MaxKeyPointRunes {
 			out = append(out, kp)
 		}
 	}

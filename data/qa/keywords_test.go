@@ -1,10 +1,12 @@
-package data
+package qa
 
 import (
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/flashcards/flashcards/data/category"
 )
 
 // categorySeedOrder is the category of each question of the seed
@@ -14,93 +16,6 @@ var categorySeedOrder = []string{
 	"accuracy-only", "data-quality", "weak-communication", "no-trade-offs",
 	"coding-fundamentals", "ignoring-deployment", "overcomplicating",
 	"unstructured-answers", "ignoring-domain",
-}
-
-func TestBuiltinCategories(t *testing.T) {
-	got := BuiltinCategories()
-	if len(got) != len(categorySeedOrder) {
-		t.Fatalf("got %d categories, want %d", len(got), len(categorySeedOrder))
-	}
-	for i, c := range got {
-		if c.Slug != categorySeedOrder[i] {
-			t.Errorf("category %d: slug %q, want %q", i+1, c.Slug, categorySeedOrder[i])
-		}
-		if !ValidSlug(c.Slug) {
-			t.Errorf("%q is not a valid slug", c.Slug)
-		}
-		if c.Name == "" || c.Description == "" {
-			t.Errorf("%q: empty name or description", c.Slug)
-		}
-		if strings.Contains(c.Description, "\n") {
-			t.Errorf("%q: description should be one line", c.Slug)
-		}
-		if slug, ok := categoryBuiltinSlug(strings.ToUpper(c.Name)); !ok || slug != c.Slug {
-			t.Errorf("name %q does not resolve to its slug: %q, %v", c.Name, slug, ok)
-		}
-		if c.Slug == UncategorizedSlug {
-			t.Errorf("uncategorized must not be a built-in category")
-		}
-	}
-	got[0].Slug = "changed"
-	if BuiltinCategories()[0].Slug == "changed" {
-		t.Error("BuiltinCategories returns shared state; a caller changed it")
-	}
-	if !ValidSlug(UncategorizedSlug) {
-		t.Error("UncategorizedSlug is not a valid slug")
-	}
-}
-
-func TestCategoryValidSlug(t *testing.T) {
-	for _, tc := range []struct {
-		in   string
-		want bool
-	}{
-		{"data-quality", true},
-		{"a", true},
-		{"f1-2", true},
-		{strings.Repeat("a", 64), true},
-		{strings.Repeat("a", 65), false},
-		{"", false},
-		{"Data-quality", false},
-		{"data--quality", false},
-		{"-data", false},
-		{"data-", false},
-		{"data quality", false},
-		{"data_quality", false},
-		{"données", false},
-	} {
-		if got := ValidSlug(tc.in); got != tc.want {
-			t.Errorf("ValidSlug(%q) = %v, want %v", tc.in, got, tc.want)
-		}
-	}
-}
-
-func TestCategorySlugify(t *testing.T) {
-	for _, tc := range []struct{ in, want string }{
-		{"System Design", "system-design"},
-		{"  Trade-offs & Costs!  ", "trade-offs-costs"},
-		{"Don't overfit", "dont-overfit"},
-		{"Don’t overfit", "dont-overfit"},
-		{"Données manquantes", "donnees-manquantes"},
-		{"ML::Metrics", "ml-metrics"},
-		{"already-a-slug", "already-a-slug"},
-		{"C++ / Go", "c-go"},
-		{"!!!", ""},
-		{"日本語", ""},
-		{"", ""},
-		{strings.Repeat("word ", 20), "word-word-word-word-word-word-word-word-word-word-word-word-word"},
-		{strings.Repeat("ab", 40), strings.Repeat("ab", 32)},
-		{"x " + strings.Repeat("ab", 40), "x"},
-		{strings.Repeat("abc-", 16) + "d", strings.Repeat("abc-", 15) + "abc"},
-	} {
-		got := Slugify(tc.in)
-		if got != tc.want {
-			t.Errorf("Slugify(%q) = %q, want %q", tc.in, got, tc.want)
-		}
-		if got != "" && !ValidSlug(got) {
-			t.Errorf("Slugify(%q) = %q, which is not a valid slug", tc.in, got)
-		}
-	}
 }
 
 func TestDetectCategory(t *testing.T) {
@@ -150,12 +65,12 @@ func TestCategoryKeywordsCoverBuiltins(t *testing.T) {
 		if len(c.words) == 0 {
 			t.Errorf("%s has no keywords", c.slug)
 		}
-		if _, ok := categoryBuiltinSlug(c.slug); !ok {
+		if _, ok := category.BuiltinSlug(c.slug); !ok {
 			t.Errorf("keywords for unknown category %q", c.slug)
 		}
 		have[c.slug] = true
 	}
-	for _, c := range BuiltinCategories() {
+	for _, c := range category.Builtins() {
 		if !have[c.Slug] {
 			t.Errorf("category %q has no keywords", c.Slug)
 		}
@@ -179,7 +94,7 @@ func TestCategoryKeywordsAreDocumented(t *testing.T) {
 // docs/import-formats.md, unescaping "\*".
 func categoryDocTable(t *testing.T, header string) map[string]string {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("..", "docs", "import-formats.md"))
+	b, err := os.ReadFile(filepath.Join("..", "..", "docs", "import-formats.md"))
 	if err != nil {
 		t.Fatal(err)
 	}

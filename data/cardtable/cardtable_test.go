@@ -1,8 +1,7 @@
-package data
+package cardtable
 
 import (
 	"bytes"
-	"context"
 	"errors"
 	"fmt"
 	"reflect"
@@ -10,6 +9,9 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/flashcards/flashcards/data/category"
+	"github.com/flashcards/flashcards/data/draft"
 )
 
 // csvCard is the part of a draft a table test compares.
@@ -19,7 +21,7 @@ type csvCard struct {
 	source                string
 }
 
-func csvShort(ds []CardDraft) []csvCard {
+func csvShort(ds []draft.Card) []csvCard {
 	var out []csvCard
 	for _, d := range ds {
 		out = append(out, csvCard{d.Front, d.Back, d.Category, d.KeyPoints, d.Source})
@@ -104,7 +106,7 @@ func TestParseCardTable(t *testing.T) {
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := ParseCardTable([]byte(tc.doc), tc.file)
+			got, err := Parse([]byte(tc.doc), tc.file)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -124,8 +126,8 @@ func TestParseCardTable(t *testing.T) {
 // The key follows the card's words, not its row or file, so re-importing
 // an edited export updates instead of duplicating.
 func TestParseCardTableKeys(t *testing.T) {
-	a, _ := ParseCardTable([]byte("Why?,Because.\nHow?,Like so.\n"), "a.csv")
-	b, _ := ParseCardTable([]byte("New?\tRow.\n how? \tlike  so.\n"), "b.tsv")
+	a, _ := Parse([]byte("Why?,Because.\nHow?,Like so.\n"), "a.csv")
+	b, _ := Parse([]byte("New?\tRow.\n how? \tlike  so.\n"), "b.tsv")
 	if len(a) != 2 || len(b) != 2 {
 		t.Fatalf("got %d and %d drafts", len(a), len(b))
 	}
@@ -153,10 +155,10 @@ func TestParseCardTableErrors(t *testing.T) {
 		{"quote inside a bare field", "A,B\nC,D\"x\n", []int{2}, []string{"rows after it were not read"}, 1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := ParseCardTable([]byte(tc.doc), "cards.csv")
-			var pe ParseErrors
+			got, err := Parse([]byte(tc.doc), "cards.csv")
+			var pe draft.ParseErrors
 			if !errors.As(err, &pe) {
-				t.Fatalf("error = %v, want ParseErrors", err)
+				t.Fatalf("error = %v, want draft.ParseErrors", err)
 			}
 			if len(pe) != len(tc.lines) {
 				t.Fatalf("got %v, want %d errors", err, len(tc.lines))
@@ -208,31 +210,19 @@ func TestCardTableReadErrorsNameTheLineToFix(t *testing.T) {
 			2, "this row has 3 fields where the header has 2; put a field that holds a tab in quotes"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := ParseCardTable([]byte(tc.doc), tc.file)
-			var pe ParseErrors
+			_, err := Parse([]byte(tc.doc), tc.file)
+			var pe draft.ParseErrors
 			if !errors.As(err, &pe) || len(pe) != 1 {
 				t.Fatalf("error %v, want one ParseError", err)
 			}
 			if pe[0].Line != tc.line || pe[0].Msg != tc.msg {
-				t.Errorf("got  %q\nwant %q", pe[0].Error(), ParseError{Line: tc.line, Msg: tc.msg}.Error())
-			}
-			ctx := context.Background()
-			s := openTestStore(t)
-			u := cardsTestUser(t, s, "ada")
-			if _, err := s.ImportDocument(ctx, u.ID, tc.file, []byte(tc.doc), "", nil); !errors.As(err, &pe) {
-				t.Errorf("import: %v, want the ParseErrors", err)
-			}
-			if n, _ := s.CountCards(ctx, u.ID); n != 0 {
-				t.Errorf("the refused import stored %d cards", n)
-			}
-			if decks, _ := s.ListDecks(ctx, u.ID); len(decks) != 0 {
-				t.Errorf("the refused import made decks: %+v", decks)
+				t.Errorf("got  %q\nwant %q", pe[0].Error(), draft.ParseError{Line: tc.line, Msg: tc.msg}.Error())
 			}
 		})
 	}
 	// Separators after the last field are no extra fields; rows with
 	// fewer fields than the header are read as before.
-	got, err := ParseCardTable([]byte("front,back,category\nA,B,c,\nC,D\n"), "cards.csv")
+	got, err := Parse([]byte("front,back,category\nA,B,c,\nC,D\n"), "cards.csv")
 	if err != nil || len(got) != 2 {
 		t.Errorf("trailing separator and short row: %d drafts, %v", len(got), err)
 	}
@@ -244,22 +234,23 @@ func TestParseCardTableSentinels(t *testing.T) {
 		doc  []byte
 		want error
 	}{
-		{"empty", nil, ErrEmptyDocument},
-		{"blank", []byte(" \r\n\n"), ErrEmptyDocument},
-		{"invalid UTF-8", []byte("a,b\nc,\xc3\x28\n"), ErrInvalidUTF8},
-		{"too large", bytes.Repeat([]byte("a,b\n"), MaxCardTableBytes/4+1), ErrTooLarge},
-		{"header only", []byte("front,back,category\n"), ErrNoQA},
-		{"Anki header lines only", []byte("#separator:tab\n#html:false\n"), ErrNoQA},
+		{"empty", nil, draft.ErrEmpty},
+		{"blank", []byte(" \r\n\n"), draft.ErrEmpty},
+		{"invalid UTF-8", []byte("a,b\nc,\xc3\x28\n"), draft.ErrNotUTF8},
+		{"too large", bytes.Repeat([]byte("a,b\n"), draft.MaxTableBytes/4+1), draft.ErrTooLarge},
+		{"header only", []byte("front,back,category\n"), draft.ErrNoQA},
+		{"Anki header lines only", []byte("#separator:tab\n#html:false\n"), draft.ErrNoQA},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := ParseCardTable(tc.doc, "x.csv")
+			got, err := Parse(tc.doc, "x.csv")
 			if !errors.Is(err, tc.want) || got != nil {
 				t.Errorf("got %v, %v; want %v", got, err, tc.want)
 			}
 		})
 	}
-	_, err := ParseCardTable([]byte("a,b\nc,\xc3\x28\n"), "x.csv")
-	if p := Problems(err); !errors.Is(err, ErrInvalidUTF8) || len(p) != 1 || p[0].Line != 2 {
+	_, err := Parse([]byte("a,b\nc,\xc3\x28\n"), "x.csv")
+	var r *draft.Refusal
+	if !errors.As(err, &r) || !errors.Is(err, draft.ErrNotUTF8) || len(r.Problems) != 1 || r.Problems[0].Line != 2 {
 		t.Errorf("invalid UTF-8 error %v does not name line 2", err)
 	}
 }
@@ -278,7 +269,7 @@ func BenchmarkParseCardTable100k(b *testing.B) {
 	doc := csvBigTable(100_000)
 	b.SetBytes(int64(len(doc)))
 	for b.Loop() {
-		ds, err := ParseCardTable(doc, "big.csv")
+		ds, err := Parse(doc, "big.csv")
 		if err != nil || len(ds) != 100_000 {
 			b.Fatalf("got %d drafts, %v", len(ds), err)
 		}
@@ -292,8 +283,8 @@ func FuzzParseCardTable(f *testing.F) {
 	f.Add([]byte("front,back\n\"Two\nlines\",\"He said \"hi\" to me\"\n"), "q.csv")
 	f.Add([]byte("#separator:semicolon\nfront;back\nA;B\"\u00e9\nC;D;E\n"), "q.csv")
 	f.Fuzz(func(t *testing.T, doc []byte, name string) {
-		ds, err := ParseCardTable(doc, name)
-		var pe ParseErrors
+		ds, err := Parse(doc, name)
+		var pe draft.ParseErrors
 		if err != nil && !errors.As(err, &pe) && ds != nil {
 			t.Fatalf("document-level error %v came with drafts", err)
 		}
@@ -308,7 +299,7 @@ func FuzzParseCardTable(f *testing.F) {
 			if strings.TrimSpace(d.Front) == "" || strings.TrimSpace(d.Back) == "" {
 				t.Fatalf("empty side in %+v", d)
 			}
-			if !ValidSlug(d.Category) {
+			if !category.ValidSlug(d.Category) {
 				t.Fatalf("invalid category in %+v", d)
 			}
 			if keys[d.Key] {
@@ -322,4 +313,80 @@ func FuzzParseCardTable(f *testing.F) {
 			}
 		}
 	})
+}
+
+// A tags column fills the drafts' tags: split on spaces as Anki writes
+// them, its "::" levels written "/" (issue 19). Without a category column
+// the first tag still names the category.
+func TestParseCardTableTags(t *testing.T) {
+	for _, tc := range []struct {
+		name, file, doc string
+		tags            [][]string
+		categories      []string
+	}{
+		{"header column, any case, beside a category", "cards.csv",
+			"front,back,category,TAGS\nF1,B1,data-quality,company::acme  round::onsite::day-1\nF2,B2,,\n",
+			[][]string{{"company/acme", "round/onsite/day-1"}, nil}, []string{"data-quality", "uncategorized"}},
+		{"a tags column before the category column", "cards.csv",
+			"tags,front,back,category\nx y,F1,B1,Data quality\n",
+			[][]string{{"x", "y"}}, []string{"data-quality"}},
+		{"header column without a category column", "cards.tsv",
+			"Question\tAnswer\tTag\nF1\tB1\tml::metrics interview\n",
+			[][]string{{"ml/metrics", "interview"}}, []string{"ml-metrics"}},
+		{"Anki's #tags column line", "deck.txt",
+			"#separator:tab\n#html:true\n#notetype column:1\n#tags column:4\nBasic\tF1\tB1\tml::metrics interview\n",
+			[][]string{{"ml/metrics", "interview"}}, []string{"ml-metrics"}},
+		{"Anki's #tags column line under a header row", "deck.txt",
+			"#separator:tab\n#tags column:3\nfront\tback\tlabels\nF1\tB1\tleetcode::arrays\n",
+			[][]string{{"leetcode/arrays"}}, []string{"uncategorized"}},
+		{"no tags column", "cards.csv", "front,back\nF1,B1\n", [][]string{nil}, []string{"uncategorized"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := Parse([]byte(tc.doc), tc.file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var tags [][]string
+			var cats []string
+			for _, d := range got {
+				tags, cats = append(tags, d.Tags), append(cats, d.Category)
+			}
+			if !reflect.DeepEqual(tags, tc.tags) || !reflect.DeepEqual(cats, tc.categories) {
+				t.Errorf("tags %q, categories %q; want %q, %q", tags, cats, tc.tags, tc.categories)
+			}
+		})
+	}
+}
+
+// The column mapping knows the tags column: the layout finds it, and a
+// mapping chosen in the preview puts it where the person said.
+func TestCardTableMappingTags(t *testing.T) {
+	doc := []byte("front,back,category,tags\nF1,B1,c,a::b c\n")
+	l, err := ReadLayout(doc, "cards.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := (Mapping{Front: 0, Back: 1, Category: 2, KeyPoints: -1, Tags: 3, Header: true}); l.Mapping != want {
+		t.Errorf("layout mapping %+v, want %+v", l.Mapping, want)
+	}
+	for _, tc := range []struct {
+		tags int
+		want []string
+	}{{3, []string{"a/b", "c"}}, {2, []string{"c"}}, {-1, nil}} {
+		m := l.Mapping
+		m.Tags = tc.tags
+		got, err := ParseWith(doc, "cards.csv", Options{Columns: &m})
+		if err != nil || len(got) != 1 || !reflect.DeepEqual(got[0].Tags, tc.want) {
+			t.Errorf("tags column %d: %+v, %v; want tags %q", tc.tags, got, err, tc.want)
+		}
+	}
+	bad := l.Mapping
+	bad.Tags = 4
+	var r *draft.Refusal
+	if err := bad.Check(len(l.Columns)); !errors.As(err, &r) || r.Message != "Choose one of the table's columns, or none" {
+		t.Errorf("a tags column past the table: %v", err)
+	}
+	if err := l.Mapping.Check(len(l.Columns)); err != nil {
+		t.Errorf("the layout's own mapping: %v", err)
+	}
 }

@@ -1,20 +1,22 @@
-package data
+package qa
 
 import (
-	"context"
 	"reflect"
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/flashcards/flashcards/data/category"
+	"github.com/flashcards/flashcards/data/draft"
 )
 
 func TestCardsFromQASample(t *testing.T) {
-	qas, err := ParseQA(qaReadFixture(t, "qa-sample.txt"))
+	qas, err := Parse(qaReadFixture(t, "qa-sample.txt"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := CardsFromQA("qa-sample.txt", qas, "data-engineering")
-	want := []CardDraft{
+	got := Cards("qa-sample.txt", qas, "data-engineering")
+	want := []draft.Card{
 		{
 			Front:    "Why do pipelines need to be idempotent?",
 			Back:     "Jobs get retried after failures. An idempotent step can run twice without duplicating rows, so a retry is always safe.",
@@ -79,11 +81,11 @@ func TestCardsFromQACategory(t *testing.T) {
 		{"detected from the answer", QA{Question: "Why?", Answer: "For accuracy."}, "mine", "accuracy-only"},
 		{"fallback", QA{Question: "Why?", Answer: "Because."}, "mine", "mine"},
 		{"fallback name is slugified", QA{Question: "Why?", Answer: "Because."}, "My Notes", "my-notes"},
-		{"uncategorized", QA{Question: "Why?", Answer: "Because."}, "", UncategorizedSlug},
-		{"unusable fallback", QA{Question: "Why?", Answer: "Because."}, "???", UncategorizedSlug},
+		{"uncategorized", QA{Question: "Why?", Answer: "Because."}, "", category.Uncategorized},
+		{"unusable fallback", QA{Question: "Why?", Answer: "Because."}, "???", category.Uncategorized},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got := CardsFromQA("doc", []QA{tc.qa}, tc.fallback)
+			got := Cards("doc", []QA{tc.qa}, tc.fallback)
 			if len(got) != 1 || got[0].Category != tc.wanted {
 				t.Errorf("got %+v, want category %q", got, tc.wanted)
 			}
@@ -108,7 +110,7 @@ func TestCardsFromQAKeyPoints(t *testing.T) {
 		{"none", QA{Question: "Q?", Answer: "Because."}, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got := CardsFromQA("", []QA{tc.qa}, "")
+			got := Cards("", []QA{tc.qa}, "")
 			if len(got) == 0 || !reflect.DeepEqual(got[0].KeyPoints, tc.want) {
 				t.Errorf("got %+v, want key points %q", got, tc.want)
 			}
@@ -117,8 +119,8 @@ func TestCardsFromQAKeyPoints(t *testing.T) {
 }
 
 func TestCardsFromQAListOnly(t *testing.T) {
-	got := CardsFromQA("doc", []QA{{Number: 3, Question: "Name two metrics.", ListIntro: "Either of:", List: []string{"Precision", "Recall"}}}, "")
-	want := []CardDraft{{
+	got := Cards("doc", []QA{{Number: 3, Question: "Name two metrics.", ListIntro: "Either of:", List: []string{"Precision", "Recall"}}}, "")
+	want := []draft.Card{{
 		Key:       got[0].Key,
 		Front:     "Name two metrics.",
 		Back:      "Either of:\n- Precision\n- Recall",
@@ -132,7 +134,7 @@ func TestCardsFromQAListOnly(t *testing.T) {
 }
 
 func TestCardsFromQAListFront(t *testing.T) {
-	got := CardsFromQA("", []QA{{Question: "Which?", Answer: "These.", List: []string{"one"}}}, "")
+	got := Cards("", []QA{{Question: "Which?", Answer: "These.", List: []string{"one"}}}, "")
 	if len(got) != 2 || got[1].Front != "Which? — name the 1 point" || got[1].Back != "- one" {
 		t.Errorf("got %+v", got)
 	}
@@ -142,7 +144,7 @@ func TestCardsFromQAListFront(t *testing.T) {
 // only case, spacing, quotes or dashes changed, and new ones otherwise.
 func TestCardsFromQAKeyIsStable(t *testing.T) {
 	key := func(q string) string {
-		return CardsFromQA("", []QA{{Question: q, Answer: "x"}}, "")[0].Key
+		return Cards("", []QA{{Question: q, Answer: "x"}}, "")[0].Key
 	}
 	base := key("What’s a “trade-off”?")
 	for _, same := range []string{"what's a \"trade-off\"?", "  WHAT’S   a “trade‐off”?\n", "What’s a “trade–off”?"} {
@@ -153,15 +155,15 @@ func TestCardsFromQAKeyIsStable(t *testing.T) {
 	if key("What’s a trade-off?") == base || key("What is a “trade-off”?") == base {
 		t.Error("a changed question kept its key")
 	}
-	a := CardsFromQA("a.txt", []QA{{Question: "Why?", Answer: "One."}}, "")
-	b := CardsFromQA("b.md", []QA{{Question: "Why?", Answer: "Two."}}, "")
+	a := Cards("a.txt", []QA{{Question: "Why?", Answer: "One."}}, "")
+	b := Cards("b.md", []QA{{Question: "Why?", Answer: "Two."}}, "")
 	if a[0].Key != b[0].Key {
 		t.Error("the key should depend on the question alone, not on the answer or the document")
 	}
 }
 
 func TestCardsFromQADropsRepeatedQuestions(t *testing.T) {
-	got := CardsFromQA("", []QA{
+	got := Cards("", []QA{
 		{Number: 1, Question: "Why?", Answer: "One."},
 		{Number: 2, Question: "why?", Answer: "Two."},
 		{Number: 3, Question: "How?", Answer: "Three."},
@@ -181,32 +183,5 @@ func TestCardsFromQAPhrasesAreDocumented(t *testing.T) {
 	}
 	if len(rows) != len(qaPhrases) {
 		t.Errorf("docs list %d phrases, the code %d", len(rows), len(qaPhrases))
-	}
-}
-
-// A list item too long to be a key point stays on the card's back and is
-// left out of its key points; the document still imports.
-func TestLongListItemsDoNotStopTheImport(t *testing.T) {
-	long := strings.Repeat("word ", 60)
-	doc := "Q1. What goes wrong?\nAns: Several things:\n- short one\n- " + long + "\n"
-	drafts, err := ParseDocument("doc.txt", []byte(doc), "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := openTestStore(t)
-	u, err := s.CreateUser(context.Background(), "ada", "correct horse", DefaultSettings())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.ImportDrafts(context.Background(), u.ID, "deck", drafts, nil); err != nil {
-		t.Fatalf("import: %v", err)
-	}
-	for _, d := range drafts {
-		if !strings.Contains(d.Back, "short one") {
-			continue
-		}
-		if !strings.Contains(d.Back, strings.TrimSpace(long)) || len(d.KeyPoints) != 1 || d.KeyPoints[0] != "short one" {
-			t.Errorf("back %q, key points %q", d.Back, d.KeyPoints)
-		}
 	}
 }

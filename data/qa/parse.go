@@ -1,8 +1,13 @@
-package data
+// Package qa turns interview Q&A write-ups into card drafts: plain text
+// ("Q1." and "Ans:"), Markdown and saved web pages. It reads a document
+// with both readers, the plain-text one here (Parse) and data/qadoc's,
+// keeps the reading that finds more answered questions (Read), and files
+// each card in a category: an explicit "Category:" line, the section
+// heading, the keyword map of mistake write-ups (DetectCategory), or the
+// fallback. docs/import-formats.md describes what it reads.
+package qa
 
 import (
-	"bytes"
-	"errors"
 	"fmt"
 	"regexp"
 	"slices"
@@ -10,6 +15,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/flashcards/flashcards/data/draft"
 )
 
 // QA is one question and its answer, read from an interview-prep write-up.
@@ -24,56 +31,13 @@ type QA struct {
 	KeyPoints []string // from an explicit "Key points: a; b; c" line, nil if none
 }
 
-// ParseError is one thing in a document the importer could not read.
-type ParseError struct {
-	Line int
-	Msg  string
-	// Question is set when the problem is a question nothing answers: an
-	// import may skip it and keep the rest.
-	Question string
-}
-
-func (e ParseError) Error() string { return fmt.Sprintf("line %d: %s", e.Line, e.Msg) }
-
-// ParseErrors collects every problem in a document, so a user can fix
-// them all in one pass instead of one per upload.
-type ParseErrors []ParseError
-
-// qaMaxErrorsShown keeps the message of a badly broken 4 MiB file readable;
-// the slice itself keeps every error.
-const qaMaxErrorsShown = 20
-
-func (es ParseErrors) Error() string {
-	var b strings.Builder
-	for i, e := range es {
-		if i == qaMaxErrorsShown {
-			fmt.Fprintf(&b, "\n(and %d more)", len(es)-i)
-			break
-		}
-		if i > 0 {
-			b.WriteByte('\n')
-		}
-		b.WriteString(e.Error())
-	}
-	return b.String()
-}
-
-var (
-	ErrNoQA          = errors.New("no questions and answers found")
-	ErrEmptyDocument = errors.New("document is empty")
-	ErrInvalidUTF8   = errors.New("document is not valid UTF-8 text")
-)
-
-// MaxDocumentBytes bounds an upload; real write-ups are a few kilobytes.
-const MaxDocumentBytes = 4 << 20
-
-// ParseQA reads the questions and answers of a plain-text or Markdown
+// Parse reads the questions and answers of a plain-text or Markdown
 // write-up; docs/import-formats.md describes both formats and what counts
 // as an error. When some Q&As parse and others do not, it returns the good
-// ones together with a ParseErrors listing the rest, and the caller decides
+// ones together with a draft.ParseErrors listing the rest, and the caller decides
 // whether a partial import is acceptable.
-func ParseQA(doc []byte) ([]QA, error) {
-	text, err := qaCleanDocument(doc, MaxDocumentBytes)
+func Parse(doc []byte) ([]QA, error) {
+	text, err := draft.Clean(doc, draft.MaxWriteUpBytes)
 	if err != nil {
 		return nil, err
 	}
@@ -85,47 +49,13 @@ func ParseQA(doc []byte) ([]QA, error) {
 		p.parsePlain()
 	}
 	if len(p.errs) > 0 {
-		slices.SortStableFunc(p.errs, func(a, b ParseError) int { return a.Line - b.Line })
+		slices.SortStableFunc(p.errs, func(a, b draft.ParseError) int { return a.Line - b.Line })
 		return p.out, p.errs
 	}
 	if len(p.out) == 0 {
-		return nil, ErrNoQA
+		return nil, draft.ErrNoQA
 	}
 	return p.out, nil
-}
-
-// qaCleanDocument applies the checks every import shares (size, emptiness,
-// encoding) and returns the text with any BOM removed and "\n" line ends.
-// limit is the largest document the format accepts, in bytes.
-func qaCleanDocument(doc []byte, limit int) (string, error) {
-	if len(doc) > limit {
-		return "", Errorf(ErrTooLarge, "The document is too large: a Q&A write-up may hold %d MiB, a card table (.csv, .tsv) %d MiB.",
-			MaxDocumentBytes>>20, MaxCardTableBytes>>20)
-	}
-	doc = bytes.TrimPrefix(doc, []byte("\ufeff"))
-	if len(bytes.TrimSpace(doc)) == 0 {
-		return "", &Error{Kind: ErrInvalid, Message: "The document is empty.", Err: ErrEmptyDocument}
-	}
-	// Windows and old Mac line ends both count as one line break, as
-	// editors count them, so the line numbers in errors match.
-	doc = bytes.ReplaceAll(doc, []byte("\r\n"), []byte("\n"))
-	doc = bytes.ReplaceAll(doc, []byte("\r"), []byte("\n"))
-	if !utf8.Valid(doc) {
-		return "", &Error{Kind: ErrInvalid, Err: ErrInvalidUTF8, Message: "The document is not UTF-8 text. Save it as UTF-8 and try again.",
-			Problems: []Problem{{Line: qaFirstInvalidLine(doc), Message: "the first character that is not UTF-8"}}}
-	}
-	return string(doc), nil
-}
-
-func qaFirstInvalidLine(doc []byte) int {
-	for i := 0; i < len(doc); {
-		r, size := utf8.DecodeRune(doc[i:])
-		if r == utf8.RuneError && size == 1 {
-			return 1 + bytes.Count(doc[:i], []byte("\n"))
-		}
-		i += size
-	}
-	return 1
 }
 
 var (
@@ -411,7 +341,7 @@ func (b *qaBody) line(raw, t string) {
 	if m := qaMatchKeyPoints(t); m != nil {
 		b.flush()
 		if b.keyPoints == nil {
-			b.keyPoints = qaSplitKeyPoints(m[1])
+			b.keyPoints = draft.SplitKeyPoints(m[1])
 		}
 		return
 	}
@@ -484,20 +414,10 @@ func (b *qaBody) finish(qa *QA) {
 	qa.KeyPoints = b.keyPoints
 }
 
-func qaSplitKeyPoints(s string) []string {
-	var out []string
-	for _, p := range strings.Split(s, ";") {
-		if p = strings.TrimSpace(p); p != "" {
-			out = append(out, p)
-		}
-	}
-	return out
-}
-
 type qaParser struct {
 	lines []string
 	out   []QA
-	errs  ParseErrors
+	errs  draft.ParseErrors
 	seen  map[int]int // explicit Q number -> line it first appeared on
 	count int
 	cur   *qaPending
@@ -514,7 +434,7 @@ type qaPending struct {
 }
 
 func (p *qaParser) errorf(line int, format string, args ...any) {
-	p.errs = append(p.errs, ParseError{Line: line, Msg: fmt.Sprintf(format, args...)})
+	p.errs = append(p.errs, draft.ParseError{Line: line, Msg: fmt.Sprintf(format, args...)})
 }
 
 func (p *qaParser) start(line, num int, explicit bool, text string) {
@@ -562,7 +482,7 @@ func (p *qaParser) finish() {
 	case c.dupOf != 0:
 		p.errorf(c.qa.Line, "duplicate question number Q%d (first used on line %d)", c.qa.Number, c.dupOf)
 	case c.qa.Answer == "" && len(c.qa.List) == 0:
-		p.errs = append(p.errs, ParseError{Line: c.qa.Line, Msg: c.label() + " has no answer", Question: c.qa.Question})
+		p.errs = append(p.errs, draft.ParseError{Line: c.qa.Line, Msg: c.label() + " has no answer", Question: c.qa.Question})
 	default:
 		p.out = append(p.out, c.qa)
 	}

@@ -1,0 +1,14 @@
+package draft
+
+// What one card, and one import, may hold. The store refuses a card past
+// these (data.MaxCardTextRunes and its neighbours are these constants);
+// the formats use them to skip or trim what would not fit rather than
+// refuse a whole document.
+const (
+	MaxTextRunes     = 20_000 // a card's front or back
+	MaxKeyPoints     = 30
+	MaxKeyPointRunes = 200
+	MaxNameRunes     = 100   // a deck's name, and a file's name in a source
+	MaxSourceRunes   = 1_000 // a card's source, as an export may carry it back in
+	MaxImportCards   = 200_000
+)
