@@ -156,9 +156,12 @@ func scanTags(cardID int64, s string) ([]string, error) {
 // tags after "tag/" and before "tag0" ('0' follows '/' in every
 // collation), which are exactly those starting with "tag/".
 func tagTerm(col string, userID int64, tag string) (string, []any) {
-	return col + ` IN (SELECT card_id FROM card_tags WHERE user_id = ? AND (tag = ? OR (tag > ? || '/' AND tag < ? || '0')))`,
-		[]any{userID, tag, tag, tag}
+	return col + ` IN (SELECT card_id FROM card_tags WHERE user_id = ? AND ` + tagRange + `)`, []any{userID, tag, tag, tag}
 }
+
+// tagRange is the term on card_tags' tag column for a tag or one under it;
+// its parameters are the tag, three times.
+const tagRange = `(tag = ? OR (tag > ? || '/' AND tag < ? || '0'))`
 
 // UserTags returns the user's tags, each with how many of their cards out
 // of the trash carry it, in order, ASCII case aside. A tag only on cards
@@ -269,16 +272,13 @@ func (s *Store) TagCards(ctx context.Context, userID int64, ids []int64, tag str
 				SELECT value, ?1, ?2 FROM json_each(?3) WHERE true ON CONFLICT DO NOTHING`, userID, tag, set.json)
 			return res, err
 		}
-		term, args := tagTerm("t.card_id", userID, tag)
-		args = append([]any{now, set.json}, args...)
 		res, err := tx.ExecContext(ctx, `UPDATE cards SET updated_at = ? WHERE id IN (SELECT value FROM json_each(?))
-			AND EXISTS (SELECT 1 FROM card_tags t WHERE t.card_id = cards.id AND `+term+`)`, args...)
+			AND EXISTS (SELECT 1 FROM card_tags WHERE card_id = cards.id AND `+tagRange+`)`, now, set.json, tag, tag, tag)
 		if err != nil {
 			return nil, err
 		}
-		term, args = tagTerm("card_id", userID, tag)
-		_, err = tx.ExecContext(ctx, `DELETE FROM card_tags WHERE card_id IN (SELECT value FROM json_each(?)) AND `+term,
-			append([]any{set.json}, args...)...)
+		_, err = tx.ExecContext(ctx, `DELETE FROM card_tags WHERE card_id IN (SELECT value FROM json_each(?)) AND `+tagRange,
+			set.json, tag, tag, tag)
 		return res, err
 	})
 }
