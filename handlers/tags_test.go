@@ -124,7 +124,8 @@ func TestReviewAndPracticeByTag(t *testing.T) {
 	if strings.Contains(p.body, "Qblog") || !strings.Contains(p.body, "Qacme") && !strings.Contains(p.body, "Qglobex") {
 		t.Errorf("the company review shows another card:\n%.2000s", p.body)
 	}
-	wantBody(t, "the grade form keeps the tag", p, `value="tag=company"`)
+	wantBody(t, "the undo form keeps the tag", p, `name="filter" value="tag=company"`)
+	wantBody(t, "Show answer keeps the tag", p, `<input type="hidden" name="tag" value="company">`)
 	p = b.get("/review?tag=source")
 	if !strings.Contains(p.body, "Qblog") {
 		t.Errorf("the source review does not show Qblog")
