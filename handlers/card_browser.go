@@ -64,8 +64,8 @@ func hasValue(opts []views.SelectOption, v string) bool {
 // absent, never as an error.
 type cardList struct {
 	Query, Category, Deck, Tag, State, Sort string
-	Page                               int
-	SelectAll                          bool
+	Page                                    int
+	SelectAll                               bool
 }
 
 func readCardList(q url.Values) cardList {
