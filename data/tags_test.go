@@ -297,6 +297,9 @@ func TestTagCardsInBulk(t *testing.T) {
 	if _, err := s.TagCards(ctx, ada.ID, []int64{ids["none"]}, " ", true); !errors.Is(err, ErrInvalid) {
 		t.Errorf("no tag: %v", err)
 	}
+	if after := tagRows(t, s); after != before {
+		t.Errorf("a refused change changed the tags")
+	}
 	full := CardInput{Front: "Q full", Back: "A", Tags: manyTags(MaxTagsPerCard)}
 	fullCard, err := s.CreateCard(ctx, ada.ID, full)
 	if err != nil {
