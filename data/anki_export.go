@@ -176,9 +176,7 @@ func ankiExportCards(ctx context.Context, tx *sql.Tx, userID int64) ([]ankiExpor
 			&c.reps, &c.interval, &c.ease, &c.due, &c.lapses, &c.counted, &tags); err != nil {
 			return nil, err
 		}
-		if c.tags, err = scanTags(c.id, tags); err != nil {
-			return nil, err
-		}
+		c.tags = scanTags(tags)
 		c.created, _ = parseTime(created)
 		out = append(out, c)
 	}

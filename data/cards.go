@@ -462,9 +462,7 @@ func scanCard(row scanner) (Card, error) {
 	if err != nil {
 		return Card{}, err
 	}
-	if c.Tags, err = scanTags(c.ID, tags); err != nil {
-		return Card{}, err
-	}
+	c.Tags = scanTags(tags)
 	if err := json.Unmarshal([]byte(kps), &c.KeyPoints); err != nil {
 		return Card{}, fmt.Errorf("card %d key points: %w", c.ID, err)
 	}

@@ -456,9 +456,7 @@ func exportCards(ctx context.Context, tx *sql.Tx, userID int64, fn func(*exportC
 			&c.State.Repetitions, &c.State.Interval, &c.State.Ease, &due, &c.State.Lapses, &last, &tags); err != nil {
 			return err
 		}
-		if c.Tags, err = scanTags(c.ID, tags); err != nil {
-			return err
-		}
+		c.Tags = scanTags(tags)
 		c.KeyPoints, c.Synonyms = []string{}, map[string][]string{}
 		if err := json.Unmarshal([]byte(kps), &c.KeyPoints); err != nil {
 			return fmt.Errorf("card %d key points: %w", c.ID, err)

@@ -533,7 +533,8 @@ func (c exportCard) check() error {
 		}
 	}
 	if _, err := CleanTags(c.Tags); err != nil { // none: an export made before tags
-		return fmt.Errorf("its tags are refused: %s", Message(err))
+		msg := Message(err)
+		return fmt.Errorf("%s", strings.ToLower(msg[:1])+msg[1:])
 	}
 	if err := checkStoredTime("created_at", c.CreatedAt); err != nil {
 		return err

@@ -3,8 +3,6 @@ package data
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
-	"fmt"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -137,17 +135,16 @@ func AnkiTags(tags []string) []string {
 	return kept
 }
 
-// tagsColumn is the card's tags as a JSON array, in order, for a query on
-// cards c: one seek of card_tags' key per card.
-const tagsColumn = `(SELECT json_group_array(tag) FROM (SELECT tag FROM card_tags WHERE card_id = c.id ORDER BY tag))`
+// tagsColumn is the card's tags separated by spaces (a tag holds none), in
+// order, for a query on cards c: one seek of card_tags' key per card.
+const tagsColumn = `COALESCE((SELECT group_concat(tag, ' ') FROM (SELECT tag FROM card_tags WHERE card_id = c.id ORDER BY tag)), '')`
 
-// scanTags reads tagsColumn.
-func scanTags(cardID int64, s string) ([]string, error) {
-	tags := []string{}
-	if err := json.Unmarshal([]byte(s), &tags); err != nil {
-		return nil, fmt.Errorf("card %d tags: %w", cardID, err)
+// scanTags reads tagsColumn: [] for none, never nil.
+func scanTags(s string) []string {
+	if s == "" {
+		return []string{}
 	}
-	return tags, nil
+	return strings.Fields(s)
 }
 
 // tagTerm is the WHERE term keeping the cards (col: their id) that carry
