@@ -55,7 +55,7 @@ func TestBrowserTags(t *testing.T) {
 			tb.do("select all on the page", chromedp.Click(chromedp.CSS("a[data-select-all]")))
 			tb.do("type the tag to add", chromedp.SetValue(chromedp.CSS(`form.bulk input[name="tag"]`), "round/onsite"))
 			tb.load("add the tag", `form.bulk button[value="tag-add"]`)
-			if got := tb.pageText(); !strings.Contains(got, "Tagged 2 cards round/onsite.") {
+			if got := tb.pageText(); !strings.Contains(got, "Added the tag round/onsite to 2 cards.") {
 				t.Errorf("after adding the tag:\n%s", got)
 			}
 			rowTags := evalIn[[]string](tb, "row tags", `Array.from(document.querySelectorAll("table.card-browser tbody tr"),

@@ -61,7 +61,7 @@ func (a *App) bulkTag(c echo.Context, u data.User, ids []int64, add bool) (strin
 	case add && n == 0:
 		return fmt.Sprintf("Nothing changed: the chosen cards have the tag %s already.", tag), nil
 	case add:
-		return fmt.Sprintf("Tagged %s %s.", cards, tag), nil
+		return fmt.Sprintf("Added the tag %s to %s.", tag, cards), nil
 	case n == 0:
 		return fmt.Sprintf("Nothing changed: none of the chosen cards has the tag %s.", tag), nil
 	}

@@ -99,7 +99,7 @@ func TestCardBrowserFiltersAndTagsInBulk(t *testing.T) {
 		wantStatus(t, action, p, http.StatusSeeOther)
 		return b.get(p.header.Get("Location"))
 	}
-	wantBody(t, "add", bulk("tag-add", "year/2026", ids[0], ids[2]), "Tagged 2 cards year/2026.")
+	wantBody(t, "add", bulk("tag-add", "year/2026", ids[0], ids[2]), "Added the tag year/2026 to 2 cards.")
 	if got := fronts(b.get("/cards?tag=year")); !slices.Equal(got, []string{"Qblog", "Qacme"}) {
 		t.Errorf("tagged year: %v", got)
 	}
