@@ -533,8 +533,8 @@ func (c exportCard) check() error {
 		}
 	}
 	if _, err := CleanTags(c.Tags); err != nil { // none: an export made before tags
-		msg := Message(err)
-		return fmt.Errorf("%s", strings.ToLower(msg[:1])+msg[1:])
+		msg := Message(err) // a sentence; here it follows "Card N (id M): "
+		return errors.New(strings.ToLower(msg[:1]) + msg[1:])
 	}
 	if err := checkStoredTime("created_at", c.CreatedAt); err != nil {
 		return err
