@@ -12,7 +12,8 @@ import (
 )
 
 // TestBrowserTags: tags narrow the card browser (the tag and those under
-// it), a tag added in bulk to the cards chosen shows on their rows, and
+// it), a tag added in bulk to the cards chosen shows on their rows, the
+// card form suggests the tag being typed, and
 // the browser's study link opens a review of only the tagged cards, beside
 // the built-in deck's, until that review is done.
 func TestBrowserTags(t *testing.T) {
@@ -68,6 +69,15 @@ func TestBrowserTags(t *testing.T) {
 			tb.load("follow a row's tag", `a.tag-link[href="/cards?tag=round%2Fphone"]`)
 			if got := rowFronts(); !slices.Equal(got, []string{"Tagged Globex question"}) {
 				t.Errorf("by tag round/phone: %q", got)
+			}
+
+			// The card form suggests the user's tags, completing the tag
+			// being typed after those typed already.
+			tb.do("open the card form", chromedp.Navigate(app.URL+"/cards/new"), chromedp.WaitVisible(chromedp.CSS(`input[name="tags"]`)))
+			tb.do("type tags", chromedp.SendKeys(chromedp.CSS(`input[name="tags"]`), "round/phone comp"))
+			suggested := evalIn[[]string](tb, "suggestions", `Array.from(document.querySelectorAll("#card-tags option"), o => o.value)`)
+			if !slices.Equal(suggested, []string{"round/phone company/acme", "round/phone Company/Globex"}) {
+				t.Errorf("while typing a second tag the form suggests %q", suggested)
 			}
 
 			// The review of a tag shows its cards only, then is done, while
