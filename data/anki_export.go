@@ -51,6 +51,7 @@ type ankiExportCard struct {
 	due                  sql.NullInt64
 	lapses               int
 	counted              int // counted reviews: Anki's reps
+	tags                 []string
 }
 
 type ankiExportReview struct {
@@ -137,7 +138,7 @@ func ankiExportDecks(ctx context.Context, tx *sql.Tx, userID int64) (map[int64]s
 func ankiExportCards(ctx context.Context, tx *sql.Tx, userID int64) ([]ankiExportCard, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT c.id, c.key, c.deck_id, cat.slug, c.front, c.back, c.suspended, c.created_at,
 		s.repetitions, s.interval, s.ease, s.due, s.lapses,
-		(SELECT COUNT(*) FROM reviews r WHERE r.card_id = c.id AND r.counted = 1)
+		(SELECT COUNT(*) FROM reviews r WHERE r.card_id = c.id AND r.counted = 1), `+tagsColumn+`
 		FROM cards c JOIN categories cat ON cat.id = c.category_id JOIN card_state s ON s.card_id = c.id
 		WHERE c.user_id = ?1 AND s.trashed = 0 AND c.id < `+visibleBelow("?1")+` ORDER BY c.id`, userID)
 	if err != nil {
@@ -147,11 +148,12 @@ func ankiExportCards(ctx context.Context, tx *sql.Tx, userID int64) ([]ankiExpor
 	var out []ankiExportCard
 	for rows.Next() {
 		var c ankiExportCard
-		var created string
+		var created, tags string
 		if err := rows.Scan(&c.id, &c.key, &c.deckID, &c.category, &c.front, &c.back, &c.suspended, &created,
-			&c.reps, &c.interval, &c.ease, &c.due, &c.lapses, &c.counted); err != nil {
+			&c.reps, &c.interval, &c.ease, &c.due, &c.lapses, &c.counted, &tags); err != nil {
 			return nil, err
 		}
+		c.tags = scanTags(tags)
 		c.created, _ = parseTime(created)
 		out = append(out, c)
 	}
@@ -285,10 +287,7 @@ func (s *Store) writeAnkiCollection(ctx context.Context, path string, st Setting
 	for _, c := range cards {
 		nid, cid := noteIDs.next(c.created), cardIDs.next(c.created)
 		ankiIDs[c.id] = cid
-		tags := ""
-		if c.category != UncategorizedSlug {
-			tags = " " + c.category + " "
-		}
+		tags := ankiNoteTags(c.category, c.tags)
 		_, err := noteStmt.ExecContext(ctx, nid, ankiExportGUIDPrefix+c.key, ankiExportModelID, mod, tags,
 			ankiFieldHTMLImages(c.front, images)+"\x1f"+ankiFieldHTMLImages(c.back, images), c.front, ankiChecksum(c.front))
 		if err != nil {

@@ -623,6 +623,8 @@ func (j *ankiJob) step(ctx context.Context, tx *sql.Tx, p *pendingImport, clock 
 		return false, err
 	}
 	defer memoryStmt.Close()
+	tags := newTagWriter(tx, userID)
+	defer tags.close()
 
 	for wrote := 0; j.next < len(j.drafts); j.next++ {
 		i, d := j.next, j.drafts[j.next]
@@ -650,6 +652,9 @@ func (j *ankiJob) step(ctx context.Context, tx *sql.Tx, p *pendingImport, clock 
 		}
 		id, err := ins.insert(ctx, deckID, catID, d.key, d.front, d.back, nil, nil, j.src, nil)
 		if err != nil {
+			return false, err
+		}
+		if err := tags.add(ctx, id, AnkiTags(d.tags)); err != nil { // the note's tags, "::" as "/"
 			return false, err
 		}
 		if err := p.inserted(id); err != nil {

@@ -40,6 +40,7 @@ type CardBrowse struct {
 	Category string // slug
 	DeckID   int64
 	Query    string // words looked for in the front, back and key points
+	Tag      string // the tag or one under it (data/tags.go)
 	State    CardState
 	Sort     CardSort // "": SortAdded
 	Desc     bool
@@ -175,6 +176,10 @@ func browseWhere(userID int64, b CardBrowse, today srs.Day) (from, where string,
 	if b.DeckID != 0 {
 		terms = append(terms, "s.deck_id = ?")
 		args = append(args, b.DeckID)
+	}
+	if b.Tag != "" {
+		term, targs := tagTerm("s.card_id", userID, b.Tag)
+		terms, args = append(terms, term), append(args, targs...)
 	}
 	from = "card_state s"
 	words := strings.Fields(b.Query)

@@ -59,6 +59,7 @@ type Card struct {
 	KeyPoints    []string
 	Synonyms     map[string][]string
 	Source       string
+	Tags         []string // in order, ASCII case aside (data/tags.go)
 	Suspended    bool
 	Sched        srs.Card
 	Lapses       int
@@ -85,6 +86,7 @@ type CardInput struct {
 	Category  string // slug
 	DeckID    int64  // 0: the user's default deck
 	KeyPoints []string
+	Tags      []string // see CleanTags
 }
 
 // Validate checks the input and trims it in place.
@@ -107,6 +109,9 @@ func (in *CardInput) Validate() error {
 		return err
 	}
 	in.KeyPoints = kps
+	if in.Tags, err = CleanTags(in.Tags); err != nil {
+		return err
+	}
 	if in.Category == "" {
 		in.Category = UncategorizedSlug
 	}
@@ -422,6 +427,7 @@ type CardFilter struct {
 	Category string // slug
 	DeckID   int64
 	Query    string // words looked for in the front, back and key points
+	Tag      string // the tag or one under it (data/tags.go)
 	// Before keeps only cards with a smaller id: the next page after a
 	// card, which inserts and deletes elsewhere in the list do not move.
 	Before int64
@@ -433,7 +439,8 @@ const cardColumns = `c.id, c.key, c.deck_id, d.name, cat.id, cat.slug, cat.name,
 	c.source, c.suspended, c.created_at, c.updated_at,
 	s.repetitions, s.interval, s.ease, s.due, s.last_day, s.lapses,
 	c.front_html, c.back_html, c.key_points_html, c.render_version,
-	s.stability, s.difficulty, s.memory_day`
+	s.stability, s.difficulty, s.memory_day,
+	` + tagsColumn
 
 const cardFrom = ` FROM cards c
 	JOIN decks d ON d.id = c.deck_id
@@ -444,17 +451,18 @@ type scanner interface{ Scan(dest ...any) error }
 
 func scanCard(row scanner) (Card, error) {
 	var c Card
-	var kps, syn, created, updated, kpsHTML string
+	var kps, syn, created, updated, kpsHTML, tags string
 	var due, last, memDay sql.NullInt64
 	var version int
 	err := row.Scan(&c.ID, &c.Key, &c.DeckID, &c.Deck, &c.CategoryID, &c.Category, &c.CategoryName, &c.Front, &c.Back, &kps, &syn,
 		&c.Source, &c.Suspended, &created, &updated,
 		&c.Sched.State.Repetitions, &c.Sched.State.Interval, &c.Sched.State.Ease, &due, &last, &c.Lapses,
 		&c.FrontHTML, &c.BackHTML, &kpsHTML, &version,
-		&c.Memory.Stability, &c.Memory.Difficulty, &memDay)
+		&c.Memory.Stability, &c.Memory.Difficulty, &memDay, &tags)
 	if err != nil {
 		return Card{}, err
 	}
+	c.Tags = scanTags(tags)
 	if err := json.Unmarshal([]byte(kps), &c.KeyPoints); err != nil {
 		return Card{}, fmt.Errorf("card %d key points: %w", c.ID, err)
 	}
@@ -543,6 +551,10 @@ func cardListQuery(userID int64, f CardFilter) (string, []any) {
 		where = append(where, "c.deck_id = ?")
 		args = append(args, f.DeckID)
 	}
+	if f.Tag != "" {
+		term, targs := tagTerm("c.id", userID, f.Tag)
+		where, args = append(where, term), append(args, targs...)
+	}
 	if f.Before > 0 {
 		where = append(where, "c.id < ?")
 		args = append(args, f.Before)
@@ -606,7 +618,12 @@ func (s *Store) CreateCard(ctx context.Context, userID int64, in CardInput) (Car
 		}
 		defer ins.close()
 		id, err = ins.insert(ctx, deckID, catID, "user:"+newKeySuffix(), in.Front, in.Back, in.KeyPoints, nil, "typed in", &r)
-		return err
+		if err != nil {
+			return err
+		}
+		tw := newTagWriter(tx, userID)
+		defer tw.close()
+		return tw.add(ctx, id, in.Tags)
 	})
 	if err != nil {
 		return Card{}, err
@@ -643,7 +660,12 @@ func (s *Store) UpdateCard(ctx context.Context, userID, cardID int64, in CardInp
 			in.Front, in.Back, catID, deckID, string(kps),
 			r.FrontHTML, r.BackHTML, keyPointsHTMLJSON(r), cardtext.RenderVersion,
 			formatTime(s.now()), cardID, userID)
-		return err
+		if err != nil {
+			return err
+		}
+		tw := newTagWriter(tx, userID)
+		defer tw.close()
+		return tw.set(ctx, cardID, in.Tags)
 	})
 }
 

@@ -163,6 +163,7 @@ type exportCard struct {
 	KeyPoints []string            `json:"key_points"`
 	Synonyms  map[string][]string `json:"synonyms"`
 	Source    string              `json:"source"`
+	Tags      []string            `json:"tags"`
 	Suspended bool                `json:"suspended"`
 	Edited    bool                `json:"edited"`
 	CreatedAt string              `json:"created_at"`
@@ -434,7 +435,7 @@ func exportTime(stored string) (string, error) {
 func exportCards(ctx context.Context, tx *sql.Tx, userID int64, fn func(*exportCard) error) error {
 	rows, err := tx.QueryContext(ctx, `SELECT c.id, c.key, d.name, cat.slug, c.front, c.back, c.key_points, c.synonyms,
 		c.source, c.suspended, c.edited, c.created_at, c.updated_at,
-		s.repetitions, s.interval, s.ease, s.due, s.lapses, s.last_day
+		s.repetitions, s.interval, s.ease, s.due, s.lapses, s.last_day, `+tagsColumn+`
 		FROM cards c
 		JOIN decks d ON d.id = c.deck_id
 		JOIN categories cat ON cat.id = c.category_id
@@ -448,13 +449,14 @@ func exportCards(ctx context.Context, tx *sql.Tx, userID int64, fn func(*exportC
 	defer rows.Close()
 	var c exportCard
 	for rows.Next() {
-		var kps, syn, created, updated string
+		var kps, syn, created, updated, tags string
 		var due, last sql.NullInt64
 		if err := rows.Scan(&c.ID, &c.Key, &c.Deck, &c.Category, &c.Front, &c.Back, &kps, &syn,
 			&c.Source, &c.Suspended, &c.Edited, &created, &updated,
-			&c.State.Repetitions, &c.State.Interval, &c.State.Ease, &due, &c.State.Lapses, &last); err != nil {
+			&c.State.Repetitions, &c.State.Interval, &c.State.Ease, &due, &c.State.Lapses, &last, &tags); err != nil {
 			return err
 		}
+		c.Tags = scanTags(tags)
 		c.KeyPoints, c.Synonyms = []string{}, map[string][]string{}
 		if err := json.Unmarshal([]byte(kps), &c.KeyPoints); err != nil {
 			return fmt.Errorf("card %d key points: %w", c.ID, err)
@@ -613,7 +615,7 @@ func csvFloat(v *float64) string {
 // The CSV tables' columns, documented in docs/export.md.
 var (
 	csvCardColumns = []string{"id", "key", "deck", "category", "front", "back", "key_points", "source", "suspended",
-		"edited", "repetitions", "interval", "ease", "due", "lapses", "last_day", "created_at", "updated_at"}
+		"edited", "repetitions", "interval", "ease", "due", "lapses", "last_day", "created_at", "updated_at", "tags"}
 	csvReviewColumns = []string{"time", "study_day", "card_id", "category", "grade", "counted", "answer_ms",
 		"before_repetitions", "before_interval", "before_ease", "before_due", "before_lapses", "before_last_day",
 		"after_repetitions", "after_interval", "after_ease", "after_due", "after_lapses",
@@ -661,7 +663,8 @@ func (s *Store) ExportCSV(ctx context.Context, userID int64, w io.Writer) error 
 					csvCell(c.Front), csvCell(c.Back), csvCell(strings.Join(c.KeyPoints, "\n")), csvCell(c.Source),
 					csvBool(c.Suspended), csvBool(c.Edited),
 					strconv.Itoa(c.State.Repetitions), strconv.Itoa(c.State.Interval), strconv.Itoa(c.State.Ease),
-					csvDay(c.State.Due), strconv.Itoa(c.State.Lapses), csvDay(c.State.LastDay), c.CreatedAt, c.UpdatedAt)
+					csvDay(c.State.Due), strconv.Itoa(c.State.Lapses), csvDay(c.State.LastDay), c.CreatedAt, c.UpdatedAt,
+					csvCell(strings.Join(c.Tags, " ")))
 				return cw.Write(rec)
 			})
 		})
@@ -733,7 +736,7 @@ func (s *Store) ExportAnki(ctx context.Context, userID int64, w io.Writer) error
 		cw.Comma = '\t'
 		rec := make([]string, 3)
 		err := exportCards(ctx, tx, userID, func(c *exportCard) error {
-			rec[0], rec[1], rec[2] = c.Front, c.Back, c.Category
+			rec[0], rec[1], rec[2] = c.Front, c.Back, strings.Join(append([]string{c.Category}, ankiTagNames(c.Tags)...), " ")
 			return cw.Write(rec)
 		})
 		if err != nil {

@@ -64,14 +64,14 @@ func (s *Store) ImportDrafts(ctx context.Context, userID int64, deckName string,
 		return res, tooManyCards(len(drafts))
 	}
 	for i := range drafts {
-		in := CardInput{Front: drafts[i].Front, Back: drafts[i].Back, KeyPoints: drafts[i].KeyPoints, Category: drafts[i].Category}
+		in := CardInput{Front: drafts[i].Front, Back: drafts[i].Back, KeyPoints: drafts[i].KeyPoints, Category: drafts[i].Category, Tags: drafts[i].Tags}
 		if err := in.Validate(); err != nil {
 			return res, &Error{Kind: ErrInvalid, Message: fmt.Sprintf("Card %d (%s): %s", i+1, drafts[i].Source, Message(err)), Err: err}
 		}
 		if !ValidSlug(in.Category) {
 			return res, Errorf(ErrInvalid, "Card %d (%s): %q is not a category slug", i+1, drafts[i].Source, in.Category)
 		}
-		drafts[i].Front, drafts[i].Back, drafts[i].KeyPoints, drafts[i].Category = in.Front, in.Back, in.KeyPoints, in.Category
+		drafts[i].Front, drafts[i].Back, drafts[i].KeyPoints, drafts[i].Category, drafts[i].Tags = in.Front, in.Back, in.KeyPoints, in.Category, in.Tags
 	}
 	job := &draftsImport{s: s, userID: userID, deckName: deckName, drafts: drafts, progress: progress}
 	if err := s.runImport(ctx, userID, job); err != nil {
@@ -153,6 +153,8 @@ func (j *draftsImport) step(ctx context.Context, tx *sql.Tx, p *pendingImport, c
 		return false, err
 	}
 	defer ins.close()
+	tags := newTagWriter(tx, j.userID)
+	defer tags.close()
 	for wrote := 0; j.next < len(j.drafts); j.next++ {
 		i, d := j.next, j.drafts[j.next]
 		if j.progress != nil && i%1000 == 0 {
@@ -181,6 +183,9 @@ func (j *draftsImport) step(ctx context.Context, tx *sql.Tx, p *pendingImport, c
 		}
 		id, err := ins.insert(ctx, j.deckID, catID, d.Key, d.Front, d.Back, d.KeyPoints, nil, d.Source, r)
 		if err != nil {
+			return false, err
+		}
+		if err := tags.add(ctx, id, d.Tags); err != nil {
 			return false, err
 		}
 		if err := p.inserted(id); err != nil {

@@ -14,7 +14,8 @@ import (
 // review cards (those of deleted cards counted apart, see migration 0005),
 // its re-drills and the bound on its review ids, each card's mirror of its
 // suspension and trash in card_state, and the new cards of an import being
-// written, and that practice grades left the schedule alone. A mismatch means a write path bypassed the triggers; the tests
+// written, that practice grades left the schedule alone, and that each tag
+// keeps its card's owner. A mismatch means a write path bypassed the triggers; the tests
 // run it after every test store's work.
 func (s *Store) CheckCounts(ctx context.Context) error {
 	checks := []struct{ what, query string }{
@@ -46,6 +47,10 @@ func (s *Store) CheckCounts(ctx context.Context) error {
 			+ (r.before_interval <> r.after_interval) + (r.before_ease <> r.after_ease)
 			+ (r.before_due IS NOT r.after_due) + (r.before_lapses <> r.after_lapses)
 			FROM reviews r WHERE r.kind = 'practice'`},
+		// A tag's row keeps its card's owner (migration 0014), which the
+		// tag filters and the tag list read instead of the card.
+		{"tag owner", `SELECT t.card_id || '/' || t.tag, t.user_id, c.user_id
+			FROM card_tags t JOIN cards c ON c.id = t.card_id`},
 		{"new cards of a pending import", `SELECT p.user_id, p.new_cards,
 			(SELECT COUNT(*) FROM card_state s WHERE s.user_id = p.user_id AND s.card_id >= p.first_card
 				AND ` + isNew("s.") + `)

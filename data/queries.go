@@ -97,8 +97,11 @@ func qQueueRedrill(where string) string {
 var pileOf = "s.user_id = ? AND +s.card_id < " + visibleBelow("?")
 
 // qQueueCounts is the three counts in one statement, for a filtered queue.
+// The filter's terms are put in after planOnce: a tag filter binds text.
 func qQueueCounts(where string) string {
-	return planOnce("SELECT (" + qQueueDue(where) + "), (" + qQueueNew(where) + "), (" + qQueueRedrill(where) + ")")
+	const mark = "\x00filter\x00"
+	q := planOnce("SELECT (" + qQueueDue(mark) + "), (" + qQueueNew(mark) + "), (" + qQueueRedrill(mark) + ")")
+	return strings.ReplaceAll(q, mark, where)
 }
 
 // qQueueHead is what the whole queue needs beyond the kept counts: the due

@@ -532,6 +532,10 @@ func (c exportCard) check() error {
 			}
 		}
 	}
+	if _, err := CleanTags(c.Tags); err != nil { // none: an export made before tags
+		msg := Message(err) // a sentence; here it follows "Card N (id M): "
+		return errors.New(strings.ToLower(msg[:1]) + msg[1:])
+	}
 	if err := checkStoredTime("created_at", c.CreatedAt); err != nil {
 		return err
 	}
@@ -958,13 +962,14 @@ func restoreConflicts(ctx context.Context, tx *sql.Tx, userID int64, exp *Export
 type restoreWriter struct {
 	j                       *restoreJob
 	insCard, setState, insR *sql.Stmt
+	tags                    *tagWriter
 	// folded is the cards whose memory state this transaction moved, which
 	// flush writes to card_state before it commits.
 	folded map[int64]*memoryFold
 }
 
 func newRestoreWriter(ctx context.Context, tx *sql.Tx, j *restoreJob) (*restoreWriter, error) {
-	w := &restoreWriter{j: j, folded: map[int64]*memoryFold{}}
+	w := &restoreWriter{j: j, folded: map[int64]*memoryFold{}, tags: newTagWriter(tx, j.userID)}
 	var err error
 	if w.insCard, err = tx.PrepareContext(ctx, `INSERT INTO cards (user_id, deck_id, category_id, key, front, back, key_points,
 		synonyms, source, suspended, edited, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`); err != nil {
@@ -992,6 +997,7 @@ func (w *restoreWriter) flush(ctx context.Context, tx *sql.Tx) error {
 }
 
 func (w *restoreWriter) close() {
+	w.tags.close()
 	for _, st := range []*sql.Stmt{w.insCard, w.setState, w.insR} {
 		if st != nil {
 			st.Close()
@@ -1026,6 +1032,10 @@ func (w *restoreWriter) card(ctx context.Context, c *exportCard) (int64, error) 
 	}
 	st := c.State
 	if _, err := w.setState.ExecContext(ctx, stateArgs(id, st.sched(st.LastDay), st.Lapses, dayPtrOrNull(st.LastDay))...); err != nil {
+		return 0, err
+	}
+	tags, _ := CleanTags(c.Tags) // checked with the file
+	if err := w.tags.add(ctx, id, tags); err != nil {
 		return 0, err
 	}
 	j.ids[c.ID] = restoredCard{id: id, categoryID: catID}

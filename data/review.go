@@ -24,6 +24,7 @@ const MaxAnswerMS = 10 * 60 * 1000
 type ReviewFilter struct {
 	Category string // slug
 	DeckID   int64
+	Tag      string // the tag or one under it (data/tags.go)
 }
 
 // DayQueue is the state of the user's study day.
@@ -129,6 +130,10 @@ func filterSQL(ctx context.Context, q querier, userID int64, f ReviewFilter) (st
 		}
 		where = append(where, "s.deck_id = ?")
 		args = append(args, f.DeckID)
+	}
+	if f.Tag != "" {
+		term, targs := tagTerm("s.card_id", userID, f.Tag)
+		where, args = append(where, term), append(args, targs...)
 	}
 	if len(where) == 0 {
 		return "", nil, nil

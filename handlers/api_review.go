@@ -17,7 +17,7 @@ func toCardJSON(c data.Card) cardJSON {
 	if kps == nil {
 		kps = []string{}
 	}
-	return cardJSON{ID: c.ID, Front: c.Front, Back: c.Back, Category: c.Category, KeyPoints: kps}
+	return cardJSON{ID: c.ID, Front: c.Front, Back: c.Back, Category: c.Category, KeyPoints: kps, Tags: cardTags(c)}
 }
 
 // toFullCardJSON is a card with its state; today is the user's study day,
@@ -114,6 +114,9 @@ func (a *App) apiCards(c echo.Context, u data.User) error {
 			return echo.NewHTTPError(http.StatusBadRequest, "deck must be the id of one of your decks, a whole number")
 		}
 		f.DeckID = id
+	}
+	if f.Tag, err = tagParam(c.QueryParams()); err != nil {
+		return err
 	}
 	cards, err := a.store.ListCards(c.Request().Context(), u.ID, f)
 	if err != nil {

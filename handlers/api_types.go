@@ -29,6 +29,7 @@ type cardJSON struct {
 	Back      string   `json:"back"`
 	Category  string   `json:"category"`
 	KeyPoints []string `json:"key_points"`
+	Tags      []string `json:"tags"`
 }
 
 type cardStateJSON struct {

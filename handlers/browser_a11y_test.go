@@ -58,6 +58,10 @@ func TestBrowserNoSeriousAccessibilityViolations(t *testing.T) {
 	if err != nil || len(cards) == 0 {
 		t.Fatalf("no cards to edit: %v", err)
 	}
+	// Tags on the card edited and listed first: the tag links and fields.
+	if _, err := app.store.TagCards(context.Background(), u.ID, []int64{cards[0].ID}, "company/acme", true); err != nil {
+		t.Fatal(err)
+	}
 
 	// An import preview of a card table: the column mapping, counts,
 	// badges of every state (the first row closely matches a built-in card).

@@ -63,13 +63,15 @@ func hasValue(opts []views.SelectOption, v string) bool {
 // fields, not addresses of things: a value it does not know is taken as
 // absent, never as an error.
 type cardList struct {
-	Query, Category, Deck, State, Sort string
-	Page                               int
-	SelectAll                          bool
+	Query, Category, Deck, Tag, State, Sort string
+	Page                                    int
+	SelectAll                               bool
 }
 
 func readCardList(q url.Values) cardList {
 	l := cardList{Query: q.Get("q"), Category: strings.TrimSpace(q.Get("category")), Page: 1, SelectAll: q.Get("select") == "all"}
+	// A tag that cannot be one matches no card, as a search would.
+	l.Tag = strings.TrimSuffix(strings.TrimSpace(q.Get("tag")), "/")
 	if id, err := strconv.ParseInt(q.Get("deck"), 10, 64); err == nil && id > 0 {
 		l.Deck = strconv.FormatInt(id, 10)
 	}
@@ -88,7 +90,7 @@ func readCardList(q url.Values) cardList {
 // url is the list's address with other sort and page; "" keeps the sort.
 func (l cardList) url(sort string, page int) string {
 	vals := url.Values{}
-	for k, v := range map[string]string{"q": l.Query, "category": l.Category, "deck": l.Deck, "state": l.State, "sort": sort} {
+	for k, v := range map[string]string{"q": l.Query, "category": l.Category, "deck": l.Deck, "tag": l.Tag, "state": l.State, "sort": sort} {
 		if v != "" {
 			vals.Set(k, v)
 		}
@@ -103,7 +105,7 @@ func (l cardList) url(sort string, page int) string {
 }
 
 func (l cardList) browse() data.CardBrowse {
-	b := data.CardBrowse{Query: l.Query, Category: l.Category, State: data.CardState(l.State),
+	b := data.CardBrowse{Query: l.Query, Category: l.Category, Tag: l.Tag, State: data.CardState(l.State),
 		Limit: cardsPerPage, Offset: (l.Page - 1) * cardsPerPage}
 	b.DeckID, _ = strconv.ParseInt(l.Deck, 10, 64)
 	sort := orDefault(l.Sort, cardSorts[0].Value)
@@ -152,7 +154,13 @@ func (a *App) cardsPage(c echo.Context, u data.User) error {
 	if err != nil {
 		return err
 	}
+	tags, err := a.tagOptions(c, u.ID)
+	if err != nil {
+		return err
+	}
 	v := views.CardsView{
+		Tag:        l.Tag,
+		AllTags:    tags,
 		Query:      l.Query,
 		Category:   l.Category,
 		Deck:       l.Deck,
@@ -163,7 +171,7 @@ func (a *App) cardsPage(c echo.Context, u data.User) error {
 		Categories: cats,
 		Decks:      decks,
 		HasCards:   hasCards,
-		Filtered:   l.Query != "" || l.Category != "" || l.Deck != "" || l.State != "",
+		Filtered:   l.Query != "" || l.Category != "" || l.Deck != "" || l.Tag != "" || l.State != "",
 		Total:      page.Total,
 		Page:       l.Page,
 		First:      (l.Page-1)*cardsPerPage + 1,
@@ -217,6 +225,7 @@ func cardRow(card data.Card, today srs.Day, learning bool) views.CardRow {
 		Interval:  "–",
 		Ease:      "–",
 		Recall:    recallText(card, today),
+		Tags:      card.Tags,
 	}
 	st := card.Sched
 	if !st.Graded {
@@ -280,7 +289,8 @@ func formCardIDs(c echo.Context) ([]int64, error) {
 var notAllYours = echo.NewHTTPError(http.StatusNotFound, "Some of the chosen cards are not among your cards (deleted meanwhile?); nothing was changed.")
 
 // bulkCards applies one action to the cards chosen in the browser: suspend,
-// unsuspend, move to a deck or category, or move to the trash. It is one
+// unsuspend, move to a deck or category, add or remove a tag, or move to
+// the trash. It is one
 // form post and one transaction; a card that is not the user's fails the
 // whole request and changes nothing.
 func (a *App) bulkCards(c echo.Context, u data.User) error {
@@ -318,6 +328,8 @@ func (a *App) bulkCards(c echo.Context, u data.User) error {
 		if n == 0 && err == nil {
 			msg = "Nothing changed: the chosen cards were there already."
 		}
+	case "tag-add", "tag-remove":
+		msg, err = a.bulkTag(c, u, ids, action == "tag-add")
 	case "delete":
 		n, err = a.store.TrashCards(ctx, u.ID, ids)
 		msg = fmt.Sprintf("Moved %s to the trash. You can restore %s, with %s history, from the trash for %d days.",

@@ -96,8 +96,9 @@ func cardForm(c echo.Context) (data.CardInput, views.CardFormView, error) {
 		Category:  c.FormValue("category"),
 		Deck:      c.FormValue("deck"),
 		KeyPoints: c.FormValue("key_points"),
+		Tags:      c.FormValue("tags"),
 	}
-	in := data.CardInput{Front: v.Front, Back: v.Back, Category: v.Category, KeyPoints: strings.Split(v.KeyPoints, "\n")}
+	in := data.CardInput{Front: v.Front, Back: v.Back, Category: v.Category, KeyPoints: strings.Split(v.KeyPoints, "\n"), Tags: data.SplitTags(v.Tags)}
 	if v.Deck != "" {
 		id, err := strconv.ParseInt(v.Deck, 10, 64)
 		if err != nil || id <= 0 {
@@ -147,6 +148,9 @@ func (a *App) renderCardForm(c echo.Context, u data.User, status int, title stri
 	if v.ImageUse, err = a.imageUse(c, u.ID); err != nil {
 		return err
 	}
+	if v.AllTags, err = a.tagOptions(c, u.ID); err != nil {
+		return err
+	}
 	if v.ID == 0 && !hasOption(v.Decks, data.DefaultDeckName) {
 		// No deck chosen means the default deck, made with the first card.
 		v.Decks = append([]views.SelectOption{{Value: "", Label: data.DefaultDeckName}}, v.Decks...)
@@ -166,7 +170,7 @@ func hasOption(opts []views.SelectOption, label string) bool {
 }
 
 func (a *App) newCardPage(c echo.Context, u data.User) error {
-	v := views.CardFormView{Category: data.UncategorizedSlug, Deck: c.QueryParam("deck")}
+	v := views.CardFormView{Category: data.UncategorizedSlug, Deck: c.QueryParam("deck"), Tags: c.QueryParam("tags")}
 	if cat := c.QueryParam("category"); cat != "" {
 		v.Category = cat // one the user does not have selects nothing: the first
 	}
@@ -207,12 +211,15 @@ func (a *App) createCard(c echo.Context, u data.User) error {
 	if err != nil {
 		return err
 	}
-	// Straight on to the next card, in the same deck and category: adding
+	// Straight on to the next card, in the same deck, category and tags: adding
 	// several in a row is the common case. The form says "Card added." with
 	// a link to the card.
 	next := url.Values{"added": {strconv.FormatInt(card.ID, 10)}, "category": {card.Category}}
 	if in.DeckID != 0 {
 		next.Set("deck", strconv.FormatInt(in.DeckID, 10))
+	}
+	if len(card.Tags) > 0 {
+		next.Set("tags", strings.Join(card.Tags, " ")) // and the same tags
 	}
 	return redirect(c, "/cards/new?"+next.Encode())
 }
@@ -226,6 +233,7 @@ func editCardView(card data.Card, today srs.Day) views.CardFormView {
 		Category:  card.Category,
 		Deck:      strconv.FormatInt(card.DeckID, 10),
 		KeyPoints: strings.Join(card.KeyPoints, "\n"),
+		Tags:      strings.Join(card.Tags, " "),
 		State:     cardStateLong(card, today),
 		Suspended: card.Suspended,
 		Source:    card.Source,

@@ -97,14 +97,14 @@ func (a *App) practiceView(c echo.Context, u data.User, pc data.PracticeCard, f 
 }
 
 func (a *App) practiceDonePage(c echo.Context, u data.User, q data.PracticeQuery, pc data.PracticeCard) error {
-	_, scope, _ := reviewFilter(url.Values{"category": {q.Filter.Category}, "deck": {deckParam(q.Filter.DeckID)}})
+	_, scope, _ := reviewFilter(url.Values{"category": {q.Filter.Category}, "deck": {deckParam(q.Filter.DeckID)}, "tag": {q.Filter.Tag}})
 	v := views.PracticeDoneView{
 		Practised: pc.Practised,
 		Filter:    a.filterLabel(c, u, q.Filter),
 		AgainURL:  practiceURL(scope, "round="+strconv.FormatInt(pc.NextRound, 10)),
 		Empty:     pc.Practised == 0,
 	}
-	if f := q.Filter; f.Category != "" && f.DeckID == 0 {
+	if f := q.Filter; f.Category != "" && f.DeckID == 0 && f.Tag == "" {
 		v.Filter = strings.TrimPrefix(v.Filter, "Category: ")
 	}
 	p := a.page(c, "Practice")

@@ -39,6 +39,7 @@ func (a *App) page(c echo.Context, title string) views.Page {
 			KatexJS:  a.assets.URL("katex/katex.min.js"),
 			MathJS:   a.assets.URL("js/math.js"),
 			MediaJS:  a.assets.URL("js/media.js"),
+			TagsJS:   a.assets.URL("js/tags.js"),
 		},
 	}
 	if u, ok := currentUser(c); ok {

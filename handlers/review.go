@@ -18,7 +18,7 @@ import (
 	"github.com/flashcards/flashcards/views"
 )
 
-// reviewFilter reads ?category=slug&deck=id (or the same in a form's
+// reviewFilter reads ?category=slug&deck=id&tag=t (or the same in a form's
 // "filter" field) and returns it with its canonical query string.
 func reviewFilter(vals url.Values) (data.ReviewFilter, string, error) {
 	var f data.ReviewFilter
@@ -37,6 +37,14 @@ func reviewFilter(vals url.Values) (data.ReviewFilter, string, error) {
 		}
 		f.DeckID = id
 		q.Set("deck", deck)
+	}
+	tag, err := tagParam(vals)
+	if err != nil {
+		return f, "", err
+	}
+	if tag != "" {
+		f.Tag = tag
+		q.Set("tag", tag)
 	}
 	return f, q.Encode(), nil
 }
@@ -104,7 +112,7 @@ func longDays(n int) string {
 }
 
 func (a *App) filterLabel(c echo.Context, u data.User, f data.ReviewFilter) string {
-	if f.Category == "" && f.DeckID == 0 {
+	if f.Category == "" && f.DeckID == 0 && f.Tag == "" {
 		return ""
 	}
 	var parts []string
@@ -129,6 +137,9 @@ func (a *App) filterLabel(c echo.Context, u data.User, f data.ReviewFilter) stri
 			}
 		}
 		parts = append(parts, "Deck: "+name)
+	}
+	if f.Tag != "" {
+		parts = append(parts, "Tag: "+f.Tag)
 	}
 	return strings.Join(parts, ", ")
 }

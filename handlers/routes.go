@@ -126,6 +126,7 @@ func (a *App) Register(e *echo.Echo) {
 	api.GET("/cards", a.withUser(a.apiCards))
 	api.GET("/cards/:id", a.withUser(a.apiCard))
 	api.GET("/categories", a.withUser(a.apiCategories))
+	api.GET("/tags", a.withUser(a.apiTags))
 	api.GET("/mastery", a.withUser(a.apiMastery))
 	api.GET("/stats", a.withUser(a.apiStats))
 	api.GET("/readiness", a.withUser(a.apiReadiness))

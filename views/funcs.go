@@ -25,7 +25,7 @@ func splitQuery(q string) [][2]string {
 		return nil
 	}
 	var out [][2]string
-	for _, k := range []string{"category", "deck"} {
+	for _, k := range []string{"category", "deck", "tag"} {
 		if v := vals.Get(k); v != "" {
 			out = append(out, [2]string{k, v})
 		}

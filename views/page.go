@@ -34,6 +34,8 @@ type AssetURLs struct {
 	MathJS   string
 	// MediaJS uploads images from the card form.
 	MediaJS string
+	// TagsJS completes the tag being typed in a field of several tags.
+	TagsJS string
 }
 
 func current(p Page, item string) string { return navCurrent(p.Nav, item) }
