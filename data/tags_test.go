@@ -492,3 +492,29 @@ func TestImportApkgKeepsNoteTags(t *testing.T) {
 		t.Errorf("untagged note's card has tags %q", c.Tags)
 	}
 }
+
+// TestCardTableTagsReachTheCards: a CSV file with a tags column, through
+// the one import door, gives cards with those tags (Anki's :: levels
+// written /); a bad tag refuses the file and stores nothing.
+func TestCardTableTagsReachTheCards(t *testing.T) {
+	ctx := context.Background()
+	s := openTestStore(t)
+	ada := cardsTestUser(t, s, "ada")
+	importCSV := func(doc string) error {
+		_, err := s.Import(ctx, ada.ID, ImportFile{Name: "cards.csv", Content: strings.NewReader(doc), Size: int64(len(doc))})
+		return err
+	}
+	if err := importCSV("front,back,tags\nWhat is a leak?,Test data seen in training,company::acme round/onsite\nWhy stratify?,Keep class balance,\n"); err != nil {
+		t.Fatal(err)
+	}
+	cards, err := s.ListCards(ctx, ada.ID, CardFilter{Tag: "company"})
+	if err != nil || len(cards) != 1 || cards[0].Front != "What is a leak?" || !slices.Equal(cards[0].Tags, []string{"company/acme", "round/onsite"}) {
+		t.Fatalf("cards tagged company: %+v %v", cards, err)
+	}
+	if err := importCSV("front,back,tags\nQ3,A3,a//b\n"); !errors.Is(err, ErrInvalid) || !strings.Contains(Message(err), "a//b") {
+		t.Errorf("a table with a bad tag: %v", err)
+	}
+	if n, _ := s.CountCards(ctx, ada.ID); n != 2 {
+		t.Errorf("%d cards after a refused table, want 2", n)
+	}
+}
