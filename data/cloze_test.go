@@ -1,0 +1,186 @@
+package data
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// noteCards returns the note's cards out of the trash, by number.
+func noteCards(t *testing.T, s *Store, userID, noteID int64) map[int]Card {
+	t.Helper()
+	cards, err := s.ListCards(context.Background(), userID, CardFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[int]Card{}
+	for _, c := range cards {
+		if c.NoteID == noteID {
+			if _, dup := out[c.Cloze]; dup {
+				t.Fatalf("two cards with number %d", c.Cloze)
+			}
+			out[c.Cloze] = c
+		}
+	}
+	return out
+}
+
+func TestClozeNoteCardsFollowItsNumbers(t *testing.T) {
+	ctx := context.Background()
+	s := openTestStore(t)
+	u := cardsTestUser(t, s, "ada")
+
+	text := "{{c1::Paris}} is the capital of {{c2::France}}, on the {{c3::Seine::river}}."
+	first, err := s.CreateCard(ctx, u.ID, CardInput{Front: text, Back: "Since 987."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first.Cloze != 1 || first.NoteID != first.ID {
+		t.Fatalf("first card: cloze %d, note %d, id %d", first.Cloze, first.NoteID, first.ID)
+	}
+	cards := noteCards(t, s, u.ID, first.NoteID)
+	if len(cards) != 3 {
+		t.Fatalf("a note with three deletions gave %d cards", len(cards))
+	}
+	c2 := cards[2]
+	if !slices.Equal(c2.KeyPoints, []string{"France"}) || !strings.Contains(c2.FrontHTML, `capital of <span class="cloze-blank">[...]</span>`) ||
+		!strings.Contains(c2.FrontHTML, "Paris") || !strings.Contains(c2.BackHTML, `<mark class="cloze">France</mark>`) ||
+		!strings.Contains(c2.BackHTML, "Since 987.") {
+		t.Errorf("card 2: key points %q, front %q, back %q", c2.KeyPoints, c2.FrontHTML, c2.BackHTML)
+	}
+	if !strings.Contains(cards[3].FrontHTML, "[river]") {
+		t.Errorf("card 3's front %q lacks its hint", cards[3].FrontHTML)
+	}
+	keys := map[string]bool{}
+	for _, c := range cards {
+		keys[c.Key] = true
+	}
+	if len(keys) != 3 {
+		t.Errorf("keys %v are not one per card", keys)
+	}
+
+	// Answer checking works on the deletion.
+	if cov, missed := c2.Coverage("it is France"); len(cov) != 1 || len(missed) != 0 {
+		t.Errorf("coverage of card 2: %q, missed %q", cov, missed)
+	}
+
+	// History on cards 1 and 3.
+	for _, n := range []int{1, 3} {
+		if _, err := s.GradeCard(ctx, u.ID, Grade{CardID: cards[n].ID, Grade: 4, Step: -1}); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	// Edit card 3 (any card of the note edits the note): c2 goes, c1 and
+	// c3 stay with their history, and c4 is new.
+	edited := "{{c1::Paris}} is on the {{c3::Seine}} and has {{c4::20}} arrondissements."
+	edit, err := s.EditCard(ctx, u.ID, cards[3].ID, CardInput{Front: edited, Back: "Since 987."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if edit != (CardEdit{Updated: 2, Added: 1, Trashed: 1, Cloze: true, CardID: cards[3].ID}) {
+		t.Errorf("edit: %+v", edit)
+	}
+	after := noteCards(t, s, u.ID, first.NoteID)
+	if len(after) != 3 || after[1].ID != cards[1].ID || after[3].ID != cards[3].ID || after[4].ID == 0 {
+		t.Fatalf("after the edit: %v", after)
+	}
+	for _, n := range []int{1, 3} {
+		if !after[n].Sched.Graded || after[n].Front != edited {
+			t.Errorf("card %d lost its history or kept its text: graded %v, front %q", n, after[n].Sched.Graded, after[n].Front)
+		}
+	}
+	if after[4].Sched.Graded || !slices.Equal(after[4].KeyPoints, []string{"20"}) {
+		t.Errorf("card 4: %+v", after[4])
+	}
+	trash, err := s.ListTrash(ctx, u.ID, 10, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if trash.Total != 1 || trash.Cards[0].ID != c2.ID {
+		t.Errorf("trash: %+v", trash)
+	}
+	// Brought back, it is a card again.
+	if _, err := s.RestoreCards(ctx, u.ID, []int64{c2.ID}); err != nil {
+		t.Fatal(err)
+	}
+
+	// Editing down to two numbers keeps the two.
+	two := "{{c1::Paris}} is on the {{c3::Seine}}."
+	edit, err = s.EditCard(ctx, u.ID, cards[1].ID, CardInput{Front: two, Back: ""})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if edit.Updated != 2 || edit.Trashed != 2 || edit.Added != 0 {
+		t.Errorf("edit to two: %+v", edit)
+	}
+	after = noteCards(t, s, u.ID, first.NoteID)
+	if len(after) != 2 || !after[1].Sched.Graded || !after[3].Sched.Graded {
+		t.Errorf("after the edit to two: %v", after)
+	}
+
+	// Removing the edited card's own number leads on to the note's first card.
+	edit, err = s.EditCard(ctx, u.ID, after[3].ID, CardInput{Front: "{{c1::Paris}} only"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if edit.CardID != after[1].ID || edit.Trashed != 1 {
+		t.Errorf("edit dropping the edited card: %+v", edit)
+	}
+}
+
+func TestClozeNoteRefusesBrokenMarkup(t *testing.T) {
+	ctx := context.Background()
+	s := openTestStore(t)
+	u := cardsTestUser(t, s, "ada")
+	for _, front := range []string{"{{c1::never closed", "{{c0::zero}}", "{{c99999999999::huge}}", "{{c1::}} empty"} {
+		_, err := s.CreateCard(ctx, u.ID, CardInput{Front: front})
+		var e *Error
+		if !errors.As(err, &e) || !errors.Is(err, ErrInvalid) {
+			t.Errorf("%q: %v", front, err)
+		}
+	}
+	if n, _ := s.CountCards(ctx, u.ID); n != 0 {
+		t.Errorf("%d cards stored", n)
+	}
+	// A cloze card cannot lose all its deletions, nor a note its markup.
+	c, err := s.CreateCard(ctx, u.ID, CardInput{Front: "{{c1::a}} {{c2::b}}"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.EditCard(ctx, u.ID, c.ID, CardInput{Front: "no deletions", Back: "x"}); !errors.Is(err, ErrInvalid) {
+		t.Errorf("edit without deletions: %v", err)
+	}
+	if _, err := s.EditCard(ctx, u.ID, c.ID, CardInput{Front: "{{c1::a}} {{c2::b"}); !errors.Is(err, ErrInvalid) {
+		t.Errorf("edit with an unclosed deletion: %v", err)
+	}
+	if got := noteCards(t, s, u.ID, c.NoteID); len(got) != 2 || got[1].Front != "{{c1::a}} {{c2::b}}" {
+		t.Errorf("a refused edit changed the note: %v", got)
+	}
+}
+
+func TestBasicCardBecomesClozeNote(t *testing.T) {
+	ctx := context.Background()
+	s := openTestStore(t)
+	u := cardsTestUser(t, s, "ada")
+	c, err := s.CreateCard(ctx, u.ID, CardInput{Front: "Capital of France?", Back: "Paris"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.GradeCard(ctx, u.ID, Grade{CardID: c.ID, Grade: 4, Step: -1}); err != nil {
+		t.Fatal(err)
+	}
+	edit, err := s.EditCard(ctx, u.ID, c.ID, CardInput{Front: "{{c2::Paris}} is the capital of {{c5::France}}"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if edit.Updated != 1 || edit.Added != 1 || edit.Trashed != 0 || edit.CardID != c.ID {
+		t.Errorf("edit: %+v", edit)
+	}
+	got := noteCards(t, s, u.ID, c.ID)
+	if len(got) != 2 || got[2].ID != c.ID || !got[2].Sched.Graded || got[5].ID == 0 {
+		t.Errorf("cards: %v", got)
+	}
+}
