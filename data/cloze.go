@@ -15,6 +15,7 @@ import (
 	"strings"
 
 	"github.com/flashcards/flashcards/data/cardtext"
+	"github.com/flashcards/flashcards/srs/words"
 )
 
 // CardEdit says what saving a card did. A basic card is one card updated;
@@ -274,4 +275,29 @@ func keyTaken(ctx context.Context, tx *sql.Tx, userID int64, key string) (bool, 
 // isUniqueViolation reports a UNIQUE constraint refusing a write.
 func isUniqueViolation(err error) bool {
 	return err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed")
+}
+
+// CountNoteCards returns how many cards of the user's cloze note are out
+// of the trash.
+func (s *Store) CountNoteCards(ctx context.Context, userID, noteID int64) (int, error) {
+	var n int
+	err := s.reader.QueryRowContext(ctx, `SELECT COUNT(*) FROM cards WHERE user_id = ?1 AND note_id = ?2 AND deleted_at IS NULL
+		AND id < `+visibleBelow("?1"), userID, noteID).Scan(&n)
+	return n, err
+}
+
+// Summary says what an edit did, for the page: "Card saved." or, for a
+// cloze note, "Cloze note saved: 2 cards updated, 1 moved to the trash."
+func (e CardEdit) Summary() string {
+	if !e.Cloze {
+		return "Card saved."
+	}
+	parts := []string{words.Count(e.Updated, "card", "cards") + " updated"}
+	if e.Added > 0 {
+		parts = append(parts, words.Count(e.Added, "card", "cards")+" added")
+	}
+	if e.Trashed > 0 {
+		parts = append(parts, words.Count(e.Trashed, "card", "cards")+" moved to the trash")
+	}
+	return "Cloze note saved: " + strings.Join(parts, ", ") + "."
 }

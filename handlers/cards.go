@@ -128,6 +128,10 @@ func cardPreview(v views.CardFormView) views.CardPreviewView {
 		return views.CardPreviewView{Empty: true}
 	}
 	r := cardtext.RenderCard(front, back, kps)
+	if nums, _ := cardtext.ClozeNumbers(front, false); len(nums) > 0 {
+		// A cloze note: its first card, with the key points it will have.
+		r = cardtext.RenderCloze(front, back, nums[0], cardtext.ClozeAnswers(front, nums[0]))
+	}
 	return views.CardPreviewView{FrontHTML: r.FrontHTML, BackHTML: r.BackHTML, KeyPointsHTML: r.KeyPointsHTML}
 }
 
@@ -174,6 +178,11 @@ func (a *App) newCardPage(c echo.Context, u data.User) error {
 		// The card just added, when it is the user's: a link to it.
 		if card, err := a.store.GetCard(c.Request().Context(), u.ID, id); err == nil {
 			v.Added = &views.AddedCard{ID: card.ID, Front: cardtext.ShortText(cardtext.PlainText(card.Front), cardFrontShown)}
+			if card.NoteID != 0 {
+				if v.Added.Cards, err = a.store.CountNoteCards(c.Request().Context(), u.ID, card.NoteID); err != nil {
+					return err
+				}
+			}
 		}
 	}
 	if v.Deck == "" {
@@ -278,8 +287,9 @@ func (a *App) updateCard(c echo.Context, u data.User) error {
 	}
 	in, v, err := cardForm(c)
 	preview := c.FormValue("preview") != ""
+	var edit data.CardEdit
 	if err == nil && !preview {
-		err = a.store.UpdateCard(ctx, u.ID, id, in)
+		edit, err = a.store.EditCard(ctx, u.ID, id, in)
 	}
 	if preview || errors.Is(err, data.ErrInvalid) {
 		today, terr := a.studyDay(c, u.ID)
@@ -299,7 +309,7 @@ func (a *App) updateCard(c echo.Context, u data.User) error {
 	if err != nil {
 		return err
 	}
-	if err := a.flash(c, true, "Card saved."); err != nil {
+	if err := a.flash(c, true, edit.Summary()); err != nil {
 		return err
 	}
 	// Back where the edit began (the review, with the card up again), if
@@ -307,7 +317,7 @@ func (a *App) updateCard(c echo.Context, u data.User) error {
 	if back := safeNext(c.FormValue("return")); back != "" {
 		return redirect(c, back)
 	}
-	return redirect(c, fmt.Sprintf("/cards/%d/edit", id))
+	return redirect(c, fmt.Sprintf("/cards/%d/edit", edit.CardID)) // the edited card, unless its cloze number is gone
 }
 
 func (a *App) suspendCard(c echo.Context, u data.User) error   { return a.setSuspended(c, u, true) }
