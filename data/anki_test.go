@@ -357,12 +357,13 @@ func TestImportApkgBothLayouts(t *testing.T) {
 		"anki:revGuid2:0": {front: "Precision", back: "TP / (TP + FP)", category: "accuracy-only", deck: "Interview::ML",
 			graded: true, reps: 1, interval: 3, ease: 250, due: created + 60, last: srs.DateOf(2026, 2, 27), hasLast: true},
 		"anki:revGuid2:1": {front: "TP / (TP + FP)", back: "Precision", category: "accuracy-only", deck: "Interview::ML", ease: 250},
-		"anki:clozeGuid3:0": {front: "[...] reduces variance; boosting reduces bias.",
-			back: "Bagging reduces variance; boosting reduces bias.\n\nSee ensembles", category: "uncategorized", deck: "Default",
+		// A Cloze note's cards keep its text and extra; cardtext renders them.
+		"anki:clozeGuid3:0": {front: "{{c1::Bagging}} reduces variance; {{c2::boosting::method}} reduces bias.",
+			back: "See ensembles", category: "uncategorized", deck: "Default",
 			graded: true, reps: 2, interval: 40, ease: 265, due: created + 100},
 		// Learning, answered today: back tomorrow.
-		"anki:clozeGuid3:1": {front: "Bagging reduces variance; [method] reduces bias.",
-			back: "Bagging reduces variance; boosting reduces bias.\n\nSee ensembles", category: "uncategorized", deck: "Default",
+		"anki:clozeGuid3:1": {front: "{{c1::Bagging}} reduces variance; {{c2::boosting::method}} reduces bias.",
+			back: "See ensembles", category: "uncategorized", deck: "Default",
 			graded: true, reps: 0, interval: 1, ease: 250, due: today + 1, last: today, hasLast: true},
 		"anki:newGuid4:0": {front: "What is data leakage?", back: "Training on information unavailable at prediction time",
 			category: "data-quality", deck: "Default", ease: 250},
@@ -408,6 +409,13 @@ func TestImportApkgBothLayouts(t *testing.T) {
 				if c.Source != "interview.apkg" {
 					t.Errorf("card %s source %q", key, c.Source)
 				}
+			}
+
+			// The cloze note's cards are one note, each asking for its number.
+			c1, c2 := got["anki:clozeGuid3:0"], got["anki:clozeGuid3:1"]
+			if c1.Cloze != 1 || c2.Cloze != 2 || c1.NoteID == 0 || c1.NoteID != c2.NoteID || strings.Join(c2.KeyPoints, "|") != "boosting" ||
+				!strings.Contains(c2.FrontHTML, `<span class="cloze-blank">[method]</span>`) || !strings.Contains(c1.BackHTML, `<mark class="cloze">Bagging</mark>`) {
+				t.Errorf("cloze cards: %+v\n%+v", c1, c2)
 			}
 
 			// The review log of the overfitting card, Anki's buttons as grades.

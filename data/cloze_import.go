@@ -1,0 +1,76 @@
+package data
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"strconv"
+	"strings"
+)
+
+// noteGroups gathers the cards of cloze notes as an import stores them:
+// the cards of one note (the same name within the import) get one
+// note_id, that of a card of the note the user has already when there is
+// one (the note imported before, with fewer deletions), else that of the
+// note's first card stored.
+type noteGroups struct {
+	keys map[string][]string // note -> the keys of its cards in the import
+	ids  map[string]int64    // note -> note_id, once known
+}
+
+func newNoteGroups() noteGroups {
+	return noteGroups{keys: map[string][]string{}, ids: map[string]int64{}}
+}
+
+// add records that the card with key belongs to note.
+func (g noteGroups) add(note, key string) {
+	if note == "" {
+		note = key
+	}
+	g.keys[note] = append(g.keys[note], key)
+}
+
+// join makes the stored card cardID the card with number n of note.
+func (g noteGroups) join(ctx context.Context, tx *sql.Tx, userID int64, note string, n int, cardID int64) error {
+	id, ok := g.ids[note]
+	if !ok {
+		keys, _ := json.Marshal(g.keys[note])
+		err := tx.QueryRowContext(ctx, `SELECT note_id FROM cards WHERE user_id = ? AND note_id IS NOT NULL
+			AND key IN (SELECT value FROM json_each(?)) ORDER BY id LIMIT 1`, userID, string(keys)).Scan(&id)
+		if errors.Is(err, sql.ErrNoRows) {
+			id = cardID
+		} else if err != nil {
+			return err
+		}
+		g.ids[note] = id
+	}
+	return setCloze(ctx, tx, cardID, n, id)
+}
+
+// ankiClozeCardKey is the key of a card of an Anki Cloze note: the
+// card's key within the note this server exported (the guid is
+// "fc:<note key>"), else ankiCardKey's.
+func ankiClozeCardKey(n *ankiNote, k ankiCard) string {
+	if rest, ok := strings.CutPrefix(n.guid, ankiExportGUIDPrefix); ok && ankiGoodKey(rest) {
+		return clozeCardKey(rest, k.ord+1)
+	}
+	return ankiCardKey(n, k)
+}
+
+// ankiClozeGUID is the guid an export gives a cloze note, from the key of
+// its card of the lowest number: "fc:" and the note's key for a note of
+// this server's, the note's own guid for one that came from Anki (whose
+// cards' keys are "anki:<guid>:<ord>"), so that importing the export
+// gives each card its key again.
+func ankiClozeGUID(key string, n int) string {
+	if note, ok := clozeNoteKey(key, n); ok && note != "" {
+		return ankiExportGUIDPrefix + note
+	}
+	if rest, ok := strings.CutPrefix(key, "anki:"); ok {
+		if guid, ok := strings.CutSuffix(rest, ":"+strconv.Itoa(n-1)); ok && ankiGoodKey(guid) && len(guid) <= 64 && !strings.HasPrefix(guid, ankiExportGUIDPrefix) {
+			return guid
+		}
+	}
+	return ankiExportGUIDPrefix + key + "#note"
+}
