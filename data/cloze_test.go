@@ -3,10 +3,13 @@ package data
 import (
 	"context"
 	"errors"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
 )
+
+var regexpNote = regexp.MustCompile(`,?"note":\d+`)
 
 // noteCards returns the note's cards out of the trash, by number.
 func noteCards(t *testing.T, s *Store, userID, noteID int64) map[int]Card {
@@ -182,5 +185,69 @@ func TestBasicCardBecomesClozeNote(t *testing.T) {
 	got := noteCards(t, s, u.ID, c.ID)
 	if len(got) != 2 || got[2].ID != c.ID || !got[2].Sched.Graded || got[5].ID == 0 {
 		t.Errorf("cards: %v", got)
+	}
+}
+
+// A JSON export carries each cloze card's number and note; a restore
+// makes them one note again, and an export without them restores basic
+// cards as before.
+func TestClozeNotesSurviveExportAndRestore(t *testing.T) {
+	ctx := context.Background()
+	s := openTestStore(t)
+	u := cardsTestUser(t, s, "ada")
+	c, err := s.CreateCard(ctx, u.ID, CardInput{Front: "{{c1::a}} {{c2::b}} {{c3::c}}", Back: "extra"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.CreateCard(ctx, u.ID, CardInput{Front: "basic", Back: "card"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.GradeCard(ctx, u.ID, Grade{CardID: c.ID, Grade: 4, Step: -1}); err != nil {
+		t.Fatal(err)
+	}
+	doc := exportJSON(t, s, u.ID)
+	if !strings.Contains(string(doc), `"cloze":3`) || !strings.Contains(string(doc), `"note":`) {
+		t.Fatalf("export lacks cloze numbers: %.600s", doc)
+	}
+	bob := cardsTestUser(t, s, "bob")
+	if _, err := s.RestoreExport(ctx, bob.ID, strings.NewReader(string(doc))); err != nil {
+		t.Fatal(err)
+	}
+	got := cardsByKey(t, s, bob.ID)
+	want := cardsByKey(t, s, u.ID)
+	sameNotes(t, want, got)
+	if n := got[c.Key]; !n.Sched.Graded || n.Cloze != 1 || !strings.Contains(n.FrontHTML, "cloze-blank") {
+		t.Errorf("restored card 1: %+v", n)
+	}
+
+	// An older export, without numbers: the cards come back basic.
+	old := strings.NewReplacer(`"cloze":1,`, "", `"cloze":2,`, "", `"cloze":3,`, "").Replace(string(doc))
+	old = regexpNote.ReplaceAllString(old, "")
+	carol := cardsTestUser(t, s, "carol")
+	if _, err := s.RestoreExport(ctx, carol.ID, strings.NewReader(old)); err != nil {
+		t.Fatalf("%v\n%.800s", err, old)
+	}
+	for _, card := range cardsByKey(t, s, carol.ID) {
+		if card.Cloze != 0 || card.NoteID != 0 {
+			t.Errorf("old export restored %q as cloze %d", card.Front, card.Cloze)
+		}
+	}
+
+	// A note without extra text restores too.
+	erin := cardsTestUser(t, s, "erin")
+	if _, err := s.CreateCard(ctx, erin.ID, CardInput{Front: "{{c1::x}} and {{c2::y}}, {{c3::z}}"}); err != nil {
+		t.Fatal(err)
+	}
+	frank := cardsTestUser(t, s, "frank")
+	if _, err := s.RestoreExport(ctx, frank.ID, strings.NewReader(string(exportJSON(t, s, erin.ID)))); err != nil {
+		t.Fatal(err)
+	}
+	sameNotes(t, cardsByKey(t, s, erin.ID), cardsByKey(t, s, frank.ID))
+
+	// A number the text lacks is refused.
+	bad := strings.Replace(string(doc), `"cloze":3`, `"cloze":4`, 1)
+	dave := cardsTestUser(t, s, "dave")
+	if _, err := s.RestoreExport(ctx, dave.ID, strings.NewReader(bad)); !errors.Is(err, ErrInvalid) {
+		t.Errorf("restore of a card with a number its text lacks: %v", err)
 	}
 }
