@@ -5,8 +5,11 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/flashcards/flashcards/data/cardtext"
 )
 
 // noteGroups gathers the cards of cloze notes as an import stores them:
@@ -73,4 +76,24 @@ func ankiClozeGUID(key string, n int) string {
 		}
 	}
 	return ankiExportGUIDPrefix + key + "#note"
+}
+
+// checkClozeDraft checks a cloze draft's number against its text (read as
+// an import reads it, broken markup as plain text) and gives it its key
+// points, the deleted text.
+func checkClozeDraft(d *CardDraft) error {
+	if d.Cloze == 0 {
+		if d.Back == "" { // Validate lets a front with cloze markup go without: it is no cloze here
+			return Errorf(ErrInvalid, "A card needs a front and a back")
+		}
+		return nil
+	}
+	if d.Cloze < 0 || d.Cloze > cardtext.MaxClozeNumber {
+		return Errorf(ErrInvalid, "Cloze numbers go from 1 to %d", cardtext.MaxClozeNumber)
+	}
+	if nums, _ := cardtext.ClozeNumbers(d.Front, false); !slices.Contains(nums, d.Cloze) {
+		return Errorf(ErrInvalid, "The text has no cloze deletion {{c%d::…}}", d.Cloze)
+	}
+	d.KeyPoints = clozeKeyPoints(d.Front, d.Cloze)
+	return nil
 }

@@ -251,3 +251,40 @@ func TestClozeNotesSurviveExportAndRestore(t *testing.T) {
 		t.Errorf("restore of a card with a number its text lacks: %v", err)
 	}
 }
+
+// Drafts of one note are one note; a later import of the same note with a
+// new number adds its card to the note the user has.
+func TestImportDraftsGroupsClozeNotes(t *testing.T) {
+	ctx := context.Background()
+	s := openTestStore(t)
+	u := cardsTestUser(t, s, "ada")
+	text := "{{c1::a}} {{c2::b}}"
+	drafts := func(text string, nums ...int) []CardDraft {
+		var out []CardDraft
+		for _, n := range nums {
+			out = append(out, CardDraft{Key: "doc:q1#c" + string(rune('0'+n)), Front: text, Cloze: n, Note: "q1", Category: "data-quality", Source: "doc"})
+		}
+		return out
+	}
+	res, err := s.ImportDrafts(ctx, u.ID, "Doc", drafts(text, 1, 2), nil)
+	if err != nil || res.Added != 2 {
+		t.Fatalf("%+v, %v", res, err)
+	}
+	first := cardsByKey(t, s, u.ID)["doc:q1#c1"]
+	if first.NoteID == 0 || first.Cloze != 1 || !slices.Equal(first.KeyPoints, []string{"a"}) {
+		t.Fatalf("first card: %+v", first)
+	}
+	text3 := "{{c1::a}} {{c2::b}} {{c3::c}}"
+	if res, err = s.ImportDrafts(ctx, u.ID, "Doc", drafts(text3, 1, 2, 3), nil); err != nil || res.Added != 1 || res.Skipped != 2 {
+		t.Fatalf("%+v, %v", res, err)
+	}
+	if got := noteCards(t, s, u.ID, first.NoteID); len(got) != 3 {
+		t.Errorf("the note has %d cards", len(got))
+	}
+	// A number the text lacks, or a basic draft without a back, is refused.
+	for _, bad := range [][]CardDraft{drafts(text, 4), {{Key: "x", Front: "{{c1::a}}", Category: "data-quality"}}} {
+		if _, err := s.ImportDrafts(ctx, u.ID, "Doc", bad, nil); !errors.Is(err, ErrInvalid) {
+			t.Errorf("%+v: %v", bad, err)
+		}
+	}
+}
