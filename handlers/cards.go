@@ -177,7 +177,7 @@ func (a *App) newCardPage(c echo.Context, u data.User) error {
 	if id, err := strconv.ParseInt(c.QueryParam("added"), 10, 64); err == nil && id > 0 {
 		// The card just added, when it is the user's: a link to it.
 		if card, err := a.store.GetCard(c.Request().Context(), u.ID, id); err == nil {
-			v.Added = &views.AddedCard{ID: card.ID, Front: cardtext.ShortText(cardtext.PlainText(card.Front), cardFrontShown)}
+			v.Added = &views.AddedCard{ID: card.ID, Front: cardtext.ShortText(cardFrontPlain(card), cardFrontShown)}
 			if card.NoteID != 0 {
 				if v.Added.Cards, err = a.store.CountNoteCards(c.Request().Context(), u.ID, card.NoteID); err != nil {
 					return err
@@ -238,6 +238,7 @@ func editCardView(card data.Card, today srs.Day) views.CardFormView {
 		State:     cardStateLong(card, today),
 		Suspended: card.Suspended,
 		Source:    card.Source,
+		Cloze:     card.Cloze,
 	}
 }
 
@@ -350,7 +351,7 @@ func (a *App) deleteCardPage(c echo.Context, u data.User) error {
 	}
 	p := a.page(c, "Delete card")
 	p.Nav = "cards"
-	return a.render(c, http.StatusOK, views.CardDelete(p, views.CardDeleteView{ID: card.ID, Front: cardtext.ShortText(cardtext.PlainText(card.Front), 300), Days: trashDays}))
+	return a.render(c, http.StatusOK, views.CardDelete(p, views.CardDeleteView{ID: card.ID, Front: cardtext.ShortText(cardFrontPlain(card), 300), Days: trashDays}))
 }
 
 // deleteCard moves the card to the trash, whence it can come back.

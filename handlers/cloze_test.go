@@ -47,8 +47,12 @@ func TestClozeNoteThroughTheCardForm(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	list := b.get("/cards")
+	wantBody(t, "card list", list, "[...] is the capital of France, on the Seine.")
+	wantBody(t, "card list", list, "Paris is the capital of France, on the [river].")
 	edit := b.get(cardPath(byNum[2].ID, "/edit"))
 	wantStatus(t, "edit form", edit, http.StatusOK)
+	wantBody(t, "edit form", edit, "Card 2 of a cloze note")
 	p = b.post(cardPath(byNum[2].ID, ""), url.Values{"front": {"{{c1::Paris}} lies on the {{c3::Seine}}."}, "back": {"Since 987."}, "category": {"data-quality"}})
 	wantStatus(t, "edit to two", p, http.StatusSeeOther)
 	if loc := p.header.Get("Location"); loc != cardPath(byNum[1].ID, "/edit") {

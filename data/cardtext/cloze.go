@@ -479,3 +479,41 @@ func fromLetters(s string) int {
 	}
 	return n
 }
+
+// ClozePlainFront is the plain text of card n's front: the note's text
+// with its deletions as [...] or [hint], for lists and messages.
+func ClozePlainFront(text string, n int) string {
+	parts, _ := parseCloze(text, false)
+	var b strings.Builder
+	var walk func([]clozePart)
+	walk = func(ps []clozePart) {
+		for _, p := range ps {
+			switch {
+			case p.num == 0:
+				b.WriteString(p.text)
+			case p.num == n:
+				blank := ClozeBlank
+				if h := strings.TrimSpace(p.hint); h != "" {
+					blank = "[" + h + "]"
+				}
+				b.WriteString(escapeMarkdown(blank))
+			default:
+				walk(p.parts)
+			}
+		}
+	}
+	walk(parts)
+	return PlainText(b.String())
+}
+
+// escapeMarkdown backslash-escapes ASCII punctuation, so text stays text.
+func escapeMarkdown(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if r < 0x80 && strings.ContainsRune("\\`*_{}[]()#+-.!|<>~$&:\"'=", r) {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}

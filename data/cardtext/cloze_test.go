@@ -237,3 +237,16 @@ func FuzzRenderCloze(f *testing.F) {
 		}
 	})
 }
+
+func TestClozePlainFront(t *testing.T) {
+	text := "**{{c1::Paris}}** is the capital of {{c2::France::a *country*}}; {{c1::x}}"
+	for n, want := range map[int]string{
+		1: "[...] is the capital of France; [...]",
+		2: "Paris is the capital of [a *country*]; x",
+		3: "Paris is the capital of France; x",
+	} {
+		if got := ClozePlainFront(text, n); got != want {
+			t.Errorf("card %d: %q, want %q", n, got, want)
+		}
+	}
+}
