@@ -46,6 +46,8 @@ func (s *Store) CheckCounts(ctx context.Context) error {
 			+ (r.before_interval <> r.after_interval) + (r.before_ease <> r.after_ease)
 			+ (r.before_due IS NOT r.after_due) + (r.before_lapses <> r.after_lapses)
 			FROM reviews r WHERE r.kind = 'practice'`},
+		// A cloze card has its note, a basic card none (migration 0015).
+		{"cloze card's note", `SELECT c.id, c.cloze > 0, c.note_id IS NOT NULL FROM cards c`},
 		{"new cards of a pending import", `SELECT p.user_id, p.new_cards,
 			(SELECT COUNT(*) FROM card_state s WHERE s.user_id = p.user_id AND s.card_id >= p.first_card
 				AND ` + isNew("s.") + `)
