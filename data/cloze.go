@@ -31,6 +31,10 @@ type CardEdit struct {
 	CardID int64
 }
 
+// MaxClozeCards bounds the numbers of one cloze note typed on the form:
+// saving renders every card of the note, and real notes have a handful.
+const MaxClozeCards = 100
+
 // clozeKeyPoints are a cloze card's key points: the text of its
 // deletions, cut to what a key point may hold. The card form's key points
 // are not used for a cloze card (docs/markdown.md).
@@ -66,6 +70,9 @@ func clozeNumbersOf(front string) ([]int, error) {
 	}
 	if err != nil {
 		return nil, err
+	}
+	if len(nums) > MaxClozeCards {
+		return nil, Errorf(ErrInvalid, "A cloze note may have at most %d numbers, one card each; this one has %d", MaxClozeCards, len(nums))
 	}
 	for _, n := range nums {
 		if len(cardtext.ClozeAnswers(front, n)) == 0 {

@@ -3,6 +3,7 @@ package data
 import (
 	"context"
 	"errors"
+	"fmt"
 	"regexp"
 	"slices"
 	"strings"
@@ -138,7 +139,11 @@ func TestClozeNoteRefusesBrokenMarkup(t *testing.T) {
 	ctx := context.Background()
 	s := openTestStore(t)
 	u := cardsTestUser(t, s, "ada")
-	for _, front := range []string{"{{c1::never closed", "{{c0::zero}}", "{{c99999999999::huge}}", "{{c1::}} empty"} {
+	var many strings.Builder
+	for n := 1; n <= MaxClozeCards+1; n++ {
+		fmt.Fprintf(&many, "{{c%d::w}} ", n)
+	}
+	for _, front := range []string{"{{c1::never closed", "{{c0::zero}}", "{{c99999999999::huge}}", "{{c1::}} empty", many.String()} {
 		_, err := s.CreateCard(ctx, u.ID, CardInput{Front: front})
 		var e *Error
 		if !errors.As(err, &e) || !errors.Is(err, ErrInvalid) {

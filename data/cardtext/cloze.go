@@ -393,14 +393,15 @@ func (m clozeMarks) substitute(rendered string, blanks []string, filled int) str
 			if len(stack) > 0 {
 				in = stack[len(stack)-1]
 			}
-			for i := range filled {
-				if strings.Contains(raw, m.mark('o', i)) {
-					openIn[i] = in
+			m.each(raw, func(kind byte, k int) {
+				switch {
+				case k >= filled:
+				case kind == 'o':
+					openIn[k] = in
+				case kind == 'c':
+					closeIn[k] = in
 				}
-				if strings.Contains(raw, m.mark('c', i)) {
-					closeIn[i] = in
-				}
-			}
+			})
 		}
 		toks = append(toks, token{raw: raw, text: tt == xhtml.TextToken})
 	}
@@ -416,7 +417,7 @@ func (m clozeMarks) substitute(rendered string, blanks []string, filled int) str
 	}
 	for _, t := range toks {
 		if !t.text {
-			out.WriteString(m.inTag(t.raw, blanks, filled))
+			out.WriteString(m.inTag(t.raw, blanks))
 			continue
 		}
 		s := t.raw
@@ -455,18 +456,46 @@ func (m clozeMarks) substitute(rendered string, blanks []string, filled int) str
 
 // inTag is a tag's markup with the marks in it replaced: a blank by its
 // escaped text, the others by nothing.
-func (m clozeMarks) inTag(raw string, blanks []string, filled int) string {
+func (m clozeMarks) inTag(raw string, blanks []string) string {
 	if !strings.Contains(raw, m.prefix) {
 		return raw
 	}
-	for i, b := range blanks {
-		raw = strings.ReplaceAll(raw, m.mark('b', i), html.EscapeString(b))
+	var b strings.Builder
+	for {
+		i := strings.Index(raw, m.prefix)
+		if i < 0 {
+			b.WriteString(raw)
+			return b.String()
+		}
+		b.WriteString(raw[:i])
+		raw = raw[i+len(m.prefix):]
+		end := strings.IndexByte(raw, 'q')
+		if end < 1 {
+			continue
+		}
+		kind, k := raw[0], fromLetters(raw[1:end])
+		raw = raw[end+1:]
+		if kind == 'b' && k < len(blanks) {
+			b.WriteString(html.EscapeString(blanks[k]))
+		}
 	}
-	for i := range filled {
-		raw = strings.ReplaceAll(raw, m.mark('o', i), "")
-		raw = strings.ReplaceAll(raw, m.mark('c', i), "")
+}
+
+// each calls f with each mark in s: its kind and number.
+func (m clozeMarks) each(s string, f func(kind byte, k int)) {
+	for {
+		i := strings.Index(s, m.prefix)
+		if i < 0 {
+			return
+		}
+		s = s[i+len(m.prefix):]
+		end := strings.IndexByte(s, 'q')
+		if end < 1 {
+			continue
+		}
+		f(s[0], fromLetters(s[1:end]))
+		s = s[end+1:]
 	}
-	return raw
 }
 
 func fromLetters(s string) int {
