@@ -66,7 +66,7 @@ func clozeNumbersOf(front string) ([]int, error) {
 	nums, err := cardtext.ClozeNumbers(front, true)
 	var ce *cardtext.ClozeError
 	if errors.As(err, &ce) {
-		return nil, Errorf(ErrInvalid, "%s.", ce.Message)
+		return nil, Errorf(ErrInvalid, "%s", ce.Message)
 	}
 	if err != nil {
 		return nil, err

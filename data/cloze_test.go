@@ -293,3 +293,29 @@ func TestImportDraftsGroupsClozeNotes(t *testing.T) {
 		}
 	}
 }
+
+// A cloze card stored by an older renderer is rendered again as a cloze
+// card, on read and at start-up.
+func TestClozeCardsRerender(t *testing.T) {
+	ctx := context.Background()
+	s := openTestStore(t)
+	u := cardsTestUser(t, s, "ada")
+	c, err := s.CreateCard(ctx, u.ID, CardInput{Front: "{{c1::a}} and {{c2::b}}"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.writer.Exec("UPDATE cards SET front_html = 'stale', back_html = 'stale', render_version = 0 WHERE user_id = ?", u.ID); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.GetCard(ctx, u.ID, c.ID); !strings.Contains(got.FrontHTML, `<span class="cloze-blank">[...]</span> and b`) {
+		t.Errorf("read: %q", got.FrontHTML)
+	}
+	if n, err := s.RerenderCards(ctx); err != nil || n != 2 {
+		t.Fatalf("rerendered %d, %v", n, err)
+	}
+	var back string
+	s.reader.QueryRow("SELECT back_html FROM cards WHERE user_id = ? AND cloze = 2", u.ID).Scan(&back)
+	if !strings.Contains(back, `a and <mark class="cloze">b</mark>`) {
+		t.Errorf("stored: %q", back)
+	}
+}
