@@ -24,6 +24,12 @@ func TestClozeNoteThroughTheCardForm(t *testing.T) {
 		t.Fatalf("a refused note stored %d cards", n)
 	}
 
+	// The preview shows the note's first card, with its key point.
+	p = b.post("/cards/preview", url.Values{"front": {"{{c2::Paris}} is the capital of {{c3::<b>France</b>}}."}})
+	wantBody(t, "preview", p, `<span class="cloze-blank">[...]</span> is the capital of &lt;b&gt;France&lt;/b&gt;.`)
+	wantBody(t, "preview", p, `<mark class="cloze">Paris</mark>`)
+	wantNoBody(t, "preview", p, "<b>France")
+
 	p = b.post("/cards", url.Values{"front": {"{{c1::Paris}} is the capital of {{c2::France}}, on the {{c3::Seine::river}}."}, "back": {""}, "category": {"data-quality"}})
 	wantStatus(t, "add cloze note", p, http.StatusSeeOther)
 	wantBody(t, "form after adding", b.get(p.header.Get("Location")), "Cloze note added: 3 cards.")
