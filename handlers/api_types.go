@@ -29,6 +29,11 @@ type cardJSON struct {
 	Back      string   `json:"back"`
 	Category  string   `json:"category"`
 	KeyPoints []string `json:"key_points"`
+	// A cloze card's number and note (docs/markdown.md#cloze-deletions):
+	// front is the note's text with its {{cN::…}} markup. Absent for a
+	// basic card.
+	Cloze int   `json:"cloze,omitempty"`
+	Note  int64 `json:"note,omitempty"`
 }
 
 type cardStateJSON struct {

@@ -228,7 +228,7 @@ func (a *App) createCard(c echo.Context, u data.User) error {
 
 // editCardView fills the editor with a stored card.
 func editCardView(card data.Card, today srs.Day) views.CardFormView {
-	return views.CardFormView{
+	v := views.CardFormView{
 		ID:        card.ID,
 		Front:     card.Front,
 		Back:      card.Back,
@@ -240,6 +240,10 @@ func editCardView(card data.Card, today srs.Day) views.CardFormView {
 		Source:    card.Source,
 		Cloze:     card.Cloze,
 	}
+	if card.Cloze > 0 {
+		v.KeyPoints = "" // its deleted text; the field is not used for a cloze note
+	}
+	return v
 }
 
 // cardStateLong is cardState with the date and the numbers the editor shows.

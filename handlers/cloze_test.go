@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"testing"
@@ -46,6 +47,16 @@ func TestClozeNoteThroughTheCardForm(t *testing.T) {
 	rev := b.get("/review")
 	wantBody(t, "review", rev, `<span class="cloze-blank">[...]</span> is the capital of France`)
 	wantNoBody(t, "review", rev, "{{c")
+	// The API says which number the card asks for.
+	token, _, err := app.store.CreateToken(ctx, u.ID, "script")
+	if err != nil {
+		t.Fatal(err)
+	}
+	status, next, _ := apiCall(t, app, http.MethodGet, "/api/v1/review/next", token, "")
+	if card, _ := next["card"].(map[string]any); status != http.StatusOK || card["cloze"] != float64(1) ||
+		card["note"] != float64(byNum[1].NoteID) || fmt.Sprint(card["key_points"]) != "[Paris]" {
+		t.Errorf("API next card: %d %v", status, next)
+	}
 	if _, err := app.store.GradeCard(ctx, u.ID, data.Grade{CardID: byNum[1].ID, Grade: 4, Step: -1}); err != nil {
 		t.Fatal(err)
 	}
@@ -59,6 +70,7 @@ func TestClozeNoteThroughTheCardForm(t *testing.T) {
 	edit := b.get(cardPath(byNum[2].ID, "/edit"))
 	wantStatus(t, "edit form", edit, http.StatusOK)
 	wantBody(t, "edit form", edit, "Card 2 of a cloze note")
+	wantBody(t, "edit form", edit, `<textarea name="key_points" rows="4"></textarea>`)
 	p = b.post(cardPath(byNum[2].ID, ""), url.Values{"front": {"{{c1::Paris}} lies on the {{c3::Seine}}."}, "back": {"Since 987."}, "category": {"data-quality"}})
 	wantStatus(t, "edit to two", p, http.StatusSeeOther)
 	if loc := p.header.Get("Location"); loc != cardPath(byNum[1].ID, "/edit") {
