@@ -52,6 +52,8 @@ type ankiExportCard struct {
 	lapses               int
 	counted              int // counted reviews: Anki's reps
 	tags                 []string
+	cloze                int // the card's cloze number, 0 for a basic card
+	noteID               int64
 }
 
 type ankiExportReview struct {
@@ -138,7 +140,7 @@ func ankiExportDecks(ctx context.Context, tx *sql.Tx, userID int64) (map[int64]s
 func ankiExportCards(ctx context.Context, tx *sql.Tx, userID int64) ([]ankiExportCard, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT c.id, c.key, c.deck_id, cat.slug, c.front, c.back, c.suspended, c.created_at,
 		s.repetitions, s.interval, s.ease, s.due, s.lapses,
-		(SELECT COUNT(*) FROM reviews r WHERE r.card_id = c.id AND r.counted = 1), `+tagsColumn+`
+		(SELECT COUNT(*) FROM reviews r WHERE r.card_id = c.id AND r.counted = 1), c.cloze, COALESCE(c.note_id, 0), `+tagsColumn+`
 		FROM cards c JOIN categories cat ON cat.id = c.category_id JOIN card_state s ON s.card_id = c.id
 		WHERE c.user_id = ?1 AND s.trashed = 0 AND c.id < `+visibleBelow("?1")+` ORDER BY c.id`, userID)
 	if err != nil {
@@ -150,7 +152,7 @@ func ankiExportCards(ctx context.Context, tx *sql.Tx, userID int64) ([]ankiExpor
 		var c ankiExportCard
 		var created, tags string
 		if err := rows.Scan(&c.id, &c.key, &c.deckID, &c.category, &c.front, &c.back, &c.suspended, &created,
-			&c.reps, &c.interval, &c.ease, &c.due, &c.lapses, &c.counted, &tags); err != nil {
+			&c.reps, &c.interval, &c.ease, &c.due, &c.lapses, &c.counted, &c.cloze, &c.noteID, &tags); err != nil {
 			return nil, err
 		}
 		c.tags = scanTags(tags)
@@ -276,7 +278,7 @@ func (s *Store) writeAnkiCollection(ctx context.Context, path string, st Setting
 	}
 	defer noteStmt.Close()
 	cardStmt, err := tx.PrepareContext(ctx, `INSERT INTO cards (id, nid, did, ord, mod, usn, type, queue, due, ivl, factor,
-		reps, lapses, left, odue, odid, flags, data) VALUES (?, ?, ?, 0, ?, -1, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0, 0, '')`)
+		reps, lapses, left, odue, odid, flags, data) VALUES (?, ?, ?, ?, ?, -1, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0, 0, '')`)
 	if err != nil {
 		return err
 	}
@@ -284,14 +286,27 @@ func (s *Store) writeAnkiCollection(ctx context.Context, path string, st Setting
 	var noteIDs, cardIDs ankiUniqueMS
 	ankiIDs := map[int64]int64{}
 	position := 0
+	clozeNotes := ankiClozeNotes(cards) // the cards of one cloze note are one Anki note
 	for _, c := range cards {
-		nid, cid := noteIDs.next(c.created), cardIDs.next(c.created)
+		cid := cardIDs.next(c.created)
 		ankiIDs[c.id] = cid
 		tags := ankiNoteTags(c.category, c.tags)
-		_, err := noteStmt.ExecContext(ctx, nid, ankiExportGUIDPrefix+c.key, ankiExportModelID, mod, tags,
-			ankiFieldHTMLImages(c.front, images)+"\x1f"+ankiFieldHTMLImages(c.back, images), c.front, ankiChecksum(c.front))
-		if err != nil {
-			return err
+		nid, ord, written := int64(0), 0, false
+		if c.cloze > 0 {
+			nid, ord, written = clozeNotes.note(c, &noteIDs)
+		} else {
+			nid = noteIDs.next(c.created)
+		}
+		if !written {
+			guid, model := ankiExportGUIDPrefix+c.key, ankiExportModelID
+			if c.cloze > 0 {
+				guid, model = clozeNotes.guid(c), ankiExportClozeModelID
+			}
+			_, err := noteStmt.ExecContext(ctx, nid, guid, model, mod, tags,
+				ankiFieldHTMLImages(c.front, images)+"\x1f"+ankiFieldHTMLImages(c.back, images), c.front, ankiChecksum(c.front))
+			if err != nil {
+				return err
+			}
 		}
 		typ, queue, due, ivl, factor := 0, 0, int64(0), 0, 0
 		if c.due.Valid {
@@ -307,7 +322,7 @@ func (s *Store) writeAnkiCollection(ctx context.Context, path string, st Setting
 		if did == 0 {
 			did = 1
 		}
-		_, err = cardStmt.ExecContext(ctx, cid, nid, did, mod, typ, queue, due, ivl, factor, max(c.counted, c.reps), c.lapses)
+		_, err := cardStmt.ExecContext(ctx, cid, nid, did, ord, mod, typ, queue, due, ivl, factor, max(c.counted, c.reps), c.lapses)
 		if err != nil {
 			return err
 		}
@@ -394,7 +409,8 @@ func ankiColJSON(st Settings, mod int64, nextPos int, decks map[string]any) (con
 				"\\usepackage{amssymb,amsmath}\n\\pagestyle{empty}\n\\setlength{\\parindent}{0in}\n\\begin{document}\n",
 			"latexPost": "\\end{document}", "latexsvg": false,
 			"req": []any{[]any{0, "any", []int{0}}}, "tags": []any{}, "vers": []any{},
-		}},
+		},
+			strconv.FormatInt(ankiExportClozeModelID, 10): ankiClozeModel(mod, field)},
 		map[string]any{"1": map[string]any{
 			"id": 1, "mod": 0, "name": "Default", "usn": 0, "maxTaken": 60, "autoplay": true, "timer": 0,
 			"replayq": true, "dyn": false,

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"io"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/flashcards/flashcards/data/anki"
+	"github.com/flashcards/flashcards/data/cardtext"
 	"github.com/flashcards/flashcards/srs"
 )
 
@@ -35,6 +37,10 @@ type ankiDraft struct {
 	front, back string
 	tags        []string
 	card        anki.Card
+	// A card of a Cloze note: its number (ord+1) and the note, whose text
+	// is front and whose extra fields are back (data/cloze.go).
+	cloze int
+	note  string
 }
 
 // ImportApkg imports an Anki package (.apkg) read from pkg: its cards with
@@ -129,12 +135,16 @@ func (c *ankiCollection) drafts(fallbackDeck string) ([]ankiDraft, ankiDraftStat
 			return nil, st, ankiError("The package's notes are too large to read (many cards of very long notes)")
 		}
 		front, back = ankiTruncate(front), ankiTruncate(back)
-		if front == "" || back == "" {
+		if front == "" || back == "" && !nt.Cloze { // a cloze note's extra text may be empty
 			st.empty++
 			continue
 		}
 		deck := c.deckName(k, fallbackDeck)
-		out = append(out, ankiDraft{key: ankiCardKey(note, k), deck: deck, front: front, back: back, tags: note.Tags, card: k})
+		d := ankiDraft{key: ankiCardKey(note, k), deck: deck, front: front, back: back, tags: note.Tags, card: k}
+		if nt.Cloze {
+			d.key, d.cloze, d.note = ankiClozeCardKey(note, k), k.Ord+1, strconv.FormatInt(k.Nid, 10)
+		}
+		out = append(out, d)
 	}
 	return out, st, nil
 }
@@ -189,9 +199,10 @@ func ankiGoodKey(s string) bool {
 }
 
 // ankiSides renders an Anki card's front and back from its note's fields (raw
-// HTML and reduced text) for the card's template ord. A cloze card shows
-// its deletion as [...] on the front and the whole text, with any extra
-// field its template shows, on the back. Another card shows on the front
+// HTML and reduced text) for the card's template ord. A cloze card's
+// front is its note's text with the {{cN::…}} deletions (cardtext renders
+// it), its back any extra field its template shows; "" when the text has
+// no deletion of its number. Another card shows on the front
 // the fields its question template names and on the back those its answer
 // template adds; a template naming none falls back to field order (first
 // field on the front, reversed for the second template).
@@ -254,11 +265,10 @@ func ankiSides(nt *anki.Notetype, raw, text []string, ord int, work *int, images
 		}
 		n := ord + 1
 		*work += 3 * len(raw[clozeField])
-		if !anki.ClozeNumbers(raw[clozeField])[n] {
+		if nums, _ := cardtext.ClozeNumbers(field(clozeField), false); !slices.Contains(nums, n) {
 			return "", ""
 		}
-		front, _ = anki.FieldTextImages(anki.Cloze(raw[clozeField], n), images)
-		back, _ = anki.FieldTextImages(anki.Cloze(raw[clozeField], 0), images)
+		front = field(clozeField)
 		extra := refs(t.Afmt, true, map[int]bool{clozeField: true})
 		if t.Afmt == "" {
 			*work += len(text)
@@ -268,10 +278,7 @@ func ankiSides(nt *anki.Notetype, raw, text []string, ord int, work *int, images
 				}
 			}
 		}
-		if e := join(extra); e != "" {
-			back += "\n\n" + e
-		}
-		return front, back
+		return front, join(extra)
 	}
 
 	t, ok := nt.Templates[ord]
@@ -517,6 +524,7 @@ type ankiJob struct {
 	deckIDs    map[string]int64
 	perDeck    map[string]int
 	next       int
+	notes      noteGroups // the cloze notes' cards
 }
 
 func (j *ankiJob) prepare(ctx context.Context) error {
@@ -531,6 +539,12 @@ func (j *ankiJob) prepare(ctx context.Context) error {
 func (j *ankiJob) begin(ctx context.Context, tx *sql.Tx, p *pendingImport) error {
 	j.res, j.next = j.base, 0
 	j.deckIDs, j.perDeck = map[string]int64{}, map[string]int{}
+	j.notes = newNoteGroups()
+	for _, d := range j.drafts {
+		if d.cloze > 0 {
+			j.notes.add(d.note, d.key)
+		}
+	}
 	userID := j.userID
 	if _, err := j.s.userByIDTx(ctx, tx, userID); err != nil {
 		return err
@@ -650,12 +664,21 @@ func (j *ankiJob) step(ctx context.Context, tx *sql.Tx, p *pendingImport, clock 
 		if !ok {
 			catID = j.fallbackID
 		}
-		id, err := ins.insert(ctx, deckID, catID, d.key, d.front, d.back, nil, nil, j.src, nil)
+		var kps []string
+		if d.cloze > 0 {
+			kps = clozeKeyPoints(d.front, d.cloze)
+		}
+		id, err := ins.insert(ctx, deckID, catID, d.key, d.front, d.back, kps, nil, j.src, nil)
 		if err != nil {
 			return false, err
 		}
 		if err := tags.add(ctx, id, AnkiTags(d.tags)); err != nil { // the note's tags, "::" as "/"
 			return false, err
+		}
+		if d.cloze > 0 {
+			if err := j.notes.join(ctx, tx, userID, d.note, d.cloze, id); err != nil {
+				return false, err
+			}
 		}
 		if err := p.inserted(id); err != nil {
 			return false, err

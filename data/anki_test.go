@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -391,12 +392,13 @@ func TestImportApkgBothLayouts(t *testing.T) {
 		"anki:revGuid2:0": {front: "Precision", back: "TP / (TP + FP)", category: "accuracy-only", deck: "Interview::ML",
 			graded: true, reps: 1, interval: 3, ease: 250, due: created + 60, last: srs.DateOf(2026, 2, 27), hasLast: true},
 		"anki:revGuid2:1": {front: "TP / (TP + FP)", back: "Precision", category: "accuracy-only", deck: "Interview::ML", ease: 250},
-		"anki:clozeGuid3:0": {front: "[...] reduces variance; boosting reduces bias.",
-			back: "Bagging reduces variance; boosting reduces bias.\n\nSee ensembles", category: "uncategorized", deck: "Default",
+		// A Cloze note's cards keep its text and extra; cardtext renders them.
+		"anki:clozeGuid3:0": {front: "{{c1::Bagging}} reduces variance; {{c2::boosting::method}} reduces bias.",
+			back: "See ensembles", category: "uncategorized", deck: "Default",
 			graded: true, reps: 2, interval: 40, ease: 265, due: created + 100},
 		// Learning, answered today: back tomorrow.
-		"anki:clozeGuid3:1": {front: "Bagging reduces variance; [method] reduces bias.",
-			back: "Bagging reduces variance; boosting reduces bias.\n\nSee ensembles", category: "uncategorized", deck: "Default",
+		"anki:clozeGuid3:1": {front: "{{c1::Bagging}} reduces variance; {{c2::boosting::method}} reduces bias.",
+			back: "See ensembles", category: "uncategorized", deck: "Default",
 			graded: true, reps: 0, interval: 1, ease: 250, due: today + 1, last: today, hasLast: true},
 		"anki:newGuid4:0": {front: "What is data leakage?", back: "Training on information unavailable at prediction time",
 			category: "data-quality", deck: "Default", ease: 250},
@@ -442,6 +444,13 @@ func TestImportApkgBothLayouts(t *testing.T) {
 				if c.Source != "interview.apkg" {
 					t.Errorf("card %s source %q", key, c.Source)
 				}
+			}
+
+			// The cloze note's cards are one note, each asking for its number.
+			c1, c2 := got["anki:clozeGuid3:0"], got["anki:clozeGuid3:1"]
+			if c1.Cloze != 1 || c2.Cloze != 2 || c1.NoteID == 0 || c1.NoteID != c2.NoteID || strings.Join(c2.KeyPoints, "|") != "boosting" ||
+				!strings.Contains(c2.FrontHTML, `<span class="cloze-blank">[method]</span>`) || !strings.Contains(c1.BackHTML, `<mark class="cloze">Bagging</mark>`) {
+				t.Errorf("cloze cards: %+v\n%+v", c1, c2)
 			}
 
 			// The review log of the overfitting card, Anki's buttons as grades.
@@ -537,6 +546,14 @@ func TestApkgRoundTrip(t *testing.T) {
 	if _, err := s.CreateCard(ctx, ada, CardInput{Front: "a < b && c", Back: "line one\n\n  - indented  twice\ttab", Category: "no-trade-offs"}); err != nil {
 		t.Fatal(err)
 	}
+	// A cloze note of its own, with Markdown in a deletion, one card graded.
+	cloze, err := s.CreateCard(ctx, ada, CardInput{Front: "{{c1::**Paris**}} is on the {{c2::Seine::river}}; {{c3::`x < y`}}", Back: "*extra*"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.GradeCard(ctx, ada, Grade{CardID: cloze.ID, Grade: 4, Step: -1}); err != nil {
+		t.Fatal(err)
+	}
 	var pkg bytes.Buffer
 	if err := s.ExportApkg(ctx, ada, &pkg); err != nil {
 		t.Fatal(err)
@@ -566,6 +583,7 @@ func TestApkgRoundTrip(t *testing.T) {
 			t.Errorf("card %s changed:\n was %+v\n now %+v", key, a, b)
 		}
 	}
+	sameNotes(t, before, after)
 	history := func(uid int64) string {
 		rows, err := s.reader.Query(`SELECT c.key, r.reviewed_at, r.study_day, r.grade, r.counted, r.answer_ms,
 			r.before_due IS NULL, r.after_interval, r.after_ease, r.after_due, r.after_lapses, r.credit_delta
@@ -591,6 +609,20 @@ func TestApkgRoundTrip(t *testing.T) {
 	if h1, h2 := history(ada), history(bob.ID); h1 != h2 || h1 == "" {
 		t.Errorf("history changed:\n%s\nnow\n%s", h1, h2)
 	}
+
+	// Exported again by bob and imported by carol: still the same notes.
+	var pkg2 bytes.Buffer
+	if err := s.ExportApkg(ctx, bob.ID, &pkg2); err != nil {
+		t.Fatal(err)
+	}
+	carol, err := s.CreateUser(ctx, "carol", "correct horse", DefaultSettings())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ImportApkg(ctx, carol.ID, "bob.apkg", bytes.NewReader(pkg2.Bytes()), int64(pkg2.Len()), "", nil); err != nil {
+		t.Fatal(err)
+	}
+	sameNotes(t, before, cardsByKey(t, s, carol.ID))
 
 	// The export imported back into its own account is already there.
 	again, err := s.ImportApkg(ctx, ada, "ada.apkg", bytes.NewReader(pkg.Bytes()), int64(pkg.Len()), "", nil)
@@ -690,5 +722,40 @@ func TestAnkiCardResetToNewKeepsItsLogUncounted(t *testing.T) {
 	}
 	if _, err := s.RestoreExport(context.Background(), other.ID, &export); err != nil {
 		t.Fatalf("the export of an account with a reset card does not restore: %v", err)
+	}
+}
+
+// sameNotes fails unless the cards by key have the same cloze numbers,
+// text and notes (the same cards together) in both sets, and at least one
+// cloze note has three cards.
+func sameNotes(t *testing.T, before, after map[string]Card) {
+	t.Helper()
+	notes := func(cards map[string]Card) map[string]string {
+		byNote := map[int64][]string{}
+		for key, c := range cards {
+			if c.NoteID != 0 {
+				byNote[c.NoteID] = append(byNote[c.NoteID], key)
+			}
+		}
+		out := map[string]string{}
+		for _, keys := range byNote {
+			sort.Strings(keys)
+			for _, k := range keys {
+				out[k] = strings.Join(keys, ",")
+			}
+		}
+		return out
+	}
+	nb, na := notes(before), notes(after)
+	three := false
+	for key, a := range before {
+		b := after[key]
+		if a.Cloze != b.Cloze || a.Front != b.Front || a.Back != b.Back || nb[key] != na[key] || strings.Join(a.KeyPoints, "|") != strings.Join(b.KeyPoints, "|") {
+			t.Errorf("cloze card %s: was %d %q %q in %q, now %d %q %q in %q", key, a.Cloze, a.Front, a.Back, nb[key], b.Cloze, b.Front, b.Back, na[key])
+		}
+		three = three || strings.Count(nb[key], ",") == 2
+	}
+	if !three {
+		t.Errorf("no note of three cards among %v", nb)
 	}
 }

@@ -72,6 +72,12 @@ type Card struct {
 	CreatedAt time.Time
 	UpdatedAt time.Time
 
+	// Cloze is the deletion number the card asks for, 0 for a basic card;
+	// the cards of one cloze note share NoteID (0 for a basic card) and
+	// their Front, the note's text (data/cloze.go).
+	Cloze  int
+	NoteID int64
+
 	// The text as HTML from cardtext.RenderCard, safe to put in a page as it is;
 	// KeyPointsHTML has one entry per key point.
 	FrontHTML     string
@@ -93,7 +99,7 @@ type CardInput struct {
 func (in *CardInput) Validate() error {
 	in.Front = strings.TrimSpace(in.Front)
 	in.Back = strings.TrimSpace(in.Back)
-	if in.Front == "" || in.Back == "" {
+	if in.Front == "" || in.Back == "" && !cardtext.HasCloze(in.Front) { // a cloze note's extra text may be empty
 		return Errorf(ErrInvalid, "A card needs a front and a back")
 	}
 	for _, t := range []string{in.Front, in.Back} {
@@ -439,7 +445,7 @@ const cardColumns = `c.id, c.key, c.deck_id, d.name, cat.id, cat.slug, cat.name,
 	c.source, c.suspended, c.created_at, c.updated_at,
 	s.repetitions, s.interval, s.ease, s.due, s.last_day, s.lapses,
 	c.front_html, c.back_html, c.key_points_html, c.render_version,
-	s.stability, s.difficulty, s.memory_day,
+	s.stability, s.difficulty, s.memory_day, c.cloze, COALESCE(c.note_id, 0),
 	` + tagsColumn
 
 const cardFrom = ` FROM cards c
@@ -458,7 +464,7 @@ func scanCard(row scanner) (Card, error) {
 		&c.Source, &c.Suspended, &created, &updated,
 		&c.Sched.State.Repetitions, &c.Sched.State.Interval, &c.Sched.State.Ease, &due, &last, &c.Lapses,
 		&c.FrontHTML, &c.BackHTML, &kpsHTML, &version,
-		&c.Memory.Stability, &c.Memory.Difficulty, &memDay, &tags)
+		&c.Memory.Stability, &c.Memory.Difficulty, &memDay, &c.Cloze, &c.NoteID, &tags)
 	if err != nil {
 		return Card{}, err
 	}
@@ -470,7 +476,7 @@ func scanCard(row scanner) (Card, error) {
 		// Inserted by a path that does not render (a restore, an Anki
 		// import, SQL) or by an older renderer: render it now;
 		// RerenderCards stores it at the next start.
-		r := cardtext.RenderCard(c.Front, c.Back, c.KeyPoints)
+		r := cardtext.RenderCardAs(c.Front, c.Back, c.Cloze, c.KeyPoints)
 		c.FrontHTML, c.BackHTML, c.KeyPointsHTML = r.FrontHTML, r.BackHTML, r.KeyPointsHTML
 	}
 	if err := json.Unmarshal([]byte(syn), &c.Synonyms); err != nil {
@@ -594,9 +600,14 @@ func (s *Store) CreateCard(ctx context.Context, userID int64, in CardInput) (Car
 	if err := in.Validate(); err != nil {
 		return Card{}, err
 	}
+	nums, err := clozeNumbersOf(in.Front)
+	if err != nil {
+		return Card{}, err
+	}
 	var id int64
 	r := cardtext.RenderCard(in.Front, in.Back, in.KeyPoints) // before taking the writer
-	err := s.write(ctx, func(tx *sql.Tx) error {
+	cloze := renderClozeNote(in.Front, in.Back, nums)
+	err = s.write(ctx, func(tx *sql.Tx) error {
 		if err := noPendingImport(ctx, tx, userID); err != nil {
 			return err
 		}
@@ -610,6 +621,10 @@ func (s *Store) CreateCard(ctx context.Context, userID int64, in CardInput) (Car
 				return err
 			}
 		} else if err := deckOwned(ctx, tx, userID, deckID); err != nil {
+			return err
+		}
+		if len(nums) > 0 {
+			id, err = s.createClozeNote(ctx, tx, userID, deckID, catID, in, cloze)
 			return err
 		}
 		ins, err := newCardInserter(ctx, tx, userID, s.now())
@@ -632,14 +647,29 @@ func (s *Store) CreateCard(ctx context.Context, userID int64, in CardInput) (Car
 }
 
 // UpdateCard changes a card's text, category, deck and key points; its
-// scheduling state and history stay as they are.
+// scheduling state and history stay as they are. EditCard says what
+// changed.
 func (s *Store) UpdateCard(ctx context.Context, userID, cardID int64, in CardInput) error {
+	_, err := s.EditCard(ctx, userID, cardID, in)
+	return err
+}
+
+// EditCard is UpdateCard. Editing a card of a cloze note edits the note,
+// all its cards in one transaction (data/cloze.go); the CardEdit says
+// how many were updated, added and moved to the trash.
+func (s *Store) EditCard(ctx context.Context, userID, cardID int64, in CardInput) (CardEdit, error) {
 	if err := in.Validate(); err != nil {
-		return err
+		return CardEdit{}, err
+	}
+	nums, err := clozeNumbersOf(in.Front)
+	if err != nil {
+		return CardEdit{}, err
 	}
 	kps, _ := json.Marshal(in.KeyPoints)
 	r := cardtext.RenderCard(in.Front, in.Back, in.KeyPoints)
-	return s.write(ctx, func(tx *sql.Tx) error {
+	cloze := renderClozeNote(in.Front, in.Back, nums)
+	edit := CardEdit{Updated: 1, CardID: cardID}
+	err = s.write(ctx, func(tx *sql.Tx) error {
 		cur, err := getCard(ctx, tx, userID, cardID)
 		if err != nil {
 			return err
@@ -654,6 +684,13 @@ func (s *Store) UpdateCard(ctx context.Context, userID, cardID int64, in CardInp
 		} else if err := deckOwned(ctx, tx, userID, deckID); err != nil {
 			return err
 		}
+		if len(nums) > 0 {
+			edit, err = s.editClozeNote(ctx, tx, userID, cur, catID, deckID, in, cloze)
+			return err
+		}
+		if cur.Cloze > 0 {
+			return Errorf(ErrInvalid, "This card is one of a cloze note: its text needs at least one deletion, like {{c1::Paris}}")
+		}
 		_, err = tx.ExecContext(ctx, `UPDATE cards SET front = ?, back = ?, category_id = ?, deck_id = ?, key_points = ?,
 			front_html = ?, back_html = ?, key_points_html = ?, render_version = ?,
 			edited = 1, updated_at = ? WHERE id = ? AND user_id = ?`,
@@ -667,6 +704,7 @@ func (s *Store) UpdateCard(ctx context.Context, userID, cardID int64, in CardInp
 		defer tw.close()
 		return tw.set(ctx, cardID, in.Tags)
 	})
+	return edit, err
 }
 
 // SetSuspended suspends a card (it leaves every queue and all mastery

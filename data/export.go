@@ -169,6 +169,10 @@ type exportCard struct {
 	CreatedAt string              `json:"created_at"`
 	UpdatedAt string              `json:"updated_at"`
 	State     exportState         `json:"state"`
+	// A cloze card's number, and its note: the id of a card of the note
+	// (data/cloze.go). Absent for a basic card, and in older exports.
+	Cloze int   `json:"cloze,omitempty"`
+	Note  int64 `json:"note,omitempty"`
 }
 
 type exportReview struct {
@@ -435,7 +439,7 @@ func exportTime(stored string) (string, error) {
 func exportCards(ctx context.Context, tx *sql.Tx, userID int64, fn func(*exportCard) error) error {
 	rows, err := tx.QueryContext(ctx, `SELECT c.id, c.key, d.name, cat.slug, c.front, c.back, c.key_points, c.synonyms,
 		c.source, c.suspended, c.edited, c.created_at, c.updated_at,
-		s.repetitions, s.interval, s.ease, s.due, s.lapses, s.last_day, `+tagsColumn+`
+		s.repetitions, s.interval, s.ease, s.due, s.lapses, s.last_day, c.cloze, COALESCE(c.note_id, 0), `+tagsColumn+`
 		FROM cards c
 		JOIN decks d ON d.id = c.deck_id
 		JOIN categories cat ON cat.id = c.category_id
@@ -453,7 +457,7 @@ func exportCards(ctx context.Context, tx *sql.Tx, userID int64, fn func(*exportC
 		var due, last sql.NullInt64
 		if err := rows.Scan(&c.ID, &c.Key, &c.Deck, &c.Category, &c.Front, &c.Back, &kps, &syn,
 			&c.Source, &c.Suspended, &c.Edited, &created, &updated,
-			&c.State.Repetitions, &c.State.Interval, &c.State.Ease, &due, &c.State.Lapses, &last, &tags); err != nil {
+			&c.State.Repetitions, &c.State.Interval, &c.State.Ease, &due, &c.State.Lapses, &last, &c.Cloze, &c.Note, &tags); err != nil {
 			return err
 		}
 		c.Tags = scanTags(tags)

@@ -72,6 +72,9 @@ func (s *Store) ImportDrafts(ctx context.Context, userID int64, deckName string,
 			return res, Errorf(ErrInvalid, "Card %d (%s): %q is not a category slug", i+1, drafts[i].Source, in.Category)
 		}
 		drafts[i].Front, drafts[i].Back, drafts[i].KeyPoints, drafts[i].Category, drafts[i].Tags = in.Front, in.Back, in.KeyPoints, in.Category, in.Tags
+		if err := checkClozeDraft(&drafts[i]); err != nil {
+			return res, Errorf(ErrInvalid, "Card %d (%s): %s", i+1, drafts[i].Source, Message(err))
+		}
 	}
 	job := &draftsImport{s: s, userID: userID, deckName: deckName, drafts: drafts, progress: progress}
 	if err := s.runImport(ctx, userID, job); err != nil {
@@ -108,6 +111,7 @@ type draftsImport struct {
 	deckID   int64
 	existing map[string]bool
 	cats     map[string]int64
+	notes    noteGroups // the cloze notes' cards
 }
 
 func (j *draftsImport) prepare(ctx context.Context) error {
@@ -123,7 +127,7 @@ func (j *draftsImport) prepare(ctx context.Context) error {
 		if j.existing[d.Key] || j.rendered[j.ahead] != nil {
 			continue
 		}
-		r := cardtext.RenderCard(d.Front, d.Back, d.KeyPoints)
+		r := cardtext.RenderCardAs(d.Front, d.Back, d.Cloze, d.KeyPoints)
 		j.rendered[j.ahead] = &r
 		n++
 	}
@@ -133,6 +137,12 @@ func (j *draftsImport) prepare(ctx context.Context) error {
 func (j *draftsImport) begin(ctx context.Context, tx *sql.Tx, p *pendingImport) error {
 	j.res = ImportResult{Deck: j.deckName, Found: len(j.drafts)}
 	j.next, j.ahead = 0, 0
+	j.notes = newNoteGroups()
+	for _, d := range j.drafts {
+		if d.Cloze > 0 {
+			j.notes.add(d.Note, d.Key)
+		}
+	}
 	if _, err := j.s.userByIDTx(ctx, tx, j.userID); err != nil {
 		return err
 	}
@@ -187,6 +197,11 @@ func (j *draftsImport) step(ctx context.Context, tx *sql.Tx, p *pendingImport, c
 		}
 		if err := tags.add(ctx, id, d.Tags); err != nil {
 			return false, err
+		}
+		if d.Cloze > 0 {
+			if err := j.notes.join(ctx, tx, j.userID, d.Note, d.Cloze, id); err != nil {
+				return false, err
+			}
 		}
 		if err := p.inserted(id); err != nil {
 			return false, err

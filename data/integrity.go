@@ -51,6 +51,8 @@ func (s *Store) CheckCounts(ctx context.Context) error {
 		// tag filters and the tag list read instead of the card.
 		{"tag owner", `SELECT t.card_id || '/' || t.tag, t.user_id, c.user_id
 			FROM card_tags t JOIN cards c ON c.id = t.card_id`},
+		// A cloze card has its note, a basic card none (migration 0015).
+		{"cloze card's note", `SELECT c.id, c.cloze > 0, c.note_id IS NOT NULL FROM cards c`},
 		{"new cards of a pending import", `SELECT p.user_id, p.new_cards,
 			(SELECT COUNT(*) FROM card_state s WHERE s.user_id = p.user_id AND s.card_id >= p.first_card
 				AND ` + isNew("s.") + `)

@@ -34,11 +34,12 @@ func (s *Store) rerender(ctx context.Context, userID int64) (int, error) {
 	type stale struct {
 		id               int64
 		front, back, kps string
+		cloze            int
 	}
 	total := 0
 	var after int64
 	for {
-		rows, err := s.reader.QueryContext(ctx, `SELECT id, front, back, key_points FROM cards
+		rows, err := s.reader.QueryContext(ctx, `SELECT id, front, back, key_points, cloze FROM cards
 			WHERE (? = 0 OR user_id = ?) AND render_version <> ? AND id > ? ORDER BY id LIMIT ?`,
 			userID, userID, cardtext.RenderVersion, after, rerenderBatch)
 		if err != nil {
@@ -47,7 +48,7 @@ func (s *Store) rerender(ctx context.Context, userID int64) (int, error) {
 		var batch []stale
 		for rows.Next() {
 			var c stale
-			if err := rows.Scan(&c.id, &c.front, &c.back, &c.kps); err != nil {
+			if err := rows.Scan(&c.id, &c.front, &c.back, &c.kps, &c.cloze); err != nil {
 				rows.Close()
 				return total, err
 			}
@@ -68,7 +69,7 @@ func (s *Store) rerender(ctx context.Context, userID int64) (int, error) {
 			if err := json.Unmarshal([]byte(c.kps), &kps); err != nil {
 				return total, fmt.Errorf("card %d key points: %w", c.id, err)
 			}
-			rendered[i] = cardtext.RenderCard(c.front, c.back, kps)
+			rendered[i] = cardtext.RenderCardAs(c.front, c.back, c.cloze, kps)
 		}
 		// Stored in as many transactions as it takes to hold the writer no
 		// longer than an import's chunk (after a restore of 200,000 cards

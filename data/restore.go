@@ -502,7 +502,10 @@ func (c exportCard) check() error {
 	if err := checkText("the front", c.Front, MaxCardTextRunes, true); err != nil {
 		return err
 	}
-	if err := checkText("the back", c.Back, MaxCardTextRunes, true); err != nil {
+	if err := checkText("the back", c.Back, MaxCardTextRunes, c.Cloze == 0); err != nil { // a cloze note's extra may be empty
+		return err
+	}
+	if err := c.checkCloze(); err != nil {
 		return err
 	}
 	if err := checkText("the source", c.Source, maxExportSource, false); err != nil {
@@ -711,6 +714,7 @@ type restoreJob struct {
 	atCommit   map[string]bool // keys of the export's cards written at commit, in their place
 	ids        map[int64]restoredCard
 	memory     map[int64]*memoryFold // by the new card id: the memory state of its reviews written
+	notes      map[int64]int64       // a cloze note of the export -> its note_id here
 	nextCard   int
 	nextReview int
 }
@@ -727,7 +731,7 @@ func (j *restoreJob) prepare(ctx context.Context) error {
 func (j *restoreJob) begin(ctx context.Context, tx *sql.Tx, p *pendingImport) error {
 	j.res, j.replace, j.atCommit = RestoreResult{}, nil, map[string]bool{}
 	j.ids = make(map[int64]restoredCard, len(j.exp.cards))
-	j.memory = map[int64]*memoryFold{}
+	j.memory, j.notes = map[int64]*memoryFold{}, map[int64]int64{}
 	j.nextCard, j.nextReview = 0, 0
 	userID := j.userID
 	if _, err := j.s.userByIDTx(ctx, tx, userID); err != nil {
@@ -963,6 +967,7 @@ type restoreWriter struct {
 	j                       *restoreJob
 	insCard, setState, insR *sql.Stmt
 	tags                    *tagWriter
+	setCloze                *sql.Stmt // data/cloze_restore.go
 	// folded is the cards whose memory state this transaction moved, which
 	// flush writes to card_state before it commits.
 	folded map[int64]*memoryFold
@@ -984,6 +989,10 @@ func newRestoreWriter(ctx context.Context, tx *sql.Tx, j *restoreJob) (*restoreW
 		w.close()
 		return nil, err
 	}
+	if w.setCloze, err = tx.PrepareContext(ctx, qSetCloze); err != nil {
+		w.close()
+		return nil, err
+	}
 	return w, nil
 }
 
@@ -998,7 +1007,7 @@ func (w *restoreWriter) flush(ctx context.Context, tx *sql.Tx) error {
 
 func (w *restoreWriter) close() {
 	w.tags.close()
-	for _, st := range []*sql.Stmt{w.insCard, w.setState, w.insR} {
+	for _, st := range []*sql.Stmt{w.insCard, w.setState, w.insR, w.setCloze} {
 		if st != nil {
 			st.Close()
 		}
@@ -1028,6 +1037,9 @@ func (w *restoreWriter) card(ctx context.Context, c *exportCard) (int64, error) 
 	}
 	id, err := r.LastInsertId()
 	if err != nil {
+		return 0, err
+	}
+	if err := w.cloze(ctx, c, id); err != nil {
 		return 0, err
 	}
 	st := c.State

@@ -17,7 +17,7 @@ func toCardJSON(c data.Card) cardJSON {
 	if kps == nil {
 		kps = []string{}
 	}
-	return cardJSON{ID: c.ID, Front: c.Front, Back: c.Back, Category: c.Category, KeyPoints: kps, Tags: cardTags(c)}
+	return cardJSON{ID: c.ID, Front: c.Front, Back: c.Back, Category: c.Category, KeyPoints: kps, Tags: cardTags(c), Cloze: c.Cloze, Note: c.NoteID}
 }
 
 // toFullCardJSON is a card with its state; today is the user's study day,

@@ -30,6 +30,11 @@ type cardJSON struct {
 	Category  string   `json:"category"`
 	KeyPoints []string `json:"key_points"`
 	Tags      []string `json:"tags"`
+	// A cloze card's number and note (docs/markdown.md#cloze-deletions):
+	// front is the note's text with its {{cN::…}} markup. Absent for a
+	// basic card.
+	Cloze int   `json:"cloze,omitempty"`
+	Note  int64 `json:"note,omitempty"`
 }
 
 type cardStateJSON struct {

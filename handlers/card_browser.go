@@ -215,7 +215,7 @@ func (a *App) cardsPage(c echo.Context, u data.User) error {
 func cardRow(card data.Card, today srs.Day, learning bool) views.CardRow {
 	r := views.CardRow{
 		ID:        card.ID,
-		Front:     cardtext.ShortText(cardtext.PlainText(card.Front), cardFrontShown),
+		Front:     cardtext.ShortText(cardFrontPlain(card), cardFrontShown),
 		Category:  card.CategoryName,
 		Deck:      card.Deck,
 		Lapses:    card.Lapses,

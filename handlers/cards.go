@@ -129,6 +129,10 @@ func cardPreview(v views.CardFormView) views.CardPreviewView {
 		return views.CardPreviewView{Empty: true}
 	}
 	r := cardtext.RenderCard(front, back, kps)
+	if nums, _ := cardtext.ClozeNumbers(front, false); len(nums) > 0 {
+		// A cloze note: its first card, with the key points it will have.
+		r = cardtext.RenderCloze(front, back, nums[0], cardtext.ClozeAnswers(front, nums[0]))
+	}
 	return views.CardPreviewView{FrontHTML: r.FrontHTML, BackHTML: r.BackHTML, KeyPointsHTML: r.KeyPointsHTML}
 }
 
@@ -177,7 +181,12 @@ func (a *App) newCardPage(c echo.Context, u data.User) error {
 	if id, err := strconv.ParseInt(c.QueryParam("added"), 10, 64); err == nil && id > 0 {
 		// The card just added, when it is the user's: a link to it.
 		if card, err := a.store.GetCard(c.Request().Context(), u.ID, id); err == nil {
-			v.Added = &views.AddedCard{ID: card.ID, Front: cardtext.ShortText(cardtext.PlainText(card.Front), cardFrontShown)}
+			v.Added = &views.AddedCard{ID: card.ID, Front: cardtext.ShortText(cardFrontPlain(card), cardFrontShown)}
+			if card.NoteID != 0 {
+				if v.Added.Cards, err = a.store.CountNoteCards(c.Request().Context(), u.ID, card.NoteID); err != nil {
+					return err
+				}
+			}
 		}
 	}
 	if v.Deck == "" {
@@ -226,7 +235,7 @@ func (a *App) createCard(c echo.Context, u data.User) error {
 
 // editCardView fills the editor with a stored card.
 func editCardView(card data.Card, today srs.Day) views.CardFormView {
-	return views.CardFormView{
+	v := views.CardFormView{
 		ID:        card.ID,
 		Front:     card.Front,
 		Back:      card.Back,
@@ -237,7 +246,12 @@ func editCardView(card data.Card, today srs.Day) views.CardFormView {
 		State:     cardStateLong(card, today),
 		Suspended: card.Suspended,
 		Source:    card.Source,
+		Cloze:     card.Cloze,
 	}
+	if card.Cloze > 0 {
+		v.KeyPoints = "" // its deleted text; the field is not used for a cloze note
+	}
+	return v
 }
 
 // cardStateLong is cardState with the date and the numbers the editor shows.
@@ -286,8 +300,9 @@ func (a *App) updateCard(c echo.Context, u data.User) error {
 	}
 	in, v, err := cardForm(c)
 	preview := c.FormValue("preview") != ""
+	var edit data.CardEdit
 	if err == nil && !preview {
-		err = a.store.UpdateCard(ctx, u.ID, id, in)
+		edit, err = a.store.EditCard(ctx, u.ID, id, in)
 	}
 	if preview || errors.Is(err, data.ErrInvalid) {
 		today, terr := a.studyDay(c, u.ID)
@@ -307,7 +322,7 @@ func (a *App) updateCard(c echo.Context, u data.User) error {
 	if err != nil {
 		return err
 	}
-	if err := a.flash(c, true, "Card saved."); err != nil {
+	if err := a.flash(c, true, edit.Summary()); err != nil {
 		return err
 	}
 	// Back where the edit began (the review, with the card up again), if
@@ -315,7 +330,7 @@ func (a *App) updateCard(c echo.Context, u data.User) error {
 	if back := safeNext(c.FormValue("return")); back != "" {
 		return redirect(c, back)
 	}
-	return redirect(c, fmt.Sprintf("/cards/%d/edit", id))
+	return redirect(c, fmt.Sprintf("/cards/%d/edit", edit.CardID)) // the edited card, unless its cloze number is gone
 }
 
 func (a *App) suspendCard(c echo.Context, u data.User) error   { return a.setSuspended(c, u, true) }
@@ -348,7 +363,7 @@ func (a *App) deleteCardPage(c echo.Context, u data.User) error {
 	}
 	p := a.page(c, "Delete card")
 	p.Nav = "cards"
-	return a.render(c, http.StatusOK, views.CardDelete(p, views.CardDeleteView{ID: card.ID, Front: cardtext.ShortText(cardtext.PlainText(card.Front), 300), Days: trashDays}))
+	return a.render(c, http.StatusOK, views.CardDelete(p, views.CardDeleteView{ID: card.ID, Front: cardtext.ShortText(cardFrontPlain(card), 300), Days: trashDays}))
 }
 
 // deleteCard moves the card to the trash, whence it can come back.

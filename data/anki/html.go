@@ -2,7 +2,6 @@ package anki
 
 import (
 	"regexp"
-	"strconv"
 	"strings"
 	"unicode"
 
@@ -410,129 +409,6 @@ func FieldHTML(text string) string {
 		prevSpace, lineStart = false, false
 	}
 	return b.String()
-}
-
-// ---- cloze deletions ----
-
-// ClozeNumbers lists the cloze numbers ({{c1::...}}, {{c2::...}}, nested
-// ones too) a field holds.
-func ClozeNumbers(field string) map[int]bool {
-	nums := map[int]bool{}
-	for i := 0; i < len(field); i++ {
-		if n, body, ok := clozeOpen(field, i); ok {
-			nums[n] = true
-			i = body - 1
-		}
-	}
-	return nums
-}
-
-// clozeOpen reports whether a cloze opens at s[i:] ("{{c12::"), with
-// its number and where its body starts.
-func clozeOpen(s string, i int) (n, body int, ok bool) {
-	if !strings.HasPrefix(s[i:], "{{c") {
-		return 0, 0, false
-	}
-	j := i + 3
-	for j < len(s) && s[j] >= '0' && s[j] <= '9' {
-		j++
-	}
-	if j == i+3 || j-(i+3) > 4 || !strings.HasPrefix(s[j:], "::") {
-		return 0, 0, false
-	}
-	n, err := strconv.Atoi(s[i+3 : j])
-	if err != nil {
-		return 0, 0, false
-	}
-	return n, j + 2, true
-}
-
-// Cloze renders a cloze field for the card of cloze number active: that
-// deletion is shown as [...] (or [hint]), every other one as its text.
-// active 0 renders the answer side, every deletion shown.
-func Cloze(s string, active int) string {
-	var b strings.Builder
-	clozeRender(&b, s, active, 0)
-	return b.String()
-}
-
-// clozeMaxDepth bounds nested clozes; deeper ones are left as text.
-const clozeMaxDepth = 16
-
-func clozeRender(b *strings.Builder, s string, active, depth int) {
-	for i := 0; i < len(s); {
-		n, body, ok := clozeOpen(s, i)
-		if !ok || depth >= clozeMaxDepth {
-			b.WriteByte(s[i])
-			i++
-			continue
-		}
-		end, close := clozeEnd(s, body)
-		if end < 0 {
-			// Unclosed: the rest is text, as Anki shows it.
-			b.WriteString(s[i:])
-			return
-		}
-		inner := s[body:end]
-		content, hint := clozeHint(inner)
-		if n == active {
-			if hint != "" {
-				b.WriteString("[" + hint + "]")
-			} else {
-				b.WriteString("[...]")
-			}
-		} else {
-			clozeRender(b, content, active, depth+1)
-		}
-		i = close
-	}
-}
-
-// clozeEnd finds the "}}" closing a cloze whose body starts at body,
-// skipping nested clozes: the body's end and the index after the "}}".
-func clozeEnd(s string, body int) (end, after int) {
-	depth := 0
-	for i := body; i < len(s); {
-		if _, b, ok := clozeOpen(s, i); ok {
-			depth++
-			i = b
-			continue
-		}
-		if strings.HasPrefix(s[i:], "}}") {
-			if depth == 0 {
-				return i, i + 2
-			}
-			depth--
-			i += 2
-			continue
-		}
-		i++
-	}
-	return -1, -1
-}
-
-// clozeHint splits a cloze body at its first "::" outside nested
-// clozes into the hidden text and the hint.
-func clozeHint(inner string) (content, hint string) {
-	depth := 0
-	for i := 0; i < len(inner); {
-		if _, b, ok := clozeOpen(inner, i); ok {
-			depth++
-			i = b
-			continue
-		}
-		switch {
-		case strings.HasPrefix(inner[i:], "}}") && depth > 0:
-			depth--
-			i += 2
-		case strings.HasPrefix(inner[i:], "::") && depth == 0:
-			hint, _ = FieldText(inner[i+2:])
-			return inner[:i], strings.ReplaceAll(hint, "\n", " ")
-		default:
-			i++
-		}
-	}
-	return inner, ""
 }
 
 // ---- card templates ----

@@ -70,38 +70,6 @@ func TestAnkiFieldHTMLRoundTrip(t *testing.T) {
 	}
 }
 
-func TestAnkiCloze(t *testing.T) {
-	s := "{{c1::Paris}} is the capital of {{c2::France::country}}."
-	if got := Cloze(s, 1); got != "[...] is the capital of France." {
-		t.Errorf("c1 = %q", got)
-	}
-	if got := Cloze(s, 2); got != "Paris is the capital of [country]." {
-		t.Errorf("c2 = %q", got)
-	}
-	if got := Cloze(s, 0); got != "Paris is the capital of France." {
-		t.Errorf("answer = %q", got)
-	}
-	if got := ClozeNumbers(s); !reflect.DeepEqual(got, map[int]bool{1: true, 2: true}) {
-		t.Errorf("numbers = %v", got)
-	}
-
-	nested := "{{c1::outer {{c2::inner}} end}} tail"
-	for active, want := range map[int]string{0: "outer inner end tail", 1: "[...] tail", 2: "outer [...] end tail"} {
-		if got := Cloze(nested, active); got != want {
-			t.Errorf("nested, c%d = %q; want %q", active, got, want)
-		}
-	}
-	if got := ClozeNumbers(nested); !reflect.DeepEqual(got, map[int]bool{1: true, 2: true}) {
-		t.Errorf("nested numbers = %v", got)
-	}
-	if got := Cloze("{{c1::never closed", 1); got != "{{c1::never closed" {
-		t.Errorf("unclosed = %q", got)
-	}
-	if got := Cloze("{{c1::<b>bold</b>}} text", 1); got != "[...] text" {
-		t.Errorf("html in cloze = %q", got)
-	}
-}
-
 func TestAnkiTemplateFields(t *testing.T) {
 	for _, tc := range []struct {
 		tmpl string
@@ -172,9 +140,5 @@ func FuzzAnkiHTML(f *testing.F) {
 		if back, m := FieldText(FieldHTML(text)); back != text || m != 0 {
 			t.Fatalf("round trip of %q gives %q (%d media)", text, back, m)
 		}
-		for n := range ClozeNumbers(field) {
-			_ = Cloze(field, n)
-		}
-		_ = Cloze(field, 0)
 	})
 }

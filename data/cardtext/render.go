@@ -37,7 +37,7 @@ import (
 // stores. Bump it whenever the HTML for the same source changes: cards
 // rendered by an older version are rendered again when read, and for good
 // by data.Store.RerenderCards at start-up.
-const RenderVersion = 3 // 2: a card's headings start at h3; 3: the user's own images show
+const RenderVersion = 4 // 2: a card's headings start at h3; 3: the user's own images show; 4: cloze cards
 
 // RenderedCard is a card's text as HTML, from our renderer only.
 type RenderedCard struct {
@@ -113,8 +113,11 @@ func RenderInlineMarkdown(src string) string {
 // PlainText is card text without its Markdown: the words a person reads,
 // for answer checking, the card list and search snippets. Code keeps its
 // text, math its TeX source, links their text; raw HTML, shown escaped on
-// the card, stays as written.
+// the card, stays as written. Cloze deletions are their text.
 func PlainText(src string) string {
+	if HasCloze(src) {
+		src = ClozeText(src)
+	}
 	source := []byte(qadoc.GuardMarkdown(src))
 	doc := markdown.Parser().Parse(text.NewReader(source))
 	var b strings.Builder
