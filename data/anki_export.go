@@ -12,10 +12,6 @@ import (
 	"github.com/flashcards/flashcards/srs"
 )
 
-// ankiExportGUIDPrefix starts the guid of every note this server exports;
-// the rest is the card's key, so a re-import finds the card it came from.
-const ankiExportGUIDPrefix = anki.GUIDPrefix
-
 // ApkgFileName is what an Anki package export of the user's cards is called.
 func ApkgFileName(user string, day time.Time) string {
 	return "flashcards-" + user + "-" + day.UTC().Format(time.DateOnly) + ".apkg"

@@ -55,7 +55,7 @@ func (g noteGroups) join(ctx context.Context, tx *sql.Tx, userID int64, note str
 // card's key within the note this server exported (the guid is
 // "fc:<note key>"), else ankiCardKey's.
 func ankiClozeCardKey(n *anki.Note, k anki.Card) string {
-	if rest, ok := strings.CutPrefix(n.GUID, ankiExportGUIDPrefix); ok && ankiGoodKey(rest) {
+	if rest, ok := strings.CutPrefix(n.GUID, anki.GUIDPrefix); ok && anki.GoodGUID(rest) {
 		return clozeCardKey(rest, k.Ord+1)
 	}
 	return ankiCardKey(n, k)

@@ -65,7 +65,8 @@ func (s *clozeNotes) guid(c ExportCard) string {
 // lowest number n: "fc:" and the note's key for a note of this server's
 // (whose cards' keys are "<note key>#c<n>"), the note's own guid for one
 // that came from Anki (whose cards' keys are "anki:<guid>:<ord>"), so that
-// importing the package gives each card its key again.
+// importing the package gives each card its key again (the store's
+// importer reads the keys back from the guids).
 func clozeGUID(key string, n int) string {
 	if note, ok := strings.CutSuffix(key, "#c"+strconv.Itoa(n)); ok && note != "" {
 		return GUIDPrefix + note
