@@ -157,10 +157,7 @@ func fieldHTML(text string, images map[string]Image) string {
 }
 
 func writeCollection(ctx context.Context, path string, pkg Package) error {
-	loc, now := pkg.Location, pkg.Now
-	if loc == nil {
-		loc = time.UTC
-	}
+	loc, now := pkg.Location, pkg.Now // a nil Location is UTC
 	today := srs.StudyDay(now, loc, pkg.Rollover)
 	// The collection is made on the earliest day it mentions, so every due
 	// day counts forward from it.
