@@ -9,7 +9,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/flashcards/flashcards/data/anki"
 	"github.com/flashcards/flashcards/data/cardtext"
@@ -177,25 +176,13 @@ func (c *ankiCollection) deckName(k anki.Card, fallback string) string {
 // this server exported carries the card's own key, so the card comes back
 // as itself.
 func ankiCardKey(n *anki.Note, k anki.Card) string {
-	if rest, ok := strings.CutPrefix(n.GUID, ankiExportGUIDPrefix); ok && k.Ord == 0 && ankiGoodKey(rest) {
+	if rest, ok := strings.CutPrefix(n.GUID, anki.GUIDPrefix); ok && k.Ord == 0 && anki.GoodGUID(rest) {
 		return rest
 	}
-	if ankiGoodKey(n.GUID) && len(n.GUID) <= 64 {
+	if anki.GoodGUID(n.GUID) && len(n.GUID) <= 64 {
 		return "anki:" + n.GUID + ":" + strconv.Itoa(k.Ord)
 	}
 	return "anki:" + strconv.FormatInt(k.Nid, 10) + ":" + strconv.Itoa(k.Ord)
-}
-
-func ankiGoodKey(s string) bool {
-	if s == "" || len(s) > 200 || !utf8.ValidString(s) {
-		return false
-	}
-	for _, r := range s {
-		if r <= ' ' || r == 0x7f {
-			return false
-		}
-	}
-	return true
 }
 
 // ankiSides renders an Anki card's front and back from its note's fields (raw

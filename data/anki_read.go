@@ -172,13 +172,3 @@ func ankiTruncate(s string) string {
 	r := []rune(s)
 	return strings.TrimSpace(string(r[:MaxCardTextRunes-1])) + "…"
 }
-
-// ankiFieldHTMLImages is card text as the HTML of an Anki field, each
-// image the user holds (images, by hash) written as the file the package
-// carries.
-func ankiFieldHTMLImages(text string, images map[string]Media) string {
-	return anki.FieldHTMLImages(text, func(hash string) (string, bool) {
-		img, ok := images[hash]
-		return img.FileName(), ok
-	})
-}

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/flashcards/flashcards/data/anki"
@@ -56,27 +55,10 @@ func (g noteGroups) join(ctx context.Context, tx *sql.Tx, userID int64, note str
 // card's key within the note this server exported (the guid is
 // "fc:<note key>"), else ankiCardKey's.
 func ankiClozeCardKey(n *anki.Note, k anki.Card) string {
-	if rest, ok := strings.CutPrefix(n.GUID, ankiExportGUIDPrefix); ok && ankiGoodKey(rest) {
+	if rest, ok := strings.CutPrefix(n.GUID, anki.GUIDPrefix); ok && anki.GoodGUID(rest) {
 		return clozeCardKey(rest, k.Ord+1)
 	}
 	return ankiCardKey(n, k)
-}
-
-// ankiClozeGUID is the guid an export gives a cloze note, from the key of
-// its card of the lowest number: "fc:" and the note's key for a note of
-// this server's, the note's own guid for one that came from Anki (whose
-// cards' keys are "anki:<guid>:<ord>"), so that importing the export
-// gives each card its key again.
-func ankiClozeGUID(key string, n int) string {
-	if note, ok := clozeNoteKey(key, n); ok && note != "" {
-		return ankiExportGUIDPrefix + note
-	}
-	if rest, ok := strings.CutPrefix(key, "anki:"); ok {
-		if guid, ok := strings.CutSuffix(rest, ":"+strconv.Itoa(n-1)); ok && ankiGoodKey(guid) && len(guid) <= 64 && !strings.HasPrefix(guid, ankiExportGUIDPrefix) {
-			return guid
-		}
-	}
-	return ankiExportGUIDPrefix + key + "#note"
 }
 
 // checkClozeDraft checks a cloze draft's number against its text (read as

@@ -7,6 +7,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/flashcards/flashcards/data/anki"
 	"github.com/flashcards/flashcards/srs/words"
 )
 
@@ -280,26 +281,5 @@ func (s *Store) TagCards(ctx context.Context, userID int64, ids []int64, tag str
 	})
 }
 
-// ankiNoteTags is an exported card's Anki note tags: its category (none
-// for uncategorized), then its tags with "/" as Anki's "::", in Anki's
-// form " a b ".
-func ankiNoteTags(category string, tags []string) string {
-	var all []string
-	if category != UncategorizedSlug {
-		all = append(all, category)
-	}
-	all = append(all, ankiTagNames(tags)...)
-	if len(all) == 0 {
-		return ""
-	}
-	return " " + strings.Join(all, " ") + " "
-}
-
 // ankiTagNames are tags as Anki writes them, "::" for "/".
-func ankiTagNames(tags []string) []string {
-	out := make([]string, len(tags))
-	for i, t := range tags {
-		out[i] = strings.ReplaceAll(t, "/", "::")
-	}
-	return out
-}
+func ankiTagNames(tags []string) []string { return anki.TagNames(tags) }
