@@ -56,17 +56,19 @@ func (ch importChoices) values() url.Values {
 	return v
 }
 
-// readImportChoices reads the choices from a query or form.
-func readImportChoices(c echo.Context) (importChoices, error) {
-	ch := importChoices{Category: strings.TrimSpace(c.FormValue("category")), IgnoreHeadings: c.FormValue("headings") == "ignore"}
-	if c.FormValue("front") == "" {
+// readImportChoices reads the choices from a form (c.FormValue) or a
+// query (c.QueryParam): every door that takes an upload reads its
+// choices here, so each takes the same fields with the same refusals.
+func readImportChoices(value func(key string) string) (importChoices, error) {
+	ch := importChoices{Category: strings.TrimSpace(value("category")), IgnoreHeadings: value("headings") == "ignore"}
+	if value("front") == "" {
 		return ch, nil
 	}
 	col := func(k string) (int, error) {
-		if k == "tagcol" && c.FormValue(k) == "" {
+		if k == "tagcol" && value(k) == "" {
 			return -1, nil // a preview address from before tags were read
 		}
-		n, err := strconv.Atoi(c.FormValue(k))
+		n, err := strconv.Atoi(value(k))
 		if err != nil || n < -1 {
 			return 0, data.Errorf(data.ErrInvalid, "Choose the table's columns from the lists")
 		}
@@ -82,7 +84,7 @@ func readImportChoices(c echo.Context) (importChoices, error) {
 			return ch, err
 		}
 	}
-	m.Header = c.FormValue("header") == "1"
+	m.Header = value("header") == "1"
 	ch.Columns = &m
 	return ch, nil
 }
@@ -126,7 +128,7 @@ func (a *App) importPreviewPage(c echo.Context, u data.User) error {
 	if handled {
 		return err
 	}
-	ch, err := readImportChoices(c)
+	ch, err := readImportChoices(c.FormValue)
 	v := views.ImportPreviewView{ID: c.Param("id"), Name: pi.Name}
 	if err != nil {
 		v.Error = userMessage(err)
@@ -296,7 +298,7 @@ func (a *App) confirmImport(c echo.Context, u data.User) error {
 	if handled {
 		return err
 	}
-	ch, err := readImportChoices(c)
+	ch, err := readImportChoices(c.FormValue)
 	v := views.ImportPreviewView{ID: id, Name: pi.Name}
 	fail := func(msg string) error {
 		v.Error = msg

@@ -57,20 +57,24 @@ func (a *App) importDocument(c echo.Context, u data.User) error {
 	if err := parseForm(c.Request()); err != nil {
 		return err
 	}
+	ch, err := readImportChoices(c.FormValue)
 	v := views.ImportView{
-		Category:       strings.TrimSpace(c.FormValue("category")),
-		IgnoreHeadings: c.FormValue("headings") == "ignore",
+		Category:       ch.Category,
+		IgnoreHeadings: ch.IgnoreHeadings,
 		PasteName:      c.FormValue("name"),
 		PasteText:      c.FormValue("text"),
 	}
-	name, doc, err := submittedDocument(c)
+	var name string
+	var doc []byte
+	if err == nil {
+		name, doc, err = submittedDocument(c)
+	}
 	if err == nil {
 		var rep data.ImportReport
-		opts := data.ImportOptions{FallbackCategory: v.Category, IgnoreHeadings: v.IgnoreHeadings}
-		rep, err = a.store.Import(ctx, u.ID, data.ImportFile{Name: name, Content: data.InMemory(doc), Size: int64(len(doc)), Options: opts, Preview: true})
+		rep, err = a.store.Import(ctx, u.ID, data.ImportFile{Name: name, Content: data.InMemory(doc), Size: int64(len(doc)), Options: ch.options(), Preview: true})
 		if err == nil {
 			if rep.Pending != "" {
-				return redirect(c, previewURL(rep.Pending, importChoices{Category: v.Category, IgnoreHeadings: v.IgnoreHeadings}))
+				return redirect(c, previewURL(rep.Pending, ch))
 			}
 			if err := a.flash(c, true, name+": "+rep.Summary()); err != nil {
 				return err
@@ -211,8 +215,11 @@ func (a *App) apiImport(c echo.Context, u data.User) error {
 		}
 		return err
 	}
-	opts := data.ImportOptions{FallbackCategory: c.QueryParam("category"), IgnoreHeadings: c.QueryParam("headings") == "ignore"}
-	rep, err := a.store.Import(c.Request().Context(), u.ID, data.ImportFile{Name: name, Content: data.InMemory(doc), Size: int64(len(doc)), Options: opts})
+	ch, err := readImportChoices(c.QueryParam)
+	if err != nil {
+		return err
+	}
+	rep, err := a.store.Import(c.Request().Context(), u.ID, data.ImportFile{Name: name, Content: data.InMemory(doc), Size: int64(len(doc)), Options: ch.options()})
 	if err != nil {
 		status, msg, problems := importErrorMessage(err)
 		if status == 0 {

@@ -440,3 +440,40 @@ func TestImportAFileUploadThroughTheAPI(t *testing.T) {
 		t.Errorf("%d cards, want 2", n)
 	}
 }
+
+// The API reads an upload's choices as the import page does: the column
+// choices of the preview's form say which column of a card table is the
+// front, and a choice that is not a column number is refused before
+// anything is stored.
+func TestImportAPITakesTheColumnChoices(t *testing.T) {
+	app := newTestApp(t, openSignup())
+	ctx := context.Background()
+	u, err := app.store.CreateUser(ctx, "ada", "correct horse", data.DefaultSettings())
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, _, _ := app.store.CreateToken(ctx, u.ID, "import")
+	table := []byte("A balanced tree,What is a B-tree?\nA prefix tree,What is a trie?\n")
+	status, _, raw := exportRaw(t, app, http.MethodPost, "/api/v1/import?name=trees.csv&front=x&back=0", tok, "text/csv", table)
+	if status != http.StatusBadRequest || !strings.Contains(string(raw), "Choose the table's columns") {
+		t.Errorf("a column that is no number: %d %s", status, raw)
+	}
+	if n, _ := app.store.CountCards(ctx, u.ID); n != 0 {
+		t.Fatalf("a refused choice stored %d cards", n)
+	}
+	status, _, raw = exportRaw(t, app, http.MethodPost, "/api/v1/import?name=trees.csv&front=1&back=0&catcol=-1&kpcol=-1&tagcol=-1", tok, "text/csv", table)
+	if status != http.StatusOK {
+		t.Fatalf("%d %s", status, raw)
+	}
+	cards, err := app.store.ListCards(ctx, u.ID, data.CardFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fronts := map[string]bool{}
+	for _, c := range cards {
+		fronts[c.Front] = true
+	}
+	if !fronts["What is a B-tree?"] || !fronts["What is a trie?"] {
+		t.Errorf("the second column is not the front: %+v", fronts)
+	}
+}
