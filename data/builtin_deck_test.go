@@ -13,6 +13,7 @@ import (
 	"unicode"
 
 	"github.com/flashcards/flashcards/data/draft"
+	"github.com/flashcards/flashcards/internal/testkit"
 )
 
 func TestBuiltinDeckFile(t *testing.T) {
@@ -134,7 +135,7 @@ func TestBuiltinDeckKeepsShippedIDs(t *testing.T) {
 	for _, c := range BuiltinDeck() {
 		have[c.ID] = true
 	}
-	sc := bufio.NewScanner(bytes.NewReader(qaReadFixture(t, "builtin-deck-ids.txt")))
+	sc := bufio.NewScanner(bytes.NewReader(testkit.Fixture(t, "builtin-deck-ids.txt")))
 	n := 0
 	for sc.Scan() {
 		id := strings.TrimSpace(sc.Text())
@@ -176,7 +177,7 @@ func TestBuiltinDeckReturnsCopies(t *testing.T) {
 // The deck is written in our own words: no card may share a run of eight
 // or more consecutive words with the seed write-up it was learned from.
 func TestBuiltinDeckIsOriginal(t *testing.T) {
-	seed := deckWords(string(qaReadSeed(t)))
+	seed := deckWords(string(testkit.Seed(t)))
 	const run = 8
 	seen := map[string]bool{}
 	for i := 0; i+run <= len(seed); i++ {

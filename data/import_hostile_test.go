@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/flashcards/flashcards/data/qadoc"
+	"github.com/flashcards/flashcards/internal/testkit"
 )
 
 // peakHeap runs f and returns how far the Go heap (live objects and
@@ -42,14 +43,6 @@ func peakHeap(f func()) (uint64, time.Duration) {
 	return peak - base, took
 }
 
-func nestedList(depth int) string {
-	var b strings.Builder
-	for i := range depth {
-		b.WriteString(strings.Repeat("  ", i) + "- **What is X?**\n")
-	}
-	return b.String()
-}
-
 // hostileDocuments are uploads built to exhaust the importer, each within
 // the 4 MiB limit. refused says whether the budget turns them away; the
 // others are cheap enough to read.
@@ -66,7 +59,7 @@ var hostileDocuments = []struct {
 	{"saved page of 1.4 million <p>", "<!doctype html><html><body>" + strings.Repeat("<p>", 1_390_000), "1,390,003 HTML tags"},
 	{"80,000 *a_ in a row", strings.Repeat("*a_", 80_000), ""},
 	{"4 MiB of nested quotes", strings.Repeat(">", MaxDocumentBytes-3) + " x\n", ""},
-	{"lists nested 2,000 deep", nestedList(2000), ""},
+	{"lists nested 2,000 deep", testkit.NestedList(2000), ""},
 }
 
 // TestHostileDocumentsAreBounded imports each hostile document: it is

@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/flashcards/flashcards/data"
+	"github.com/flashcards/flashcards/internal/testkit"
 )
 
 // uploadAndConfirm uploads a document, then confirms its preview into a
@@ -144,7 +145,7 @@ func TestImportPreviewOwnerExpiryAndDoubleConfirm(t *testing.T) {
 	ctx := context.Background()
 	ada, adaU, _ := cardOwner(t, app, "ada")
 	bob, bobU, _ := cardOwner(t, app, "bob")
-	sample := readFixture(t, "qa-sample.txt")
+	sample := testkit.Fixture(t, "qa-sample.txt")
 	ada.get("/import")
 	up := ada.uploadForm("/import", nil, "qa-sample.txt", sample)
 	loc := up.header.Get("Location")
@@ -313,7 +314,7 @@ func TestImportPreviewIntoExistingDeck(t *testing.T) {
 	}
 	mine := decks[0]
 	b.get("/import")
-	up := b.uploadForm("/import", nil, "qa-sample.txt", readFixture(t, "qa-sample.txt"))
+	up := b.uploadForm("/import", nil, "qa-sample.txt", testkit.Fixture(t, "qa-sample.txt"))
 	loc := up.header.Get("Location")
 	path, _, _ := strings.Cut(loc, "?")
 	pv := b.get(loc)
@@ -345,7 +346,7 @@ func TestImportPreviewIntoExistingDeck(t *testing.T) {
 	// (Q9: the sample's Q1 would be a close match, made from the same question.)
 	wantStatus(t, "into qa-sample", b.uploadAndConfirm(nil, "qa-sample.txt", []byte("Q9. What is drift?\nAns: The data changes.\n")), http.StatusSeeOther)
 	b.get("/import")
-	up = b.uploadForm("/import", nil, "qa-sample.txt", readFixture(t, "qa-sample.txt"))
+	up = b.uploadForm("/import", nil, "qa-sample.txt", testkit.Fixture(t, "qa-sample.txt"))
 	pv = b.get(up.header.Get("Location"))
 	for _, want := range []string{
 		"You have a deck named “qa-sample”: it is chosen", `name="deck" value="existing" checked`,
@@ -362,7 +363,7 @@ func TestImportPreviewExpires(t *testing.T) {
 	ctx := context.Background()
 	b, u, _ := cardOwner(t, app, "ada")
 	b.get("/import")
-	up := b.uploadForm("/import", nil, "qa-sample.txt", readFixture(t, "qa-sample.txt"))
+	up := b.uploadForm("/import", nil, "qa-sample.txt", testkit.Fixture(t, "qa-sample.txt"))
 	loc := up.header.Get("Location")
 	path, _, _ := strings.Cut(loc, "?")
 	pv := b.get(loc)

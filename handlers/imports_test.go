@@ -15,6 +15,7 @@ import (
 	"testing"
 
 	"github.com/flashcards/flashcards/data"
+	"github.com/flashcards/flashcards/internal/testkit"
 )
 
 // uploadForm posts a multipart form, with a file when fileName is not
@@ -42,20 +43,11 @@ func (b *browser) uploadForm(path string, fields map[string]string, fileName str
 	return b.do(req)
 }
 
-func readFixture(t *testing.T, name string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("..", "data", "testdata", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
-
 func TestImportUploads(t *testing.T) {
 	app := newTestApp(t, openSignup())
 	ctx := context.Background()
 	b, u, _ := cardOwner(t, app, "ada")
-	sample := readFixture(t, "qa-sample.txt")
+	sample := testkit.Fixture(t, "qa-sample.txt")
 
 	page := b.get("/import")
 	wantStatus(t, "import page", page, http.StatusOK)
@@ -195,7 +187,7 @@ func TestImportDocumentOverParserLimit(t *testing.T) {
 
 func TestImportNeedsLoginAndCSRF(t *testing.T) {
 	app := newTestApp(t, openSignup())
-	sample := readFixture(t, "qa-sample.txt")
+	sample := testkit.Fixture(t, "qa-sample.txt")
 	anon := newBrowser(t, app)
 	anon.get("/login")
 	p := anon.uploadForm("/import", nil, "qa-sample.txt", sample)
@@ -244,7 +236,7 @@ func TestImportSavedPage(t *testing.T) {
 	ctx := context.Background()
 	b, u, _ := cardOwner(t, app, "ada")
 	b.get("/import")
-	p := b.uploadAndConfirm(nil, "qa-page.html", readFixture(t, "qa-page.html"))
+	p := b.uploadAndConfirm(nil, "qa-page.html", testkit.Fixture(t, "qa-page.html"))
 	wantStatus(t, "page upload", p, http.StatusSeeOther)
 	wantBody(t, "after the page", b.get(p.header.Get("Location")), "qa-page.html: 6 cards found, 6 added, 0 already there, in the deck &#34;qa-page&#34;. New categories: basics, delivery, flow-control.")
 	cards, err := app.store.ListCards(ctx, u.ID, data.CardFilter{})
@@ -263,7 +255,7 @@ func TestImportSavedPage(t *testing.T) {
 
 	// Pasted, the same page is found by its content, whatever its name.
 	b.get("/import")
-	p = b.uploadAndConfirm(map[string]string{"name": "queues", "text": string(readFixture(t, "qa-page.html")), "headings": "ignore"}, "", nil)
+	p = b.uploadAndConfirm(map[string]string{"name": "queues", "text": string(testkit.Fixture(t, "qa-page.html")), "headings": "ignore"}, "", nil)
 	wantStatus(t, "pasted page", p, http.StatusSeeOther)
 	wantBody(t, "after the pasted page", b.get(p.header.Get("Location")), "queues: 6 cards found, 0 added, 6 already there")
 }
@@ -328,7 +320,7 @@ func TestImportDocumentsThroughTheAPI(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	status, _, raw := exportRaw(t, app, http.MethodPost, "/api/v1/import?name=queues", tok, "text/html; charset=utf-8", readFixture(t, "qa-page.html"))
+	status, _, raw := exportRaw(t, app, http.MethodPost, "/api/v1/import?name=queues", tok, "text/html; charset=utf-8", testkit.Fixture(t, "qa-page.html"))
 	var got struct {
 		Format, Deck  string
 		Found, Cards  int

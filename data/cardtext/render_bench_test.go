@@ -3,6 +3,8 @@ package cardtext
 import (
 	"strings"
 	"testing"
+
+	"github.com/flashcards/flashcards/internal/testkit"
 )
 
 // hostileCards are card texts at the 20,000-character limit in the shapes
@@ -22,7 +24,7 @@ func hostileCards() map[string]string {
 		"strike ~a":     fill("~a"),
 		"math $a":       fill("$a"),
 		"nested quotes": fill(">"),
-		"nested lists":  nestedList(140),
+		"nested lists":  testkit.NestedList(140),
 		"html <a":       fill("<a "),
 		"autolinks":     fill("<http://a "),
 		"linkify www.":  fill("www.a"),
@@ -46,12 +48,3 @@ func BenchmarkRenderHostileCard(b *testing.B) {
 
 // maxCardRunes is a card side at its longest (data.MaxCardTextRunes).
 const maxCardRunes = 20_000
-
-// nestedList is a list nested depth levels deep.
-func nestedList(depth int) string {
-	var b strings.Builder
-	for i := range depth {
-		b.WriteString(strings.Repeat("  ", i) + "- **What is X?**\n")
-	}
-	return b.String()
-}

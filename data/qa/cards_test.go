@@ -8,10 +8,11 @@ import (
 
 	"github.com/flashcards/flashcards/data/category"
 	"github.com/flashcards/flashcards/data/draft"
+	"github.com/flashcards/flashcards/internal/testkit"
 )
 
 func TestCardsFromQASample(t *testing.T) {
-	qas, err := Parse(qaReadFixture(t, "qa-sample.txt"))
+	qas, err := Parse(testkit.Fixture(t, "qa-sample.txt"))
 	if err != nil {
 		t.Fatal(err)
 	}

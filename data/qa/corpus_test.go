@@ -11,6 +11,7 @@ import (
 	"unicode"
 
 	"github.com/flashcards/flashcards/data/category"
+	"github.com/flashcards/flashcards/internal/testkit"
 )
 
 // corpusDir holds real interview Q&A documents written by other people,
@@ -169,7 +170,7 @@ func TestImportCorpus(t *testing.T) {
 // the same drafts as the plain-text reader alone gives, 14 cards (12
 // Q&As, 2 lists) in the 12 built-in categories.
 func TestImportSeedUnchanged(t *testing.T) {
-	doc := qaReadSeed(t)
+	doc := testkit.Seed(t)
 	got, err := readDrafts("ml-interview-mistakes.txt", doc, "")
 	if err != nil {
 		t.Fatal(err)

@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -13,35 +11,11 @@ import (
 
 	"github.com/flashcards/flashcards/data/category"
 	"github.com/flashcards/flashcards/data/draft"
+	"github.com/flashcards/flashcards/internal/testkit"
 )
 
-// qaSeedPath is the seed write-up outside the repository. Tests that read
-// it skip when it is absent, e.g. in a clone without the shared folder.
-var qaSeedPath = filepath.Join("..", "..", "..", "shared", "seeds", "ml-interview-mistakes.txt")
-
-func qaReadSeed(t testing.TB) []byte {
-	t.Helper()
-	b, err := os.ReadFile(qaSeedPath)
-	if errors.Is(err, os.ErrNotExist) {
-		t.Skipf("seed document %s is absent", qaSeedPath)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
-
-func qaReadFixture(t testing.TB, name string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("..", "testdata", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
-
 func TestParseQASampleText(t *testing.T) {
-	got, err := Parse(qaReadFixture(t, "qa-sample.txt"))
+	got, err := Parse(testkit.Fixture(t, "qa-sample.txt"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,7 +54,7 @@ func TestParseQASampleText(t *testing.T) {
 }
 
 func TestParseQASampleMarkdown(t *testing.T) {
-	got, err := Parse(qaReadFixture(t, "qa-sample.md"))
+	got, err := Parse(testkit.Fixture(t, "qa-sample.md"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -127,7 +101,7 @@ func qaDiff(t *testing.T, got, want []QA) {
 }
 
 func TestParseQASeed(t *testing.T) {
-	doc := qaReadSeed(t)
+	doc := testkit.Seed(t)
 	qas, err := Parse(doc)
 	if err != nil {
 		t.Fatal(err)
@@ -467,7 +441,7 @@ func TestParseQAAtSizeLimit(t *testing.T) {
 
 func FuzzParseQA(f *testing.F) {
 	for _, name := range []string{"qa-sample.txt", "qa-sample.md"} {
-		f.Add(qaReadFixture(f, name))
+		f.Add(testkit.Fixture(f, name))
 	}
 	f.Add([]byte("Q1. A?\nAns: x\n- a\n  b\nQ1. B?\nA: y\n```\ncode\n"))
 	f.Add([]byte("## Q: A?\n### Answer\n1. a\nCategory: x\nKey points: a;b\n---\n"))

@@ -3,6 +3,8 @@ package qadoc
 import (
 	"strings"
 	"testing"
+
+	"github.com/flashcards/flashcards/internal/testkit"
 )
 
 // Documents near the 4 MiB limit in the shapes that could cost more than
@@ -13,7 +15,7 @@ func BenchmarkParseLargeShapes(b *testing.B) {
 		"bold questions":   strings.Repeat("**What is X?**\n\nAn answer with **bold** and `code`.\n\n", size/50),
 		"headings":         strings.Repeat("## Section\n\n### 1. What is X?\n\nAnswer.\n\n", size/40),
 		"details":          strings.Repeat("<details><summary>Q?</summary><br><b>\nA.\n</b></details>\n\n", size/60),
-		"nested lists":     strings.Repeat("  ", 0) + nestedList(3000),
+		"nested lists":     strings.Repeat("  ", 0) + testkit.NestedList(3000),
 		"nested quotes":    strings.Repeat(">", 100000) + " x\n",
 		"nested html":      "**Q?**\n\n" + strings.Repeat("<div><b>", 200000) + "x",
 		"long paragraph":   "**Q?**\n\n" + strings.Repeat("word ", size/5),
@@ -29,12 +31,4 @@ func BenchmarkParseLargeShapes(b *testing.B) {
 			}
 		})
 	}
-}
-
-func nestedList(depth int) string {
-	var sb strings.Builder
-	for i := range depth {
-		sb.WriteString(strings.Repeat("  ", i) + "- **What is X?**\n")
-	}
-	return sb.String()
 }

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/flashcards/flashcards/internal/testkit"
 )
 
 // fuzzTagRe is a tag a card would show: an element's tag outside code.
@@ -22,7 +24,7 @@ func FuzzParse(f *testing.F) {
 	f.Add("<details>\n<summary>Q <code>a <B></code>?</summary><br><b>\n\n- x\n- y\n</b></details>\n")
 	f.Add("1. **Q?**\n\n   A.\n2. **R?**\n\n| Question | Answer |\n|---|---|\n| a? | b |\n\n- a?\n- b\n- c?\n- d\n")
 	f.Add("* [Q1: a?](#a)\n* [Q2: b?](#b)\n\n2. Title Case\n\nQ1. a?\nAns: b\n\n```\n# not a heading\n```\n")
-	f.Add(readFixture(f, "qa-page.html"))
+	f.Add(string(testkit.Fixture(f, "qa-page.html")))
 	f.Fuzz(func(t *testing.T, doc string) {
 		if !utf8.ValidString(doc) {
 			return // the importer refuses invalid UTF-8 before reading

@@ -4,6 +4,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/flashcards/flashcards/internal/testkit"
 )
 
 // want is what a test expects of one Q&A; empty fields are not checked
@@ -219,7 +221,7 @@ func TestShapeTableAndAlternatingBullets(t *testing.T) {
 // Shape 6: a saved web page. Its article is read; the menu, the sidebar
 // and the comments are not; every shape above works in it.
 func TestShapeSavedPage(t *testing.T) {
-	d := Parse(readFixture(t, "qa-page.html"), Options{HTMLPage: true})
+	d := Parse(string(testkit.Fixture(t, "qa-page.html")), Options{HTMLPage: true})
 	checkQAs(t, d, []want{
 		{question: "What is a message queue?", answer: "~A buffer between producers and consumers", section: "Basics"},
 		{question: "What does at-least-once delivery mean?", answer: "~A message may arrive twice", section: "Basics"},
