@@ -518,6 +518,13 @@ func nonBlankLines(s string) []string {
 // run inside.
 func fence(code, lang string) string {
 	code = strings.Trim(code, "\n")
+	f := strings.Repeat("`", max(3, longestBacktickRun(code)+1))
+	return f + lang + "\n" + code + "\n" + f
+}
+
+// longestBacktickRun is the most backticks in a row in code: a fence or
+// a code span needs one more.
+func longestBacktickRun(code string) int {
 	longest, run := 0, 0
 	for _, r := range code {
 		if r == '`' {
@@ -527,8 +534,7 @@ func fence(code, lang string) string {
 			run = 0
 		}
 	}
-	f := strings.Repeat("`", max(3, longest+1))
-	return f + lang + "\n" + code + "\n" + f
+	return longest
 }
 
 // codeSpan writes inline code with enough backticks around it.
@@ -537,16 +543,7 @@ func codeSpan(code string) string {
 	if code == "" {
 		return ""
 	}
-	longest, run := 0, 0
-	for _, r := range code {
-		if r == '`' {
-			run++
-			longest = max(longest, run)
-		} else {
-			run = 0
-		}
-	}
-	f := strings.Repeat("`", longest+1)
+	f := strings.Repeat("`", longestBacktickRun(code)+1)
 	if strings.HasPrefix(code, "`") || strings.HasSuffix(code, "`") {
 		return f + " " + code + " " + f
 	}
@@ -555,25 +552,13 @@ func codeSpan(code string) string {
 
 // preText is the text of a <pre>, its line breaks kept.
 func preText(n *html.Node) string {
-	var b strings.Builder
-	var walk func(n *html.Node, depth int)
-	walk = func(n *html.Node, depth int) {
-		if depth > maxDepth {
-			return
+	text := nodeText(n, func(n *html.Node) string {
+		if n.DataAtom == atom.Br {
+			return "\n"
 		}
-		switch {
-		case n.Type == html.TextNode:
-			b.WriteString(n.Data)
-		case n.Type == html.ElementNode && n.DataAtom == atom.Br:
-			b.WriteString("\n")
-		case n.Type == html.ElementNode && !silentTags[n.DataAtom]:
-			for c := n.FirstChild; c != nil; c = c.NextSibling {
-				walk(c, depth+1)
-			}
-		}
-	}
-	walk(n, 0)
-	return strings.TrimRight(strings.ReplaceAll(b.String(), "\r", ""), " \n")
+		return ""
+	})
+	return strings.TrimRight(strings.ReplaceAll(text, "\r", ""), " \n")
 }
 
 var langRe = regexp.MustCompile(`(?:^|\s)(?:language|lang)-([A-Za-z0-9_+#-]{1,30})`)
@@ -594,43 +579,36 @@ func codeLanguage(pre *html.Node) string {
 // know stands for a placeholder the author wrote, as in
 // <code>git branch <BRANCH></code>: it is kept as "<branch>".
 func codeText(n *html.Node) string {
-	var b strings.Builder
-	var walk func(n *html.Node, depth int)
-	walk = func(n *html.Node, depth int) {
-		if depth > maxDepth {
-			return
+	return nodeText(n, func(n *html.Node) string {
+		if n.DataAtom == 0 && !strings.Contains(n.Data, "-") {
+			return "<" + n.Data + ">"
 		}
-		switch {
-		case n.Type == html.TextNode:
-			b.WriteString(n.Data)
-			return
-		case n.Type != html.ElementNode || silentTags[n.DataAtom]:
-			return
-		case n.DataAtom == 0 && !strings.Contains(n.Data, "-"):
-			b.WriteString("<" + n.Data + ">")
-		}
-		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			walk(c, depth+1)
-		}
-	}
-	walk(n, 0)
-	return b.String()
+		return ""
+	})
 }
 
 // textContent is all the text under n.
 func textContent(n *html.Node) string {
+	return nodeText(n, nil)
+}
+
+// nodeText is the text under n, down to maxDepth, without the silent
+// elements. open, when not nil, says what an element writes before the
+// text inside it.
+func nodeText(n *html.Node, open func(*html.Node) string) string {
 	var b strings.Builder
 	var walk func(n *html.Node, depth int)
 	walk = func(n *html.Node, depth int) {
-		if depth > maxDepth {
+		switch {
+		case depth > maxDepth:
 			return
-		}
-		if n.Type == html.TextNode {
+		case n.Type == html.TextNode:
 			b.WriteString(n.Data)
 			return
-		}
-		if n.Type == html.ElementNode && silentTags[n.DataAtom] {
+		case n.Type == html.ElementNode && silentTags[n.DataAtom]:
 			return
+		case n.Type == html.ElementNode && open != nil:
+			b.WriteString(open(n))
 		}
 		for c := n.FirstChild; c != nil; c = c.NextSibling {
 			walk(c, depth+1)
