@@ -2,7 +2,6 @@ package qa
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -26,19 +25,8 @@ func Cards(docName string, qas []QA, fallbackCategory string) []draft.Card {
 // applies it only where docs/import-formats.md says it does.
 func cards(docName string, qas []QA, fallbackCategory string, detect func(QA) (string, bool)) []draft.Card {
 	docName = strings.ToValidUTF8(docName, "\uFFFD") // it ends up in every Source
-	fallback := category.SlugFor(fallbackCategory)
-	if fallback == "" {
-		fallback = category.Uncategorized
-	}
-	drafts := make([]draft.Card, 0, len(qas)*2)
-	seen := make(map[string]bool, len(qas)*2)
-	add := func(d draft.Card) {
-		d.Key = draft.Key("qa:", d.Front)
-		if !seen[d.Key] {
-			seen[d.Key] = true
-			drafts = append(drafts, d)
-		}
-	}
+	fallback := fallbackSlug(fallbackCategory)
+	set := newDraftSet(len(qas) * 2)
 	for _, qa := range qas {
 		slug := category.SlugFor(qa.Category)
 		if slug == "" {
@@ -48,18 +36,15 @@ func cards(docName string, qas []QA, fallbackCategory string, detect func(QA) (s
 				slug = fallback
 			}
 		}
-		source := "Q" + strconv.Itoa(qa.Number)
-		if docName != "" {
-			source = docName + " " + source
-		}
-		list := qaRenderList(qa.List)
+		source := documentSource(docName, qa.Number, "")
+		list := markdownList(qa.List) // the reader joins an item's lines: one line each
 		if qa.Answer == "" {
 			// The list is the whole answer: one card, not two saying the same.
 			back := list
 			if qa.ListIntro != "" {
 				back = qa.ListIntro + "\n" + list
 			}
-			add(draft.Card{Front: qa.Question, Back: back, Category: slug,
+			set.add(draft.Card{Front: qa.Question, Back: back, Category: slug,
 				KeyPoints: qaFirstNonEmpty(qa.KeyPoints, qaListKeyPoints(qa.List)), Source: source})
 			continue
 		}
@@ -67,14 +52,45 @@ func cards(docName string, qas []QA, fallbackCategory string, detect func(QA) (s
 		if keyPoints == nil {
 			keyPoints = qaFindPhrases(qa.Answer)
 		}
-		add(draft.Card{Front: qa.Question, Back: qa.Answer, Category: slug,
+		set.add(draft.Card{Front: qa.Question, Back: qa.Answer, Category: slug,
 			KeyPoints: keyPoints, Source: source})
 		if len(qa.List) > 0 {
-			add(draft.Card{Front: qaListFront(qa), Back: list, Category: slug,
+			set.add(draft.Card{Front: qaListFront(qa), Back: list, Category: slug,
 				KeyPoints: qaListKeyPoints(qa.List), Source: source})
 		}
 	}
-	return drafts
+	return set.drafts
+}
+
+// draftSet gathers a document's drafts, each once: a draft with the Key
+// of an earlier one is dropped, so a document that repeats a question
+// imports it once. Both readers, the plain-text one and qadoc's, add
+// their drafts through it.
+type draftSet struct {
+	drafts []draft.Card
+	seen   map[string]bool
+}
+
+func newDraftSet(capacity int) *draftSet {
+	return &draftSet{drafts: make([]draft.Card, 0, capacity), seen: make(map[string]bool, capacity)}
+}
+
+// add keys the draft by its front and keeps it if the key is new.
+func (s *draftSet) add(d draft.Card) {
+	d.Key = draft.Key("qa:", d.Front)
+	if !s.seen[d.Key] {
+		s.seen[d.Key] = true
+		s.drafts = append(s.drafts, d)
+	}
+}
+
+// fallbackSlug is the category of the Q&As nothing else files: the
+// import's choice, else uncategorized.
+func fallbackSlug(choice string) string {
+	if slug := category.SlugFor(choice); slug != "" {
+		return slug
+	}
+	return category.Uncategorized
 }
 
 // qaListKeyPoints takes a list's items as key points, those that fit one:
@@ -97,18 +113,6 @@ func qaFirstNonEmpty(lists ...[]string) []string {
 		}
 	}
 	return nil
-}
-
-func qaRenderList(items []string) string {
-	var b strings.Builder
-	for i, it := range items {
-		if i > 0 {
-			b.WriteByte('\n')
-		}
-		b.WriteString("- ")
-		b.WriteString(it)
-	}
-	return b.String()
 }
 
 // qaListFront asks for the list, e.g. "What happens when candidates only

@@ -24,22 +24,11 @@ import (
 // uncategorized.
 func cardsFromDocument(docName string, d qadoc.Document, opts Options) ([]draft.Card, []Unanswered) {
 	docName = strings.ToValidUTF8(docName, "\uFFFD")
-	fallback := category.SlugFor(opts.Fallback)
-	if fallback == "" {
-		fallback = category.Uncategorized
-	}
+	fallback := fallbackSlug(opts.Fallback)
 	mistakes := isMistakeWriteUp(d.Outline)
 	sections := !opts.IgnoreHeadings && d.Sections >= 2
-	var drafts []draft.Card
+	set := newDraftSet(len(d.QAs))
 	var skipped []Unanswered
-	seen := map[string]bool{}
-	add := func(c draft.Card) {
-		c.Key = draft.Key("qa:", c.Front)
-		if !seen[c.Key] {
-			seen[c.Key] = true
-			drafts = append(drafts, c)
-		}
-	}
 	for _, qa := range d.QAs {
 		if utf8.RuneCountInString(qa.Question) > draft.MaxTextRunes || utf8.RuneCountInString(qa.Answer) > draft.MaxTextRunes {
 			skipped = append(skipped, Unanswered{Line: qa.Line, Question: clipRunes(qa.Question, 200),
@@ -61,16 +50,16 @@ func cardsFromDocument(docName string, d qadoc.Document, opts Options) ([]draft.
 			keyPoints = qaFindPhrases(plainText(qa.Answer))
 		}
 		source := documentSource(docName, qa.Number, qa.Link)
-		add(draft.Card{Front: qa.Question, Back: qa.Answer, Category: slug, KeyPoints: keyPoints, Source: source})
+		set.add(draft.Card{Front: qa.Question, Back: qa.Answer, Category: slug, KeyPoints: keyPoints, Source: source})
 		if len(qa.List) >= 2 {
 			front := qaListFront(QA{Question: qa.Question, ListIntro: qa.ListIntro, List: qa.List})
 			if utf8.RuneCountInString(front) <= draft.MaxTextRunes {
-				add(draft.Card{Front: front, Back: markdownList(qa.List), Category: slug,
+				set.add(draft.Card{Front: front, Back: markdownList(qa.List), Category: slug,
 					KeyPoints: fitKeyPoints(qa.ListLeads), Source: source})
 			}
 		}
 	}
-	return drafts, skipped
+	return set.drafts, skipped
 }
 
 // documentSource names where a card came from: the file, the question's
