@@ -599,11 +599,11 @@ func (j *ankiJob) begin(ctx context.Context, tx *sql.Tx, p *pendingImport) error
 
 func (j *ankiJob) step(ctx context.Context, tx *sql.Tx, p *pendingImport, clock *chunkClock) (bool, error) {
 	userID := j.userID
-	ins, err := newCardInserter(ctx, tx, userID, j.now)
+	cards, err := newImportCards(ctx, tx, p, userID, j.now, j.notes)
 	if err != nil {
 		return false, err
 	}
-	defer ins.close()
+	defer cards.close()
 	stateStmt, err := tx.PrepareContext(ctx, qUpdateState)
 	if err != nil {
 		return false, err
@@ -624,8 +624,6 @@ func (j *ankiJob) step(ctx context.Context, tx *sql.Tx, p *pendingImport, clock 
 		return false, err
 	}
 	defer memoryStmt.Close()
-	tags := newTagWriter(tx, userID)
-	defer tags.close()
 
 	for wrote := 0; j.next < len(j.drafts); j.next++ {
 		i, d := j.next, j.drafts[j.next]
@@ -655,19 +653,10 @@ func (j *ankiJob) step(ctx context.Context, tx *sql.Tx, p *pendingImport, clock 
 		if d.cloze > 0 {
 			kps = clozeKeyPoints(d.front, d.cloze)
 		}
-		id, err := ins.insert(ctx, deckID, catID, d.key, d.front, d.back, kps, nil, j.src, nil)
+		id, err := cards.add(ctx, importedCard{deckID: deckID, catID: catID, key: d.key, front: d.front, back: d.back,
+			keyPoints: kps, source: j.src, tags: AnkiTags(d.tags), // the note's tags, "::" as "/"
+			note: d.note, cloze: d.cloze})
 		if err != nil {
-			return false, err
-		}
-		if err := tags.add(ctx, id, AnkiTags(d.tags)); err != nil { // the note's tags, "::" as "/"
-			return false, err
-		}
-		if d.cloze > 0 {
-			if err := j.notes.join(ctx, tx, userID, d.note, d.cloze, id); err != nil {
-				return false, err
-			}
-		}
-		if err := p.inserted(id); err != nil {
 			return false, err
 		}
 		j.existing[d.key] = true

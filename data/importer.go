@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/flashcards/flashcards/data/cardtext"
@@ -158,13 +159,11 @@ func (j *draftsImport) begin(ctx context.Context, tx *sql.Tx, p *pendingImport) 
 }
 
 func (j *draftsImport) step(ctx context.Context, tx *sql.Tx, p *pendingImport, clock *chunkClock) (bool, error) {
-	ins, err := newCardInserter(ctx, tx, j.userID, j.s.now())
+	cards, err := newImportCards(ctx, tx, p, j.userID, j.s.now(), j.notes)
 	if err != nil {
 		return false, err
 	}
-	defer ins.close()
-	tags := newTagWriter(tx, j.userID)
-	defer tags.close()
+	defer cards.close()
 	for wrote := 0; j.next < len(j.drafts); j.next++ {
 		i, d := j.next, j.drafts[j.next]
 		if j.progress != nil && i%1000 == 0 {
@@ -191,19 +190,8 @@ func (j *draftsImport) step(ctx context.Context, tx *sql.Tx, p *pendingImport, c
 			j.cats[d.Category] = catID
 			j.res.NewCategories = append(j.res.NewCategories, d.Category)
 		}
-		id, err := ins.insert(ctx, j.deckID, catID, d.Key, d.Front, d.Back, d.KeyPoints, nil, d.Source, r)
-		if err != nil {
-			return false, err
-		}
-		if err := tags.add(ctx, id, d.Tags); err != nil {
-			return false, err
-		}
-		if d.Cloze > 0 {
-			if err := j.notes.join(ctx, tx, j.userID, d.Note, d.Cloze, id); err != nil {
-				return false, err
-			}
-		}
-		if err := p.inserted(id); err != nil {
+		if _, err := cards.add(ctx, importedCard{deckID: j.deckID, catID: catID, key: d.Key, front: d.Front, back: d.Back,
+			keyPoints: d.KeyPoints, source: d.Source, rendered: r, tags: d.Tags, note: d.Note, cloze: d.Cloze}); err != nil {
 			return false, err
 		}
 		delete(j.rendered, i)
@@ -214,6 +202,59 @@ func (j *draftsImport) step(ctx context.Context, tx *sql.Tx, p *pendingImport, c
 }
 
 func (j *draftsImport) finish(context.Context, *sql.Tx) error { return nil }
+
+// importCards stores an import job's cards in one chunk's transaction:
+// each card with its tags, its place in its cloze note, and the pending
+// import's record of it, which lets a cancelled import take it away. The
+// drafts' job and the Anki job store their cards through it.
+type importCards struct {
+	tx     *sql.Tx
+	p      *pendingImport
+	userID int64
+	ins    *cardInserter
+	tags   *tagWriter
+	notes  noteGroups
+}
+
+// importedCard is one card an import stores.
+type importedCard struct {
+	deckID, catID            int64
+	key, front, back, source string
+	keyPoints, tags          []string
+	rendered                 *cardtext.RenderedCard // nil: rendered after the import
+	note                     string                 // the cloze note, when cloze > 0
+	cloze                    int                    // the card's number in its cloze note, 0 for none
+}
+
+func newImportCards(ctx context.Context, tx *sql.Tx, p *pendingImport, userID int64, now time.Time, notes noteGroups) (*importCards, error) {
+	ins, err := newCardInserter(ctx, tx, userID, now)
+	if err != nil {
+		return nil, err
+	}
+	return &importCards{tx: tx, p: p, userID: userID, ins: ins, tags: newTagWriter(tx, userID), notes: notes}, nil
+}
+
+func (w *importCards) close() {
+	w.tags.close()
+	w.ins.close()
+}
+
+// add stores the card and returns its id.
+func (w *importCards) add(ctx context.Context, c importedCard) (int64, error) {
+	id, err := w.ins.insert(ctx, c.deckID, c.catID, c.key, c.front, c.back, c.keyPoints, nil, c.source, c.rendered)
+	if err != nil {
+		return 0, err
+	}
+	if err := w.tags.add(ctx, id, c.tags); err != nil {
+		return 0, err
+	}
+	if c.cloze > 0 {
+		if err := w.notes.join(ctx, w.tx, w.userID, c.note, c.cloze, id); err != nil {
+			return 0, err
+		}
+	}
+	return id, w.p.inserted(id)
+}
 
 // importDeck is the id of the user's deck of that name, created and
 // recorded with the import when missing.
