@@ -140,11 +140,7 @@ func (a *App) apiCards(c echo.Context, u data.User) error {
 }
 
 func (a *App) apiCard(c echo.Context, u data.User) error {
-	id, err := cardParam(c)
-	if err != nil {
-		return err
-	}
-	card, err := a.store.GetCard(c.Request().Context(), u.ID, id)
+	card, err := a.cardFromPath(c, u)
 	if err != nil {
 		return err
 	}

@@ -88,6 +88,16 @@ func cardParam(c echo.Context) (int64, error) {
 	return id, nil
 }
 
+// cardFromPath is the user's card the address's :id names; a bad id, or
+// another user's card, is a 404.
+func (a *App) cardFromPath(c echo.Context, u data.User) (data.Card, error) {
+	id, err := cardParam(c)
+	if err != nil {
+		return data.Card{}, err
+	}
+	return a.store.GetCard(c.Request().Context(), u.ID, id)
+}
+
 // cardForm reads the card editor's fields.
 func cardForm(c echo.Context) (data.CardInput, views.CardFormView, error) {
 	v := views.CardFormView{
@@ -265,11 +275,7 @@ func cardStateLong(c data.Card, today srs.Day) string {
 }
 
 func (a *App) editCardPage(c echo.Context, u data.User) error {
-	id, err := cardParam(c)
-	if err != nil {
-		return err
-	}
-	card, err := a.store.GetCard(c.Request().Context(), u.ID, id)
+	card, err := a.cardFromPath(c, u)
 	if err != nil {
 		return err
 	}
@@ -279,7 +285,7 @@ func (a *App) editCardPage(c echo.Context, u data.User) error {
 	}
 	v := editCardView(card, today)
 	v.Return = safeNext(c.QueryParam("return"))
-	reviews, total, err := a.store.CardHistory(c.Request().Context(), u.ID, id)
+	reviews, total, err := a.store.CardHistory(c.Request().Context(), u.ID, card.ID)
 	if err != nil {
 		return err
 	}
@@ -290,14 +296,11 @@ func (a *App) editCardPage(c echo.Context, u data.User) error {
 // updateCard saves an edit; the card's progress stays as it was.
 func (a *App) updateCard(c echo.Context, u data.User) error {
 	ctx := c.Request().Context()
-	id, err := cardParam(c)
+	card, err := a.cardFromPath(c, u) // another user's card is a 404, whatever the form says
 	if err != nil {
 		return err
 	}
-	card, err := a.store.GetCard(ctx, u.ID, id) // another user's card is a 404, whatever the form says
-	if err != nil {
-		return err
-	}
+	id := card.ID
 	in, v, err := cardForm(c)
 	preview := c.FormValue("preview") != ""
 	var edit data.CardEdit
@@ -353,11 +356,7 @@ func (a *App) setSuspended(c echo.Context, u data.User, suspended bool) error {
 
 // deleteCardPage asks first, so deleting works, and is safe, without JavaScript.
 func (a *App) deleteCardPage(c echo.Context, u data.User) error {
-	id, err := cardParam(c)
-	if err != nil {
-		return err
-	}
-	card, err := a.store.GetCard(c.Request().Context(), u.ID, id)
+	card, err := a.cardFromPath(c, u)
 	if err != nil {
 		return err
 	}
