@@ -169,29 +169,14 @@ func browseWhere(userID int64, b CardBrowse, today srs.Day) (from, where string,
 	default:
 		return "", "", nil, Errorf(ErrInvalid, "Cards are new, learning, due or suspended, not %q", b.State)
 	}
-	if b.Category != "" {
-		terms = append(terms, "s.category_id = (SELECT id FROM categories WHERE user_id = ? AND slug = ?)")
-		args = append(args, userID, b.Category)
-	}
-	if b.DeckID != 0 {
-		terms = append(terms, "s.deck_id = ?")
-		args = append(args, b.DeckID)
-	}
-	if b.Tag != "" {
-		term, targs := tagTerm("s.card_id", userID, b.Tag)
-		terms, args = append(terms, term), append(args, targs...)
-	}
+	fterms, fargs := filterTerms(userID, "s.", "s.card_id", b.Category, b.DeckID, b.Tag)
+	terms, args = append(terms, fterms...), append(args, fargs...)
 	from = "card_state s"
-	words := strings.Fields(b.Query)
-	if len(words) > 0 {
+	sterms, sargs := searchTerms(b.Query)
+	if len(sterms) > 0 {
 		from += " JOIN cards c ON c.id = s.card_id"
 	}
-	for _, word := range words[:min(len(words), MaxSearchWords)] {
-		terms = append(terms, `(c.front LIKE ? ESCAPE '\' OR c.back LIKE ? ESCAPE '\'
-			OR EXISTS (SELECT 1 FROM json_each(c.key_points) kp WHERE kp.value LIKE ? ESCAPE '\'))`)
-		p := likePattern(word)
-		args = append(args, p, p, p)
-	}
+	terms, args = append(terms, sterms...), append(args, sargs...)
 	return from, strings.Join(terms, " AND "), args, nil
 }
 

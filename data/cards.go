@@ -547,38 +547,56 @@ func (s *Store) ListCards(ctx context.Context, userID int64, f CardFilter) ([]Ca
 func cardListQuery(userID int64, f CardFilter) (string, []any) {
 	where := []string{"c.user_id = ?", "c.deleted_at IS NULL", "c.id < " + visibleBelow("?")}
 	args := []any{userID, userID}
-	if f.Category != "" {
-		// The category's id, not its slug, so the (user, category) index
-		// gives the cards in id order.
-		where = append(where, "c.category_id = (SELECT id FROM categories WHERE user_id = ? AND slug = ?)")
-		args = append(args, userID, f.Category)
-	}
-	if f.DeckID != 0 {
-		where = append(where, "c.deck_id = ?")
-		args = append(args, f.DeckID)
-	}
-	if f.Tag != "" {
-		term, targs := tagTerm("c.id", userID, f.Tag)
-		where, args = append(where, term), append(args, targs...)
-	}
+	fterms, fargs := filterTerms(userID, "c.", "c.id", f.Category, f.DeckID, f.Tag)
+	where, args = append(where, fterms...), append(args, fargs...)
 	if f.Before > 0 {
 		where = append(where, "c.id < ?")
 		args = append(args, f.Before)
 	}
-	words := strings.Fields(f.Query)
-	for _, word := range words[:min(len(words), MaxSearchWords)] {
-		// Key points are matched one by one, not as their JSON text, so a
-		// search for a quote or a bracket does not match every card.
-		where = append(where, `(c.front LIKE ? ESCAPE '\' OR c.back LIKE ? ESCAPE '\'
-			OR EXISTS (SELECT 1 FROM json_each(c.key_points) kp WHERE kp.value LIKE ? ESCAPE '\'))`)
-		p := likePattern(word)
-		args = append(args, p, p, p)
-	}
+	sterms, sargs := searchTerms(f.Query)
+	where, args = append(where, sterms...), append(args, sargs...)
 	q := "SELECT " + cardColumns + cardFrom + "WHERE " + strings.Join(where, " AND ") + " ORDER BY c.id DESC"
 	if f.Limit > 0 {
 		q += fmt.Sprintf(" LIMIT %d OFFSET %d", f.Limit, max(f.Offset, 0))
 	}
 	return q, args
+}
+
+// filterTerms keep a list of cards to a category, a deck and a tag, each
+// when given. row is the alias of the table whose category_id and deck_id
+// are the card's ("c." for cards, "s." for card_state), cardID its card id.
+// The card list and the card browser filter through it alike.
+func filterTerms(userID int64, row, cardID, category string, deckID int64, tag string) (terms []string, args []any) {
+	if category != "" {
+		// The category's id, not its slug, so the (user, category) index
+		// gives the cards in id order.
+		terms = append(terms, row+"category_id = (SELECT id FROM categories WHERE user_id = ? AND slug = ?)")
+		args = append(args, userID, category)
+	}
+	if deckID != 0 {
+		terms = append(terms, row+"deck_id = ?")
+		args = append(args, deckID)
+	}
+	if tag != "" {
+		term, targs := tagTerm(cardID, userID, tag)
+		terms, args = append(terms, term), append(args, targs...)
+	}
+	return terms, args
+}
+
+// searchTerms find a card (the row c of cards) by each word of a search,
+// up to MaxSearchWords, in its front, its back or a key point. Key points
+// are matched one by one, not as their JSON text, so a search for a quote
+// or a bracket does not match every card.
+func searchTerms(query string) (terms []string, args []any) {
+	words := strings.Fields(query)
+	for _, word := range words[:min(len(words), MaxSearchWords)] {
+		terms = append(terms, `(c.front LIKE ? ESCAPE '\' OR c.back LIKE ? ESCAPE '\'
+			OR EXISTS (SELECT 1 FROM json_each(c.key_points) kp WHERE kp.value LIKE ? ESCAPE '\'))`)
+		p := likePattern(word)
+		args = append(args, p, p, p)
+	}
+	return terms, args
 }
 
 // GetCard returns one of the user's cards; another user's card, or one in
