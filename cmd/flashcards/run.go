@@ -308,6 +308,14 @@ func userCommand(ctx context.Context, s *data.Store, args []string, revokeTokens
 		}
 		return args[0], nil
 	}
+	// namedUser is the existing user the command names.
+	namedUser := func() (data.User, error) {
+		name, err := needName()
+		if err != nil {
+			return data.User{}, err
+		}
+		return userNamed(ctx, s, name)
+	}
 	switch sub {
 	case "list":
 		users, err := s.ListUsers(ctx)
@@ -338,11 +346,7 @@ func userCommand(ctx context.Context, s *data.Store, args []string, revokeTokens
 		fmt.Fprintf(stderr, "created user %s (id %d, time zone %s)\n", u.Name, u.ID, st.Timezone)
 		return nil
 	case "passwd":
-		name, err := needName()
-		if err != nil {
-			return err
-		}
-		u, err := userNamed(ctx, s, name)
+		u, err := namedUser()
 		if err != nil {
 			return err
 		}
@@ -361,11 +365,7 @@ func userCommand(ctx context.Context, s *data.Store, args []string, revokeTokens
 		}
 		return nil
 	case "delete":
-		name, err := needName()
-		if err != nil {
-			return err
-		}
-		u, err := userNamed(ctx, s, name)
+		u, err := namedUser()
 		if err != nil {
 			return err
 		}
