@@ -195,11 +195,8 @@ func (a *App) renderPreview(c echo.Context, u data.User, status int, v views.Imp
 		if st == 0 {
 			return err
 		}
-		if len(problems) > importProblemsShown {
-			v.MoreProblems = len(problems) - importProblemsShown
-			problems = problems[:importProblemsShown]
-		}
-		v.Error, v.Problems = msg, problems
+		v.Error = msg
+		v.Problems, v.MoreProblems = shownProblems(problems)
 		return a.renderPreviewPage(c, http.StatusBadRequest, v)
 	}
 	check, err := a.store.CheckDrafts(ctx, u.ID, parsed.Drafts)
@@ -262,13 +259,7 @@ func (a *App) renderPreview(c echo.Context, u data.User, status int, v views.Imp
 		}
 		v.Categories = append(v.Categories, views.ImportPreviewCategory{Name: name, Cards: catCount[slug], New: isNewCat[slug]})
 	}
-	for i, q := range parsed.Unanswered {
-		if i == importProblemsShown {
-			v.MoreUnanswered = len(parsed.Unanswered) - i
-			break
-		}
-		v.Unanswered = append(v.Unanswered, views.ImportProblem{Line: q.Line, Message: fmt.Sprintf("“%s”: %s", q.Question, q.Reason)})
-	}
+	v.Unanswered, v.MoreUnanswered = unansweredProblems(parsed.Unanswered)
 	v.Shapes = parsed.Shapes
 	return a.renderPreviewPage(c, status, v)
 }

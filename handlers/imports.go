@@ -89,11 +89,8 @@ func (a *App) importDocument(c echo.Context, u data.User) error {
 	if status == 0 {
 		return err
 	}
-	if len(problems) > importProblemsShown {
-		v.MoreProblems = len(problems) - importProblemsShown
-		problems = problems[:importProblemsShown]
-	}
-	v.Error, v.Problems = msg, problems
+	v.Error = msg
+	v.Problems, v.MoreProblems = shownProblems(problems)
 	return a.renderImport(c, u, status, v)
 }
 
@@ -105,14 +102,27 @@ func importReport(name string, res data.ImportResult, deckURL string) *views.Imp
 			name, words.Count(res.Found, "card", "cards"), res.Added, res.Skipped),
 		Deck: res.Deck, DeckURL: deckURL, NewCategories: res.NewCategories,
 	}
-	for i, q := range res.Unanswered {
-		if i == importProblemsShown {
-			r.MoreUnanswered = len(res.Unanswered) - i
-			break
-		}
-		r.Unanswered = append(r.Unanswered, views.ImportProblem{Line: q.Line, Message: fmt.Sprintf("“%s”: %s", q.Question, q.Reason)})
-	}
+	r.Unanswered, r.MoreUnanswered = unansweredProblems(res.Unanswered)
 	return r
+}
+
+// shownProblems are the problems an import page lists, the first
+// importProblemsShown, and how many more there are.
+func shownProblems(problems []views.ImportProblem) ([]views.ImportProblem, int) {
+	if len(problems) > importProblemsShown {
+		return problems[:importProblemsShown], len(problems) - importProblemsShown
+	}
+	return problems, 0
+}
+
+// unansweredProblems are the skipped questions an import page lists, the
+// first importProblemsShown, and how many more there are.
+func unansweredProblems(qs []data.UnansweredQuestion) ([]views.ImportProblem, int) {
+	var out []views.ImportProblem
+	for _, q := range qs[:min(len(qs), importProblemsShown)] {
+		out = append(out, views.ImportProblem{Line: q.Line, Message: fmt.Sprintf("“%s”: %s", q.Question, q.Reason)})
+	}
+	return out, len(qs) - len(out)
 }
 
 // submittedDocument is the uploaded file, or else the pasted text with its name.

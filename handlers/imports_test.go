@@ -16,6 +16,7 @@ import (
 
 	"github.com/flashcards/flashcards/data"
 	"github.com/flashcards/flashcards/internal/testkit"
+	"github.com/flashcards/flashcards/views"
 )
 
 // uploadForm posts a multipart form, with a file when fileName is not
@@ -467,5 +468,31 @@ func TestImportAPITakesTheColumnChoices(t *testing.T) {
 	}
 	if !fronts["What is a B-tree?"] || !fronts["What is a trie?"] {
 		t.Errorf("the second column is not the front: %+v", fronts)
+	}
+}
+
+// A badly broken file's page lists the first importProblemsShown problems
+// and skipped questions, and counts the rest.
+func TestImportPagesCutLongListsOfProblems(t *testing.T) {
+	for _, n := range []int{0, 1, importProblemsShown, importProblemsShown + 1, 250} {
+		qs := make([]data.UnansweredQuestion, n)
+		for i := range qs {
+			qs[i] = data.UnansweredQuestion{Line: i + 1, Question: fmt.Sprintf("Q%d?", i+1), Reason: "no answer"}
+		}
+		shown, more := unansweredProblems(qs)
+		if len(shown) != min(n, importProblemsShown) || len(shown)+more != n {
+			t.Errorf("%d skipped questions: %d listed and %d more", n, len(shown), more)
+		}
+		if n > 0 && shown[0].Message != "“Q1?”: no answer" {
+			t.Errorf("the first skipped question reads %q", shown[0].Message)
+		}
+		problems, more := shownProblems(shown)
+		if len(problems) != len(shown) || more != 0 {
+			t.Errorf("%d problems: %d listed and %d more", len(shown), len(problems), more)
+		}
+	}
+	problems := make([]views.ImportProblem, 250)
+	if shown, more := shownProblems(problems); len(shown) != importProblemsShown || more != 250-importProblemsShown {
+		t.Errorf("250 problems: %d listed and %d more", len(shown), more)
 	}
 }
