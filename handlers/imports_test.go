@@ -307,20 +307,27 @@ func TestImportReportsUnansweredQuestions(t *testing.T) {
 	}
 }
 
-// POST /api/v1/import takes documents too, by their Content-Type, through
-// the same reader as the import page.
-func TestImportDocumentsThroughTheAPI(t *testing.T) {
-	app := newTestApp(t, openSignup())
+// apiImporter is a test server with a user, ada, and an API token of hers.
+func apiImporter(t *testing.T) (app *testApp, userID int64, token string) {
+	t.Helper()
+	app = newTestApp(t, openSignup())
 	ctx := context.Background()
 	u, err := app.store.CreateUser(ctx, "ada", "correct horse", data.DefaultSettings())
 	if err != nil {
 		t.Fatal(err)
 	}
-	uid := u.ID
-	tok, _, err := app.store.CreateToken(ctx, uid, "import")
+	token, _, err = app.store.CreateToken(ctx, u.ID, "import")
 	if err != nil {
 		t.Fatal(err)
 	}
+	return app, u.ID, token
+}
+
+// POST /api/v1/import takes documents too, by their Content-Type, through
+// the same reader as the import page.
+func TestImportDocumentsThroughTheAPI(t *testing.T) {
+	app, uid, tok := apiImporter(t)
+	ctx := context.Background()
 	status, _, raw := exportRaw(t, app, http.MethodPost, "/api/v1/import?name=queues", tok, "text/html; charset=utf-8", testkit.Fixture(t, "qa-page.html"))
 	var got struct {
 		Format, Deck  string
@@ -399,13 +406,8 @@ func TestImportErrorMessageForARunningImport(t *testing.T) {
 // multipart form's "file" too, named by its file name, in any format; a
 // form without the field is refused in words.
 func TestImportAFileUploadThroughTheAPI(t *testing.T) {
-	app := newTestApp(t, openSignup())
+	app, uid, tok := apiImporter(t)
 	ctx := context.Background()
-	u, err := app.store.CreateUser(ctx, "ada", "correct horse", data.DefaultSettings())
-	if err != nil {
-		t.Fatal(err)
-	}
-	tok, _, _ := app.store.CreateToken(ctx, u.ID, "import")
 	form := func(field, name, content string) (string, []byte) {
 		var buf bytes.Buffer
 		mw := multipart.NewWriter(&buf)
@@ -429,7 +431,7 @@ func TestImportAFileUploadThroughTheAPI(t *testing.T) {
 	if status != http.StatusBadRequest || !strings.Contains(string(raw), `Send the file in the form's \"file\" field`) {
 		t.Errorf("a form without a file: %d %s", status, raw)
 	}
-	if n, _ := app.store.CountCards(ctx, u.ID); n != 2 {
+	if n, _ := app.store.CountCards(ctx, uid); n != 2 {
 		t.Errorf("%d cards, want 2", n)
 	}
 }
@@ -439,26 +441,21 @@ func TestImportAFileUploadThroughTheAPI(t *testing.T) {
 // front, and a choice that is not a column number is refused before
 // anything is stored.
 func TestImportAPITakesTheColumnChoices(t *testing.T) {
-	app := newTestApp(t, openSignup())
+	app, uid, tok := apiImporter(t)
 	ctx := context.Background()
-	u, err := app.store.CreateUser(ctx, "ada", "correct horse", data.DefaultSettings())
-	if err != nil {
-		t.Fatal(err)
-	}
-	tok, _, _ := app.store.CreateToken(ctx, u.ID, "import")
 	table := []byte("A balanced tree,What is a B-tree?\nA prefix tree,What is a trie?\n")
 	status, _, raw := exportRaw(t, app, http.MethodPost, "/api/v1/import?name=trees.csv&front=x&back=0", tok, "text/csv", table)
 	if status != http.StatusBadRequest || !strings.Contains(string(raw), "Choose the table's columns") {
 		t.Errorf("a column that is no number: %d %s", status, raw)
 	}
-	if n, _ := app.store.CountCards(ctx, u.ID); n != 0 {
+	if n, _ := app.store.CountCards(ctx, uid); n != 0 {
 		t.Fatalf("a refused choice stored %d cards", n)
 	}
 	status, _, raw = exportRaw(t, app, http.MethodPost, "/api/v1/import?name=trees.csv&front=1&back=0&catcol=-1&kpcol=-1&tagcol=-1", tok, "text/csv", table)
 	if status != http.StatusOK {
 		t.Fatalf("%d %s", status, raw)
 	}
-	cards, err := app.store.ListCards(ctx, u.ID, data.CardFilter{})
+	cards, err := app.store.ListCards(ctx, uid, data.CardFilter{})
 	if err != nil {
 		t.Fatal(err)
 	}
