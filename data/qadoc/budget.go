@@ -90,7 +90,8 @@ func budgetCount(text string) (count, cost [len(budgetKinds)]int) {
 	for i := 0; i < len(text); i++ {
 		if lineStart {
 			lineStart, blank, hasPipe = false, true, false
-			n := listMarkers(text[i:])
+			// The list markers that open the line, as far as guardMarkdown keeps them.
+			_, n := containerPrefix(text[i:], guardPrefix)
 			count[lists] += n
 			cost[lists] += n * costListItem
 		}
@@ -124,35 +125,6 @@ func budgetCount(text string) (count, cost [len(budgetKinds)]int) {
 	}
 	count[code] = (count[code] + 1) / 2
 	return count, cost
-}
-
-// listMarkers counts the list markers that open a line, behind its
-// indentation and quote markers, as far as guardMarkdown keeps them.
-func listMarkers(l string) int {
-	n := 0
-	for i := 0; i < len(l) && i < guardPrefix; {
-		switch c := l[i]; {
-		case c == ' ' || c == '\t' || c == '>':
-			i++
-		case (c == '-' || c == '*' || c == '+') && i+1 < len(l) && (l[i+1] == ' ' || l[i+1] == '\t'):
-			n++
-			i += 2
-		case c >= '0' && c <= '9':
-			j := i
-			for j < len(l) && j-i < 9 && l[j] >= '0' && l[j] <= '9' {
-				j++
-			}
-			if j+1 < len(l) && (l[j] == '.' || l[j] == ')') && (l[j+1] == ' ' || l[j+1] == '\t') {
-				n++
-				i = j + 2
-				continue
-			}
-			return n
-		default:
-			return n
-		}
-	}
-	return n
 }
 
 // roundDown keeps two significant digits: 41,943 becomes 41,000.

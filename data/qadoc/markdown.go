@@ -130,7 +130,7 @@ func guardMarkdown(src string) string {
 			start = i + 1
 			continue
 		}
-		if n := containerPrefix(l); n > guardPrefix {
+		if n, _ := containerPrefix(l, len(l)); n > guardPrefix {
 			lines[i] = l[:guardPrefix] + l[n:]
 		}
 		if strings.TrimSpace(l) == "" {
@@ -142,15 +142,17 @@ func guardMarkdown(src string) string {
 	return strings.Join(lines, "")
 }
 
-// containerPrefix is the length of a line's indentation, quote markers
-// and list markers.
-func containerPrefix(l string) int {
-	i := 0
-	for i < len(l) {
+// containerPrefix reads a line's indentation, quote markers and list
+// markers, no further than limit bytes in: their length, and how many list
+// markers they hold.
+func containerPrefix(l string, limit int) (length, markers int) {
+	i, n := 0, 0
+	for i < len(l) && i < limit {
 		switch c := l[i]; {
 		case c == ' ' || c == '\t' || c == '>':
 			i++
 		case (c == '-' || c == '*' || c == '+') && i+1 < len(l) && (l[i+1] == ' ' || l[i+1] == '\t'):
+			n++
 			i += 2
 		case c >= '0' && c <= '9':
 			j := i
@@ -158,15 +160,16 @@ func containerPrefix(l string) int {
 				j++
 			}
 			if j+1 < len(l) && (l[j] == '.' || l[j] == ')') && (l[j+1] == ' ' || l[j+1] == '\t') {
+				n++
 				i = j + 2
 				continue
 			}
-			return i
+			return i, n
 		default:
-			return i
+			return i, n
 		}
 	}
-	return i
+	return i, n
 }
 
 // countOutsideCode counts the emphasis delimiters and opening brackets
