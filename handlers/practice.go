@@ -56,11 +56,8 @@ func (a *App) practicePage(c echo.Context, u data.User) error {
 	if err != nil {
 		return err
 	}
-	reveal, _ := strconv.ParseInt(c.QueryParam("reveal"), 10, 64)
-	q.Prefer, _ = strconv.ParseInt(c.QueryParam("card"), 10, 64)
-	if q.Prefer == 0 {
-		q.Prefer = reveal
-	}
+	var reveal int64
+	reveal, q.Prefer = askedCard(c)
 	pc, err := a.store.PracticeNext(ctx, u.ID, q)
 	if errors.Is(err, data.ErrPracticeDone) {
 		return a.practiceDonePage(c, u, q, pc)

@@ -152,11 +152,7 @@ func (a *App) reviewPage(c echo.Context, u data.User) error {
 	if err != nil {
 		return err
 	}
-	reveal, _ := strconv.ParseInt(c.QueryParam("reveal"), 10, 64)
-	prefer, _ := strconv.ParseInt(c.QueryParam("card"), 10, 64)
-	if prefer == 0 {
-		prefer = reveal
-	}
+	reveal, prefer := askedCard(c)
 	qc, err := a.store.NextCard(ctx, u.ID, f, prefer)
 	if errors.Is(err, data.ErrQueueEmpty) {
 		return a.summaryPage(c, u, f, query)
@@ -336,6 +332,19 @@ func reviewURLFor(query, extra string) string {
 		return "/review"
 	}
 	return "/review?" + q
+}
+
+// askedCard reads which card a review or practice page asks for:
+// ?reveal= shows that card with its answer, and ?card=, else the revealed
+// card, is the one to show first if it is still up (after an undo, the
+// card taken back).
+func askedCard(c echo.Context) (reveal, prefer int64) {
+	reveal, _ = strconv.ParseInt(c.QueryParam("reveal"), 10, 64)
+	prefer, _ = strconv.ParseInt(c.QueryParam("card"), 10, 64)
+	if prefer == 0 {
+		prefer = reveal
+	}
+	return reveal, prefer
 }
 
 // shownAt is when the card on a card page was first shown: the page's
