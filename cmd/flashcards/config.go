@@ -30,70 +30,53 @@ type config struct {
 // setting describes one flag, for parsing and for `flashcards help`.
 type setting struct {
 	name, env, usage string
-	bind             func(fs *flag.FlagSet, cfg *config, def string) error
+	bind             binder
+}
+
+// binder binds a setting to the field of config it fills, with its
+// default: the environment's value, else defaults'.
+type binder func(fs *flag.FlagSet, c *config, s setting, def string) error
+
+func textSetting(field func(*config) *string) binder {
+	return func(fs *flag.FlagSet, c *config, s setting, def string) error {
+		fs.StringVar(field(c), s.name, def, "")
+		return nil
+	}
+}
+
+func boolSetting(field func(*config) *bool) binder {
+	return func(fs *flag.FlagSet, c *config, s setting, def string) error {
+		v, err := strconv.ParseBool(def)
+		if err != nil {
+			return fmt.Errorf("%s: %q is not true or false", s.env, def)
+		}
+		fs.BoolVar(field(c), s.name, v, "")
+		return nil
+	}
+}
+
+func bytesSetting(field func(*config) *int64) binder {
+	return func(fs *flag.FlagSet, c *config, s setting, def string) error {
+		v, err := strconv.ParseInt(def, 10, 64)
+		if err != nil {
+			return fmt.Errorf("%s: %q is not a number", s.env, def)
+		}
+		fs.Int64Var(field(c), s.name, v, "")
+		return nil
+	}
 }
 
 var settings = []setting{
-	{"addr", "FLASHCARDS_ADDR", "address to listen on (host:port)", func(fs *flag.FlagSet, c *config, def string) error {
-		fs.StringVar(&c.Addr, "addr", def, "")
-		return nil
-	}},
-	{"db", "FLASHCARDS_DB", "SQLite database file (created with its folder if missing)", func(fs *flag.FlagSet, c *config, def string) error {
-		fs.StringVar(&c.DB, "db", def, "")
-		return nil
-	}},
-	{"signup", "FLASHCARDS_SIGNUP", "open: anyone may sign up; closed: only `flashcards user add` creates users", func(fs *flag.FlagSet, c *config, def string) error {
-		fs.StringVar(&c.Signup, "signup", def, "")
-		return nil
-	}},
-	{"trust-proxy", "FLASHCARDS_TRUST_PROXY", "trust X-Forwarded-For and X-Forwarded-Proto from a reverse proxy", func(fs *flag.FlagSet, c *config, def string) error {
-		v, err := strconv.ParseBool(def)
-		if err != nil {
-			return fmt.Errorf("FLASHCARDS_TRUST_PROXY: %q is not true or false", def)
-		}
-		fs.BoolVar(&c.TrustProxy, "trust-proxy", v, "")
-		return nil
-	}},
-	{"log-format", "FLASHCARDS_LOG_FORMAT", "request log format: text or json", func(fs *flag.FlagSet, c *config, def string) error {
-		fs.StringVar(&c.LogFormat, "log-format", def, "")
-		return nil
-	}},
-	{"max-body", "FLASHCARDS_MAX_BODY", "largest request body in bytes (forms and API)", func(fs *flag.FlagSet, c *config, def string) error {
-		v, err := strconv.ParseInt(def, 10, 64)
-		if err != nil {
-			return fmt.Errorf("FLASHCARDS_MAX_BODY: %q is not a number", def)
-		}
-		fs.Int64Var(&c.MaxBody, "max-body", v, "")
-		return nil
-	}},
-	{"max-upload", "FLASHCARDS_MAX_UPLOAD", "largest uploaded file in bytes (imports)", func(fs *flag.FlagSet, c *config, def string) error {
-		v, err := strconv.ParseInt(def, 10, 64)
-		if err != nil {
-			return fmt.Errorf("FLASHCARDS_MAX_UPLOAD: %q is not a number", def)
-		}
-		fs.Int64Var(&c.MaxUpload, "max-upload", v, "")
-		return nil
-	}},
-	{"max-image", "FLASHCARDS_MAX_IMAGE", "largest image on a card in bytes, once its location data is stripped", func(fs *flag.FlagSet, c *config, def string) error {
-		v, err := strconv.ParseInt(def, 10, 64)
-		if err != nil {
-			return fmt.Errorf("FLASHCARDS_MAX_IMAGE: %q is not a number", def)
-		}
-		fs.Int64Var(&c.MaxImage, "max-image", v, "")
-		return nil
-	}},
-	{"max-images-per-user", "FLASHCARDS_MAX_IMAGES_PER_USER", "bytes of images one user may keep", func(fs *flag.FlagSet, c *config, def string) error {
-		v, err := strconv.ParseInt(def, 10, 64)
-		if err != nil {
-			return fmt.Errorf("FLASHCARDS_MAX_IMAGES_PER_USER: %q is not a number", def)
-		}
-		fs.Int64Var(&c.MaxImages, "max-images-per-user", v, "")
-		return nil
-	}},
-	{"tmp-dir", "FLASHCARDS_TMP_DIR", "folder for temporary files; what a killed run left there goes at the next start (empty: the database's path + .tmp)", func(fs *flag.FlagSet, c *config, def string) error {
-		fs.StringVar(&c.TmpDir, "tmp-dir", def, "")
-		return nil
-	}},
+	{"addr", "FLASHCARDS_ADDR", "address to listen on (host:port)", textSetting(func(c *config) *string { return &c.Addr })},
+	{"db", "FLASHCARDS_DB", "SQLite database file (created with its folder if missing)", textSetting(func(c *config) *string { return &c.DB })},
+	{"signup", "FLASHCARDS_SIGNUP", "open: anyone may sign up; closed: only `flashcards user add` creates users", textSetting(func(c *config) *string { return &c.Signup })},
+	{"trust-proxy", "FLASHCARDS_TRUST_PROXY", "trust X-Forwarded-For and X-Forwarded-Proto from a reverse proxy", boolSetting(func(c *config) *bool { return &c.TrustProxy })},
+	{"log-format", "FLASHCARDS_LOG_FORMAT", "request log format: text or json", textSetting(func(c *config) *string { return &c.LogFormat })},
+	{"max-body", "FLASHCARDS_MAX_BODY", "largest request body in bytes (forms and API)", bytesSetting(func(c *config) *int64 { return &c.MaxBody })},
+	{"max-upload", "FLASHCARDS_MAX_UPLOAD", "largest uploaded file in bytes (imports)", bytesSetting(func(c *config) *int64 { return &c.MaxUpload })},
+	{"max-image", "FLASHCARDS_MAX_IMAGE", "largest image on a card in bytes, once its location data is stripped", bytesSetting(func(c *config) *int64 { return &c.MaxImage })},
+	{"max-images-per-user", "FLASHCARDS_MAX_IMAGES_PER_USER", "bytes of images one user may keep", bytesSetting(func(c *config) *int64 { return &c.MaxImages })},
+	{"tmp-dir", "FLASHCARDS_TMP_DIR", "folder for temporary files; what a killed run left there goes at the next start (empty: the database's path + .tmp)", textSetting(func(c *config) *string { return &c.TmpDir })},
 }
 
 var defaults = map[string]string{
@@ -120,7 +103,7 @@ func newFlagSet(name string, cfg *config, getenv func(string) string, stderr io.
 		if v := strings.TrimSpace(getenv(s.env)); v != "" {
 			def = v
 		}
-		if err := s.bind(fs, cfg, def); err != nil {
+		if err := s.bind(fs, cfg, s, def); err != nil {
 			return nil, err
 		}
 	}

@@ -235,15 +235,18 @@ func TestBadSettingsAreRefused(t *testing.T) {
 	for _, tc := range []struct {
 		args []string
 		env  map[string]string
+		want string // what the refusal says, "" for anything
 	}{
-		{[]string{"serve", "--signup", "maybe"}, nil},
-		{[]string{"serve"}, map[string]string{"FLASHCARDS_LOG_FORMAT": "xml"}},
-		{[]string{"serve"}, map[string]string{"FLASHCARDS_TRUST_PROXY": "perhaps"}},
-		{[]string{"frobnicate"}, nil},
+		{[]string{"serve", "--signup", "maybe"}, nil, ""},
+		{[]string{"serve"}, map[string]string{"FLASHCARDS_LOG_FORMAT": "xml"}, ""},
+		{[]string{"serve"}, map[string]string{"FLASHCARDS_TRUST_PROXY": "perhaps"}, `FLASHCARDS_TRUST_PROXY: "perhaps" is not true or false`},
+		{[]string{"serve"}, map[string]string{"FLASHCARDS_MAX_UPLOAD": "lots"}, `FLASHCARDS_MAX_UPLOAD: "lots" is not a number`},
+		{[]string{"serve"}, map[string]string{"FLASHCARDS_MAX_IMAGES_PER_USER": "1e9"}, `FLASHCARDS_MAX_IMAGES_PER_USER: "1e9" is not a number`},
+		{[]string{"frobnicate"}, nil, ""},
 	} {
 		err := run(context.Background(), tc.args, env(tc.env), strings.NewReader(""), io.Discard, io.Discard)
-		if err == nil {
-			t.Errorf("run(%v, %v) accepted a bad setting", tc.args, tc.env)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("run(%v, %v) = %v, want a refusal saying %q", tc.args, tc.env, err, tc.want)
 		}
 	}
 }
@@ -320,5 +323,24 @@ func TestCommandsNameTheMissingUser(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), `no user named "nobody"`) {
 			t.Errorf("%v: %v", args, err)
 		}
+	}
+}
+
+// Each setting fills its own field of the config, from its flag or, when
+// the flag is not given, its environment variable.
+func TestEverySettingFillsItsField(t *testing.T) {
+	var cfg config
+	fs, err := newFlagSet("flashcards", &cfg, env(map[string]string{"FLASHCARDS_MAX_IMAGE": "7", "FLASHCARDS_TRUST_PROXY": "true", "FLASHCARDS_DB": "env.db"}), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := fs.Parse([]string{"--addr", "a:1", "--db", "b.db", "--signup", "closed", "--log-format", "json",
+		"--max-body", "1", "--max-upload", "2", "--max-images-per-user", "3", "--tmp-dir", "t"}); err != nil {
+		t.Fatal(err)
+	}
+	want := config{Addr: "a:1", DB: "b.db", Signup: "closed", TrustProxy: true, LogFormat: "json",
+		MaxBody: 1, MaxUpload: 2, TmpDir: "t", MaxImage: 7, MaxImages: 3}
+	if cfg != want {
+		t.Errorf("settings filled %+v, want %+v", cfg, want)
 	}
 }
