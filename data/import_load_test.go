@@ -40,11 +40,7 @@ func TestBigImportWhileGrading(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	drafts := make([]CardDraft, 20_000)
-	for i := range drafts {
-		drafts[i] = CardDraft{Key: fmt.Sprint(i), Front: fmt.Sprint("f", i), Back: "b", Category: "data-quality"}
-	}
-	if _, err := s.ImportDrafts(ctx, other.ID, "d", drafts, nil); err != nil {
+	if _, err := s.ImportDrafts(ctx, other.ID, "d", plainDrafts(20_000), nil); err != nil {
 		t.Fatal(err)
 	}
 	cards, err := s.ListCards(ctx, other.ID, CardFilter{})

@@ -2,7 +2,6 @@ package data
 
 import (
 	"context"
-	"fmt"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -23,11 +22,7 @@ func BenchmarkPracticeNext(b *testing.B) {
 		b.Fatal(err)
 	}
 	const cards = 10_000
-	drafts := make([]CardDraft, cards)
-	for i := range drafts {
-		drafts[i] = CardDraft{Key: fmt.Sprint(i), Front: fmt.Sprint("f", i), Back: "b", Category: "data-quality"}
-	}
-	if _, err := s.ImportDrafts(ctx, u.ID, "d", drafts, nil); err != nil {
+	if _, err := s.ImportDrafts(ctx, u.ID, "d", plainDrafts(cards), nil); err != nil {
 		b.Fatal(err)
 	}
 	for id := int64(1); id <= cards/2; id++ {
@@ -52,19 +47,7 @@ func BenchmarkGradeCardPractice(b *testing.B) {
 	now := time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
 	s.Now = func() time.Time { return now }
 	const users, cards = 32, 2000
-	for u := range users {
-		usr, err := s.CreateUser(ctx, fmt.Sprint("u", u), "correct horse", DefaultSettings())
-		if err != nil {
-			b.Fatal(err)
-		}
-		drafts := make([]CardDraft, cards)
-		for i := range drafts {
-			drafts[i] = CardDraft{Key: fmt.Sprint(i), Front: fmt.Sprint("f", i), Back: "b", Category: "data-quality"}
-		}
-		if _, err := s.ImportDrafts(ctx, usr.ID, "d", drafts, nil); err != nil {
-			b.Fatal(err)
-		}
-	}
+	addGraders(b, s, users, cards, DefaultSettings())
 	var next atomic.Int64
 	b.SetParallelism(16)
 	b.ResetTimer()

@@ -10,6 +10,32 @@ import (
 	"github.com/flashcards/flashcards/srs"
 )
 
+// plainDrafts are n short cards of one category, keyed "0" to n-1: the
+// load of the store's benchmarks and load tests.
+func plainDrafts(n int) []CardDraft {
+	drafts := make([]CardDraft, n)
+	for i := range drafts {
+		drafts[i] = CardDraft{Key: fmt.Sprint(i), Front: fmt.Sprint("f", i), Back: "b", Category: "data-quality"}
+	}
+	return drafts
+}
+
+// addGraders makes the users of the grading benchmarks, u0 to u(users-1)
+// (ids 1 to users), each with cards plain cards: user n's cards have the
+// ids (n-1)*cards+1 to n*cards.
+func addGraders(b *testing.B, s *Store, users, cards int, st Settings) {
+	ctx := context.Background()
+	for u := range users {
+		usr, err := s.CreateUser(ctx, fmt.Sprint("u", u), "correct horse", st)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := s.ImportDrafts(ctx, usr.ID, "d", plainDrafts(cards), nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 // BenchmarkGradeCard measures the write path of one grade, with many
 // users grading at once (each goroutine its own user).
 func BenchmarkGradeCard(b *testing.B) {
@@ -20,19 +46,7 @@ func BenchmarkGradeCard(b *testing.B) {
 	st := DefaultSettings()
 	st.NewPerDay, st.ReviewsPerDay = MaxPerDay, MaxPerDay
 	const users, cards = 32, 2000
-	for u := range users {
-		usr, err := s.CreateUser(ctx, fmt.Sprint("u", u), "correct horse", st)
-		if err != nil {
-			b.Fatal(err)
-		}
-		drafts := make([]CardDraft, cards)
-		for i := range drafts {
-			drafts[i] = CardDraft{Key: fmt.Sprint(i), Front: fmt.Sprint("f", i), Back: "b", Category: "data-quality"}
-		}
-		if _, err := s.ImportDrafts(ctx, usr.ID, "d", drafts, nil); err != nil {
-			b.Fatal(err)
-		}
-	}
+	addGraders(b, s, users, cards, st)
 	var next atomic.Int64
 	b.SetParallelism(16)
 	b.ResetTimer()
