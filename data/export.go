@@ -112,6 +112,51 @@ type exportSettings struct {
 	NewPerDay     int    `json:"new_per_day"`
 	ReviewsPerDay int    `json:"reviews_per_day"`
 	TypeAnswers   bool   `json:"type_answers"`
+	// The interview (data/interview.go), named as GET /api/v1/settings
+	// names it. An export made before them has none of these; its restore
+	// leaves the account's interview as it is.
+	InterviewDate  *srs.Day  `json:"interview_date"` // null: none set
+	InterviewScope *[]string `json:"interview_scope,omitempty"`
+	FinalDays      *int      `json:"final_days,omitempty"`
+	NewCardsOnTime *bool     `json:"new_cards_on_time,omitempty"`
+}
+
+// newExportSettings is the "settings" member of a user's export.
+func newExportSettings(st Settings, iv InterviewSettings) exportSettings {
+	out := exportSettings{Timezone: st.Timezone, RolloverHour: st.RolloverHour, NewPerDay: st.NewPerDay,
+		ReviewsPerDay: st.ReviewsPerDay, TypeAnswers: st.TypeAnswers,
+		FinalDays: &iv.FinalDays, NewCardsOnTime: &iv.NewOnTime}
+	scope := append([]string{}, iv.Scope...)
+	out.InterviewScope = &scope
+	if iv.HasDate {
+		d := iv.Date
+		out.InterviewDate = &d
+	}
+	return out
+}
+
+// settings are the review settings, and the interview's when the document
+// has any (nil when none of its fields is there).
+func (e exportSettings) settings() (Settings, *InterviewSettings) {
+	st := Settings{Timezone: e.Timezone, RolloverHour: e.RolloverHour, NewPerDay: e.NewPerDay,
+		ReviewsPerDay: e.ReviewsPerDay, TypeAnswers: e.TypeAnswers}
+	if e.InterviewDate == nil && e.InterviewScope == nil && e.FinalDays == nil && e.NewCardsOnTime == nil {
+		return st, nil
+	}
+	iv := DefaultInterviewSettings()
+	if e.InterviewDate != nil {
+		iv.Date, iv.HasDate = *e.InterviewDate, true
+	}
+	if e.InterviewScope != nil {
+		iv.Scope = *e.InterviewScope
+	}
+	if e.FinalDays != nil {
+		iv.FinalDays = *e.FinalDays
+	}
+	if e.NewCardsOnTime != nil {
+		iv.NewOnTime = *e.NewCardsOnTime
+	}
+	return st, &iv
 }
 
 type exportCategory struct {
@@ -334,6 +379,10 @@ func (s *Store) ExportJSON(ctx context.Context, userID int64, w io.Writer) error
 		if err != nil {
 			return err
 		}
+		iv, err := interviewSettings(ctx, tx, userID)
+		if err != nil {
+			return err
+		}
 		rep, err := s.masteryIn(ctx, tx, userID)
 		if err != nil {
 			return err
@@ -347,7 +396,7 @@ func (s *Store) ExportJSON(ctx context.Context, userID int64, w io.Writer) error
 		j.value(s.now().Format(time.RFC3339))
 		j.raw(`,"user":`)
 		j.value(exportUser{Name: name})
-		j.field("settings", exportSettings(st))
+		j.field("settings", newExportSettings(st, iv))
 
 		item, end := j.array("categories")
 		err = exportCategories(ctx, tx, userID, func(c exportCategory) error { item(c); return j.err })

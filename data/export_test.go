@@ -720,3 +720,90 @@ func BenchmarkRestore100kReviews(b *testing.B) {
 	b.ReportMetric(float64(doc.Len())/(1<<20), "export-MiB")
 	b.ReportMetric(float64(write.Milliseconds())/float64(i), "write-ms")
 }
+
+// The interview (its date, scope, final pass and pacing) leaves with the
+// export and comes back with the restore, its scope by category slug; an
+// export made before it carried one restores leaving the account's.
+func TestExportRestoreInterview(t *testing.T) {
+	ctx := context.Background()
+	s, u, _ := exportFixture(t)
+	// Set while the day is still ahead; by the restore it has passed, and
+	// stays, as it may in the settings.
+	day := srs.DateOf(2026, 3, 11)
+	setInterview(t, s, u.ID, day, 5, false, "system-design", "data-quality")
+	doc := exportJSON(t, s, u.ID)
+	want := `"interview_date":"2026-03-11","interview_scope":["data-quality","system-design"],"final_days":5,"new_cards_on_time":false`
+	if !bytes.Contains(doc, []byte(want)) {
+		t.Fatalf("the export's settings lack %s:\n%s", want, doc[:bytes.Index(doc, []byte(`"categories"`))])
+	}
+	bob, err := s.CreateUser(ctx, "bob", "correct horse", DefaultSettings())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.RestoreExport(ctx, bob.ID, bytes.NewReader(doc)); err != nil {
+		t.Fatal(err)
+	}
+	iv, err := s.Interview(ctx, bob.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := fmt.Sprintf("%+v", iv); got != fmt.Sprintf("%+v", InterviewSettings{Date: day, HasDate: true, Scope: []string{"data-quality", "system-design"}, FinalDays: 5}) {
+		t.Errorf("bob's interview after the restore: %s", got)
+	}
+	if a, b := comparableExport(t, doc), comparableExport(t, exportJSON(t, s, bob.ID)); a != b {
+		t.Errorf("export -> restore -> export differs:\n%s", lineDiff(a, b))
+	}
+
+	// An older export, without the interview: the account's stays.
+	old := bytes.Replace(doc, []byte(","+want), nil, 1)
+	if bytes.Equal(old, doc) {
+		t.Fatal("could not take the interview out of the export")
+	}
+	carol, err := s.CreateUser(ctx, "carol", "correct horse", DefaultSettings())
+	if err != nil {
+		t.Fatal(err)
+	}
+	setInterview(t, s, carol.ID, srs.DateOf(2026, 4, 1), 2, true, "accuracy-only")
+	if _, err := s.RestoreExport(ctx, carol.ID, bytes.NewReader(old)); err != nil {
+		t.Fatal(err)
+	}
+	if iv, _ := s.Interview(ctx, carol.ID); !iv.HasDate || iv.Date != srs.DateOf(2026, 4, 1) || iv.FinalDays != 2 || strings.Join(iv.Scope, ",") != "accuracy-only" {
+		t.Errorf("an export without an interview changed carol's: %+v", iv)
+	}
+	// No date and every category: written as null and [], restored so.
+	dave, err := s.CreateUser(ctx, "dave", "correct horse", DefaultSettings())
+	if err != nil {
+		t.Fatal(err)
+	}
+	setInterview(t, s, dave.ID, srs.DateOf(2026, 4, 1), 2, true, "accuracy-only")
+	none := bytes.Replace(doc, []byte(want), []byte(`"interview_date":null,"interview_scope":[],"final_days":3,"new_cards_on_time":true`), 1)
+	if _, err := s.RestoreExport(ctx, dave.ID, bytes.NewReader(none)); err != nil {
+		t.Fatal(err)
+	}
+	if iv, _ := s.Interview(ctx, dave.ID); iv.HasDate || len(iv.Scope) != 0 || iv.FinalDays != 3 || !iv.NewOnTime {
+		t.Errorf("an export without a date left dave with %+v", iv)
+	}
+
+	// A bad interview refuses the file, changing nothing.
+	for _, tc := range []struct{ name, old, new, msg string }{
+		{"unknown category", `"data-quality","system-design"`, `"data-quality","nowhere"`, `Settings: the interview's category "nowhere" is not among the export's categories`},
+		{"twice", `"data-quality","system-design"`, `"data-quality","data-quality"`, `Settings: interview_scope names "data-quality" twice`},
+		{"not a slug", `"data-quality","system-design"`, `"Data Quality"`, `Settings: interview_scope: "Data Quality" is not a category slug`},
+		{"final pass too long", `"final_days":5`, `"final_days":15`, `Settings: final_days 15 is outside 1 to 14`},
+		{"date out of range", `"interview_date":"2026-03-11"`, `"interview_date":"2400-01-01"`, `Settings: interview_date 2400-01-01 is outside 1990-01-01 to 2300-01-01`},
+		{"a date that is not one", `"interview_date":"2026-03-11"`, `"interview_date":"soon"`, `In "settings", "soon" is not a date written YYYY-MM-DD`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			before := tableCounts(t, s, carol.ID)
+			ivBefore, _ := s.Interview(ctx, carol.ID)
+			_, err := s.RestoreExport(ctx, carol.ID, bytes.NewReader(bytes.Replace(doc, []byte(tc.old), []byte(tc.new), 1)))
+			if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), tc.msg) {
+				t.Fatalf("err = %v, want ErrInvalid saying %q", err, tc.msg)
+			}
+			ivAfter, _ := s.Interview(ctx, carol.ID)
+			if after := tableCounts(t, s, carol.ID); after != before || fmt.Sprint(ivAfter) != fmt.Sprint(ivBefore) {
+				t.Errorf("a refused restore changed the account")
+			}
+		})
+	}
+}

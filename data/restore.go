@@ -47,6 +47,9 @@ type Export struct {
 	ExportedAt time.Time
 	User       string // the account it came from
 	Settings   Settings
+	// Interview is the interview the export carries; nil for an export
+	// made before exports carried it, whose restore leaves the account's.
+	Interview *InterviewSettings
 
 	categories []exportCategory
 	decks      []exportDeck
@@ -123,6 +126,7 @@ type exportReader struct {
 func (rd *exportReader) readErr(where string, err error) error {
 	var syn *json.SyntaxError
 	var typ *json.UnmarshalTypeError
+	var day *srs.ParseDayError
 	switch {
 	case errors.Is(err, ErrInvalid):
 		return err
@@ -141,8 +145,8 @@ func (rd *exportReader) readErr(where string, err error) error {
 	case strings.HasPrefix(err.Error(), "json: "):
 		// Unknown fields, excessive nesting and the like.
 		return exportError("In %s: %s", where, strings.TrimPrefix(err.Error(), "json: "))
-	case strings.HasPrefix(err.Error(), "srs: "):
-		return exportError("In %s: %s", where, strings.TrimPrefix(err.Error(), "srs: "))
+	case errors.As(err, &day):
+		return exportError("In %s, %q is not a date written YYYY-MM-DD", where, clipText(day.Text))
 	}
 	return fmt.Errorf("reading the export: %w", err)
 }
@@ -240,9 +244,12 @@ func (rd *exportReader) member(key string) error {
 		if err := decode(&st); err != nil {
 			return err
 		}
-		exp.Settings = Settings(st)
+		exp.Settings, exp.Interview = st.settings()
 		if err := exp.Settings.Validate(); err != nil {
 			return exportError("Settings: %s", Message(err))
+		}
+		if err := checkInterview(exp.Interview); err != nil {
+			return exportError("Settings: %v", err)
 		}
 	case "categories":
 		return rd.array(key, MaxExportCategories, func(i int) error {
@@ -442,6 +449,36 @@ func checkStoredTime(what, s string) error {
 	return nil
 }
 
+// checkInterview checks an exported interview on its own; that its
+// scope names the export's categories is checked with the whole file.
+func checkInterview(iv *InterviewSettings) error {
+	if iv == nil {
+		return nil
+	}
+	if iv.FinalDays < srs.MinFinalDays || iv.FinalDays > srs.MaxFinalDays {
+		return fmt.Errorf("final_days %d is outside %d to %d", iv.FinalDays, srs.MinFinalDays, srs.MaxFinalDays)
+	}
+	if iv.HasDate {
+		if err := checkDay("interview_date", &iv.Date); err != nil {
+			return err
+		}
+	}
+	if len(iv.Scope) > MaxExportCategories {
+		return fmt.Errorf("interview_scope names more than %d categories", MaxExportCategories)
+	}
+	seen := map[string]bool{}
+	for _, slug := range iv.Scope {
+		switch {
+		case !ValidSlug(slug):
+			return fmt.Errorf("interview_scope: %q is not a category slug", clipText(slug))
+		case seen[slug]:
+			return fmt.Errorf("interview_scope names %q twice", slug)
+		}
+		seen[slug] = true
+	}
+	return nil
+}
+
 func (c exportCategory) check() error {
 	if !ValidSlug(c.Slug) {
 		return fmt.Errorf("%q is not a category slug (a-z, 0-9 and single hyphens, at most 64)", clipText(c.Slug))
@@ -617,6 +654,13 @@ func (exp *Export) check() error {
 			return exportError("The deck %q is listed twice", clipText(d.Name))
 		}
 		decks[d.Name] = true
+	}
+	if exp.Interview != nil {
+		for _, slug := range exp.Interview.Scope {
+			if !cats[slug] {
+				return exportError("Settings: the interview's category %q is not among the export's categories", slug)
+			}
+		}
 	}
 	ids := make(map[int64]bool, len(exp.cards))
 	keys := make(map[string]bool, len(exp.cards))
@@ -878,7 +922,25 @@ func (j *restoreJob) finish(ctx context.Context, tx *sql.Tx) error {
 	_, err := tx.ExecContext(ctx, `UPDATE settings SET timezone = ?, rollover_hour = ?, new_per_day = ?,
 		reviews_per_day = ?, type_answers = ? WHERE user_id = ?`,
 		st.Timezone, st.RolloverHour, st.NewPerDay, st.ReviewsPerDay, st.TypeAnswers, j.userID)
-	return err
+	if err != nil {
+		return err
+	}
+	return j.restoreInterview(ctx, tx)
+}
+
+// restoreInterview takes the export's interview, when it has one: its
+// date as it was (a date that has passed stays, as it may in the
+// settings), its scope by category slug.
+func (j *restoreJob) restoreInterview(ctx context.Context, tx *sql.Tx) error {
+	iv := j.exp.Interview
+	if iv == nil {
+		return nil
+	}
+	scope := make([]int64, len(iv.Scope))
+	for i, slug := range iv.Scope {
+		scope[i] = j.cats[slug]
+	}
+	return writeInterview(ctx, tx, j.userID, *iv, scope)
 }
 
 // untouchedCard is a card of the account nobody graded or edited.
