@@ -16,6 +16,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/flashcards/flashcards/data/exportdoc"
 	"github.com/flashcards/flashcards/srs"
 )
 
@@ -24,8 +25,8 @@ import (
 // reading the rest. Bump ExportVersion when a change would make an older
 // server misread a file; docs/export.md describes version 1.
 const (
-	ExportFormat  = "flashcards-export"
-	ExportVersion = 1
+	ExportFormat  = exportdoc.Format
+	ExportVersion = exportdoc.Version
 )
 
 // ExportKind is one of the formats a user's data is exported in.
@@ -99,31 +100,12 @@ func (s *Store) Export(ctx context.Context, userID int64, kind ExportKind, w io.
 
 // ---- the JSON document ----
 
-// The types below are the JSON document of docs/export.md; the restore
-// decodes into the same types, so the two cannot drift apart.
-
-type exportUser struct {
-	Name string `json:"name"`
-}
-
-type exportSettings struct {
-	Timezone      string `json:"timezone"`
-	RolloverHour  int    `json:"rollover_hour"`
-	NewPerDay     int    `json:"new_per_day"`
-	ReviewsPerDay int    `json:"reviews_per_day"`
-	TypeAnswers   bool   `json:"type_answers"`
-	// The interview (data/interview.go), named as GET /api/v1/settings
-	// names it. An export made before them has none of these; its restore
-	// leaves the account's interview as it is.
-	InterviewDate  *srs.Day  `json:"interview_date"` // null: none set
-	InterviewScope *[]string `json:"interview_scope,omitempty"`
-	FinalDays      *int      `json:"final_days,omitempty"`
-	NewCardsOnTime *bool     `json:"new_cards_on_time,omitempty"`
-}
+// The document's types, encoder and decoder are data/exportdoc's; the
+// store reads its rows into them here and writes them back in restore.go.
 
 // newExportSettings is the "settings" member of a user's export.
-func newExportSettings(st Settings, iv InterviewSettings) exportSettings {
-	out := exportSettings{Timezone: st.Timezone, RolloverHour: st.RolloverHour, NewPerDay: st.NewPerDay,
+func newExportSettings(st Settings, iv InterviewSettings) exportdoc.Settings {
+	out := exportdoc.Settings{Timezone: st.Timezone, RolloverHour: st.RolloverHour, NewPerDay: st.NewPerDay,
 		ReviewsPerDay: st.ReviewsPerDay, TypeAnswers: st.TypeAnswers,
 		FinalDays: &iv.FinalDays, NewCardsOnTime: &iv.NewOnTime}
 	scope := append([]string{}, iv.Scope...)
@@ -133,107 +115,6 @@ func newExportSettings(st Settings, iv InterviewSettings) exportSettings {
 		out.InterviewDate = &d
 	}
 	return out
-}
-
-// settings are the review settings, and the interview's when the document
-// has any (nil when none of its fields is there).
-func (e exportSettings) settings() (Settings, *InterviewSettings) {
-	st := Settings{Timezone: e.Timezone, RolloverHour: e.RolloverHour, NewPerDay: e.NewPerDay,
-		ReviewsPerDay: e.ReviewsPerDay, TypeAnswers: e.TypeAnswers}
-	if e.InterviewDate == nil && e.InterviewScope == nil && e.FinalDays == nil && e.NewCardsOnTime == nil {
-		return st, nil
-	}
-	iv := DefaultInterviewSettings()
-	if e.InterviewDate != nil {
-		iv.Date, iv.HasDate = *e.InterviewDate, true
-	}
-	if e.InterviewScope != nil {
-		iv.Scope = *e.InterviewScope
-	}
-	if e.FinalDays != nil {
-		iv.FinalDays = *e.FinalDays
-	}
-	if e.NewCardsOnTime != nil {
-		iv.NewOnTime = *e.NewCardsOnTime
-	}
-	return st, &iv
-}
-
-type exportCategory struct {
-	Slug        string `json:"slug"`
-	Name        string `json:"name"`
-	Description string `json:"description"`
-	Builtin     bool   `json:"builtin"`
-}
-
-type exportDeck struct {
-	Name    string `json:"name"`
-	Builtin string `json:"builtin"` // slug of the built-in deck it came from, "" for the user's own
-}
-
-// exportSched is a scheduling state as a review's "after" records it.
-type exportSched struct {
-	Repetitions int      `json:"repetitions"`
-	Interval    int      `json:"interval"`
-	Ease        int      `json:"ease"`
-	Due         *srs.Day `json:"due"` // null: never graded
-	Lapses      int      `json:"lapses"`
-}
-
-// sched is the state as srs reads it, with last as its last counted day.
-func (e exportSched) sched(last *srs.Day) srs.Card {
-	c := srs.Card{State: srs.State{Repetitions: e.Repetitions, Interval: e.Interval, Ease: e.Ease}, Graded: e.Due != nil}
-	if e.Due != nil {
-		c.Due = *e.Due
-	}
-	if last != nil {
-		c.LastCounted = *last
-	}
-	return c
-}
-
-// exportState is a card's full state: exportSched and its last counted day.
-type exportState struct {
-	exportSched
-	LastDay *srs.Day `json:"last_day"`
-}
-
-type exportCard struct {
-	ID        int64               `json:"id"`
-	Key       string              `json:"key"`
-	Deck      string              `json:"deck"`
-	Category  string              `json:"category"`
-	Front     string              `json:"front"`
-	Back      string              `json:"back"`
-	KeyPoints []string            `json:"key_points"`
-	Synonyms  map[string][]string `json:"synonyms"`
-	Source    string              `json:"source"`
-	Tags      []string            `json:"tags"`
-	Suspended bool                `json:"suspended"`
-	Edited    bool                `json:"edited"`
-	CreatedAt string              `json:"created_at"`
-	UpdatedAt string              `json:"updated_at"`
-	State     exportState         `json:"state"`
-	// A cloze card's number, and its note: the id of a card of the note
-	// (data/cloze.go). Absent for a basic card, and in older exports.
-	Cloze int   `json:"cloze,omitempty"`
-	Note  int64 `json:"note,omitempty"`
-}
-
-type exportReview struct {
-	CardID      int64         `json:"card_id"`
-	Time        string        `json:"time"`
-	StudyDay    srs.Day       `json:"study_day"`
-	Grade       int           `json:"grade"`
-	Counted     bool          `json:"counted"`
-	AnswerMS    int           `json:"answer_ms"`
-	Before      exportState   `json:"before"`
-	After       exportSched   `json:"after"`
-	TypedAnswer string        `json:"typed_answer"`
-	Covered     *coverageJSON `json:"covered"` // null without a typed answer
-	// Kind is "review" (a grade of the day's queue) or "practice" (a grade
-	// outside the schedule, which changed the memory state only).
-	Kind string `json:"kind"`
 }
 
 // MasteryTableRow is one category of the mastery table as /api/v1/mastery
@@ -395,29 +276,29 @@ func (s *Store) ExportJSON(ctx context.Context, userID int64, w io.Writer) error
 		j.raw(`,"exported_at":`)
 		j.value(s.now().Format(time.RFC3339))
 		j.raw(`,"user":`)
-		j.value(exportUser{Name: name})
+		j.value(exportdoc.User{Name: name})
 		j.field("settings", newExportSettings(st, iv))
 
 		item, end := j.array("categories")
-		err = exportCategories(ctx, tx, userID, func(c exportCategory) error { item(c); return j.err })
+		err = exportCategories(ctx, tx, userID, func(c exportdoc.Category) error { item(c); return j.err })
 		end()
 		if err != nil {
 			return err
 		}
 		item, end = j.array("decks")
-		err = exportDecks(ctx, tx, userID, func(d exportDeck) error { item(d); return j.err })
+		err = exportDecks(ctx, tx, userID, func(d exportdoc.Deck) error { item(d); return j.err })
 		end()
 		if err != nil {
 			return err
 		}
 		item, end = j.array("cards")
-		err = exportCards(ctx, tx, userID, func(c *exportCard) error { item(c); return j.err })
+		err = exportCards(ctx, tx, userID, func(c *exportdoc.Card) error { item(c); return j.err })
 		end()
 		if err != nil {
 			return err
 		}
 		item, end = j.array("reviews")
-		err = exportReviews(ctx, tx, userID, func(r *exportReview, _ string) error { item(r); return j.err })
+		err = exportReviews(ctx, tx, userID, func(r *exportdoc.Review, _ string) error { item(r); return j.err })
 		end()
 		if err != nil {
 			return err
@@ -434,7 +315,7 @@ func (s *Store) ExportJSON(ctx context.Context, userID int64, w io.Writer) error
 	})
 }
 
-func exportCategories(ctx context.Context, tx *sql.Tx, userID int64, fn func(exportCategory) error) error {
+func exportCategories(ctx context.Context, tx *sql.Tx, userID int64, fn func(exportdoc.Category) error) error {
 	rows, err := tx.QueryContext(ctx, `SELECT slug, name, description, builtin FROM categories
 		WHERE user_id = ?1 AND id NOT IN `+madeByPendingImport("categories", "?1")+` ORDER BY builtin DESC, slug = 'uncategorized', id`, userID)
 	if err != nil {
@@ -442,7 +323,7 @@ func exportCategories(ctx context.Context, tx *sql.Tx, userID int64, fn func(exp
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var c exportCategory
+		var c exportdoc.Category
 		if err := rows.Scan(&c.Slug, &c.Name, &c.Description, &c.Builtin); err != nil {
 			return err
 		}
@@ -453,7 +334,7 @@ func exportCategories(ctx context.Context, tx *sql.Tx, userID int64, fn func(exp
 	return rows.Err()
 }
 
-func exportDecks(ctx context.Context, tx *sql.Tx, userID int64, fn func(exportDeck) error) error {
+func exportDecks(ctx context.Context, tx *sql.Tx, userID int64, fn func(exportdoc.Deck) error) error {
 	rows, err := tx.QueryContext(ctx, "SELECT name, builtin FROM decks WHERE user_id = ?1 AND id NOT IN "+madeByPendingImport("decks", "?1")+
 		" ORDER BY name, id", userID)
 	if err != nil {
@@ -461,7 +342,7 @@ func exportDecks(ctx context.Context, tx *sql.Tx, userID int64, fn func(exportDe
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var d exportDeck
+		var d exportdoc.Deck
 		if err := rows.Scan(&d.Name, &d.Builtin); err != nil {
 			return err
 		}
@@ -485,7 +366,7 @@ func exportTime(stored string) (string, error) {
 // added, those in the trash left out. The card passed is reused: fn must not keep it. The query walks
 // the table in id order over the user's range of ids ("+" keeps SQLite off
 // the user index), so SQLite need not sort, and hold, all the cards.
-func exportCards(ctx context.Context, tx *sql.Tx, userID int64, fn func(*exportCard) error) error {
+func exportCards(ctx context.Context, tx *sql.Tx, userID int64, fn func(*exportdoc.Card) error) error {
 	rows, err := tx.QueryContext(ctx, `SELECT c.id, c.key, d.name, cat.slug, c.front, c.back, c.key_points, c.synonyms,
 		c.source, c.suspended, c.edited, c.created_at, c.updated_at,
 		s.repetitions, s.interval, s.ease, s.due, s.lapses, s.last_day, c.cloze, COALESCE(c.note_id, 0), `+tagsColumn+`
@@ -500,7 +381,7 @@ func exportCards(ctx context.Context, tx *sql.Tx, userID int64, fn func(*exportC
 		return err
 	}
 	defer rows.Close()
-	var c exportCard
+	var c exportdoc.Card
 	for rows.Next() {
 		var kps, syn, created, updated, tags string
 		var due, last sql.NullInt64
@@ -542,7 +423,7 @@ func exportCards(ctx context.Context, tx *sql.Tx, userID int64, fn func(*exportC
 // the reviews of cards in the trash are left out. The review passed is
 // reused: fn must not keep it. Each study day is its own indexed query, so
 // SQLite sorts one day's reviews at a time, never the whole log.
-func exportReviews(ctx context.Context, tx *sql.Tx, userID int64, fn func(*exportReview, string) error) error {
+func exportReviews(ctx context.Context, tx *sql.Tx, userID int64, fn func(*exportdoc.Review, string) error) error {
 	var days []int64
 	rows, err := tx.QueryContext(ctx, "SELECT DISTINCT study_day FROM reviews WHERE user_id = ?1 AND card_id < "+visibleBelow("?1")+" ORDER BY study_day", userID)
 	if err != nil {
@@ -572,7 +453,7 @@ func exportReviews(ctx context.Context, tx *sql.Tx, userID int64, fn func(*expor
 		return err
 	}
 	defer stmt.Close()
-	var r exportReview
+	var r exportdoc.Review
 	for _, day := range days {
 		if err := exportReviewsOf(ctx, stmt, userID, day, &r, fn); err != nil {
 			return err
@@ -581,7 +462,7 @@ func exportReviews(ctx context.Context, tx *sql.Tx, userID int64, fn func(*expor
 	return nil
 }
 
-func exportReviewsOf(ctx context.Context, stmt *sql.Stmt, userID, day int64, r *exportReview, fn func(*exportReview, string) error) error {
+func exportReviewsOf(ctx context.Context, stmt *sql.Stmt, userID, day int64, r *exportdoc.Review, fn func(*exportdoc.Review, string) error) error {
 	rows, err := stmt.QueryContext(ctx, userID, day)
 	if err != nil {
 		return err
@@ -604,7 +485,7 @@ func exportReviewsOf(ctx context.Context, stmt *sql.Stmt, userID, day int64, r *
 		r.Before.Due, r.Before.LastDay, r.After.Due = nullDay(beforeDue), nullDay(beforeLast), nullDay(afterDue)
 		r.Covered = nil
 		if covered != "" {
-			r.Covered = &coverageJSON{}
+			r.Covered = &exportdoc.Coverage{}
 			if err := json.Unmarshal([]byte(covered), r.Covered); err != nil {
 				return fmt.Errorf("review of card %d coverage: %w", r.CardID, err)
 			}
@@ -711,7 +592,7 @@ func (s *Store) ExportCSV(ctx context.Context, userID int64, w io.Writer) error 
 		}
 		err = table("cards.csv", csvCardColumns, func(cw *csv.Writer) error {
 			rec := make([]string, len(csvCardColumns))
-			return exportCards(ctx, tx, userID, func(c *exportCard) error {
+			return exportCards(ctx, tx, userID, func(c *exportdoc.Card) error {
 				rec = append(rec[:0], strconv.FormatInt(c.ID, 10), csvCell(c.Key), csvCell(c.Deck), c.Category,
 					csvCell(c.Front), csvCell(c.Back), csvCell(strings.Join(c.KeyPoints, "\n")), csvCell(c.Source),
 					csvBool(c.Suspended), csvBool(c.Edited),
@@ -726,7 +607,7 @@ func (s *Store) ExportCSV(ctx context.Context, userID int64, w io.Writer) error 
 		}
 		err = table("reviews.csv", csvReviewColumns, func(cw *csv.Writer) error {
 			rec := make([]string, len(csvReviewColumns))
-			return exportReviews(ctx, tx, userID, func(r *exportReview, category string) error {
+			return exportReviews(ctx, tx, userID, func(r *exportdoc.Review, category string) error {
 				var covered, missed string
 				if r.Covered != nil {
 					covered, missed = strings.Join(r.Covered.Covered, "\n"), strings.Join(r.Covered.Missed, "\n")
@@ -788,7 +669,7 @@ func (s *Store) ExportAnki(ctx context.Context, userID int64, w io.Writer) error
 		cw := csv.NewWriter(bw)
 		cw.Comma = '\t'
 		rec := make([]string, 3)
-		err := exportCards(ctx, tx, userID, func(c *exportCard) error {
+		err := exportCards(ctx, tx, userID, func(c *exportdoc.Card) error {
 			rec[0], rec[1], rec[2] = c.Front, c.Back, strings.Join(append([]string{c.Category}, ankiTagNames(c.Tags)...), " ")
 			return cw.Write(rec)
 		})

@@ -18,6 +18,7 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 
+	"github.com/flashcards/flashcards/data/exportdoc"
 	"github.com/flashcards/flashcards/data/format"
 	"github.com/flashcards/flashcards/srs"
 )
@@ -159,16 +160,16 @@ func TestExportJSONDocument(t *testing.T) {
 	s, u, _ := exportFixture(t)
 	doc := exportJSON(t, s, u.ID)
 	var m struct {
-		Format     string           `json:"format"`
-		Version    int              `json:"version"`
-		ExportedAt string           `json:"exported_at"`
-		User       exportUser       `json:"user"`
-		Settings   exportSettings   `json:"settings"`
-		Categories []exportCategory `json:"categories"`
-		Decks      []exportDeck     `json:"decks"`
-		Cards      []exportCard     `json:"cards"`
-		Reviews    []exportReview   `json:"reviews"`
-		Mastery    MasteryTable     `json:"mastery"`
+		Format     string               `json:"format"`
+		Version    int                  `json:"version"`
+		ExportedAt string               `json:"exported_at"`
+		User       exportdoc.User       `json:"user"`
+		Settings   exportdoc.Settings   `json:"settings"`
+		Categories []exportdoc.Category `json:"categories"`
+		Decks      []exportdoc.Deck     `json:"decks"`
+		Cards      []exportdoc.Card     `json:"cards"`
+		Reviews    []exportdoc.Review   `json:"reviews"`
+		Mastery    MasteryTable         `json:"mastery"`
 	}
 	dec := json.NewDecoder(bytes.NewReader(doc))
 	dec.DisallowUnknownFields()
@@ -190,7 +191,7 @@ func TestExportJSONDocument(t *testing.T) {
 	if len(m.Cards) != 41 || len(m.Reviews) != 9 {
 		t.Fatalf("%d cards and %d reviews, want 41 and 9", len(m.Cards), len(m.Reviews))
 	}
-	byKey := map[string]exportCard{}
+	byKey := map[string]exportdoc.Card{}
 	for _, c := range m.Cards {
 		byKey[c.Key] = c
 	}
@@ -208,7 +209,7 @@ func TestExportJSONDocument(t *testing.T) {
 	for _, r := range m.Reviews {
 		if !r.Counted {
 			redrills++
-			if r.After != r.Before.exportSched && !(r.After.Due != nil && r.Before.Due != nil && *r.After.Due == *r.Before.Due) {
+			if r.After != r.Before.Sched && !(r.After.Due != nil && r.Before.Due != nil && *r.After.Due == *r.Before.Due) {
 				t.Errorf("a re-drill changed the state: %+v -> %+v", r.Before, r.After)
 			}
 		}
@@ -526,56 +527,6 @@ func TestRestoreRefusesBadFiles(t *testing.T) {
 			}
 		})
 	}
-}
-
-// endless is a reader of a valid export's start followed by spaces forever.
-type endless struct{ head string }
-
-func (e *endless) Read(p []byte) (int, error) {
-	n := copy(p, e.head)
-	e.head = e.head[n:]
-	for i := n; i < len(p); i++ {
-		p[i] = ' '
-	}
-	return len(p), nil
-}
-
-func TestRestoreRefusesAnEndlessFile(t *testing.T) {
-	// ReadExport's limit is MaxExportBytes; 4 MiB keeps the test quick.
-	_, err := readExport(&endless{head: `{"format":"flashcards-export","version":1,`}, 4<<20)
-	if !errors.Is(err, ErrTooLarge) {
-		t.Fatalf("err = %v, want ErrTooLarge", err)
-	}
-}
-
-func TestUTF8ReaderAcrossReads(t *testing.T) {
-	text := `{"front":"Größe — über 日本 🙂"}`
-	for chunk := 1; chunk <= 5; chunk++ {
-		got, err := io.ReadAll(&utf8Reader{r: &chunkReader{s: text, n: chunk}})
-		if err != nil || string(got) != text {
-			t.Errorf("chunks of %d: %q, %v", chunk, got, err)
-		}
-	}
-	if _, err := io.ReadAll(&utf8Reader{r: &chunkReader{s: text[:len(text)-5], n: 3}}); err == nil || !strings.Contains(err.Error(), "ends inside a character") {
-		t.Errorf("cut character: %v", err)
-	}
-	if _, err := io.ReadAll(&utf8Reader{r: &chunkReader{s: "ab\xc3(", n: 2}}); err == nil || !strings.Contains(err.Error(), "offset 2") {
-		t.Errorf("bad byte: %v", err)
-	}
-}
-
-type chunkReader struct {
-	s string
-	n int
-}
-
-func (c *chunkReader) Read(p []byte) (int, error) {
-	if c.s == "" {
-		return 0, io.EOF
-	}
-	n := copy(p[:min(len(p), c.n)], c.s)
-	c.s = c.s[n:]
-	return n, nil
 }
 
 // heavyExportUser gives a user cards and reviews written straight into

@@ -3,6 +3,8 @@ package data
 import (
 	"context"
 	"database/sql"
+
+	"github.com/flashcards/flashcards/data/exportdoc"
 )
 
 // The JSON export's images: a "media" member after "reviews", a list of
@@ -11,32 +13,8 @@ import (
 // restore reads in one upload (docs/export.md). An account without images
 // writes no "media", so its export reads as before.
 
-// Bounds on the images of a restored export.
-const (
-	// MaxExportMedia is the most images an export may carry.
-	MaxExportMedia = 20_000
-	// maxExportMediaFile bounds one image's bytes in a file; the account's
-	// own per-image limit (usually smaller) is checked at the restore.
-	maxExportMediaFile = 64 << 20
-)
-
-// exportMedia is one image in the JSON document.
-type exportMedia struct {
-	File        string `json:"file"` // <hash>.<ext>, as card text refers to it
-	Name        string `json:"name"` // the name it was uploaded with
-	ContentType string `json:"content_type"`
-	Data        []byte `json:"data"` // base64 in the document
-}
-
-func (m exportMedia) check() error {
-	if _, _, ok := ParseMediaURL(m.File); !ok {
-		return exportError("%q is not an image's file name (<sha256>.png, .jpg, .gif, .webp or .svg)", clipText(m.File))
-	}
-	if len(m.Data) > maxExportMediaFile {
-		return exportError("%s is larger than %d MiB", m.File, maxExportMediaFile>>20)
-	}
-	return checkText("the name", m.Name, 1000, false)
-}
+// MaxExportMedia is the most images an export may carry.
+const MaxExportMedia = exportdoc.MaxMedia
 
 // exportMediaJSON writes the "media" member: the images the user holds
 // that the exported cards (those not trashed nor waiting in an import)
@@ -76,32 +54,12 @@ func exportMediaJSON(ctx context.Context, tx *sql.Tx, userID int64, j *jsonStrea
 		if err := tx.QueryRowContext(ctx, "SELECT data FROM media_blobs WHERE hash = ?", h).Scan(&data); err != nil {
 			return err
 		}
-		item(exportMedia{File: m.FileName(), Name: m.Name, ContentType: m.ContentType, Data: data})
+		item(exportdoc.Media{File: m.FileName(), Name: m.Name, ContentType: m.ContentType, Data: data})
 		if j.err != nil {
 			return j.err
 		}
 	}
 	return nil
-}
-
-// readMedia reads the "media" member, never more than MaxExportMedia.
-func (rd *exportReader) readMedia() error {
-	seen := map[string]bool{}
-	return rd.array("media", MaxExportMedia, func(i int) error {
-		var m exportMedia
-		if err := rd.dec.Decode(&m); err != nil {
-			return rd.readErr(`"media"`, err)
-		}
-		if err := m.check(); err != nil {
-			return exportError("Image %d: %s", i+1, Message(err))
-		}
-		if seen[m.File] {
-			return exportError("Image %d: %s is listed twice", i+1, m.File)
-		}
-		seen[m.File] = true
-		rd.exp.media = append(rd.exp.media, m)
-		return nil
-	})
 }
 
 // restoreMediaDrafts checks an export's images as an upload is checked
