@@ -3,7 +3,6 @@ package data
 import (
 	"archive/zip"
 	"bufio"
-	"bytes"
 	"context"
 	"database/sql"
 	"encoding/csv"
@@ -189,60 +188,6 @@ func (rep MasteryReport) Table() MasteryTable {
 	return out
 }
 
-// jsonStream writes one JSON document piece by piece: the frame by hand,
-// each value through an encoder into a reused buffer.
-type jsonStream struct {
-	w   *bufio.Writer
-	buf bytes.Buffer
-	enc *json.Encoder
-	err error
-}
-
-func newJSONStream(w io.Writer) *jsonStream {
-	j := &jsonStream{w: bufio.NewWriterSize(w, 64<<10)}
-	j.enc = json.NewEncoder(&j.buf)
-	j.enc.SetEscapeHTML(false) // "<" stays readable; this is a file, not HTML
-	return j
-}
-
-func (j *jsonStream) raw(s string) {
-	if j.err == nil {
-		_, j.err = j.w.WriteString(s)
-	}
-}
-
-func (j *jsonStream) value(v any) {
-	if j.err != nil {
-		return
-	}
-	j.buf.Reset()
-	if j.err = j.enc.Encode(v); j.err == nil {
-		_, j.err = j.w.Write(bytes.TrimSuffix(j.buf.Bytes(), []byte("\n")))
-	}
-}
-
-// field writes `,"name":value` on a line of its own.
-func (j *jsonStream) field(name string, v any) {
-	j.raw(",\n\"" + name + "\":")
-	j.value(v)
-}
-
-// array writes `,"name":[` and returns a function writing one element per line.
-func (j *jsonStream) array(name string) (item func(v any), end func()) {
-	j.raw(",\n\"" + name + "\":[")
-	first := true
-	item = func(v any) {
-		if first {
-			j.raw("\n")
-			first = false
-		} else {
-			j.raw(",\n")
-		}
-		j.value(v)
-	}
-	return item, func() { j.raw("]") }
-}
-
 // ExportJSON writes the user's whole account as one JSON document (see
 // docs/export.md): settings, categories, decks, cards with their state, the
 // whole review log and the mastery table. Cards and reviews are encoded
@@ -268,50 +213,27 @@ func (s *Store) ExportJSON(ctx context.Context, userID int64, w io.Writer) error
 		if err != nil {
 			return err
 		}
-		j := newJSONStream(w)
-		j.raw(`{"format":`)
-		j.value(ExportFormat)
-		j.raw(`,"version":`)
-		j.value(ExportVersion)
-		j.raw(`,"exported_at":`)
-		j.value(s.now().Format(time.RFC3339))
-		j.raw(`,"user":`)
-		j.value(exportdoc.User{Name: name})
-		j.field("settings", newExportSettings(st, iv))
-
-		item, end := j.array("categories")
-		err = exportCategories(ctx, tx, userID, func(c exportdoc.Category) error { item(c); return j.err })
-		end()
+		enc := exportdoc.NewEncoder(w)
+		if err := enc.Begin(s.now(), exportdoc.User{Name: name}, newExportSettings(st, iv)); err != nil {
+			return err
+		}
+		if err := exportCategories(ctx, tx, userID, enc.Category); err != nil {
+			return err
+		}
+		if err := exportDecks(ctx, tx, userID, enc.Deck); err != nil {
+			return err
+		}
+		if err := exportCards(ctx, tx, userID, enc.Card); err != nil {
+			return err
+		}
+		err = exportReviews(ctx, tx, userID, func(r *exportdoc.Review, _ string) error { return enc.Review(r) })
 		if err != nil {
 			return err
 		}
-		item, end = j.array("decks")
-		err = exportDecks(ctx, tx, userID, func(d exportdoc.Deck) error { item(d); return j.err })
-		end()
-		if err != nil {
+		if err := exportMediaJSON(ctx, tx, userID, enc); err != nil {
 			return err
 		}
-		item, end = j.array("cards")
-		err = exportCards(ctx, tx, userID, func(c *exportdoc.Card) error { item(c); return j.err })
-		end()
-		if err != nil {
-			return err
-		}
-		item, end = j.array("reviews")
-		err = exportReviews(ctx, tx, userID, func(r *exportdoc.Review, _ string) error { item(r); return j.err })
-		end()
-		if err != nil {
-			return err
-		}
-		if err := exportMediaJSON(ctx, tx, userID, j); err != nil {
-			return err
-		}
-		j.field("mastery", rep.Table())
-		j.raw("}\n")
-		if j.err != nil {
-			return j.err
-		}
-		return j.w.Flush()
+		return enc.Finish(rep.Table())
 	})
 }
 

@@ -19,7 +19,7 @@ const MaxExportMedia = exportdoc.MaxMedia
 // exportMediaJSON writes the "media" member: the images the user holds
 // that the exported cards (those not trashed nor waiting in an import)
 // show, read one at a time.
-func exportMediaJSON(ctx context.Context, tx *sql.Tx, userID int64, j *jsonStream) error {
+func exportMediaJSON(ctx context.Context, tx *sql.Tx, userID int64, enc *exportdoc.Encoder) error {
 	rows, err := tx.QueryContext(ctx, `SELECT c.front, c.back, c.key_points FROM cards c JOIN card_state s ON s.card_id = c.id
 		WHERE c.user_id = ?1 AND c.id < `+visibleBelow("?1")+` AND s.trashed = 0
 			AND (instr(c.front, '/media/') > 0 OR instr(c.back, '/media/') > 0 OR instr(c.key_points, '/media/') > 0)`, userID)
@@ -43,8 +43,6 @@ func exportMediaJSON(ctx context.Context, tx *sql.Tx, userID int64, j *jsonStrea
 	if err != nil || len(held) == 0 {
 		return err
 	}
-	item, end := j.array("media")
-	defer end()
 	for _, h := range mediaRefs(texts...) {
 		m, ok := held[h]
 		if !ok {
@@ -54,9 +52,8 @@ func exportMediaJSON(ctx context.Context, tx *sql.Tx, userID int64, j *jsonStrea
 		if err := tx.QueryRowContext(ctx, "SELECT data FROM media_blobs WHERE hash = ?", h).Scan(&data); err != nil {
 			return err
 		}
-		item(exportdoc.Media{File: m.FileName(), Name: m.Name, ContentType: m.ContentType, Data: data})
-		if j.err != nil {
-			return j.err
+		if err := enc.Media(&exportdoc.Media{File: m.FileName(), Name: m.Name, ContentType: m.ContentType, Data: data}); err != nil {
+			return err
 		}
 	}
 	return nil
