@@ -13,9 +13,6 @@ import (
 // restore reads in one upload (docs/export.md). An account without images
 // writes no "media", so its export reads as before.
 
-// MaxExportMedia is the most images an export may carry.
-const MaxExportMedia = exportdoc.MaxMedia
-
 // exportMediaJSON writes the "media" member: the images the user holds
 // that the exported cards (those not trashed nor waiting in an import)
 // show, read one at a time.

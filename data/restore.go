@@ -22,6 +22,7 @@ const (
 	MaxExportReviews    = exportdoc.MaxReviews
 	MaxExportCategories = exportdoc.MaxCategories
 	MaxExportDecks      = exportdoc.MaxDecks
+	MaxExportMedia      = exportdoc.MaxMedia // images (media_export.go)
 )
 
 // Export is a JSON export, read and checked, ready to restore.
