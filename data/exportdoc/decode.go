@@ -49,12 +49,15 @@ func Read(r io.Reader, opt Options) (*Document, error) {
 		br.Discard(3)
 	}
 	ur := &utf8Reader{r: br}
-	rd := &reader{dec: json.NewDecoder(ur), doc: &Document{}, opt: opt, src: ur}
+	rd := &reader{dec: json.NewDecoder(ur), doc: &Document{}, opt: opt}
 	rd.dec.DisallowUnknownFields()
 	err := rd.read()
 	switch {
 	case lr.N <= 0:
 		return nil, &draft.Refusal{Err: draft.ErrTooLarge, Message: fmt.Sprintf("An export may be at most %d MiB", opt.MaxBytes>>20)}
+	case ur.srcErr != nil:
+		// No fault of the file's, whatever the decoder made of it.
+		return nil, fmt.Errorf("reading the export: %w", ur.srcErr)
 	case ur.err != nil:
 		return nil, ur.err
 	case err != nil:
@@ -75,11 +78,10 @@ type reader struct {
 	dec *json.Decoder
 	doc *Document
 	opt Options
-	src *utf8Reader
 }
 
-// readErr turns a decoding error into a message about the file; an error
-// of the reader underneath is no problem of the file's and stays what it is.
+// readErr turns a decoding error into a message about the file. (An error
+// of the reader underneath is no fault of the file's: Read returns it.)
 func (rd *reader) readErr(where string, err error) error {
 	var refusal *draft.Refusal
 	var syn *json.SyntaxError
@@ -89,8 +91,6 @@ func (rd *reader) readErr(where string, err error) error {
 	switch {
 	case errors.As(err, &refusal):
 		return err
-	case rd.src.srcErr != nil && errors.Is(err, rd.src.srcErr):
-		return fmt.Errorf("reading the export: %w", err)
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
 		return refuse("The file ends in the middle of %s; it looks cut short", where)
 	case errors.As(err, &syn) && strings.Contains(syn.Error(), "exceeded max depth"):
