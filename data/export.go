@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -209,6 +210,9 @@ func (s *Store) ExportJSON(ctx context.Context, userID int64, w io.Writer) error
 		if err != nil {
 			return err
 		}
+		if iv.Scope, err = exportedScope(ctx, tx, userID, iv.Scope); err != nil {
+			return err
+		}
 		rep, err := s.masteryIn(ctx, tx, userID)
 		if err != nil {
 			return err
@@ -235,6 +239,29 @@ func (s *Store) ExportJSON(ctx context.Context, userID int64, w io.Writer) error
 		}
 		return enc.Finish(rep.Table())
 	})
+}
+
+// exportedScope is the interview's scope without the categories an
+// unfinished import made: the export leaves them out, and a scope naming
+// a category the file lacks would not restore.
+func exportedScope(ctx context.Context, tx *sql.Tx, userID int64, scope []string) ([]string, error) {
+	if len(scope) == 0 {
+		return scope, nil
+	}
+	rows, err := tx.QueryContext(ctx, "SELECT slug FROM categories WHERE user_id = ?1 AND id IN "+madeByPendingImport("categories", "?1"), userID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	pending := map[string]bool{}
+	for rows.Next() {
+		var slug string
+		if err := rows.Scan(&slug); err != nil {
+			return nil, err
+		}
+		pending[slug] = true
+	}
+	return slices.DeleteFunc(scope, func(slug string) bool { return pending[slug] }), rows.Err()
 }
 
 func exportCategories(ctx context.Context, tx *sql.Tx, userID int64, fn func(exportdoc.Category) error) error {

@@ -758,3 +758,24 @@ func TestExportRestoreInterview(t *testing.T) {
 		})
 	}
 }
+
+// A category an unfinished import made is left out of the export, and so
+// out of the interview's scope there, or the export would not restore.
+func TestExportInterviewScopeWithoutAPendingImport(t *testing.T) {
+	ctx := context.Background()
+	s := openTestStore(t)
+	s.Now = func() time.Time { return time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC) }
+	u := cardsTestUser(t, s, "ada")
+	p := startPausedImport(t, s, u.ID, "big.csv", smallTable(testImportRows()), 1)
+	setInterview(t, s, u.ID, srs.DateOf(2026, 6, 1), 3, true, "brand-new-category", "data-quality")
+	doc := exportJSON(t, s, u.ID)
+	p.release()
+	<-p.done
+	if bytes.Contains(doc, []byte(`"slug":"brand-new-category"`)) || !bytes.Contains(doc, []byte(`"interview_scope":["data-quality"]`)) {
+		t.Errorf("the export holds the pending import's category:\n%.600s", doc)
+	}
+	bob := cardsTestUser(t, s, "bob")
+	if _, err := s.RestoreExport(ctx, bob.ID, bytes.NewReader(doc)); err != nil {
+		t.Errorf("the export does not restore: %v", err)
+	}
+}
