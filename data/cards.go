@@ -11,15 +11,16 @@ import (
 	"unicode/utf8"
 
 	"github.com/flashcards/flashcards/data/cardtext"
+	"github.com/flashcards/flashcards/data/draft"
 	"github.com/flashcards/flashcards/srs"
 )
 
 // Limits on what one card may hold.
 const (
-	MaxCardTextRunes = 20_000
-	MaxKeyPoints     = 30
-	MaxKeyPointRunes = 200
-	MaxNameRunes     = 100
+	MaxCardTextRunes = draft.MaxTextRunes
+	MaxKeyPoints     = draft.MaxKeyPoints
+	MaxKeyPointRunes = draft.MaxKeyPointRunes
+	MaxNameRunes     = draft.MaxNameRunes
 	// MaxCategories bounds one account's categories: the API's category
 	// list, the mastery table and every card form show them all at once.
 	MaxCategories = 1_000

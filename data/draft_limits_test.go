@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/flashcards/flashcards/data/draft"
+	"github.com/flashcards/flashcards/data/exportdoc"
 )
 
 // The formats skip or trim what a card cannot hold by data/draft's
@@ -17,7 +18,6 @@ func TestDraftLimitsAreTheStores(t *testing.T) {
 		{"MaxKeyPoints", MaxKeyPoints, draft.MaxKeyPoints},
 		{"MaxKeyPointRunes", MaxKeyPointRunes, draft.MaxKeyPointRunes},
 		{"MaxNameRunes", MaxNameRunes, draft.MaxNameRunes},
-		{"maxExportSource", maxExportSource, draft.MaxSourceRunes},
 		{"MaxImportCards", MaxImportCards, draft.MaxImportCards},
 	} {
 		if c.store != c.format {
@@ -28,5 +28,16 @@ func TestDraftLimitsAreTheStores(t *testing.T) {
 		if got, want := sourceName(name), draft.SourceName(name); got != want {
 			t.Errorf("sourceName(%q) = %q, draft.SourceName %q", name, got, want)
 		}
+	}
+}
+
+// A restore writes a review's kind as the document has it: the document's
+// words are the store's.
+func TestExportKindsAreTheStores(t *testing.T) {
+	if KindReview != exportdoc.KindReview || KindPractice != exportdoc.KindPractice {
+		t.Errorf("kinds %q, %q in the store, %q, %q in data/exportdoc", KindReview, KindPractice, exportdoc.KindReview, exportdoc.KindPractice)
+	}
+	if MaxAnswerMS != draft.MaxAnswerMS || MaxTypedAnswerRunes != draft.MaxTypedAnswerRunes || MaxTagRunes != draft.MaxTagRunes || MaxTagsPerCard != draft.MaxTagsPerCard {
+		t.Errorf("the answer and tag limits differ between the store and data/draft")
 	}
 }

@@ -3,7 +3,6 @@ package data
 import (
 	"archive/zip"
 	"bufio"
-	"bytes"
 	"context"
 	"database/sql"
 	"encoding/csv"
@@ -12,10 +11,13 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/flashcards/flashcards/data/anki"
+	"github.com/flashcards/flashcards/data/exportdoc"
 	"github.com/flashcards/flashcards/srs"
 )
 
@@ -24,8 +26,8 @@ import (
 // reading the rest. Bump ExportVersion when a change would make an older
 // server misread a file; docs/export.md describes version 1.
 const (
-	ExportFormat  = "flashcards-export"
-	ExportVersion = 1
+	ExportFormat  = exportdoc.Format
+	ExportVersion = exportdoc.Version
 )
 
 // ExportKind is one of the formats a user's data is exported in.
@@ -99,96 +101,21 @@ func (s *Store) Export(ctx context.Context, userID int64, kind ExportKind, w io.
 
 // ---- the JSON document ----
 
-// The types below are the JSON document of docs/export.md; the restore
-// decodes into the same types, so the two cannot drift apart.
+// The document's types, encoder and decoder are data/exportdoc's; the
+// store reads its rows into them here and writes them back in restore.go.
 
-type exportUser struct {
-	Name string `json:"name"`
-}
-
-type exportSettings struct {
-	Timezone      string `json:"timezone"`
-	RolloverHour  int    `json:"rollover_hour"`
-	NewPerDay     int    `json:"new_per_day"`
-	ReviewsPerDay int    `json:"reviews_per_day"`
-	TypeAnswers   bool   `json:"type_answers"`
-}
-
-type exportCategory struct {
-	Slug        string `json:"slug"`
-	Name        string `json:"name"`
-	Description string `json:"description"`
-	Builtin     bool   `json:"builtin"`
-}
-
-type exportDeck struct {
-	Name    string `json:"name"`
-	Builtin string `json:"builtin"` // slug of the built-in deck it came from, "" for the user's own
-}
-
-// exportSched is a scheduling state as a review's "after" records it.
-type exportSched struct {
-	Repetitions int      `json:"repetitions"`
-	Interval    int      `json:"interval"`
-	Ease        int      `json:"ease"`
-	Due         *srs.Day `json:"due"` // null: never graded
-	Lapses      int      `json:"lapses"`
-}
-
-// sched is the state as srs reads it, with last as its last counted day.
-func (e exportSched) sched(last *srs.Day) srs.Card {
-	c := srs.Card{State: srs.State{Repetitions: e.Repetitions, Interval: e.Interval, Ease: e.Ease}, Graded: e.Due != nil}
-	if e.Due != nil {
-		c.Due = *e.Due
+// newExportSettings is the "settings" member of a user's export.
+func newExportSettings(st Settings, iv InterviewSettings) exportdoc.Settings {
+	out := exportdoc.Settings{Timezone: st.Timezone, RolloverHour: st.RolloverHour, NewPerDay: st.NewPerDay,
+		ReviewsPerDay: st.ReviewsPerDay, TypeAnswers: st.TypeAnswers,
+		FinalDays: &iv.FinalDays, NewCardsOnTime: &iv.NewOnTime}
+	scope := append([]string{}, iv.Scope...)
+	out.InterviewScope = &scope
+	if iv.HasDate {
+		d := iv.Date
+		out.InterviewDate = &d
 	}
-	if last != nil {
-		c.LastCounted = *last
-	}
-	return c
-}
-
-// exportState is a card's full state: exportSched and its last counted day.
-type exportState struct {
-	exportSched
-	LastDay *srs.Day `json:"last_day"`
-}
-
-type exportCard struct {
-	ID        int64               `json:"id"`
-	Key       string              `json:"key"`
-	Deck      string              `json:"deck"`
-	Category  string              `json:"category"`
-	Front     string              `json:"front"`
-	Back      string              `json:"back"`
-	KeyPoints []string            `json:"key_points"`
-	Synonyms  map[string][]string `json:"synonyms"`
-	Source    string              `json:"source"`
-	Tags      []string            `json:"tags"`
-	Suspended bool                `json:"suspended"`
-	Edited    bool                `json:"edited"`
-	CreatedAt string              `json:"created_at"`
-	UpdatedAt string              `json:"updated_at"`
-	State     exportState         `json:"state"`
-	// A cloze card's number, and its note: the id of a card of the note
-	// (data/cloze.go). Absent for a basic card, and in older exports.
-	Cloze int   `json:"cloze,omitempty"`
-	Note  int64 `json:"note,omitempty"`
-}
-
-type exportReview struct {
-	CardID      int64         `json:"card_id"`
-	Time        string        `json:"time"`
-	StudyDay    srs.Day       `json:"study_day"`
-	Grade       int           `json:"grade"`
-	Counted     bool          `json:"counted"`
-	AnswerMS    int           `json:"answer_ms"`
-	Before      exportState   `json:"before"`
-	After       exportSched   `json:"after"`
-	TypedAnswer string        `json:"typed_answer"`
-	Covered     *coverageJSON `json:"covered"` // null without a typed answer
-	// Kind is "review" (a grade of the day's queue) or "practice" (a grade
-	// outside the schedule, which changed the memory state only).
-	Kind string `json:"kind"`
+	return out
 }
 
 // MasteryTableRow is one category of the mastery table as /api/v1/mastery
@@ -263,60 +190,6 @@ func (rep MasteryReport) Table() MasteryTable {
 	return out
 }
 
-// jsonStream writes one JSON document piece by piece: the frame by hand,
-// each value through an encoder into a reused buffer.
-type jsonStream struct {
-	w   *bufio.Writer
-	buf bytes.Buffer
-	enc *json.Encoder
-	err error
-}
-
-func newJSONStream(w io.Writer) *jsonStream {
-	j := &jsonStream{w: bufio.NewWriterSize(w, 64<<10)}
-	j.enc = json.NewEncoder(&j.buf)
-	j.enc.SetEscapeHTML(false) // "<" stays readable; this is a file, not HTML
-	return j
-}
-
-func (j *jsonStream) raw(s string) {
-	if j.err == nil {
-		_, j.err = j.w.WriteString(s)
-	}
-}
-
-func (j *jsonStream) value(v any) {
-	if j.err != nil {
-		return
-	}
-	j.buf.Reset()
-	if j.err = j.enc.Encode(v); j.err == nil {
-		_, j.err = j.w.Write(bytes.TrimSuffix(j.buf.Bytes(), []byte("\n")))
-	}
-}
-
-// field writes `,"name":value` on a line of its own.
-func (j *jsonStream) field(name string, v any) {
-	j.raw(",\n\"" + name + "\":")
-	j.value(v)
-}
-
-// array writes `,"name":[` and returns a function writing one element per line.
-func (j *jsonStream) array(name string) (item func(v any), end func()) {
-	j.raw(",\n\"" + name + "\":[")
-	first := true
-	item = func(v any) {
-		if first {
-			j.raw("\n")
-			first = false
-		} else {
-			j.raw(",\n")
-		}
-		j.value(v)
-	}
-	return item, func() { j.raw("]") }
-}
-
 // ExportJSON writes the user's whole account as one JSON document (see
 // docs/export.md): settings, categories, decks, cards with their state, the
 // whole review log and the mastery table. Cards and reviews are encoded
@@ -334,58 +207,65 @@ func (s *Store) ExportJSON(ctx context.Context, userID int64, w io.Writer) error
 		if err != nil {
 			return err
 		}
+		iv, err := interviewSettings(ctx, tx, userID)
+		if err != nil {
+			return err
+		}
+		if iv.Scope, err = exportedScope(ctx, tx, userID, iv.Scope); err != nil {
+			return err
+		}
 		rep, err := s.masteryIn(ctx, tx, userID)
 		if err != nil {
 			return err
 		}
-		j := newJSONStream(w)
-		j.raw(`{"format":`)
-		j.value(ExportFormat)
-		j.raw(`,"version":`)
-		j.value(ExportVersion)
-		j.raw(`,"exported_at":`)
-		j.value(s.now().Format(time.RFC3339))
-		j.raw(`,"user":`)
-		j.value(exportUser{Name: name})
-		j.field("settings", exportSettings(st))
-
-		item, end := j.array("categories")
-		err = exportCategories(ctx, tx, userID, func(c exportCategory) error { item(c); return j.err })
-		end()
+		enc := exportdoc.NewEncoder(w)
+		if err := enc.Begin(s.now(), exportdoc.User{Name: name}, newExportSettings(st, iv)); err != nil {
+			return err
+		}
+		if err := exportCategories(ctx, tx, userID, enc.Category); err != nil {
+			return err
+		}
+		if err := exportDecks(ctx, tx, userID, enc.Deck); err != nil {
+			return err
+		}
+		if err := exportCards(ctx, tx, userID, enc.Card); err != nil {
+			return err
+		}
+		err = exportReviews(ctx, tx, userID, func(r *exportdoc.Review, _ string) error { return enc.Review(r) })
 		if err != nil {
 			return err
 		}
-		item, end = j.array("decks")
-		err = exportDecks(ctx, tx, userID, func(d exportDeck) error { item(d); return j.err })
-		end()
-		if err != nil {
+		if err := exportMediaJSON(ctx, tx, userID, enc); err != nil {
 			return err
 		}
-		item, end = j.array("cards")
-		err = exportCards(ctx, tx, userID, func(c *exportCard) error { item(c); return j.err })
-		end()
-		if err != nil {
-			return err
-		}
-		item, end = j.array("reviews")
-		err = exportReviews(ctx, tx, userID, func(r *exportReview, _ string) error { item(r); return j.err })
-		end()
-		if err != nil {
-			return err
-		}
-		if err := exportMediaJSON(ctx, tx, userID, j); err != nil {
-			return err
-		}
-		j.field("mastery", rep.Table())
-		j.raw("}\n")
-		if j.err != nil {
-			return j.err
-		}
-		return j.w.Flush()
+		return enc.Finish(rep.Table())
 	})
 }
 
-func exportCategories(ctx context.Context, tx *sql.Tx, userID int64, fn func(exportCategory) error) error {
+// exportedScope is the interview's scope without the categories an
+// unfinished import made: the export leaves them out, and a scope naming
+// a category the file lacks would not restore.
+func exportedScope(ctx context.Context, tx *sql.Tx, userID int64, scope []string) ([]string, error) {
+	if len(scope) == 0 {
+		return scope, nil
+	}
+	rows, err := tx.QueryContext(ctx, "SELECT slug FROM categories WHERE user_id = ?1 AND id IN "+madeByPendingImport("categories", "?1"), userID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	pending := map[string]bool{}
+	for rows.Next() {
+		var slug string
+		if err := rows.Scan(&slug); err != nil {
+			return nil, err
+		}
+		pending[slug] = true
+	}
+	return slices.DeleteFunc(scope, func(slug string) bool { return pending[slug] }), rows.Err()
+}
+
+func exportCategories(ctx context.Context, tx *sql.Tx, userID int64, fn func(exportdoc.Category) error) error {
 	rows, err := tx.QueryContext(ctx, `SELECT slug, name, description, builtin FROM categories
 		WHERE user_id = ?1 AND id NOT IN `+madeByPendingImport("categories", "?1")+` ORDER BY builtin DESC, slug = 'uncategorized', id`, userID)
 	if err != nil {
@@ -393,7 +273,7 @@ func exportCategories(ctx context.Context, tx *sql.Tx, userID int64, fn func(exp
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var c exportCategory
+		var c exportdoc.Category
 		if err := rows.Scan(&c.Slug, &c.Name, &c.Description, &c.Builtin); err != nil {
 			return err
 		}
@@ -404,7 +284,7 @@ func exportCategories(ctx context.Context, tx *sql.Tx, userID int64, fn func(exp
 	return rows.Err()
 }
 
-func exportDecks(ctx context.Context, tx *sql.Tx, userID int64, fn func(exportDeck) error) error {
+func exportDecks(ctx context.Context, tx *sql.Tx, userID int64, fn func(exportdoc.Deck) error) error {
 	rows, err := tx.QueryContext(ctx, "SELECT name, builtin FROM decks WHERE user_id = ?1 AND id NOT IN "+madeByPendingImport("decks", "?1")+
 		" ORDER BY name, id", userID)
 	if err != nil {
@@ -412,7 +292,7 @@ func exportDecks(ctx context.Context, tx *sql.Tx, userID int64, fn func(exportDe
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var d exportDeck
+		var d exportdoc.Deck
 		if err := rows.Scan(&d.Name, &d.Builtin); err != nil {
 			return err
 		}
@@ -436,7 +316,7 @@ func exportTime(stored string) (string, error) {
 // added, those in the trash left out. The card passed is reused: fn must not keep it. The query walks
 // the table in id order over the user's range of ids ("+" keeps SQLite off
 // the user index), so SQLite need not sort, and hold, all the cards.
-func exportCards(ctx context.Context, tx *sql.Tx, userID int64, fn func(*exportCard) error) error {
+func exportCards(ctx context.Context, tx *sql.Tx, userID int64, fn func(*exportdoc.Card) error) error {
 	rows, err := tx.QueryContext(ctx, `SELECT c.id, c.key, d.name, cat.slug, c.front, c.back, c.key_points, c.synonyms,
 		c.source, c.suspended, c.edited, c.created_at, c.updated_at,
 		s.repetitions, s.interval, s.ease, s.due, s.lapses, s.last_day, c.cloze, COALESCE(c.note_id, 0), `+tagsColumn+`
@@ -451,7 +331,7 @@ func exportCards(ctx context.Context, tx *sql.Tx, userID int64, fn func(*exportC
 		return err
 	}
 	defer rows.Close()
-	var c exportCard
+	var c exportdoc.Card
 	for rows.Next() {
 		var kps, syn, created, updated, tags string
 		var due, last sql.NullInt64
@@ -493,7 +373,7 @@ func exportCards(ctx context.Context, tx *sql.Tx, userID int64, fn func(*exportC
 // the reviews of cards in the trash are left out. The review passed is
 // reused: fn must not keep it. Each study day is its own indexed query, so
 // SQLite sorts one day's reviews at a time, never the whole log.
-func exportReviews(ctx context.Context, tx *sql.Tx, userID int64, fn func(*exportReview, string) error) error {
+func exportReviews(ctx context.Context, tx *sql.Tx, userID int64, fn func(*exportdoc.Review, string) error) error {
 	var days []int64
 	rows, err := tx.QueryContext(ctx, "SELECT DISTINCT study_day FROM reviews WHERE user_id = ?1 AND card_id < "+visibleBelow("?1")+" ORDER BY study_day", userID)
 	if err != nil {
@@ -523,7 +403,7 @@ func exportReviews(ctx context.Context, tx *sql.Tx, userID int64, fn func(*expor
 		return err
 	}
 	defer stmt.Close()
-	var r exportReview
+	var r exportdoc.Review
 	for _, day := range days {
 		if err := exportReviewsOf(ctx, stmt, userID, day, &r, fn); err != nil {
 			return err
@@ -532,7 +412,7 @@ func exportReviews(ctx context.Context, tx *sql.Tx, userID int64, fn func(*expor
 	return nil
 }
 
-func exportReviewsOf(ctx context.Context, stmt *sql.Stmt, userID, day int64, r *exportReview, fn func(*exportReview, string) error) error {
+func exportReviewsOf(ctx context.Context, stmt *sql.Stmt, userID, day int64, r *exportdoc.Review, fn func(*exportdoc.Review, string) error) error {
 	rows, err := stmt.QueryContext(ctx, userID, day)
 	if err != nil {
 		return err
@@ -555,7 +435,7 @@ func exportReviewsOf(ctx context.Context, stmt *sql.Stmt, userID, day int64, r *
 		r.Before.Due, r.Before.LastDay, r.After.Due = nullDay(beforeDue), nullDay(beforeLast), nullDay(afterDue)
 		r.Covered = nil
 		if covered != "" {
-			r.Covered = &coverageJSON{}
+			r.Covered = &exportdoc.Coverage{}
 			if err := json.Unmarshal([]byte(covered), r.Covered); err != nil {
 				return fmt.Errorf("review of card %d coverage: %w", r.CardID, err)
 			}
@@ -662,7 +542,7 @@ func (s *Store) ExportCSV(ctx context.Context, userID int64, w io.Writer) error 
 		}
 		err = table("cards.csv", csvCardColumns, func(cw *csv.Writer) error {
 			rec := make([]string, len(csvCardColumns))
-			return exportCards(ctx, tx, userID, func(c *exportCard) error {
+			return exportCards(ctx, tx, userID, func(c *exportdoc.Card) error {
 				rec = append(rec[:0], strconv.FormatInt(c.ID, 10), csvCell(c.Key), csvCell(c.Deck), c.Category,
 					csvCell(c.Front), csvCell(c.Back), csvCell(strings.Join(c.KeyPoints, "\n")), csvCell(c.Source),
 					csvBool(c.Suspended), csvBool(c.Edited),
@@ -677,7 +557,7 @@ func (s *Store) ExportCSV(ctx context.Context, userID int64, w io.Writer) error 
 		}
 		err = table("reviews.csv", csvReviewColumns, func(cw *csv.Writer) error {
 			rec := make([]string, len(csvReviewColumns))
-			return exportReviews(ctx, tx, userID, func(r *exportReview, category string) error {
+			return exportReviews(ctx, tx, userID, func(r *exportdoc.Review, category string) error {
 				var covered, missed string
 				if r.Covered != nil {
 					covered, missed = strings.Join(r.Covered.Covered, "\n"), strings.Join(r.Covered.Missed, "\n")
@@ -739,8 +619,8 @@ func (s *Store) ExportAnki(ctx context.Context, userID int64, w io.Writer) error
 		cw := csv.NewWriter(bw)
 		cw.Comma = '\t'
 		rec := make([]string, 3)
-		err := exportCards(ctx, tx, userID, func(c *exportCard) error {
-			rec[0], rec[1], rec[2] = c.Front, c.Back, strings.Join(append([]string{c.Category}, ankiTagNames(c.Tags)...), " ")
+		err := exportCards(ctx, tx, userID, func(c *exportdoc.Card) error {
+			rec[0], rec[1], rec[2] = c.Front, c.Back, strings.Join(append([]string{c.Category}, anki.TagNames(c.Tags)...), " ")
 			return cw.Write(rec)
 		})
 		if err != nil {

@@ -18,6 +18,7 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 
+	"github.com/flashcards/flashcards/data/exportdoc"
 	"github.com/flashcards/flashcards/data/format"
 	"github.com/flashcards/flashcards/srs"
 )
@@ -159,16 +160,16 @@ func TestExportJSONDocument(t *testing.T) {
 	s, u, _ := exportFixture(t)
 	doc := exportJSON(t, s, u.ID)
 	var m struct {
-		Format     string           `json:"format"`
-		Version    int              `json:"version"`
-		ExportedAt string           `json:"exported_at"`
-		User       exportUser       `json:"user"`
-		Settings   exportSettings   `json:"settings"`
-		Categories []exportCategory `json:"categories"`
-		Decks      []exportDeck     `json:"decks"`
-		Cards      []exportCard     `json:"cards"`
-		Reviews    []exportReview   `json:"reviews"`
-		Mastery    MasteryTable     `json:"mastery"`
+		Format     string               `json:"format"`
+		Version    int                  `json:"version"`
+		ExportedAt string               `json:"exported_at"`
+		User       exportdoc.User       `json:"user"`
+		Settings   exportdoc.Settings   `json:"settings"`
+		Categories []exportdoc.Category `json:"categories"`
+		Decks      []exportdoc.Deck     `json:"decks"`
+		Cards      []exportdoc.Card     `json:"cards"`
+		Reviews    []exportdoc.Review   `json:"reviews"`
+		Mastery    MasteryTable         `json:"mastery"`
 	}
 	dec := json.NewDecoder(bytes.NewReader(doc))
 	dec.DisallowUnknownFields()
@@ -190,7 +191,7 @@ func TestExportJSONDocument(t *testing.T) {
 	if len(m.Cards) != 41 || len(m.Reviews) != 9 {
 		t.Fatalf("%d cards and %d reviews, want 41 and 9", len(m.Cards), len(m.Reviews))
 	}
-	byKey := map[string]exportCard{}
+	byKey := map[string]exportdoc.Card{}
 	for _, c := range m.Cards {
 		byKey[c.Key] = c
 	}
@@ -208,7 +209,7 @@ func TestExportJSONDocument(t *testing.T) {
 	for _, r := range m.Reviews {
 		if !r.Counted {
 			redrills++
-			if r.After != r.Before.exportSched && !(r.After.Due != nil && r.Before.Due != nil && *r.After.Due == *r.Before.Due) {
+			if r.After != r.Before.Sched && !(r.After.Due != nil && r.Before.Due != nil && *r.After.Due == *r.Before.Due) {
 				t.Errorf("a re-drill changed the state: %+v -> %+v", r.Before, r.After)
 			}
 		}
@@ -528,56 +529,6 @@ func TestRestoreRefusesBadFiles(t *testing.T) {
 	}
 }
 
-// endless is a reader of a valid export's start followed by spaces forever.
-type endless struct{ head string }
-
-func (e *endless) Read(p []byte) (int, error) {
-	n := copy(p, e.head)
-	e.head = e.head[n:]
-	for i := n; i < len(p); i++ {
-		p[i] = ' '
-	}
-	return len(p), nil
-}
-
-func TestRestoreRefusesAnEndlessFile(t *testing.T) {
-	// ReadExport's limit is MaxExportBytes; 4 MiB keeps the test quick.
-	_, err := readExport(&endless{head: `{"format":"flashcards-export","version":1,`}, 4<<20)
-	if !errors.Is(err, ErrTooLarge) {
-		t.Fatalf("err = %v, want ErrTooLarge", err)
-	}
-}
-
-func TestUTF8ReaderAcrossReads(t *testing.T) {
-	text := `{"front":"Größe — über 日本 🙂"}`
-	for chunk := 1; chunk <= 5; chunk++ {
-		got, err := io.ReadAll(&utf8Reader{r: &chunkReader{s: text, n: chunk}})
-		if err != nil || string(got) != text {
-			t.Errorf("chunks of %d: %q, %v", chunk, got, err)
-		}
-	}
-	if _, err := io.ReadAll(&utf8Reader{r: &chunkReader{s: text[:len(text)-5], n: 3}}); err == nil || !strings.Contains(err.Error(), "ends inside a character") {
-		t.Errorf("cut character: %v", err)
-	}
-	if _, err := io.ReadAll(&utf8Reader{r: &chunkReader{s: "ab\xc3(", n: 2}}); err == nil || !strings.Contains(err.Error(), "offset 2") {
-		t.Errorf("bad byte: %v", err)
-	}
-}
-
-type chunkReader struct {
-	s string
-	n int
-}
-
-func (c *chunkReader) Read(p []byte) (int, error) {
-	if c.s == "" {
-		return 0, io.EOF
-	}
-	n := copy(p[:min(len(p), c.n)], c.s)
-	c.s = c.s[n:]
-	return n, nil
-}
-
 // heavyExportUser gives a user cards and reviews written straight into
 // SQLite, as fast as a benchmark needs them.
 func heavyExportUser(b *testing.B, s *Store, cards, reviews int) int64 {
@@ -719,4 +670,112 @@ func BenchmarkRestore100kReviews(b *testing.B) {
 	}
 	b.ReportMetric(float64(doc.Len())/(1<<20), "export-MiB")
 	b.ReportMetric(float64(write.Milliseconds())/float64(i), "write-ms")
+}
+
+// The interview (its date, scope, final pass and pacing) leaves with the
+// export and comes back with the restore, its scope by category slug; an
+// export made before it carried one restores leaving the account's.
+func TestExportRestoreInterview(t *testing.T) {
+	ctx := context.Background()
+	s, u, _ := exportFixture(t)
+	// Set while the day is still ahead; by the restore it has passed, and
+	// stays, as it may in the settings.
+	day := srs.DateOf(2026, 3, 11)
+	setInterview(t, s, u.ID, day, 5, false, "system-design", "data-quality")
+	doc := exportJSON(t, s, u.ID)
+	want := `"interview_date":"2026-03-11","interview_scope":["data-quality","system-design"],"final_days":5,"new_cards_on_time":false`
+	if !bytes.Contains(doc, []byte(want)) {
+		t.Fatalf("the export's settings lack %s:\n%s", want, doc[:bytes.Index(doc, []byte(`"categories"`))])
+	}
+	bob, err := s.CreateUser(ctx, "bob", "correct horse", DefaultSettings())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.RestoreExport(ctx, bob.ID, bytes.NewReader(doc)); err != nil {
+		t.Fatal(err)
+	}
+	iv, err := s.Interview(ctx, bob.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := fmt.Sprintf("%+v", iv); got != fmt.Sprintf("%+v", InterviewSettings{Date: day, HasDate: true, Scope: []string{"data-quality", "system-design"}, FinalDays: 5}) {
+		t.Errorf("bob's interview after the restore: %s", got)
+	}
+	if a, b := comparableExport(t, doc), comparableExport(t, exportJSON(t, s, bob.ID)); a != b {
+		t.Errorf("export -> restore -> export differs:\n%s", lineDiff(a, b))
+	}
+
+	// An older export, without the interview: the account's stays.
+	old := bytes.Replace(doc, []byte(","+want), nil, 1)
+	if bytes.Equal(old, doc) {
+		t.Fatal("could not take the interview out of the export")
+	}
+	carol, err := s.CreateUser(ctx, "carol", "correct horse", DefaultSettings())
+	if err != nil {
+		t.Fatal(err)
+	}
+	setInterview(t, s, carol.ID, srs.DateOf(2026, 4, 1), 2, true, "accuracy-only")
+	if _, err := s.RestoreExport(ctx, carol.ID, bytes.NewReader(old)); err != nil {
+		t.Fatal(err)
+	}
+	if iv, _ := s.Interview(ctx, carol.ID); !iv.HasDate || iv.Date != srs.DateOf(2026, 4, 1) || iv.FinalDays != 2 || strings.Join(iv.Scope, ",") != "accuracy-only" {
+		t.Errorf("an export without an interview changed carol's: %+v", iv)
+	}
+	// No date and every category: written as null and [], restored so.
+	dave, err := s.CreateUser(ctx, "dave", "correct horse", DefaultSettings())
+	if err != nil {
+		t.Fatal(err)
+	}
+	setInterview(t, s, dave.ID, srs.DateOf(2026, 4, 1), 2, true, "accuracy-only")
+	none := bytes.Replace(doc, []byte(want), []byte(`"interview_date":null,"interview_scope":[],"final_days":3,"new_cards_on_time":true`), 1)
+	if _, err := s.RestoreExport(ctx, dave.ID, bytes.NewReader(none)); err != nil {
+		t.Fatal(err)
+	}
+	if iv, _ := s.Interview(ctx, dave.ID); iv.HasDate || len(iv.Scope) != 0 || iv.FinalDays != 3 || !iv.NewOnTime {
+		t.Errorf("an export without a date left dave with %+v", iv)
+	}
+
+	// A bad interview refuses the file, changing nothing.
+	for _, tc := range []struct{ name, old, new, msg string }{
+		{"unknown category", `"data-quality","system-design"`, `"data-quality","nowhere"`, `Settings: the interview's category "nowhere" is not among the export's categories`},
+		{"twice", `"data-quality","system-design"`, `"data-quality","data-quality"`, `Settings: interview_scope names "data-quality" twice`},
+		{"not a slug", `"data-quality","system-design"`, `"Data Quality"`, `Settings: interview_scope: "Data Quality" is not a category slug`},
+		{"final pass too long", `"final_days":5`, `"final_days":15`, `Settings: final_days 15 is outside 1 to 14`},
+		{"date out of range", `"interview_date":"2026-03-11"`, `"interview_date":"2400-01-01"`, `Settings: interview_date 2400-01-01 is outside 1990-01-01 to 2300-01-01`},
+		{"a date that is not one", `"interview_date":"2026-03-11"`, `"interview_date":"soon"`, `In "settings", "soon" is not a date written YYYY-MM-DD`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			before := tableCounts(t, s, carol.ID)
+			ivBefore, _ := s.Interview(ctx, carol.ID)
+			_, err := s.RestoreExport(ctx, carol.ID, bytes.NewReader(bytes.Replace(doc, []byte(tc.old), []byte(tc.new), 1)))
+			if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), tc.msg) {
+				t.Fatalf("err = %v, want ErrInvalid saying %q", err, tc.msg)
+			}
+			ivAfter, _ := s.Interview(ctx, carol.ID)
+			if after := tableCounts(t, s, carol.ID); after != before || fmt.Sprint(ivAfter) != fmt.Sprint(ivBefore) {
+				t.Errorf("a refused restore changed the account")
+			}
+		})
+	}
+}
+
+// A category an unfinished import made is left out of the export, and so
+// out of the interview's scope there, or the export would not restore.
+func TestExportInterviewScopeWithoutAPendingImport(t *testing.T) {
+	ctx := context.Background()
+	s := openTestStore(t)
+	s.Now = func() time.Time { return time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC) }
+	u := cardsTestUser(t, s, "ada")
+	p := startPausedImport(t, s, u.ID, "big.csv", smallTable(testImportRows()), 1)
+	setInterview(t, s, u.ID, srs.DateOf(2026, 6, 1), 3, true, "brand-new-category", "data-quality")
+	doc := exportJSON(t, s, u.ID)
+	p.release()
+	<-p.done
+	if bytes.Contains(doc, []byte(`"slug":"brand-new-category"`)) || !bytes.Contains(doc, []byte(`"interview_scope":["data-quality"]`)) {
+		t.Errorf("the export holds the pending import's category:\n%.600s", doc)
+	}
+	bob := cardsTestUser(t, s, "bob")
+	if _, err := s.RestoreExport(ctx, bob.ID, bytes.NewReader(doc)); err != nil {
+		t.Errorf("the export does not restore: %v", err)
+	}
 }

@@ -142,6 +142,12 @@ func (s *Store) updateInterview(ctx context.Context, tx *sql.Tx, userID int64, i
 			scope = append(scope, id)
 		}
 	}
+	return writeInterview(ctx, tx, userID, iv, scope)
+}
+
+// writeInterview stores checked interview settings, the scope as category
+// ids; the settings page and a restore both write through it.
+func writeInterview(ctx context.Context, tx *sql.Tx, userID int64, iv InterviewSettings, scope []int64) error {
 	var day any
 	if iv.HasDate {
 		day = int(iv.Date)

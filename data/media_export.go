@@ -3,6 +3,8 @@ package data
 import (
 	"context"
 	"database/sql"
+
+	"github.com/flashcards/flashcards/data/exportdoc"
 )
 
 // The JSON export's images: a "media" member after "reviews", a list of
@@ -11,37 +13,10 @@ import (
 // restore reads in one upload (docs/export.md). An account without images
 // writes no "media", so its export reads as before.
 
-// Bounds on the images of a restored export.
-const (
-	// MaxExportMedia is the most images an export may carry.
-	MaxExportMedia = 20_000
-	// maxExportMediaFile bounds one image's bytes in a file; the account's
-	// own per-image limit (usually smaller) is checked at the restore.
-	maxExportMediaFile = 64 << 20
-)
-
-// exportMedia is one image in the JSON document.
-type exportMedia struct {
-	File        string `json:"file"` // <hash>.<ext>, as card text refers to it
-	Name        string `json:"name"` // the name it was uploaded with
-	ContentType string `json:"content_type"`
-	Data        []byte `json:"data"` // base64 in the document
-}
-
-func (m exportMedia) check() error {
-	if _, _, ok := ParseMediaURL(m.File); !ok {
-		return exportError("%q is not an image's file name (<sha256>.png, .jpg, .gif, .webp or .svg)", clipText(m.File))
-	}
-	if len(m.Data) > maxExportMediaFile {
-		return exportError("%s is larger than %d MiB", m.File, maxExportMediaFile>>20)
-	}
-	return checkText("the name", m.Name, 1000, false)
-}
-
 // exportMediaJSON writes the "media" member: the images the user holds
 // that the exported cards (those not trashed nor waiting in an import)
 // show, read one at a time.
-func exportMediaJSON(ctx context.Context, tx *sql.Tx, userID int64, j *jsonStream) error {
+func exportMediaJSON(ctx context.Context, tx *sql.Tx, userID int64, enc *exportdoc.Encoder) error {
 	rows, err := tx.QueryContext(ctx, `SELECT c.front, c.back, c.key_points FROM cards c JOIN card_state s ON s.card_id = c.id
 		WHERE c.user_id = ?1 AND c.id < `+visibleBelow("?1")+` AND s.trashed = 0
 			AND (instr(c.front, '/media/') > 0 OR instr(c.back, '/media/') > 0 OR instr(c.key_points, '/media/') > 0)`, userID)
@@ -65,8 +40,6 @@ func exportMediaJSON(ctx context.Context, tx *sql.Tx, userID int64, j *jsonStrea
 	if err != nil || len(held) == 0 {
 		return err
 	}
-	item, end := j.array("media")
-	defer end()
 	for _, h := range mediaRefs(texts...) {
 		m, ok := held[h]
 		if !ok {
@@ -76,32 +49,11 @@ func exportMediaJSON(ctx context.Context, tx *sql.Tx, userID int64, j *jsonStrea
 		if err := tx.QueryRowContext(ctx, "SELECT data FROM media_blobs WHERE hash = ?", h).Scan(&data); err != nil {
 			return err
 		}
-		item(exportMedia{File: m.FileName(), Name: m.Name, ContentType: m.ContentType, Data: data})
-		if j.err != nil {
-			return j.err
+		if err := enc.Media(&exportdoc.Media{File: m.FileName(), Name: m.Name, ContentType: m.ContentType, Data: data}); err != nil {
+			return err
 		}
 	}
 	return nil
-}
-
-// readMedia reads the "media" member, never more than MaxExportMedia.
-func (rd *exportReader) readMedia() error {
-	seen := map[string]bool{}
-	return rd.array("media", MaxExportMedia, func(i int) error {
-		var m exportMedia
-		if err := rd.dec.Decode(&m); err != nil {
-			return rd.readErr(`"media"`, err)
-		}
-		if err := m.check(); err != nil {
-			return exportError("Image %d: %s", i+1, Message(err))
-		}
-		if seen[m.File] {
-			return exportError("Image %d: %s is listed twice", i+1, m.File)
-		}
-		seen[m.File] = true
-		rd.exp.media = append(rd.exp.media, m)
-		return nil
-	})
 }
 
 // restoreMediaDrafts checks an export's images as an upload is checked

@@ -16,6 +16,7 @@ import (
 
 	"github.com/flashcards/flashcards/data/cardtable"
 	"github.com/flashcards/flashcards/data/draft"
+	"github.com/flashcards/flashcards/data/exportdoc"
 	"github.com/flashcards/flashcards/srs"
 )
 
@@ -966,7 +967,7 @@ func TestRestoreSeesCardsStoredMeanwhile(t *testing.T) {
 	if _, err := s.ImportDrafts(ctx, u.ID, "d", []CardDraft{{Key: "a", Front: "a", Back: "b", Category: "data-quality"}}, nil); err != nil {
 		t.Fatal(err)
 	}
-	exp := &Export{cards: []exportCard{{Key: "a"}, {Key: "b"}}}
+	exp := &Export{cards: []exportdoc.Card{{Key: "a"}, {Key: "b"}}}
 	conflicts := func() ([]untouchedCard, error) {
 		var k priorKeys
 		if err := k.read(ctx, s, u.ID); err != nil {

@@ -10,6 +10,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/flashcards/flashcards/data/draft"
 	"github.com/flashcards/flashcards/srs"
 )
 
@@ -18,7 +19,7 @@ var ErrQueueEmpty = errors.New("nothing left to review today")
 
 // MaxAnswerMS caps the recorded time of one answer: a card left open over
 // lunch says nothing about recall speed.
-const MaxAnswerMS = 10 * 60 * 1000
+const MaxAnswerMS = draft.MaxAnswerMS
 
 // ReviewFilter narrows the day's queue. Zero values mean "all".
 type ReviewFilter struct {
@@ -430,7 +431,7 @@ const (
 )
 
 // MaxTypedAnswerRunes bounds a typed answer.
-const MaxTypedAnswerRunes = 20_000
+const MaxTypedAnswerRunes = draft.MaxTypedAnswerRunes
 
 // coverageJSON is how a typed answer's coverage is stored with its review.
 type coverageJSON struct {

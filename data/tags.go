@@ -5,9 +5,8 @@ import (
 	"database/sql"
 	"strings"
 	"unicode"
-	"unicode/utf8"
 
-	"github.com/flashcards/flashcards/data/anki"
+	"github.com/flashcards/flashcards/data/draft"
 	"github.com/flashcards/flashcards/srs/words"
 )
 
@@ -17,10 +16,10 @@ import (
 // This file is their one home: what a tag may be, how it is stored, and
 // how a list or a queue is narrowed to one.
 
-// Limits on tags.
+// Limits on tags: data/draft's, which the formats check too.
 const (
-	MaxTagRunes    = 100 // one tag
-	MaxTagsPerCard = 50
+	MaxTagRunes    = draft.MaxTagRunes // one tag
+	MaxTagsPerCard = draft.MaxTagsPerCard
 	// maxTagsListed bounds the user's tag list the forms suggest from.
 	maxTagsListed = 5000
 )
@@ -33,60 +32,17 @@ type TagCount struct {
 }
 
 // checkTag says in words what is wrong with a tag, trimmed already.
-func checkTag(t string) error {
-	switch {
-	case !utf8.ValidString(t):
-		return Errorf(ErrInvalid, "A tag is not valid UTF-8")
-	case utf8.RuneCountInString(t) > MaxTagRunes:
-		return Errorf(ErrInvalid, "The tag %q is too long: a tag may hold at most %d characters", clipTag(t), MaxTagRunes)
-	case strings.IndexFunc(t, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) >= 0:
-		return Errorf(ErrInvalid, "The tag %q has a space in it: tags are separated by spaces, and a tag is one word like company/acme", t)
-	case strings.HasPrefix(t, "/") || strings.HasSuffix(t, "/") || strings.Contains(t, "//"):
-		return Errorf(ErrInvalid, "The tag %q has an empty part: the parts of a tag go between single slashes, as in company/acme", t)
-	}
-	return nil
-}
-
-func clipTag(t string) string {
-	if r := []rune(t); len(r) > 30 {
-		return string(r[:30]) + "…"
-	}
-	return t
-}
+func checkTag(t string) error { return DocumentError(draft.CheckTag(t)) }
 
 // tagKey is a tag as the database compares it: NOCASE folds ASCII only.
-func tagKey(t string) string {
-	return strings.Map(func(r rune) rune {
-		if 'A' <= r && r <= 'Z' {
-			return r + 'a' - 'A'
-		}
-		return r
-	}, t)
-}
+func tagKey(t string) string { return draft.TagKey(t) }
 
 // CleanTags checks a card's tags and returns them trimmed, without
 // repeats (case aside: the first spelling stays), in the order given.
 // An empty entry is left out; a bad one is an error in words.
 func CleanTags(tags []string) ([]string, error) {
-	out := []string{}
-	seen := map[string]bool{}
-	for _, t := range tags {
-		t = strings.TrimSpace(t)
-		if t == "" {
-			continue
-		}
-		if err := checkTag(t); err != nil {
-			return nil, err
-		}
-		if k := tagKey(t); !seen[k] {
-			seen[k] = true
-			out = append(out, t)
-		}
-	}
-	if len(out) > MaxTagsPerCard {
-		return nil, Errorf(ErrInvalid, "A card may have at most %d tags", MaxTagsPerCard)
-	}
-	return out, nil
+	out, err := draft.CleanTags(tags)
+	return out, DocumentError(err)
 }
 
 // SplitTags reads a form's tags field: tags separated by spaces (or
@@ -280,6 +236,3 @@ func (s *Store) TagCards(ctx context.Context, userID int64, ids []int64, tag str
 		return res, err
 	})
 }
-
-// ankiTagNames are tags as Anki writes them, "::" for "/".
-func ankiTagNames(tags []string) []string { return anki.TagNames(tags) }

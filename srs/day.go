@@ -32,11 +32,22 @@ func DayOf(t time.Time) Day {
 	return DateOf(y, m, d)
 }
 
-// ParseDay parses a date written YYYY-MM-DD.
+// ParseDayError is text that is not a date written YYYY-MM-DD; a reader
+// of a file names the text in its own words.
+type ParseDayError struct {
+	Text string
+}
+
+func (e *ParseDayError) Error() string {
+	return fmt.Sprintf("srs: parse day %q: want YYYY-MM-DD", e.Text)
+}
+
+// ParseDay parses a date written YYYY-MM-DD; text that is not one is a
+// *ParseDayError.
 func ParseDay(s string) (Day, error) {
 	t, err := time.Parse(time.DateOnly, s)
 	if err != nil {
-		return 0, fmt.Errorf("srs: parse day %q: want YYYY-MM-DD", s)
+		return 0, &ParseDayError{Text: s}
 	}
 	return DayOf(t), nil
 }

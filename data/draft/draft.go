@@ -1,10 +1,10 @@
 // Package draft holds the plain card drafts that every file format turns
 // a document into, and that the store turns into cards, with what the
 // formats share in making them: a draft's key, the limits a card and an
-// import hold, the checks every document passes (size, emptiness, UTF-8)
-// and the errors a format refuses a document with. It imports nothing of
-// ours: a format package fills drafts without a database, and the store
-// reads them without knowing the format.
+// import hold, what a tag may be, the checks every document passes (size,
+// emptiness, UTF-8) and the errors a format refuses a document with. It
+// imports nothing of ours: a format package fills drafts without a
+// database, and the store reads them without knowing the format.
 package draft
 
 // Card is one card as a file describes it, before it is stored.

@@ -11,4 +11,7 @@ const (
 	MaxNameRunes     = 100   // a deck's name, and a file's name in a source
 	MaxSourceRunes   = 1_000 // a card's source, as an export may carry it back in
 	MaxImportCards   = 200_000
+
+	MaxTypedAnswerRunes = 20_000         // an answer typed before the reveal, as a review keeps it
+	MaxAnswerMS         = 10 * 60 * 1000 // a review's answer time: ten minutes
 )
