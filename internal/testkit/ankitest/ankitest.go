@@ -43,23 +43,35 @@ type Note struct {
 	Fields []string
 }
 
-// Card is one row of Anki's cards table. It has anki.Card's fields, so a
-// test of data/anki converts one to the other.
+// Card is one row of Anki's cards table. Its fields are anki.Card's, in
+// the same order, so a test of data/anki converts one to the other (and
+// the conversion stops compiling if they part).
 type Card struct {
-	ID, Nid, Did              int64
-	Ord, Type, Queue          int
-	Due                       int64
-	Ivl, Factor, Reps, Lapses int
-	Odue, Odid                int64
+	ID     int64
+	Nid    int64 // its note
+	Did    int64 // its deck
+	Ord    int   // its template, or its cloze number less one
+	Type   int   // 0 new, 1 learning, 2 review, 3 relearning
+	Queue  int   // much as Type; -1 suspended, -2 and -3 buried
+	Due    int64 // new: a position; review: days since the collection began; learning: s since the epoch
+	Ivl    int   // days
+	Factor int   // ease, in permille
+	Reps   int
+	Lapses int
+	Odue   int64 // in a filtered deck: the due in its home deck
+	Odid   int64 // in a filtered deck: its home deck
 }
 
 // Review is one row of Anki's revlog, with anki.Review's fields.
 type Review struct {
-	ID                         int64 // answered at, ms since the epoch
-	Cid                        int64
-	Ease, Ivl, LastIvl, Factor int
-	TimeMS                     int64
-	Type                       int
+	ID      int64 // answered at, ms since the epoch
+	Cid     int64 // the card
+	Ease    int   // the button, 1 to 4; 0 for a card rescheduled by hand
+	Ivl     int   // days after the answer; negative: seconds
+	LastIvl int   // as Ivl, before the answer
+	Factor  int
+	TimeMS  int64 // the time taken to answer
+	Type    int   // 0 learning, 1 review, 2 relearning, 3 filtered, 4 by hand
 }
 
 // Fixture is what a collection holds. A negative Rollover writes none.
