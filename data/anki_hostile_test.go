@@ -57,8 +57,9 @@ func TestImportApkgRefusesHostilePackages(t *testing.T) {
 	hugeField := ankitest.AlterWith(t, stub, func(db *sql.DB) {
 		ankitest.Exec(t, db, "UPDATE notes SET flds = ?", strings.Repeat("x", 50_000_000))
 	})
-	manyTemplates := ankitest.Alter(t, ankiBuild.Current(t, ankitest.Fixture{Created: 1, Notetypes: ankitest.Sample().Notetypes, Decks: map[int64]string{1: "Default"},
-		Notes: []ankitest.Note{{ID: 1, GUID: "g", Mid: 1001, Fields: []string{"front", "back"}}}, Cards: []ankitest.Card{{ID: 1, Nid: 1, Did: 1}}}),
+	oneNote := ankitest.Fixture{Created: 1, Notetypes: ankitest.Sample().Notetypes, Decks: map[int64]string{1: "Default"},
+		Notes: []ankitest.Note{{ID: 1, GUID: "g", Mid: 1001, Fields: []string{"front", "back"}}}, Cards: []ankitest.Card{{ID: 1, Nid: 1, Did: 1}}}
+	manyTemplates := ankitest.Alter(t, ankiBuild.Current(t, oneNote),
 		`WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 100001)
 			INSERT INTO templates SELECT 5000, n, 'card ' || n, 0, 0, x'' FROM r`)
 	sample := ankiBuild.Layouts(t, ankitest.Sample())["legacy anki2"]
