@@ -13,7 +13,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
+
+	"github.com/flashcards/flashcards/internal/testkit/ankitest"
 )
 
 // pngWithExif is a PNG carrying an eXIf chunk with a GPS marker.
@@ -31,27 +32,27 @@ func pngWithExif(t testing.TB, seed int) []byte {
 
 // mediaFixture is one Basic note showing an image on each side (one named
 // with a space, referred to URL-encoded), and a sound.
-func mediaFixture() ankiFixture {
-	return ankiFixture{
-		crt: time.Date(2026, 1, 1, 5, 0, 0, 0, time.UTC).Unix(), rollover: 4,
-		notetypes: []fixtureNotetype{{id: 1001, name: "Basic", fields: []string{"Front", "Back"},
-			tmpls: [][2]string{{"{{Front}}", "{{FrontSide}}<hr id=answer>{{Back}}"}}}},
-		decks: map[int64]string{1: "Default"},
-		notes: []fixtureNote{
-			{1, "imgGuid1", 1001, "", []string{`Which curve? <img src="roc%20curve.png" alt="ROC">`,
+func mediaFixture() ankitest.Fixture {
+	sample := ankitest.Sample()
+	return ankitest.Fixture{
+		Created: sample.Created, Rollover: 4,
+		Notetypes: sample.Notetypes[:1], // Basic, 1001
+		Decks:     map[int64]string{1: "Default"},
+		Notes: []ankitest.Note{
+			{ID: 1, GUID: "imgGuid1", Mid: 1001, Fields: []string{`Which curve? <img src="roc%20curve.png" alt="ROC">`,
 				`Above the diagonal.<br><img src="diagonal.png">[sound:say.mp3]`}},
 		},
-		cards: []fixtureCard{{id: 101, nid: 1, did: 1, ord: 0, typ: 2, queue: 2, due: 70, ivl: 10, factor: 2300, reps: 3}},
+		Cards: []ankitest.Card{{ID: 101, Nid: 1, Did: 1, Ord: 0, Type: 2, Queue: 2, Due: 70, Ivl: 10, Factor: 2300, Reps: 3}},
 	}
 }
 
-func mediaPackage(t testing.TB, fx ankiFixture, files map[string][]byte, list map[string]string) []byte {
-	entries := []zipEntry{{"collection.anki2", buildLegacyCollection(t, fx)}}
+func mediaPackage(t testing.TB, fx ankitest.Fixture, files map[string][]byte, list map[string]string) []byte {
+	entries := []ankitest.Entry{ankitest.File("collection.anki2", ankiBuild.Legacy(t, fx))}
 	for num, b := range files {
-		entries = append(entries, zipEntry{num, b})
+		entries = append(entries, ankitest.File(num, b))
 	}
 	l, _ := json.Marshal(list)
-	return zipPackage(t, append(entries, zipEntry{"media", l})...)
+	return ankitest.Zip(t, append(entries, ankitest.File("media", l))...)
 }
 
 var mediaMarkdown = regexp.MustCompile(`!\[([^\]]*)\]\(/media/([0-9a-f]{64})\.png\)`)
@@ -152,14 +153,10 @@ func TestApkgWithImagesRoundTrip(t *testing.T) {
 func TestImportApkgImagesCurrentLayout(t *testing.T) {
 	s, uid := ankiTestStore(t)
 	fx := mediaFixture()
-	var list []byte
-	for _, name := range []string{"roc curve.png", "diagonal.png"} {
-		list = append(list, protoField(1, string(protoField(1, name)))...)
-	}
-	pkg := zipPackage(t, zipEntry{"collection.anki2", stubCollection(t)},
-		zipEntry{"collection.anki21b", zstdCompress(t, buildCurrentCollection(t, fx))},
-		zipEntry{"0", zstdCompress(t, testPNG(t, 1, 600))}, zipEntry{"1", zstdCompress(t, testPNG(t, 2, 600))},
-		zipEntry{"media", zstdCompress(t, list)})
+	pkg := ankitest.Zip(t, ankitest.File("collection.anki2", ankiBuild.Stub(t)),
+		ankitest.File("collection.anki21b", ankitest.ZstdCompress(t, ankiBuild.Current(t, fx))),
+		ankitest.File("0", ankitest.ZstdCompress(t, testPNG(t, 1, 600))), ankitest.File("1", ankitest.ZstdCompress(t, testPNG(t, 2, 600))),
+		ankitest.File("media", ankitest.ZstdCompress(t, ankitest.MediaList("roc curve.png", "diagonal.png"))))
 	res, err := importApkg(t, s, uid, pkg, "")
 	if err != nil {
 		t.Fatal(err)
@@ -226,7 +223,7 @@ func TestImportApkgHostileMedia(t *testing.T) {
 		{"images past the user's quota", func() []byte { return mediaPackage(t, fx, ok, list) },
 			func(s *Store) func() { s.MediaLimits.MaxUser = 1000; return func() {} }, "Your images take 0 bytes of the"},
 		{"a damaged media list", func() []byte {
-			return zipPackage(t, zipEntry{"collection.anki2", buildLegacyCollection(t, fx)}, zipEntry{"media", []byte(`{"0": 1`)})
+			return ankitest.Zip(t, ankitest.File("collection.anki2", ankiBuild.Legacy(t, fx)), ankitest.File("media", []byte(`{"0": 1`)))
 		}, nil, "The package's media list is damaged"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -5,345 +5,29 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
-	"encoding/binary"
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/klauspost/compress/zstd"
-	"modernc.org/sqlite"
-
 	"github.com/flashcards/flashcards/data/anki"
+	"github.com/flashcards/flashcards/internal/testkit/ankitest"
 	"github.com/flashcards/flashcards/srs"
 )
 
-// The tests build their Anki packages themselves, in both layouts, from
-// one description: no binary fixture is committed.
-
-type fixtureNotetype struct {
-	id     int64
-	name   string
-	cloze  bool
-	fields []string
-	tmpls  [][2]string // qfmt, afmt
-}
-
-type fixtureNote struct {
-	id     int64
-	guid   string
-	mid    int64
-	tags   string
-	fields []string
-}
-
-type ankiFixture struct {
-	crt       int64
-	rollover  int
-	notetypes []fixtureNotetype
-	decks     map[int64]string
-	notes     []fixtureNote
-	cards     []fixtureCard
-	revlog    []fixtureReview
-}
-
-// fixtureCard is one row of Anki's cards table, fixtureReview one of its
-// revlog, as the fixture writes them.
-type fixtureCard struct {
-	id, nid, did              int64
-	ord, typ, queue           int
-	due                       int64
-	ivl, factor, reps, lapses int
-	odue, odid                int64
-}
-
-type fixtureReview struct {
-	id                         int64 // answered at, ms since the epoch
-	cid                        int64
-	ease, ivl, lastIvl, factor int
-	timeMS                     int64
-	typ                        int
-}
+// The tests build their Anki packages themselves, in every layout, from
+// one description (internal/testkit/ankitest, which data/anki's tests
+// share): no binary fixture is committed.
+var ankiBuild = ankitest.Builder{Schema11: anki.Schema11}
 
 // The store's clock in these tests, and the collection's creation day.
 var (
 	ankiTestNow     = time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC)
 	ankiTestCreated = srs.DateOf(2026, 1, 1)
 )
-
-func ms(y int, m time.Month, d, h, min int) int64 {
-	return time.Date(y, m, d, h, min, 0, 0, time.UTC).UnixMilli()
-}
-
-// sampleAnki covers basic, reversed and cloze notes, tags, scheduled, new,
-// learning and suspended cards, a card with no text left, one with no
-// note, and a review log.
-func sampleAnki() ankiFixture {
-	return ankiFixture{
-		crt:      time.Date(2026, 1, 1, 5, 0, 0, 0, time.UTC).Unix(),
-		rollover: 4,
-		notetypes: []fixtureNotetype{
-			{id: 1001, name: "Basic", fields: []string{"Front", "Back"},
-				tmpls: [][2]string{{"{{Front}}", "{{FrontSide}}<hr id=answer>{{Back}}"}}},
-			{id: 1002, name: "Basic (and reversed card)", fields: []string{"Front", "Back"},
-				tmpls: [][2]string{{"{{Front}}", "{{FrontSide}}<hr id=answer>{{Back}}"}, {"{{Back}}", "{{FrontSide}}<hr id=answer>{{Front}}"}}},
-			// The name does not say cloze: the kind (and the template) do.
-			{id: 1003, name: "Lückentext", cloze: true, fields: []string{"Text", "Back Extra"},
-				tmpls: [][2]string{{"{{cloze:Text}}", "{{cloze:Text}}<br>{{Back Extra}}"}}},
-		},
-		decks: map[int64]string{1: "Default", 2001: "Interview::ML"},
-		notes: []fixtureNote{
-			{1, "basicGuid1", 1001, " data_quality ", []string{"What is <b>overfitting</b>?",
-				`Fitting noise:<ul><li>high variance</li><li>poor generalization</li></ul><img src="curve.png">`}},
-			{2, "revGuid2", 1002, " ML::accuracy_only extra ", []string{"Precision", "TP / (TP + FP)"}},
-			{3, "clozeGuid3", 1003, "", []string{"{{c1::Bagging}} reduces variance; {{c2::boosting::method}} reduces bias.[sound:ensemble.mp3]", "See <i>ensembles</i>"}},
-			{4, "newGuid4", 1001, " Data_Quality ", []string{"What is data leakage?", "Training on information unavailable at prediction time"}},
-			{5, "suspGuid5", 1001, " ", []string{"Suspended question", "Suspended answer"}},
-			{6, "emptyGuid6", 1001, "", []string{`<img src="only.png">`, "Answer to an image"}},
-		},
-		cards: []fixtureCard{
-			{id: 101, nid: 1, did: 2001, ord: 0, typ: 2, queue: 2, due: 70, ivl: 10, factor: 2300, reps: 6, lapses: 1},
-			{id: 201, nid: 2, did: 2001, ord: 0, typ: 2, queue: 2, due: 60, ivl: 3, factor: 2500, reps: 2},
-			{id: 202, nid: 2, did: 2001, ord: 1, typ: 0, queue: 0, due: 7},
-			{id: 301, nid: 3, did: 1, ord: 0, typ: 2, queue: 2, due: 100, ivl: 40, factor: 2650, reps: 4},
-			{id: 302, nid: 3, did: 1, ord: 1, typ: 1, queue: 1, due: ms(2026, 3, 10, 11, 1) / 1000, factor: 2500, reps: 1},
-			{id: 401, nid: 4, did: 1, ord: 0, typ: 0, queue: 0, due: 8},
-			{id: 501, nid: 5, did: 1, ord: 0, typ: 2, queue: -1, due: 90, ivl: 20, factor: 1200, reps: 9, lapses: 3},
-			{id: 601, nid: 6, did: 1, ord: 0, typ: 0, queue: 0, due: 9},
-			{id: 701, nid: 99, did: 1, ord: 0, typ: 0, queue: 0, due: 10},
-		},
-		revlog: []fixtureReview{
-			{id: ms(2026, 1, 5, 10, 0), cid: 101, ease: 3, ivl: -600, lastIvl: 0, factor: 0, timeMS: 8000, typ: 0},
-			{id: ms(2026, 1, 5, 10, 10), cid: 101, ease: 3, ivl: 1, lastIvl: -600, factor: 2500, timeMS: 6000, typ: 0},
-			{id: ms(2026, 1, 6, 9, 0), cid: 101, ease: 3, ivl: 4, lastIvl: 1, factor: 2500, timeMS: 5000, typ: 1},
-			{id: ms(2026, 1, 10, 9, 0), cid: 101, ease: 1, ivl: 1, lastIvl: 4, factor: 2300, timeMS: 20000, typ: 1},
-			{id: ms(2026, 1, 11, 9, 0), cid: 101, ease: 3, ivl: 10, lastIvl: 1, factor: 2300, timeMS: 700000, typ: 1},
-			{id: ms(2026, 1, 12, 9, 0), cid: 101, ease: 0, ivl: 10, lastIvl: 10, factor: 2300, timeMS: 0, typ: 4},
-			{id: ms(2026, 1, 13, 9, 0), cid: 101, ease: 2, ivl: 10, lastIvl: 10, factor: 2300, timeMS: 4000, typ: 3},
-			{id: ms(2026, 2, 27, 9, 0), cid: 201, ease: 2, ivl: 3, lastIvl: 1, factor: 2500, timeMS: 3000, typ: 1},
-			{id: ms(2026, 3, 10, 11, 0), cid: 302, ease: 1, ivl: -60, lastIvl: 0, factor: 0, timeMS: 9000, typ: 0},
-			{id: ms(2026, 2, 1, 9, 0), cid: 999, ease: 3, ivl: 5, lastIvl: 2, factor: 2500, timeMS: 1000, typ: 1},
-		},
-	}
-}
-
-// buildLegacyCollection writes the fixture as a schema 11 collection,
-// note types and decks as JSON in col.
-func buildLegacyCollection(t testing.TB, fx ankiFixture) []byte {
-	t.Helper()
-	models := map[string]any{}
-	for _, nt := range fx.notetypes {
-		var flds, tmpls []any
-		for i, f := range nt.fields {
-			flds = append(flds, map[string]any{"name": f, "ord": i, "sticky": false, "rtl": false, "font": "Arial", "size": 20})
-		}
-		for i, tm := range nt.tmpls {
-			tmpls = append(tmpls, map[string]any{"name": "Card " + strconv.Itoa(i+1), "ord": i, "qfmt": tm[0], "afmt": tm[1]})
-		}
-		typ := 0
-		if nt.cloze {
-			typ = 1
-		}
-		models[strconv.FormatInt(nt.id, 10)] = map[string]any{"id": nt.id, "name": nt.name, "type": typ, "flds": flds, "tmpls": tmpls,
-			"mod": 0, "usn": 0, "sortf": 0, "did": 1, "css": ""}
-	}
-	decks := map[string]any{}
-	for id, name := range fx.decks {
-		decks[strconv.FormatInt(id, 10)] = map[string]any{"id": id, "name": name, "dyn": 0, "conf": 1}
-	}
-	conf := map[string]any{"nextPos": 1}
-	if fx.rollover >= 0 {
-		conf["rollover"] = fx.rollover
-	}
-	js := func(v any) string { b, _ := json.Marshal(v); return string(b) }
-	return buildCollection(t, anki.Schema11, func(db *sql.DB) {
-		mustExec(t, db, `INSERT INTO col VALUES (1, ?, 0, 0, 11, 0, 0, 0, ?, ?, ?, '{}', '{}')`, fx.crt, js(conf), js(models), js(decks))
-		insertNotesCardsRevlog(t, db, fx)
-	})
-}
-
-// ankiSchema18 is the part of a current collection's schema the importer
-// reads, as Anki declares it (the unicase collation included).
-const ankiSchema18 = anki.Schema11 + `
-CREATE TABLE notetypes (id integer NOT NULL PRIMARY KEY, name text NOT NULL COLLATE unicase, mtime_secs integer NOT NULL,
-	usn integer NOT NULL, config blob NOT NULL);
-CREATE UNIQUE INDEX idx_notetypes_name ON notetypes (name);
-CREATE TABLE fields (ntid integer NOT NULL, ord integer NOT NULL, name text NOT NULL COLLATE unicase, config blob NOT NULL,
-	PRIMARY KEY (ntid, ord)) without rowid;
-CREATE UNIQUE INDEX idx_fields_name_ntid ON fields (name, ntid);
-CREATE TABLE templates (ntid integer NOT NULL, ord integer NOT NULL, name text NOT NULL COLLATE unicase,
-	mtime_secs integer NOT NULL, usn integer NOT NULL, config blob NOT NULL, PRIMARY KEY (ntid, ord)) without rowid;
-CREATE TABLE decks (id integer PRIMARY KEY NOT NULL, name text NOT NULL COLLATE unicase, mtime_secs integer NOT NULL,
-	usn integer NOT NULL, common blob NOT NULL, kind blob NOT NULL);
-CREATE UNIQUE INDEX idx_decks_name ON decks (name);
-CREATE TABLE config (KEY text NOT NULL PRIMARY KEY, usn integer NOT NULL, mtime_secs integer NOT NULL, val blob NOT NULL) without rowid;
-`
-
-var unicaseOnce sync.Once
-
-// registerUnicase teaches the SQLite driver Anki's "unicase" collation, as
-// data/anki does before it reads, so the fixture can declare it.
-func registerUnicase() {
-	unicaseOnce.Do(func() {
-		// Fails only if data/anki registered it already, which is as good.
-		_ = sqlite.RegisterCollationUtf8("unicase", func(a, b string) int {
-			return strings.Compare(strings.ToLower(a), strings.ToLower(b))
-		})
-	})
-}
-
-// protoField encodes one protobuf field: a varint (wire 0) or bytes (wire 2).
-func protoField(num int, v any) []byte {
-	var b []byte
-	switch v := v.(type) {
-	case int:
-		b = binary.AppendUvarint(b, uint64(num<<3))
-		b = binary.AppendUvarint(b, uint64(v))
-	case string:
-		b = binary.AppendUvarint(b, uint64(num<<3|2))
-		b = binary.AppendUvarint(b, uint64(len(v)))
-		b = append(b, v...)
-	}
-	return b
-}
-
-// buildCurrentCollection writes the fixture as a current (schema 18)
-// collection: note types, fields, templates and decks in tables, settings
-// in protobuf blobs, deck levels separated by \x1f, the rollover in config.
-func buildCurrentCollection(t testing.TB, fx ankiFixture) []byte {
-	t.Helper()
-	registerUnicase()
-	return buildCollection(t, ankiSchema18, func(db *sql.DB) {
-		mustExec(t, db, `INSERT INTO col VALUES (1, ?, 0, 0, 18, 0, 0, 0, '', '', '', '', '')`, fx.crt)
-		for _, nt := range fx.notetypes {
-			config := protoField(3, ".card { color: black }") // css, ignored
-			if nt.cloze {
-				config = append(protoField(1, 1), config...)
-			}
-			config = append(config, protoField(2, 0)...)
-			mustExec(t, db, "INSERT INTO notetypes VALUES (?, ?, 0, 0, ?)", nt.id, nt.name, config)
-			for i, f := range nt.fields {
-				mustExec(t, db, "INSERT INTO fields VALUES (?, ?, ?, ?)", nt.id, i, f, protoField(1, 1))
-			}
-			for i, tm := range nt.tmpls {
-				config := append(protoField(1, tm[0]), protoField(2, tm[1])...)
-				config = append(config, protoField(5, 0)...)
-				mustExec(t, db, "INSERT INTO templates VALUES (?, ?, ?, 0, 0, ?)", nt.id, i, "Card "+strconv.Itoa(i+1), config)
-			}
-		}
-		for id, name := range fx.decks {
-			mustExec(t, db, "INSERT INTO decks VALUES (?, ?, 0, 0, x'', x'')", id, strings.ReplaceAll(name, "::", "\x1f"))
-		}
-		if fx.rollover >= 0 {
-			mustExec(t, db, "INSERT INTO config VALUES ('rollover', 0, 0, ?)", []byte(strconv.Itoa(fx.rollover)))
-		}
-		insertNotesCardsRevlog(t, db, fx)
-	})
-}
-
-func insertNotesCardsRevlog(t testing.TB, db *sql.DB, fx ankiFixture) {
-	for _, n := range fx.notes {
-		mustExec(t, db, "INSERT INTO notes VALUES (?, ?, ?, 0, 0, ?, ?, '', 0, 0, '')",
-			n.id, n.guid, n.mid, n.tags, strings.Join(n.fields, "\x1f"))
-	}
-	for _, c := range fx.cards {
-		mustExec(t, db, "INSERT INTO cards VALUES (?, ?, ?, ?, 0, 0, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, 0, '')",
-			c.id, c.nid, c.did, c.ord, c.typ, c.queue, c.due, c.ivl, c.factor, c.reps, c.lapses, c.odue, c.odid)
-	}
-	for _, r := range fx.revlog {
-		mustExec(t, db, "INSERT INTO revlog VALUES (?, ?, 0, ?, ?, ?, ?, ?, ?)",
-			r.id, r.cid, r.ease, r.ivl, r.lastIvl, r.factor, r.timeMS, r.typ)
-	}
-}
-
-// buildCollection makes a SQLite file with the schema, fills it and returns its bytes.
-func buildCollection(t testing.TB, schema string, fill func(db *sql.DB)) []byte {
-	t.Helper()
-	path := filepath.Join(t.TempDir(), "collection")
-	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=journal_mode(DELETE)&_pragma=synchronous(OFF)")
-	if err != nil {
-		t.Fatal(err)
-	}
-	mustExec(t, db, schema)
-	fill(db)
-	if err := db.Close(); err != nil {
-		t.Fatal(err)
-	}
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
-
-func mustExec(t testing.TB, db *sql.DB, q string, args ...any) {
-	t.Helper()
-	if _, err := db.Exec(q, args...); err != nil {
-		t.Fatalf("%s: %v", q, err)
-	}
-}
-
-type zipEntry struct {
-	name string
-	data []byte
-}
-
-func zipPackage(t testing.TB, entries ...zipEntry) []byte {
-	t.Helper()
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
-	for _, e := range entries {
-		w, err := zw.CreateHeader(&zip.FileHeader{Name: e.name, Method: zip.Deflate})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := w.Write(e.data); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := zw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
-}
-
-func zstdCompress(t testing.TB, b []byte) []byte {
-	t.Helper()
-	enc, err := zstd.NewWriter(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer enc.Close()
-	return enc.EncodeAll(b, nil)
-}
-
-// stubCollection is the collection.anki2 current Anki puts beside
-// collection.anki21b for old versions: one note asking to update.
-func stubCollection(t testing.TB) []byte {
-	return buildLegacyCollection(t, ankiFixture{
-		crt: time.Date(2026, 1, 1, 5, 0, 0, 0, time.UTC).Unix(), rollover: 4,
-		notetypes: []fixtureNotetype{{id: 1, name: "Basic", fields: []string{"Front", "Back"}, tmpls: [][2]string{{"{{Front}}", "{{Back}}"}}}},
-		decks:     map[int64]string{1: "Default"},
-		notes:     []fixtureNote{{1, "stub", 1, "", []string{"Please update to the latest Anki version", "then import the .colpkg/.apkg file again."}}},
-		cards:     []fixtureCard{{id: 1, nid: 1, did: 1}},
-	})
-}
-
-// ankiLayouts are the package layouts Anki writes, each built from fx.
-func ankiLayouts(t testing.TB, fx ankiFixture) map[string][]byte {
-	return map[string][]byte{
-		"legacy anki2": zipPackage(t, zipEntry{"collection.anki2", buildLegacyCollection(t, fx)}, zipEntry{"media", []byte("{}")}),
-		"legacy anki21 beside a stub": zipPackage(t, zipEntry{"collection.anki2", stubCollection(t)},
-			zipEntry{"collection.anki21", buildLegacyCollection(t, fx)}, zipEntry{"media", []byte("{}")}),
-		"current anki21b beside a stub": zipPackage(t, zipEntry{"collection.anki2", stubCollection(t)},
-			zipEntry{"collection.anki21b", zstdCompress(t, buildCurrentCollection(t, fx))}, zipEntry{"media", zstdCompress(t, []byte{})}),
-	}
-}
 
 // ankiTestStore is a store on the tests' clock with one user.
 func ankiTestStore(t testing.TB) (*Store, int64) {
@@ -405,7 +89,7 @@ func TestImportApkgBothLayouts(t *testing.T) {
 		"anki:suspGuid5:0": {front: "Suspended question", back: "Suspended answer", category: "uncategorized", deck: "Default",
 			graded: true, suspended: true, reps: 2, interval: 20, ease: 130, lapse: 3, due: created + 90},
 	}
-	for layout, pkg := range ankiLayouts(t, sampleAnki()) {
+	for layout, pkg := range ankiBuild.Layouts(t, ankitest.Sample()) {
 		t.Run(layout, func(t *testing.T) {
 			ctx := context.Background()
 			s, uid := ankiTestStore(t)
@@ -505,7 +189,7 @@ func TestImportApkgBothLayouts(t *testing.T) {
 
 func TestImportApkgFallbackCategory(t *testing.T) {
 	s, uid := ankiTestStore(t)
-	pkg := ankiLayouts(t, sampleAnki())["legacy anki2"]
+	pkg := ankiBuild.Layouts(t, ankitest.Sample())["legacy anki2"]
 	if _, err := importApkg(t, s, uid, pkg, "no-such-category"); err == nil {
 		t.Error("an unknown fallback category was accepted")
 	}
@@ -522,10 +206,10 @@ func TestImportApkgFallbackCategory(t *testing.T) {
 // The Anki day a collection starts is the study day of its creation time
 // by Anki's rollover: created at 02:00 with rollover 4 is the day before.
 func TestImportApkgCreationDayFollowsRollover(t *testing.T) {
-	fx := sampleAnki()
-	fx.crt = time.Date(2026, 1, 1, 2, 0, 0, 0, time.UTC).Unix()
+	fx := ankitest.Sample()
+	fx.Created = time.Date(2026, 1, 1, 2, 0, 0, 0, time.UTC).Unix()
 	s, uid := ankiTestStore(t)
-	if _, err := importApkg(t, s, uid, ankiLayouts(t, fx)["current anki21b beside a stub"], ""); err != nil {
+	if _, err := importApkg(t, s, uid, ankiBuild.Layouts(t, fx)["current anki21b beside a stub"], ""); err != nil {
 		t.Fatal(err)
 	}
 	c := cardsByKey(t, s, uid)["anki:basicGuid1:0"]
@@ -539,7 +223,7 @@ func TestImportApkgCreationDayFollowsRollover(t *testing.T) {
 func TestApkgRoundTrip(t *testing.T) {
 	ctx := context.Background()
 	s, ada := ankiTestStore(t)
-	if _, err := importApkg(t, s, ada, ankiLayouts(t, sampleAnki())["current anki21b beside a stub"], ""); err != nil {
+	if _, err := importApkg(t, s, ada, ankiBuild.Layouts(t, ankitest.Sample())["current anki21b beside a stub"], ""); err != nil {
 		t.Fatal(err)
 	}
 	// A card of this server's own, with text Anki's HTML must carry.
@@ -687,12 +371,12 @@ func TestExportApkgLayout(t *testing.T) {
 // the card is new, and the account's export restores (restore refuses a
 // new card under a counted grade).
 func TestAnkiCardResetToNewKeepsItsLogUncounted(t *testing.T) {
-	fx := sampleAnki()
-	fx.revlog = append(fx.revlog,
-		fixtureReview{id: ms(2026, 2, 2, 9, 0), cid: 401, ease: 3, ivl: 3, lastIvl: 0, factor: 2500, timeMS: 4000, typ: 0},
-		fixtureReview{id: ms(2026, 2, 5, 9, 0), cid: 401, ease: 3, ivl: 8, lastIvl: 3, factor: 2500, timeMS: 4000, typ: 1})
+	fx := ankitest.Sample()
+	fx.Revlog = append(fx.Revlog,
+		ankitest.Review{ID: ankitest.Millis(2026, 2, 2, 9, 0), Cid: 401, Ease: 3, Ivl: 3, LastIvl: 0, Factor: 2500, TimeMS: 4000, Type: 0},
+		ankitest.Review{ID: ankitest.Millis(2026, 2, 5, 9, 0), Cid: 401, Ease: 3, Ivl: 8, LastIvl: 3, Factor: 2500, TimeMS: 4000, Type: 1})
 	s, uid := ankiTestStore(t)
-	if _, err := importApkg(t, s, uid, ankiLayouts(t, fx)["legacy anki2"], ""); err != nil {
+	if _, err := importApkg(t, s, uid, ankiBuild.Layouts(t, fx)["legacy anki2"], ""); err != nil {
 		t.Fatal(err)
 	}
 	var reset Card

@@ -13,6 +13,7 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 
+	"github.com/flashcards/flashcards/internal/testkit/ankitest"
 	"github.com/flashcards/flashcards/srs"
 )
 
@@ -211,7 +212,7 @@ func TestRestoreComputesTheMemoryState(t *testing.T) {
 // on the study days the importer gives the reviews.
 func TestAnkiImportComputesTheMemoryState(t *testing.T) {
 	s, uid := ankiTestStore(t)
-	if _, err := importApkg(t, s, uid, ankiLayouts(t, sampleAnki())["legacy anki2"], ""); err != nil {
+	if _, err := importApkg(t, s, uid, ankiBuild.Layouts(t, ankitest.Sample())["legacy anki2"], ""); err != nil {
 		t.Fatal(err)
 	}
 	reviewed := 0

@@ -17,6 +17,7 @@ import (
 	"github.com/flashcards/flashcards/data/cardtable"
 	"github.com/flashcards/flashcards/data/draft"
 	"github.com/flashcards/flashcards/data/exportdoc"
+	"github.com/flashcards/flashcards/internal/testkit/ankitest"
 	"github.com/flashcards/flashcards/srs"
 )
 
@@ -740,14 +741,14 @@ func graderRanBetween(grades []gradeSample, from, to time.Time) bool {
 // manyNotesApkg is an Anki package of n basic notes, one card each.
 func manyNotesApkg(t testing.TB, n int) []byte {
 	t.Helper()
-	fx := sampleAnki()
-	fx.notes, fx.cards, fx.revlog = nil, nil, nil
+	fx := ankitest.Sample()
+	fx.Notes, fx.Cards, fx.Revlog = nil, nil, nil
 	for i := range n {
 		id := int64(i + 1)
-		fx.notes = append(fx.notes, fixtureNote{id, fmt.Sprint("guid", i), 1001, "", []string{fmt.Sprintf("front %d", i), "back"}})
-		fx.cards = append(fx.cards, fixtureCard{id: id, nid: id, did: 1, ord: 0})
+		fx.Notes = append(fx.Notes, ankitest.Note{ID: id, GUID: fmt.Sprint("guid", i), Mid: 1001, Fields: []string{fmt.Sprintf("front %d", i), "back"}})
+		fx.Cards = append(fx.Cards, ankitest.Card{ID: id, Nid: id, Did: 1, Ord: 0})
 	}
-	return zipPackage(t, zipEntry{"collection.anki2", buildLegacyCollection(t, fx)}, zipEntry{"media", []byte("{}")})
+	return ankitest.Zip(t, ankitest.File("collection.anki2", ankiBuild.Legacy(t, fx)), ankitest.File("media", []byte("{}")))
 }
 
 func slowest(ds []time.Duration) time.Duration {

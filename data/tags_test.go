@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/flashcards/flashcards/internal/testkit/ankitest"
 )
 
 func TestCleanTags(t *testing.T) {
@@ -480,7 +482,7 @@ func TestTagsInExportsAndRestore(t *testing.T) {
 
 func TestImportApkgKeepsNoteTags(t *testing.T) {
 	s, uid := ankiTestStore(t)
-	if _, err := importApkg(t, s, uid, ankiLayouts(t, sampleAnki())["legacy anki2"], ""); err != nil {
+	if _, err := importApkg(t, s, uid, ankiBuild.Layouts(t, ankitest.Sample())["legacy anki2"], ""); err != nil {
 		t.Fatal(err)
 	}
 	got := cardsByKey(t, s, uid)

@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/flashcards/flashcards/internal/testkit/ankitest"
 )
 
 // tempHelperEnv names the database a helper process opens; see
@@ -136,7 +138,7 @@ func TestOpenRemovesOnlyItsOwnLeftovers(t *testing.T) {
 // with no usable system temporary folder and leave nothing behind.
 func TestAnkiImportAndExportUseTheStoresTempFolder(t *testing.T) {
 	s, uid := ankiTestStore(t)
-	pkgs := ankiLayouts(t, sampleAnki())
+	pkgs := ankiBuild.Layouts(t, ankitest.Sample())
 	// A file where the system temporary folder should be: nothing can be
 	// made in it.
 	blocked := filepath.Join(t.TempDir(), "not-a-folder")

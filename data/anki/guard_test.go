@@ -15,7 +15,7 @@ import (
 // when the read's time is up.
 func TestAnkiConnectionBoundsEachStatement(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "collection")
-	if err := os.WriteFile(path, stubCollection(t), 0o600); err != nil {
+	if err := os.WriteFile(path, build.Stub(t), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	ctx := context.Background()

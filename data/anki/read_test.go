@@ -10,24 +10,28 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/flashcards/flashcards/internal/testkit/ankitest"
 )
 
 // want is what Read must make of fx: its rows as plain values.
-func want(fx fixture) *Collection {
-	c := &Collection{Created: fx.crt, Rollover: fx.rollover, Notetypes: map[int64]*Notetype{}, Decks: fx.decks,
+func want(fx ankitest.Fixture) *Collection {
+	c := &Collection{Created: fx.Created, Rollover: fx.Rollover, Notetypes: map[int64]*Notetype{}, Decks: fx.Decks,
 		Notes: map[int64]*Note{}, Reviews: map[int64][]Review{}}
-	for _, nt := range fx.notetypes {
-		n := &Notetype{Name: nt.name, Cloze: nt.cloze || strings.Contains(nt.tmpls[0][0], "{{cloze:"),
-			Fields: nt.fields, Templates: map[int]Template{}}
-		for i, tm := range nt.tmpls {
+	for _, nt := range fx.Notetypes {
+		n := &Notetype{Name: nt.Name, Cloze: nt.Cloze || strings.Contains(nt.Templates[0][0], "{{cloze:"),
+			Fields: nt.Fields, Templates: map[int]Template{}}
+		for i, tm := range nt.Templates {
 			n.Templates[i] = Template{Qfmt: tm[0], Afmt: tm[1]}
 		}
-		c.Notetypes[nt.id] = n
+		c.Notetypes[nt.ID] = n
 	}
-	for _, n := range fx.notes {
-		c.Notes[n.id] = &Note{GUID: n.guid, Mid: n.mid, Tags: strings.Fields(n.tags), Fields: n.fields}
+	for _, n := range fx.Notes {
+		c.Notes[n.ID] = &Note{GUID: n.GUID, Mid: n.Mid, Tags: strings.Fields(n.Tags), Fields: n.Fields}
 	}
-	c.Cards = append(c.Cards, fx.cards...)
+	for _, k := range fx.Cards {
+		c.Cards = append(c.Cards, Card(k))
+	}
 	sort.Slice(c.Cards, func(i, j int) bool {
 		a, b := c.Cards[i], c.Cards[j]
 		if a.Nid != b.Nid {
@@ -38,8 +42,8 @@ func want(fx fixture) *Collection {
 		}
 		return a.ID < b.ID
 	})
-	for _, r := range fx.revlog {
-		c.Reviews[r.Cid] = append(c.Reviews[r.Cid], r)
+	for _, r := range fx.Revlog {
+		c.Reviews[r.Cid] = append(c.Reviews[r.Cid], Review(r))
 	}
 	for _, rs := range c.Reviews {
 		sort.Slice(rs, func(i, j int) bool { return rs[i].ID < rs[j].ID })
@@ -53,7 +57,7 @@ func want(fx fixture) *Collection {
 // log oldest first, the rollover hour; and leaves no file behind.
 func TestReadBothLayouts(t *testing.T) {
 	fx := sample()
-	for layout, pkg := range layouts(t, fx) {
+	for layout, pkg := range build.Layouts(t, fx) {
 		t.Run(layout, func(t *testing.T) {
 			col, err := read(t, pkg, DefaultLimits())
 			if err != nil {
@@ -96,9 +100,9 @@ func dump(c *Collection) string {
 // with the reason a person reads (an *Error), or as too many cards.
 func TestReadRefuses(t *testing.T) {
 	fx := sample()
-	legacy := buildLegacyCollection(t, fx)
-	view := alterCollection(t, legacy, "ALTER TABLE notes RENAME TO notes_real", "CREATE VIEW notes AS SELECT * FROM notes_real")
-	computed := alterCollection(t, legacy, "ALTER TABLE cards ADD COLUMN big text GENERATED ALWAYS AS (printf('%.*c', 900000000, 'x')) VIRTUAL")
+	legacy := build.Legacy(t, fx)
+	view := ankitest.Alter(t, legacy, "ALTER TABLE notes RENAME TO notes_real", "CREATE VIEW notes AS SELECT * FROM notes_real")
+	computed := ankitest.Alter(t, legacy, "ALTER TABLE cards ADD COLUMN big text GENERATED ALWAYS AS (printf('%.*c', 900000000, 'x')) VIRTUAL")
 	for _, tc := range []struct {
 		name  string
 		pkg   []byte
@@ -106,19 +110,19 @@ func TestReadRefuses(t *testing.T) {
 		says  string // the message, or "" for too many cards
 	}{
 		{"not a zip", []byte("not a zip at all"), nil, "This is not an Anki package (.apkg): it is not a zip archive"},
-		{"no collection", zipPackage(t, zipEntry{"media", []byte("{}")}), nil, "the zip holds no collection"},
-		{"collection over the limit", zipPackage(t, zipEntry{"collection.anki21b", zstdCompress(t, make([]byte, 2<<20))}),
+		{"no collection", ankitest.Zip(t, ankitest.File("media", []byte("{}"))), nil, "the zip holds no collection"},
+		{"collection over the limit", ankitest.Zip(t, ankitest.File("collection.anki21b", ankitest.ZstdCompress(t, make([]byte, 2<<20)))),
 			func(l *Limits) { l.Collection = 1 << 20 }, "The package's collection unpacks to more than 1 MiB"},
-		{"too many cards", zipPackage(t, zipEntry{"collection.anki2", legacy}), func(l *Limits) { l.Cards = 3 }, ""},
-		{"a view for a table", zipPackage(t, zipEntry{"collection.anki2", view}), nil, "This Anki package's notes is a view, not a table"},
-		{"a computed column", zipPackage(t, zipEntry{"collection.anki2", computed}), nil, "cards table has a computed column (big)"},
-		{"too many files", zipPackage(t, zipEntry{"collection.anki2", legacy}, zipEntry{"media", []byte("{}")}),
+		{"too many cards", ankitest.Zip(t, ankitest.File("collection.anki2", legacy)), func(l *Limits) { l.Cards = 3 }, ""},
+		{"a view for a table", ankitest.Zip(t, ankitest.File("collection.anki2", view)), nil, "This Anki package's notes is a view, not a table"},
+		{"a computed column", ankitest.Zip(t, ankitest.File("collection.anki2", computed)), nil, "cards table has a computed column (big)"},
+		{"too many files", ankitest.Zip(t, ankitest.File("collection.anki2", legacy), ankitest.File("media", []byte("{}"))),
 			func(l *Limits) { l.Files = 1 }, "The package holds 2 files, more than the 1 allowed"},
-		{"a media file over the limit", zipPackage(t, zipEntry{"collection.anki2", legacy}, zipEntry{"0", make([]byte, 2<<20)}),
+		{"a media file over the limit", ankitest.Zip(t, ankitest.File("collection.anki2", legacy), ankitest.File("0", make([]byte, 2<<20))),
 			func(l *Limits) { l.MediaFile = 1 << 20 }, "The package holds a file (0) that unpacks to 2 MiB, more than the 1 MiB allowed for one file"},
-		{"media over the limit", zipPackage(t, zipEntry{"collection.anki2", legacy}, zipEntry{"0", make([]byte, 2<<20)}, zipEntry{"1", make([]byte, 2<<20)}),
+		{"media over the limit", ankitest.Zip(t, ankitest.File("collection.anki2", legacy), ankitest.File("0", make([]byte, 2<<20)), ankitest.File("1", make([]byte, 2<<20))),
 			func(l *Limits) { l.Media = 3 << 20 }, "The package's files unpack to more than the 3 MiB allowed"},
-		{"too slow", zipPackage(t, zipEntry{"collection.anki2", legacy}), func(l *Limits) { l.Time = time.Nanosecond },
+		{"too slow", ankitest.Zip(t, ankitest.File("collection.anki2", legacy)), func(l *Limits) { l.Time = time.Nanosecond },
 			"This Anki package takes longer than 1ns to read; it cannot be imported"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -134,8 +138,8 @@ func TestReadRefuses(t *testing.T) {
 			var tooMany *TooManyCardsError
 			switch {
 			case tc.says == "":
-				if !errors.As(err, &tooMany) || tooMany.Cards != len(fx.cards) {
-					t.Errorf("error %v; want too many cards (%d)", err, len(fx.cards))
+				if !errors.As(err, &tooMany) || tooMany.Cards != len(fx.Cards) {
+					t.Errorf("error %v; want too many cards (%d)", err, len(fx.Cards))
 				}
 			case !errors.As(err, &refusal) || !strings.Contains(refusal.Message, tc.says):
 				t.Errorf("error %v; want one saying %q", err, tc.says)
@@ -146,7 +150,7 @@ func TestReadRefuses(t *testing.T) {
 
 // A cancelled read is the context's error, not a refusal.
 func TestReadCancelled(t *testing.T) {
-	pkg := layouts(t, sample())["legacy anki2"]
+	pkg := build.Layouts(t, sample())["legacy anki2"]
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
 	_, err := Read(ctx, bytes.NewReader(pkg), int64(len(pkg)), t.TempDir(), DefaultLimits())
@@ -159,14 +163,14 @@ func TestReadCancelled(t *testing.T) {
 // URL-escaped, in both layouts, and read unpacked; a file said to be
 // larger than asked for is refused unread.
 func TestMediaFiles(t *testing.T) {
-	legacy := buildLegacyCollection(t, sample())
+	legacy := build.Legacy(t, sample())
 	roc, diag := bytes.Repeat([]byte("roc "), 100), []byte("diagonal")
-	entriesList := append(protoField(1, string(protoField(1, "roc curve.png"))), protoField(1, string(protoField(1, "diagonal.png")))...)
 	pkgs := map[string][]byte{
-		"legacy": zipPackage(t, zipEntry{"collection.anki2", legacy}, zipEntry{"0", roc}, zipEntry{"1", diag},
-			zipEntry{"media", []byte(`{"0": "roc curve.png", "1": "diagonal.png", "2": "gone.png"}`)}),
-		"current": zipPackage(t, zipEntry{"collection.anki2", legacy}, zipEntry{"0", zstdCompress(t, roc)}, zipEntry{"1", zstdCompress(t, diag)},
-			zipEntry{"media", zstdCompress(t, entriesList)}),
+		"legacy": ankitest.Zip(t, ankitest.File("collection.anki2", legacy), ankitest.File("0", roc), ankitest.File("1", diag),
+			ankitest.File("media", []byte(`{"0": "roc curve.png", "1": "diagonal.png", "2": "gone.png"}`))),
+		"current": ankitest.Zip(t, ankitest.File("collection.anki2", legacy),
+			ankitest.File("0", ankitest.ZstdCompress(t, roc)), ankitest.File("1", ankitest.ZstdCompress(t, diag)),
+			ankitest.File("media", ankitest.ZstdCompress(t, ankitest.MediaList("roc curve.png", "diagonal.png")))),
 	}
 	for layout, pkg := range pkgs {
 		t.Run(layout, func(t *testing.T) {
@@ -209,7 +213,7 @@ func TestMediaFiles(t *testing.T) {
 
 // The package's zip is checked before the collection is unpacked.
 func TestReadChecksTheZipFirst(t *testing.T) {
-	pkg := zipPackage(t, zipEntry{"collection.anki21b", []byte("not zstd")}, zipEntry{"0", nil}, zipEntry{"1", nil})
+	pkg := ankitest.Zip(t, ankitest.File("collection.anki21b", []byte("not zstd")), ankitest.File("0", nil), ankitest.File("1", nil))
 	lim := DefaultLimits()
 	lim.Files = 2
 	_, err := read(t, pkg, lim)
