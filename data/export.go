@@ -1,18 +1,14 @@
 package data
 
 import (
-	"archive/zip"
-	"bufio"
 	"context"
 	"database/sql"
-	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"math"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -118,37 +114,12 @@ func newExportSettings(st Settings, iv InterviewSettings) exportdoc.Settings {
 	return out
 }
 
-// MasteryTableRow is one category of the mastery table as /api/v1/mastery
-// and exports show it.
-type MasteryTableRow struct {
-	Slug         string   `json:"slug"`
-	Name         string   `json:"name"`
-	Cards        int      `json:"cards"`
-	New          int      `json:"new"`
-	Learning     int      `json:"learning"`
-	Young        int      `json:"young"`
-	Mature       int      `json:"mature"`
-	Mastery      float64  `json:"mastery"`
-	Recall30     *float64 `json:"recall_30d"`
-	Lapses       int      `json:"lapses"`
-	AvgEase      *float64 `json:"avg_ease"`
-	LastReviewed *string  `json:"last_reviewed"`
-	MostMissed   []string `json:"most_missed"`
-	// Started: any card reviewed; RecallNow: their mean predicted recall
-	// today, 0..100, null when none; AtRisk: how many are below 80 %.
-	Started   bool     `json:"started"`
-	RecallNow *float64 `json:"recall_now"`
-	AtRisk    int      `json:"at_risk"`
-}
-
-// MasteryTable is the mastery report in its JSON form.
-type MasteryTable struct {
-	Categories []MasteryTableRow `json:"categories"`
-	Weakest    *string           `json:"weakest"`
-	// NotStarted lists the slugs of the categories with cards none of
-	// which was reviewed yet: never the weakest, whatever their mastery.
-	NotStarted []string `json:"not_started"`
-}
+// MasteryTableRow and MasteryTable are the mastery report in its JSON
+// form (data/exportdoc), as /api/v1/mastery and the exports show it.
+type (
+	MasteryTableRow = exportdoc.MasteryRow
+	MasteryTable    = exportdoc.MasteryTable
+)
 
 func round2(v float64) float64 { return math.Round(v*100) / 100 }
 
@@ -455,61 +426,8 @@ func exportReviewsOf(ctx context.Context, stmt *sql.Stmt, userID, day int64, r *
 
 // ---- CSV tables in a zip ----
 
-// csvBOM starts every CSV file: without it Excel reads UTF-8 as the
-// machine's legacy code page and garbles every accent and dash.
-const csvBOM = "\uFEFF"
-
-// csvCell guards a text cell against formula injection: a spreadsheet
-// runs a cell starting with = + - @ (or a tab or carriage return, which
-// some strip first) as a formula, so such cells get a leading apostrophe,
-// which spreadsheets show as text. Only text from cards and answers goes
-// through it; numbers and dates the export writes itself are left alone.
-func csvCell(s string) string {
-	if s == "" {
-		return s
-	}
-	switch s[0] {
-	case '=', '+', '-', '@', '\t', '\r':
-		return "'" + s
-	}
-	return s
-}
-
-func csvDay(d *srs.Day) string {
-	if d == nil {
-		return ""
-	}
-	return d.String()
-}
-
-func csvBool(b bool) string {
-	if b {
-		return "1"
-	}
-	return "0"
-}
-
-func csvFloat(v *float64) string {
-	if v == nil {
-		return ""
-	}
-	return strconv.FormatFloat(*v, 'f', -1, 64)
-}
-
-// The CSV tables' columns, documented in docs/export.md.
-var (
-	csvCardColumns = []string{"id", "key", "deck", "category", "front", "back", "key_points", "source", "suspended",
-		"edited", "repetitions", "interval", "ease", "due", "lapses", "last_day", "created_at", "updated_at", "tags"}
-	csvReviewColumns = []string{"time", "study_day", "card_id", "category", "grade", "counted", "answer_ms",
-		"before_repetitions", "before_interval", "before_ease", "before_due", "before_lapses", "before_last_day",
-		"after_repetitions", "after_interval", "after_ease", "after_due", "after_lapses",
-		"typed_answer", "covered", "missed", "kind"}
-	csvMasteryColumns = []string{"category", "name", "cards", "new", "learning", "young", "mature", "mastery",
-		"recall_30d", "lapses", "avg_ease", "last_reviewed", "most_missed", "weakest"}
-)
-
-// ExportCSV writes a zip holding cards.csv, reviews.csv and mastery.csv,
-// each UTF-8 with a byte order mark, a header row and RFC 4180 quoting.
+// ExportCSV writes a zip holding cards.csv, reviews.csv and mastery.csv
+// (exportdoc.Tables).
 func (s *Store) ExportCSV(ctx context.Context, userID int64, w io.Writer) error {
 	return s.read(ctx, func(tx *sql.Tx) error {
 		if _, err := userSettings(ctx, tx, userID); err != nil {
@@ -519,117 +437,40 @@ func (s *Store) ExportCSV(ctx context.Context, userID int64, w io.Writer) error 
 		if err != nil {
 			return err
 		}
-		modified := s.now()
-		zw := zip.NewWriter(w)
-		table := func(name string, header []string, rows func(cw *csv.Writer) error) error {
-			fw, err := zw.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Deflate, Modified: modified})
-			if err != nil {
-				return err
-			}
-			if _, err := io.WriteString(fw, csvBOM); err != nil {
-				return err
-			}
-			cw := csv.NewWriter(fw)
-			cw.UseCRLF = true // RFC 4180, and what spreadsheets write
-			if err := cw.Write(header); err != nil {
-				return err
-			}
-			if err := rows(cw); err != nil {
-				return err
-			}
-			cw.Flush()
-			return cw.Error()
-		}
-		err = table("cards.csv", csvCardColumns, func(cw *csv.Writer) error {
-			rec := make([]string, len(csvCardColumns))
-			return exportCards(ctx, tx, userID, func(c *exportdoc.Card) error {
-				rec = append(rec[:0], strconv.FormatInt(c.ID, 10), csvCell(c.Key), csvCell(c.Deck), c.Category,
-					csvCell(c.Front), csvCell(c.Back), csvCell(strings.Join(c.KeyPoints, "\n")), csvCell(c.Source),
-					csvBool(c.Suspended), csvBool(c.Edited),
-					strconv.Itoa(c.State.Repetitions), strconv.Itoa(c.State.Interval), strconv.Itoa(c.State.Ease),
-					csvDay(c.State.Due), strconv.Itoa(c.State.Lapses), csvDay(c.State.LastDay), c.CreatedAt, c.UpdatedAt,
-					csvCell(strings.Join(c.Tags, " ")))
-				return cw.Write(rec)
-			})
-		})
-		if err != nil {
+		t := exportdoc.NewTables(w, s.now())
+		if err := t.Cards(func(row func(*exportdoc.Card) error) error { return exportCards(ctx, tx, userID, row) }); err != nil {
 			return err
 		}
-		err = table("reviews.csv", csvReviewColumns, func(cw *csv.Writer) error {
-			rec := make([]string, len(csvReviewColumns))
-			return exportReviews(ctx, tx, userID, func(r *exportdoc.Review, category string) error {
-				var covered, missed string
-				if r.Covered != nil {
-					covered, missed = strings.Join(r.Covered.Covered, "\n"), strings.Join(r.Covered.Missed, "\n")
-				}
-				rec = append(rec[:0], r.Time, r.StudyDay.String(), strconv.FormatInt(r.CardID, 10), category,
-					strconv.Itoa(r.Grade), csvBool(r.Counted), strconv.Itoa(r.AnswerMS),
-					strconv.Itoa(r.Before.Repetitions), strconv.Itoa(r.Before.Interval), strconv.Itoa(r.Before.Ease),
-					csvDay(r.Before.Due), strconv.Itoa(r.Before.Lapses), csvDay(r.Before.LastDay),
-					strconv.Itoa(r.After.Repetitions), strconv.Itoa(r.After.Interval), strconv.Itoa(r.After.Ease),
-					csvDay(r.After.Due), strconv.Itoa(r.After.Lapses),
-					csvCell(r.TypedAnswer), csvCell(covered), csvCell(missed), r.Kind)
-				return cw.Write(rec)
-			})
-		})
-		if err != nil {
+		if err := t.Reviews(func(row func(*exportdoc.Review, string) error) error { return exportReviews(ctx, tx, userID, row) }); err != nil {
 			return err
 		}
-		err = table("mastery.csv", csvMasteryColumns, func(cw *csv.Writer) error {
-			m := rep.Table()
-			for _, c := range m.Categories {
-				last := ""
-				if c.LastReviewed != nil {
-					last = *c.LastReviewed
-				}
-				weakest := m.Weakest != nil && *m.Weakest == c.Slug
-				if err := cw.Write([]string{c.Slug, csvCell(c.Name), strconv.Itoa(c.Cards), strconv.Itoa(c.New),
-					strconv.Itoa(c.Learning), strconv.Itoa(c.Young), strconv.Itoa(c.Mature),
-					strconv.FormatFloat(c.Mastery, 'f', -1, 64), csvFloat(c.Recall30), strconv.Itoa(c.Lapses),
-					csvFloat(c.AvgEase), last, csvCell(strings.Join(c.MostMissed, "\n")), csvBool(weakest)}); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-		if err != nil {
+		if err := t.Mastery(rep.Table()); err != nil {
 			return err
 		}
-		return zw.Close()
+		return t.Close()
 	})
 }
 
 // ---- Anki ----
 
 // ExportAnki writes the user's cards as a tab-separated file Anki's
-// "Import File" reads: front, back, and the category slug as a tag, after
-// the header lines that tell Anki so. Fields holding a tab, a newline or a
-// quote are quoted, which Anki's importer understands. There is no
-// formula guard here: Anki is no spreadsheet, and it would show the
-// apostrophe on the card.
+// "Import File" reads (anki.TextWriter): front, back, and the category
+// slug and the card's tags as the note's tags.
 func (s *Store) ExportAnki(ctx context.Context, userID int64, w io.Writer) error {
 	return s.read(ctx, func(tx *sql.Tx) error {
 		if _, err := userSettings(ctx, tx, userID); err != nil {
 			return err
 		}
-		bw := bufio.NewWriterSize(w, 64<<10)
-		if _, err := bw.WriteString("#separator:tab\n#html:false\n#tags column:3\n"); err != nil {
+		tw, err := anki.NewTextWriter(w)
+		if err != nil {
 			return err
 		}
-		cw := csv.NewWriter(bw)
-		cw.Comma = '\t'
-		rec := make([]string, 3)
-		err := exportCards(ctx, tx, userID, func(c *exportdoc.Card) error {
-			rec[0], rec[1], rec[2] = c.Front, c.Back, strings.Join(append([]string{c.Category}, anki.TagNames(c.Tags)...), " ")
-			return cw.Write(rec)
+		err = exportCards(ctx, tx, userID, func(c *exportdoc.Card) error {
+			return tw.Card(c.Front, c.Back, append([]string{c.Category}, c.Tags...))
 		})
 		if err != nil {
 			return err
 		}
-		cw.Flush()
-		if err := cw.Error(); err != nil {
-			return err
-		}
-		return bw.Flush()
+		return tw.Close()
 	})
 }

@@ -345,9 +345,9 @@ func TestExportCSV(t *testing.T) {
 		header []string
 		rows   int
 	}{
-		"cards.csv":   {csvCardColumns, 41},
-		"reviews.csv": {csvReviewColumns, 9},
-		"mastery.csv": {csvMasteryColumns, 14},
+		"cards.csv":   {exportdoc.CardColumns, 41},
+		"reviews.csv": {exportdoc.ReviewColumns, 9},
+		"mastery.csv": {exportdoc.MasteryColumns, 14},
 	} {
 		recs := files[name]
 		if len(recs) == 0 || strings.Join(recs[0], ",") != strings.Join(want.header, ",") {

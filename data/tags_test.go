@@ -434,7 +434,7 @@ func TestTagsInExportsAndRestore(t *testing.T) {
 		t.Fatal(err)
 	}
 	body, _ := io.ReadAll(f)
-	recs, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(body, []byte(csvBOM)))).ReadAll()
+	recs, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(body, []byte("\uFEFF")))).ReadAll()
 	if err != nil {
 		t.Fatal(err)
 	}
