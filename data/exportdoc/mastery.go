@@ -26,7 +26,7 @@ type MasteryRow struct {
 // MasteryTable is the mastery report in its JSON form.
 type MasteryTable struct {
 	Categories []MasteryRow `json:"categories"`
-	Weakest    *string           `json:"weakest"`
+	Weakest    *string      `json:"weakest"`
 	// NotStarted lists the slugs of the categories with cards none of
 	// which was reviewed yet: never the weakest, whatever their mastery.
 	NotStarted []string `json:"not_started"`
