@@ -70,7 +70,7 @@ func readImportChoices(value func(key string) string) (importChoices, error) {
 		}
 		n, err := strconv.Atoi(value(k))
 		if err != nil || n < -1 {
-			return 0, data.Errorf(data.ErrInvalid, "Choose the table's columns from the lists")
+			return 0, data.FieldErrorf(data.ErrInvalid, k, "A column choice must be a column's number (0 for the first) or -1 for none")
 		}
 		return n, nil
 	}

@@ -445,7 +445,8 @@ func TestImportAPITakesTheColumnChoices(t *testing.T) {
 	ctx := context.Background()
 	table := []byte("A balanced tree,What is a B-tree?\nA prefix tree,What is a trie?\n")
 	status, _, raw := exportRaw(t, app, http.MethodPost, "/api/v1/import?name=trees.csv&front=x&back=0", tok, "text/csv", table)
-	if status != http.StatusBadRequest || !strings.Contains(string(raw), "Choose the table's columns") {
+	if status != http.StatusBadRequest || !strings.Contains(string(raw), "A column choice must be a column's number") ||
+		!strings.Contains(string(raw), `"field":"front"`) {
 		t.Errorf("a column that is no number: %d %s", status, raw)
 	}
 	if n, _ := app.store.CountCards(ctx, uid); n != 0 {
