@@ -1,11 +1,12 @@
 // Package anki reads Anki packages (.apkg) into plain values: note types
 // with their fields and templates, decks, notes, cards with Anki's
-// scheduling, the review log and the media files; it writes plain cards,
-// decks, reviews and images as a package (Write); and it turns Anki's
-// field HTML into plain text and back. It opens the package's own SQLite
-// file, never the store, and bounds everything a hostile package could
-// make it unpack, hold or compute. docs/anki.md describes the mapping onto
-// cards.
+// scheduling, the review log and the media files; it turns those into
+// card drafts with their scheduling and history in this server's terms
+// (Drafts, Schedule); it writes plain cards, decks, reviews and images as
+// a package (Write); and it turns Anki's field HTML into plain text and
+// back. It opens the package's own SQLite file, never the store, and
+// bounds everything a hostile package could make it unpack, hold or
+// compute. docs/anki.md describes the mapping onto cards.
 package anki
 
 import (
