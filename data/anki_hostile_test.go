@@ -156,9 +156,9 @@ func TestImportApkgRefusesHostilePackages(t *testing.T) {
 // Many cards of one long cloze note would render it again and again: the
 // import stops at its work budget instead of keeping the server busy.
 func TestImportApkgWorkBudget(t *testing.T) {
-	old := ankiMaxWork
-	ankiMaxWork = 8 << 20
-	defer func() { ankiMaxWork = old }()
+	old := ankiLimits
+	ankiLimits.Work = 8 << 20
+	defer func() { ankiLimits = old }()
 	fx := ankitest.Sample()
 	fx.Notes = []ankitest.Note{{ID: 1, GUID: "huge", Mid: 1003, Fields: []string{"{{c1::a}} " + strings.Repeat("x", 64<<10), ""}}}
 	fx.Cards = nil

@@ -6,11 +6,8 @@ import (
 	"io"
 	"sort"
 	"strings"
-	"time"
-	"unicode/utf8"
 
 	"github.com/flashcards/flashcards/data/anki"
-	"github.com/flashcards/flashcards/srs"
 )
 
 // This file is the store's side of reading an Anki package: data/anki
@@ -18,22 +15,9 @@ import (
 // refusals become the store's errors, and the images the imported cards
 // show are cleaned and kept as media drafts (anki_import.go stores them).
 
-// ankiLimits bound what one package may make the server unpack and hold;
-// tests lower them. The card limit is importCardLimit, set at each read.
+// ankiLimits bound what one package may make the server unpack, hold and
+// render; tests lower them. The card limit is importCardLimit, set at each read.
 var ankiLimits = anki.DefaultLimits()
-
-var (
-	// ankiMaxWork bounds the bytes of fields and templates rendered into cards.
-	ankiMaxWork = 1 << 30
-	// ankiMinDay is the earliest day an imported review or due date may have.
-	ankiMinDay = srs.DateOf(1990, time.January, 1)
-)
-
-const (
-	// ankiMaxEase and ankiMaxCount bound an imported ease and lapse count.
-	ankiMaxEase  = 100_000
-	ankiMaxCount = 1_000_000
-)
 
 // ankiError is a package the importer refuses, with the reason a person can act on.
 func ankiError(format string, args ...any) error {
@@ -86,11 +70,11 @@ type ankiImages struct {
 	err    error // the first image refused; the import stops
 }
 
-// image returns the Markdown that shows the package's file src, reading,
+// Image returns the Markdown that shows the package's file src, reading,
 // checking and cleaning it the first time; false when src names no image
 // in the package (the reference is then dropped and counted). A file too
-// large or damaged stops the import (m.err).
-func (m *ankiImages) image(src, alt string) (string, bool) {
+// large or damaged stops the import (Err).
+func (m *ankiImages) Image(src, alt string) (string, bool) {
 	if m == nil || m.err != nil {
 		return "", false
 	}
@@ -111,6 +95,15 @@ func (m *ankiImages) image(src, alt string) (string, bool) {
 		m.used = append(m.used, *d)
 	}
 	return "![" + ankiAlt(alt) + "](" + d.URL() + ")", true
+}
+
+// Err is the first image refused, as the store's error: anki.Drafts stops
+// at it.
+func (m *ankiImages) Err() error {
+	if m == nil {
+		return nil
+	}
+	return m.err
 }
 
 // read unpacks and cleans one file; nil when it is no image we keep.
@@ -162,13 +155,4 @@ func (m *ankiImages) sortedUsed() []mediaDraft {
 	out := append([]mediaDraft(nil), m.used...)
 	sort.Slice(out, func(i, j int) bool { return out[i].Hash < out[j].Hash })
 	return out
-}
-
-// ankiTruncate cuts text to the most a card side may hold.
-func ankiTruncate(s string) string {
-	if utf8.RuneCountInString(s) <= MaxCardTextRunes {
-		return s
-	}
-	r := []rune(s)
-	return strings.TrimSpace(string(r[:MaxCardTextRunes-1])) + "…"
 }

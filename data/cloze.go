@@ -15,6 +15,7 @@ import (
 	"strings"
 
 	"github.com/flashcards/flashcards/data/cardtext"
+	"github.com/flashcards/flashcards/data/draft"
 	"github.com/flashcards/flashcards/srs/words"
 )
 
@@ -83,9 +84,9 @@ func clozeNumbersOf(front string) ([]int, error) {
 }
 
 // clozeCardKey is the key of a note's card with number n: the note's key
-// and "#c<n>", so the cards of a note exported and imported again come
-// back as themselves.
-func clozeCardKey(noteKey string, n int) string { return noteKey + "#c" + strconv.Itoa(n) }
+// and "#c<n>" (draft.ClozeCardKey), so the cards of a note exported and
+// imported again come back as themselves.
+func clozeCardKey(noteKey string, n int) string { return draft.ClozeCardKey(noteKey, n) }
 
 // clozeNoteKey is the note's key in a card's key, and false for a key
 // that is not one of a cloze card with number n.

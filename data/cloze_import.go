@@ -6,9 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"slices"
-	"strings"
 
-	"github.com/flashcards/flashcards/data/anki"
 	"github.com/flashcards/flashcards/data/cardtext"
 )
 
@@ -49,16 +47,6 @@ func (g noteGroups) join(ctx context.Context, tx *sql.Tx, userID int64, note str
 		g.ids[note] = id
 	}
 	return setCloze(ctx, tx, cardID, n, id)
-}
-
-// ankiClozeCardKey is the key of a card of an Anki Cloze note: the
-// card's key within the note this server exported (the guid is
-// "fc:<note key>"), else ankiCardKey's.
-func ankiClozeCardKey(n *anki.Note, k anki.Card) string {
-	if rest, ok := strings.CutPrefix(n.GUID, anki.GUIDPrefix); ok && anki.GoodGUID(rest) {
-		return clozeCardKey(rest, k.Ord+1)
-	}
-	return ankiCardKey(n, k)
 }
 
 // checkClozeDraft checks a cloze draft's number against its text (read as

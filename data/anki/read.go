@@ -1,11 +1,12 @@
 // Package anki reads Anki packages (.apkg) into plain values: note types
 // with their fields and templates, decks, notes, cards with Anki's
-// scheduling, the review log and the media files; it writes plain cards,
-// decks, reviews and images as a package (Write); and it turns Anki's
-// field HTML into plain text and back. It opens the package's own SQLite
-// file, never the store, and bounds everything a hostile package could
-// make it unpack, hold or compute. docs/anki.md describes the mapping onto
-// cards.
+// scheduling, the review log and the media files; it turns those into
+// card drafts with their scheduling and history in this server's terms
+// (Drafts, Schedule); it writes plain cards, decks, reviews and images as
+// a package (Write); and it turns Anki's field HTML into plain text and
+// back. It opens the package's own SQLite file, never the store, and
+// bounds everything a hostile package could make it unpack, hold or
+// compute. docs/anki.md describes the mapping onto cards.
 package anki
 
 import (
@@ -51,15 +52,16 @@ type Limits struct {
 	MediaFile  int64         // bytes one media file may unpack to
 	Media      int64         // bytes all media files may unpack to together
 	Time       time.Duration // unpacking and reading the collection
+	Work       int64         // bytes of fields and templates Drafts may render into cards
 }
 
 // DefaultLimits are the limits of an import: 200,000 cards, a collection
-// of 256 MiB, 20,000 files, 100 MiB a media file and 1 GiB of media, and
-// two minutes. The largest package allowed (200,000 notes and cards,
+// of 256 MiB, 20,000 files, 100 MiB a media file and 1 GiB of media, two
+// minutes, and 1 GiB of fields and templates rendered. The largest package allowed (200,000 notes and cards,
 // 600,000 reviews, 126 MiB) read in 12 to 19 s on two shared cores; the
 // HTTP server gives up on writing the answer after 5 minutes anyway.
 func DefaultLimits() Limits {
-	return Limits{Cards: 200_000, Collection: 256 << 20, Files: 20_000, MediaFile: 100 << 20, Media: 1 << 30, Time: 2 * time.Minute}
+	return Limits{Cards: 200_000, Collection: 256 << 20, Files: 20_000, MediaFile: 100 << 20, Media: 1 << 30, Time: 2 * time.Minute, Work: 1 << 30}
 }
 
 // ratioFrom is how much an entry may unpack to before its compression

@@ -3,6 +3,7 @@ package draft
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"strconv"
 	"strings"
 	"unicode"
 )
@@ -47,3 +48,8 @@ func normalize(s string) string {
 	}
 	return b.String()
 }
+
+// ClozeCardKey is the key of a cloze note's card with number n: the
+// note's key and "#c<n>". The store gives a note's cards these keys, and
+// the Anki importer reads them back from a note this server exported.
+func ClozeCardKey(noteKey string, n int) string { return noteKey + "#c" + strconv.Itoa(n) }
