@@ -21,12 +21,8 @@ const (
 	MaxKeyPoints     = draft.MaxKeyPoints
 	MaxKeyPointRunes = draft.MaxKeyPointRunes
 	MaxNameRunes     = draft.MaxNameRunes
-	// MaxCategories bounds one account's categories: the API's category
-	// list, the mastery table and every card form show them all at once.
-	MaxCategories = 1_000
-	// MaxDecks bounds one account's decks, for the same reason: the deck
-	// page, the card forms and the import's deck choice list them all.
-	MaxDecks = 1_000
+	MaxCategories    = draft.MaxCategories
+	MaxDecks         = draft.MaxDecks
 )
 
 // CategoryInfo is a category as one user has it.

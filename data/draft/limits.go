@@ -14,4 +14,11 @@ const (
 
 	MaxTypedAnswerRunes = 20_000         // an answer typed before the reveal, as a review keeps it
 	MaxAnswerMS         = 10 * 60 * 1000 // a review's answer time: ten minutes
+
+	// MaxCategories bounds one account's categories: the API's category
+	// list, the mastery table and every card form show them all at once.
+	MaxCategories = 1_000
+	// MaxDecks bounds one account's decks, for the same reason: the deck
+	// page, the card forms and the import's deck choice list them all.
+	MaxDecks = 1_000
 )

@@ -29,8 +29,8 @@ const (
 	MaxBytes      = 256 << 20
 	MaxCards      = draft.MaxImportCards
 	MaxReviews    = 1_000_000
-	MaxCategories = 1_000
-	MaxDecks      = 1_000
+	MaxCategories = draft.MaxCategories
+	MaxDecks      = draft.MaxDecks
 	// MaxMedia is the most images a document may carry.
 	MaxMedia = 20_000
 	// MaxMediaBytes bounds one image's bytes in a file; the account's own
