@@ -81,7 +81,7 @@ func (a *App) practicePage(c echo.Context, u data.User) error {
 func (a *App) practiceView(c echo.Context, u data.User, pc data.PracticeCard, f data.ReviewFilter, query string, shown int64) views.ReviewView {
 	v := views.ReviewView{
 		Practice: true, PracticeLeft: pc.Left, PracticeDone: pc.Practised,
-		CardID: pc.Card.ID, Front: pc.Card.Front, Back: pc.Card.Back, Category: pc.Card.CategoryName, KeyPoints: pc.Card.KeyPoints,
+		CardID: pc.Card.ID, Front: pc.Card.Front, Back: pc.Card.Back, Category: pc.Card.CategoryName, Tags: pc.Card.Tags, KeyPoints: pc.Card.KeyPoints,
 		FrontHTML: pc.Card.FrontHTML, BackHTML: pc.Card.BackHTML, KeyPointsHTML: pc.Card.KeyPointsHTML,
 		Step: pc.Step, GradeKey: newFormKey(), Shown: shown, Query: query, Filter: a.filterLabel(c, u, f),
 		// A practice grade moves no due day: the buttons say nothing of when.

@@ -179,6 +179,7 @@ func (a *App) reviewView(c echo.Context, u data.User, qc data.QueueCard, f data.
 		Front:     qc.Card.Front,
 		Back:      qc.Card.Back,
 		Category:  qc.Card.CategoryName,
+		Tags:      qc.Card.Tags,
 		KeyPoints: qc.Card.KeyPoints,
 		Redrill:   qc.Redrill,
 		FinalPass: qc.FinalPass,

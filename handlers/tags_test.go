@@ -130,6 +130,8 @@ func TestReviewAndPracticeByTag(t *testing.T) {
 	if !strings.Contains(p.body, "Qblog") {
 		t.Errorf("the source review does not show Qblog")
 	}
+	// The card shows its tags, each a way to study that tag.
+	wantBody(t, "the card's tag on review", p, `<a class="tag-link" href="/review?tag=source%2Fblog">source/blog</a>`)
 	p = b.get("/review?tag=a//b")
 	wantStatus(t, "bad tag", p, http.StatusBadRequest)
 	wantBody(t, "bad tag", p, "empty part")
@@ -139,6 +141,7 @@ func TestReviewAndPracticeByTag(t *testing.T) {
 	if !strings.Contains(p.body, "Qacme") {
 		t.Errorf("practice of round does not show Qacme")
 	}
+	wantBody(t, "the card's tag on practice", p, `<a class="tag-link" href="/practice?tag=round%2Fonsite">round/onsite</a>`)
 }
 
 func TestAPITags(t *testing.T) {
