@@ -128,15 +128,16 @@ func (s *Store) updateInterview(ctx context.Context, tx *sql.Tx, userID int64, i
 			return FieldErrorf(ErrInvalid, "interview_date", "The interview date %s is more than ten years ahead", iv.Date)
 		}
 	}
-	ids, err := categoryIDs(ctx, tx, userID)
-	if err != nil {
-		return err
-	}
 	var scope []int64
 	for _, slug := range iv.Scope {
-		id, ok := ids[slug]
-		if !ok {
+		// categoryID leaves out a category an unfinished import made, as
+		// every other choice of a category does.
+		id, err := categoryID(ctx, tx, userID, slug)
+		if errors.Is(err, ErrInvalid) {
 			return FieldErrorf(ErrInvalid, "interview_scope", "The interview's categories name a category %q you do not have", slug)
+		}
+		if err != nil {
+			return err
 		}
 		if !slices.Contains(scope, id) {
 			scope = append(scope, id)

@@ -366,6 +366,9 @@ func TestPendingImportIsInvisibleUntilItEnds(t *testing.T) {
 	if err := s.UpdateCard(ctx, u.ID, first, CardInput{Front: "x", Back: "y"}); !errors.Is(err, ErrNotFound) {
 		t.Errorf("edit of an import's card: %v", err)
 	}
+	if err := s.UpdateInterview(ctx, u.ID, InterviewSettings{FinalDays: 3, Scope: []string{"brand-new-category"}}); !errors.Is(err, ErrInvalid) {
+		t.Errorf("an interview scope naming the import's category: %v", err)
+	}
 	if err := s.SetSuspended(ctx, u.ID, first, true); !errors.Is(err, ErrNotFound) {
 		t.Errorf("suspending an import's card: %v", err)
 	}
