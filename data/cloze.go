@@ -322,3 +322,54 @@ func (e CardEdit) Summary() string {
 	}
 	return "Cloze note saved: " + strings.Join(parts, ", ") + "."
 }
+
+// rejoinRestoredClozes runs in the transaction that brings cards ids
+// back from the trash. A cloze card goes to the trash when an edit drops
+// its number, or by hand. When the note's other cards out of the trash
+// no longer hold its number, the card keeps its own text and becomes a
+// note of its own, so the next edit of the note does not send it back to
+// the trash. (When they still hold it, the note was not edited since, or
+// an edit gave the number a new card, whose key the restore refuses to
+// take over: either way the card's text is the note's.)
+func rejoinRestoredClozes(ctx context.Context, tx *sql.Tx, userID int64, ids string) error {
+	type restored struct {
+		id, note int64
+		n        int
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT id, note_id, cloze FROM cards
+		WHERE user_id = ? AND cloze > 0 AND id IN (SELECT value FROM json_each(?))`, userID, ids)
+	if err != nil {
+		return err
+	}
+	var cards []restored
+	for rows.Next() {
+		var r restored
+		if err := rows.Scan(&r.id, &r.note, &r.n); err != nil {
+			rows.Close()
+			return err
+		}
+		cards = append(cards, r)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, r := range cards {
+		var front string
+		err := tx.QueryRowContext(ctx, `SELECT front FROM cards WHERE user_id = ? AND note_id = ? AND id <> ?
+			AND deleted_at IS NULL AND id NOT IN (SELECT value FROM json_each(?)) ORDER BY updated_at DESC, id LIMIT 1`,
+			userID, r.note, r.id, ids).Scan(&front)
+		if errors.Is(err, sql.ErrNoRows) {
+			continue // the note's other cards are in the trash or gone: it is the note
+		}
+		if err != nil {
+			return err
+		}
+		if nums, _ := cardtext.ClozeNumbers(front, false); !slices.Contains(nums, r.n) {
+			if _, err := tx.ExecContext(ctx, `UPDATE cards SET note_id = id WHERE id = ?`, r.id); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}

@@ -163,8 +163,12 @@ func (s *Store) RestoreCards(ctx context.Context, userID int64, ids []int64) (in
 		if !errors.Is(err, sql.ErrNoRows) {
 			return nil, err
 		}
-		return tx.ExecContext(ctx, `UPDATE cards SET deleted_at = NULL, key = `+qUntrashKey+`
+		res, err := tx.ExecContext(ctx, `UPDATE cards SET deleted_at = NULL, key = `+qUntrashKey+`
 			WHERE user_id = ? AND id IN (SELECT value FROM json_each(?))`, userID, set.json)
+		if err != nil {
+			return nil, err
+		}
+		return res, rejoinRestoredClozes(ctx, tx, userID, set.json)
 	})
 }
 
